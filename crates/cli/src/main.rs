@@ -1,0 +1,50 @@
+//! `leadguard`: the command line over the core. Every command takes `--json`;
+//! the exit status is non-zero on error, and with `--json` the error is printed
+//! as `{"code": ..., "message": ...}` on stdout.
+
+use clap::{Parser, Subcommand};
+use leadguard_core::api;
+
+#[derive(Parser)]
+#[command(name = "leadguard", version, about = "Leadguard (撞单卫士) command line")]
+struct Cli {
+    /// Data directory of this device's registry.
+    #[arg(long, global = true, env = "LEADGUARD_DATA", default_value = "leadguard-data")]
+    data: std::path::PathBuf,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Name, version and data directory.
+    Info,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let mut ctx = api::Context { data_dir: cli.data.clone() };
+    let result = match cli.command {
+        Command::Info => api::dispatch(&mut ctx, "app_info", serde_json::Value::Null),
+    };
+    match result {
+        Ok(v) => {
+            if cli.json {
+                println!("{v}");
+            } else {
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            }
+        }
+        Err(e) => {
+            if cli.json {
+                println!("{}", serde_json::to_string(&e).unwrap_or_default());
+            } else {
+                eprintln!("error [{}]: {}", e.code.as_str(), e.message);
+            }
+            std::process::exit(1);
+        }
+    }
+}
