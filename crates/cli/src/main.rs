@@ -26,10 +26,9 @@ enum Command {
 
 fn main() {
     let cli = Cli::parse();
-    let mut ctx = api::Context { data_dir: cli.data.clone() };
-    let result = match cli.command {
+    let result = api::Context::open(&cli.data).and_then(|mut ctx| match cli.command {
         Command::Info => api::dispatch(&mut ctx, "app_info", serde_json::Value::Null),
-    };
+    });
     match result {
         Ok(v) => {
             if cli.json {

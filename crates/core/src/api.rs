@@ -11,9 +11,18 @@ use ts_rs::TS;
 
 use crate::error::{ApiError, ErrorCode};
 
-/// What a command handler runs against. Grows as the registry grows.
+/// What a command handler runs against: one device's registry. Grows with the registry.
 pub struct Context {
     pub data_dir: std::path::PathBuf,
+}
+
+impl Context {
+    /// Opens (creating the directory if needed) the registry in `data_dir`.
+    pub fn open(data_dir: &std::path::Path) -> Result<Context, ApiError> {
+        std::fs::create_dir_all(data_dir)
+            .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", data_dir.display())))?;
+        Ok(Context { data_dir: data_dir.to_path_buf() })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
