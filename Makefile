@@ -1,16 +1,58 @@
-# Leadguard — the two commands a user needs are `make run` and `make test`.
+# Leadguard — the two commands a user needs: `make run` and `make test`.
+# Each target delegates to a script in scripts/ so the logic stays readable and testable.
 SHELL := /bin/bash
-# Cargo's build cache lives outside the clone so fresh clones (and CI) reuse
-# compiled dependencies; cargo's fingerprints keep this safe across checkouts.
+# Cargo's build cache lives outside the clone so fresh clones (and CI) reuse compiled
+# dependencies; cargo's fingerprints (which include each package's path) keep it safe.
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/leadguard/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: test test-rust bindings
+.PHONY: setup run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
+        bindings bench-core bench-dedup bench-sync
 
-test: test-rust
+## Install what is missing (Debian packages, npm packages, tauri-driver). Safe to run twice.
+setup:
+	bash scripts/setup.sh
+
+## Open the desktop app on a demo registry with a local hub.
+run: setup ui-build
+	bash scripts/run.sh
+
+## The same UI in a browser, served on loopback with the real core behind it.
+run-web: setup ui-build
+	bash scripts/run-web.sh
+
+## Every test: Rust, UI unit, Chromium end-to-end, the real Tauri window.
+test: setup ui-build
+	$(MAKE) test-rust test-ui test-web test-tauri
 
 test-rust:
 	cargo nextest run --workspace --no-fail-fast
 
+test-ui:
+	bash scripts/test-ui.sh
+
+test-web:
+	bash scripts/test-web.sh
+
+test-tauri:
+	bash scripts/test-tauri.sh
+
+ui-build:
+	bash scripts/ui-build.sh
+
+## An installable .deb (and .rpm) of the desktop app.
+bundle: setup ui-build
+	bash scripts/bundle.sh
+
+## Regenerate the UI's TypeScript types from the Rust command set.
 bindings:
 	UPDATE_BINDINGS=1 cargo test -q -p leadguard-core --test bindings
+
+bench-core:
+	bash scripts/bench-core.sh
+
+bench-dedup:
+	bash scripts/bench-dedup.sh
+
+bench-sync:
+	bash scripts/bench-sync.sh
