@@ -1,0 +1,206 @@
+//! JSON control messages: enrolment, sync completion, identity, health, errors.
+//!
+//! These are small and rare, so readability wins over compactness. Every error
+//! response of the hub has the body [`ErrorBody`] with a stable snake_case
+//! [`ErrorCode`]; clients branch on the code, never on the message text.
+
+use crate::HubTime;
+use serde::{Deserialize, Serialize};
+
+/// What a device's holder is, which decides what the device may read and write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A field sales rep of a branch.
+    Rep,
+    /// A branch manager: reviews collisions, decides cases.
+    Manager,
+    /// An outside distributor/channel partner reporting customers (报备).
+    Distributor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Rep => "rep",
+            Role::Manager => "manager",
+            Role::Distributor => "distributor",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "rep" => Ok(Role::Rep),
+            "manager" => Ok(Role::Manager),
+            "distributor" => Ok(Role::Distributor),
+            other => Err(UnknownRole(other.to_owned())),
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role name other than `rep`, `manager` or `distributor`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?} (expected rep, manager or distributor)")]
+pub struct UnknownRole(pub String);
+
+/// `POST /v1/enroll`: exchange a one-time enrolment token for a device credential.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub token: String,
+}
+
+/// The device's identity and its long-lived credential (shown once; the hub keeps
+/// only a hash of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: String,
+    pub credential: String,
+    pub rep: String,
+    pub name: String,
+    pub branch: String,
+    pub role: Role,
+    /// The scope this device writes its documents into.
+    pub write_scope: String,
+    pub hub_time: HubTime,
+}
+
+/// `GET /v1/me`: who the hub thinks the caller is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WhoAmI {
+    pub device_id: String,
+    pub rep: String,
+    pub name: String,
+    pub branch: String,
+    pub role: Role,
+    pub write_scope: String,
+    pub last_sync: Option<HubTime>,
+}
+
+/// `POST /v1/sync/complete`: the device applied everything up to `cursor`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncComplete {
+    pub cursor: u64,
+}
+
+/// The hub's record of that successful sync; `synced_at` becomes the
+/// `device_prev_sync` of this device's next pushes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncCompleted {
+    pub synced_at: HubTime,
+    /// The time of the sync before this one, if any.
+    pub previous: Option<HubTime>,
+}
+
+/// `GET /v1/health` (unauthenticated; says nothing about stored data).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub protocol: u8,
+    pub hub_time: HubTime,
+}
+
+/// Stable error codes of hub responses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// 401: no, unknown or revoked credential. Deliberately says no more.
+    Unauthorized,
+    /// 403: authenticated, but the scope is not this device's to read or write.
+    Forbidden,
+    /// 400: the body is not a well-formed message.
+    Malformed,
+    /// 422: a change's bytes are not a valid Automerge change.
+    InvalidChange,
+    /// 409: a change names a document that already lives in another scope.
+    ScopeMismatch,
+    /// 413: body or change over the size limits.
+    TooLarge,
+    /// 415: wrong content type or content encoding.
+    UnsupportedMedia,
+    /// 400: enrolment token unknown, used or expired.
+    InvalidToken,
+    /// 404: no such endpoint.
+    NotFound,
+    /// 500: the hub failed; the request may be retried.
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::Malformed => "malformed",
+            ErrorCode::InvalidChange => "invalid_change",
+            ErrorCode::ScopeMismatch => "scope_mismatch",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::UnsupportedMedia => "unsupported_media",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status the hub answers with for this code.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::Malformed | ErrorCode::InvalidToken => 400,
+            ErrorCode::InvalidChange => 422,
+            ErrorCode::ScopeMismatch => 409,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::UnsupportedMedia => 415,
+            ErrorCode::NotFound => 404,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+/// Body of every hub error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_serialize_as_their_stable_names() {
+        for code in [
+            ErrorCode::Unauthorized,
+            ErrorCode::Forbidden,
+            ErrorCode::Malformed,
+            ErrorCode::InvalidChange,
+            ErrorCode::ScopeMismatch,
+            ErrorCode::TooLarge,
+            ErrorCode::UnsupportedMedia,
+            ErrorCode::InvalidToken,
+            ErrorCode::NotFound,
+            ErrorCode::Internal,
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::Value::String(code.as_str().into()));
+            assert!((400..600).contains(&code.http_status()));
+        }
+    }
+
+    #[test]
+    fn roles_parse_and_print() {
+        for r in [Role::Rep, Role::Manager, Role::Distributor] {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+        }
+        assert!("admin".parse::<Role>().is_err());
+    }
+}
