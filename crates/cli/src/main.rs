@@ -5,6 +5,8 @@
 use clap::{Parser, Subcommand};
 use leadguard_core::api;
 
+mod serve_cmd;
+
 #[derive(Parser)]
 #[command(name = "leadguard", version, about = "Leadguard (撞单卫士) command line")]
 struct Cli {
@@ -22,12 +24,15 @@ struct Cli {
 enum Command {
     /// Name, version and data directory.
     Info,
+    /// Serve the web UI and the API on loopback; prints the URL (with its access token) first.
+    Serve(serve_cmd::ServeArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = api::Context::open(&cli.data).and_then(|mut ctx| match cli.command {
         Command::Info => api::dispatch(&mut ctx, "app_info", serde_json::Value::Null),
+        Command::Serve(args) => serve_cmd::run(ctx, args),
     });
     match result {
         Ok(v) => {
