@@ -1,5 +1,53 @@
 //! Duplicate detection (线索查重) for Chinese lead data.
 //!
-//! Normalises company names, person names, phones and emails; scores a candidate
-//! against known leads with per-field comparators; keeps an index so a check costs
-//! well under a millisecond at 1M leads.
+//! The first defence against 撞单 is telling a rep, while typing, that a customer is
+//! already known. This crate is pure (no SQLite, no I/O beyond readers passed in):
+//!
+//! - [`normalize`]: field normalisers — company names (legal forms, places, brackets,
+//!   full-width, traditional→simplified), contact names (titles such as 总/经理/女士,
+//!   pinyin/Latin spellings), phones (+86/0086, separators, landline area codes, masked
+//!   `139****3333` and `sha256:` digests), e-mails.
+//! - [`LeadRecord`] (raw fields) → [`LeadKeys`] (normalised, precomputed once).
+//! - [`score()`](score::score): per-field comparators → one score in [0, 1] plus typed
+//!   [`Reason`]s (rendered with [`Reason::zh`] / [`Reason::en`]).
+//! - [`Index`]: in-memory index over caller-chosen `u64` ids with exact keys and 字号
+//!   bigram blocking; [`Index::check`] answers in microseconds at 1M leads.
+//! - Batch: [`dedup_pairs`] and CSV reading ([`read_leads_csv`]) that reports broken
+//!   rows ([`RowError`]: line + typed reason) instead of aborting.
+//!
+//! ```
+//! use leadguard_dedup::{Config, Index, LeadRecord};
+//!
+//! let mut index = Index::new(Config::default());
+//! index.insert(1, &LeadRecord {
+//!     company: "北京市锦信环保科技有限公司".into(),
+//!     contact: "丁艳".into(),
+//!     phone: "13626445365".into(),
+//!     ..LeadRecord::default()
+//! });
+//! let found = index.check(&LeadRecord {
+//!     company: "锦信（北京）环保".into(),
+//!     contact: "丁女士".into(),
+//!     phone: "136****5365".into(),
+//!     ..LeadRecord::default()
+//! }, 5);
+//! assert_eq!(found[0].id, 1);
+//! println!("{}", found[0].reasons.iter().map(|r| r.zh()).collect::<Vec<_>>().join("，"));
+//! ```
+//!
+//! API stability: the items re-exported here are stable; changes are additive.
+
+pub mod batch;
+pub mod blocking;
+pub mod csv_input;
+pub mod index;
+pub mod normalize;
+pub mod record;
+pub mod score;
+
+pub use batch::{dedup_pairs, dedup_pairs_keys};
+pub use csv_input::{read_leads_csv, CsvBatch, CsvError, CsvLead, RowError, RowErrorKind};
+pub use index::Index;
+pub use normalize::{normalize_company, normalize_email, normalize_person, normalize_phone, CompanyName, PersonName, Phone, PhoneMatch};
+pub use record::{LeadKeys, LeadRecord};
+pub use score::{company_similarity, score, Config, Match, Reason, Scored};

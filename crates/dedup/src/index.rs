@@ -1,0 +1,191 @@
+//! The in-memory duplicate index: normalised leads plus postings from blocking keys to
+//! leads, kept in step with the registry by `insert`/`remove`.
+//!
+//! A check normalises the candidate once, follows its blocking keys, ranks the leads
+//! found by how many keys they share, and scores at most `max_candidates` of them —
+//! never a scan, so its cost depends on how common the candidate's keys are, not on
+//! how many leads are indexed.
+
+use crate::blocking::{block_keys, BlockKey, KeyKind};
+use crate::record::{LeadKeys, LeadRecord};
+use crate::score::{score, Config, Match};
+use rustc_hash::FxHashMap;
+
+/// An in-memory duplicate index over leads identified by caller-chosen `u64` ids.
+#[derive(Debug, Default)]
+pub struct Index {
+    config: Config,
+    slots: Vec<Option<(u64, LeadKeys)>>,
+    free: Vec<u32>,
+    by_id: FxHashMap<u64, u32>,
+    postings: FxHashMap<u64, Vec<u32>>,
+}
+
+impl Index {
+    /// An empty index.
+    pub fn new(config: Config) -> Self {
+        Index { config, ..Index::default() }
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Number of indexed leads.
+    pub fn len(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// True when no lead is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.by_id.is_empty()
+    }
+
+    /// Index (or re-index, replacing the previous version of) a lead.
+    pub fn insert(&mut self, id: u64, record: &LeadRecord) {
+        self.insert_keys(id, LeadKeys::from_record(record));
+    }
+
+    /// Index precomputed keys (e.g. rebuilt from a stored index table).
+    pub fn insert_keys(&mut self, id: u64, keys: LeadKeys) {
+        self.remove(id);
+        let slot = match self.free.pop() {
+            Some(s) => s,
+            None => {
+                self.slots.push(None);
+                u32::try_from(self.slots.len() - 1).expect("index holds at most 2^32 leads")
+            }
+        };
+        for k in block_keys(&keys) {
+            self.postings.entry(k.hash).or_default().push(slot);
+        }
+        self.slots[slot as usize] = Some((id, keys));
+        self.by_id.insert(id, slot);
+    }
+
+    /// Remove a lead; returns whether it was indexed.
+    pub fn remove(&mut self, id: u64) -> bool {
+        let Some(slot) = self.by_id.remove(&id) else {
+            return false;
+        };
+        if let Some((_, keys)) = self.slots[slot as usize].take() {
+            for k in block_keys(&keys) {
+                if let Some(list) = self.postings.get_mut(&k.hash) {
+                    if let Some(pos) = list.iter().position(|s| *s == slot) {
+                        list.swap_remove(pos);
+                    }
+                    if list.is_empty() {
+                        self.postings.remove(&k.hash);
+                    }
+                }
+            }
+        }
+        self.free.push(slot);
+        true
+    }
+
+    /// The normalised form of an indexed lead.
+    pub fn keys(&self, id: u64) -> Option<&LeadKeys> {
+        let slot = *self.by_id.get(&id)?;
+        self.slots[slot as usize].as_ref().map(|(_, k)| k)
+    }
+
+    /// Known leads matching `record` at or above the threshold, best first, at most `limit`.
+    pub fn check(&self, record: &LeadRecord, limit: usize) -> Vec<Match> {
+        self.check_keys(&LeadKeys::from_record(record), limit)
+    }
+
+    /// [`Index::check`] for precomputed keys.
+    pub fn check_keys(&self, keys: &LeadKeys, limit: usize) -> Vec<Match> {
+        self.check_keys_excluding(keys, limit, None)
+    }
+
+    /// Like [`Index::check_keys`], ignoring the lead `exclude` (a lead checked against
+    /// an index that already holds it).
+    pub fn check_keys_excluding(&self, keys: &LeadKeys, limit: usize, exclude: Option<u64>) -> Vec<Match> {
+        if limit == 0 || keys.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
+        let bkeys: Vec<BlockKey> = block_keys(keys);
+        for k in &bkeys {
+            let Some(list) = self.postings.get(&k.hash) else { continue };
+            let weight = match k.kind {
+                KeyKind::Exact => 4,
+                KeyKind::Name if list.len() <= self.config.max_posting => 1,
+                KeyKind::Name => continue,
+            };
+            for slot in list {
+                *hits.entry(*slot).or_insert(0) += weight;
+            }
+        }
+        let mut ranked: Vec<(u32, u32)> = hits.into_iter().collect();
+        if ranked.len() > self.config.max_candidates {
+            ranked.select_nth_unstable_by(self.config.max_candidates, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            ranked.truncate(self.config.max_candidates);
+        }
+        let mut out: Vec<Match> = ranked
+            .into_iter()
+            .filter_map(|(slot, _)| {
+                let (id, other) = self.slots[slot as usize].as_ref()?;
+                if Some(*id) == exclude {
+                    return None;
+                }
+                let s = score(keys, other);
+                (s.score >= self.config.threshold).then(|| Match { id: *id, score: s.score, reasons: s.reasons })
+            })
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
+        out.truncate(limit);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lead(company: &str, contact: &str, phone: &str, email: &str) -> LeadRecord {
+        LeadRecord {
+            company: company.into(),
+            contact: contact.into(),
+            phone: phone.into(),
+            email: email.into(),
+            region: "北京".into(),
+            address: None,
+        }
+    }
+
+    #[test]
+    fn insert_check_remove() {
+        let mut idx = Index::new(Config::default());
+        idx.insert(7, &lead("北京市锦信环保科技有限公司", "丁艳", "13626445365", "zhou982@ie994a6.com"));
+        idx.insert(8, &lead("北京市晨合医疗器械股份有限公司", "方秀芬", "18095996287", ""));
+        assert_eq!(idx.len(), 2);
+        let m = idx.check(&lead("锦信环保", "丁女士", "136****5365", ""), 10);
+        assert_eq!(m.len(), 1, "{m:?}");
+        assert_eq!(m[0].id, 7);
+        assert!(idx.remove(7));
+        assert!(!idx.remove(7));
+        assert!(idx.check(&lead("锦信环保", "丁女士", "136****5365", ""), 10).is_empty());
+        assert_eq!(idx.len(), 1);
+    }
+
+    #[test]
+    fn reinserting_an_id_replaces_it() {
+        let mut idx = Index::new(Config::default());
+        idx.insert(1, &lead("北京市锦信环保科技有限公司", "丁艳", "13626445365", ""));
+        idx.insert(1, &lead("北京市晨合医疗器械股份有限公司", "方秀芬", "18095996287", ""));
+        assert_eq!(idx.len(), 1);
+        assert!(idx.check(&lead("锦信环保科技", "丁艳", "13626445365", ""), 10).is_empty());
+        assert_eq!(idx.check(&lead("晨合医疗器械", "方秀芬", "18095996287", ""), 10)[0].id, 1);
+    }
+
+    #[test]
+    fn empty_candidate_matches_nothing() {
+        let mut idx = Index::new(Config::default());
+        idx.insert(1, &lead("北京市锦信环保科技有限公司", "丁艳", "13626445365", ""));
+        assert!(idx.check(&LeadRecord::default(), 10).is_empty());
+    }
+}
