@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The web UI in a browser, on loopback, with the real core behind it: for machines
+# without a display (or anyone who prefers a browser). Prints the URL to open.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+data="${LEADGUARD_DATA:-$root/leadguard-data}"
+listen="${LEADGUARD_LISTEN:-127.0.0.1:0}"
+
+bash scripts/ui-build.sh
+cargo build -q -p leadguard-cli
+bin="$CARGO_TARGET_DIR/debug/leadguard"
+
+# A demo registry on first run, when the CLI offers one.
+if [[ ! -e "$data/registry.sqlite" ]] && "$bin" demo --help >/dev/null 2>&1; then
+  echo "run-web: creating a demo registry in $data"
+  "$bin" --data "$data" demo
+fi
+
+echo "run-web: data in $data; open the URL below in a browser (Ctrl-C stops the server)."
+exec "$bin" --data "$data" serve --listen "$listen" --ui "$root/ui/dist"

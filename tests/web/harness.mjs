@@ -1,0 +1,84 @@
+// Harness for the browser end-to-end tests: starts the real `leadguard serve` on a temp
+// data dir and a headless system Chromium (Debian's /usr/bin/chromium, never a
+// downloaded browser) driven by playwright-core from ui/node_modules.
+import { spawn, execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
+
+const require = createRequire(new URL("../../ui/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+
+export const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Runs `leadguard --data DIR --json ARGS...` and returns its parsed JSON output. */
+export function leadguardJson(bin, dataDir, args) {
+  const out = execFileSync(bin, ["--data", dataDir, "--json", ...args], { encoding: "utf8" });
+  return JSON.parse(out);
+}
+
+/** Starts `leadguard serve`; resolves with { url, origin, token, stop } once the URL is printed. */
+export async function startServer({ bin, dataDir, uiDir }) {
+  const child = spawn(bin, ["--data", dataDir, "serve", "--listen", "127.0.0.1:0", "--ui", uiDir], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const firstLine = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`leadguard serve printed no URL in 20 s\n${stderr}`)), 20_000);
+    child.on("exit", (code) => reject(new Error(`leadguard serve exited (${code}) before printing its URL\n${stderr}`)));
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      resolve(line.trim());
+    });
+  });
+  const url = new URL(firstLine);
+  return {
+    url: firstLine,
+    origin: url.origin,
+    token: url.searchParams.get("token"),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** Headless Chromium; playwright gives every launch a fresh temporary profile. */
+export async function launchChromium() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  return { browser, close: () => browser.close() };
+}
+
+/** A tiny test runner: named steps, printed as they pass, first failure aborts. */
+export function runner(title) {
+  const started = Date.now();
+  let n = 0;
+  console.log(`\n=== ${title} ===`);
+  return {
+    async step(name, fn) {
+      const t0 = Date.now();
+      try {
+        await fn();
+      } catch (e) {
+        console.log(`  FAIL  ${name}`);
+        throw e;
+      }
+      n += 1;
+      console.log(`  PASS  ${name} (${Date.now() - t0} ms)`);
+    },
+    done() {
+      console.log(`=== ${title}: ${n} steps passed in ${((Date.now() - started) / 1000).toFixed(1)} s ===`);
+    },
+  };
+}
