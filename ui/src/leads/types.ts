@@ -1,0 +1,28 @@
+/**
+ * The parts of the core's `LeadView` the lead components read. Kept as a structural
+ * subset so the generated type is assignable to it and the components stay testable
+ * with small fixtures.
+ */
+export type LeadStateName = "incomplete" | "protected" | "pool" | "deal";
+
+export interface LeadFieldsLike {
+  company?: string;
+  contact?: string;
+  phone?: string;
+  email?: string;
+  region?: string;
+  industry?: string;
+  need?: string;
+  notes?: string;
+}
+
+export interface LeadLike {
+  id: string;
+  state: LeadStateName;
+  owner_name: string | null;
+  protected_until: string | null;
+  masked: boolean;
+  editable: boolean;
+  claimable: boolean;
+  fields: LeadFieldsLike;
+}
