@@ -1,12 +1,38 @@
 //! The Leadguard sync hub.
 //!
-//! Laptops push the registry changes they made offline and pull what they lack.
-//! The hub stamps the time it first received each change: that stamp bounds the
-//! evidence window of every claim (DESIGN.md §3).
+//! Laptops push the registry changes they made offline and pull what they lack
+//! (protocol: `leadguard_protocol`). The hub stores Automerge changes as opaque,
+//! validated bytes keyed by hash, each with its document and scope; it never
+//! interprets lead data. It stamps the time it first received each change and the
+//! pushing device's last successful sync: together they bound the evidence window
+//! of every offline claim (DESIGN.md §3).
+//!
+//! Modules: [`store`] (SQLite: devices, tokens, change log), [`scope`] (who may
+//! read/write what), [`validate`] (push checks), [`http`] (endpoints), [`secret`]
+//! (tokens and credentials, stored hashed).
 
-use axum::{routing::get, Router};
+pub mod error;
+pub mod http;
+pub mod scope;
+pub mod secret;
+pub mod store;
+pub mod validate;
 
-/// The HTTP application.
-pub fn app() -> Router {
-    Router::new().route("/health", get(|| async { "ok" }))
+pub use error::HubError;
+pub use store::Store;
+
+use std::sync::Arc;
+
+/// The HTTP application over an opened store.
+pub fn app(store: Arc<Store>) -> axum::Router {
+    http::router(store)
+}
+
+/// Serves `store` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    store: Arc<Store>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(store)).with_graceful_shutdown(shutdown).await
 }

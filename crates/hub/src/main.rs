@@ -1,35 +1,150 @@
+//! `leadguard-hub`: serve the hub and manage its devices.
+
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use leadguard_hub::Store;
+use leadguard_protocol::Role;
+use std::io::Write;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(name = "leadguard-hub", version, about = "Leadguard sync hub")]
 struct Cli {
-    /// Directory holding the hub database.
+    /// Directory holding the hub database (hub.sqlite).
     #[arg(long, env = "LEADGUARD_HUB_DATA", default_value = "hub-data")]
     data: std::path::PathBuf,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the hub over HTTP.
+    /// Serve the hub over HTTP. The first line on stdout is the bound URL
+    /// (useful with port 0).
     Serve {
         #[arg(long, default_value = "127.0.0.1:7878")]
         listen: String,
     },
+    /// Create a device and print its one-time enrolment token.
+    Enroll {
+        /// The person (rep id) who will use the device.
+        #[arg(long)]
+        rep: String,
+        /// Display name, e.g. 李娜.
+        #[arg(long)]
+        name: String,
+        /// Branch the device belongs or reports to.
+        #[arg(long)]
+        branch: String,
+        /// rep, manager or distributor.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Hours the token stays valid.
+        #[arg(long, default_value_t = 72)]
+        ttl_hours: i64,
+    },
+    /// Revoke a device: its credential stops working at once.
+    Revoke {
+        #[arg(long)]
+        device: String,
+    },
+    /// Device management.
+    Devices {
+        #[command(subcommand)]
+        command: DevicesCommand,
+    },
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+#[derive(Subcommand)]
+enum DevicesCommand {
+    /// List enrolled, pending and revoked devices.
+    List,
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse().map_err(|e: leadguard_protocol::control::UnknownRole| e.to_string())
+}
+
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let store = Store::open(&cli.data).with_context(|| format!("opening the hub database in {}", cli.data.display()))?;
     match cli.command {
-        Command::Serve { listen } => {
-            std::fs::create_dir_all(&cli.data).context("creating the hub data directory")?;
-            let listener = tokio::net::TcpListener::bind(&listen).await.with_context(|| format!("binding {listen}"))?;
-            eprintln!("leadguard-hub listening on http://{}", listener.local_addr()?);
-            axum::serve(listener, leadguard_hub::app()).await?;
+        Command::Serve { listen } => serve(store, &listen),
+        Command::Enroll { rep, name, branch, role, ttl_hours } => {
+            let e = store.create_enrolment(&rep, &name, &branch, role, ttl_hours.saturating_mul(3_600_000))?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&e)?);
+            } else {
+                println!("{}", e.token);
+                eprintln!("device {} ({role}, branch {branch}); token valid until {}", e.device_id, e.expires_at);
+            }
+            Ok(())
+        }
+        Command::Revoke { device } => {
+            store.revoke(&device)?;
+            if cli.json {
+                println!("{}", serde_json::json!({ "revoked": device }));
+            } else {
+                println!("revoked {device}");
+            }
+            Ok(())
+        }
+        Command::Devices { command: DevicesCommand::List } => {
+            let devices = store.list_devices()?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&devices)?);
+            } else {
+                for d in devices {
+                    let state = match (d.revoked_at, d.enrolled_at) {
+                        (Some(_), _) => "revoked",
+                        (None, Some(_)) => "enrolled",
+                        (None, None) => "pending",
+                    };
+                    let last = d.last_sync_at.map(|t| t.to_string()).unwrap_or_else(|| "never".into());
+                    println!("{}\t{}\t{}\t{}\t{}\t{state}\tlast sync {last}", d.id, d.role, d.branch, d.rep, d.name);
+                }
+            }
+            Ok(())
         }
     }
-    Ok(())
+}
+
+fn serve(store: Store, listen: &str) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+        let addr = listener.local_addr()?;
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "http://{addr}")?;
+        stdout.flush()?;
+        drop(stdout);
+        eprintln!("leadguard-hub: serving {} on http://{addr}", store.path().display());
+        leadguard_hub::serve(listener, Arc::new(store), shutdown_signal()).await?;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
 }

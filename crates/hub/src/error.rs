@@ -1,0 +1,84 @@
+//! Hub errors and how they become HTTP responses.
+//!
+//! Every failure maps to one stable [`ErrorCode`] and a JSON [`ErrorBody`]. Client
+//! errors (4xx) explain themselves; authentication failures deliberately do not
+//! (an unknown and a revoked credential look the same), and internal errors are
+//! logged on the hub with details but answered with a generic message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use leadguard_protocol::{ErrorBody, ErrorCode};
+
+/// Anything a hub request or command can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    Malformed(String),
+    #[error("{0}")]
+    InvalidChange(String),
+    #[error("document {doc_id:?} belongs to another scope")]
+    ScopeMismatch { doc_id: String },
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    UnsupportedMedia(String),
+    #[error("enrolment token is unknown, already used, revoked or expired")]
+    InvalidToken,
+    #[error("no device {0:?}")]
+    NoSuchDevice(String),
+    #[error("not a Leadguard hub database: {0}")]
+    ForeignDatabase(String),
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Randomness(#[from] crate::secret::RandomnessError),
+    #[error("internal task failed: {0}")]
+    Task(String),
+}
+
+impl HubError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            HubError::Unauthorized => ErrorCode::Unauthorized,
+            HubError::Forbidden(_) => ErrorCode::Forbidden,
+            HubError::Malformed(_) => ErrorCode::Malformed,
+            HubError::InvalidChange(_) => ErrorCode::InvalidChange,
+            HubError::ScopeMismatch { .. } => ErrorCode::ScopeMismatch,
+            HubError::TooLarge(_) => ErrorCode::TooLarge,
+            HubError::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
+            HubError::InvalidToken => ErrorCode::InvalidToken,
+            HubError::NoSuchDevice(_) => ErrorCode::NotFound,
+            HubError::ForeignDatabase(_) | HubError::Db(_) | HubError::Randomness(_) | HubError::Task(_) => {
+                ErrorCode::Internal
+            }
+        }
+    }
+}
+
+impl From<leadguard_protocol::DecodeError> for HubError {
+    fn from(e: leadguard_protocol::DecodeError) -> Self {
+        match e {
+            leadguard_protocol::DecodeError::TooMany { .. } => HubError::TooLarge(e.to_string()),
+            _ => HubError::Malformed(e.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for HubError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        let message = if code == ErrorCode::Internal {
+            eprintln!("leadguard-hub: internal error: {self}");
+            "the hub failed to handle the request; retry later".to_owned()
+        } else {
+            self.to_string()
+        };
+        let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(ErrorBody { code, message })).into_response()
+    }
+}

@@ -1,0 +1,203 @@
+//! HTTP endpoints of protocol v1.
+//!
+//! | method | path | auth | body |
+//! |---|---|---|---|
+//! | GET  | `/v1/health` | none | → JSON [`Health`] |
+//! | POST | `/v1/enroll` | one-time token in body | JSON → JSON |
+//! | GET  | `/v1/me` | bearer credential | → JSON [`WhoAmI`] |
+//! | POST | `/v1/push` | bearer credential | binary `PushRequest` → binary `PushResponse` |
+//! | GET  | `/v1/pull?since=&limit=&scope=` | bearer credential | → binary `PullResponse` |
+//! | POST | `/v1/sync/complete` | bearer credential | JSON → JSON |
+//!
+//! Bodies may be gzip-compressed (`Content-Encoding`) and responses are compressed
+//! when the client accepts it. Authentication is checked before a body is read, and
+//! bodies are read through a size limit applied *after* decompression, so neither an
+//! anonymous upload nor a gzip bomb costs the hub more than the limit.
+//! SQLite and Automerge work runs on the blocking pool, never on the async workers.
+
+use crate::error::HubError;
+use crate::scope::{Device, Scope};
+use crate::store::Store;
+use axum::body::Body;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use http_body_util::BodyExt;
+use leadguard_protocol::{
+    EnrollRequest, EnrollResponse, Health, HubTime, PushRequest, PushResponse, SyncComplete, WhoAmI, MAX_BODY_BYTES,
+    MAX_PULL_CHANGES,
+};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
+
+/// Shared state of all handlers.
+pub type AppState = Arc<Store>;
+
+/// The hub's router.
+pub fn router(store: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/v1/health", get(health))
+        .route("/v1/enroll", post(enroll))
+        .route("/v1/me", get(me))
+        .route("/v1/push", post(push))
+        .route("/v1/pull", get(pull))
+        .route("/v1/sync/complete", post(complete))
+        .fallback(not_found)
+        .layer(RequestDecompressionLayer::new())
+        .layer(CompressionLayer::new())
+        .with_state(store)
+}
+
+async fn not_found() -> Response {
+    let body =
+        leadguard_protocol::ErrorBody { code: leadguard_protocol::ErrorCode::NotFound, message: "no such endpoint".into() };
+    (axum::http::StatusCode::NOT_FOUND, Json(body)).into_response()
+}
+
+/// Runs blocking work (SQLite, Automerge) off the async workers.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, HubError> + Send + 'static) -> Result<T, HubError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| HubError::Task(e.to_string()))?
+}
+
+/// The authenticated device making a request.
+pub struct AuthDevice(pub Device);
+
+impl FromRequestParts<AppState> for AuthDevice {
+    type Rejection = HubError;
+
+    async fn from_request_parts(parts: &mut Parts, store: &AppState) -> Result<Self, Self::Rejection> {
+        let credential = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty() && v.len() <= 256)
+            .ok_or(HubError::Unauthorized)?;
+        let store = store.clone();
+        blocking(move || store.authenticate(&credential)).await?.map(AuthDevice).ok_or(HubError::Unauthorized)
+    }
+}
+
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into(), protocol: leadguard_protocol::VERSION, hub_time: HubTime::now() })
+}
+
+fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, HubError> {
+    body.map(|Json(v)| v).map_err(|e| HubError::Malformed(e.body_text()))
+}
+
+async fn enroll(
+    State(store): State<AppState>,
+    body: Result<Json<EnrollRequest>, JsonRejection>,
+) -> Result<Json<EnrollResponse>, HubError> {
+    let req = json_body(body)?;
+    let (device, credential) = blocking(move || store.enroll(req.token.trim())).await?;
+    Ok(Json(EnrollResponse {
+        write_scope: device.write_scope(),
+        device_id: device.id,
+        credential,
+        rep: device.rep,
+        name: device.name,
+        branch: device.branch,
+        role: device.role,
+        hub_time: HubTime::now(),
+    }))
+}
+
+async fn me(State(store): State<AppState>, AuthDevice(d): AuthDevice) -> Result<Json<WhoAmI>, HubError> {
+    let id = d.id.clone();
+    let last_sync = blocking(move || store.last_sync(&id)).await?;
+    Ok(Json(WhoAmI {
+        write_scope: d.write_scope(),
+        device_id: d.id,
+        rep: d.rep,
+        name: d.name,
+        branch: d.branch,
+        role: d.role,
+        last_sync,
+    }))
+}
+
+fn binary(bytes: Vec<u8>) -> Response {
+    ([(CONTENT_TYPE, leadguard_protocol::CONTENT_TYPE)], bytes).into_response()
+}
+
+/// Reads a body through the size limit (applied to the decompressed stream).
+async fn read_limited(body: Body) -> Result<axum::body::Bytes, HubError> {
+    match http_body_util::Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() => {
+            Err(HubError::TooLarge(format!("request body exceeds {MAX_BODY_BYTES} bytes")))
+        }
+        Err(e) => Err(HubError::Malformed(format!("unreadable request body: {e}"))),
+    }
+}
+
+async fn push(
+    State(store): State<AppState>,
+    AuthDevice(device): AuthDevice,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, HubError> {
+    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type != leadguard_protocol::CONTENT_TYPE {
+        return Err(HubError::UnsupportedMedia(format!(
+            "push bodies are {}, not {content_type:?}",
+            leadguard_protocol::CONTENT_TYPE
+        )));
+    }
+    let bytes = read_limited(body).await?;
+    let acks = blocking(move || {
+        let req = PushRequest::decode(&bytes)?;
+        let valid = crate::validate::validate_push(&device, req)?;
+        store.push(&device, &valid)
+    })
+    .await?;
+    Ok(binary(PushResponse { acks }.encode()))
+}
+
+#[derive(serde::Deserialize)]
+struct PullParams {
+    #[serde(default)]
+    since: u64,
+    limit: Option<usize>,
+    scope: Option<String>,
+}
+
+async fn pull(
+    State(store): State<AppState>,
+    AuthDevice(device): AuthDevice,
+    params: Result<Query<PullParams>, QueryRejection>,
+) -> Result<Response, HubError> {
+    let Query(p) = params.map_err(|e| HubError::Malformed(e.body_text()))?;
+    let limit = p.limit.unwrap_or(MAX_PULL_CHANGES).clamp(1, MAX_PULL_CHANGES);
+    let encoded = blocking(move || {
+        if let Some(s) = &p.scope {
+            let scope = Scope::parse(s).ok_or_else(|| HubError::Malformed(format!("{s:?} is not a scope")))?;
+            if !store.may_read(&device, &scope)? {
+                return Err(HubError::Forbidden(format!("this device may not read scope {s:?}")));
+            }
+        }
+        Ok(store.pull(&device, p.since, limit, p.scope.as_deref())?.encode())
+    })
+    .await?;
+    Ok(binary(encoded))
+}
+
+async fn complete(
+    State(store): State<AppState>,
+    AuthDevice(device): AuthDevice,
+    body: Result<Json<SyncComplete>, JsonRejection>,
+) -> Result<Response, HubError> {
+    let req = json_body(body)?;
+    let done = blocking(move || store.complete_sync(&device, req.cursor)).await?;
+    Ok(Json(done).into_response())
+}

@@ -1,0 +1,162 @@
+//! The change log: idempotent pushes with receipts, scoped incremental pulls.
+//!
+//! Each change is stored once, keyed by its Automerge hash, with the hub sequence
+//! number and receipt time of its *first* arrival; a re-push returns that original
+//! receipt unchanged, which is what makes retries after a cut connection safe and
+//! keeps evidence windows stable. Receipt times never decrease along `hub_seq`, even
+//! if the hub's clock steps back, so "received before" is the same as "sequenced
+//! before".
+
+use super::{now_ms, Store};
+use crate::error::HubError;
+use crate::scope::{Device, Scope};
+use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
+use rusqlite::{params, OptionalExtension};
+
+/// A pushed change that passed validation (size, Automerge decoding, scope rights).
+#[derive(Debug, Clone)]
+pub struct ValidChange {
+    pub hash: ChangeHash,
+    pub doc_id: String,
+    pub scope: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Store {
+    /// Stores a batch atomically and returns one ack per change, in order. Either
+    /// every change is stored and committed (fsynced) before this returns, or none.
+    pub fn push(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let prev_sync: Option<i64> =
+            tx.query_row("SELECT last_sync_at FROM devices WHERE id = ?1", params![device.id], |r| r.get(0))?;
+        let last: Option<i64> = tx
+            .query_row("SELECT received_at FROM changes ORDER BY hub_seq DESC LIMIT 1", [], |r| r.get(0))
+            .optional()?;
+        let now = now_ms().max(last.unwrap_or(i64::MIN));
+        let mut acks = Vec::with_capacity(changes.len());
+        {
+            let mut add_doc = tx.prepare_cached("INSERT INTO docs (doc_id, scope) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
+            let mut doc_scope = tx.prepare_cached("SELECT scope FROM docs WHERE doc_id = ?1")?;
+            let mut existing = tx.prepare_cached(
+                "SELECT hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = ?1",
+            )?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO changes (hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for c in changes {
+                add_doc.execute(params![c.doc_id, c.scope])?;
+                let scope: String = doc_scope.query_row(params![c.doc_id], |r| r.get(0))?;
+                if scope != c.scope {
+                    return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() });
+                }
+                let found = existing
+                    .query_row(params![&c.hash.0[..]], |r| {
+                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
+                    })
+                    .optional()?;
+                let ack = match found {
+                    Some((_, scope, ..)) if scope != c.scope => {
+                        return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() })
+                    }
+                    Some((seq, _, received_at, prev)) => ack(c.hash, seq, received_at, prev),
+                    None => {
+                        insert.execute(params![&c.hash.0[..], c.doc_id, c.scope, device.id, now, prev_sync, c.bytes])?;
+                        ack(c.hash, tx.last_insert_rowid(), now, prev_sync)
+                    }
+                };
+                acks.push(ack);
+            }
+        }
+        tx.commit()?;
+        Ok(acks)
+    }
+
+    /// Up to `limit` changes after `since` that `device` may read and did not push
+    /// itself, within the pull byte budget. With `only_scope`, just that scope
+    /// (which the caller has checked the device may read).
+    pub fn pull(
+        &self,
+        device: &Device,
+        since: u64,
+        limit: usize,
+        only_scope: Option<&str>,
+    ) -> Result<PullResponse, HubError> {
+        let conn = self.reader();
+        let tx = conn.unchecked_transaction()?; // one snapshot for max_seq and rows
+        let max_seq: i64 = tx.query_row("SELECT coalesce(max(hub_seq), 0) FROM changes", [], |r| r.get(0))?;
+        let since = i64::try_from(since).unwrap_or(i64::MAX);
+        let limit = limit.max(1);
+        const COLUMNS: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
+                               FROM changes WHERE hub_seq > ?1 AND device_id <> ?2";
+        let (sql, scope_arg, branch_arg) = match (only_scope, device.role) {
+            (Some(scope), _) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), scope.to_owned(), None),
+            (None, Role::Distributor) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), device.write_scope(), None),
+            (None, Role::Rep | Role::Manager) => (
+                format!(
+                    "{COLUMNS} AND (scope = ?3 OR scope IN
+                       (SELECT 'dist:' || id FROM devices WHERE branch = ?4 AND role = 'distributor'))"
+                ),
+                device.write_scope(),
+                Some(device.branch.clone()),
+            ),
+        };
+        let mut stmt = tx.prepare(&format!("{sql} ORDER BY hub_seq LIMIT ?5"))?;
+        let mut rows = stmt.query(params![since, device.id, scope_arg, branch_arg, (limit + 1) as i64])?;
+        let mut out = PullResponse::default();
+        let mut bytes_total = 0usize;
+        while let Some(r) = rows.next()? {
+            let full = out.changes.len() >= limit || (bytes_total >= PULL_BYTE_BUDGET && !out.changes.is_empty());
+            if full {
+                out.more = true;
+                break;
+            }
+            let hash: Vec<u8> = r.get(1)?;
+            let bytes: Vec<u8> = r.get(7)?;
+            bytes_total += bytes.len();
+            out.changes.push(PulledChange {
+                hub_seq: r.get::<_, i64>(0)? as u64,
+                hash: ChangeHash(hash.try_into().map_err(|_| HubError::Task("stored hash is not 32 bytes".into()))?),
+                doc_id: r.get(2)?,
+                scope: r.get(3)?,
+                device: r.get(4)?,
+                received_at: HubTime(r.get(5)?),
+                device_prev_sync: r.get::<_, Option<i64>>(6)?.map(HubTime),
+                bytes,
+            });
+        }
+        out.next_cursor = match (out.more, out.changes.last()) {
+            (true, Some(last)) => last.hub_seq,
+            _ => max_seq.max(since) as u64,
+        };
+        Ok(out)
+    }
+
+    /// The branch of distributor device `id`, if it is one.
+    pub fn distributor_branch(&self, id: &str) -> Result<Option<String>, HubError> {
+        let conn = self.reader();
+        Ok(conn
+            .query_row("SELECT branch FROM devices WHERE id = ?1 AND role = 'distributor'", params![id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Whether `device` may read `scope` (resolving a distributor's branch).
+    pub fn may_read(&self, device: &Device, scope: &Scope<'_>) -> Result<bool, HubError> {
+        let owner_branch = match scope {
+            Scope::Dist(id) => self.distributor_branch(id)?,
+            Scope::Branch(_) => None,
+        };
+        Ok(device.may_read(scope, owner_branch.as_deref()))
+    }
+
+    /// Number of changes stored (for status and benchmarks).
+    pub fn change_count(&self) -> Result<u64, HubError> {
+        let n: i64 = self.reader().query_row("SELECT count(*) FROM changes", [], |r| r.get(0))?;
+        Ok(n as u64)
+    }
+}
+
+fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
+    Ack { hash, hub_seq: seq as u64, received_at: HubTime(received_at), device_prev_sync: prev.map(HubTime) }
+}

@@ -1,0 +1,229 @@
+//! Devices: enrolment, credentials, revocation, sync completion.
+//!
+//! An administrator creates a device record with `enroll` and hands its holder a
+//! one-time token; the laptop exchanges the token for a long-lived credential.
+//! Tokens expire, work once, and die with their device on revocation.
+
+use super::{now_ms, Store};
+use crate::error::HubError;
+use crate::scope::Device;
+use crate::secret;
+use leadguard_protocol::{HubTime, Role, SyncCompleted};
+use rusqlite::{params, OptionalExtension};
+
+/// A device record as listed by `devices list`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeviceRow {
+    pub id: String,
+    pub rep: String,
+    pub name: String,
+    pub branch: String,
+    pub role: Role,
+    pub created_at: HubTime,
+    pub enrolled_at: Option<HubTime>,
+    pub revoked_at: Option<HubTime>,
+    pub last_sync_at: Option<HubTime>,
+}
+
+/// A freshly created device and its one-time enrolment token.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Enrolment {
+    pub device_id: String,
+    pub token: String,
+    pub expires_at: HubTime,
+}
+
+fn parse_role(s: String) -> rusqlite::Result<Role> {
+    s.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+impl Store {
+    /// Creates a device record and a one-time token valid for `ttl_ms`.
+    pub fn create_enrolment(
+        &self,
+        rep: &str,
+        name: &str,
+        branch: &str,
+        role: Role,
+        ttl_ms: i64,
+    ) -> Result<Enrolment, HubError> {
+        for (what, v) in [("rep", rep), ("name", name), ("branch", branch)] {
+            if v.trim().is_empty() || v.len() > 128 || v.chars().any(char::is_control) {
+                return Err(HubError::Malformed(format!("{what} must be 1 to 128 printable characters")));
+            }
+        }
+        let device_id = format!("d{}", secret::short_id()?);
+        let token = secret::generate(secret::TOKEN_PREFIX)?;
+        let now = now_ms();
+        let expires_at = now.saturating_add(ttl_ms);
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO devices (id, rep, name, branch, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![device_id, rep, name, branch, role.as_str(), now],
+        )?;
+        tx.execute(
+            "INSERT INTO enrol_tokens (token_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
+            params![secret::digest(&token), device_id, expires_at],
+        )?;
+        tx.commit()?;
+        Ok(Enrolment { device_id, token, expires_at: HubTime(expires_at) })
+    }
+
+    /// Exchanges a one-time token for a credential. The token is spent in the same
+    /// transaction that stores the credential's hash.
+    pub fn enroll(&self, token: &str) -> Result<(Device, String), HubError> {
+        let now = now_ms();
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let device_id: Option<String> = tx
+            .query_row(
+                "SELECT t.device_id FROM enrol_tokens t JOIN devices d ON d.id = t.device_id
+                 WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2 AND d.revoked_at IS NULL",
+                params![secret::digest(token), now],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let device_id = device_id.ok_or(HubError::InvalidToken)?;
+        let credential = secret::generate(secret::CREDENTIAL_PREFIX)?;
+        tx.execute("UPDATE enrol_tokens SET used_at = ?2 WHERE token_hash = ?1", params![secret::digest(token), now])?;
+        tx.execute(
+            "UPDATE devices SET credential = ?2, enrolled_at = ?3 WHERE id = ?1",
+            params![device_id, secret::digest(&credential), now],
+        )?;
+        let device = tx.query_row(
+            "SELECT id, rep, name, branch, role FROM devices WHERE id = ?1",
+            params![device_id],
+            device_from_row,
+        )?;
+        tx.commit()?;
+        Ok((device, credential))
+    }
+
+    /// The device holding `credential`, unless unknown or revoked.
+    pub fn authenticate(&self, credential: &str) -> Result<Option<Device>, HubError> {
+        let conn = self.reader();
+        Ok(conn
+            .query_row(
+                "SELECT id, rep, name, branch, role FROM devices WHERE credential = ?1 AND revoked_at IS NULL",
+                params![secret::digest(credential)],
+                device_from_row,
+            )
+            .optional()?)
+    }
+
+    /// Revokes a device: its credential and any unused token stop working at once.
+    /// Its changes stay in the log (they are history others may depend on).
+    pub fn revoke(&self, device_id: &str) -> Result<(), HubError> {
+        let n = self.writer().execute(
+            "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
+            params![device_id, now_ms()],
+        )?;
+        if n == 0 {
+            return Err(HubError::NoSuchDevice(device_id.to_owned()));
+        }
+        Ok(())
+    }
+
+    /// Every device record, oldest first.
+    pub fn list_devices(&self) -> Result<Vec<DeviceRow>, HubError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare(
+            "SELECT id, rep, name, branch, role, created_at, enrolled_at, revoked_at, last_sync_at
+             FROM devices ORDER BY created_at, id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DeviceRow {
+                id: r.get(0)?,
+                rep: r.get(1)?,
+                name: r.get(2)?,
+                branch: r.get(3)?,
+                role: parse_role(r.get(4)?)?,
+                created_at: HubTime(r.get(5)?),
+                enrolled_at: r.get::<_, Option<i64>>(6)?.map(HubTime),
+                revoked_at: r.get::<_, Option<i64>>(7)?.map(HubTime),
+                last_sync_at: r.get::<_, Option<i64>>(8)?.map(HubTime),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The device's last successful sync, if any.
+    pub fn last_sync(&self, device_id: &str) -> Result<Option<HubTime>, HubError> {
+        let conn = self.reader();
+        let t: Option<i64> =
+            conn.query_row("SELECT last_sync_at FROM devices WHERE id = ?1", params![device_id], |r| r.get(0))?;
+        Ok(t.map(HubTime))
+    }
+
+    /// Records a successful sync; later pushes carry its time as `device_prev_sync`.
+    pub fn complete_sync(&self, device: &Device, cursor: u64) -> Result<SyncCompleted, HubError> {
+        let mut conn = self.writer();
+        let tx = conn.transaction()?;
+        let previous: Option<i64> =
+            tx.query_row("SELECT last_sync_at FROM devices WHERE id = ?1", params![device.id], |r| r.get(0))?;
+        // Hub time only moves forward for a device, even if the hub's clock steps back.
+        let now = now_ms().max(previous.unwrap_or(i64::MIN));
+        tx.execute(
+            "UPDATE devices SET last_sync_at = ?2, last_cursor = ?3 WHERE id = ?1",
+            params![device.id, now, i64::try_from(cursor).unwrap_or(i64::MAX)],
+        )?;
+        tx.commit()?;
+        Ok(SyncCompleted { synced_at: HubTime(now), previous: previous.map(HubTime) })
+    }
+}
+
+fn device_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+    Ok(Device { id: r.get(0)?, rep: r.get(1)?, name: r.get(2)?, branch: r.get(3)?, role: parse_role(r.get(4)?)? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: i64 = 86_400_000;
+
+    #[test]
+    fn a_token_enrols_once_and_the_credential_authenticates_until_revoked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, DAY).unwrap();
+        let (device, credential) = store.enroll(&e.token).unwrap();
+        assert_eq!(device.id, e.device_id);
+        assert_eq!(device.branch, "sh");
+        assert!(matches!(store.enroll(&e.token), Err(HubError::InvalidToken)));
+        assert_eq!(store.authenticate(&credential).unwrap(), Some(device.clone()));
+        assert_eq!(store.authenticate("lgd_wrong").unwrap(), None);
+        store.revoke(&device.id).unwrap();
+        assert_eq!(store.authenticate(&credential).unwrap(), None);
+        assert!(matches!(store.revoke("nope"), Err(HubError::NoSuchDevice(_))));
+    }
+
+    #[test]
+    fn expired_and_revoked_tokens_do_not_enrol() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let expired = store.create_enrolment("a", "A", "sh", Role::Rep, -1).unwrap();
+        assert!(matches!(store.enroll(&expired.token), Err(HubError::InvalidToken)));
+        let revoked = store.create_enrolment("b", "B", "sh", Role::Rep, DAY).unwrap();
+        store.revoke(&revoked.device_id).unwrap();
+        assert!(matches!(store.enroll(&revoked.token), Err(HubError::InvalidToken)));
+        assert_eq!(store.list_devices().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn secrets_are_stored_only_as_hashes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let e = store.create_enrolment("a", "A", "sh", Role::Manager, DAY).unwrap();
+        let (_, credential) = store.enroll(&e.token).unwrap();
+        drop(store);
+        let raw = std::fs::read(dir.path().join("hub.sqlite")).unwrap();
+        let wal = std::fs::read(dir.path().join("hub.sqlite-wal")).unwrap_or_default();
+        for secret in [&e.token, &credential] {
+            let needle = secret.as_bytes();
+            assert!(!raw.windows(needle.len()).any(|w| w == needle));
+            assert!(!wal.windows(needle.len()).any(|w| w == needle));
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! The hub's SQLite database: devices, enrolment tokens, documents' scopes and the
+//! change log.
+//!
+//! Durability is the point: WAL with `synchronous=FULL`, and every push is one
+//! transaction committed before the acks are sent, so a hub killed with -9 never
+//! loses a change it acknowledged. One writer connection (SQLite serialises writers
+//! anyway) and one reader connection, which WAL lets run beside the writer, so
+//! pulls and authentication do not queue behind a large push.
+
+mod changes;
+mod devices;
+
+pub use changes::ValidChange;
+pub use devices::{DeviceRow, Enrolment};
+
+use crate::error::HubError;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// `PRAGMA application_id` of hub databases ("LGHB").
+const APPLICATION_ID: i32 = 0x4c47_4842;
+
+/// Schema migrations; `user_version` is the number applied.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE devices (
+    id            TEXT PRIMARY KEY,
+    rep           TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    branch        TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('rep', 'manager', 'distributor')),
+    created_at    INTEGER NOT NULL,
+    enrolled_at   INTEGER,
+    credential    BLOB UNIQUE,          -- SHA-256 of the device credential
+    revoked_at    INTEGER,
+    last_sync_at  INTEGER,              -- hub time of the last sync/complete
+    last_cursor   INTEGER
+);
+CREATE INDEX devices_branch ON devices (branch, role);
+CREATE TABLE enrol_tokens (
+    token_hash  BLOB PRIMARY KEY,       -- SHA-256 of the one-time token
+    device_id   TEXT NOT NULL REFERENCES devices (id),
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+);
+CREATE TABLE docs (
+    doc_id  TEXT PRIMARY KEY,
+    scope   TEXT NOT NULL               -- fixed by the first change received
+);
+CREATE TABLE changes (
+    hub_seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    hash              BLOB NOT NULL UNIQUE,
+    doc_id            TEXT NOT NULL REFERENCES docs (doc_id),
+    scope             TEXT NOT NULL,
+    device_id         TEXT NOT NULL REFERENCES devices (id),
+    received_at       INTEGER NOT NULL, -- hub time of first receipt, never updated
+    device_prev_sync  INTEGER,          -- the pusher's last sync before that
+    bytes             BLOB NOT NULL
+);
+CREATE INDEX changes_scope ON changes (scope, hub_seq);
+"#];
+
+/// The hub database.
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating and migrating if needed) `<dir>/hub.sqlite`. A file that is
+    /// not a hub database is refused and left untouched.
+    pub fn open(dir: &Path) -> Result<Self, HubError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| HubError::ForeignDatabase(format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join("hub.sqlite");
+        let mut writer = Connection::open(&path)?;
+        configure(&writer)?;
+        migrate(&mut writer, &path)?;
+        let reader = Connection::open(&path)?;
+        configure(&reader)?;
+        Ok(Store { path, writer: Mutex::new(writer), reader: Mutex::new(reader) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn writer(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (the
+        // transaction rolls back), so a poisoned lock is safe to reuse.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), HubError> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HubError> {
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+        return Err(HubError::ForeignDatabase(path.display().to_string()));
+    }
+    if version as usize > MIGRATIONS.len() {
+        return Err(HubError::ForeignDatabase(format!(
+            "{} has schema version {version}, newer than this hub ({})",
+            path.display(),
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Current hub time in milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    leadguard_protocol::HubTime::now().0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reopening_keeps_the_schema_and_a_foreign_file_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        drop(Store::open(dir.path()).unwrap());
+
+        let other = tempfile::tempdir().unwrap();
+        let foreign = other.path().join("hub.sqlite");
+        let conn = Connection::open(&foreign).unwrap();
+        conn.execute_batch("CREATE TABLE mine (x); INSERT INTO mine VALUES (42);").unwrap();
+        drop(conn);
+        assert!(matches!(Store::open(other.path()), Err(HubError::ForeignDatabase(_))));
+        let conn = Connection::open(&foreign).unwrap();
+        let x: i64 = conn.query_row("SELECT x FROM mine", [], |r| r.get(0)).unwrap();
+        assert_eq!(x, 42);
+    }
+}

@@ -1,0 +1,41 @@
+//! Checks a push batch before anything is stored.
+//!
+//! The hub never interprets lead data, but it refuses what it cannot vouch for:
+//! bytes that are not an Automerge change (checksum and structure verified by
+//! `automerge::Change`), oversized changes, unknown scope syntax, and scopes the
+//! device may not write. One bad change rejects the whole batch, so a batch is
+//! stored entirely or not at all and the client's retry logic stays simple.
+
+use crate::error::HubError;
+use crate::scope::{Device, Scope};
+use crate::store::ValidChange;
+use leadguard_protocol::{ChangeHash, PushRequest, MAX_CHANGE_BYTES};
+
+/// Longest document id accepted.
+pub const MAX_DOC_ID_BYTES: usize = 256;
+
+/// Validates every change of `req` for `device`.
+pub fn validate_push(device: &Device, req: PushRequest) -> Result<Vec<ValidChange>, HubError> {
+    let mut out = Vec::with_capacity(req.changes.len());
+    for (i, c) in req.changes.into_iter().enumerate() {
+        if c.doc_id.is_empty() || c.doc_id.len() > MAX_DOC_ID_BYTES || c.doc_id.chars().any(char::is_control) {
+            return Err(HubError::Malformed(format!("change {i}: document id must be 1 to {MAX_DOC_ID_BYTES} printable bytes")));
+        }
+        let scope = Scope::parse(&c.scope)
+            .ok_or_else(|| HubError::Malformed(format!("change {i}: {:?} is not a scope", c.scope)))?;
+        if !device.may_write(&scope) {
+            return Err(HubError::Forbidden(format!("this device may not write scope {:?}", c.scope)));
+        }
+        if c.bytes.len() > MAX_CHANGE_BYTES {
+            return Err(HubError::TooLarge(format!(
+                "change {i} is {} bytes; the limit is {MAX_CHANGE_BYTES}",
+                c.bytes.len()
+            )));
+        }
+        let change = automerge::Change::try_from(&c.bytes[..])
+            .map_err(|e| HubError::InvalidChange(format!("change {i} is not an Automerge change: {e}")))?;
+        let hash = ChangeHash(change.hash().0);
+        out.push(ValidChange { hash, doc_id: c.doc_id, scope: c.scope, bytes: c.bytes });
+    }
+    Ok(out)
+}
