@@ -40,6 +40,7 @@
 pub mod batch;
 pub mod blocking;
 pub mod csv_input;
+pub mod eval;
 pub mod index;
 pub mod normalize;
 pub mod record;
@@ -50,4 +51,4 @@ pub use csv_input::{read_leads_csv, CsvBatch, CsvError, CsvLead, RowError, RowEr
 pub use index::Index;
 pub use normalize::{normalize_company, normalize_email, normalize_person, normalize_phone, CompanyName, PersonName, Phone, PhoneMatch};
 pub use record::{LeadKeys, LeadRecord};
-pub use score::{company_similarity, score, Config, Match, Reason, Scored};
+pub use score::{company_similarity, compare, score, Comparison, Config, ContactMatch, FieldMatch, Match, Reason, Scored};

@@ -109,36 +109,115 @@ pub struct Scored {
 
 /// Log-odds weights. Tuned on leads-dev.csv with general rules only (no per-file hacks).
 mod w {
-    pub const PRIOR: f32 = -5.5;
-    pub const COMPANY_SAME: f32 = 4.0;
-    pub const COMPANY_HIGH: f32 = 3.0;
+    /// Log-odds before any evidence: two leads the blocking proposed are usually not
+    /// the same customer.
+    pub const PRIOR: f32 = -4.0;
+    /// Company names ≥ 90% similar (same 字号, legal form/place/industry truncated).
+    /// Registered names are unique within a region, so alone (with the same region and
+    /// no conflicting field) this is enough for a warning.
+    pub const COMPANY_HIGH: f32 = 5.5;
     pub const COMPANY_MID: f32 = 1.5;
     pub const COMPANY_LOW: f32 = -1.0;
     pub const COMPANY_DIFFERENT: f32 = -4.0;
     pub const CONTACT_SAME: f32 = 3.0;
-    pub const CONTACT_SURNAME: f32 = 0.8;
-    pub const CONTACT_SAME_SURNAME_OTHER_GIVEN: f32 = -2.0;
-    pub const CONTACT_DIFFERENT: f32 = -3.0;
+    /// 王总 vs 王建国: compatible, weak (common surnames are shared by millions).
+    pub const CONTACT_SURNAME: f32 = 1.0;
+    pub const CONTACT_SAME_SURNAME_OTHER_GIVEN: f32 = -3.5;
+    pub const CONTACT_DIFFERENT: f32 = -4.0;
     pub const PHONE_SAME: f32 = 5.0;
     pub const PHONE_VISIBLE: f32 = 3.5;
-    pub const PHONE_DIFFERENT: f32 = -2.5;
-    pub const PHONE_DIFFERENT_KIND: f32 = -0.3;
+    pub const PHONE_DIFFERENT: f32 = -3.0;
+    /// A mobile vs a landline: people have both, so barely a conflict.
+    pub const PHONE_DIFFERENT_KIND: f32 = -0.5;
     pub const EMAIL_SAME: f32 = 4.0;
-    pub const EMAIL_DIFFERENT: f32 = -2.5;
-    pub const REGION_DIFFERENT: f32 = -2.0;
+    pub const EMAIL_DIFFERENT: f32 = -3.0;
+    pub const REGION_SAME: f32 = 0.8;
+    pub const REGION_DIFFERENT: f32 = -4.0;
     pub const ADDRESS_SAME: f32 = 2.0;
     pub const ADDRESS_DIFFERENT: f32 = -1.0;
 }
 
+/// How a pair of contact names relates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ContactMatch {
+    /// At least one side has no name.
+    Unknown,
+    /// The same full name.
+    Same,
+    /// The same name across Chinese characters and pinyin/Latin letters.
+    SameSpelling,
+    /// A title-only name (王总) whose surname agrees with the other name.
+    SurnameAgrees,
+    /// Same surname, different given names.
+    SameSurnameOtherGiven,
+    /// Different surnames.
+    Different,
+}
+
+/// How a pair of optional values (e-mail, region) relates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldMatch {
+    /// At least one side is empty.
+    Unknown,
+    /// Equal.
+    Same,
+    /// Both present, different.
+    Different,
+}
+
+/// The field-by-field relation of two leads: what the weights are applied to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Comparison {
+    /// Company name similarity in [0, 1], `None` when a name is missing.
+    pub company: Option<f32>,
+    /// Contact names.
+    pub contact: ContactMatch,
+    /// Phones.
+    pub phone: PhoneMatch,
+    /// E-mails.
+    pub email: FieldMatch,
+    /// Regions.
+    pub region: FieldMatch,
+    /// Address similarity in [0, 1], `None` when an address is missing.
+    pub address: Option<f32>,
+}
+
+/// Compare two normalised leads field by field. Symmetric.
+pub fn compare(a: &LeadKeys, b: &LeadKeys) -> Comparison {
+    let email = match (&a.email, &b.email) {
+        (Some(x), Some(y)) if x == y => FieldMatch::Same,
+        (Some(_), Some(_)) => FieldMatch::Different,
+        _ => FieldMatch::Unknown,
+    };
+    let region = match (a.region.is_empty(), b.region.is_empty()) {
+        (false, false) if a.region == b.region => FieldMatch::Same,
+        (false, false) => FieldMatch::Different,
+        _ => FieldMatch::Unknown,
+    };
+    let address = match (&a.address, &b.address) {
+        (Some(x), Some(y)) => Some(jaro_winkler(x, y) as f32),
+        _ => None,
+    };
+    Comparison {
+        company: company_similarity(&a.company, &b.company),
+        contact: contact_match(&a.contact, &b.contact),
+        phone: a.phone.compare(&b.phone),
+        email,
+        region,
+        address,
+    }
+}
+
 /// Score two normalised leads. Symmetric: `score(a, b) == score(b, a)`.
 pub fn score(a: &LeadKeys, b: &LeadKeys) -> Scored {
+    let c = compare(a, b);
     let mut total = w::PRIOR;
     let mut reasons: Vec<(f32, Reason)> = Vec::new();
 
-    if let Some(sim) = company_similarity(&a.company, &b.company) {
-        let weight = if sim >= 0.999 {
-            w::COMPANY_SAME
-        } else if sim >= 0.9 {
+    if let Some(sim) = c.company {
+        let weight = if sim >= 0.9 {
             w::COMPANY_HIGH
         } else if sim >= 0.8 {
             w::COMPANY_MID
@@ -155,13 +234,20 @@ pub fn score(a: &LeadKeys, b: &LeadKeys) -> Scored {
         }
     }
 
-    let (weight, reason) = contact_evidence(&a.contact, &b.contact);
+    let (weight, reason) = match c.contact {
+        ContactMatch::Unknown => (0.0, None),
+        ContactMatch::Same => (w::CONTACT_SAME, Some(Reason::SameContact)),
+        ContactMatch::SameSpelling => (w::CONTACT_SAME, Some(Reason::ContactSpellingMatches)),
+        ContactMatch::SurnameAgrees => (w::CONTACT_SURNAME, Some(Reason::ContactSurnameMatches)),
+        ContactMatch::SameSurnameOtherGiven => (w::CONTACT_SAME_SURNAME_OTHER_GIVEN, None),
+        ContactMatch::Different => (w::CONTACT_DIFFERENT, None),
+    };
     total += weight;
     if let Some(r) = reason {
         reasons.push((weight, r));
     }
 
-    match a.phone.compare(&b.phone) {
+    match c.phone {
         PhoneMatch::Same => {
             total += w::PHONE_SAME;
             reasons.push((w::PHONE_SAME, Reason::SamePhone));
@@ -176,21 +262,22 @@ pub fn score(a: &LeadKeys, b: &LeadKeys) -> Scored {
         PhoneMatch::Unknown => {}
     }
 
-    match (&a.email, &b.email) {
-        (Some(x), Some(y)) if x == y => {
+    match c.email {
+        FieldMatch::Same => {
             total += w::EMAIL_SAME;
             reasons.push((w::EMAIL_SAME, Reason::SameEmail));
         }
-        (Some(_), Some(_)) => total += w::EMAIL_DIFFERENT,
-        _ => {}
+        FieldMatch::Different => total += w::EMAIL_DIFFERENT,
+        FieldMatch::Unknown => {}
     }
 
-    if !a.region.is_empty() && !b.region.is_empty() && a.region != b.region {
-        total += w::REGION_DIFFERENT;
+    match c.region {
+        FieldMatch::Same => total += w::REGION_SAME,
+        FieldMatch::Different => total += w::REGION_DIFFERENT,
+        FieldMatch::Unknown => {}
     }
 
-    if let (Some(x), Some(y)) = (&a.address, &b.address) {
-        let sim = jaro_winkler(x, y) as f32;
+    if let Some(sim) = c.address {
         if sim >= 0.9 {
             total += w::ADDRESS_SAME;
             reasons.push((w::ADDRESS_SAME, Reason::AddressSimilar { percent: percent(sim) }));
@@ -237,34 +324,33 @@ pub fn company_similarity(a: &CompanyName, b: &CompanyName) -> Option<f32> {
     Some(jw)
 }
 
-fn contact_evidence(a: &PersonName, b: &PersonName) -> (f32, Option<Reason>) {
+fn contact_match(a: &PersonName, b: &PersonName) -> ContactMatch {
     if a.is_empty() || b.is_empty() {
-        return (0.0, None);
+        return ContactMatch::Unknown;
     }
     if !a.title_only && !b.title_only {
         if !a.full.is_empty() && a.full == b.full {
-            return (w::CONTACT_SAME, Some(Reason::SameContact));
+            return ContactMatch::Same;
         }
         if a.spellings.iter().any(|s| b.spellings.contains(s)) {
-            return (w::CONTACT_SAME, Some(Reason::ContactSpellingMatches));
+            return ContactMatch::SameSpelling;
         }
         if !a.surname.is_empty() && a.surname == b.surname {
-            return (w::CONTACT_SAME_SURNAME_OTHER_GIVEN, None);
+            return ContactMatch::SameSurnameOtherGiven;
         }
-        return (w::CONTACT_DIFFERENT, None);
+        return ContactMatch::Different;
     }
     // At least one side is a surname with a title.
-    let surname_of = |p: &PersonName, other: &PersonName| -> bool {
-        if !p.surname.is_empty() {
-            return p.surname == other.surname
-                || (other.surname.is_empty() && other.spellings.iter().any(|s| s.starts_with(&p.surname) || s.ends_with(&p.surname)));
-        }
-        false
+    let agrees = |p: &PersonName, other: &PersonName| -> bool {
+        !p.surname.is_empty()
+            && (p.surname == other.surname
+                || (other.surname.is_empty()
+                    && other.spellings.iter().any(|s| s.starts_with(&p.surname) || s.ends_with(&p.surname))))
     };
-    if surname_of(a, b) || surname_of(b, a) {
-        (w::CONTACT_SURNAME, Some(Reason::ContactSurnameMatches))
+    if agrees(a, b) || agrees(b, a) {
+        ContactMatch::SurnameAgrees
     } else {
-        (w::CONTACT_DIFFERENT, None)
+        ContactMatch::Different
     }
 }
 
