@@ -170,6 +170,24 @@ struct Parse {
     seen_ids: rustc_hash::FxHashSet<String>,
 }
 
+/// Line numbers of byte offsets, counted incrementally (offsets only grow).
+struct LineCounter<'a> {
+    data: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, byte: usize) -> u64 {
+        let byte = byte.min(self.data.len());
+        if byte > self.byte {
+            self.line += self.data[self.byte..byte].iter().filter(|b| **b == b'\n').count() as u64;
+            self.byte = byte;
+        }
+        self.line
+    }
+}
+
 impl Parse {
     /// Parse rows starting at byte `start`, which is line `first_line` of the file.
     fn parse_from(&mut self, data: &[u8], mut start: usize, mut first_line: u64) {
@@ -179,18 +197,26 @@ impl Parse {
                 .flexible(true)
                 .from_reader(&data[start..]);
             let mut rec = csv::ByteRecord::new();
+            let mut lines = LineCounter { data, byte: start, line: first_line };
             loop {
-                let line = first_line + rdr.position().line() - 1;
-                let rec_start = start + rdr.position().byte() as usize;
                 match rdr.read_byte_record(&mut rec) {
                     Ok(false) => return,
                     Ok(true) => {}
                     Err(e) => {
+                        let line = first_line + rdr.position().line() - 1;
                         self.error(line, RowErrorKind::Malformed(e.to_string()));
                         return;
                     }
                 }
-                let end_line = first_line + rdr.position().line() - 1;
+                // Lines are counted from byte offsets: the parser's own line counter
+                // skips blank lines.
+                let mut rec_start = start + rec.position().map_or(0, |p| p.byte() as usize);
+                while matches!(data.get(rec_start), Some(b'\n' | b'\r')) {
+                    rec_start += 1; // blank lines the parser skipped
+                }
+                let rec_end = start + rdr.position().byte() as usize;
+                let line = lines.line_at(rec_start);
+                let end_line = lines.line_at(rec_end.saturating_sub(1).max(rec_start));
                 if end_line - line > MAX_LINES_PER_RECORD {
                     // An unterminated quote swallowed the following lines: report the
                     // row and resume right after its first line.

@@ -1,0 +1,37 @@
+//! Pairwise F1 of the batch mode on the labelled development set
+//! (`../shared/data/leads-dev.csv` beside the repository; rows sharing `cluster` are
+//! the same customer). The bar from issue 4 is F1 ≥ 0.98.
+
+use leadguard_dedup::{dedup_pairs, eval, read_leads_csv, Config};
+use std::path::PathBuf;
+
+fn dev_data() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("LEADGUARD_DEV_DATA") {
+        return Some(PathBuf::from(p));
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let p = root.join("../shared/data/leads-dev.csv");
+    p.exists().then_some(p)
+}
+
+#[test]
+fn pairwise_f1_on_leads_dev_is_at_least_0_98() {
+    let Some(path) = dev_data() else {
+        eprintln!("SKIPPED: ../shared/data/leads-dev.csv not found (set LEADGUARD_DEV_DATA)");
+        return;
+    };
+    let bytes = std::fs::read(&path).expect("read leads-dev.csv");
+    let batch = read_leads_csv(bytes.as_slice()).expect("parse leads-dev.csv");
+    assert!(batch.errors.is_empty(), "{:?}", &batch.errors[..batch.errors.len().min(5)]);
+    let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+    let col = rdr.headers().unwrap().iter().position(|h| h == "cluster").expect("cluster column");
+    let labels: Vec<String> = rdr.records().map(|r| r.unwrap().get(col).unwrap().to_string()).collect();
+    assert_eq!(labels.len(), batch.leads.len());
+
+    let records: Vec<_> = batch.leads.into_iter().map(|l| l.record).collect();
+    let pairs = dedup_pairs(&records, &Config::default());
+    let s = eval::pairwise(&eval::true_pairs(&labels), pairs.iter().map(|p| (p.0, p.1)));
+    eprintln!("leads-dev: precision {:.4} recall {:.4} F1 {:.4}", s.precision, s.recall, s.f1);
+    assert!(s.f1 >= 0.98, "{s:?}");
+    assert!(s.precision >= 0.97 && s.recall >= 0.97, "{s:?}");
+}

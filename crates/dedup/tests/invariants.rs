@@ -1,0 +1,123 @@
+//! Property tests: normalisation is idempotent, scoring is symmetric, a masked or
+//! hashed phone matches the full number it came from.
+
+use leadguard_dedup::normalize::text;
+use leadguard_dedup::{normalize_company, normalize_email, normalize_person, normalize_phone, score, LeadKeys, LeadRecord, Phone, PhoneMatch};
+use proptest::prelude::*;
+
+const REGIONS: &[&str] = &["北京市", "上海", "广东省深圳市", "杭州市", "", "天津"];
+const TRADE_CHARS: &str = "华信达兴盛恒泰鑫金源博创宏瑞安永天新中联汇德晨光海东龙凯智锦科航越腾明辉远合诚大方地";
+const INDUSTRIES: &[&str] = &["环保科技", "信息技术", "机械设备", "新能源", "物流", "食品", "", "生物医药"];
+const SUFFIXES: &[&str] = &["有限公司", "股份有限公司", "有限责任公司", "集团有限公司", "公司", ""];
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗";
+const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚";
+
+fn pick(s: &'static str) -> impl Strategy<Value = char> {
+    let chars: Vec<char> = s.chars().collect();
+    proptest::sample::select(chars)
+}
+
+fn company() -> impl Strategy<Value = String> {
+    (
+        proptest::sample::select(REGIONS),
+        proptest::collection::vec(pick(TRADE_CHARS), 2..4),
+        proptest::sample::select(INDUSTRIES),
+        proptest::sample::select(SUFFIXES),
+        any::<bool>(),
+    )
+        .prop_map(|(r, t, i, s, bracket)| {
+            let t: String = t.into_iter().collect();
+            if bracket && !r.is_empty() {
+                format!("{t}（{r}）{i}{s}")
+            } else {
+                format!("{r}{t}{i}{s}")
+            }
+        })
+}
+
+fn mobile() -> impl Strategy<Value = String> {
+    (proptest::sample::select(vec!["13", "15", "17", "18", "19"]), 0u64..1_000_000_000).prop_map(|(p, n)| format!("{p}{n:09}"))
+}
+
+fn contact() -> impl Strategy<Value = String> {
+    (pick(SURNAMES), proptest::collection::vec(pick(GIVEN), 0..3), proptest::sample::select(vec!["", "总", "经理", "女士"]))
+        .prop_map(|(s, g, t)| if g.is_empty() { format!("{s}{t}") } else { format!("{s}{}", g.into_iter().collect::<String>()) })
+}
+
+fn record() -> impl Strategy<Value = LeadRecord> {
+    (company(), contact(), mobile(), proptest::sample::select(REGIONS), 0u8..4).prop_map(|(company, contact, phone, region, v)| {
+        let phone = match v {
+            0 => phone,
+            1 => format!("{}****{}", &phone[..3], &phone[7..]),
+            2 => String::new(),
+            _ => format!("+86 {} {} {}", &phone[..3], &phone[3..7], &phone[7..]),
+        };
+        LeadRecord { company, contact, phone, email: String::new(), region: region.to_string(), address: None }
+    })
+}
+
+proptest! {
+    #[test]
+    fn canonical_text_is_idempotent(s in "\\PC{0,30}") {
+        let once = text::canonical(&s);
+        prop_assert_eq!(text::canonical(&once), once);
+    }
+
+    #[test]
+    fn company_normalisation_is_idempotent(name in company()) {
+        let once = normalize_company(&name, "");
+        let twice = normalize_company(&once.core, "");
+        prop_assert_eq!(&twice.core, &once.core);
+        prop_assert_eq!(&twice.trade, &once.trade);
+    }
+
+    #[test]
+    fn person_normalisation_is_idempotent(name in contact()) {
+        let once = normalize_person(&name);
+        if !once.full.is_empty() {
+            prop_assert_eq!(normalize_person(&once.full), once);
+        }
+    }
+
+    #[test]
+    fn email_normalisation_is_idempotent(local in "[a-zA-Z0-9][a-zA-Z0-9._]{0,11}", domain in "[a-z0-9]{1,10}") {
+        let raw = format!("  {local}@{domain}.COM ");
+        let once = normalize_email(&raw).unwrap();
+        prop_assert_eq!(normalize_email(&once), Some(once.clone()));
+    }
+
+    #[test]
+    fn phone_formats_normalise_to_the_same_mobile(m in mobile()) {
+        let full = Phone::Mobile { digits: m.clone() };
+        for raw in [
+            m.clone(),
+            format!("+86 {}", m),
+            format!("0086-{}-{}-{}", &m[..3], &m[3..7], &m[7..]),
+            m.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap()).collect::<String>(),
+        ] {
+            prop_assert_eq!(normalize_phone(&raw, ""), full.clone());
+        }
+    }
+
+    #[test]
+    fn masked_phone_matches_its_full_number(m in mobile()) {
+        let full = normalize_phone(&m, "");
+        let masked = normalize_phone(&format!("{}****{}", &m[..3], &m[7..]), "");
+        prop_assert_eq!(masked.compare(&full), PhoneMatch::SameVisible);
+        prop_assert_eq!(full.compare(&masked), PhoneMatch::SameVisible);
+        let hashed = normalize_phone(&format!("sha256:{}", full.digest_full().unwrap()), "");
+        prop_assert_eq!(hashed.compare(&full), PhoneMatch::Same);
+        let hashed_visible = normalize_phone(&format!("sha256:{}", full.digest_visible().unwrap()), "");
+        prop_assert_eq!(hashed_visible.compare(&full), PhoneMatch::SameVisible);
+    }
+
+    #[test]
+    fn score_is_symmetric_and_bounded(a in record(), b in record()) {
+        let (ka, kb) = (LeadKeys::from_record(&a), LeadKeys::from_record(&b));
+        let ab = score(&ka, &kb);
+        let ba = score(&kb, &ka);
+        prop_assert_eq!(ab.score, ba.score);
+        prop_assert!((0.0..=1.0).contains(&ab.score));
+        prop_assert!(score(&ka, &ka).score >= ab.score.min(0.85) || ka.is_empty());
+    }
+}
