@@ -11,9 +11,22 @@ use ts_rs::TS;
 
 use crate::error::{ApiError, ErrorCode};
 
-/// What a command handler runs against: one device's registry. Grows with the registry.
+mod leads;
+pub use leads::*;
+pub use crate::model::{Policy, Rep};
+pub use crate::view::{EventView, LeadView};
+
+/// What a command handler runs against: one device's registry.
+///
+/// The registry is opened once and kept (the Tauri shell and the web server hold the
+/// `Context` in a mutex). If the data directory holds a registry that cannot be opened
+/// (corrupt or foreign file) the error is kept and returned by every command that
+/// needs the registry, so `app_info` still answers and nothing is overwritten.
 pub struct Context {
     pub data_dir: std::path::PathBuf,
+    registry: Option<crate::Registry>,
+    open_error: Option<ApiError>,
+    now: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Context {
@@ -21,7 +34,48 @@ impl Context {
     pub fn open(data_dir: &std::path::Path) -> Result<Context, ApiError> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", data_dir.display())))?;
-        Ok(Context { data_dir: data_dir.to_path_buf() })
+        let mut ctx = Context { data_dir: data_dir.to_path_buf(), registry: None, open_error: None, now: None };
+        if crate::store::file_path(data_dir).exists() {
+            match crate::Registry::open(data_dir) {
+                Ok(r) => ctx.registry = Some(r),
+                Err(e) => ctx.open_error = Some(e.into()),
+            }
+        }
+        Ok(ctx)
+    }
+
+    /// Overrides the device clock (`--now`; tests). `None` restores the real clock.
+    pub fn set_now(&mut self, now: Option<chrono::DateTime<chrono::Utc>>) {
+        self.now = now;
+    }
+
+    /// The device clock (or its override).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.now.unwrap_or_else(chrono::Utc::now)
+    }
+
+    /// The open registry, or why there is none.
+    pub fn registry(&mut self) -> Result<&mut crate::Registry, ApiError> {
+        if let Some(e) = &self.open_error {
+            return Err(e.clone());
+        }
+        match &mut self.registry {
+            Some(r) => {
+                r.refresh_if_changed()?;
+                Ok(r)
+            }
+            None => Err(crate::Error::NotInitialized(self.data_dir.display().to_string()).into()),
+        }
+    }
+
+    /// Installs a freshly created registry (after `init`).
+    pub(crate) fn set_registry(&mut self, r: crate::Registry) {
+        self.open_error = None;
+        self.registry = Some(r);
+    }
+
+    pub(crate) fn has_registry(&self) -> bool {
+        self.registry.is_some() || crate::store::file_path(&self.data_dir).exists()
     }
 }
 
@@ -99,4 +153,32 @@ macro_rules! commands {
 commands! {
     /// Name, version and data directory of this installation.
     app_info(()) -> AppInfo => app_info;
+    /// Creates this device's registry for its user.
+    init(InitArgs) -> SessionInfo => leads::init;
+    /// Who am I: rep, role, branch, device, policy.
+    session(()) -> SessionInfo => leads::session;
+    /// Registers a lead; complete registrations are claimed at once.
+    lead_add(LeadAddArgs) -> LeadAdded => leads::lead_add;
+    /// One lead (masked if someone else follows it) and its history.
+    lead_get(LeadGetArgs) -> LeadDetail => leads::lead_get;
+    /// A page of leads: mine, pool, expiring, reported or all; with search text.
+    lead_list(LeadListArgs) -> LeadPage => leads::lead_list;
+    /// Edits fields of a lead the user may edit.
+    lead_update(LeadUpdateArgs) -> LeadView => leads::lead_update;
+    /// Records a follow-up (a qualifying one extends protection; a deal binds).
+    followup_add(FollowupAddArgs) -> LeadView => leads::followup_add;
+    /// Gives an owned lead back to the public pool.
+    lead_release(LeadIdArgs) -> LeadView => leads::lead_release;
+    /// Claims a lead from the public pool.
+    lead_claim(LeadIdArgs) -> LeadView => leads::lead_claim;
+    /// Moves all customers of a departing rep to another rep (managers).
+    handover(HandoverArgs) -> HandoverResult => leads::handover;
+    /// Reps of the branch.
+    rep_list(()) -> RepList => leads::rep_list;
+    /// Adds or updates a rep of the branch (managers).
+    rep_put(RepPutArgs) -> Rep => leads::rep_put;
+    /// The protection policy of the branch.
+    policy_get(()) -> Policy => leads::policy_get;
+    /// Changes the protection policy of the branch (managers).
+    policy_set(Policy) -> Policy => leads::policy_set;
 }

@@ -60,3 +60,70 @@ impl ApiError {
         ApiError { code, message: message.into() }
     }
 }
+
+/// The error type of the core library. Every variant maps to one [`ErrorCode`], so
+/// the API layer never has to guess.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Malformed or missing input.
+    #[error("{0}")]
+    Invalid(String),
+    /// A lead, rep, document ... that does not exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// The caller may not do this (role, ownership, protection).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The action conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// No registry in the data directory yet.
+    #[error("no registry in {0}: run `leadguard init` first")]
+    NotInitialized(String),
+    /// The file is not a Leadguard registry, or it is damaged.
+    #[error("{0}")]
+    Corrupt(String),
+    /// SQLite failed.
+    #[error("storage: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The filesystem failed.
+    #[error("storage: {0}")]
+    Io(#[from] std::io::Error),
+    /// Automerge refused a document or change (damaged data).
+    #[error("document: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+    /// A stored event or value did not decode.
+    #[error("stored data does not decode: {0}")]
+    Decode(String),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::InvalidArgument,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::NotInitialized(_) => ErrorCode::NotInitialized,
+            Error::Corrupt(_) | Error::Automerge(_) | Error::Decode(_) => ErrorCode::CorruptStore,
+            Error::Sqlite(e) if is_corrupt(e) => ErrorCode::CorruptStore,
+            Error::Sqlite(_) | Error::Io(_) => ErrorCode::Storage,
+        }
+    }
+}
+
+fn is_corrupt(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseCorrupt) | Some(rusqlite::ErrorCode::NotADatabase)
+    )
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> ApiError {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+/// Result of core operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -3,8 +3,25 @@
 //! Everything a user can do goes through [`api`]: one command set, defined once,
 //! served to the desktop webview by Tauri `invoke`, to a browser over HTTP, and to
 //! the `leadguard` CLI. Business rules live here and nowhere else.
+//!
+//! Layers, bottom up: [`store`] (the SQLite file), [`docs`] (Automerge documents as
+//! snapshot + changes), [`layout`] (where leads live inside documents), [`model`] and
+//! [`status`] (the rules, pure), [`index`] (derived tables for listing and search),
+//! [`registry`] (writes as single transactions), [`replication`] (the store side of
+//! sync), [`api`] (commands).
 
 pub mod api;
+pub mod docs;
 pub mod error;
+pub mod hooks;
+pub mod index;
+pub mod layout;
+pub mod model;
+pub mod registry;
+pub mod replication;
+pub mod status;
+pub mod view;
+pub mod store;
 
-pub use error::{ApiError, ErrorCode};
+pub use error::{ApiError, Error, ErrorCode, Result};
+pub use registry::Registry;

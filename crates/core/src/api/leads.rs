@@ -1,0 +1,328 @@
+//! Registry commands: session, leads, follow-ups, pool, handover, reps, policy.
+//!
+//! Handlers are thin: parse arguments, call [`crate::Registry`], shape the answer
+//! through [`crate::view`] so every caller (desktop, browser, CLI) sees the same
+//! masking.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Context;
+use crate::error::{ApiError, Error};
+use crate::index::{self, Filter};
+use crate::model::{EventKind, FollowupKind, LeadFields, Policy, Rep, Role};
+use crate::registry::{InitOptions, Registry, Written, DEFAULT_SHARD_SIZE};
+use crate::view::{self, EventView, LeadView, Viewer};
+
+type R<T> = Result<T, ApiError>;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct InitArgs {
+    pub rep_id: String,
+    pub name: String,
+    pub branch: String,
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(default)]
+    pub region: Option<String>,
+}
+
+/// Who is using this device.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct SessionInfo {
+    pub rep: Rep,
+    pub branch: String,
+    pub device: String,
+    pub policy: Policy,
+    pub data_dir: String,
+    /// Local changes not yet acknowledged by the hub.
+    pub pending_changes: u64,
+    pub hub_url: Option<String>,
+    pub last_sync_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadAddArgs {
+    pub fields: LeadFields,
+}
+
+/// A registered lead with its claim state and any likely duplicates.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadAdded {
+    pub lead: LeadView,
+    /// Required-field groups still missing (the lead is not claimed until complete).
+    pub missing: Vec<Vec<crate::model::Field>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct LeadGetArgs {
+    pub id: String,
+    /// Status as of this time (default: now).
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadDetail {
+    pub lead: LeadView,
+    /// Empty when the lead is masked.
+    pub history: Vec<EventView>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ListFilter {
+    /// Leads I own (protected or deal).
+    Mine,
+    /// The public pool.
+    Pool,
+    /// My protected leads whose protection ends within 24 h.
+    Expiring,
+    /// Leads I registered.
+    Reported,
+    #[default]
+    All,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct LeadListArgs {
+    #[serde(default)]
+    pub filter: Option<ListFilter>,
+    /// Substring of company, contact, phone or email, or an exact lead id.
+    #[serde(default)]
+    pub search: Option<String>,
+    #[serde(default)]
+    pub at: Option<DateTime<Utc>>,
+    /// Page size (default 50, at most 1000).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    #[serde(default)]
+    pub offset: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadPage {
+    pub items: Vec<LeadView>,
+    pub total: u64,
+    pub offset: u64,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadUpdateArgs {
+    pub id: String,
+    pub fields: LeadFields,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct FollowupAddArgs {
+    pub id: String,
+    pub kind: FollowupKind,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadIdArgs {
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct HandoverArgs {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct HandoverResult {
+    /// Leads moved to `to`.
+    pub moved: Vec<String>,
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct RepList {
+    pub reps: Vec<Rep>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct RepPutArgs {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+fn session_info(reg: &Registry) -> R<SessionInfo> {
+    let rep = reg.session()?.clone();
+    Ok(SessionInfo {
+        policy: reg.policy(&rep.branch),
+        branch: rep.branch.clone(),
+        rep,
+        device: reg.device().to_string(),
+        data_dir: reg.data_dir().display().to_string(),
+        pending_changes: reg.pending_count()?,
+        hub_url: reg.hub_url()?,
+        last_sync_at: reg.last_sync_at()?,
+    })
+}
+
+pub(super) fn init(ctx: &mut Context, a: InitArgs) -> R<SessionInfo> {
+    if ctx.has_registry() {
+        return Err(Error::Conflict(format!("{} already holds a registry", ctx.data_dir.display())).into());
+    }
+    let rep = Rep {
+        id: a.rep_id.trim().to_string(),
+        name: a.name.trim().to_string(),
+        branch: a.branch.trim().to_string(),
+        region: a.region.filter(|r| !r.trim().is_empty()),
+        role: a.role.unwrap_or(Role::Rep),
+        active: true,
+    };
+    let now = ctx.now();
+    let reg = Registry::init(&ctx.data_dir, InitOptions { rep, shard_size: DEFAULT_SHARD_SIZE }, now)?;
+    let info = session_info(&reg)?;
+    ctx.set_registry(reg);
+    Ok(info)
+}
+
+pub(super) fn session(ctx: &mut Context, _: ()) -> R<SessionInfo> {
+    session_info(ctx.registry()?)
+}
+
+/// Builds the view of a lead after a write.
+fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
+    let me = reg.session()?;
+    let row = reg.row(&w.lead_id)?;
+    let mut s = w.status.clone();
+    s.settle(at);
+    let viewer = Viewer { rep: me, at, reclaim_cooldown_hours: reg.policy(&row.branch).reclaim_cooldown_hours };
+    Ok(view::from_status(&viewer, &w.lead_id, &row.branch, &s, |id| reg.rep(id)))
+}
+
+pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
+    let now = ctx.now();
+    let reg = ctx.registry()?;
+    let w = reg.add_lead(a.fields, now)?;
+    let missing = reg.policy(reg.branch()).missing(&w.status.fields);
+    Ok(LeadAdded { lead: written_view(reg, &w, now)?, missing })
+}
+
+/// The viewer (session rep) of a registry at `at`.
+fn viewer(reg: &Registry, at: DateTime<Utc>) -> R<Viewer<'_>> {
+    let me = reg.session()?;
+    Ok(Viewer { rep: me, at, reclaim_cooldown_hours: reg.policy(&me.branch).reclaim_cooldown_hours })
+}
+
+pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
+    let at = a.at.unwrap_or_else(|| ctx.now());
+    let reg = ctx.registry()?;
+    let row = reg.row(&a.id)?;
+    if !viewer(reg, at)?.may_see(row.registered_by.as_deref()) {
+        return Err(Error::Forbidden(format!("lead {} was reported by someone else", a.id)).into());
+    }
+    let (events, status) = reg.status(&a.id, at)?;
+    let v = viewer(reg, at)?;
+    let lead = view::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
+    let history = if lead.masked { Vec::new() } else { view::history(&events, &status, |id| reg.rep(id)) };
+    Ok(LeadDetail { lead, history })
+}
+
+pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
+    let at = a.at.unwrap_or_else(|| ctx.now());
+    let reg = ctx.registry()?;
+    let me = reg.session()?.clone();
+    let filter = match (me.role, a.filter.unwrap_or_default()) {
+        (Role::Distributor, _) | (_, ListFilter::Reported) => Filter::RegisteredBy(me.id.clone()),
+        (_, ListFilter::Mine) => Filter::Mine(me.id.clone()),
+        (_, ListFilter::Pool) => Filter::Pool,
+        (_, ListFilter::Expiring) => Filter::Expiring { hours: 24 },
+        (_, ListFilter::All) => Filter::All,
+    };
+    let limit = a.limit.unwrap_or(50).clamp(1, 1000);
+    let offset = a.offset.unwrap_or(0);
+    let page = index::list(reg.connection(), &filter, a.search.as_deref(), at, limit, offset)
+        .map_err(ApiError::from)?;
+    let mut rows = page.rows;
+    if let Filter::Expiring { .. } = filter {
+        rows.retain(|r| r.owner.as_deref() == Some(me.id.as_str()) || me.role == Role::Manager);
+    }
+    let v = viewer(reg, at)?;
+    let items = rows.iter().map(|r| view::from_row(&v, r, |id| reg.rep(id))).collect();
+    Ok(LeadPage { items, total: page.total, offset, limit })
+}
+
+fn act(ctx: &mut Context, id: &str, kind: EventKind) -> R<LeadView> {
+    let now = ctx.now();
+    let reg = ctx.registry()?;
+    let w = reg.act(id, kind, now)?;
+    written_view(reg, &w, now)
+}
+
+pub(super) fn lead_update(ctx: &mut Context, a: LeadUpdateArgs) -> R<LeadView> {
+    if a.fields == LeadFields::default() {
+        return Err(Error::Invalid("nothing to update".into()).into());
+    }
+    act(ctx, &a.id, EventKind::Update { fields: a.fields })
+}
+
+pub(super) fn followup_add(ctx: &mut Context, a: FollowupAddArgs) -> R<LeadView> {
+    act(ctx, &a.id, EventKind::Followup { followup: a.kind, note: a.note.trim().to_string() })
+}
+
+pub(super) fn lead_release(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
+    act(ctx, &a.id, EventKind::Release)
+}
+
+pub(super) fn lead_claim(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
+    if ctx.registry()?.session()?.role == Role::Distributor {
+        return Err(Error::Forbidden("distributors report customers; they do not claim from the pool".into()).into());
+    }
+    act(ctx, &a.id, EventKind::Claim)
+}
+
+pub(super) fn handover(ctx: &mut Context, a: HandoverArgs) -> R<HandoverResult> {
+    let now = ctx.now();
+    let moved = ctx.registry()?.handover(&a.from, &a.to, now)?;
+    Ok(HandoverResult { moved, from: a.from, to: a.to })
+}
+
+pub(super) fn rep_list(ctx: &mut Context, _: ()) -> R<RepList> {
+    Ok(RepList { reps: ctx.registry()?.reps().cloned().collect() })
+}
+
+pub(super) fn rep_put(ctx: &mut Context, a: RepPutArgs) -> R<Rep> {
+    let now = ctx.now();
+    let reg = ctx.registry()?;
+    let rep = Rep {
+        id: a.id.trim().to_string(),
+        name: a.name.trim().to_string(),
+        branch: reg.branch().to_string(),
+        region: a.region.filter(|r| !r.trim().is_empty()),
+        role: a.role,
+        active: a.active.unwrap_or(true),
+    };
+    reg.put_rep(rep.clone(), now)?;
+    Ok(rep)
+}
+
+pub(super) fn policy_get(ctx: &mut Context, _: ()) -> R<Policy> {
+    let reg = ctx.registry()?;
+    Ok(reg.policy(reg.branch()))
+}
+
+pub(super) fn policy_set(ctx: &mut Context, p: Policy) -> R<Policy> {
+    let now = ctx.now();
+    let reg = ctx.registry()?;
+    reg.set_policy(p, now)?;
+    Ok(reg.policy(reg.branch()))
+}

@@ -1,0 +1,273 @@
+//! Derived index tables: one row per lead in `lead_index`, recomputed from the lead's
+//! events whenever they change (local write or merge), in the same transaction.
+//!
+//! Listing, search, paging and the duplicate index read these rows and never load
+//! Automerge documents, so they stay fast at 1M leads. A row stores the status as of
+//! the lead's last event; expiry at a later `at` is applied by the query itself
+//! (`state = 'protected' AND protected_until <= at` means "in the pool now"), which is
+//! the same rule as [`crate::status::Status::settle`].
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use crate::error::{Error, Result};
+use crate::status::{LeadState, Status};
+
+/// One `lead_index` row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadRow {
+    pub lead_id: String,
+    pub doc_id: String,
+    pub branch: String,
+    pub company: String,
+    pub contact: String,
+    pub phone: String,
+    pub email: String,
+    pub region: String,
+    pub industry: String,
+    pub need: String,
+    pub state: LeadState,
+    pub owner: Option<String>,
+    pub protected_until: Option<DateTime<Utc>>,
+    pub claimed_at: Option<DateTime<Utc>>,
+    pub previous_owner: Option<String>,
+    pub pool_since: Option<DateTime<Utc>>,
+    pub registered_by: Option<String>,
+    pub registered_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl LeadRow {
+    /// The row as seen at `at`: protection that ended by then has expired.
+    pub fn at(mut self, at: DateTime<Utc>) -> LeadRow {
+        if self.state == LeadState::Protected && self.protected_until.is_some_and(|u| u <= at) {
+            self.state = LeadState::Pool;
+            self.previous_owner = self.owner.take();
+            self.pool_since = self.protected_until.take();
+            self.claimed_at = None;
+        }
+        self
+    }
+}
+
+fn ms(t: Option<DateTime<Utc>>) -> Option<i64> {
+    t.map(|t| t.timestamp_millis())
+}
+
+fn from_ms(v: Option<i64>) -> Option<DateTime<Utc>> {
+    v.and_then(|v| Utc.timestamp_millis_opt(v).single())
+}
+
+fn state_from(s: &str) -> Result<LeadState> {
+    Ok(match s {
+        "incomplete" => LeadState::Incomplete,
+        "protected" => LeadState::Protected,
+        "pool" => LeadState::Pool,
+        "deal" => LeadState::Deal,
+        other => return Err(Error::Decode(format!("lead_index state `{other}`"))),
+    })
+}
+
+/// Writes the index row of a lead from its derived status (settled at its last event).
+pub fn upsert(conn: &Connection, lead_id: &str, doc_id: &str, branch: &str, s: &Status) -> Result<()> {
+    let f = &s.fields;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO lead_index(lead_id, doc_id, branch, company, contact, phone, email, region, industry, need,
+            state, owner, protected_until, claimed_at, previous_owner, pool_since, registered_by, registered_at,
+            updated_at, ignored_events)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)
+         ON CONFLICT(lead_id) DO UPDATE SET doc_id=excluded.doc_id, branch=excluded.branch,
+            company=excluded.company, contact=excluded.contact, phone=excluded.phone, email=excluded.email,
+            region=excluded.region, industry=excluded.industry, need=excluded.need, state=excluded.state,
+            owner=excluded.owner, protected_until=excluded.protected_until, claimed_at=excluded.claimed_at,
+            previous_owner=excluded.previous_owner, pool_since=excluded.pool_since,
+            registered_by=excluded.registered_by, registered_at=excluded.registered_at,
+            updated_at=excluded.updated_at, ignored_events=excluded.ignored_events",
+    )?;
+    stmt.execute(params![
+        lead_id,
+        doc_id,
+        branch,
+        v(&f.company),
+        v(&f.contact),
+        v(&f.phone),
+        v(&f.email),
+        v(&f.region),
+        v(&f.industry),
+        v(&f.need),
+        s.state.as_str(),
+        s.owner,
+        ms(s.protected_until),
+        ms(s.claimed_at),
+        s.previous_owner,
+        ms(s.pool_since),
+        s.registered_by,
+        ms(s.registered_at),
+        ms(s.updated_at).unwrap_or(0),
+        s.ignored.len() as i64,
+    ])?;
+    Ok(())
+}
+
+const COLUMNS: &str = "lead_id, doc_id, branch, company, contact, phone, email, region, industry, need, state, owner,
+    protected_until, claimed_at, previous_owner, pool_since, registered_by, registered_at, updated_at";
+
+fn read_row(r: &Row<'_>) -> rusqlite::Result<(LeadRow, String)> {
+    let state: String = r.get(10)?;
+    Ok((
+        LeadRow {
+            lead_id: r.get(0)?,
+            doc_id: r.get(1)?,
+            branch: r.get(2)?,
+            company: r.get(3)?,
+            contact: r.get(4)?,
+            phone: r.get(5)?,
+            email: r.get(6)?,
+            region: r.get(7)?,
+            industry: r.get(8)?,
+            need: r.get(9)?,
+            state: LeadState::Incomplete,
+            owner: r.get(11)?,
+            protected_until: from_ms(r.get(12)?),
+            claimed_at: from_ms(r.get(13)?),
+            previous_owner: r.get(14)?,
+            pool_since: from_ms(r.get(15)?),
+            registered_by: r.get(16)?,
+            registered_at: from_ms(r.get(17)?),
+            updated_at: from_ms(r.get(18)?).unwrap_or_default(),
+        },
+        state,
+    ))
+}
+
+fn finish((mut row, state): (LeadRow, String)) -> Result<LeadRow> {
+    row.state = state_from(&state)?;
+    Ok(row)
+}
+
+/// The row of one lead.
+pub fn get(conn: &Connection, lead_id: &str) -> Result<Option<LeadRow>> {
+    let sql = format!("SELECT {COLUMNS} FROM lead_index WHERE lead_id = ?1");
+    conn.prepare_cached(&sql)?.query_row([lead_id], read_row).optional()?.map(finish).transpose()
+}
+
+/// Which leads a listing covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// Leads `rep` owns at `at` (protected or bound by a deal).
+    Mine(String),
+    /// Leads in the public pool at `at`.
+    Pool,
+    /// Protected leads whose protection ends within `hours` after `at`.
+    Expiring { hours: u32 },
+    /// Leads `rep` registered (a distributor's own reports).
+    RegisteredBy(String),
+    /// Every lead.
+    All,
+}
+
+/// One page of a listing.
+pub struct Page {
+    pub rows: Vec<LeadRow>,
+    pub total: u64,
+}
+
+/// Lists leads matching `filter` and the optional search text, newest first.
+pub fn list(
+    conn: &Connection,
+    filter: &Filter,
+    search: Option<&str>,
+    at: DateTime<Utc>,
+    limit: u32,
+    offset: u64,
+) -> Result<Page> {
+    let at_ms = at.timestamp_millis();
+    let mut cond = vec![];
+    let mut args: Vec<rusqlite::types::Value> = vec![];
+    let mut arg = |v: rusqlite::types::Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    match filter {
+        Filter::Mine(rep) => {
+            let (r, a) = (arg(rep.clone().into()), arg(at_ms.into()));
+            cond.push(format!("owner = {r} AND (state = 'deal' OR (state = 'protected' AND protected_until > {a}))"));
+        }
+        Filter::Pool => {
+            let a = arg(at_ms.into());
+            cond.push(format!("(state = 'pool' OR (state = 'protected' AND protected_until <= {a}))"));
+        }
+        Filter::Expiring { hours } => {
+            let a = arg(at_ms.into());
+            let b = arg((at_ms + i64::from(*hours) * 3_600_000).into());
+            cond.push(format!("state = 'protected' AND protected_until > {a} AND protected_until <= {b}"));
+        }
+        Filter::RegisteredBy(rep) => {
+            let r = arg(rep.clone().into());
+            cond.push(format!("registered_by = {r}"));
+        }
+        Filter::All => {}
+    }
+    if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
+        let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        let p = arg(format!("%{escaped}%").into());
+        cond.push(format!(
+            "(company LIKE {p} ESCAPE '\\' OR contact LIKE {p} ESCAPE '\\' OR phone LIKE {p} ESCAPE '\\' \
+             OR email LIKE {p} ESCAPE '\\' OR lead_id = {exact})",
+            exact = arg(q.to_string().into())
+        ));
+    }
+    let where_ = if cond.is_empty() { String::new() } else { format!("WHERE {}", cond.join(" AND ")) };
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM lead_index {where_}"),
+        rusqlite::params_from_iter(args.iter()),
+        |r| r.get(0),
+    )?;
+    let order = match filter {
+        Filter::Expiring { .. } => "protected_until ASC, lead_id",
+        _ => "updated_at DESC, lead_id",
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM lead_index {where_} ORDER BY {order} LIMIT {} OFFSET {}",
+        limit.min(1000),
+        offset
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), read_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = rows.into_iter().map(|r| finish(r).map(|r| r.at(at))).collect::<Result<Vec<_>>>()?;
+    Ok(Page { rows, total: total as u64 })
+}
+
+/// Ids of leads `rep` owns at `at` (for handover).
+pub fn owned_by(conn: &Connection, rep: &str, at: DateTime<Utc>) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT lead_id, doc_id FROM lead_index WHERE owner = ?1
+         AND (state = 'deal' OR (state = 'protected' AND protected_until > ?2)) ORDER BY lead_id",
+    )?;
+    let rows = stmt
+        .query_map(params![rep, at.timestamp_millis()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Visits the identifying fields of every lead (for building the duplicate index).
+pub fn for_each_identity(
+    conn: &Connection,
+    mut f: impl FnMut(&str, &str, &str, &str, &str),
+) -> Result<()> {
+    let mut stmt = conn.prepare("SELECT lead_id, company, contact, phone, email FROM lead_index")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        f(
+            r.get_ref(0)?.as_str().unwrap_or_default(),
+            r.get_ref(1)?.as_str().unwrap_or_default(),
+            r.get_ref(2)?.as_str().unwrap_or_default(),
+            r.get_ref(3)?.as_str().unwrap_or_default(),
+            r.get_ref(4)?.as_str().unwrap_or_default(),
+        );
+    }
+    Ok(())
+}

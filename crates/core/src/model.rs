@@ -1,0 +1,316 @@
+//! The domain model: reps, lead fields, the events that happen to a lead, and the
+//! protection policy of a branch.
+//!
+//! A lead is *its history*: an append-only list of [`Event`]s (registration, edits,
+//! claims, follow-ups, releases, handovers). Everything else — current fields, owner,
+//! protection end, pool membership — is derived from that list by [`crate::status`].
+//! Events are immutable once written, so they are stored as opaque JSON strings in the
+//! Automerge list (see `docs/ARCHITECTURE.md`): concurrent appends merge, and there is
+//! nothing inside an event that two replicas could edit concurrently.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What a person may do in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A sales rep: full view of their own customers, masked view of others'.
+    Rep,
+    /// A branch manager: sees the whole branch, sets policy, hands over, arbitrates.
+    Manager,
+    /// An outside distributor (分销): sees only what they reported.
+    Distributor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Rep => "rep",
+            Role::Manager => "manager",
+            Role::Distributor => "distributor",
+        }
+    }
+}
+
+/// A person known to the branch directory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Rep {
+    pub id: String,
+    pub name: String,
+    pub branch: String,
+    #[serde(default)]
+    pub region: Option<String>,
+    pub role: Role,
+    /// False once the rep has left (after a handover); kept so history stays readable.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A field of a lead, used to configure which fields a registration needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Company,
+    Contact,
+    Phone,
+    Email,
+    Region,
+    Industry,
+    Size,
+    Need,
+    Notes,
+}
+
+/// How two leads are related (DESIGN.md rule 10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RelationKind {
+    /// Immediate family (直系亲属): counts as the same customer.
+    Family,
+    /// The same purchasing unit: counts as the same customer.
+    SameUnit,
+    /// A referral (转介) by another rep or department.
+    Referral,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Relation {
+    pub kind: RelationKind,
+    /// The related lead, if it is in the registry.
+    #[serde(default)]
+    pub lead_id: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The descriptive fields of a lead. In a registration every present field is set;
+/// in an update only present fields change (an empty string clears a field).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct LeadFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub need: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relations: Option<Vec<Relation>>,
+}
+
+impl LeadFields {
+    /// The value of one field, `None` when absent or blank.
+    pub fn get(&self, f: Field) -> Option<&str> {
+        let v = match f {
+            Field::Company => &self.company,
+            Field::Contact => &self.contact,
+            Field::Phone => &self.phone,
+            Field::Email => &self.email,
+            Field::Region => &self.region,
+            Field::Industry => &self.industry,
+            Field::Size => &self.size,
+            Field::Need => &self.need,
+            Field::Notes => &self.notes,
+        };
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// Applies an update: present fields replace, empty strings clear.
+    pub fn apply(&mut self, patch: &LeadFields) {
+        fn set(dst: &mut Option<String>, src: &Option<String>) {
+            if let Some(v) = src {
+                let v = v.trim();
+                *dst = if v.is_empty() { None } else { Some(v.to_string()) };
+            }
+        }
+        set(&mut self.company, &patch.company);
+        set(&mut self.contact, &patch.contact);
+        set(&mut self.phone, &patch.phone);
+        set(&mut self.email, &patch.email);
+        set(&mut self.region, &patch.region);
+        set(&mut self.industry, &patch.industry);
+        set(&mut self.size, &patch.size);
+        set(&mut self.need, &patch.need);
+        set(&mut self.notes, &patch.notes);
+        if let Some(r) = &patch.relations {
+            self.relations = if r.is_empty() { None } else { Some(r.clone()) };
+        }
+    }
+
+    /// True when no field carries a value.
+    pub fn is_empty(&self) -> bool {
+        const ALL: [Field; 9] = [
+            Field::Company,
+            Field::Contact,
+            Field::Phone,
+            Field::Email,
+            Field::Region,
+            Field::Industry,
+            Field::Size,
+            Field::Need,
+            Field::Notes,
+        ];
+        ALL.iter().all(|f| self.get(*f).is_none()) && self.relations.is_none()
+    }
+}
+
+/// Kinds of follow-up record (跟进记录).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowupKind {
+    Call,
+    Visit,
+    Sample,
+    Quote,
+    StoreVisit,
+    /// A signed deal: binds the customer to its owner permanently.
+    Deal,
+}
+
+impl FollowupKind {
+    pub fn parse(s: &str) -> Option<FollowupKind> {
+        Some(match s {
+            "call" => FollowupKind::Call,
+            "visit" => FollowupKind::Visit,
+            "sample" => FollowupKind::Sample,
+            "quote" => FollowupKind::Quote,
+            "store_visit" | "store-visit" => FollowupKind::StoreVisit,
+            "deal" => FollowupKind::Deal,
+            _ => return None,
+        })
+    }
+}
+
+/// One thing that happened to a lead. Immutable once written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unique id (random), so an event can be referred to as evidence.
+    pub id: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    /// The rep on whose behalf the change was made.
+    pub rep: String,
+    /// The device that wrote it.
+    pub device: String,
+    /// The device clock when it was written. Shown, never trusted alone.
+    pub device_time: DateTime<Utc>,
+    /// The device's last successful hub sync before this event (hub clock), if any:
+    /// the lower end of the event's evidence window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The lead entered the registry with these fields.
+    Register { fields: LeadFields },
+    /// Some fields changed.
+    Update { fields: LeadFields },
+    /// Claimed from the public pool.
+    Claim,
+    /// A follow-up record; qualifying kinds extend protection, `deal` binds.
+    Followup { followup: FollowupKind, note: String },
+    /// The owner gave the lead back to the pool.
+    Release,
+    /// A manager moved the lead from one rep to another.
+    Handover { from: String, to: String },
+}
+
+impl EventKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Register { .. } => "register",
+            EventKind::Update { .. } => "update",
+            EventKind::Claim => "claim",
+            EventKind::Followup { .. } => "followup",
+            EventKind::Release => "release",
+            EventKind::Handover { .. } => "handover",
+        }
+    }
+}
+
+/// The protection policy of one branch (DESIGN.md rules 3 and 4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Policy {
+    /// How long a claim protects the customer (保护期).
+    pub protection_hours: u32,
+    /// A qualifying follow-up protects the customer for at least this long after it.
+    pub extension_hours: u32,
+    /// Which follow-ups count as progress. By default a bare phone call does not
+    /// (seed 004: only visits, samples or cooperation protect a customer).
+    pub qualifying_followups: Vec<FollowupKind>,
+    /// After losing a customer (expiry or release) the previous owner must wait this
+    /// long before claiming it again from the pool.
+    pub reclaim_cooldown_hours: u32,
+    /// A registration is complete when, for every group, at least one field of the
+    /// group is present. Default: company; contact or phone; need.
+    pub required: Vec<Vec<Field>>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            protection_hours: 72,
+            extension_hours: 72,
+            qualifying_followups: vec![
+                FollowupKind::Visit,
+                FollowupKind::Sample,
+                FollowupKind::Quote,
+                FollowupKind::StoreVisit,
+                FollowupKind::Deal,
+            ],
+            reclaim_cooldown_hours: 24,
+            required: vec![vec![Field::Company], vec![Field::Contact, Field::Phone], vec![Field::Need]],
+        }
+    }
+}
+
+impl Policy {
+    /// Whether `fields` satisfy every required group.
+    pub fn is_complete(&self, fields: &LeadFields) -> bool {
+        self.required.iter().all(|group| group.iter().any(|f| fields.get(*f).is_some()))
+    }
+
+    /// The required groups `fields` do not satisfy yet (for error messages).
+    pub fn missing(&self, fields: &LeadFields) -> Vec<Vec<Field>> {
+        self.required
+            .iter()
+            .filter(|group| !group.iter().any(|f| fields.get(*f).is_some()))
+            .cloned()
+            .collect()
+    }
+
+    /// Checks the policy is usable.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        let bad = |m: &str| Err(crate::Error::Invalid(format!("policy: {m}")));
+        if self.protection_hours == 0 {
+            return bad("protection_hours must be at least 1");
+        }
+        if self.protection_hours > 24 * 366 || self.extension_hours > 24 * 366 || self.reclaim_cooldown_hours > 24 * 366 {
+            return bad("periods are limited to one year");
+        }
+        if self.required.iter().any(|g| g.is_empty()) {
+            return bad("a required group must name at least one field");
+        }
+        Ok(())
+    }
+}

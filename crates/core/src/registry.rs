@@ -1,0 +1,494 @@
+//! The registry of one device: open/init, and every write as one SQLite transaction.
+//!
+//! A write appends an event to a lead in its shard document, commits it as one
+//! Automerge change (message `{dev, rep, at}`), stores the change and the re-derived
+//! index row, and commits the SQLite transaction: only then does the command report
+//! success. The event is first replayed on the lead's current status
+//! ([`crate::status::check`]) so a command that breaks a rule is refused with a typed
+//! error and nothing is written.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use automerge::ActorId;
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+
+use crate::docs::DocCache;
+use crate::error::{Error, Result};
+use crate::index::{self, LeadRow};
+use crate::layout;
+use crate::model::{Event, EventKind, LeadFields, Policy, Rep, Role};
+use crate::status::{self, Status};
+use crate::store;
+
+/// Leads per shard document unless configured otherwise (see ARCHITECTURE.md for the
+/// measurements behind it).
+pub const DEFAULT_SHARD_SIZE: u32 = 2000;
+
+/// What `init` needs to know about the device's user.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    pub rep: Rep,
+    /// Leads per shard document (benchmarks vary it).
+    pub shard_size: u32,
+}
+
+/// One device's registry.
+pub struct Registry {
+    pub(crate) conn: Connection,
+    pub(crate) docs: DocCache,
+    data_dir: PathBuf,
+    device: String,
+    rep_id: String,
+    branch: String,
+    shard_size: u32,
+    pub(crate) reps: BTreeMap<String, Rep>,
+    pub(crate) policies: HashMap<String, Policy>,
+    pub(crate) hooks: crate::hooks::Hooks,
+    /// `PRAGMA data_version` when the directory was last read.
+    data_version: i64,
+}
+
+/// A lead's target in a write: a new lead, or an existing one.
+#[derive(Debug, Clone)]
+pub enum Target {
+    New,
+    Lead(String),
+}
+
+/// The result of one write.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub lead_id: String,
+    pub event: Event,
+    pub status: Status,
+}
+
+impl Registry {
+    /// Creates the registry in `data_dir` for the device's user.
+    pub fn init(data_dir: &Path, opts: InitOptions, now: DateTime<Utc>) -> Result<Registry> {
+        validate_id("rep id", &opts.rep.id)?;
+        validate_id("branch", &opts.rep.branch)?;
+        if opts.rep.name.trim().is_empty() {
+            return Err(Error::Invalid("name must not be empty".into()));
+        }
+        if opts.shard_size == 0 {
+            return Err(Error::Invalid("shard size must be at least 1".into()));
+        }
+        let conn = store::create(data_dir)?;
+        let actor = ActorId::random();
+        let device = actor.to_hex_string()[..16].to_string();
+        {
+            let tx = conn.unchecked_transaction()?;
+            store::meta_set(&tx, "actor", Some(&actor.to_hex_string()))?;
+            store::meta_set(&tx, "device_id", Some(&device))?;
+            store::meta_set(&tx, "rep_id", Some(&opts.rep.id))?;
+            store::meta_set(&tx, "branch", Some(&opts.rep.branch))?;
+            store::meta_set(&tx, "shard_size", Some(&opts.shard_size.to_string()))?;
+            store::meta_set(&tx, "shard_n", Some("0"))?;
+            store::meta_set(&tx, "created_at", Some(&now.to_rfc3339()))?;
+            tx.commit()?;
+        }
+        let mut reg = Registry::from_conn(data_dir, conn)?;
+        let rep = opts.rep.clone();
+        reg.write_directory(&rep.id.clone(), now, |doc| layout::put_rep(doc, &rep))?;
+        Ok(reg)
+    }
+
+    /// Opens the registry in `data_dir` (`not_initialized` if there is none).
+    pub fn open(data_dir: &Path) -> Result<Registry> {
+        let conn = store::open_existing(data_dir)?;
+        Registry::from_conn(data_dir, conn)
+    }
+
+    fn from_conn(data_dir: &Path, conn: Connection) -> Result<Registry> {
+        let actor_hex = store::meta_require(&conn, "actor")?;
+        let actor = ActorId::from(
+            hex_decode(&actor_hex).ok_or_else(|| Error::Corrupt("registry meta `actor` is malformed".into()))?,
+        );
+        let shard_size = store::meta_require(&conn, "shard_size")?
+            .parse()
+            .map_err(|_| Error::Corrupt("registry meta `shard_size` is malformed".into()))?;
+        let mut reg = Registry {
+            device: store::meta_require(&conn, "device_id")?,
+            rep_id: store::meta_require(&conn, "rep_id")?,
+            branch: store::meta_require(&conn, "branch")?,
+            docs: DocCache::new(actor),
+            data_dir: data_dir.to_path_buf(),
+            conn,
+            shard_size,
+            reps: BTreeMap::new(),
+            policies: HashMap::new(),
+            hooks: crate::hooks::Hooks::default(),
+            data_version: 0,
+        };
+        reg.reload_directory(&reg.branch.clone())?;
+        Ok(reg)
+    }
+
+    /// Re-reads reps and policy of `branch` from its directory document.
+    pub(crate) fn reload_directory(&mut self, branch: &str) -> Result<()> {
+        let id = layout::directory_doc_id(branch);
+        if !DocCache::exists(&self.conn, &id)? {
+            self.policies.insert(branch.to_string(), Policy::default());
+            return Ok(());
+        }
+        let loaded = self.docs.get(&self.conn, &id)?;
+        let reps = layout::read_reps(&loaded.doc)?;
+        let policy = layout::read_policy(&loaded.doc)?;
+        self.reps.retain(|_, r| r.branch != branch);
+        for r in reps {
+            self.reps.insert(r.id.clone(), r);
+        }
+        self.policies.insert(branch.to_string(), policy);
+        Ok(())
+    }
+
+    /// Re-reads the directory if another process committed since we last looked
+    /// (the CLI and the desktop app may share a registry).
+    pub fn refresh_if_changed(&mut self) -> Result<()> {
+        let v: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+        if v != self.data_version {
+            self.data_version = v;
+            let branches: Vec<String> = self.policies.keys().cloned().collect();
+            for b in branches {
+                self.reload_directory(&b)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+    pub fn device(&self) -> &str {
+        &self.device
+    }
+    pub fn branch(&self) -> &str {
+        &self.branch
+    }
+    /// The device's user.
+    pub fn session(&self) -> Result<&Rep> {
+        self.reps
+            .get(&self.rep_id)
+            .ok_or_else(|| Error::Corrupt(format!("the device's rep {} is missing from the directory", self.rep_id)))
+    }
+    pub fn rep(&self, id: &str) -> Option<&Rep> {
+        self.reps.get(id)
+    }
+    pub fn reps(&self) -> impl Iterator<Item = &Rep> {
+        self.reps.values()
+    }
+    /// The policy of `branch` (the default if none was set).
+    pub fn policy(&self, branch: &str) -> Policy {
+        self.policies.get(branch).cloned().unwrap_or_default()
+    }
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    fn require_role(&self, roles: &[Role], what: &str) -> Result<&Rep> {
+        let me = self.session()?;
+        if roles.contains(&me.role) {
+            Ok(me)
+        } else {
+            Err(Error::Forbidden(format!("only a {} may {what}", roles[0].as_str())))
+        }
+    }
+
+    /// Runs `f` in one immediate transaction; on error nothing is written and the
+    /// in-memory documents are dropped (they may hold the failed change).
+    pub(crate) fn transact<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let hooks_before = self.hooks.checkpoint();
+        match f(self) {
+            Ok(v) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => {
+                    self.hooks.commit();
+                    Ok(v)
+                }
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    self.docs.clear();
+                    self.hooks.rollback(hooks_before);
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                self.docs.clear();
+                self.hooks.rollback(hooks_before);
+                Err(e)
+            }
+        }
+    }
+
+    fn message(&self, rep: &str, now: DateTime<Utc>) -> String {
+        serde_json::json!({ "dev": self.device, "rep": rep, "at": now.to_rfc3339() }).to_string()
+    }
+
+    /// Appends events (each on behalf of `rep`) in one transaction. Commands use the
+    /// session rep; seeding and tests may write for others.
+    pub fn write_events(&mut self, items: Vec<(Target, String, EventKind)>, now: DateTime<Utc>) -> Result<Vec<Written>> {
+        let after = self.last_sync_at()?;
+        self.transact(|reg| {
+            let mut out = Vec::with_capacity(items.len());
+            for (target, rep, kind) in items {
+                out.push(reg.write_one(target, &rep, kind, now, after)?);
+            }
+            Ok(out)
+        })
+    }
+
+    fn write_one(
+        &mut self,
+        target: Target,
+        rep: &str,
+        kind: EventKind,
+        now: DateTime<Utc>,
+        after: Option<DateTime<Utc>>,
+    ) -> Result<Written> {
+        let (lead_id, doc_id, branch, events) = match target {
+            Target::New => {
+                let doc_id = self.current_shard()?;
+                (new_id(), doc_id, self.branch.clone(), Vec::new())
+            }
+            Target::Lead(id) => {
+                let row = index::get(&self.conn, &id)?.ok_or_else(|| Error::NotFound(format!("lead {id}")))?;
+                let loaded = self.docs.get(&self.conn, &row.doc_id)?;
+                let events = layout::read_events(&loaded.doc, &id)?
+                    .ok_or_else(|| Error::Corrupt(format!("lead {id} is indexed but missing from {}", row.doc_id)))?;
+                (id, row.doc_id, row.branch, events)
+            }
+        };
+        let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device.clone(), device_time: now, after };
+        let policy = self.policy(&branch);
+        let mut all = events;
+        let status = status::check(&all, &policy, &event).map_err(|r| r.into_error())?;
+        let message = self.message(rep, now);
+        let loaded = self.docs.get(&self.conn, &doc_id)?;
+        layout::append_event(&mut loaded.doc, &lead_id, &event)?;
+        self.docs.commit(&self.conn, &doc_id, &message, now.timestamp())?;
+        if matches!(event.kind, EventKind::Register { .. }) {
+            self.conn.execute("UPDATE docs SET lead_count = lead_count + 1 WHERE doc_id = ?1", [&doc_id])?;
+        }
+        all.push(event.clone());
+        // Store the status as of the last event; queries apply later expiry.
+        let stored = status::derive(&all, &policy, DateTime::<Utc>::MIN_UTC);
+        index::upsert(&self.conn, &lead_id, &doc_id, &branch, &stored)?;
+        self.hooks.lead_written(&lead_id, &stored.fields);
+        Ok(Written { lead_id, event, status })
+    }
+
+    /// The shard new leads go into, opening the next one when the current one is full.
+    fn current_shard(&mut self) -> Result<String> {
+        let n: u32 = store::meta_require(&self.conn, "shard_n")?
+            .parse()
+            .map_err(|_| Error::Corrupt("registry meta `shard_n` is malformed".into()))?;
+        let id = layout::shard_doc_id(&self.branch, &self.device, n);
+        let count: Option<i64> = rusqlite::OptionalExtension::optional(self.conn.query_row(
+            "SELECT lead_count FROM docs WHERE doc_id = ?1",
+            [&id],
+            |r| r.get(0),
+        ))?;
+        match count {
+            None => {
+                self.docs.create(&self.conn, &id, &layout::branch_scope(&self.branch))?;
+                Ok(id)
+            }
+            Some(c) if c < i64::from(self.shard_size) => Ok(id),
+            Some(_) => {
+                let next = layout::shard_doc_id(&self.branch, &self.device, n + 1);
+                store::meta_set(&self.conn, "shard_n", Some(&(n + 1).to_string()))?;
+                self.docs.create(&self.conn, &next, &layout::branch_scope(&self.branch))?;
+                Ok(next)
+            }
+        }
+    }
+
+    /// Writes to the directory document of the session's branch.
+    fn write_directory(
+        &mut self,
+        rep: &str,
+        now: DateTime<Utc>,
+        f: impl FnOnce(&mut automerge::AutoCommit) -> Result<()>,
+    ) -> Result<()> {
+        let branch = self.branch.clone();
+        let id = layout::directory_doc_id(&branch);
+        let message = self.message(rep, now);
+        self.transact(|reg| {
+            if !DocCache::exists(&reg.conn, &id)? {
+                reg.docs.create(&reg.conn, &id, &layout::branch_scope(&branch))?;
+            }
+            let loaded = reg.docs.get(&reg.conn, &id)?;
+            f(&mut loaded.doc)?;
+            reg.docs.commit(&reg.conn, &id, &message, now.timestamp())?;
+            Ok(())
+        })?;
+        self.reload_directory(&branch)
+    }
+
+    // ----- commands (as the session rep) -----
+
+    /// Registers a new lead. It is claimed at once if the registration is complete.
+    pub fn add_lead(&mut self, fields: LeadFields, now: DateTime<Utc>) -> Result<Written> {
+        if fields.is_empty() {
+            return Err(Error::Invalid("a lead needs at least one field".into()));
+        }
+        let me = self.session()?.id.clone();
+        Ok(self.write_events(vec![(Target::New, me, EventKind::Register { fields })], now)?.remove(0))
+    }
+
+    /// Registers many leads in one transaction (imports, demo, benchmarks).
+    pub fn add_leads(&mut self, leads: Vec<LeadFields>, now: DateTime<Utc>) -> Result<Vec<Written>> {
+        let me = self.session()?.id.clone();
+        self.write_events(
+            leads.into_iter().map(|f| (Target::New, me.clone(), EventKind::Register { fields: f })).collect(),
+            now,
+        )
+    }
+
+    /// Appends one event on behalf of the session rep.
+    pub fn act(&mut self, lead_id: &str, kind: EventKind, now: DateTime<Utc>) -> Result<Written> {
+        let me = self.session()?.id.clone();
+        Ok(self.write_events(vec![(Target::Lead(lead_id.to_string()), me, kind)], now)?.remove(0))
+    }
+
+    /// Moves every lead `from` owns to `to` in one transaction, and marks `from` as
+    /// departed. History is kept: each lead gets a `handover` event.
+    pub fn handover(&mut self, from: &str, to: &str, now: DateTime<Utc>) -> Result<Vec<String>> {
+        let me = self.require_role(&[Role::Manager], "hand customers over")?.id.clone();
+        if from == to {
+            return Err(Error::Invalid("handover needs two different reps".into()));
+        }
+        let mut departing = self.rep(from).cloned().ok_or_else(|| Error::NotFound(format!("rep {from}")))?;
+        let target = self.rep(to).ok_or_else(|| Error::NotFound(format!("rep {to}")))?;
+        if !target.active {
+            return Err(Error::Conflict(format!("rep {to} has left")));
+        }
+        let leads = index::owned_by(&self.conn, from, now)?;
+        let items = leads
+            .iter()
+            .map(|(id, _)| {
+                (Target::Lead(id.clone()), me.clone(), EventKind::Handover { from: from.into(), to: to.into() })
+            })
+            .collect();
+        self.write_events(items, now)?;
+        departing.active = false;
+        self.write_directory(&me, now, |doc| layout::put_rep(doc, &departing))?;
+        Ok(leads.into_iter().map(|(id, _)| id).collect())
+    }
+
+    /// Adds or updates a rep of the session's branch (managers only).
+    pub fn put_rep(&mut self, rep: Rep, now: DateTime<Utc>) -> Result<()> {
+        let me = self.require_role(&[Role::Manager], "manage reps")?.id.clone();
+        validate_id("rep id", &rep.id)?;
+        if rep.branch != self.branch {
+            return Err(Error::Invalid(format!("rep must belong to branch {}", self.branch)));
+        }
+        if rep.name.trim().is_empty() {
+            return Err(Error::Invalid("name must not be empty".into()));
+        }
+        self.write_directory(&me, now, |doc| layout::put_rep(doc, &rep))
+    }
+
+    /// Sets the branch policy (managers only) and re-derives the branch's index rows.
+    pub fn set_policy(&mut self, policy: Policy, now: DateTime<Utc>) -> Result<()> {
+        let me = self.require_role(&[Role::Manager], "set the protection policy")?.id.clone();
+        policy.validate()?;
+        self.write_directory(&me, now, |doc| layout::put_policy(doc, &policy))?;
+        self.reindex()?;
+        Ok(())
+    }
+
+    // ----- reads -----
+
+    /// The index row of a lead.
+    pub fn row(&self, lead_id: &str) -> Result<LeadRow> {
+        index::get(&self.conn, lead_id)?.ok_or_else(|| Error::NotFound(format!("lead {lead_id}")))
+    }
+
+    /// The full history of a lead (loads its shard document).
+    pub fn events(&mut self, lead_id: &str) -> Result<Vec<Event>> {
+        let row = self.row(lead_id)?;
+        let loaded = self.docs.get(&self.conn, &row.doc_id)?;
+        layout::read_events(&loaded.doc, lead_id)?
+            .ok_or_else(|| Error::Corrupt(format!("lead {lead_id} is indexed but missing from {}", row.doc_id)))
+    }
+
+    /// The derived status of a lead at `at`.
+    pub fn status(&mut self, lead_id: &str, at: DateTime<Utc>) -> Result<(Vec<Event>, Status)> {
+        let row = self.row(lead_id)?;
+        let events = self.events(lead_id)?;
+        let s = status::derive(&events, &self.policy(&row.branch), at);
+        Ok((events, s))
+    }
+
+    /// Rebuilds every index row from the documents (after a policy change, or when the
+    /// index is suspect). Returns the number of leads indexed.
+    pub fn reindex(&mut self) -> Result<u64> {
+        let doc_ids: Vec<(String, String)> = {
+            let mut stmt = self.conn.prepare("SELECT doc_id, scope FROM docs WHERE doc_id NOT LIKE 'directory/%'")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
+        self.transact(|reg| {
+            let mut n = 0;
+            for (doc_id, _) in &doc_ids {
+                n += reg.reindex_doc(doc_id, None)?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Re-derives the index rows of `leads` (all leads if `None`) in one shard.
+    pub(crate) fn reindex_doc(&mut self, doc_id: &str, leads: Option<&[String]>) -> Result<u64> {
+        let branch = doc_id.split('/').next().unwrap_or_default().to_string();
+        let policy = self.policy(&branch);
+        let loaded = self.docs.get(&self.conn, doc_id)?;
+        let ids = match leads {
+            Some(l) => l.to_vec(),
+            None => layout::lead_ids(&loaded.doc),
+        };
+        let mut rows = Vec::with_capacity(ids.len());
+        for id in &ids {
+            if let Some(events) = layout::read_events(&loaded.doc, id)? {
+                rows.push((id.clone(), status::derive(&events, &policy, DateTime::<Utc>::MIN_UTC)));
+            }
+        }
+        let count = rows.len() as u64;
+        self.conn.execute(
+            "UPDATE docs SET lead_count = ?2 WHERE doc_id = ?1 AND lead_count < ?2",
+            params![doc_id, layout::lead_ids(&self.docs.get(&self.conn, doc_id)?.doc).len() as i64],
+        )?;
+        for (id, s) in rows {
+            index::upsert(&self.conn, &id, doc_id, &branch, &s)?;
+            self.hooks.lead_written(&id, &s.fields);
+        }
+        Ok(count)
+    }
+}
+
+fn validate_id(what: &str, s: &str) -> Result<()> {
+    let ok = !s.is_empty()
+        && s.len() <= 64
+        && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!("{what} `{s}` must be 1-64 letters, digits, '-', '_' or '.'")))
+    }
+}
+
+/// A new random id (16 hex digits).
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..16].to_string()
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+}

@@ -1,0 +1,290 @@
+//! The store side of sync: what the sync client (`crate::sync`, written against this)
+//! pushes, how the hub's acknowledgements are recorded, and how pulled changes are
+//! merged.
+//!
+//! The unit of exchange is one Automerge change (its 32-byte hash identifies it).
+//! Local changes stay "pending" until the hub acknowledges them with a `hub_seq`.
+//! Pulled changes are applied idempotently: a change already present only gets its
+//! hub evidence recorded. Applying a batch stores the changes, merges them into their
+//! documents and re-derives the index rows of exactly the leads they touched, all in
+//! one SQLite transaction.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::{Change, ChangeHash, Prop, ROOT};
+use chrono::{DateTime, Utc};
+use rusqlite::{params, OptionalExtension};
+
+use crate::docs::DocCache;
+use crate::error::{Error, Result};
+use crate::layout;
+use crate::registry::Registry;
+use crate::store;
+
+pub const META_HUB_URL: &str = "sync.hub_url";
+pub const META_DEVICE_TOKEN: &str = "sync.device_token";
+pub const META_LAST_PULLED: &str = "sync.last_pulled_hub_seq";
+pub const META_LAST_SYNC: &str = "sync.last_sync_at";
+
+/// A local change the hub has not acknowledged yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingChange {
+    /// Local order; push in this order.
+    pub local_seq: i64,
+    pub doc_id: String,
+    pub scope: String,
+    /// Automerge change hash.
+    pub hash: [u8; 32],
+    /// The encoded Automerge change.
+    pub bytes: Vec<u8>,
+}
+
+/// The hub's receipt for one pushed change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ack {
+    pub hash: [u8; 32],
+    pub hub_seq: i64,
+    /// Hub clock when the hub first received the change.
+    pub received_at: DateTime<Utc>,
+    /// The pushing device's previous successful sync (hub clock), if any.
+    pub device_prev_sync: Option<DateTime<Utc>>,
+}
+
+/// A change pulled from the hub.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteChange {
+    pub hub_seq: i64,
+    pub doc_id: String,
+    pub scope: String,
+    pub hash: [u8; 32],
+    pub bytes: Vec<u8>,
+    pub received_at: DateTime<Utc>,
+    pub device_prev_sync: Option<DateTime<Utc>>,
+}
+
+/// What [`Registry::apply_remote`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Changes new to this device.
+    pub applied: usize,
+    /// Changes it already had (their hub evidence was recorded).
+    pub duplicates: usize,
+    /// Leads whose events changed, sorted.
+    pub touched_leads: Vec<String>,
+    /// Documents that received changes, sorted.
+    pub touched_docs: Vec<String>,
+    /// A directory document (reps, policy) changed.
+    pub directory_changed: bool,
+}
+
+fn rfc(t: DateTime<Utc>) -> String {
+    t.to_rfc3339()
+}
+
+impl Registry {
+    /// Up to `limit` local changes without a `hub_seq`, oldest first.
+    pub fn pending_changes(&self, limit: usize) -> Result<Vec<PendingChange>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT c.seq, c.doc_id, d.scope, c.hash, c.bytes FROM changes c JOIN docs d USING (doc_id)
+             WHERE c.origin = 'local' AND c.hub_seq IS NULL ORDER BY c.seq LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?, r.get(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (local_seq, doc_id, scope, hash, bytes) = row?;
+            let hash: [u8; 32] =
+                hash.try_into().map_err(|_| Error::Corrupt(format!("change {local_seq} has a malformed hash")))?;
+            out.push(PendingChange { local_seq, doc_id, scope, hash, bytes });
+        }
+        Ok(out)
+    }
+
+    /// Number of local changes not yet acknowledged.
+    pub fn pending_count(&self) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM changes WHERE origin = 'local' AND hub_seq IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// Records the hub's receipts. Unknown hashes are ignored; returns how many
+    /// changes were updated.
+    pub fn mark_acknowledged(&mut self, acks: &[Ack]) -> Result<usize> {
+        self.transact(|reg| {
+            let mut stmt = reg.conn.prepare_cached(
+                "UPDATE changes SET hub_seq = ?2, hub_received_at = ?3, device_prev_sync = ?4 WHERE hash = ?1",
+            )?;
+            let mut n = 0;
+            for a in acks {
+                n += stmt.execute(params![
+                    &a.hash[..],
+                    a.hub_seq,
+                    rfc(a.received_at),
+                    a.device_prev_sync.map(rfc)
+                ])?;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Merges changes pulled from the hub. Idempotent. All or nothing: a malformed
+    /// change fails the whole batch and nothing is stored.
+    pub fn apply_remote(&mut self, changes: &[RemoteChange]) -> Result<ApplyReport> {
+        let mut decoded = Vec::with_capacity(changes.len());
+        for rc in changes {
+            let change = Change::from_bytes(rc.bytes.clone())
+                .map_err(|e| Error::Invalid(format!("change {} does not decode: {e}", rc.hub_seq)))?;
+            if change.hash() != ChangeHash(rc.hash) {
+                return Err(Error::Invalid(format!("change {}: hash does not match its bytes", rc.hub_seq)));
+            }
+            decoded.push(change);
+        }
+        self.transact(|reg| {
+            let mut report = ApplyReport::default();
+            let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Change)>> = BTreeMap::new();
+            for (rc, change) in changes.iter().zip(decoded) {
+                let known: Option<Option<i64>> = reg
+                    .conn
+                    .query_row("SELECT hub_seq FROM changes WHERE hash = ?1", [&rc.hash[..]], |r| r.get(0))
+                    .optional()?;
+                if let Some(hub_seq) = known {
+                    if hub_seq.is_none() {
+                        reg.conn.execute(
+                            "UPDATE changes SET hub_seq = ?2, hub_received_at = ?3, device_prev_sync = ?4 WHERE hash = ?1",
+                            params![&rc.hash[..], rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
+                        )?;
+                    }
+                    report.duplicates += 1;
+                    continue;
+                }
+                by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, change));
+            }
+            let mut touched = BTreeSet::new();
+            for (doc_id, items) in by_doc {
+                reg.check_doc(doc_id, &items[0].0.scope)?;
+                let loaded = reg.docs.get(&reg.conn, doc_id)?;
+                let before = loaded.doc.get_heads();
+                for (rc, _) in &items {
+                    reg.conn.execute(
+                        "INSERT INTO changes(hash, doc_id, origin, bytes, hub_seq, hub_received_at, device_prev_sync)
+                         VALUES (?1, ?2, 'remote', ?3, ?4, ?5, ?6)",
+                        params![&rc.hash[..], doc_id, rc.bytes, rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
+                    )?;
+                    report.applied += 1;
+                }
+                // `get` catches the document up with the rows just stored.
+                let loaded = reg.docs.get(&reg.conn, doc_id)?;
+                let after = loaded.doc.get_heads();
+                let patches = loaded.doc.diff(&before, &after);
+                report.touched_docs.push(doc_id.to_string());
+                if doc_id.starts_with("directory/") {
+                    report.directory_changed = true;
+                    let branch = doc_id.trim_start_matches("directory/").to_string();
+                    let old = reg.policy(&branch);
+                    reg.reload_directory(&branch)?;
+                    if reg.policy(&branch) != old {
+                        reg.reindex_branch(&branch)?;
+                    }
+                    continue;
+                }
+                let mut leads = BTreeSet::new();
+                for p in patches {
+                    match (p.path.first(), &p.action) {
+                        (Some((_, Prop::Map(key))), _) => {
+                            leads.insert(key.clone());
+                        }
+                        (None, automerge::PatchAction::PutMap { key, .. }) if p.obj == ROOT => {
+                            leads.insert(key.clone());
+                        }
+                        _ => {}
+                    }
+                }
+                let leads: Vec<String> = leads.into_iter().collect();
+                reg.reindex_doc(doc_id, Some(&leads))?;
+                touched.extend(leads);
+            }
+            report.touched_leads = touched.into_iter().collect();
+            Ok(report)
+        })
+    }
+
+    /// Makes sure a document row exists with the scope the hub says it has.
+    fn check_doc(&mut self, doc_id: &str, scope: &str) -> Result<()> {
+        let existing: Option<String> = self
+            .conn
+            .query_row("SELECT scope FROM docs WHERE doc_id = ?1", [doc_id], |r| r.get(0))
+            .optional()?;
+        match existing {
+            Some(s) if s == scope => Ok(()),
+            Some(s) => Err(Error::Invalid(format!("document {doc_id} has scope {s}, the hub sent {scope}"))),
+            None => {
+                if doc_id.is_empty() || scope.is_empty() {
+                    return Err(Error::Invalid("a change needs a document id and a scope".into()));
+                }
+                self.conn.execute("INSERT INTO docs(doc_id, scope) VALUES (?1, ?2)", params![doc_id, scope])?;
+                Ok(())
+            }
+        }
+    }
+
+    fn reindex_branch(&mut self, branch: &str) -> Result<()> {
+        let prefix = format!("{branch}/%");
+        let ids: Vec<String> = {
+            let mut stmt = self.conn.prepare("SELECT doc_id FROM docs WHERE doc_id LIKE ?1")?;
+            let rows = stmt.query_map([prefix], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            rows
+        };
+        for id in ids {
+            self.reindex_doc(&id, None)?;
+        }
+        Ok(())
+    }
+
+    // ----- sync state in `meta` -----
+
+    pub fn hub_url(&self) -> Result<Option<String>> {
+        store::meta_get(&self.conn, META_HUB_URL)
+    }
+    pub fn set_hub_url(&mut self, url: Option<&str>) -> Result<()> {
+        store::meta_set(&self.conn, META_HUB_URL, url)
+    }
+    pub fn device_token(&self) -> Result<Option<String>> {
+        store::meta_get(&self.conn, META_DEVICE_TOKEN)
+    }
+    pub fn set_device_token(&mut self, token: Option<&str>) -> Result<()> {
+        store::meta_set(&self.conn, META_DEVICE_TOKEN, token)
+    }
+    /// The highest `hub_seq` pulled so far (0 before the first pull).
+    pub fn last_pulled_hub_seq(&self) -> Result<i64> {
+        match store::meta_get(&self.conn, META_LAST_PULLED)? {
+            Some(v) => v.parse().map_err(|_| Error::Corrupt(format!("meta {META_LAST_PULLED} is malformed"))),
+            None => Ok(0),
+        }
+    }
+    pub fn set_last_pulled_hub_seq(&mut self, seq: i64) -> Result<()> {
+        store::meta_set(&self.conn, META_LAST_PULLED, Some(&seq.to_string()))
+    }
+    /// Hub time of the last successful sync; new events carry it as `after`.
+    pub fn last_sync_at(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(store::meta_get(&self.conn, META_LAST_SYNC)?
+            .and_then(|v| DateTime::parse_from_rfc3339(&v).ok())
+            .map(|t| t.with_timezone(&Utc)))
+    }
+    pub fn set_last_sync_at(&mut self, at: DateTime<Utc>) -> Result<()> {
+        store::meta_set(&self.conn, META_LAST_SYNC, Some(&rfc(at)))
+    }
+
+    /// Whether a document exists locally (for tests and diagnostics).
+    pub fn has_doc(&self, doc_id: &str) -> Result<bool> {
+        DocCache::exists(&self.conn, doc_id)
+    }
+}
+
+/// The layout helpers the sync client may need (scopes of the session's branch).
+pub fn branch_scope(branch: &str) -> String {
+    layout::branch_scope(branch)
+}

@@ -1,0 +1,305 @@
+//! Status is a pure function of a lead's events, the branch policy and a time `at`.
+//!
+//! No background job expires claims: asking "what is the status at `at`?" replays the
+//! events in document order and lets protection run out when `at` (or the next event)
+//! passes its end. Every replica holding the same events computes the same answer.
+//!
+//! The same step function validates commands: before a device appends an event it
+//! replays it on the current status, and refuses the command if the step would reject
+//! it. An event that arrives through a merge (written offline by a device that did not
+//! know better) and breaks a rule is kept in the history but *takes no effect*; it is
+//! listed in [`Status::ignored`] so collision review can show it.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Policy};
+
+/// The claim state of a lead at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadState {
+    /// Registered but missing required fields: a mark, not a claim; nobody owns it.
+    Incomplete,
+    /// Claimed and inside its protection period.
+    Protected,
+    /// In the public pool (公海): anyone may claim it.
+    Pool,
+    /// A deal was recorded: bound to its owner permanently.
+    Deal,
+}
+
+impl LeadState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeadState::Incomplete => "incomplete",
+            LeadState::Protected => "protected",
+            LeadState::Pool => "pool",
+            LeadState::Deal => "deal",
+        }
+    }
+}
+
+/// Why an event took no effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// Fields are missing for a claim.
+    Incomplete,
+    /// Someone else protects (or has a deal on) the lead.
+    OwnedByOther { owner: String, until: Option<DateTime<Utc>> },
+    /// The lead is in the pool: claim it first.
+    InPool,
+    /// The previous owner is still in the re-claim cooldown.
+    Cooldown { until: DateTime<Utc> },
+    /// A deal binds the lead; it cannot be released.
+    BoundByDeal,
+    /// The action needs the lead to be owned by a specific rep and it is not.
+    NotOwner { owner: Option<String> },
+    /// A required field may not be cleared once the lead is complete.
+    ClearsRequired(Field),
+    /// The lead was already registered (a second register event).
+    AlreadyRegistered,
+    /// The first event is not a registration.
+    NotRegistered,
+}
+
+impl Rejection {
+    /// The error a command gets when it would be rejected.
+    pub fn into_error(self) -> crate::Error {
+        use crate::Error;
+        let fmt = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "permanently (deal)".into());
+        match self {
+            Rejection::Incomplete => Error::Conflict("the lead is incomplete: fill the required fields first".into()),
+            Rejection::OwnedByOther { owner, until } => {
+                Error::Forbidden(format!("followed by {owner} until {}", fmt(&until)))
+            }
+            Rejection::InPool => Error::Conflict("the lead is in the public pool: claim it first".into()),
+            Rejection::Cooldown { until } => Error::Conflict(format!(
+                "you released or lost this lead recently: you may claim it again from {}",
+                until.to_rfc3339()
+            )),
+            Rejection::BoundByDeal => Error::Conflict("a deal binds this lead to its owner permanently".into()),
+            Rejection::NotOwner { owner } => Error::Forbidden(match owner {
+                Some(o) => format!("the lead is owned by {o}"),
+                None => "the lead has no owner".into(),
+            }),
+            Rejection::ClearsRequired(f) => {
+                Error::Invalid(format!("{f:?} is required and cannot be cleared").to_lowercase())
+            }
+            Rejection::AlreadyRegistered => Error::Conflict("the lead is already registered".into()),
+            Rejection::NotRegistered => Error::Invalid("the first event of a lead must register it".into()),
+        }
+    }
+}
+
+/// Everything derived about one lead.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Status {
+    pub fields: LeadFields,
+    pub state: LeadState,
+    /// The owner while protected or bound by a deal.
+    pub owner: Option<String>,
+    /// End of protection (None when not protected or bound by a deal).
+    pub protected_until: Option<DateTime<Utc>>,
+    /// When the current owner's claim started.
+    pub claimed_at: Option<DateTime<Utc>>,
+    pub registered_by: Option<String>,
+    pub registered_at: Option<DateTime<Utc>>,
+    /// Who owned it last before it went to the pool, and since when it is there.
+    pub previous_owner: Option<String>,
+    pub pool_since: Option<DateTime<Utc>>,
+    pub deal_at: Option<DateTime<Utc>>,
+    /// Time of the last event that took effect.
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Events that took no effect, with the reason.
+    pub ignored: Vec<(String, Rejection)>,
+}
+
+impl Status {
+    fn empty() -> Status {
+        Status {
+            fields: LeadFields::default(),
+            state: LeadState::Incomplete,
+            owner: None,
+            protected_until: None,
+            claimed_at: None,
+            registered_by: None,
+            registered_at: None,
+            previous_owner: None,
+            pool_since: None,
+            deal_at: None,
+            updated_at: None,
+            ignored: Vec::new(),
+        }
+    }
+
+    /// Lets protection run out if `t` is past its end.
+    pub fn settle(&mut self, t: DateTime<Utc>) {
+        if self.state == LeadState::Protected {
+            if let Some(until) = self.protected_until {
+                if until <= t {
+                    self.state = LeadState::Pool;
+                    self.previous_owner = self.owner.take();
+                    self.pool_since = Some(until);
+                    self.protected_until = None;
+                    self.claimed_at = None;
+                }
+            }
+        }
+    }
+
+    /// When the re-claim cooldown of `rep` ends, if `rep` is in it at `t`.
+    pub fn cooldown_until(&self, rep: &str, policy: &Policy, t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if self.state != LeadState::Pool || self.previous_owner.as_deref() != Some(rep) {
+            return None;
+        }
+        let end = self.pool_since? + hours(policy.reclaim_cooldown_hours);
+        (t < end).then_some(end)
+    }
+
+    /// Applies one event (at its device time). On `Err` nothing changed.
+    pub fn step(&mut self, e: &Event, policy: &Policy) -> Result<(), Rejection> {
+        let t = e.device_time;
+        self.settle(t);
+        match &e.kind {
+            EventKind::Register { fields } => {
+                if self.registered_at.is_some() {
+                    return Err(Rejection::AlreadyRegistered);
+                }
+                self.registered_by = Some(e.rep.clone());
+                self.registered_at = Some(t);
+                self.fields.apply(fields);
+                self.claim_if_completed(&e.rep, t, policy);
+            }
+            _ if self.registered_at.is_none() => return Err(Rejection::NotRegistered),
+            EventKind::Update { fields } => {
+                self.require_editor(&e.rep)?;
+                let mut next = self.fields.clone();
+                next.apply(fields);
+                if self.state != LeadState::Incomplete {
+                    if let Some(f) = policy.required.iter().flatten().find(|f| {
+                        self.fields.get(**f).is_some() && next.get(**f).is_none()
+                    }) {
+                        // Clearing one alternative of a group is fine if the group stays satisfied.
+                        if !policy.is_complete(&next) {
+                            return Err(Rejection::ClearsRequired(*f));
+                        }
+                    }
+                }
+                self.fields = next;
+                self.claim_if_completed(&e.rep, t, policy);
+            }
+            EventKind::Claim => match self.state {
+                LeadState::Incomplete => return Err(Rejection::Incomplete),
+                LeadState::Protected | LeadState::Deal => {
+                    return Err(Rejection::OwnedByOther {
+                        owner: self.owner.clone().unwrap_or_default(),
+                        until: self.protected_until,
+                    })
+                }
+                LeadState::Pool => {
+                    if let Some(until) = self.cooldown_until(&e.rep, policy, t) {
+                        return Err(Rejection::Cooldown { until });
+                    }
+                    self.take(&e.rep, t, policy);
+                }
+            },
+            EventKind::Followup { followup, .. } => {
+                self.require_owner(&e.rep)?;
+                if *followup == FollowupKind::Deal {
+                    self.state = LeadState::Deal;
+                    self.protected_until = None;
+                    self.deal_at = Some(t);
+                } else if self.state == LeadState::Protected && policy.qualifying_followups.contains(followup) {
+                    let ext = t + hours(policy.extension_hours);
+                    if self.protected_until.is_some_and(|u| u < ext) {
+                        self.protected_until = Some(ext);
+                    }
+                }
+            }
+            EventKind::Release => {
+                self.require_owner(&e.rep)?;
+                if self.state == LeadState::Deal {
+                    return Err(Rejection::BoundByDeal);
+                }
+                self.state = LeadState::Pool;
+                self.previous_owner = self.owner.take();
+                self.pool_since = Some(t);
+                self.protected_until = None;
+                self.claimed_at = None;
+            }
+            EventKind::Handover { from, to } => {
+                if self.owner.as_deref() != Some(from.as_str()) {
+                    return Err(Rejection::NotOwner { owner: self.owner.clone() });
+                }
+                self.owner = Some(to.clone());
+                if self.state == LeadState::Protected {
+                    // The new owner gets at least a fresh protection period to take over.
+                    let fresh = t + hours(policy.protection_hours);
+                    if self.protected_until.is_some_and(|u| u < fresh) {
+                        self.protected_until = Some(fresh);
+                    }
+                }
+            }
+        }
+        self.updated_at = Some(t);
+        Ok(())
+    }
+
+    /// Editing: the owner may edit; an unowned incomplete lead is open to anyone
+    /// (the rep who completes it claims it); a pool lead must be claimed first.
+    fn require_editor(&self, rep: &str) -> Result<(), Rejection> {
+        match self.state {
+            LeadState::Incomplete => Ok(()),
+            LeadState::Pool => Err(Rejection::InPool),
+            LeadState::Protected | LeadState::Deal => self.require_owner(rep),
+        }
+    }
+
+    fn require_owner(&self, rep: &str) -> Result<(), Rejection> {
+        match (&self.owner, self.state) {
+            (Some(o), _) if o == rep => Ok(()),
+            (_, LeadState::Pool) => Err(Rejection::InPool),
+            (Some(o), _) => Err(Rejection::OwnedByOther { owner: o.clone(), until: self.protected_until }),
+            (None, _) => Err(Rejection::NotOwner { owner: None }),
+        }
+    }
+
+    fn claim_if_completed(&mut self, rep: &str, t: DateTime<Utc>, policy: &Policy) {
+        if self.state == LeadState::Incomplete && policy.is_complete(&self.fields) {
+            self.take(rep, t, policy);
+        }
+    }
+
+    fn take(&mut self, rep: &str, t: DateTime<Utc>, policy: &Policy) {
+        self.state = LeadState::Protected;
+        self.owner = Some(rep.to_string());
+        self.claimed_at = Some(t);
+        self.protected_until = Some(t + hours(policy.protection_hours));
+        self.pool_since = None;
+    }
+}
+
+pub(crate) fn hours(h: u32) -> Duration {
+    Duration::hours(i64::from(h))
+}
+
+/// The status of a lead with these events (in document order) at time `at`.
+pub fn derive(events: &[Event], policy: &Policy, at: DateTime<Utc>) -> Status {
+    let mut s = Status::empty();
+    for e in events {
+        if let Err(r) = s.step(e, policy) {
+            s.ignored.push((e.id.clone(), r));
+        }
+    }
+    s.settle(at);
+    s
+}
+
+/// Checks that `event` would take effect on a lead with `events` (a command's guard).
+pub fn check(events: &[Event], policy: &Policy, event: &Event) -> Result<Status, Rejection> {
+    let mut s = derive(events, policy, event.device_time);
+    s.step(event, policy)?;
+    Ok(s)
+}

@@ -1,0 +1,177 @@
+//! The SQLite file of one device's registry: opening it safely, migrations, `meta`.
+//!
+//! The file is `<data>/registry.sqlite`. It is opened in WAL mode with
+//! `synchronous=FULL` so a change that a command reported as saved survives kill -9
+//! and power loss. `application_id` marks the file as ours: a file that is not a
+//! Leadguard registry (another program's database, or garbage) is refused with
+//! `corrupt_store` and never written to. `user_version` counts applied migrations;
+//! a file from a newer Leadguard is refused rather than misread.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
+
+use crate::error::{Error, Result};
+
+/// `PRAGMA application_id` of a Leadguard registry ("LGRG").
+pub const APPLICATION_ID: i32 = 0x4C47_5247;
+
+/// File name of the registry inside the data directory.
+pub const FILE_NAME: &str = "registry.sqlite";
+
+/// Schema migrations, applied in order; `user_version` = number applied.
+/// Never edit an entry once released: append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: documents, their changes, meta, derived lead index.
+    r#"
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+    CREATE TABLE docs (
+        doc_id TEXT PRIMARY KEY,
+        scope TEXT NOT NULL,
+        snapshot BLOB,
+        snapshot_seq INTEGER NOT NULL DEFAULT 0,
+        lead_count INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    CREATE TABLE changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        hash BLOB NOT NULL UNIQUE,
+        doc_id TEXT NOT NULL REFERENCES docs(doc_id),
+        origin TEXT NOT NULL CHECK (origin IN ('local', 'remote')),
+        bytes BLOB NOT NULL,
+        hub_seq INTEGER,
+        hub_received_at TEXT,
+        device_prev_sync TEXT
+    ) STRICT;
+    CREATE INDEX changes_by_doc ON changes(doc_id, seq);
+    CREATE INDEX changes_pending ON changes(seq) WHERE origin = 'local' AND hub_seq IS NULL;
+    CREATE TABLE lead_index (
+        lead_id TEXT PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        company TEXT NOT NULL DEFAULT '',
+        contact TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        email TEXT NOT NULL DEFAULT '',
+        region TEXT NOT NULL DEFAULT '',
+        industry TEXT NOT NULL DEFAULT '',
+        need TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL,
+        owner TEXT,
+        protected_until INTEGER,
+        claimed_at INTEGER,
+        previous_owner TEXT,
+        pool_since INTEGER,
+        registered_by TEXT,
+        registered_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        ignored_events INTEGER NOT NULL DEFAULT 0
+    ) STRICT;
+    CREATE INDEX lead_by_owner ON lead_index(owner, state, protected_until);
+    CREATE INDEX lead_by_state ON lead_index(state, protected_until);
+    CREATE INDEX lead_by_updated ON lead_index(updated_at);
+    CREATE INDEX lead_by_doc ON lead_index(doc_id);
+    "#,
+];
+
+/// Opens an existing registry file, checking it is ours, and migrates it.
+pub fn open_existing(data_dir: &Path) -> Result<Connection> {
+    let path = file_path(data_dir);
+    if !path.exists() {
+        return Err(Error::NotInitialized(data_dir.display().to_string()));
+    }
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| corrupt_or(e, &path))?;
+    check_ours(&conn, &path)?;
+    configure(&conn).map_err(|e| corrupt_or(e, &path))?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Creates a new registry file. Refuses if any file is already there.
+pub fn create(data_dir: &Path) -> Result<Connection> {
+    std::fs::create_dir_all(data_dir)?;
+    let path = file_path(data_dir);
+    if path.exists() {
+        return Err(Error::Conflict(format!("{} already exists", path.display())));
+    }
+    let conn = Connection::open(&path)?;
+    configure(&conn)?;
+    conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+pub fn file_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(FILE_NAME)
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(15))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn corrupt_or(e: rusqlite::Error, path: &Path) -> Error {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::NotADatabase) | Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+            Error::Corrupt(format!("{} is not a Leadguard registry or is damaged: {e}", path.display()))
+        }
+        _ => Error::Sqlite(e),
+    }
+}
+
+fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
+    let id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| corrupt_or(e, path))?;
+    if id != APPLICATION_ID {
+        return Err(Error::Corrupt(format!(
+            "{} is not a Leadguard registry (application_id {id:#x}); it was left untouched",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(Error::Corrupt(format!(
+            "the registry has schema version {version}, newer than this Leadguard understands ({known})"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Reads a `meta` value.
+pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+/// Writes a `meta` value (`None` deletes it).
+pub fn meta_set(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, v],
+        )?,
+        None => conn.execute("DELETE FROM meta WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+/// Reads a required `meta` value; its absence means the file is damaged.
+pub fn meta_require(conn: &Connection, key: &str) -> Result<String> {
+    meta_get(conn, key)?.ok_or_else(|| Error::Corrupt(format!("registry meta `{key}` is missing")))
+}

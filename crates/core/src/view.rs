@@ -1,0 +1,292 @@
+//! What a user sees of a lead (DESIGN.md rule 12): full details of their own
+//! customers, of unowned and pool leads, and — for managers — of their branch; a
+//! masked summary of everyone else's ("followed by X until T"), without contact
+//! details or history. Distributors see only the leads they reported.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::index::LeadRow;
+use crate::model::{Event, EventKind, FollowupKind, LeadFields, Rep, Role};
+use crate::status::{LeadState, Status};
+
+/// A lead as the session's user may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LeadView {
+    pub id: String,
+    pub state: LeadState,
+    pub owner: Option<String>,
+    pub owner_name: Option<String>,
+    /// End of protection; `null` when unprotected or bound by a deal.
+    pub protected_until: Option<DateTime<Utc>>,
+    pub claimed_at: Option<DateTime<Utc>>,
+    pub previous_owner: Option<String>,
+    pub pool_since: Option<DateTime<Utc>>,
+    pub registered_by: Option<String>,
+    pub registered_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Contact details are hidden: someone else follows this customer.
+    pub masked: bool,
+    /// The session's user may edit it and record follow-ups.
+    pub editable: bool,
+    /// The session's user may claim it from the pool now.
+    pub claimable: bool,
+    /// One line for lists, e.g. "由 李娜 跟进至 2026-01-02 10:00 UTC".
+    pub summary: String,
+    pub fields: LeadFields,
+}
+
+/// One history entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EventView {
+    pub id: String,
+    /// register, update, claim, followup, release, handover
+    pub kind: String,
+    pub rep: String,
+    pub rep_name: Option<String>,
+    pub device: String,
+    pub device_time: DateTime<Utc>,
+    pub after: Option<DateTime<Utc>>,
+    pub followup: Option<FollowupKind>,
+    pub note: Option<String>,
+    pub fields: Option<LeadFields>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Why the event took no effect (e.g. written offline while someone else
+    /// protected the lead), if it did not.
+    pub ignored: Option<String>,
+}
+
+/// Who is looking.
+pub struct Viewer<'a> {
+    pub rep: &'a Rep,
+    pub at: DateTime<Utc>,
+    pub reclaim_cooldown_hours: u32,
+}
+
+impl Viewer<'_> {
+    /// Whether the viewer sees this lead unmasked.
+    fn sees_full(&self, state: LeadState, owner: Option<&str>, registered_by: Option<&str>, branch: &str) -> bool {
+        match self.rep.role {
+            Role::Manager => branch == self.rep.branch,
+            Role::Distributor => registered_by == Some(self.rep.id.as_str()),
+            Role::Rep => match state {
+                LeadState::Incomplete | LeadState::Pool => true,
+                LeadState::Protected | LeadState::Deal => owner == Some(self.rep.id.as_str()),
+            },
+        }
+    }
+
+    /// Whether a distributor may see the lead at all.
+    pub fn may_see(&self, registered_by: Option<&str>) -> bool {
+        self.rep.role != Role::Distributor || registered_by == Some(self.rep.id.as_str())
+    }
+}
+
+pub fn name_of<'a>(reps: impl Fn(&str) -> Option<&'a Rep>, id: Option<&str>) -> Option<String> {
+    id.and_then(|i| reps(i)).map(|r| r.name.clone())
+}
+
+fn summary(state: LeadState, owner_name: Option<&str>, until: Option<DateTime<Utc>>) -> String {
+    let who = owner_name.unwrap_or("?");
+    match state {
+        LeadState::Incomplete => "未完成登记（不构成报备）".into(),
+        LeadState::Pool => "公海客户，可认领".into(),
+        LeadState::Deal => format!("已成交，归属 {who}"),
+        LeadState::Protected => format!(
+            "由 {who} 跟进至 {}",
+            until.map(|u| u.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+/// Masks a phone number: keeps the first 3 and last 4 digits (139****3333).
+pub fn mask_phone(p: &str) -> String {
+    let digits: Vec<char> = p.chars().filter(|c| c.is_ascii_digit()).collect();
+    if digits.len() < 7 {
+        return "****".into();
+    }
+    let start: String = digits[..3].iter().collect();
+    let end: String = digits[digits.len() - 4..].iter().collect();
+    format!("{start}****{end}")
+}
+
+fn mask_name(n: &str) -> String {
+    match n.chars().next() {
+        Some(c) => format!("{c}**"),
+        None => String::new(),
+    }
+}
+
+fn mask_email(e: &str) -> String {
+    match e.split_once('@') {
+        Some((user, domain)) => format!("{}***@{domain}", user.chars().next().unwrap_or('*')),
+        None => "***".into(),
+    }
+}
+
+/// The fields another rep may see of a customer followed by someone else.
+pub fn masked_fields(f: &LeadFields) -> LeadFields {
+    LeadFields {
+        company: f.company.clone(),
+        contact: f.contact.as_deref().map(mask_name),
+        phone: f.phone.as_deref().map(mask_phone),
+        email: f.email.as_deref().map(mask_email),
+        region: f.region.clone(),
+        industry: f.industry.clone(),
+        size: None,
+        need: None,
+        notes: None,
+        relations: None,
+    }
+}
+
+fn fields_of_row(r: &LeadRow) -> LeadFields {
+    let o = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    LeadFields {
+        company: o(&r.company),
+        contact: o(&r.contact),
+        phone: o(&r.phone),
+        email: o(&r.email),
+        region: o(&r.region),
+        industry: o(&r.industry),
+        need: o(&r.need),
+        ..LeadFields::default()
+    }
+}
+
+/// Builds a view from an index row (lists: no document is loaded).
+pub fn from_row<'a>(v: &Viewer<'_>, row: &LeadRow, reps: impl Fn(&str) -> Option<&'a Rep>) -> LeadView {
+    let full = v.sees_full(row.state, row.owner.as_deref(), row.registered_by.as_deref(), &row.branch);
+    let fields = fields_of_row(row);
+    build(
+        v,
+        Parts {
+            id: &row.lead_id,
+            state: row.state,
+            owner: row.owner.as_deref(),
+            protected_until: row.protected_until,
+            claimed_at: row.claimed_at,
+            previous_owner: row.previous_owner.as_deref(),
+            pool_since: row.pool_since,
+            registered_by: row.registered_by.as_deref(),
+            registered_at: row.registered_at,
+            updated_at: Some(row.updated_at),
+            fields: if full { fields } else { masked_fields(&fields) },
+            masked: !full,
+        },
+        reps,
+    )
+}
+
+/// Builds a view from a derived status (details: the document was loaded).
+pub fn from_status<'a>(
+    v: &Viewer<'_>,
+    id: &str,
+    branch: &str,
+    s: &Status,
+    reps: impl Fn(&str) -> Option<&'a Rep>,
+) -> LeadView {
+    let full = v.sees_full(s.state, s.owner.as_deref(), s.registered_by.as_deref(), branch);
+    build(
+        v,
+        Parts {
+            id,
+            state: s.state,
+            owner: s.owner.as_deref(),
+            protected_until: s.protected_until,
+            claimed_at: s.claimed_at,
+            previous_owner: s.previous_owner.as_deref(),
+            pool_since: s.pool_since,
+            registered_by: s.registered_by.as_deref(),
+            registered_at: s.registered_at,
+            updated_at: s.updated_at,
+            fields: if full { s.fields.clone() } else { masked_fields(&s.fields) },
+            masked: !full,
+        },
+        reps,
+    )
+}
+
+struct Parts<'p> {
+    id: &'p str,
+    state: LeadState,
+    owner: Option<&'p str>,
+    protected_until: Option<DateTime<Utc>>,
+    claimed_at: Option<DateTime<Utc>>,
+    previous_owner: Option<&'p str>,
+    pool_since: Option<DateTime<Utc>>,
+    registered_by: Option<&'p str>,
+    registered_at: Option<DateTime<Utc>>,
+    updated_at: Option<DateTime<Utc>>,
+    fields: LeadFields,
+    masked: bool,
+}
+
+fn build<'a>(v: &Viewer<'_>, p: Parts<'_>, reps: impl Fn(&str) -> Option<&'a Rep>) -> LeadView {
+    let me = v.rep.id.as_str();
+    let owner_name = name_of(&reps, p.owner);
+    let in_cooldown = p.previous_owner == Some(me)
+        && p.pool_since.is_some_and(|s| v.at < s + crate::status::hours(v.reclaim_cooldown_hours));
+    LeadView {
+        id: p.id.to_string(),
+        state: p.state,
+        owner: p.owner.map(str::to_string),
+        summary: summary(p.state, owner_name.as_deref(), p.protected_until),
+        owner_name,
+        protected_until: p.protected_until,
+        claimed_at: p.claimed_at,
+        previous_owner: p.previous_owner.map(str::to_string),
+        pool_since: p.pool_since,
+        registered_by: p.registered_by.map(str::to_string),
+        registered_at: p.registered_at,
+        updated_at: p.updated_at,
+        editable: match p.state {
+            LeadState::Incomplete => true,
+            LeadState::Pool => false,
+            LeadState::Protected | LeadState::Deal => p.owner == Some(me),
+        },
+        claimable: p.state == LeadState::Pool && !in_cooldown && v.rep.role != Role::Distributor,
+        masked: p.masked,
+        fields: p.fields,
+    }
+}
+
+/// The history of a lead, for viewers who see it in full.
+pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&'a Rep>) -> Vec<EventView> {
+    events
+        .iter()
+        .map(|e| {
+            let ignored = s.ignored.iter().find(|(id, _)| id == &e.id).map(|(_, r)| r.clone().into_error().to_string());
+            let mut out = EventView {
+                id: e.id.clone(),
+                kind: e.kind.name().to_string(),
+                rep: e.rep.clone(),
+                rep_name: name_of(&reps, Some(&e.rep)),
+                device: e.device.clone(),
+                device_time: e.device_time,
+                after: e.after,
+                followup: None,
+                note: None,
+                fields: None,
+                from: None,
+                to: None,
+                ignored,
+            };
+            match &e.kind {
+                EventKind::Register { fields } | EventKind::Update { fields } => out.fields = Some(fields.clone()),
+                EventKind::Followup { followup, note } => {
+                    out.followup = Some(*followup);
+                    out.note = Some(note.clone());
+                }
+                EventKind::Handover { from, to } => {
+                    out.from = Some(from.clone());
+                    out.to = Some(to.clone());
+                }
+                EventKind::Claim | EventKind::Release => {}
+            }
+            out
+        })
+        .collect()
+}
