@@ -5,6 +5,7 @@
 use clap::{Parser, Subcommand};
 use leadguard_core::api;
 
+mod dedup_cmd;
 mod serve_cmd;
 
 #[derive(Parser)]
@@ -26,6 +27,8 @@ enum Command {
     Info,
     /// Serve the web UI and the API on loopback; prints the URL (with its access token) first.
     Serve(serve_cmd::ServeArgs),
+    /// Find duplicate leads in a CSV; writes `id_a,id_b,score` per duplicate pair.
+    Dedup(dedup_cmd::DedupArgs),
 }
 
 fn main() {
@@ -33,6 +36,7 @@ fn main() {
     let result = api::Context::open(&cli.data).and_then(|mut ctx| match cli.command {
         Command::Info => api::dispatch(&mut ctx, "app_info", serde_json::Value::Null),
         Command::Serve(args) => serve_cmd::run(ctx, args),
+        Command::Dedup(args) => dedup_cmd::run(args),
     });
     match result {
         Ok(v) => {
