@@ -26,7 +26,7 @@ const t = runner(`Chromium end-to-end (${CHROMIUM}, headless) against leadguard 
 let server;
 let chrome;
 try {
-  await t.step("initialise the registry with the real CLI", async () => {
+  await t.step("the real CLI sees the empty data directory", async () => {
     const info = leadguardJson(opt.bin, dataDir, ["info"]);
     assert.equal(info.data_dir, dataDir);
   });
@@ -34,9 +34,18 @@ try {
   chrome = await launchChromium();
   const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
   const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
   const consoleErrors = [];
-  page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));
+  // Chromium logs every non-2xx fetch. 4xx answers are typed ApiErrors the UI handles
+  // (e.g. `not_initialized` before set-up); 5xx answers and script errors fail the test.
+  const handled4xx = /^Failed to load resource: the server responded with a status of 4\d\d /;
+  page.on("console", (m) => m.type() === "error" && !handled4xx.test(m.text()) && consoleErrors.push(m.text()));
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
+
+  // Toasts are transient: keep them out of the screenshots.
+  const shot = (name) =>
+    page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, style: ".ant-message { display: none !important; }" });
+  const menu = (name) => page.getByRole("menuitem", { name }).click();
 
   await t.step("the app shell renders in zh-CN with the token taken from the URL", async () => {
     await page.goto(server.url);
@@ -45,14 +54,7 @@ try {
       await page.getByRole("menuitem", { name: label }).waitFor();
     }
     assert.equal(new URL(page.url()).searchParams.get("token"), null, "token must be removed from the address bar");
-    await page.getByTestId("online-state").waitFor();
-  });
-
-  await t.step("settings show the real core's data directory over the HTTP transport", async () => {
-    await page.getByRole("menuitem", { name: "设置" }).click();
-    await page.getByTestId("data-dir").getByText(dataDir, { exact: true }).waitFor();
-    await page.getByText("浏览器（本机回环 HTTP）").waitFor();
-    await page.screenshot({ path: join(shots, "settings.zh-CN.png"), fullPage: true });
+    await page.getByTestId("online-state").getByText("在线").waitFor();
   });
 
   await t.step("an API call without the token is refused by the server", async () => {
@@ -64,17 +66,112 @@ try {
     await probe.close();
   });
 
+  await t.step("a fresh device is set up from the UI (init through the real core)", async () => {
+    await page.getByText("初始化本机客户库").waitFor();
+    await page.getByTestId("init-rep-id").fill("lina");
+    await page.getByTestId("init-name").fill("李娜-华南");
+    await page.getByTestId("init-branch").fill("华南");
+    await page.getByTestId("init-submit").click();
+    await page.getByTestId("session").getByText("李娜-华南").waitFor();
+    await page.getByTestId("search-input").waitFor();
+  });
+
+  await t.step("settings show the real core's data directory over the HTTP transport", async () => {
+    await menu("设置");
+    await page.getByTestId("data-dir").getByText(dataDir, { exact: true }).waitFor();
+    await page.getByText("浏览器（本机回环 HTTP）").waitFor();
+    await page.getByText("保护期（小时）").waitFor();
+  });
+
+  const company = "深圳市腾达科技有限公司";
+  await t.step("register a lead in the form; it is protected and listed under my customers", async () => {
+    await menu("新建线索");
+    await page.getByTestId("lead-company").fill(company);
+    await page.getByTestId("lead-contact").fill("王伟");
+    await page.getByTestId("lead-phone").fill("139-1234-3333");
+    await page.getByTestId("lead-region").fill("华南");
+    await page.getByTestId("lead-need").fill("采购 200 台工控机");
+    await page.getByTestId("dup-status").getByText("未发现重复客户").waitFor();
+    await page.getByTestId("lead-submit").click();
+    await page.getByText(`已登记：${company}`).waitFor();
+    // Registration navigates to my customers.
+    const row = page.getByTestId("lead-row").filter({ hasText: company });
+    await row.waitFor();
+    await row.getByText("保护中").waitFor();
+    await row.getByTestId("countdown").getByText(/剩余 \d+ 天/).waitFor();
+    await shot("my-customers.zh-CN");
+  });
+
+  await t.step("typing the same customer again warns at once, naming the owner and protection end", async () => {
+    await menu("新建线索");
+    await page.getByTestId("lead-company").fill("腾达科技有限公司");
+    const warning = page.getByTestId("duplicate-warning");
+    await warning.getByText(/该客户正在由【李娜-华南】跟进，保护期至 .+/).waitFor();
+    await page.getByTestId("lead-phone").fill("139-1234-3333");
+    await warning.getByText("电话相同").waitFor();
+    await page.getByTestId("lead-submit").getByText("仍然登记").waitFor();
+    await shot("new-lead-duplicate.zh-CN");
+  });
+
+  await t.step("registry search finds the customer with owner and protection status", async () => {
+    await menu("客户查询");
+    await page.getByTestId("search-input").fill("腾达");
+    const row = page.getByTestId("lead-row").filter({ hasText: company });
+    await row.getByText("李娜-华南").waitFor();
+    await page.getByTestId("search-input").fill("不存在的公司名称");
+    await page.getByText("没有匹配的客户").waitFor();
+    await page.getByTestId("search-input").fill("腾达");
+    await row.waitFor();
+    await shot("search.zh-CN");
+  });
+
+  await t.step("a follow-up is recorded on my customer", async () => {
+    await menu("我的客户");
+    const row = page.getByTestId("lead-row").filter({ hasText: company });
+    await row.getByTestId("followup").click();
+    await page.getByTestId("followup-note").fill("上门拜访，确认需求");
+    // Ant Design spaces out two-character button labels ("保 存").
+    await page.locator(".ant-modal").getByRole("button", { name: /保\s*存/ }).click();
+    await page.getByText("跟进已记录").waitFor();
+  });
+
+  await t.step("releasing the customer puts it in the public pool", async () => {
+    const row = page.getByTestId("lead-row").filter({ hasText: company });
+    await row.getByRole("button", { name: "放回公海" }).click();
+    await page.locator(".ant-popconfirm").getByRole("button", { name: "放回公海" }).click();
+    await page.getByText("还没有客户").waitFor();
+    await menu("公海");
+    const pooled = page.getByTestId("lead-row").filter({ hasText: company });
+    await pooled.getByText("公海").waitFor();
+    await pooled.getByTestId("claim").waitFor();
+    await shot("pool.zh-CN");
+  });
+
+  await t.step("sync shows an honest state with no hub configured", async () => {
+    await menu("同步");
+    await page.getByTestId("sync-not-configured").waitFor();
+    await shot("sync.zh-CN");
+  });
+
   await t.step("switching to English re-renders every label", async () => {
     await page.getByText("English", { exact: true }).first().click();
     await page.getByRole("menuitem", { name: "Registry search" }).waitFor();
-    await page.getByRole("menuitem", { name: "Settings" }).waitFor();
+    await menu("Registry search");
+    await page.getByTestId("search-input").fill("腾达");
+    await page.getByTestId("lead-row").filter({ hasText: company }).getByText("Public pool").waitFor();
+    await shot("search.en-US");
+    await menu("New lead");
+    await page.getByTestId("lead-company").fill("腾达科技");
+    await page.getByTestId("duplicate-warning").getByText("This customer is in the public pool and can be claimed").waitFor();
+    await shot("new-lead-duplicate.en-US");
+    await menu("Settings");
     await page.getByText("Browser (loopback HTTP)").waitFor();
-    await page.screenshot({ path: join(shots, "settings.en-US.png"), fullPage: true });
+    await shot("settings.en-US");
     await page.getByText("简体中文", { exact: true }).first().click();
     await page.getByRole("menuitem", { name: "客户查询" }).waitFor();
   });
 
-  await t.step("no errors in the browser console", async () => {
+  await t.step("no script errors or 5xx answers in the browser console", async () => {
     assert.deepEqual(consoleErrors, []);
   });
   t.done();

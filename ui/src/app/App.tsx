@@ -2,7 +2,7 @@
  * The application shell: sidebar navigation, the header with the connection state and
  * language switch, and the current screen. Ant Design's locale follows the UI locale.
  */
-import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Tag, Tooltip, Typography } from "antd";
+import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Skeleton, Tag, Tooltip, Typography } from "antd";
 import {
   BarChartOutlined,
   InboxOutlined,
@@ -12,6 +12,7 @@ import {
   TeamOutlined,
   ThunderboltOutlined,
   UserAddOutlined,
+  UserOutlined,
 } from "@ant-design/icons";
 import zhCNLocale from "antd/locale/zh_CN";
 import enUSLocale from "antd/locale/en_US";
@@ -23,6 +24,14 @@ import { useRoute, type Screen } from "./route";
 import { useOnline } from "./useOnline";
 import { SettingsScreen } from "../screens/SettingsScreen";
 import { PendingScreen } from "../screens/PendingScreen";
+import { SearchScreen } from "../screens/SearchScreen";
+import { NewLeadScreen } from "../screens/NewLeadScreen";
+import { MyCustomersScreen } from "../screens/MyCustomersScreen";
+import { PoolScreen } from "../screens/PoolScreen";
+import { InitScreen } from "../screens/InitScreen";
+import { SyncScreen } from "../screens/SyncScreen";
+import { SessionProvider, useSession } from "./session";
+import { ErrorAlert } from "../components/ErrorAlert";
 
 const NAV: { key: Screen; label: MessageKey; icon: ReactNode }[] = [
   { key: "search", label: "nav.search", icon: <SearchOutlined /> },
@@ -35,25 +44,44 @@ const NAV: { key: Screen; label: MessageKey; icon: ReactNode }[] = [
   { key: "settings", label: "nav.settings", icon: <SettingOutlined /> },
 ];
 
-function ScreenView({ screen }: { screen: Screen }) {
+/** Screens that need the registry wait for the session; a new device is offered set-up. */
+function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void }) {
+  const session = useSession();
+  if (screen === "settings") return <SettingsScreen />;
+  if (session.uninitialised) return <InitScreen onDone={session.reload} />;
+  if (session.error) return <ErrorAlert error={session.error} onRetry={session.reload} />;
+  if (!session.session) return <Skeleton active />;
   switch (screen) {
     case "search":
-      return <PendingScreen title="search.title" hint="search.hint" reason="core" />;
+      return <SearchScreen />;
     case "new":
-      return <PendingScreen title="newLead.title" hint="newLead.hint" reason="core" />;
+      return <NewLeadScreen onRegistered={() => go("mine")} />;
     case "mine":
-      return <PendingScreen title="mine.title" hint="mine.title" reason="core" />;
+      return <MyCustomersScreen />;
     case "pool":
-      return <PendingScreen title="pool.title" hint="pool.hint" reason="core" />;
+      return <PoolScreen />;
     case "collisions":
       return <PendingScreen title="collisions.title" hint="collisions.hint" reason="sync" />;
     case "sync":
-      return <PendingScreen title="sync.title" hint="sync.hint" reason="sync" />;
+      return <SyncScreen />;
     case "metrics":
       return <PendingScreen title="metrics.title" hint="metrics.hint" reason="sync" />;
-    case "settings":
-      return <SettingsScreen />;
   }
+}
+
+/** Who is using the app, in the header. */
+function SessionBadge() {
+  const { t } = useI18n();
+  const { session } = useSession();
+  if (!session) return null;
+  return (
+    <span className="lg-session" data-testid="session">
+      <UserOutlined /> {session.rep.name}
+      <Tag bordered={false} color="blue" style={{ marginLeft: 8 }}>
+        {t(`session.role.${session.rep.role}`)}
+      </Tag>
+    </span>
+  );
 }
 
 export function OnlineIndicator() {
@@ -95,6 +123,7 @@ function Shell() {
                 {t("app.tagline")}
               </Typography.Text>
               <div className="lg-header-right">
+                <SessionBadge />
                 <OnlineIndicator />
                 <Segmented<Locale>
                   size="small"
@@ -106,7 +135,7 @@ function Shell() {
               </div>
             </Layout.Header>
             <Layout.Content className="lg-content">
-              <ScreenView screen={screen} />
+              <ScreenView screen={screen} go={go} />
             </Layout.Content>
           </Layout>
         </Layout>
@@ -118,7 +147,9 @@ function Shell() {
 export function App({ locale }: { locale?: Locale }) {
   return (
     <I18nProvider locale={locale}>
-      <Shell />
+      <SessionProvider>
+        <Shell />
+      </SessionProvider>
     </I18nProvider>
   );
 }

@@ -10,8 +10,8 @@ import type { LeadLike } from "./types";
 
 export interface DuplicateMatch {
   lead: LeadLike;
-  /** 0..1 */
-  score: number;
+  /** 0..1, when the matcher scores (a plain search does not). */
+  score?: number;
   /** Reason kinds from the dedup engine (`same_phone`, `company_name_similar`, ...). */
   reasons: { kind: string }[];
 }
@@ -48,7 +48,7 @@ export function DuplicateWarning({ matches }: { matches: DuplicateMatch[] }) {
         <Space direction="vertical" size={4}>
           <span>
             <Typography.Text>{top.lead.fields.company}</Typography.Text>{" "}
-            <Tag color="volcano">{t("dup.score", { score: percent(top.score, 0) })}</Tag>
+            {top.score !== undefined && <Tag color="volcano">{t("dup.score", { score: percent(top.score, 0) })}</Tag>}
             {top.reasons.map((r) => (
               <Tag key={r.kind}>{reasonLabel(r.kind)}</Tag>
             ))}

@@ -5,11 +5,14 @@ import { ErrorAlert } from "../components/ErrorAlert";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { LOCALES, type Locale } from "../i18n/translate";
+import { useSession } from "../app/session";
+import { PolicyCard } from "./PolicyCard";
 
 /** Language, and what this installation is (version, data directory, connection). */
 export function SettingsScreen() {
   const { t, locale, setLocale } = useI18n();
   const info = useCommand("app_info", null);
+  const { session } = useSession();
   return (
     <>
       <PageHeader title={t("settings.title")} />
@@ -40,6 +43,7 @@ export function SettingsScreen() {
             </Descriptions>
           )}
         </Card>
+        {session && <PolicyCard />}
       </Space>
     </>
   );

@@ -1,0 +1,88 @@
+/**
+ * My customers: protection countdowns, the expiring-soon list, follow-up entry and
+ * release to the pool.
+ */
+import { App, Button, Card, Popconfirm, Segmented, Space } from "antd";
+import { useState } from "react";
+import { call } from "../api/transport";
+import { useCommand } from "../api/useCommand";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { errorText } from "../components/errors";
+import { PageHeader } from "../components/PageHeader";
+import { useI18n } from "../i18n";
+import { FollowupDialog } from "../leads/FollowupDialog";
+import { LeadTable } from "../leads/LeadTable";
+
+type Tab = "mine" | "expiring";
+
+export function MyCustomersScreen() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [tab, setTab] = useState<Tab>("mine");
+  const page = useCommand("lead_list", { filter: tab, limit: 200 });
+  const expiring = useCommand("lead_list", { filter: "expiring", limit: 1 });
+  const [followup, setFollowup] = useState<{ id: string; company?: string } | null>(null);
+  const release = async (id: string) => {
+    try {
+      await call("lead_release", { id });
+      page.reload();
+      expiring.reload();
+    } catch (e) {
+      message.error(errorText(t, e));
+    }
+  };
+  const expiringCount = expiring.data ? Number(expiring.data.total) : 0;
+  return (
+    <>
+      <PageHeader
+        title={t("mine.title")}
+        hint={t("mine.hint")}
+        extra={
+          <Segmented<Tab>
+            value={tab}
+            onChange={setTab}
+            options={[
+              { value: "mine", label: t("mine.all") },
+              { value: "expiring", label: `${t("mine.expiring")} (${expiringCount})` },
+            ]}
+          />
+        }
+      />
+      <Card>
+        {page.error ? (
+          <ErrorAlert error={page.error} onRetry={page.reload} />
+        ) : (
+          <LeadTable
+            leads={page.data?.items ?? []}
+            total={page.data ? Number(page.data.total) : undefined}
+            loading={page.loading && !page.data}
+            empty={t("mine.empty")}
+            actions={(l) => (
+              <Space>
+                <Button size="small" type="primary" ghost data-testid="followup" onClick={() => setFollowup({ id: l.id, company: l.fields.company })}>
+                  {t("mine.followup")}
+                </Button>
+                {l.state === "protected" && (
+                  <Popconfirm title={t("mine.release")} okText={t("mine.release")} cancelText={t("common.cancel")} onConfirm={() => release(l.id)}>
+                    <Button size="small" danger>
+                      {t("mine.release")}
+                    </Button>
+                  </Popconfirm>
+                )}
+              </Space>
+            )}
+          />
+        )}
+      </Card>
+      <FollowupDialog
+        lead={followup}
+        onClose={() => setFollowup(null)}
+        onSaved={() => {
+          setFollowup(null);
+          page.reload();
+          expiring.reload();
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+/** The branch's protection rules (保护期): editable by managers, read-only for others. */
+import { App, Button, Card, Checkbox, Form, InputNumber, Typography } from "antd";
+import { useState } from "react";
+import { call } from "../api/transport";
+import type { Policy } from "../api/generated/Policy";
+import { useSession } from "../app/session";
+import { errorText } from "../components/errors";
+import { useI18n } from "../i18n";
+import { FOLLOWUP_KINDS } from "../leads/FollowupDialog";
+
+export function PolicyCard() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const { session, reload } = useSession();
+  const [form] = Form.useForm<Policy>();
+  const [saving, setSaving] = useState(false);
+  if (!session) return null;
+  const manager = session.rep.role === "manager";
+  const save = async (v: Policy) => {
+    setSaving(true);
+    try {
+      await call("policy_set", { ...session.policy, ...v });
+      message.success(t("policy.saved"));
+      reload();
+    } catch (e) {
+      message.error(errorText(t, e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const hours = { min: 1, max: 24 * 366, style: { width: 160 } };
+  return (
+    <Card title={t("settings.policy")}>
+      <Form form={form} layout="vertical" initialValues={session.policy} onFinish={save} disabled={!manager}>
+        <Form.Item name="protection_hours" label={t("policy.protectionHours")} rules={[{ required: true }]}>
+          <InputNumber {...hours} data-testid="policy-protection" />
+        </Form.Item>
+        <Form.Item name="extension_hours" label={t("policy.extensionHours")} rules={[{ required: true }]}>
+          <InputNumber {...hours} min={0} />
+        </Form.Item>
+        <Form.Item name="reclaim_cooldown_hours" label={t("policy.cooldownHours")} rules={[{ required: true }]}>
+          <InputNumber {...hours} min={0} />
+        </Form.Item>
+        <Form.Item name="qualifying_followups" label={t("policy.qualifying")}>
+          <Checkbox.Group options={FOLLOWUP_KINDS.map((k) => ({ value: k, label: t(`followup.kind.${k}`) }))} />
+        </Form.Item>
+        {manager ? (
+          <Button type="primary" htmlType="submit" loading={saving}>
+            {t("common.save")}
+          </Button>
+        ) : (
+          <Typography.Text type="secondary">{t("policy.managerOnly")}</Typography.Text>
+        )}
+      </Form>
+    </Card>
+  );
+}

@@ -1,0 +1,46 @@
+/**
+ * Registry search: instant over the local index (lead_list with search text), showing
+ * each customer's owner and protection status; others' customers are masked by the core.
+ */
+import { Card, Input } from "antd";
+import { useState } from "react";
+import { useCommand } from "../api/useCommand";
+import { useDebounced } from "../app/useDebounced";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { PageHeader } from "../components/PageHeader";
+import { useI18n } from "../i18n";
+import { LeadTable } from "../leads/LeadTable";
+
+export function SearchScreen() {
+  const { t } = useI18n();
+  const [text, setText] = useState("");
+  const q = useDebounced(text.trim(), 120);
+  const page = useCommand("lead_list", { filter: "all", search: q || undefined, limit: 50 });
+  return (
+    <>
+      <PageHeader title={t("search.title")} hint={t("search.hint")} />
+      <Card>
+        <Input.Search
+          size="large"
+          allowClear
+          autoFocus
+          data-testid="search-input"
+          placeholder={t("search.placeholder")}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          style={{ marginBottom: 16 }}
+        />
+        {page.error ? (
+          <ErrorAlert error={page.error} onRetry={page.reload} />
+        ) : (
+          <LeadTable
+            leads={page.data?.items ?? []}
+            total={page.data ? Number(page.data.total) : undefined}
+            loading={page.loading && !page.data}
+            empty={t("search.empty")}
+          />
+        )}
+      </Card>
+    </>
+  );
+}
