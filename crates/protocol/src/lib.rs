@@ -17,6 +17,8 @@
 //! directions. The binary layout is frozen by golden-byte tests
 //! (`tests/golden.rs`): changing it is a new protocol version, never an edit.
 
+#[cfg(feature = "client")]
+pub mod client;
 pub mod codec;
 pub mod control;
 pub mod messages;

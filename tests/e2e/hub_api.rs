@@ -1,0 +1,175 @@
+//! The hub's API against a real `leadguard-hub` process: enrolment, push/pull with
+//! receipts, idempotent re-push, resumable pull, and scope authorisation.
+
+#[path = "hub_support.rs"]
+mod hub_support;
+
+use automerge::ReadDoc;
+use hub_support::{automerge_changes, batch, pull_all, Hub};
+use leadguard_protocol::client::ClientError;
+use leadguard_protocol::{ErrorCode, PushRequest};
+
+fn code(r: Result<impl std::fmt::Debug, ClientError>) -> (u16, ErrorCode) {
+    match r {
+        Err(ClientError::Hub { status, code, .. }) => (status, code),
+        other => panic!("expected a hub error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_rep_pushes_and_a_colleague_pulls_the_same_changes_with_receipts() {
+    let hub = Hub::start();
+    let (a, a_id) = hub.device("li.na", "sh", "rep");
+    let (b, _) = hub.device("wang.wei", "sh", "rep");
+    let (c, _) = hub.device("zhao.lei", "bj", "rep");
+    let changes = automerge_changes("aaaa", 3);
+
+    let acks = a.push(&batch("sh/a/0", "branch:sh", &changes)).unwrap().acks;
+    assert_eq!(acks.len(), 3);
+    assert!(acks.windows(2).all(|w| w[0].hub_seq < w[1].hub_seq && w[0].received_at <= w[1].received_at));
+    assert!(acks.iter().all(|a| a.device_prev_sync.is_none()), "never synced before");
+
+    let pulled = pull_all(&b, 100);
+    assert_eq!(pulled.len(), 3);
+    for (p, (ack, bytes)) in pulled.iter().zip(acks.iter().zip(&changes)) {
+        assert_eq!((p.hash, p.hub_seq, p.received_at), (ack.hash, ack.hub_seq, ack.received_at));
+        assert_eq!((&p.bytes, p.doc_id.as_str(), p.scope.as_str(), p.device.as_str()), (bytes, "sh/a/0", "branch:sh", a_id.as_str()));
+    }
+    // The pulled bytes are the real Automerge changes: they rebuild the document.
+    let mut doc = automerge::AutoCommit::new();
+    doc.apply_changes(pulled.iter().map(|p| automerge::Change::try_from(&p.bytes[..]).unwrap())).unwrap();
+    assert_eq!(doc.get(automerge::ROOT, "lead2").unwrap().unwrap().0.as_str(), Some("aaaa 华南贸易有限公司 2"));
+
+    assert!(pull_all(&c, 100).is_empty(), "another branch sees nothing");
+    assert!(pull_all(&a, 100).is_empty(), "a device is not sent its own changes back");
+}
+
+#[test]
+fn a_repush_is_idempotent_and_keeps_the_first_receipt() {
+    let hub = Hub::start();
+    let (a, _) = hub.device("li.na", "sh", "rep");
+    let (b, _) = hub.device("wang.wei", "sh", "rep");
+    let changes = automerge_changes("aaaa", 4);
+    let first = a.push(&batch("sh/a/0", "branch:sh", &changes[..2])).unwrap().acks;
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    a.complete(0).unwrap();
+    // The retry overlaps what was acknowledged and adds two more changes.
+    let second = a.push(&batch("sh/a/0", "branch:sh", &changes)).unwrap().acks;
+    assert_eq!(&second[..2], &first[..], "the original receipts, unchanged");
+    assert!(second[2].device_prev_sync.is_some() && first[0].device_prev_sync.is_none());
+    assert_eq!(pull_all(&b, 100).len(), 4, "stored once each");
+}
+
+#[test]
+fn sync_complete_becomes_the_prev_sync_of_later_pushes() {
+    let hub = Hub::start();
+    let (a, _) = hub.device("li.na", "sh", "rep");
+    let changes = automerge_changes("aaaa", 2);
+    a.push(&batch("sh/a/0", "branch:sh", &changes[..1])).unwrap();
+    let done = a.complete(1).unwrap();
+    assert_eq!(done.previous, None);
+    let ack = a.push(&batch("sh/a/0", "branch:sh", &changes[1..])).unwrap().acks[0];
+    assert_eq!(ack.device_prev_sync, Some(done.synced_at));
+    assert!(ack.received_at >= done.synced_at);
+    let again = a.complete(2).unwrap();
+    assert_eq!(again.previous, Some(done.synced_at));
+    assert_eq!(a.me().unwrap().last_sync, Some(again.synced_at));
+}
+
+#[test]
+fn a_cut_pull_resumes_from_its_cursor_without_gaps_or_duplicates() {
+    let hub = Hub::start();
+    let (a, _) = hub.device("li.na", "sh", "rep");
+    let (b, _) = hub.device("wang.wei", "sh", "rep");
+    let (c, _) = hub.device("zhao.lei", "bj", "rep");
+    let changes = automerge_changes("aaaa", 25);
+    // Interleave another branch's changes so cursors must skip unreadable ones.
+    for (i, chunk) in changes.chunks(5).enumerate() {
+        a.push(&batch("sh/a/0", "branch:sh", chunk)).unwrap();
+        c.push(&batch(&format!("bj/c/{i}"), "branch:bj", &automerge_changes(&format!("cc{i}"), 2))).unwrap();
+    }
+    let first = b.pull(0, Some(10)).unwrap();
+    assert_eq!((first.changes.len(), first.more), (10, true));
+    // The connection is "cut" here; the device only kept the cursor.
+    let second = b.pull(first.next_cursor, Some(10)).unwrap();
+    let third = b.pull(second.next_cursor, Some(10)).unwrap();
+    assert_eq!((second.changes.len(), second.more), (10, true));
+    assert_eq!((third.changes.len(), third.more), (5, false));
+    let seqs: Vec<u64> = [first, second, third].iter().flat_map(|p| p.changes.iter().map(|c| c.hub_seq)).collect();
+    let all: Vec<u64> = pull_all(&b, 1000).iter().map(|c| c.hub_seq).collect();
+    assert_eq!(seqs, all);
+    assert_eq!(all.len(), 25);
+    assert!(all.windows(2).all(|w| w[0] < w[1]));
+    // Nothing new: an up-to-date device gets an empty page at the end of the log.
+    let last = b.pull(*all.last().unwrap(), None).unwrap();
+    assert!(last.changes.is_empty() && !last.more);
+}
+
+#[test]
+fn unauthenticated_revoked_and_cross_branch_requests_are_refused_and_leak_nothing() {
+    let hub = Hub::start();
+    let (a, a_id) = hub.device("li.na", "sh", "rep");
+    let (c, _) = hub.device("zhao.lei", "bj", "rep");
+    a.push(&batch("sh/a/0", "branch:sh", &automerge_changes("aaaa", 1))).unwrap();
+
+    let anon = hub.anonymous();
+    assert_eq!(code(anon.pull(0, None)), (401, ErrorCode::Unauthorized));
+    assert_eq!(code(anon.me()), (401, ErrorCode::Unauthorized));
+    assert_eq!(code(anon.push(&PushRequest::default())), (401, ErrorCode::Unauthorized));
+    let forged = hub.anonymous().with_credential("lgd_0000000000000000000000000000000000000000000000000000000000000000");
+    let forged_err = forged.pull(0, None).unwrap_err().to_string();
+
+    // Cross-branch write and explicit cross-branch read: 403.
+    assert_eq!(code(c.push(&batch("sh/x/0", "branch:sh", &automerge_changes("cccc", 1)))), (403, ErrorCode::Forbidden));
+    assert_eq!(code(c.pull_scope(0, None, "branch:sh")), (403, ErrorCode::Forbidden));
+    assert_eq!(code(c.pull_scope(0, None, "dist:nobody")), (403, ErrorCode::Forbidden));
+
+    // Revocation takes effect at once, and looks exactly like an unknown credential.
+    let out = hub.admin(&["revoke", "--device", &a_id]);
+    assert!(out.status.success());
+    let revoked_err = a.pull(0, None).unwrap_err();
+    assert_eq!(code(a.me()), (401, ErrorCode::Unauthorized));
+    assert_eq!(revoked_err.to_string(), forged_err);
+
+    // A used enrolment token cannot enrol a second laptop.
+    let token = hub.token("li.na", "sh", "rep");
+    hub.anonymous().enroll(&token).unwrap();
+    assert_eq!(code(hub.anonymous().enroll(&token)), (400, ErrorCode::InvalidToken));
+
+    let devices: serde_json::Value = serde_json::from_slice(&hub.admin(&["devices", "list"]).stdout).unwrap();
+    let a_row = devices.as_array().unwrap().iter().find(|d| d["id"] == a_id.as_str()).unwrap();
+    assert!(a_row["revoked_at"].is_number());
+}
+
+#[test]
+fn distributors_see_only_their_reports_and_their_branch_reads_them() {
+    let hub = Hub::start();
+    let (rep, _) = hub.device("li.na", "sh", "rep");
+    let (manager, _) = hub.device("boss", "sh", "manager");
+    let (other, _) = hub.device("zhao.lei", "bj", "manager");
+    let (dist, dist_id) = hub.device("agent-7", "sh", "distributor");
+    let dist_scope = format!("dist:{dist_id}");
+    rep.push(&batch("sh/r/0", "branch:sh", &automerge_changes("rrrr", 2))).unwrap();
+    dist.push(&batch("dist/0", &dist_scope, &automerge_changes("dddd", 3))).unwrap();
+
+    assert_eq!(code(dist.push(&batch("sh/d/0", "branch:sh", &automerge_changes("dddx", 1)))), (403, ErrorCode::Forbidden));
+    assert_eq!(code(rep.push(&batch("dist/1", &dist_scope, &automerge_changes("rrrx", 1)))), (403, ErrorCode::Forbidden));
+    assert!(pull_all(&dist, 100).is_empty(), "a distributor never receives branch data");
+    assert_eq!(code(dist.pull_scope(0, None, "branch:sh")), (403, ErrorCode::Forbidden));
+    assert_eq!(pull_all(&manager, 100).len(), 5, "the branch reads its distributor's reports");
+    assert_eq!(pull_all(&rep, 100).len(), 3);
+    assert!(pull_all(&other, 100).is_empty(), "another branch reads neither");
+    assert_eq!(code(other.pull_scope(0, None, &dist_scope)), (403, ErrorCode::Forbidden));
+}
+
+#[test]
+fn a_document_keeps_the_scope_of_its_first_change() {
+    let hub = Hub::start();
+    let (a, _) = hub.device("li.na", "sh", "rep");
+    let (c, _) = hub.device("zhao.lei", "bj", "rep");
+    let changes = automerge_changes("aaaa", 2);
+    a.push(&batch("shared-id", "branch:sh", &changes[..1])).unwrap();
+    // Another branch cannot graft changes onto (or probe) that document.
+    assert_eq!(code(c.push(&batch("shared-id", "branch:bj", &changes[1..]))), (409, ErrorCode::ScopeMismatch));
+    assert_eq!(code(c.push(&batch("other-id", "branch:bj", &changes[..1]))), (409, ErrorCode::ScopeMismatch));
+}

@@ -1,0 +1,153 @@
+//! Shared helpers of the hub end-to-end tests (included with `#[path]`): a real
+//! `leadguard-hub` process on a loopback port with a temporary database, device
+//! enrolment through its CLI, and real Automerge changes.
+
+#![allow(dead_code)]
+
+use automerge::transaction::Transactable;
+use leadguard_protocol::client::HubClient;
+use leadguard_protocol::{PushChange, PushRequest};
+use leadguard_tests::bin;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+/// A running hub process; killed when dropped.
+pub struct Hub {
+    pub data: PathBuf,
+    pub url: String,
+    child: Child,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Hub {
+    /// A hub on a fresh temporary database, on a free loopback port.
+    pub fn start() -> Hub {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut hub = Hub::spawn(dir.path(), "127.0.0.1:0");
+        hub._dir = Some(dir);
+        hub
+    }
+
+    /// Starts `leadguard-hub --data DATA serve --listen LISTEN` and reads the bound
+    /// URL from the first line of its stdout.
+    pub fn spawn(data: &Path, listen: &str) -> Hub {
+        let mut child = Command::new(bin("leadguard-hub"))
+            .arg("--data")
+            .arg(data)
+            .args(["serve", "--listen", listen])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn leadguard-hub");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read hub url");
+        let url = line.trim().to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "hub printed {url:?}");
+        Hub { data: data.to_owned(), url, child, _dir: None }
+    }
+
+    /// Kills the process with SIGKILL (no shutdown, no flush) and waits for it.
+    pub fn kill9(&mut self) {
+        self.child.kill().expect("kill -9");
+        self.child.wait().expect("wait");
+    }
+
+    /// Restarts on the same database and the same address after [`Hub::kill9`].
+    pub fn restart(&mut self) {
+        let listen = self.url.trim_start_matches("http://").to_owned();
+        let mut last = None;
+        for _ in 0..50 {
+            let tmp = Command::new(bin("leadguard-hub"))
+                .arg("--data")
+                .arg(&self.data)
+                .args(["serve", "--listen", &listen])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn leadguard-hub");
+            let mut child = tmp;
+            let mut line = String::new();
+            BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
+            if line.trim() == self.url {
+                self.child = child;
+                return;
+            }
+            // The port is not free yet: the old process's socket is still closing.
+            let _ = child.wait();
+            last = Some(line);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("hub did not restart on {listen}: {last:?}");
+    }
+
+    /// Runs a management command (`enroll`, `revoke`, `devices list`) on this hub's database.
+    pub fn admin(&self, args: &[&str]) -> std::process::Output {
+        Command::new(bin("leadguard-hub")).arg("--data").arg(&self.data).arg("--json").args(args).output().expect("run")
+    }
+
+    /// A one-time enrolment token for a new device.
+    pub fn token(&self, rep: &str, branch: &str, role: &str) -> String {
+        let out = self.admin(&["enroll", "--rep", rep, "--name", rep, "--branch", branch, "--role", role]);
+        assert!(out.status.success(), "enroll failed: {}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("enroll json");
+        v["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Enrols a device and returns an authenticated client and its device id.
+    pub fn device(&self, rep: &str, branch: &str, role: &str) -> (HubClient, String) {
+        let token = self.token(rep, branch, role);
+        let client = HubClient::new(&self.url).expect("client");
+        let e = client.enroll(&token).expect("enroll");
+        (client.with_credential(&e.credential), e.device_id)
+    }
+
+    /// An unauthenticated client.
+    pub fn anonymous(&self) -> HubClient {
+        HubClient::new(&self.url).expect("client")
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `n` real Automerge changes of one document written by `actor`, each setting
+/// `lead<i>` to a Chinese company name, in causal order.
+pub fn automerge_changes(actor: &str, n: usize) -> Vec<Vec<u8>> {
+    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
+    (0..n)
+        .map(|i| {
+            doc.put(automerge::ROOT, format!("lead{i}"), format!("{actor} 华南贸易有限公司 {i}")).expect("put");
+            doc.commit();
+            doc.get_last_local_change().expect("change").raw_bytes().to_vec()
+        })
+        .collect()
+}
+
+/// A push batch of `changes` for document `doc_id` in `scope`.
+pub fn batch(doc_id: &str, scope: &str, changes: &[Vec<u8>]) -> PushRequest {
+    PushRequest {
+        changes: changes
+            .iter()
+            .map(|b| PushChange { doc_id: doc_id.into(), scope: scope.into(), bytes: b.clone() })
+            .collect(),
+    }
+}
+
+/// Every change `client` can pull, following cursors page by page.
+pub fn pull_all(client: &HubClient, page: usize) -> Vec<leadguard_protocol::PulledChange> {
+    let mut since = 0;
+    let mut all = Vec::new();
+    loop {
+        let r = client.pull(since, Some(page)).expect("pull");
+        all.extend(r.changes);
+        since = r.next_cursor;
+        if !r.more {
+            return all;
+        }
+    }
+}
