@@ -12,7 +12,7 @@ use axum::{extract::Request, middleware::Next, response::Response};
 /// minus the Tauri IPC sources).
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; \
-base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+base-uri 'self'; form-action 'none'; frame-ancestors 'none'";
 
 /// Middleware: adds the security headers; API responses are never cached.
 pub async fn security_headers(req: Request, next: Next) -> Response {

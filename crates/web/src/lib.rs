@@ -11,7 +11,7 @@
 
 mod api_route;
 pub mod guard;
-mod headers;
+pub mod headers;
 mod server;
 mod static_files;
 pub mod status;
