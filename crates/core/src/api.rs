@@ -11,7 +11,9 @@ use ts_rs::TS;
 
 use crate::error::{ApiError, ErrorCode};
 
+mod dedup;
 mod leads;
+pub use dedup::*;
 pub use leads::*;
 pub use crate::model::{Policy, Rep};
 pub use crate::view::{EventView, LeadView};
@@ -181,4 +183,6 @@ commands! {
     policy_get(()) -> Policy => leads::policy_get;
     /// Changes the protection policy of the branch (managers).
     policy_set(Policy) -> Policy => leads::policy_set;
+    /// Likely duplicates of a lead being typed: score, reasons, owner, protection end.
+    dedup_check(DedupCheckArgs) -> DedupResult => dedup::dedup_check;
 }

@@ -9,18 +9,13 @@ use crate::model::LeadFields;
 #[derive(Default)]
 pub struct Hooks {
     pending: Vec<(String, LeadFields)>,
-    /// Listener for committed lead fields (the duplicate index), when one is attached.
-    pub(crate) listener: Option<Box<dyn LeadListener>>,
-}
-
-/// Receives the fields of every lead written, after the write committed.
-pub trait LeadListener: Send {
-    fn lead_committed(&mut self, lead_id: &str, fields: &LeadFields);
+    /// The duplicate index, once built.
+    pub(crate) dedup: Option<crate::dedup_link::DedupIndex>,
 }
 
 impl Hooks {
     pub fn lead_written(&mut self, lead_id: &str, fields: &LeadFields) {
-        if self.listener.is_some() {
+        if self.dedup.is_some() {
             self.pending.push((lead_id.to_string(), fields.clone()));
         }
     }
@@ -34,9 +29,9 @@ impl Hooks {
     }
 
     pub fn commit(&mut self) {
-        if let Some(listener) = &mut self.listener {
+        if let Some(index) = &mut self.dedup {
             for (id, fields) in self.pending.drain(..) {
-                listener.lead_committed(&id, &fields);
+                index.upsert(&id, &fields);
             }
         } else {
             self.pending.clear();

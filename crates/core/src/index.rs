@@ -256,9 +256,9 @@ pub fn owned_by(conn: &Connection, rep: &str, at: DateTime<Utc>) -> Result<Vec<(
 /// Visits the identifying fields of every lead (for building the duplicate index).
 pub fn for_each_identity(
     conn: &Connection,
-    mut f: impl FnMut(&str, &str, &str, &str, &str),
+    mut f: impl FnMut(&str, &str, &str, &str, &str, &str),
 ) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT lead_id, company, contact, phone, email FROM lead_index")?;
+    let mut stmt = conn.prepare("SELECT lead_id, company, contact, phone, email, region FROM lead_index")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         f(
@@ -267,6 +267,7 @@ pub fn for_each_identity(
             r.get_ref(2)?.as_str().unwrap_or_default(),
             r.get_ref(3)?.as_str().unwrap_or_default(),
             r.get_ref(4)?.as_str().unwrap_or_default(),
+            r.get_ref(5)?.as_str().unwrap_or_default(),
         );
     }
     Ok(())

@@ -11,6 +11,7 @@
 //! sync), [`api`] (commands).
 
 pub mod api;
+pub mod dedup_link;
 pub mod docs;
 pub mod error;
 pub mod hooks;

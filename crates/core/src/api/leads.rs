@@ -54,6 +54,8 @@ pub struct LeadAdded {
     pub lead: LeadView,
     /// Required-field groups still missing (the lead is not claimed until complete).
     pub missing: Vec<Vec<crate::model::Field>>,
+    /// Known leads that look like the same customer (checked before registering).
+    pub duplicates: Vec<super::DuplicateMatch>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -212,9 +214,10 @@ fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
 pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
     let now = ctx.now();
     let reg = ctx.registry()?;
+    let duplicates = super::dedup::find(reg, &a.fields, None, 5, now)?;
     let w = reg.add_lead(a.fields, now)?;
     let missing = reg.policy(reg.branch()).missing(&w.status.fields);
-    Ok(LeadAdded { lead: written_view(reg, &w, now)?, missing })
+    Ok(LeadAdded { lead: written_view(reg, &w, now)?, missing, duplicates })
 }
 
 /// The viewer (session rep) of a registry at `at`.

@@ -1,0 +1,76 @@
+//! DESIGN.md rule 2 at the registry level: the duplicate index follows local writes and
+//! merged remote changes, and a match names the owner and the protection end.
+
+mod support;
+
+use leadguard_core::api::{self, Context};
+use leadguard_core::model::{EventKind, LeadFields};
+use leadguard_core::registry::Target;
+use leadguard_core::replication::RemoteChange;
+use serde_json::json;
+use support::*;
+
+fn jinxin() -> LeadFields {
+    LeadFields {
+        company: Some("北京市锦信环保科技有限公司".into()),
+        contact: Some("丁艳".into()),
+        phone: Some("13626445365".into()),
+        need: Some("污水处理设备".into()),
+        ..LeadFields::default()
+    }
+}
+
+#[test]
+fn duplicate_check_names_owner_and_protection_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "r2");
+    write(&mut reg, "r1", Target::New, EventKind::Register { fields: jinxin() }, h(0));
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("r2")).unwrap();
+    ctx.set_now(Some(h(1)));
+    let typed = json!({ "fields": { "company": "锦信（北京）环保", "contact": "丁女士", "phone": "136****5365" } });
+    let res = api::dispatch(&mut ctx, "dedup_check", typed).unwrap();
+    let m = &res["matches"][0];
+    assert!(m["score"].as_f64().unwrap() >= 0.85, "{res}");
+    assert_eq!(m["lead"]["owner_name"], "李娜");
+    assert_eq!(m["lead"]["protected_until"], json!(h(72)));
+    assert_eq!(m["lead"]["masked"], true, "no contact details of others' customers");
+    assert!(!m["reasons"].as_array().unwrap().is_empty());
+    // lead_add reports the duplicate too, and the new lead joins the index.
+    let added = api::dispatch(&mut ctx, "lead_add", json!({ "fields": { "company": "锦信环保", "phone": "+86 136 2644 5365", "need": "x" } }))
+        .unwrap();
+    assert_eq!(added["duplicates"][0]["lead"]["owner"], "r1");
+    let new_id = added["lead"]["id"].as_str().unwrap().to_string();
+    let res = api::dispatch(&mut ctx, "dedup_check", json!({ "fields": { "company": "北京锦信环保科技", "phone": "13626445365" }, "limit": 10 })).unwrap();
+    let ids: Vec<&str> = res["matches"].as_array().unwrap().iter().map(|m| m["lead"]["id"].as_str().unwrap()).collect();
+    assert!(ids.contains(&new_id.as_str()), "{res}");
+    // An unrelated company is no duplicate.
+    let none = api::dispatch(&mut ctx, "dedup_check", json!({ "fields": { "company": "上海浦东航运集团", "phone": "02155558888" } })).unwrap();
+    assert_eq!(none["matches"], json!([]));
+}
+
+#[test]
+fn duplicate_index_follows_merged_remote_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = branch(dir.path(), "m1");
+    let mut b = branch(&dir.path().join("b"), "r2");
+    assert_eq!(b.warm_dedup().unwrap(), 0);
+    let id = write(&mut a, "r1", Target::New, EventKind::Register { fields: jinxin() }, h(0)).lead_id;
+    let changes: Vec<RemoteChange> = a
+        .pending_changes(1000)
+        .unwrap()
+        .into_iter()
+        .map(|p| RemoteChange {
+            hub_seq: p.local_seq,
+            doc_id: p.doc_id,
+            scope: p.scope,
+            hash: p.hash,
+            bytes: p.bytes,
+            received_at: h(0),
+            device_prev_sync: None,
+        })
+        .collect();
+    b.apply_remote(&changes).unwrap();
+    let found = b.duplicates(&jinxin(), 5, None).unwrap();
+    assert_eq!(found.first().map(|(i, _)| i.as_str()), Some(id.as_str()));
+}
