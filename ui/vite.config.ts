@@ -18,5 +18,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
     css: false,
+    // jsdom renders Ant Design slowly on a 2-core machine; these are not timing tests.
+    testTimeout: 30_000,
   },
 });

@@ -1,16 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, render, screen, fireEvent } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { App } from "./App";
-
-function stubApi(handler: (cmd: string, body: unknown) => { status: number; body: unknown }) {
-  const fetchMock = vi.fn(async (url: string, init?: RequestInit) => {
-    const cmd = url.replace("/api/", "");
-    const { status, body } = handler(cmd, JSON.parse(String(init?.body ?? "null")));
-    return new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
-  });
-  vi.stubGlobal("fetch", fetchMock);
-  return fetchMock;
-}
+import { ApiFailure, fakeCore, SESSION } from "../test/fakeCore";
 
 afterEach(() => {
   cleanup();
@@ -19,41 +10,77 @@ afterEach(() => {
   localStorage.clear();
 });
 
+const EMPTY_PAGE = { items: [], total: 0, offset: 0, limit: 50 };
+
 describe("App shell", () => {
-  it("shows the sidebar in Chinese by default", () => {
-    stubApi(() => ({ status: 200, body: {} }));
+  it("shows the sidebar in Chinese by default, and who is signed in", async () => {
+    fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE });
     render(<App />);
     for (const label of ["客户查询", "新建线索", "我的客户", "公海", "撞单处理", "同步", "指标", "设置"]) {
       expect(screen.getAllByText(label).length).toBeGreaterThan(0);
     }
     expect(screen.getByTestId("online-state")).toHaveTextContent("在线");
+    expect(await screen.findByTestId("session")).toHaveTextContent("李娜-华南");
+    expect(await screen.findByText("没有匹配的客户")).toBeInTheDocument();
   });
 
-  it("switches to English and remembers the choice", () => {
-    stubApi(() => ({ status: 200, body: {} }));
+  it("switches to English and remembers the choice", async () => {
+    fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE });
     render(<App />);
     fireEvent.click(screen.getAllByText("English")[0]);
     expect(screen.getAllByText("Registry search").length).toBeGreaterThan(0);
     expect(localStorage.getItem("leadguard.locale")).toBe("en-US");
+    expect(await screen.findByText("No matching customers")).toBeInTheDocument();
   });
 
-  it("settings show what the core reports", async () => {
+  it("offers device set-up when the registry is not initialised, and calls init", async () => {
+    let initialised = false;
+    const core = fakeCore({
+      session: () => {
+        if (!initialised) throw new ApiFailure(409, "not_initialized", "no registry");
+        return SESSION;
+      },
+      init: () => {
+        initialised = true;
+        return SESSION;
+      },
+      lead_list: () => EMPTY_PAGE,
+    });
+    render(<App />);
+    expect(await screen.findByText("初始化本机客户库")).toBeInTheDocument();
+    fireEvent.change(screen.getByTestId("init-rep-id"), { target: { value: "lina" } });
+    fireEvent.change(screen.getByTestId("init-name"), { target: { value: "李娜-华南" } });
+    fireEvent.change(screen.getByTestId("init-branch"), { target: { value: "华南" } });
+    fireEvent.click(screen.getByTestId("init-submit"));
+    expect(await screen.findByTestId("session")).toHaveTextContent("李娜-华南");
+    const init = core.calls.find((c) => c.cmd === "init");
+    expect(init?.args).toEqual({ rep_id: "lina", name: "李娜-华南", branch: "华南", role: "rep" });
+  });
+
+  it("settings show what the core reports even without a registry", async () => {
     window.location.hash = "#/settings";
-    const fetchMock = stubApi((cmd) =>
-      cmd === "app_info"
-        ? { status: 200, body: { name: "Leadguard", version: "9.9.9", data_dir: "/data/here" } }
-        : { status: 404, body: { code: "unknown_command", message: cmd } },
-    );
+    fakeCore({
+      app_info: () => ({ name: "Leadguard", version: "9.9.9", data_dir: "/data/here" }),
+      session: () => {
+        throw new ApiFailure(409, "not_initialized", "no registry");
+      },
+    });
     render(<App />);
     expect(await screen.findByText("/data/here")).toBeInTheDocument();
     expect(screen.getByText(/9\.9\.9/)).toBeInTheDocument();
-    expect(fetchMock).toHaveBeenCalled();
   });
 
   it("explains a missing access token in plain words", async () => {
     window.location.hash = "#/settings";
-    stubApi(() => ({ status: 401, body: { code: "forbidden", message: "missing or wrong access token" } }));
+    fakeCore({
+      app_info: () => {
+        throw new ApiFailure(401, "forbidden", "missing or wrong access token");
+      },
+      session: () => {
+        throw new ApiFailure(401, "forbidden", "missing or wrong access token");
+      },
+    });
     render(<App />);
-    expect(await screen.findByRole("alert")).toHaveTextContent("访问令牌缺失或已失效");
+    await waitFor(() => expect(screen.getAllByRole("alert")[0]).toHaveTextContent("访问令牌缺失或已失效"));
   });
 });
