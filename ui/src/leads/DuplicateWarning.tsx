@@ -10,10 +10,10 @@ import type { LeadLike } from "./types";
 
 export interface DuplicateMatch {
   lead: LeadLike;
-  /** 0..1, when the matcher scores (a plain search does not). */
-  score?: number;
-  /** Reason kinds from the dedup engine (`same_phone`, `company_name_similar`, ...). */
-  reasons: { kind: string }[];
+  /** 0..1 */
+  score: number;
+  /** Why: a stable kind, with the engine's own Chinese and English wording when given. */
+  reasons: { kind: string; zh?: string; en?: string }[];
 }
 
 export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: string) => string, lead: LeadLike): string {
@@ -31,12 +31,14 @@ export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: str
 }
 
 export function DuplicateWarning({ matches }: { matches: DuplicateMatch[] }) {
-  const { t, dateTime, percent } = useI18n();
+  const { t, locale, dateTime, percent } = useI18n();
   if (matches.length === 0) return null;
   const [top, ...rest] = matches;
-  const reasonLabel = (kind: string) => {
-    const key = `dup.reason.${kind}`;
-    return key in catalog("zh-CN") ? t(key as MessageKey) : kind;
+  const reasonLabel = (r: DuplicateMatch["reasons"][number]) => {
+    const engine = locale === "zh-CN" ? r.zh : r.en;
+    if (engine) return engine;
+    const key = `dup.reason.${r.kind}`;
+    return key in catalog("zh-CN") ? t(key as MessageKey) : r.kind;
   };
   return (
     <Alert
@@ -48,9 +50,9 @@ export function DuplicateWarning({ matches }: { matches: DuplicateMatch[] }) {
         <Space direction="vertical" size={4}>
           <span>
             <Typography.Text>{top.lead.fields.company}</Typography.Text>{" "}
-            {top.score !== undefined && <Tag color="volcano">{t("dup.score", { score: percent(top.score, 0) })}</Tag>}
+            <Tag color="volcano">{t("dup.score", { score: percent(top.score, 0) })}</Tag>
             {top.reasons.map((r) => (
-              <Tag key={r.kind}>{reasonLabel(r.kind)}</Tag>
+              <Tag key={r.kind}>{reasonLabel(r)}</Tag>
             ))}
           </span>
           {rest.length > 0 && <Typography.Text type="secondary">{t("dup.more", { n: rest.length })}</Typography.Text>}

@@ -24,7 +24,7 @@ function inLocale(locale: Locale, ui: React.ReactNode) {
 }
 
 describe("DuplicateWarning", () => {
-  const match: DuplicateMatch = { lead: protectedLead, score: 0.93, reasons: [{ kind: "same_phone" }] };
+  const match: DuplicateMatch = { lead: protectedLead, score: 0.93, reasons: [{ kind: "same_phone", zh: "电话相同", en: "same phone" }] };
 
   it("names the owner and the protection end (zh-CN)", () => {
     inLocale("zh-CN", <DuplicateWarning matches={[match]} />);

@@ -5,36 +5,19 @@ import { I18nProvider } from "../i18n";
 import { SessionProvider } from "../app/session";
 import { NewLeadScreen } from "../screens/NewLeadScreen";
 import { fakeCore, lead, SESSION } from "../test/fakeCore";
-import { mergeHits, probes } from "./useDuplicateCheck";
+import { checkInput } from "./useDuplicateCheck";
 
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
 });
 
-describe("probes", () => {
-  it("asks only for what is specific enough to warn about", () => {
-    expect(probes({ company: "腾达" })).toEqual([]);
-    expect(probes({ company: "腾达科技" })).toEqual([{ search: "腾达科技", reason: "same_company_name" }]);
-    expect(probes({ phone: "+86 139-1234-3333" })).toEqual([
-      { search: "13912343333", reason: "same_phone" },
-      { search: "+86 139-1234-3333", reason: "same_phone" },
-    ]);
-    expect(probes({ email: "not-an-email" })).toEqual([]);
-    expect(probes({ email: "Wang@TengDa.cn" })).toEqual([{ search: "wang@tengda.cn", reason: "same_email" }]);
-  });
-});
-
-describe("mergeHits", () => {
-  it("keeps one match per lead with all its reasons, protected customers first", () => {
-    const pooled = lead({ company: "腾达贸易", state: "pool", owner_name: null });
-    const owned = lead({ company: "腾达科技" });
-    const merged = mergeHits([
-      { reason: "same_company_name", items: [pooled, owned] },
-      { reason: "same_phone", items: [owned] },
-    ]);
-    expect(merged.map((m) => m.lead.id)).toEqual([owned.id, pooled.id]);
-    expect(merged[0].reasons.map((r) => r.kind)).toEqual(["same_company_name", "same_phone"]);
+describe("checkInput", () => {
+  it("sends only identifying fields, and nothing for a lone character", () => {
+    expect(checkInput({ company: "腾" })).toBeNull();
+    expect(checkInput({ need: "工控机", notes: "x" })).toBeNull();
+    expect(checkInput({ company: " 腾达 ", need: "工控机" })).toEqual({ company: "腾达" });
+    expect(checkInput({ phone: "139****3333" })).toEqual({ phone: "139****3333" });
   });
 });
 
@@ -43,9 +26,14 @@ describe("New lead form", () => {
     const owned = lead({ company: "深圳市腾达科技有限公司" });
     const core = fakeCore({
       session: () => SESSION,
-      lead_list: (args) => {
-        const search = (args as { search?: string }).search ?? "";
-        return { items: owned.fields.company!.includes(search) ? [owned] : [], total: 1, offset: 0, limit: 5 };
+      dedup_check: (args) => {
+        const company = (args as { fields: { company?: string } }).fields.company ?? "";
+        const hit = company.includes("腾达");
+        return {
+          matches: hit
+            ? [{ lead: owned, score: 0.92, reasons: [{ kind: "company_name_similar", zh: "公司名称相似度 92%", en: "company name 92% similar" }] }]
+            : [],
+        };
       },
     });
     render(
@@ -60,11 +48,12 @@ describe("New lead form", () => {
     fireEvent.change(screen.getByTestId("lead-company"), { target: { value: "腾达科技" } });
     const warning = await screen.findByTestId("duplicate-warning");
     expect(warning).toHaveTextContent(/该客户正在由【王强-华东】跟进，保护期至 \S+/);
-    expect(warning).toHaveTextContent("公司名称相同");
+    expect(warning).toHaveTextContent("公司名称相似度 92%");
+    expect(warning).toHaveTextContent("92%");
     expect(screen.getByTestId("lead-submit")).toHaveTextContent("仍然登记");
     // Debounced: one query for the settled text, not one per keystroke.
-    expect(core.calls.filter((c) => c.cmd === "lead_list").map((c) => c.args)).toEqual([
-      { filter: "all", search: "腾达科技", limit: 5 },
+    expect(core.calls.filter((c) => c.cmd === "dedup_check").map((c) => c.args)).toEqual([
+      { fields: { company: "腾达科技" }, limit: 5 },
     ]);
   });
 });
