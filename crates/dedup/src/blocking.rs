@@ -22,6 +22,9 @@ pub enum KeyKind {
     Exact,
     /// A bigram of the company trade name.
     Name,
+    /// A bigram of the company trade name within the lead's region (shorter postings,
+    /// ranked before plain name keys).
+    RegionName,
 }
 
 /// A blocking key.
@@ -71,6 +74,9 @@ pub fn block_keys(k: &LeadKeys) -> Vec<BlockKey> {
         out.push(key("c", core, KeyKind::Exact));
         for g in leading_bigrams(&k.company.trade, core) {
             out.push(key("n", &g, KeyKind::Name));
+            if !k.region.is_empty() {
+                out.push(key("r", &format!("{}|{g}", k.region), KeyKind::RegionName));
+            }
         }
     }
     out.sort_by_key(|b| b.hash);

@@ -8,7 +8,7 @@
 
 use crate::blocking::{block_keys, BlockKey, KeyKind};
 use crate::record::{LeadKeys, LeadRecord};
-use crate::score::{score, Config, Match};
+use crate::score::{score_at_least, Config, Match};
 use rustc_hash::FxHashMap;
 
 /// An in-memory duplicate index over leads identified by caller-chosen `u64` ids.
@@ -18,7 +18,49 @@ pub struct Index {
     slots: Vec<Option<(u64, LeadKeys)>>,
     free: Vec<u32>,
     by_id: FxHashMap<u64, u32>,
-    postings: FxHashMap<u64, Vec<u32>>,
+    postings: FxHashMap<u64, Posting>,
+}
+
+/// The leads filed under one key. Most exact keys (a phone, an e-mail) belong to one
+/// lead, so a single slot is stored inline without a heap allocation.
+#[derive(Debug, Clone)]
+enum Posting {
+    One(u32),
+    Many(Vec<u32>),
+}
+
+impl Posting {
+    fn as_slice(&self) -> &[u32] {
+        match self {
+            Posting::One(s) => std::slice::from_ref(s),
+            Posting::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, slot: u32) {
+        match self {
+            Posting::One(s) => *self = Posting::Many(vec![*s, slot]),
+            Posting::Many(v) => v.push(slot),
+        }
+    }
+
+    /// Remove `slot`; returns true when the posting is now empty.
+    fn remove(&mut self, slot: u32) -> bool {
+        let Posting::Many(v) = self else {
+            return matches!(self, Posting::One(s) if *s == slot);
+        };
+        if let Some(pos) = v.iter().position(|s| *s == slot) {
+            v.swap_remove(pos);
+        }
+        match v.as_slice() {
+            [] => true,
+            [only] => {
+                *self = Posting::One(*only);
+                false
+            }
+            _ => false,
+        }
+    }
 }
 
 impl Index {
@@ -58,7 +100,12 @@ impl Index {
             }
         };
         for k in block_keys(&keys) {
-            self.postings.entry(k.hash).or_default().push(slot);
+            match self.postings.get_mut(&k.hash) {
+                Some(p) => p.push(slot),
+                None => {
+                    self.postings.insert(k.hash, Posting::One(slot));
+                }
+            }
         }
         self.slots[slot as usize] = Some((id, keys));
         self.by_id.insert(id, slot);
@@ -71,13 +118,8 @@ impl Index {
         };
         if let Some((_, keys)) = self.slots[slot as usize].take() {
             for k in block_keys(&keys) {
-                if let Some(list) = self.postings.get_mut(&k.hash) {
-                    if let Some(pos) = list.iter().position(|s| *s == slot) {
-                        list.swap_remove(pos);
-                    }
-                    if list.is_empty() {
-                        self.postings.remove(&k.hash);
-                    }
+                if self.postings.get_mut(&k.hash).is_some_and(|p| p.remove(slot)) {
+                    self.postings.remove(&k.hash);
                 }
             }
         }
@@ -109,12 +151,17 @@ impl Index {
         }
         let mut hits: FxHashMap<u32, u32> = FxHashMap::default();
         let bkeys: Vec<BlockKey> = block_keys(keys);
+        // With a region, same-region name keys find the firms that can match on name;
+        // plain name keys then only add the few leads filed without a region.
+        let has_region_keys = bkeys.iter().any(|k| k.kind == KeyKind::RegionName);
+        let plain_limit = if has_region_keys { self.config.max_posting / 8 } else { self.config.max_posting };
         for k in &bkeys {
-            let Some(list) = self.postings.get(&k.hash) else { continue };
+            let Some(list) = self.postings.get(&k.hash).map(Posting::as_slice) else { continue };
             let weight = match k.kind {
                 KeyKind::Exact => 4,
-                KeyKind::Name if list.len() <= self.config.max_posting => 1,
-                KeyKind::Name => continue,
+                KeyKind::RegionName if list.len() <= self.config.max_posting => 2,
+                KeyKind::Name if list.len() <= plain_limit => 1,
+                _ => continue,
             };
             for slot in list {
                 *hits.entry(*slot).or_insert(0) += weight;
@@ -132,8 +179,8 @@ impl Index {
                 if Some(*id) == exclude {
                     return None;
                 }
-                let s = score(keys, other);
-                (s.score >= self.config.threshold).then(|| Match { id: *id, score: s.score, reasons: s.reasons })
+                let s = score_at_least(keys, other, self.config.threshold)?;
+                Some(Match { id: *id, score: s.score, reasons: s.reasons })
             })
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));

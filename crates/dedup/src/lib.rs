@@ -45,6 +45,7 @@ pub mod index;
 pub mod normalize;
 pub mod record;
 pub mod score;
+pub mod similarity;
 
 pub use batch::{dedup_pairs, dedup_pairs_keys};
 pub use csv_input::{read_leads_csv, CsvBatch, CsvError, CsvLead, RowError, RowErrorKind};

@@ -11,7 +11,7 @@
 use crate::normalize::{CompanyName, PersonName, PhoneMatch};
 use crate::record::LeadKeys;
 use serde::{Deserialize, Serialize};
-use strsim::jaro_winkler;
+use crate::similarity::jaro_winkler;
 
 /// Matching configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -186,6 +186,37 @@ pub struct Comparison {
 
 /// Compare two normalised leads field by field. Symmetric.
 pub fn compare(a: &LeadKeys, b: &LeadKeys) -> Comparison {
+    let address = match (&a.address, &b.address) {
+        (Some(x), Some(y)) => Some(jaro_winkler(x, y)),
+        _ => None,
+    };
+    Comparison { company: company_similarity(&a.company, &b.company), address, ..compare_without_strings(a, b) }
+}
+
+/// [`score`], but `None` without computing the string similarities when the pair
+/// cannot reach `threshold` whatever the company names and addresses say (the index
+/// uses this to dismiss most candidates in a few nanoseconds).
+pub fn score_at_least(a: &LeadKeys, b: &LeadKeys, threshold: f32) -> Option<Scored> {
+    let cheap = Comparison {
+        company: None,
+        address: None,
+        ..compare_without_strings(a, b)
+    };
+    let mut bound = weigh(a, b, &cheap).1;
+    if !a.company.core.is_empty() && !b.company.core.is_empty() {
+        bound += w::COMPANY_HIGH;
+    }
+    if a.address.is_some() && b.address.is_some() {
+        bound += w::ADDRESS_SAME;
+    }
+    if logistic(bound) < threshold {
+        return None;
+    }
+    let s = score(a, b);
+    (s.score >= threshold).then_some(s)
+}
+
+fn compare_without_strings(a: &LeadKeys, b: &LeadKeys) -> Comparison {
     let email = match (&a.email, &b.email) {
         (Some(x), Some(y)) if x == y => FieldMatch::Same,
         (Some(_), Some(_)) => FieldMatch::Different,
@@ -196,23 +227,24 @@ pub fn compare(a: &LeadKeys, b: &LeadKeys) -> Comparison {
         (false, false) => FieldMatch::Different,
         _ => FieldMatch::Unknown,
     };
-    let address = match (&a.address, &b.address) {
-        (Some(x), Some(y)) => Some(jaro_winkler(x, y) as f32),
-        _ => None,
-    };
     Comparison {
-        company: company_similarity(&a.company, &b.company),
+        company: None,
         contact: contact_match(&a.contact, &b.contact),
         phone: a.phone.compare(&b.phone),
         email,
         region,
-        address,
+        address: None,
     }
 }
 
 /// Score two normalised leads. Symmetric: `score(a, b) == score(b, a)`.
 pub fn score(a: &LeadKeys, b: &LeadKeys) -> Scored {
-    let c = compare(a, b);
+    let (reasons, total) = weigh(a, b, &compare(a, b));
+    Scored { score: logistic(total), reasons }
+}
+
+/// Apply the weights to a comparison: the reasons (strongest first) and the log-odds.
+fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison) -> (Vec<Reason>, f32) {
     let mut total = w::PRIOR;
     let mut reasons: Vec<(f32, Reason)> = Vec::new();
 
@@ -287,7 +319,7 @@ pub fn score(a: &LeadKeys, b: &LeadKeys) -> Scored {
     }
 
     reasons.sort_by(|x, y| y.0.total_cmp(&x.0));
-    Scored { score: logistic(total), reasons: reasons.into_iter().map(|(_, r)| r).collect() }
+    (reasons.into_iter().map(|(_, r)| r).collect(), total)
 }
 
 fn logistic(x: f32) -> f32 {
@@ -310,11 +342,11 @@ pub fn company_similarity(a: &CompanyName, b: &CompanyName) -> Option<f32> {
     if a.core == b.core {
         return Some(1.0);
     }
-    let jw = jaro_winkler(&a.core, &b.core) as f32;
+    let jw = jaro_winkler(&a.core, &b.core);
     if a.trade == b.trade && a.trade.chars().count() >= 2 && a.trade != a.core && b.trade != b.core {
         let ia = &a.core[a.trade.len()..];
         let ib = &b.core[b.trade.len()..];
-        let industry = if ia.starts_with(ib) || ib.starts_with(ia) { 1.0 } else { jaro_winkler(ia, ib) as f32 };
+        let industry = if ia.starts_with(ib) || ib.starts_with(ia) { 1.0 } else { jaro_winkler(ia, ib) };
         return Some(jw.max(0.75 + 0.24 * industry));
     }
     if a.trade == b.trade && a.trade.chars().count() >= 2 {

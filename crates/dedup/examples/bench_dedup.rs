@@ -1,0 +1,215 @@
+//! Benchmark harness for duplicate detection (run by `make bench-dedup`; prints
+//! figures, asserts nothing). Sections, each enabled by its flag:
+//!
+//! - `--labelled NAME=FILE` (repeatable): pairwise precision/recall/F1 of the batch
+//!   mode on a CSV with a `cluster` column (leads-dev.csv; Febrl3 exported by the
+//!   Python peer script);
+//! - `--sizes 100000,1000000`: p50/p99 check latency on that many generated leads
+//!   (half of the checks are re-written known leads, a quarter new leads, a quarter
+//!   a 2-character trade name as typed), index build time and memory, and beside it an
+//!   SQLite FTS5 trigram lookup of the same names;
+//! - `--batch N`: `dedup_pairs` time on N generated rows (with duplicates), and its F1.
+
+#[path = "common/synth.rs"]
+mod synth;
+
+use leadguard_dedup::{dedup_pairs, eval, read_leads_csv, Config, Index, LeadRecord};
+use std::time::{Duration, Instant};
+use synth::{Rng, Synth};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut labelled = Vec::new();
+    let mut sizes = Vec::new();
+    let mut batch = None;
+    let mut queries = 4000usize;
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--labelled" => labelled.push(value),
+            "--sizes" => sizes = value.split(',').map(str::parse).collect::<Result<Vec<usize>, _>>()?,
+            "--batch" => batch = Some(value.parse::<usize>()?),
+            "--queries" => queries = value.parse()?,
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+        i += 2;
+    }
+    for spec in &labelled {
+        let (name, path) = spec.split_once('=').ok_or("--labelled NAME=FILE")?;
+        labelled_f1(name, path)?;
+    }
+    for &n in &sizes {
+        latency(n, queries)?;
+    }
+    if let Some(n) = batch {
+        batch_time(n);
+    }
+    Ok(())
+}
+
+fn labelled_f1(name: &str, path: &str) -> Result<(), Box<dyn std::error::Error>> {
+    let bytes = std::fs::read(path)?;
+    let batch = read_leads_csv(bytes.as_slice())?;
+    let mut rdr = csv::Reader::from_reader(bytes.as_slice());
+    let col = rdr.headers()?.iter().position(|h| h == "cluster").ok_or("no cluster column")?;
+    let mut labels = Vec::new();
+    for r in rdr.records() {
+        labels.push(r?.get(col).unwrap_or_default().to_string());
+    }
+    if labels.len() != batch.leads.len() {
+        return Err(format!("{name}: {} rows skipped as malformed", batch.errors.len()).into());
+    }
+    let records: Vec<LeadRecord> = batch.leads.into_iter().map(|l| l.record).collect();
+    let t = Instant::now();
+    let pairs = dedup_pairs(&records, &Config::default());
+    let elapsed = t.elapsed();
+    let s = eval::pairwise(&eval::true_pairs(&labels), pairs.iter().map(|p| (p.0, p.1)));
+    println!(
+        "RESULT quality dataset={name} system=leadguard rows={} true_pairs={} predicted={} precision={:.4} recall={:.4} f1={:.4} seconds={:.2}",
+        records.len(), s.true_positives + s.false_negatives, pairs.len(), s.precision, s.recall, s.f1, elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1e6
+}
+
+fn rss_mb() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0.0);
+    pages * 4096.0 / 1e6
+}
+
+fn latency(n: usize, queries: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let synth = Synth::default();
+    let mut rng = Rng::new(42);
+    let leads: Vec<LeadRecord> = (0..n).map(|i| synth.lead(&mut rng, i)).collect();
+    let rss_before = rss_mb();
+    let t = Instant::now();
+    let mut index = Index::new(Config::default());
+    for (i, l) in leads.iter().enumerate() {
+        index.insert(i as u64, l);
+    }
+    let build = t.elapsed();
+    let rss_after = rss_mb();
+
+    // Checks: re-written known leads, new leads, and 2-character trade names as typed.
+    let mut kinds = Vec::with_capacity(queries);
+    for q in 0..queries {
+        let known = &leads[rng.below(n)];
+        kinds.push(match q % 4 {
+            0 | 1 => ("known", synth.variant(&mut rng, known)),
+            2 => ("new", synth.lead(&mut rng, n + q)),
+            _ => ("typing", synth.typing_prefix(known)),
+        });
+    }
+    let mut times: Vec<Duration> = Vec::with_capacity(queries);
+    let (mut found_known, mut known_total, mut matches_new) = (0, 0, 0);
+    for (kind, q) in &kinds {
+        let t = Instant::now();
+        let m = index.check(q, 5);
+        times.push(t.elapsed());
+        match *kind {
+            "known" => {
+                known_total += 1;
+                found_known += usize::from(!m.is_empty());
+            }
+            "new" => matches_new += usize::from(!m.is_empty()),
+            _ => {}
+        }
+    }
+    for kind in ["known", "new", "typing"] {
+        let mut t: Vec<Duration> = kinds.iter().zip(&times).filter(|((k, _), _)| *k == kind).map(|(_, d)| *d).collect();
+        t.sort();
+        println!("  checks of {kind} leads: p50_us={:.1} p99_us={:.1}", percentile(&t, 0.5), percentile(&t, 0.99));
+    }
+    times.sort();
+    println!(
+        "RESULT latency leads={n} checks={queries} p50_us={:.1} p99_us={:.1} max_us={:.1} build_s={:.2} index_mb={:.0} known_found={:.3} new_flagged={}",
+        percentile(&times, 0.5), percentile(&times, 0.99), percentile(&times, 1.0), build.as_secs_f64(),
+        rss_after - rss_before, found_known as f64 / known_total.max(1) as f64, matches_new
+    );
+    fts5_beside(n, &leads, &kinds, &index)?;
+    Ok(())
+}
+
+/// SQLite FTS5 trigram candidate lookup of the same company names, beside our bigram
+/// blocking: the 2-character queries a trigram index cannot answer, and 4-character ones.
+fn fts5_beside(n: usize, leads: &[LeadRecord], kinds: &[(&str, LeadRecord)], index: &Index) -> Result<(), Box<dyn std::error::Error>> {
+    let db = rusqlite::Connection::open_in_memory()?;
+    db.execute_batch("CREATE VIRTUAL TABLE names USING fts5(name, tokenize='trigram');")?;
+    let t = Instant::now();
+    {
+        let tx = db.unchecked_transaction()?;
+        let mut ins = tx.prepare("INSERT INTO names(rowid, name) VALUES (?1, ?2)")?;
+        for (i, l) in leads.iter().enumerate() {
+            ins.execute(rusqlite::params![i as i64, l.company])?;
+        }
+        drop(ins);
+        tx.commit()?;
+    }
+    let build = t.elapsed();
+    let mut stmt = db.prepare("SELECT count(*) FROM (SELECT rowid FROM names WHERE names MATCH ?1 LIMIT 1000)")?;
+    for chars in [2usize, 4] {
+        let mut fts_times = Vec::new();
+        let mut ours_times = Vec::new();
+        let (mut fts_hits, mut fts_empty, mut ours_hits, mut count) = (0usize, 0usize, 0usize, 0usize);
+        for (_, q) in kinds.iter().filter(|(k, _)| *k == "known").take(500) {
+            let core = leadguard_dedup::normalize_company(&q.company, &q.region).core;
+            let query: String = core.chars().take(chars).collect();
+            if query.chars().count() < chars {
+                continue;
+            }
+            count += 1;
+            let t = Instant::now();
+            let hits: i64 = stmt.query_row([format!("\"{query}\"")], |r| r.get(0))?;
+            fts_times.push(t.elapsed());
+            fts_hits += hits as usize;
+            fts_empty += usize::from(hits == 0);
+            let probe = LeadRecord { company: query.clone(), region: q.region.clone(), ..LeadRecord::default() };
+            let t = Instant::now();
+            let m = index.check(&probe, 5);
+            ours_times.push(t.elapsed());
+            ours_hits += usize::from(!m.is_empty());
+        }
+        fts_times.sort();
+        ours_times.sort();
+        println!(
+            "RESULT fts5 leads={n} query_chars={chars} queries={count} fts5_build_s={:.2} fts5_p50_us={:.1} fts5_p99_us={:.1} fts5_empty={} fts5_avg_rows={:.1} ours_p50_us={:.1} ours_p99_us={:.1} ours_with_match={}",
+            build.as_secs_f64(), percentile(&fts_times, 0.5), percentile(&fts_times, 0.99), fts_empty,
+            fts_hits as f64 / count.max(1) as f64, percentile(&ours_times, 0.5), percentile(&ours_times, 0.99), ours_hits
+        );
+    }
+    Ok(())
+}
+
+fn batch_time(n: usize) {
+    let synth = Synth::default();
+    let mut rng = Rng::new(7);
+    let mut records = Vec::with_capacity(n);
+    let mut labels = Vec::with_capacity(n);
+    let mut cluster = 0usize;
+    while records.len() < n {
+        let lead = synth.lead(&mut rng, records.len());
+        let copies = if rng.chance(0.25) { 1 + rng.below(3) } else { 0 };
+        for _ in 0..copies.min(n - records.len() - 1) {
+            records.push(synth.variant(&mut rng, &lead));
+            labels.push(cluster);
+        }
+        records.push(lead);
+        labels.push(cluster);
+        cluster += 1;
+    }
+    let t = Instant::now();
+    let pairs = dedup_pairs(&records, &Config::default());
+    let elapsed = t.elapsed();
+    let labels: Vec<String> = labels.iter().map(usize::to_string).collect();
+    let s = eval::pairwise(&eval::true_pairs(&labels), pairs.iter().map(|p| (p.0, p.1)));
+    println!(
+        "RESULT batch rows={n} seconds={:.2} pairs={} precision={:.4} recall={:.4} f1={:.4}",
+        elapsed.as_secs_f64(), pairs.len(), s.precision, s.recall, s.f1
+    );
+}
