@@ -22,9 +22,20 @@ const shots = resolve(opt.shots);
 mkdirSync(shots, { recursive: true });
 
 const dataDir = mkdtempSync(join(tmpdir(), "lg-e2e-data-"));
-const t = runner(`Chromium end-to-end (${CHROMIUM}, headless) against leadguard serve`);
 let server;
 let chrome;
+let page;
+// On failure, keep what the browser showed: a screenshot and the page text.
+const failDir = resolve(process.env.CARGO_TARGET_DIR || tmpdir(), "web-e2e-failure");
+const t = runner(`Chromium end-to-end (${CHROMIUM}, headless) against leadguard serve`, {
+  onFail: async () => {
+    if (!page) return;
+    mkdirSync(failDir, { recursive: true });
+    await page.screenshot({ path: join(failDir, "failure.png"), fullPage: true });
+    console.log(`  page text at failure:\n${(await page.locator("body").innerText()).slice(0, 2000)}`);
+    console.log(`  screenshot: ${join(failDir, "failure.png")}`);
+  },
+});
 try {
   await t.step("the real CLI sees the empty data directory", async () => {
     const info = leadguardJson(opt.bin, dataDir, ["info"]);
@@ -33,7 +44,7 @@ try {
   server = await startServer({ bin: opt.bin, dataDir, uiDir: opt.ui });
   chrome = await launchChromium();
   const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
-  const page = await context.newPage();
+  page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const consoleErrors = [];
   // Chromium logs every non-2xx fetch. 4xx answers are typed ApiErrors the UI handles
@@ -44,7 +55,7 @@ try {
 
   // Toasts are transient: keep them out of the screenshots.
   const shot = (name) =>
-    page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, style: ".ant-message { display: none !important; }" });
+    page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, animations: "disabled", style: ".ant-message { display: none !important; }" });
   const menu = (name) => page.getByRole("menuitem", { name }).click();
 
   await t.step("the app shell renders in zh-CN with the token taken from the URL", async () => {
@@ -89,7 +100,7 @@ try {
     await page.getByTestId("lead-company").fill(company);
     await page.getByTestId("lead-contact").fill("王伟");
     await page.getByTestId("lead-phone").fill("139-1234-3333");
-    await page.getByTestId("lead-region").fill("华南");
+    await page.getByTestId("lead-region").fill("深圳");
     await page.getByTestId("lead-need").fill("采购 200 台工控机");
     await page.getByTestId("dup-status").getByText("未发现重复客户").waitFor();
     await page.getByTestId("lead-submit").click();
@@ -104,10 +115,12 @@ try {
 
   await t.step("typing the same customer again warns at once, naming the owner and protection end", async () => {
     await menu("新建线索");
-    await page.getByTestId("lead-company").fill("腾达科技有限公司");
+    // Written differently: no 市, no 有限公司 — the dedup engine still knows it.
+    await page.getByTestId("lead-company").fill("深圳腾达科技");
     const warning = page.getByTestId("duplicate-warning");
     await warning.getByText(/该客户正在由【李娜-华南】跟进，保护期至 .+/).waitFor();
-    await page.getByTestId("lead-phone").fill("139-1234-3333");
+    await warning.getByText("公司名称相同").waitFor();
+    await page.getByTestId("lead-phone").fill("+86 139 1234 3333");
     await warning.getByText("电话相同").waitFor();
     await page.getByTestId("lead-submit").getByText("仍然登记").waitFor();
     await shot("new-lead-duplicate.zh-CN");
@@ -133,6 +146,15 @@ try {
     // Ant Design spaces out two-character button labels ("保 存").
     await page.locator(".ant-modal").getByRole("button", { name: /保\s*存/ }).click();
     await page.getByText("跟进已记录").waitFor();
+    // The customer's record shows the registration and the follow-up, newest first.
+    await row.getByText(company).click();
+    const detail = page.getByTestId("lead-detail");
+    await detail.getByText("上门拜访，确认需求").waitFor();
+    await detail.getByText("跟进 · 拜访").waitFor();
+    await detail.getByText("登记", { exact: true }).waitFor();
+    await shot("customer-detail.zh-CN");
+    await page.keyboard.press("Escape");
+    await detail.waitFor({ state: "detached" });
   });
 
   await t.step("releasing the customer puts it in the public pool", async () => {
@@ -161,7 +183,7 @@ try {
     await page.getByTestId("lead-row").filter({ hasText: company }).getByText("Public pool").waitFor();
     await shot("search.en-US");
     await menu("New lead");
-    await page.getByTestId("lead-company").fill("腾达科技");
+    await page.getByTestId("lead-company").fill("深圳腾达科技");
     await page.getByTestId("duplicate-warning").getByText("This customer is in the public pool and can be claimed").waitFor();
     await shot("new-lead-duplicate.en-US");
     await menu("Settings");

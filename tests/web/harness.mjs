@@ -61,7 +61,7 @@ export async function launchChromium() {
 }
 
 /** A tiny test runner: named steps, printed as they pass, first failure aborts. */
-export function runner(title) {
+export function runner(title, { onFail } = {}) {
   const started = Date.now();
   let n = 0;
   console.log(`\n=== ${title} ===`);
@@ -72,6 +72,7 @@ export function runner(title) {
         await fn();
       } catch (e) {
         console.log(`  FAIL  ${name}`);
+        if (onFail) await onFail(name).catch((err) => console.log(`  (could not save failure evidence: ${err})`));
         throw e;
       }
       n += 1;

@@ -17,9 +17,11 @@ export interface LeadTableProps<L extends LeadLike> {
   empty: ReactNode;
   actions?: (lead: L) => ReactNode;
   total?: number;
+  /** Called when a row (not an action button) is clicked: opens the customer. */
+  onOpen?: (lead: L) => void;
 }
 
-export function LeadTable<L extends LeadLike>({ leads, loading, empty, actions, total }: LeadTableProps<L>) {
+export function LeadTable<L extends LeadLike>({ leads, loading, empty, actions, total, onOpen }: LeadTableProps<L>) {
   const { t, number } = useI18n();
   const masked = (lead: L, value: string | undefined) =>
     lead.masked ? (
@@ -63,7 +65,17 @@ export function LeadTable<L extends LeadLike>({ leads, loading, empty, actions, 
       locale={{ emptyText: empty }}
       pagination={false}
       footer={total !== undefined && total > leads.length ? () => `${number(leads.length)} / ${number(total)}` : undefined}
-      onRow={(l) => ({ "data-testid": `lead-row`, "data-lead-id": l.id }) as React.HTMLAttributes<HTMLElement>}
+      rowClassName={onOpen ? "lg-clickable" : undefined}
+      onRow={(l) =>
+        ({
+          "data-testid": "lead-row",
+          "data-lead-id": l.id,
+          onClick: (e: React.MouseEvent) => {
+            // Buttons in the actions column act on their own.
+            if (onOpen && !(e.target as HTMLElement).closest("button, .ant-popover")) onOpen(l);
+          },
+        }) as React.HTMLAttributes<HTMLElement>
+      }
     />
   );
 }

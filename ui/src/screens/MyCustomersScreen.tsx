@@ -12,11 +12,13 @@ import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { FollowupDialog } from "../leads/FollowupDialog";
 import { LeadTable } from "../leads/LeadTable";
+import { LeadDrawer } from "../leads/LeadDrawer";
 
 type Tab = "mine" | "expiring";
 
 export function MyCustomersScreen() {
   const { t } = useI18n();
+  const [open, setOpen] = useState<string | null>(null);
   const { message } = App.useApp();
   const [tab, setTab] = useState<Tab>("mine");
   const page = useCommand("lead_list", { filter: tab, limit: 200 });
@@ -56,6 +58,7 @@ export function MyCustomersScreen() {
             leads={page.data?.items ?? []}
             total={page.data ? Number(page.data.total) : undefined}
             loading={page.loading && !page.data}
+            onOpen={(l) => setOpen(l.id)}
             empty={t("mine.empty")}
             actions={(l) => (
               <Space>
@@ -83,6 +86,7 @@ export function MyCustomersScreen() {
           expiring.reload();
         }}
       />
+      <LeadDrawer id={open} onClose={() => setOpen(null)} />
     </>
   );
 }

@@ -8,9 +8,11 @@ import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { LeadTable } from "../leads/LeadTable";
+import { LeadDrawer } from "../leads/LeadDrawer";
 
 export function PoolScreen() {
   const { t } = useI18n();
+  const [open, setOpen] = useState<string | null>(null);
   const { message } = App.useApp();
   const page = useCommand("lead_list", { filter: "pool", limit: 200 });
   const [busy, setBusy] = useState<string | null>(null);
@@ -37,6 +39,7 @@ export function PoolScreen() {
             leads={page.data?.items ?? []}
             total={page.data ? Number(page.data.total) : undefined}
             loading={page.loading && !page.data}
+            onOpen={(l) => setOpen(l.id)}
             empty={t("pool.empty")}
             actions={(l) => (
               <Button
@@ -53,6 +56,7 @@ export function PoolScreen() {
           />
         )}
       </Card>
+      <LeadDrawer id={open} onClose={() => setOpen(null)} />
     </>
   );
 }

@@ -10,9 +10,11 @@ import { ErrorAlert } from "../components/ErrorAlert";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { LeadTable } from "../leads/LeadTable";
+import { LeadDrawer } from "../leads/LeadDrawer";
 
 export function SearchScreen() {
   const { t } = useI18n();
+  const [open, setOpen] = useState<string | null>(null);
   const [text, setText] = useState("");
   const q = useDebounced(text.trim(), 120);
   const page = useCommand("lead_list", { filter: "all", search: q || undefined, limit: 50 });
@@ -37,10 +39,12 @@ export function SearchScreen() {
             leads={page.data?.items ?? []}
             total={page.data ? Number(page.data.total) : undefined}
             loading={page.loading && !page.data}
+            onOpen={(l) => setOpen(l.id)}
             empty={t("search.empty")}
           />
         )}
       </Card>
+      <LeadDrawer id={open} onClose={() => setOpen(null)} />
     </>
   );
 }

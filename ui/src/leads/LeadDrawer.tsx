@@ -1,0 +1,93 @@
+/**
+ * One customer: its fields (masked when someone else follows it), its claim state and,
+ * for those allowed to see it, its history — registrations, claims, follow-ups,
+ * releases, handovers — with device time and evidence window, the record that settles
+ * disputes (DESIGN.md rule 5).
+ */
+import { Descriptions, Drawer, Empty, Skeleton, Tag, Timeline, Typography } from "antd";
+import type { EventView } from "../api/generated/EventView";
+import { useCommand } from "../api/useCommand";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { useI18n, type MessageKey } from "../i18n";
+import { catalog } from "../i18n/translate";
+import { Protection } from "./Protection";
+import { StateTag } from "./StateTag";
+
+const FIELD_LABELS: [keyof import("../api/generated/LeadFields").LeadFields, MessageKey][] = [
+  ["contact", "newLead.contact"],
+  ["phone", "newLead.phone"],
+  ["email", "newLead.email"],
+  ["region", "newLead.region"],
+  ["industry", "newLead.industry"],
+  ["need", "newLead.need"],
+  ["notes", "newLead.notes"],
+];
+
+function EventItem({ e }: { e: EventView }) {
+  const { t, dateTime } = useI18n();
+  const kindKey = `event.${e.kind}`;
+  const title = kindKey in catalog("zh-CN") ? t(kindKey as MessageKey) : e.kind;
+  const followup = e.followup ? ` · ${t(`followup.kind.${e.followup}` as MessageKey)}` : "";
+  return (
+    <div data-testid="history-event">
+      <Typography.Text strong>
+        {title}
+        {followup}
+      </Typography.Text>{" "}
+      <Typography.Text type="secondary">{e.rep_name ?? e.rep}</Typography.Text>
+      {e.note && <div>{e.note}</div>}
+      {e.kind === "handover" && e.from && e.to && <div>{t("event.handoverTo", { from: e.from, to: e.to })}</div>}
+      <div>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {t("detail.deviceTime", { time: dateTime(e.device_time) })}
+          {e.after && ` · ${t("detail.after", { time: dateTime(e.after) })}`}
+        </Typography.Text>
+      </div>
+      {e.ignored && <Tag color="warning">{t("detail.ignored", { reason: e.ignored })}</Tag>}
+    </div>
+  );
+}
+
+export function LeadDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const { t, dateTime } = useI18n();
+  const detail = useCommand("lead_get", { id: id ?? "" }, { enabled: id !== null });
+  const d = id !== null && detail.data?.lead.id === id ? detail.data : undefined;
+  return (
+    <Drawer open={id !== null} onClose={onClose} width={560} title={d?.lead.fields.company ?? t("detail.title")} destroyOnClose>
+      {detail.error ? (
+        <ErrorAlert error={detail.error} onRetry={detail.reload} />
+      ) : !d ? (
+        <Skeleton active />
+      ) : (
+        <div data-testid="lead-detail">
+          <Descriptions column={1} size="small" bordered style={{ marginBottom: 24 }}>
+            <Descriptions.Item label={t("search.col.status")}>
+              <StateTag state={d.lead.state} />
+              {d.lead.state === "protected" && <Protection until={d.lead.protected_until} />}
+            </Descriptions.Item>
+            <Descriptions.Item label={t("search.col.owner")}>{d.lead.owner_name ?? t("common.none")}</Descriptions.Item>
+            {FIELD_LABELS.filter(([k]) => d.lead.fields[k]).map(([k, label]) => (
+              <Descriptions.Item key={k} label={t(label)}>
+                <span className={d.lead.masked && (k === "contact" || k === "phone" || k === "email") ? "lg-masked" : undefined}>
+                  {String(d.lead.fields[k])}
+                </span>
+              </Descriptions.Item>
+            ))}
+            {d.lead.registered_at && (
+              <Descriptions.Item label={t("detail.registeredAt")}>{dateTime(d.lead.registered_at)}</Descriptions.Item>
+            )}
+            {d.lead.claimed_at && <Descriptions.Item label={t("detail.claimedAt")}>{dateTime(d.lead.claimed_at)}</Descriptions.Item>}
+          </Descriptions>
+          <Typography.Title level={5}>{t("detail.history")}</Typography.Title>
+          {d.lead.masked ? (
+            <Typography.Text type="secondary">{t("detail.maskedHistory")}</Typography.Text>
+          ) : d.history.length === 0 ? (
+            <Empty description={t("detail.noHistory")} />
+          ) : (
+            <Timeline items={[...d.history].reverse().map((e) => ({ key: e.id, color: e.ignored ? "gray" : "blue", children: <EventItem e={e} /> }))} />
+          )}
+        </div>
+      )}
+    </Drawer>
+  );
+}
