@@ -79,6 +79,24 @@ pub fn block_keys(k: &LeadKeys) -> Vec<BlockKey> {
             }
         }
     }
+    // Contact: the full name (Chinese) or the first letters of each spelling (Latin,
+    // tolerating typos further on), within the region when there is one.
+    let contact = &k.contact;
+    if !contact.title_only && !contact.full.is_empty() {
+        let mut names: Vec<String> = Vec::new();
+        if contact.surname.is_empty() {
+            names.extend(contact.spellings.iter().map(|s| s.chars().take(4).collect()));
+        } else {
+            names.push(contact.full.clone());
+        }
+        for name in names {
+            if k.region.is_empty() {
+                out.push(key("k", &name, KeyKind::Name));
+            } else {
+                out.push(key("rk", &format!("{}|{name}", k.region), KeyKind::RegionName));
+            }
+        }
+    }
     out.sort_by_key(|b| b.hash);
     out.dedup_by_key(|b| b.hash);
     out

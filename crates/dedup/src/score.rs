@@ -51,6 +51,8 @@ pub enum Reason {
     ContactSpellingMatches,
     /// A title-only contact (王总) matching the other's surname.
     ContactSurnameMatches,
+    /// Contact names (Latin letters) `percent`% similar.
+    ContactSimilar { percent: u8 },
     /// Addresses `percent`% similar.
     AddressSimilar { percent: u8 },
 }
@@ -67,6 +69,7 @@ impl Reason {
             Reason::SameContact => "联系人相同".into(),
             Reason::ContactSpellingMatches => "联系人拼音一致".into(),
             Reason::ContactSurnameMatches => "联系人姓氏一致".into(),
+            Reason::ContactSimilar { percent } => format!("联系人姓名相似度 {percent}%"),
             Reason::AddressSimilar { percent } => format!("地址相似度 {percent}%"),
         }
     }
@@ -82,6 +85,7 @@ impl Reason {
             Reason::SameContact => "same contact".into(),
             Reason::ContactSpellingMatches => "contact name spelled alike (pinyin)".into(),
             Reason::ContactSurnameMatches => "contact surname matches".into(),
+            Reason::ContactSimilar { percent } => format!("contact name {percent}% similar"),
             Reason::AddressSimilar { percent } => format!("address {percent}% similar"),
         }
     }
@@ -122,9 +126,13 @@ mod w {
     pub const CONTACT_SAME: f32 = 3.0;
     /// 王总 vs 王建国: compatible, weak (common surnames are shared by millions).
     pub const CONTACT_SURNAME: f32 = 1.0;
+    /// Latin spellings ≥ 90% similar: probably a typo of the same name.
+    pub const CONTACT_SIMILAR: f32 = 2.0;
     pub const CONTACT_SAME_SURNAME_OTHER_GIVEN: f32 = -3.5;
     pub const CONTACT_DIFFERENT: f32 = -4.0;
-    pub const PHONE_SAME: f32 = 5.0;
+    /// An identical number is the strongest single identity signal a lead carries:
+    /// it outweighs a differently written contact name (nicknames, typos, a colleague).
+    pub const PHONE_SAME: f32 = 7.0;
     pub const PHONE_VISIBLE: f32 = 3.5;
     pub const PHONE_DIFFERENT: f32 = -3.0;
     /// A mobile vs a landline: people have both, so barely a conflict.
@@ -147,6 +155,10 @@ pub enum ContactMatch {
     Same,
     /// The same name across Chinese characters and pinyin/Latin letters.
     SameSpelling,
+    /// Names in Latin letters spelled nearly alike (a typo, `Zhang Xiaomin` vs
+    /// `Zhang Xiaoming`); not used between names in Chinese characters, where one
+    /// character more or less is usually another person.
+    Similar,
     /// A title-only name (王总) whose surname agrees with the other name.
     SurnameAgrees,
     /// Same surname, different given names.
@@ -271,6 +283,10 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison) -> (Vec<Reason>, f32) {
         ContactMatch::Same => (w::CONTACT_SAME, Some(Reason::SameContact)),
         ContactMatch::SameSpelling => (w::CONTACT_SAME, Some(Reason::ContactSpellingMatches)),
         ContactMatch::SurnameAgrees => (w::CONTACT_SURNAME, Some(Reason::ContactSurnameMatches)),
+        ContactMatch::Similar => {
+            let sim = latin_name_similarity(&a.contact, &b.contact);
+            (w::CONTACT_SIMILAR, Some(Reason::ContactSimilar { percent: percent(sim) }))
+        }
         ContactMatch::SameSurnameOtherGiven => (w::CONTACT_SAME_SURNAME_OTHER_GIVEN, None),
         ContactMatch::Different => (w::CONTACT_DIFFERENT, None),
     };
@@ -356,6 +372,24 @@ pub fn company_similarity(a: &CompanyName, b: &CompanyName) -> Option<f32> {
     Some(jw)
 }
 
+const LATIN_SIMILAR: f32 = 0.9;
+
+/// Best Jaro–Winkler similarity between the spellings of two names when at least one
+/// is written in Latin letters (0 when both are in Chinese characters).
+fn latin_name_similarity(a: &PersonName, b: &PersonName) -> f32 {
+    let latin = |p: &PersonName| p.surname.is_empty() && !p.full.is_empty();
+    if !latin(a) && !latin(b) {
+        return 0.0;
+    }
+    let mut best = 0.0f32;
+    for x in &a.spellings {
+        for y in &b.spellings {
+            best = best.max(jaro_winkler(x, y));
+        }
+    }
+    best
+}
+
 fn contact_match(a: &PersonName, b: &PersonName) -> ContactMatch {
     if a.is_empty() || b.is_empty() {
         return ContactMatch::Unknown;
@@ -366,6 +400,9 @@ fn contact_match(a: &PersonName, b: &PersonName) -> ContactMatch {
         }
         if a.spellings.iter().any(|s| b.spellings.contains(s)) {
             return ContactMatch::SameSpelling;
+        }
+        if latin_name_similarity(a, b) >= LATIN_SIMILAR {
+            return ContactMatch::Similar;
         }
         if !a.surname.is_empty() && a.surname == b.surname {
             return ContactMatch::SameSurnameOtherGiven;
