@@ -7,6 +7,7 @@ use leadguard_core::api;
 
 mod dedup_cmd;
 mod serve_cmd;
+mod sync_cmd;
 
 #[derive(Parser)]
 #[command(name = "leadguard", version, about = "Leadguard (撞单卫士) command line")]
@@ -29,6 +30,10 @@ enum Command {
     Serve(serve_cmd::ServeArgs),
     /// Find duplicate leads in a CSV; writes `id_a,id_b,score` per duplicate pair.
     Dedup(dedup_cmd::DedupArgs),
+    /// Join this device to a sync hub with a one-time token.
+    Enroll(sync_cmd::EnrollArgs),
+    /// Push local changes to the hub, pull the branch's, record the sync.
+    Sync(sync_cmd::SyncArgs),
 }
 
 fn main() {
@@ -37,6 +42,8 @@ fn main() {
         Command::Info => api::dispatch(&mut ctx, "app_info", serde_json::Value::Null),
         Command::Serve(args) => serve_cmd::run(ctx, args),
         Command::Dedup(args) => dedup_cmd::run(args),
+        Command::Enroll(args) => sync_cmd::enroll(ctx, args),
+        Command::Sync(args) => sync_cmd::run(ctx, args, cli.json),
     });
     match result {
         Ok(v) => {

@@ -21,6 +21,7 @@ pub mod model;
 pub mod registry;
 pub mod replication;
 pub mod status;
+pub mod sync;
 pub mod view;
 pub mod store;
 

@@ -1,0 +1,51 @@
+//! `leadguard enroll --hub URL --token T` joins this device to a hub;
+//! `leadguard sync` pushes local changes, pulls the branch's, and records the sync.
+//!
+//! Progress goes to stderr (unless `--json`), the report to stdout, so scripts get
+//! one JSON document and people see what is happening during a long first sync.
+
+use leadguard_core::api::Context;
+use leadguard_core::sync::{self, SyncPhase, SyncProgress};
+use leadguard_core::ApiError;
+
+/// Arguments of `leadguard enroll`.
+#[derive(clap::Args, Debug)]
+pub struct EnrollArgs {
+    /// The hub's URL: https://…, or http:// on loopback.
+    #[arg(long)]
+    hub: String,
+    /// One-time enrolment token from `leadguard-hub enroll`.
+    #[arg(long, env = "LEADGUARD_ENROL_TOKEN")]
+    token: String,
+}
+
+/// Arguments of `leadguard sync`.
+#[derive(clap::Args, Debug)]
+pub struct SyncArgs {}
+
+pub fn enroll(mut ctx: Context, args: EnrollArgs) -> Result<serde_json::Value, ApiError> {
+    let reg = ctx.registry()?;
+    let enrolled = sync::enroll(reg, &args.hub, &args.token)?;
+    serde_json::to_value(enrolled).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+}
+
+pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json::Value, ApiError> {
+    let reg = ctx.registry()?;
+    let mut show = |p: &SyncProgress| {
+        if quiet {
+            return;
+        }
+        let phase = match p.phase {
+            SyncPhase::Pushing => "pushing",
+            SyncPhase::Pulling => "pulling",
+            SyncPhase::Completing => "completing",
+            SyncPhase::Done => "done",
+        };
+        match p.total {
+            Some(t) => eprintln!("sync: {phase} {}/{t}", p.done),
+            None => eprintln!("sync: {phase} {}", p.done),
+        }
+    };
+    let report = sync::sync(reg, &mut show)?;
+    serde_json::to_value(report).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+}

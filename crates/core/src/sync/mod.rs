@@ -1,0 +1,268 @@
+//! The sync client: joins a device to a hub and exchanges changes with it.
+//!
+//! A sync is three steps over the change log (docs/ARCHITECTURE.md, "Sync"):
+//!
+//! 1. **push** the local changes without a `hub_seq`, oldest first, in batches; the
+//!    hub's acks (sequence number, first-receipt time, this device's previous sync)
+//!    are recorded on each change: they are the evidence window of its claims;
+//! 2. **pull** every readable change after the last cursor, page by page, merging
+//!    each page in one transaction and then advancing the cursor;
+//! 3. **complete**: the hub records the time of this successful sync; new local
+//!    events carry it as `after`, and the hub stamps it on the next pushes.
+//!
+//! Every step is idempotent, so a sync cut at any point (network, kill -9 of either
+//! side) is finished by simply running it again: re-pushed changes get their
+//! original receipts, re-pulled changes are recognised as duplicates. Transient
+//! failures are retried with backoff inside one run.
+//!
+//! The HTTP transport is `leadguard_protocol::client` (https, or http on loopback).
+
+mod convert;
+
+use crate::registry::Registry;
+use crate::store;
+use leadguard_protocol::client::{ClientError, HubClient};
+use leadguard_protocol::{PushChange, PushRequest, MAX_CHANGE_BYTES, MAX_PUSH_CHANGES};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use ts_rs::TS;
+
+/// Meta key of the hub's id for this device (the hub assigns it at enrolment).
+pub const META_HUB_DEVICE_ID: &str = "sync.hub_device_id";
+
+/// Changes per push request (well under the hub's limits).
+const PUSH_BATCH: usize = 2_000;
+/// Change bytes per push request, leaving headroom under the 8 MiB body limit.
+const PUSH_BATCH_BYTES: usize = 4 * 1024 * 1024;
+/// Attempts per request for transient failures (connection cut, hub restarting).
+const ATTEMPTS: u32 = 8;
+
+/// Why a sync or enrolment failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("this device is not enrolled with a hub: run `leadguard enroll --hub URL --token TOKEN`")]
+    NotEnrolled,
+    #[error("this device is enrolled with {current}; it cannot join another hub ({requested})")]
+    OtherHub { current: String, requested: String },
+    #[error("the enrolment token is for branch {hub:?} but this registry belongs to branch {local:?}")]
+    BranchMismatch { hub: String, local: String },
+    #[error(transparent)]
+    Hub(#[from] ClientError),
+    #[error("the hub answered inconsistently: {0}")]
+    Protocol(String),
+    #[error(transparent)]
+    Store(#[from] crate::Error),
+}
+
+impl From<SyncError> for crate::ApiError {
+    fn from(e: SyncError) -> Self {
+        let code = match &e {
+            SyncError::Store(inner) => inner.code(),
+            SyncError::BranchMismatch { .. } | SyncError::OtherHub { .. } => crate::ErrorCode::Conflict,
+            SyncError::Hub(ClientError::BadUrl(_)) => crate::ErrorCode::InvalidArgument,
+            _ => crate::ErrorCode::Sync,
+        };
+        crate::ApiError::new(code, e.to_string())
+    }
+}
+
+/// Where a running sync is, for a progress bar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncPhase {
+    Pushing,
+    Pulling,
+    Completing,
+    Done,
+}
+
+/// Progress reported during a sync: `done` of `total` changes in `phase`
+/// (`total` is unknown while pulling: the hub only says whether more remain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncProgress {
+    pub phase: SyncPhase,
+    pub done: u64,
+    pub total: Option<u64>,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncReport {
+    /// Local changes the hub acknowledged in this run.
+    pub pushed: u64,
+    /// Changes received from the hub.
+    pub pulled: u64,
+    /// Of those, changes that were new to this device.
+    pub applied: u64,
+    /// Leads whose history changed through pulled changes.
+    pub touched_leads: Vec<String>,
+    /// Hub time of this successful sync (the `after` of the next local events).
+    pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The hub cursor reached.
+    pub cursor: u64,
+    /// Requests sent, and compressed body bytes sent and received.
+    pub requests: u64,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+/// The result of joining a hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Enrolled {
+    pub hub_url: String,
+    pub hub_device_id: String,
+    pub rep: String,
+    pub branch: String,
+    pub role: String,
+}
+
+/// Joins this device's registry to the hub at `hub_url` with a one-time token.
+/// The credential is kept in the registry; the token is spent.
+pub fn enroll(reg: &mut Registry, hub_url: &str, token: &str) -> Result<Enrolled, SyncError> {
+    let client = HubClient::new(hub_url)?;
+    if let Some(current) = reg.hub_url()? {
+        if current != client.base_url() && reg.device_token()?.is_some() {
+            return Err(SyncError::OtherHub { current, requested: client.base_url().to_owned() });
+        }
+    }
+    let e = client.enroll(token.trim())?;
+    if e.branch != reg.branch() {
+        return Err(SyncError::BranchMismatch { hub: e.branch, local: reg.branch().to_owned() });
+    }
+    reg.set_hub_url(Some(client.base_url()))?;
+    reg.set_device_token(Some(&e.credential))?;
+    store::meta_set(reg.connection(), META_HUB_DEVICE_ID, Some(&e.device_id))?;
+    Ok(Enrolled {
+        hub_url: client.base_url().to_owned(),
+        hub_device_id: e.device_id,
+        rep: e.rep,
+        branch: e.branch,
+        role: e.role.as_str().to_owned(),
+    })
+}
+
+/// The authenticated client for this registry's hub.
+pub fn client(reg: &Registry) -> Result<HubClient, SyncError> {
+    match (reg.hub_url()?, reg.device_token()?) {
+        (Some(url), Some(credential)) => Ok(HubClient::new(&url)?.with_credential(&credential)),
+        _ => Err(SyncError::NotEnrolled),
+    }
+}
+
+/// One full sync with the hub: push, pull, complete.
+pub fn sync(reg: &mut Registry, progress: &mut dyn FnMut(&SyncProgress)) -> Result<SyncReport, SyncError> {
+    let client = client(reg)?;
+    let mut report = SyncReport::default();
+    push_all(reg, &client, &mut report, progress)?;
+    pull_all(reg, &client, &mut report, progress)?;
+    progress(&SyncProgress { phase: SyncPhase::Completing, done: 0, total: None });
+    let done = retry(|| client.complete(report.cursor))?;
+    let synced_at = convert::datetime(done.synced_at)?;
+    reg.set_last_sync_at(synced_at)?;
+    report.synced_at = Some(synced_at);
+    report.requests = client.traffic().requests();
+    report.bytes_sent = client.traffic().sent();
+    report.bytes_received = client.traffic().received();
+    progress(&SyncProgress { phase: SyncPhase::Done, done: report.pulled, total: Some(report.pulled) });
+    Ok(report)
+}
+
+fn push_all(
+    reg: &mut Registry,
+    client: &HubClient,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&SyncProgress),
+) -> Result<(), SyncError> {
+    let total = reg.pending_count()?;
+    progress(&SyncProgress { phase: SyncPhase::Pushing, done: 0, total: Some(total) });
+    loop {
+        let mut pending = reg.pending_changes(PUSH_BATCH.min(MAX_PUSH_CHANGES))?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        // Keep the request under the body limit; always send at least one change.
+        let mut bytes = 0;
+        let keep = pending
+            .iter()
+            .position(|c| {
+                bytes += c.bytes.len();
+                bytes > PUSH_BATCH_BYTES
+            })
+            .unwrap_or(pending.len())
+            .max(1);
+        pending.truncate(keep);
+        if let Some(big) = pending.iter().find(|c| c.bytes.len() > MAX_CHANGE_BYTES) {
+            return Err(SyncError::Protocol(format!(
+                "local change in {} is {} bytes, over the hub's {MAX_CHANGE_BYTES}-byte limit",
+                big.doc_id,
+                big.bytes.len()
+            )));
+        }
+        let request = PushRequest {
+            changes: pending
+                .iter()
+                .map(|c| PushChange { doc_id: c.doc_id.clone(), scope: c.scope.clone(), bytes: c.bytes.clone() })
+                .collect(),
+        };
+        let response = retry(|| client.push(&request))?;
+        let acks = convert::acks(&pending, &response.acks)?;
+        let marked = reg.mark_acknowledged(&acks)?;
+        if marked != acks.len() {
+            return Err(SyncError::Protocol(format!("{} of {} acknowledged changes were recorded", marked, acks.len())));
+        }
+        report.pushed += acks.len() as u64;
+        progress(&SyncProgress { phase: SyncPhase::Pushing, done: report.pushed, total: Some(total.max(report.pushed)) });
+    }
+}
+
+fn pull_all(
+    reg: &mut Registry,
+    client: &HubClient,
+    report: &mut SyncReport,
+    progress: &mut dyn FnMut(&SyncProgress),
+) -> Result<(), SyncError> {
+    let mut since = u64::try_from(reg.last_pulled_hub_seq()?).unwrap_or(0);
+    let mut touched = std::collections::BTreeSet::new();
+    progress(&SyncProgress { phase: SyncPhase::Pulling, done: 0, total: None });
+    loop {
+        let page = retry(|| client.pull(since, None))?;
+        if !page.changes.is_empty() {
+            let remote = convert::remote_changes(&page.changes)?;
+            let applied = reg.apply_remote(&remote)?;
+            report.pulled += page.changes.len() as u64;
+            report.applied += applied.applied as u64;
+            touched.extend(applied.touched_leads);
+        }
+        if page.next_cursor < since {
+            return Err(SyncError::Protocol(format!(
+                "the hub's cursor went back from {since} to {}: was the hub database replaced?",
+                page.next_cursor
+            )));
+        }
+        since = page.next_cursor;
+        reg.set_last_pulled_hub_seq(i64::try_from(since).unwrap_or(i64::MAX))?;
+        progress(&SyncProgress { phase: SyncPhase::Pulling, done: report.pulled, total: None });
+        if !page.more {
+            break;
+        }
+    }
+    report.cursor = since;
+    report.touched_leads = touched.into_iter().collect();
+    Ok(())
+}
+
+/// Runs `f`, retrying transient failures with exponential backoff (0.1 s … 6.4 s).
+fn retry<T>(mut f: impl FnMut() -> Result<T, ClientError>) -> Result<T, SyncError> {
+    let mut delay = Duration::from_millis(100);
+    let mut attempt = 1;
+    loop {
+        match f() {
+            Err(e) if e.is_retryable() && attempt < ATTEMPTS => {
+                std::thread::sleep(delay);
+                delay *= 2;
+                attempt += 1;
+            }
+            other => return Ok(other?),
+        }
+    }
+}
