@@ -465,6 +465,16 @@ mod tests {
     }
 
     #[test]
+    fn addresses_with_and_without_city_agree() {
+        let mut a = keys("北京市锦信环保科技有限公司", "丁艳", "", "", "北京");
+        let mut b = keys("锦信环保", "", "", "", "北京");
+        a.address = LeadKeys::from_record(&LeadRecord { address: Some("北京市海淀区中关村大街 1 号".into()), ..LeadRecord::default() }).address;
+        b.address = LeadKeys::from_record(&LeadRecord { address: Some("海淀区中关村大街1号".into()), ..LeadRecord::default() }).address;
+        let s = score(&a, &b);
+        assert!(s.reasons.contains(&Reason::AddressSimilar { percent: 100 }), "{s:?}");
+    }
+
+    #[test]
     fn reasons_render_in_both_languages() {
         let r = Reason::CompanyNameSimilar { percent: 92 };
         assert_eq!(r.zh(), "公司名称相似度 92%");
