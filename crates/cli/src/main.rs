@@ -5,7 +5,16 @@
 use clap::{Parser, Subcommand};
 use leadguard_core::api;
 
+mod check_cmd;
 mod dedup_cmd;
+mod demo_cmd;
+mod fields_args;
+mod followup_cmd;
+mod handover_cmd;
+mod init_cmd;
+mod lead_cmd;
+mod render;
+mod rep_cmd;
 mod serve_cmd;
 mod sync_cmd;
 
@@ -18,6 +27,9 @@ struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     json: bool,
+    /// Device clock for this one command (RFC 3339), e.g. to simulate a wrong clock.
+    #[arg(long, global = true, value_parser = fields_args::parse_time)]
+    now: Option<chrono::DateTime<chrono::Utc>>,
     #[command(subcommand)]
     command: Command,
 }
@@ -34,23 +46,62 @@ enum Command {
     Enroll(sync_cmd::EnrollArgs),
     /// Push local changes to the hub, pull the branch's, record the sync.
     Sync(sync_cmd::SyncArgs),
+    /// Create this device's registry for its user.
+    Init(init_cmd::InitArgs),
+    /// Register, show, list, edit, release and claim leads.
+    #[command(subcommand)]
+    Lead(lead_cmd::LeadCmd),
+    /// Record follow-ups (call, visit, sample, quote, store_visit, deal).
+    #[command(subcommand)]
+    Followup(followup_cmd::FollowupCmd),
+    /// Move every customer of a departing rep to another rep (managers).
+    Handover(handover_cmd::HandoverArgs),
+    /// Is this customer already known? Duplicate matches with owner and protection end.
+    Check(check_cmd::CheckArgs),
+    /// Reps of the branch.
+    #[command(subcommand)]
+    Rep(rep_cmd::RepCmd),
+    /// The branch's protection policy.
+    #[command(subcommand)]
+    Policy(rep_cmd::PolicyCmd),
+    /// Seed a demo registry (does nothing if one exists).
+    Demo(demo_cmd::DemoArgs),
 }
 
 fn main() {
-    let cli = Cli::parse();
-    let result = api::Context::open(&cli.data).and_then(|mut ctx| match cli.command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() && std::env::args().any(|a| a == "--json") => {
+            let err = leadguard_core::ApiError::new(leadguard_core::ErrorCode::InvalidArgument, e.to_string().trim());
+            println!("{}", serde_json::to_string(&err).unwrap_or_default());
+            std::process::exit(2);
+        }
+        Err(e) => e.exit(),
+    };
+    let result = api::Context::open(&cli.data).and_then(|mut ctx| {
+        ctx.set_now(cli.now);
+        match cli.command {
         Command::Info => api::dispatch(&mut ctx, "app_info", serde_json::Value::Null),
         Command::Serve(args) => serve_cmd::run(ctx, args),
         Command::Dedup(args) => dedup_cmd::run(args),
         Command::Enroll(args) => sync_cmd::enroll(ctx, args),
         Command::Sync(args) => sync_cmd::run(ctx, args, cli.json),
+        Command::Init(args) => init_cmd::run(&mut ctx, args),
+        Command::Lead(cmd) => lead_cmd::run(&mut ctx, cmd),
+        Command::Followup(cmd) => followup_cmd::run(&mut ctx, cmd),
+        Command::Handover(args) => handover_cmd::run(&mut ctx, args),
+        Command::Check(args) => check_cmd::run(&mut ctx, args),
+        Command::Rep(cmd) => rep_cmd::run_rep(&mut ctx, cmd),
+        Command::Policy(cmd) => rep_cmd::run_policy(&mut ctx, cmd),
+        Command::Demo(args) => demo_cmd::run(&mut ctx, args),
+        }
     });
     match result {
         Ok(v) => {
             if cli.json {
                 println!("{v}");
             } else {
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                println!("{}", render::human(&v));
             }
         }
         Err(e) => {

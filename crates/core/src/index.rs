@@ -159,8 +159,8 @@ pub enum Filter {
     Mine(String),
     /// Leads in the public pool at `at`.
     Pool,
-    /// Protected leads whose protection ends within `hours` after `at`.
-    Expiring { hours: u32 },
+    /// Protected leads (of `owner`, if given) whose protection ends within `hours` after `at`.
+    Expiring { hours: u32, owner: Option<String> },
     /// Leads `rep` registered (a distributor's own reports).
     RegisteredBy(String),
     /// Every lead.
@@ -198,10 +198,14 @@ pub fn list(
             let a = arg(at_ms.into());
             cond.push(format!("(state = 'pool' OR (state = 'protected' AND protected_until <= {a}))"));
         }
-        Filter::Expiring { hours } => {
+        Filter::Expiring { hours, owner } => {
             let a = arg(at_ms.into());
             let b = arg((at_ms + i64::from(*hours) * 3_600_000).into());
             cond.push(format!("state = 'protected' AND protected_until > {a} AND protected_until <= {b}"));
+            if let Some(o) = owner {
+                let o = arg(o.clone().into());
+                cond.push(format!("owner = {o}"));
+            }
         }
         Filter::RegisteredBy(rep) => {
             let r = arg(rep.clone().into());

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod dedup_link;
+pub mod demo;
 pub mod docs;
 pub mod error;
 pub mod hooks;

@@ -231,14 +231,30 @@ impl Registry {
     /// Appends events (each on behalf of `rep`) in one transaction. Commands use the
     /// session rep; seeding and tests may write for others.
     pub fn write_events(&mut self, items: Vec<(Target, String, EventKind)>, now: DateTime<Utc>) -> Result<Vec<Written>> {
+        self.write_events_at(items.into_iter().map(|(t, r, k)| (t, r, k, now)).collect())
+    }
+
+    /// Like [`Registry::write_events`] with a device time per event (seeding history).
+    pub fn write_events_at(&mut self, items: Vec<(Target, String, EventKind, DateTime<Utc>)>) -> Result<Vec<Written>> {
         let after = self.last_sync_at()?;
         self.transact(|reg| {
             let mut out = Vec::with_capacity(items.len());
-            for (target, rep, kind) in items {
-                out.push(reg.write_one(target, &rep, kind, now, after)?);
+            for (target, rep, kind, at) in items {
+                out.push(reg.write_one(target, &rep, kind, at, after)?);
             }
             Ok(out)
         })
+    }
+
+    /// Hands the device to another rep of the directory (a shared laptop; the demo
+    /// seeds as a manager and then opens as a rep).
+    pub fn set_session_rep(&mut self, rep_id: &str) -> Result<()> {
+        if !self.reps.contains_key(rep_id) {
+            return Err(Error::NotFound(format!("rep {rep_id}")));
+        }
+        store::meta_set(&self.conn, "rep_id", Some(rep_id))?;
+        self.rep_id = rep_id.to_string();
+        Ok(())
     }
 
     fn write_one(

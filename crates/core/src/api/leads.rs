@@ -81,7 +81,7 @@ pub enum ListFilter {
     Mine,
     /// The public pool.
     Pool,
-    /// My protected leads whose protection ends within 24 h.
+    /// My protected leads whose protection ends within 24 h (a manager: the branch's).
     Expiring,
     /// Leads I registered.
     Reported,
@@ -248,17 +248,15 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
         (Role::Distributor, _) | (_, ListFilter::Reported) => Filter::RegisteredBy(me.id.clone()),
         (_, ListFilter::Mine) => Filter::Mine(me.id.clone()),
         (_, ListFilter::Pool) => Filter::Pool,
-        (_, ListFilter::Expiring) => Filter::Expiring { hours: 24 },
+        (Role::Manager, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: None },
+        (_, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: Some(me.id.clone()) },
         (_, ListFilter::All) => Filter::All,
     };
     let limit = a.limit.unwrap_or(50).clamp(1, 1000);
     let offset = a.offset.unwrap_or(0);
     let page = index::list(reg.connection(), &filter, a.search.as_deref(), at, limit, offset)
         .map_err(ApiError::from)?;
-    let mut rows = page.rows;
-    if let Filter::Expiring { .. } = filter {
-        rows.retain(|r| r.owner.as_deref() == Some(me.id.as_str()) || me.role == Role::Manager);
-    }
+    let rows = page.rows;
     let v = viewer(reg, at)?;
     let items = rows.iter().map(|r| view::from_row(&v, r, |id| reg.rep(id))).collect();
     Ok(LeadPage { items, total: page.total, offset, limit })

@@ -1,0 +1,30 @@
+//! `leadguard --data DIR demo`: seed a demo registry (idempotent; `make run` uses it).
+
+use clap::Args;
+use leadguard_core::api::Context;
+use leadguard_core::ApiError;
+use serde_json::Value;
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    /// Leads CSV (default: the shared dev set next to the repository, else generated).
+    #[arg(long)]
+    pub csv: Option<std::path::PathBuf>,
+    /// How many leads.
+    #[arg(long, default_value_t = 300)]
+    pub leads: usize,
+    /// The device's user: lina, wangqiang, chenjing (reps) or zhangwei (manager).
+    #[arg(long = "as", default_value = "lina")]
+    pub as_rep: String,
+}
+
+/// `../shared/data/leads-dev.csv` beside the repository.
+fn default_csv() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/leads-dev.csv")
+}
+
+pub fn run(ctx: &mut Context, a: DemoArgs) -> Result<Value, ApiError> {
+    let csv = a.csv.unwrap_or_else(default_csv);
+    let summary = leadguard_core::demo::seed(&ctx.data_dir, Some(&csv), a.leads, &a.as_rep, ctx.now())?;
+    serde_json::to_value(summary).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+}

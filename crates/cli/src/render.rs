@@ -1,0 +1,75 @@
+//! Human-readable output for registry results (without `--json`). Shapes it does not
+//! know are printed as pretty JSON.
+
+use serde_json::Value;
+
+fn s(v: &Value) -> &str {
+    v.as_str().unwrap_or("")
+}
+
+fn lead_line(l: &Value) -> String {
+    let f = &l["fields"];
+    let mut out = format!("{}  {}  [{}] {}", s(&l["id"]), s(&f["company"]), s(&l["state"]), s(&l["summary"]));
+    for key in ["contact", "phone", "email", "region", "need"] {
+        if let Some(v) = f[key].as_str() {
+            out.push_str(&format!("\n    {key}: {v}"));
+        }
+    }
+    out
+}
+
+fn matches(ms: &Value) -> String {
+    let mut out = String::new();
+    for m in ms.as_array().into_iter().flatten() {
+        let reasons: Vec<&str> = m["reasons"].as_array().into_iter().flatten().map(|r| s(&r["zh"])).collect();
+        out.push_str(&format!(
+            "\n  ! 疑似重复 {:.0}%: {} {} — {} ({})",
+            m["score"].as_f64().unwrap_or(0.0) * 100.0,
+            s(&m["lead"]["id"]),
+            s(&m["lead"]["fields"]["company"]),
+            s(&m["lead"]["summary"]),
+            reasons.join("，")
+        ));
+    }
+    out
+}
+
+/// Renders a command result for a terminal.
+pub fn human(v: &Value) -> String {
+    if v.get("lead").is_some() && v.get("duplicates").is_some() {
+        let mut out = lead_line(&v["lead"]);
+        if v["missing"].as_array().is_some_and(|m| !m.is_empty()) {
+            out.push_str(&format!("\n  未完成登记，缺少: {}", v["missing"]));
+        }
+        out.push_str(&matches(&v["duplicates"]));
+        return out;
+    }
+    if v.get("lead").is_some() && v.get("history").is_some() {
+        let mut out = lead_line(&v["lead"]);
+        for e in v["history"].as_array().into_iter().flatten() {
+            out.push_str(&format!(
+                "\n  {}  {:<9} {} {}{}",
+                s(&e["device_time"]),
+                s(&e["kind"]),
+                e["rep_name"].as_str().unwrap_or(s(&e["rep"])),
+                e["note"].as_str().unwrap_or(""),
+                e["ignored"].as_str().map(|r| format!("  (无效: {r})")).unwrap_or_default()
+            ));
+        }
+        return out;
+    }
+    if let (Some(items), Some(total)) = (v.get("items").and_then(Value::as_array), v.get("total")) {
+        let mut out: Vec<String> = items.iter().map(|l| {
+            format!("{}  {}  [{}] {}", s(&l["id"]), s(&l["fields"]["company"]), s(&l["state"]), s(&l["summary"]))
+        }).collect();
+        out.push(format!("({} of {total})", items.len()));
+        return out.join("\n");
+    }
+    if let Some(ms) = v.get("matches") {
+        return if ms.as_array().is_some_and(|a| a.is_empty()) { "无疑似重复".into() } else { matches(ms).trim_start().into() };
+    }
+    if v.get("fields").is_some() && v.get("summary").is_some() {
+        return lead_line(v);
+    }
+    serde_json::to_string_pretty(v).unwrap_or_default()
+}

@@ -1,0 +1,67 @@
+//! `leadguard rep list|add` and `leadguard policy show|set` (managers change them).
+
+use clap::Subcommand;
+use leadguard_core::api::{self, Context};
+use leadguard_core::ApiError;
+use serde_json::{json, Value};
+
+#[derive(Subcommand, Debug)]
+pub enum RepCmd {
+    /// Reps of the branch.
+    List,
+    /// Add or update a rep of the branch (managers).
+    Add {
+        #[arg(long)]
+        id: String,
+        #[arg(long)]
+        name: String,
+        /// rep | manager | distributor
+        #[arg(long, default_value = "rep")]
+        role: String,
+        #[arg(long)]
+        region: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCmd {
+    /// The branch's protection policy.
+    Show,
+    /// Change it (managers); unspecified values keep their current setting.
+    Set {
+        #[arg(long)]
+        protection_hours: Option<u32>,
+        #[arg(long)]
+        extension_hours: Option<u32>,
+        #[arg(long)]
+        reclaim_cooldown_hours: Option<u32>,
+    },
+}
+
+pub fn run_rep(ctx: &mut Context, cmd: RepCmd) -> Result<Value, ApiError> {
+    match cmd {
+        RepCmd::List => api::dispatch(ctx, "rep_list", Value::Null),
+        RepCmd::Add { id, name, role, region } => {
+            api::dispatch(ctx, "rep_put", json!({ "id": id, "name": name, "role": role, "region": region }))
+        }
+    }
+}
+
+pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> {
+    match cmd {
+        PolicyCmd::Show => api::dispatch(ctx, "policy_get", Value::Null),
+        PolicyCmd::Set { protection_hours, extension_hours, reclaim_cooldown_hours } => {
+            let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
+            for (k, v) in [
+                ("protection_hours", protection_hours),
+                ("extension_hours", extension_hours),
+                ("reclaim_cooldown_hours", reclaim_cooldown_hours),
+            ] {
+                if let Some(v) = v {
+                    p[k] = json!(v);
+                }
+            }
+            api::dispatch(ctx, "policy_set", p)
+        }
+    }
+}

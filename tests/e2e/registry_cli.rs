@@ -1,0 +1,110 @@
+//! The `leadguard` CLI over the registry: init, lead add/show/list/release/claim,
+//! follow-ups, handover, check, `--now`, and typed JSON errors with non-zero exit.
+
+use leadguard_tests::{json, leadguard};
+use serde_json::Value;
+
+fn ok(data: &std::path::Path, args: &[&str]) -> Value {
+    let out = leadguard(data, args);
+    assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stdout));
+    json(&out)
+}
+
+fn err(data: &std::path::Path, args: &[&str]) -> Value {
+    let out = leadguard(data, args);
+    assert!(!out.status.success(), "{args:?} should fail: {}", String::from_utf8_lossy(&out.stdout));
+    json(&out)
+}
+
+const T0: &str = "2026-03-02T09:00:00+08:00";
+
+#[test]
+fn registry_lifecycle_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let mgr = dir.path().join("mgr");
+    let e = err(&mgr, &["lead", "list"]);
+    assert_eq!(e["code"], "not_initialized");
+    ok(&mgr, &["--now", T0, "init", "--rep", "zhang", "--name", "张伟", "--branch", "sz", "--role", "manager"]);
+    assert_eq!(err(&mgr, &["init", "--rep", "x", "--name", "x", "--branch", "sz"])["code"], "conflict");
+    ok(&mgr, &["rep", "add", "--id", "lina", "--name", "李娜"]);
+    let s = ok(&mgr, &["--now", T0, "policy", "set", "--protection-hours", "48"]);
+    assert_eq!(s["protection_hours"], 48);
+
+    // A complete registration is claimed at once and protected for 48 h.
+    let added = ok(
+        &mgr,
+        &["--now", T0, "lead", "add", "--company", "深圳市腾达科技有限公司", "--contact", "陈明", "--phone", "13912345678", "--need", "门禁系统"],
+    );
+    let id = added["lead"]["id"].as_str().unwrap().to_string();
+    assert_eq!(added["lead"]["state"], "protected");
+    assert_eq!(added["lead"]["protected_until"], "2026-03-04T01:00:00Z");
+    // A second, similar registration reports the first as a duplicate.
+    let dup = ok(&mgr, &["--now", T0, "lead", "add", "--company", "腾达科技（深圳）", "--phone", "139-1234-5678"]);
+    assert_eq!(dup["duplicates"][0]["lead"]["id"], id.as_str());
+    assert_eq!(dup["lead"]["state"], "incomplete");
+    let chk = ok(&mgr, &["--now", T0, "check", "--company", "深圳腾达科技", "--phone", "+86 139 1234 5678"]);
+    assert_eq!(chk["matches"][0]["lead"]["owner"], "zhang");
+
+    // A visit extends protection; --now simulates time passing.
+    ok(&mgr, &["--now", "2026-03-03T09:00:00+08:00", "followup", "add", &id, "--kind", "visit", "--note", "上门拜访"]);
+    let shown = ok(&mgr, &["lead", "show", &id, "--at", "2026-03-04T12:00:00+08:00"]);
+    assert_eq!(shown["lead"]["state"], "protected");
+    assert_eq!(shown["history"].as_array().unwrap().len(), 2);
+    // After expiry it is in the pool.
+    let later = "2026-03-06T12:00:00+08:00"; // visit + 72 h = 03-06 09:00; cooldown 24 h
+    let pool = ok(&mgr, &["--now", later, "lead", "list", "--pool"]);
+    assert_eq!(pool["total"], 1);
+    assert_eq!(pool["items"][0]["id"], id.as_str());
+    // Its previous owner waits out the cooldown ...
+    assert_eq!(err(&mgr, &["--now", later, "lead", "claim", &id])["code"], "conflict");
+    // ... and can claim after it.
+    let claimed = ok(&mgr, &["--now", "2026-03-07T10:00:00+08:00", "lead", "claim", &id]);
+    assert_eq!(claimed["state"], "protected");
+    let released = ok(&mgr, &["--now", "2026-03-08T10:00:00+08:00", "lead", "release", &id]);
+    assert_eq!(released["state"], "pool");
+    let mine = ok(&mgr, &["--now", "2026-03-08T10:00:00+08:00", "lead", "list", "--mine"]);
+    assert_eq!(mine["total"], 0);
+
+    // Handover: the manager's own customer moves to lina.
+    let other = ok(&mgr, &["--now", "2026-03-11T11:00:00+08:00", "lead", "add", "--company", "广州白云制药", "--contact", "周伟", "--need", "包装"]);
+    let moved = ok(&mgr, &["--now", "2026-03-11T12:00:00+08:00", "handover", "--from", "zhang", "--to", "lina"]);
+    assert_eq!(moved["moved"], serde_json::json!([other["lead"]["id"]]));
+}
+
+#[test]
+fn registry_errors_are_typed_json_with_nonzero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["init", "--rep", "lina", "--name", "李娜", "--branch", "sz"]);
+    assert_eq!(err(d, &["lead", "show", "ffffffffffffffff"])["code"], "not_found");
+    assert_eq!(err(d, &["lead", "add"])["code"], "invalid_argument");
+    assert_eq!(err(d, &["--now", "yesterday", "lead", "list"])["code"], "invalid_argument");
+    assert_eq!(err(d, &["followup", "add", "x", "--kind", "dance"])["code"], "invalid_argument");
+    assert_eq!(err(d, &["handover", "--from", "a", "--to", "b"])["code"], "forbidden");
+    assert_eq!(err(d, &["rep", "add", "--id", "x", "--name", "X"])["code"], "forbidden");
+    // A foreign file in the data directory is refused and left untouched.
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(foreign.path().join("registry.sqlite"), b"not a database, definitely not one, no no no no no no no no no").unwrap();
+    assert_eq!(err(foreign.path(), &["lead", "list"])["code"], "corrupt_store");
+    assert_eq!(
+        std::fs::read(foreign.path().join("registry.sqlite")).unwrap(),
+        b"not a database, definitely not one, no no no no no no no no no"
+    );
+}
+
+#[test]
+fn registry_demo_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = ok(dir.path(), &["demo", "--leads", "120"]);
+    assert_eq!(first["created"], true);
+    let list = ok(dir.path(), &["lead", "list", "--limit", "1000"]);
+    assert_eq!(list["total"], 120);
+    let states: std::collections::BTreeSet<&str> =
+        list["items"].as_array().unwrap().iter().map(|l| l["state"].as_str().unwrap()).collect();
+    for s in ["protected", "pool", "deal", "incomplete"] {
+        assert!(states.contains(s), "demo lacks {s} leads: {states:?}");
+    }
+    let again = ok(dir.path(), &["demo"]);
+    assert_eq!(again["created"], false);
+    assert_eq!(ok(dir.path(), &["lead", "list"])["total"], 120);
+}

@@ -1,0 +1,85 @@
+//! Kill -9 during a burst of `lead add`: every lead whose command reported success is
+//! present afterwards, and `PRAGMA integrity_check` is ok.
+//!
+//! Processes are killed at varied delays so kills land during startup, the write
+//! transaction, the fsync and the output. At least 200 kills happen.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use leadguard_tests::{bin, json, leadguard};
+
+#[test]
+fn registry_survives_kill_minus_9_during_lead_add_burst() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let out = leadguard(data, &["init", "--rep", "lina", "--name", "李娜", "--branch", "sz"]);
+    assert!(out.status.success());
+
+    // Calibrate: how long does one `lead add` take here?
+    let t = Instant::now();
+    let out = leadguard(data, &["lead", "add", "--company", "校准公司", "--contact", "某人", "--need", "x"]);
+    assert!(out.status.success());
+    let one = t.elapsed().max(Duration::from_millis(2));
+    let mut confirmed = vec![json(&out)["lead"]["id"].as_str().unwrap().to_string()];
+
+    let mut kills = 0;
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    let started = Instant::now();
+    let mut i = 0;
+    while kills < 220 && started.elapsed() < Duration::from_secs(150) {
+        i += 1;
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        // Kill somewhere in 0..130% of a normal run; some runs finish first.
+        let delay = one.mul_f64(((seed >> 33) % 1300) as f64 / 1000.0);
+        let company = format!("压测公司{i}有限公司");
+        let mut child = Command::new(bin("leadguard"))
+            .arg("--data")
+            .arg(data)
+            .args(["--json", "lead", "add", "--company", &company, "--contact", "测试", "--need", "压测"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let killed = child.try_wait().unwrap().is_none();
+        if killed {
+            child.kill().unwrap(); // SIGKILL
+            kills += 1;
+        }
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("successful run prints JSON");
+            confirmed.push(v["lead"]["id"].as_str().unwrap().to_string());
+        }
+    }
+    assert!(kills >= 200, "only {kills} kills happened");
+    assert!(confirmed.len() > 10, "too few runs completed to check anything ({})", confirmed.len());
+
+    // Every confirmed lead is there.
+    let list = json(&leadguard(data, &["lead", "list", "--limit", "1000"]));
+    let total = list["total"].as_u64().unwrap() as usize;
+    let mut offset = 0;
+    let mut present = std::collections::HashSet::new();
+    while offset < total {
+        let page = json(&leadguard(data, &["lead", "list", "--limit", "1000", "--offset", &offset.to_string()]));
+        for l in page["items"].as_array().unwrap() {
+            present.insert(l["id"].as_str().unwrap().to_string());
+        }
+        offset += 1000;
+    }
+    for id in &confirmed {
+        assert!(present.contains(id), "lead {id} was reported as saved but is missing");
+        let shown = leadguard(data, &["lead", "show", id]);
+        assert!(shown.status.success(), "lead {id} does not load: {}", String::from_utf8_lossy(&shown.stdout));
+    }
+    let conn = rusqlite::Connection::open(data.join("registry.sqlite")).unwrap();
+    let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    // Every stored change still decodes into its document: reindex from documents.
+    let indexed: i64 = conn.query_row("SELECT COUNT(*) FROM lead_index", [], |r| r.get(0)).unwrap();
+    drop(conn);
+    let mut reg = leadguard_core::Registry::open(data).unwrap();
+    assert_eq!(reg.reindex().unwrap() as i64, indexed);
+    eprintln!("{kills} kills, {} confirmed adds, {total} leads present", confirmed.len());
+}
