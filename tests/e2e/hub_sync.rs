@@ -90,6 +90,10 @@ fn two_reps_register_the_same_customer_offline_and_both_leads_survive_sync() {
     // A second round moves nothing.
     let again = cli(b.path(), &["sync"]);
     assert_eq!((again["pushed"].as_u64(), again["pulled"].as_u64()), (Some(0), Some(0)));
+    // The app's command (Tauri / browser) does the same.
+    let via_api = call(a.path(), "sync_run", Value::Null);
+    assert_eq!((via_api["pushed"].as_u64(), via_api["pulled"].as_u64()), (Some(0), Some(0)));
+    assert!(via_api["synced_at"].is_string());
 }
 
 #[test]

@@ -185,4 +185,8 @@ commands! {
     policy_set(Policy) -> Policy => leads::policy_set;
     /// Likely duplicates of a lead being typed: score, reasons, owner, protection end.
     dedup_check(DedupCheckArgs) -> DedupResult => dedup::dedup_check;
+    /// Joins this device to a sync hub with a one-time enrolment token.
+    sync_enroll(crate::sync::commands::SyncEnrollArgs) -> crate::sync::Enrolled => crate::sync::commands::sync_enroll;
+    /// Pushes local changes to the hub, pulls the branch's, records the sync.
+    sync_run(()) -> crate::sync::SyncReport => crate::sync::commands::sync_run;
 }

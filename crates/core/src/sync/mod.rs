@@ -17,6 +17,7 @@
 //!
 //! The HTTP transport is `leadguard_protocol::client` (https, or http on loopback).
 
+pub mod commands;
 mod convert;
 
 use crate::registry::Registry;
@@ -81,7 +82,9 @@ pub enum SyncPhase {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct SyncProgress {
     pub phase: SyncPhase,
+    #[ts(type = "number")]
     pub done: u64,
+    #[ts(type = "number | null")]
     pub total: Option<u64>,
 }
 
@@ -89,20 +92,27 @@ pub struct SyncProgress {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 pub struct SyncReport {
     /// Local changes the hub acknowledged in this run.
+    #[ts(type = "number")]
     pub pushed: u64,
     /// Changes received from the hub.
+    #[ts(type = "number")]
     pub pulled: u64,
     /// Of those, changes that were new to this device.
+    #[ts(type = "number")]
     pub applied: u64,
     /// Leads whose history changed through pulled changes.
     pub touched_leads: Vec<String>,
     /// Hub time of this successful sync (the `after` of the next local events).
     pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The hub cursor reached.
+    #[ts(type = "number")]
     pub cursor: u64,
     /// Requests sent, and compressed body bytes sent and received.
+    #[ts(type = "number")]
     pub requests: u64,
+    #[ts(type = "number")]
     pub bytes_sent: u64,
+    #[ts(type = "number")]
     pub bytes_received: u64,
 }
 

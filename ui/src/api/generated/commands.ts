@@ -3,6 +3,7 @@ import type { ApiError } from "./ApiError";
 import type { AppInfo } from "./AppInfo";
 import type { DedupCheckArgs } from "./DedupCheckArgs";
 import type { DedupResult } from "./DedupResult";
+import type { Enrolled } from "./Enrolled";
 import type { FollowupAddArgs } from "./FollowupAddArgs";
 import type { HandoverArgs } from "./HandoverArgs";
 import type { HandoverResult } from "./HandoverResult";
@@ -21,6 +22,8 @@ import type { Rep } from "./Rep";
 import type { RepList } from "./RepList";
 import type { RepPutArgs } from "./RepPutArgs";
 import type { SessionInfo } from "./SessionInfo";
+import type { SyncEnrollArgs } from "./SyncEnrollArgs";
+import type { SyncReport } from "./SyncReport";
 
 export type { ApiError };
 
@@ -42,6 +45,8 @@ export interface Commands {
   policy_get: { args: null; result: Policy };
   policy_set: { args: Policy; result: Policy };
   dedup_check: { args: DedupCheckArgs; result: DedupResult };
+  sync_enroll: { args: SyncEnrollArgs; result: Enrolled };
+  sync_run: { args: null; result: SyncReport };
 }
 
 export type CommandName = keyof Commands;
