@@ -24,7 +24,7 @@ pub fn dedup_pairs_keys(keys: Vec<LeadKeys>, config: &Config) -> Vec<(usize, usi
         }
         index.insert_keys(j as u64, k);
     }
-    pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    pairs.sort_by_key(|p| (p.0, p.1));
     pairs
 }
 

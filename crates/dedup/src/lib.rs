@@ -8,12 +8,19 @@
 //!   pinyin/Latin spellings), phones (+86/0086, separators, landline area codes, masked
 //!   `139****3333` and `sha256:` digests), e-mails.
 //! - [`LeadRecord`] (raw fields) → [`LeadKeys`] (normalised, precomputed once).
-//! - [`score()`](score::score): per-field comparators → one score in [0, 1] plus typed
-//!   [`Reason`]s (rendered with [`Reason::zh`] / [`Reason::en`]).
+//! - [`compare`] (field-by-field [`Comparison`]) and [`score()`](score::score):
+//!   per-field comparators → log-odds evidence → one score in [0, 1] plus typed
+//!   [`Reason`]s (rendered with [`Reason::zh`] / [`Reason::en`]); the default threshold
+//!   is 0.85 ([`Config`]).
 //! - [`Index`]: in-memory index over caller-chosen `u64` ids with exact keys and 字号
 //!   bigram blocking; [`Index::check`] answers in microseconds at 1M leads.
 //! - Batch: [`dedup_pairs`] and CSV reading ([`read_leads_csv`]) that reports broken
-//!   rows ([`RowError`]: line + typed reason) instead of aborting.
+//!   rows ([`RowError`]: line + typed reason, [`RowErrorKind::code`]) instead of aborting.
+//! - [`eval`]: pairwise precision/recall/F1 against cluster labels.
+//!
+//! Ids are chosen by the caller (`u64`); [`Index::insert`] on an existing id replaces
+//! it. The index holds roughly 1.1 KB per lead (1M leads ≈ 1.1 GB), so a registry
+//! builds it lazily and keeps one per process.
 //!
 //! ```
 //! use leadguard_dedup::{Config, Index, LeadRecord};
@@ -52,4 +59,4 @@ pub use csv_input::{read_leads_csv, CsvBatch, CsvError, CsvLead, RowError, RowEr
 pub use index::Index;
 pub use normalize::{normalize_company, normalize_email, normalize_person, normalize_phone, CompanyName, PersonName, Phone, PhoneMatch};
 pub use record::{LeadKeys, LeadRecord};
-pub use score::{company_similarity, compare, score, Comparison, Config, ContactMatch, FieldMatch, Match, Reason, Scored};
+pub use score::{company_similarity, compare, score, score_at_least, Comparison, Config, ContactMatch, FieldMatch, Match, Reason, Scored};

@@ -121,7 +121,7 @@ impl Synth {
         let contact = if rng.chance(0.1) { format!("{surname}{}", TITLES[rng.below(TITLES.len())]) } else { format!("{surname}{given}") };
         let phone = match rng.below(20) {
             0 => String::new(),
-            1 | 2 => format!("0{}-{}", 20 + rng.below(900), 2_000_0000 + rng.below(7_000_0000)),
+            1 | 2 => format!("0{}-{}", 20 + rng.below(900), 20_000_000 + rng.below(70_000_000)),
             _ => format!("1{}{}{:08}", [3, 5, 7, 8, 9][rng.below(5)], rng.below(10), rng.below(100_000_000)),
         };
         let email = if rng.chance(0.7) { format!("u{n}@c{}.com.cn", rng.below(100_000)) } else { String::new() };
