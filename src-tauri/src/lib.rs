@@ -1,0 +1,85 @@
+//! The Leadguard desktop app: the thinnest possible Tauri shell over
+//! [`leadguard_core`].
+//!
+//! Why so thin: every rule lives in the core's command set ([`api::dispatch`]),
+//! which the browser build and the CLI also use. The shell exposes exactly one
+//! Tauri command, [`api`], that forwards `(cmd, args)` to the core and returns
+//! the core's typed [`ApiError`] (`{code, message}`) on failure, so the UI's
+//! transport module handles errors the same way over `invoke` and over HTTP.
+//!
+//! Security: `build.rs` declares `api` as the only app command, which makes
+//! Tauri enforce app-level permissions; `capabilities/main.json` grants
+//! `allow-api` to the `main` window only and no core or plugin permission. No
+//! fs/shell/sql/http plugin is linked. The CSP in `tauri.conf.json` has no
+//! `unsafe-eval` and lets the page talk only to Tauri's IPC.
+//!
+//! The core is synchronous (SQLite) and commands may take a while on a large
+//! registry, so [`api`] is async and runs the call on the blocking pool: the
+//! main thread keeps the window responsive.
+
+pub mod shell;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use leadguard_core::{ApiError, ErrorCode};
+use tauri::{Manager, Runtime};
+
+pub use shell::Shell;
+
+/// Environment variable that overrides the data directory (demo runs, tests).
+pub const DATA_ENV: &str = "LEADGUARD_DATA";
+
+/// The one command the webview may call: runs core command `cmd` with `args`
+/// (JSON; absent means `null`) and returns its JSON result or its typed error.
+#[tauri::command]
+async fn api(
+    shell: tauri::State<'_, Arc<Shell>>,
+    cmd: String,
+    args: Option<serde_json::Value>,
+) -> Result<serde_json::Value, ApiError> {
+    let shell = Arc::clone(shell.inner());
+    let args = args.unwrap_or(serde_json::Value::Null);
+    tauri::async_runtime::spawn_blocking(move || shell.call(&cmd, args))
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("command `api` failed: {e}")))?
+}
+
+/// Where the registry lives: `data_dir` if given, else `$LEADGUARD_DATA`, else the
+/// platform's app-data directory (e.g. `~/.local/share/cn.leadguard.desktop`).
+fn resolve_data_dir<R: Runtime>(app: &tauri::App<R>, data_dir: Option<PathBuf>) -> Result<PathBuf, ApiError> {
+    if let Some(dir) = data_dir {
+        return Ok(dir);
+    }
+    if let Some(dir) = std::env::var_os(DATA_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    app.path()
+        .app_data_dir()
+        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("no application data directory: {e}")))
+}
+
+/// Adds the app to `base` (Tauri's default builder, or the mock runtime's in
+/// tests): the `api` command and the shell state. `data_dir` overrides the data
+/// directory (tests); `None` resolves it at start-up.
+pub fn builder<R: Runtime>(base: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
+    base.setup(move |app| {
+            let dir = resolve_data_dir(app, data_dir.clone())?;
+            app.manage(Arc::new(Shell::new(dir)));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![api])
+}
+
+/// The compiled-in configuration, capabilities and UI assets (`ui/dist`).
+pub fn context<R: Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}
+
+/// Runs the desktop app until its window closes.
+pub fn run() {
+    if let Err(e) = builder(tauri::Builder::default(), None).run(context()) {
+        eprintln!("leadguard-app: {e}");
+        std::process::exit(1);
+    }
+}
