@@ -22,6 +22,7 @@ const shots = resolve(opt.shots);
 mkdirSync(shots, { recursive: true });
 
 const dataDir = mkdtempSync(join(tmpdir(), "lg-e2e-data-"));
+const demoDir = join(mkdtempSync(join(tmpdir(), "lg-e2e-demo-")), "data");
 let server;
 let chrome;
 let page;
@@ -55,7 +56,7 @@ try {
 
   // Toasts are transient: keep them out of the screenshots.
   const shot = (name) =>
-    page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, animations: "disabled", style: ".ant-message { display: none !important; }" });
+    page.screenshot({ path: join(shots, `${name}.png`), animations: "disabled", style: ".ant-message { display: none !important; }" });
   const menu = (name) => page.getByRole("menuitem", { name }).click();
 
   await t.step("the app shell renders in zh-CN with the token taken from the URL", async () => {
@@ -193,6 +194,74 @@ try {
     await page.getByRole("menuitem", { name: "客户查询" }).waitFor();
   });
 
+  // Second device: a demo registry seeded by the real CLI, where other reps own
+  // customers — the case the duplicate warning exists for.
+  await t.step("the real CLI seeds a demo registry (leadguard demo --as lina)", async () => {
+    const summary = leadguardJson(opt.bin, demoDir, ["demo", "--leads", "200", "--as", "lina"]);
+    assert.equal(summary.created, true);
+    assert.equal(summary.session_rep, "lina");
+    assert.ok(summary.leads >= 100, `demo seeded ${summary.leads} leads`);
+  });
+  await server.stop();
+  server = await startServer({ bin: opt.bin, dataDir: demoDir, uiDir: opt.ui });
+  await page.goto(server.url);
+  await page.getByTestId("session").getByText("李娜").waitFor();
+
+  // A customer someone else protects, as the core reports it to this device.
+  const all = await page.evaluate(async (token) => {
+    const res = await fetch("/api/lead_list", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-leadguard-token": token },
+      body: JSON.stringify({ filter: "all", limit: 1000 }),
+    });
+    return res.json();
+  }, server.token);
+  const others = all.items.find((l) => l.state === "protected" && l.masked && l.owner_name && l.fields.company);
+  assert.ok(others, "the demo registry has a customer protected by another rep");
+  const theirs = others.fields.company;
+
+  await t.step("search shows another rep's customer with its owner, contact details masked", async () => {
+    await menu("客户查询");
+    await page.getByTestId("search-input").fill(theirs);
+    const row = page.getByTestId("lead-row").filter({ hasText: theirs }).first();
+    await row.getByText(others.owner_name, { exact: true }).waitFor();
+    await row.getByText("保护中").waitFor();
+    assert.ok((await row.locator(".lg-masked").count()) > 0, "contact details are masked");
+    await page.getByTestId("search-input").fill("");
+    await page.getByTestId("lead-row").nth(10).waitFor();
+    await shot("search.zh-CN");
+  });
+
+  await t.step("typing that customer in a new lead names its owner and protection end", async () => {
+    await menu("新建线索");
+    await page.getByTestId("lead-company").fill(theirs);
+    const warning = page.getByTestId("duplicate-warning");
+    await warning.getByText(new RegExp(`该客户正在由【${others.owner_name}】跟进，保护期至 .+`)).waitFor();
+    await page.getByTestId("lead-need").fill("年度采购");
+    await page.getByTestId("lead-submit").getByText("仍然登记").waitFor();
+    await shot("new-lead-duplicate.zh-CN");
+    await page.getByText("English", { exact: true }).first().click();
+    await warning.getByText(new RegExp(`This customer is followed by 【${others.owner_name}】, protected until .+`)).waitFor();
+    await shot("new-lead-duplicate.en-US");
+    await page.getByText("简体中文", { exact: true }).first().click();
+  });
+
+  await t.step("my customers and the pool of the demo registry", async () => {
+    await menu("我的客户");
+    await page.getByTestId("lead-row").first().getByText("李娜").waitFor();
+    await shot("my-customers.zh-CN");
+    await menu("公海");
+    await page.getByTestId("lead-row").first().getByText("公海").waitFor();
+    await shot("pool.zh-CN");
+    await page.getByText("English", { exact: true }).first().click();
+    await page.getByTestId("lead-row").first().getByText("Public pool").waitFor();
+    await shot("pool.en-US");
+    await menu("My customers");
+    await page.getByTestId("lead-row").first().waitFor();
+    await shot("my-customers.en-US");
+    await page.getByText("简体中文", { exact: true }).first().click();
+  });
+
   await t.step("no script errors or 5xx answers in the browser console", async () => {
     assert.deepEqual(consoleErrors, []);
   });
@@ -201,4 +270,5 @@ try {
   await chrome?.close();
   await server?.stop();
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(demoDir, { recursive: true, force: true });
 }
