@@ -58,7 +58,7 @@ impl Hub {
         let listen = self.url.trim_start_matches("http://").to_owned();
         let mut last = None;
         for _ in 0..50 {
-            let tmp = Command::new(bin("leadguard-hub"))
+            let mut child = Command::new(bin("leadguard-hub"))
                 .arg("--data")
                 .arg(&self.data)
                 .args(["serve", "--listen", &listen])
@@ -66,7 +66,6 @@ impl Hub {
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("spawn leadguard-hub");
-            let mut child = tmp;
             let mut line = String::new();
             BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read");
             if line.trim() == self.url {

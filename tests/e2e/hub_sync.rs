@@ -109,3 +109,50 @@ fn enrolment_refuses_a_token_of_another_branch_and_sync_needs_enrolment() {
     let bad_url = sync::enroll(&mut reg, "http://hub.example.com", "lge_x").unwrap_err();
     assert!(matches!(bad_url, sync::SyncError::Hub(_)), "plain http off loopback is refused");
 }
+
+/// DESIGN.md §3: "A laptop's clock is not evidence". A claim made offline with the
+/// clock set back is bounded by hub times: the device's last sync before it (carried
+/// on the event as `after` and stamped by the hub as `device_prev_sync`) and the
+/// hub's first receipt.
+#[test]
+fn a_laptop_clock_is_not_evidence_the_window_is_in_hub_time() {
+    let hub = Hub::start();
+    let a = tempfile::tempdir().unwrap();
+    call(a.path(), "init", json!({ "rep_id": "li.na", "name": "李娜", "branch": "sh" }));
+    let mut reg = registry(a.path());
+    sync::enroll(&mut reg, &hub.url, &hub.token("li.na", "sh", "rep")).unwrap();
+    let t1 = sync::sync(&mut reg, &mut |_| {}).unwrap().synced_at.unwrap();
+    drop(reg);
+
+    // Offline, with the laptop clock set back to 2020.
+    let set_back = leadguard_protocol::HubTime(1_577_869_200_000).to_datetime().unwrap(); // 2020-01-01T09:00Z
+    let mut ctx = Context::open(a.path()).unwrap();
+    ctx.set_now(Some(set_back));
+    let added = api::dispatch(
+        &mut ctx,
+        "lead_add",
+        json!({ "fields": { "company": "杭州云帆科技有限公司", "contact": "陈静", "phone": "13900001111", "need": "CRM" } }),
+    )
+    .unwrap();
+    let lead = added["lead"]["id"].as_str().unwrap().to_owned();
+    let detail = api::dispatch(&mut ctx, "lead_get", json!({ "id": lead })).unwrap();
+    drop(ctx);
+    let claim = detail["history"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(claim["device_time"].as_str().map(|s| s.starts_with("2020-01-01")), Some(true), "{claim}");
+    assert!(claim["after"].is_string(), "after is recorded: {claim}");
+    let mut after = set_back; // (same type as t1; overwritten below)
+    after = serde_json::from_value(claim["after"].clone()).unwrap_or(after);
+    assert_eq!(t1, after, "the event carries the last hub sync, not the device clock");
+
+    sync::sync(&mut registry(a.path()), &mut |_| {}).unwrap();
+    let (colleague, _) = hub.device("wang.wei", "sh", "rep");
+    let pulled = hub_support::pull_all(&colleague, 1000);
+    let late: Vec<_> = pulled.iter().filter(|c| c.device_prev_sync.is_some()).collect();
+    assert!(!late.is_empty(), "the offline changes carry the pusher's previous sync");
+    for c in late {
+        let prev = c.device_prev_sync.unwrap().to_datetime().unwrap();
+        let received = c.received_at.to_datetime().unwrap();
+        assert_eq!(prev, t1);
+        assert!(received >= t1 && received > set_back, "the window [{prev}, {received}] is hub time");
+    }
+}
