@@ -156,3 +156,29 @@ fn a_laptop_clock_is_not_evidence_the_window_is_in_hub_time() {
         assert!(received >= t1 && received > set_back, "the window [{prev}, {received}] is hub time");
     }
 }
+
+#[test]
+fn a_sync_started_while_the_hub_is_down_retries_and_completes_after_its_restart() {
+    let mut hub = Hub::start();
+    let a = tempfile::tempdir().unwrap();
+    call(a.path(), "init", json!({ "rep_id": "li.na", "name": "李娜", "branch": "sh" }));
+    sync::enroll(&mut registry(a.path()), &hub.url, &hub.token("li.na", "sh", "rep")).unwrap();
+    for i in 0..20 {
+        call(
+            a.path(),
+            "lead_add",
+            json!({ "fields": { "company": format!("广州第{i}贸易有限公司"), "contact": "林峰", "phone": format!("1370000{i:04}"), "need": "样品" } }),
+        );
+    }
+    let pending = registry(a.path()).pending_count().unwrap();
+    hub.kill9();
+    let data = a.path().to_owned();
+    let syncing = std::thread::spawn(move || sync::sync(&mut registry(&data), &mut |_| {}));
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    hub.restart();
+    let report = syncing.join().unwrap().expect("the sync completes once the hub is back");
+    assert_eq!(report.pushed, pending);
+    assert_eq!(registry(a.path()).pending_count().unwrap(), 0);
+    let (colleague, _) = hub.device("wang.wei", "sh", "rep");
+    assert_eq!(hub_support::pull_all(&colleague, 1000).len() as u64, pending);
+}
