@@ -8,6 +8,7 @@
 
 use crate::blocking::{block_keys, BlockKey, KeyKind};
 use crate::record::{LeadKeys, LeadRecord};
+use crate::postings::Postings;
 use crate::score::{score_at_least, Config, Match};
 use rustc_hash::FxHashMap;
 
@@ -18,50 +19,9 @@ pub struct Index {
     slots: Vec<Option<(u64, LeadKeys)>>,
     free: Vec<u32>,
     by_id: FxHashMap<u64, u32>,
-    postings: FxHashMap<u64, Posting>,
+    postings: Postings,
 }
 
-/// The leads filed under one key. Most exact keys (a phone, an e-mail) belong to one
-/// lead, so a single slot is stored inline without a heap allocation.
-#[derive(Debug, Clone)]
-enum Posting {
-    One(u32),
-    Many(Vec<u32>),
-}
-
-impl Posting {
-    fn as_slice(&self) -> &[u32] {
-        match self {
-            Posting::One(s) => std::slice::from_ref(s),
-            Posting::Many(v) => v,
-        }
-    }
-
-    fn push(&mut self, slot: u32) {
-        match self {
-            Posting::One(s) => *self = Posting::Many(vec![*s, slot]),
-            Posting::Many(v) => v.push(slot),
-        }
-    }
-
-    /// Remove `slot`; returns true when the posting is now empty.
-    fn remove(&mut self, slot: u32) -> bool {
-        let Posting::Many(v) = self else {
-            return matches!(self, Posting::One(s) if *s == slot);
-        };
-        if let Some(pos) = v.iter().position(|s| *s == slot) {
-            v.swap_remove(pos);
-        }
-        match v.as_slice() {
-            [] => true,
-            [only] => {
-                *self = Posting::One(*only);
-                false
-            }
-            _ => false,
-        }
-    }
-}
 
 impl Index {
     /// An empty index.
@@ -96,16 +56,11 @@ impl Index {
             Some(s) => s,
             None => {
                 self.slots.push(None);
-                u32::try_from(self.slots.len() - 1).expect("index holds at most 2^32 leads")
+                u32::try_from(self.slots.len() - 1).ok().filter(|s| *s < 1 << 31).expect("index holds at most 2^31 leads")
             }
         };
         for k in block_keys(&keys) {
-            match self.postings.get_mut(&k.hash) {
-                Some(p) => p.push(slot),
-                None => {
-                    self.postings.insert(k.hash, Posting::One(slot));
-                }
-            }
+            self.postings.add(k.hash, slot);
         }
         self.slots[slot as usize] = Some((id, keys));
         self.by_id.insert(id, slot);
@@ -118,9 +73,7 @@ impl Index {
         };
         if let Some((_, keys)) = self.slots[slot as usize].take() {
             for k in block_keys(&keys) {
-                if self.postings.get_mut(&k.hash).is_some_and(|p| p.remove(slot)) {
-                    self.postings.remove(&k.hash);
-                }
+                self.postings.remove(k.hash, slot);
             }
         }
         self.free.push(slot);
@@ -156,7 +109,10 @@ impl Index {
         let has_region_keys = bkeys.iter().any(|k| k.kind == KeyKind::RegionName);
         let plain_limit = if has_region_keys { self.config.max_posting / 8 } else { self.config.max_posting };
         for k in &bkeys {
-            let Some(list) = self.postings.get(&k.hash).map(Posting::as_slice) else { continue };
+            let list = self.postings.get(k.hash);
+            if list.is_empty() {
+                continue;
+            }
             let weight = match k.kind {
                 KeyKind::Exact => 4,
                 KeyKind::RegionName if list.len() <= self.config.max_posting => 2,

@@ -50,6 +50,7 @@ pub mod csv_input;
 pub mod eval;
 pub mod index;
 pub mod normalize;
+pub mod postings;
 pub mod record;
 pub mod score;
 pub mod similarity;
