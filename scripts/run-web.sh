@@ -12,11 +12,7 @@ bash scripts/ui-build.sh
 cargo build -q -p leadguard-cli
 bin="$CARGO_TARGET_DIR/debug/leadguard"
 
-# A demo registry on first run, when the CLI offers one.
-if [[ ! -e "$data/registry.sqlite" ]] && "$bin" demo --help >/dev/null 2>&1; then
-  echo "run-web: creating a demo registry in $data"
-  "$bin" --data "$data" demo
-fi
-
+# A demo registry on first run (`demo` leaves an existing registry alone).
+"$bin" --data "$data" demo --as "${LEADGUARD_DEMO_AS:-lina}" >/dev/null
 echo "run-web: data in $data; open the URL below in a browser (Ctrl-C stops the server)."
 exec "$bin" --data "$data" serve --listen "$listen" --ui "$root/ui/dist"

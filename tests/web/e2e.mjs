@@ -93,6 +93,7 @@ try {
     await page.getByTestId("data-dir").getByText(dataDir, { exact: true }).waitFor();
     await page.getByText("浏览器（本机回环 HTTP）").waitFor();
     await page.getByText("保护期（小时）").waitFor();
+    await shot("settings.zh-CN");
   });
 
   const company = "深圳市腾达科技有限公司";

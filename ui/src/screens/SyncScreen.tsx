@@ -1,23 +1,105 @@
 /**
- * Sync: what this device knows about its hub — configured or not, last successful sync,
- * local changes not yet acknowledged — from the core's `session`. Works with no hub.
+ * Sync: this device's hub — join one with an enrolment code, sync now with progress,
+ * the last sync and the local changes not yet acknowledged (from `session`). Every
+ * failure is shown in plain words by its code (`sync` = hub unreachable/refused); the
+ * rest of the app keeps working with no hub.
  */
-import { Alert, Card, Descriptions, Space } from "antd";
+import { Alert, App, Button, Card, Descriptions, Form, Input, Progress, Space } from "antd";
+import { SyncOutlined } from "@ant-design/icons";
+import { useState } from "react";
+import type { SyncReport } from "../api/generated/SyncReport";
+import { call } from "../api/transport";
 import { useSession } from "../app/session";
 import { useOnline } from "../app/useOnline";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 
+function EnrollCard({ onDone }: { onDone: () => void }) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const [saving, setSaving] = useState(false);
+  const submit = async (v: { hub_url: string; token: string }) => {
+    setSaving(true);
+    try {
+      const r = await call("sync_enroll", { hub_url: v.hub_url.trim(), token: v.token.trim() });
+      message.success(t("sync.enrolled", { hub: r.hub_url }));
+      onDone();
+    } catch (e) {
+      message.error(errorText(t, e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  const required = (label: string) => [{ required: true, whitespace: true, message: t("newLead.required", { field: label }) }];
+  return (
+    <Card title={t("sync.enrollTitle")}>
+      <Form layout="inline" onFinish={submit}>
+        <Form.Item name="hub_url" label={t("sync.hubUrl")} rules={required(t("sync.hubUrl"))}>
+          <Input placeholder="https://hub.example.com" style={{ width: 280 }} data-testid="hub-url" />
+        </Form.Item>
+        <Form.Item name="token" label={t("sync.enrollToken")} rules={required(t("sync.enrollToken"))}>
+          <Input.Password style={{ width: 220 }} data-testid="hub-token" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={saving}>
+          {t("sync.enroll")}
+        </Button>
+      </Form>
+    </Card>
+  );
+}
+
 export function SyncScreen() {
   const { t, dateTime, number } = useI18n();
-  const { session } = useSession();
+  const { session, reload } = useSession();
   const online = useOnline();
+  const [running, setRunning] = useState(false);
+  const [report, setReport] = useState<SyncReport | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
   if (!session) return null;
+  const syncNow = async () => {
+    setRunning(true);
+    setError(undefined);
+    try {
+      setReport(await call("sync_run", null));
+      reload();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setRunning(false);
+    }
+  };
   return (
     <>
-      <PageHeader title={t("sync.title")} hint={t("sync.hint")} />
+      <PageHeader
+        title={t("sync.title")}
+        hint={t("sync.hint")}
+        extra={
+          session.hub_url && (
+            <Button type="primary" icon={<SyncOutlined spin={running} />} loading={running} onClick={syncNow} data-testid="sync-now">
+              {t(running ? "sync.running" : "sync.now")}
+            </Button>
+          )
+        }
+      />
       <Space direction="vertical" size="large" style={{ width: "100%" }}>
         {!session.hub_url && <Alert type="info" showIcon message={t("sync.notConfigured")} data-testid="sync-not-configured" />}
+        {running && <Progress percent={100} status="active" showInfo={false} />}
+        {error !== undefined && <ErrorAlert error={error} onRetry={syncNow} />}
+        {report && !running && (
+          <Alert
+            type="success"
+            showIcon
+            data-testid="sync-report"
+            message={t("sync.done", {
+              pushed: number(report.pushed),
+              pulled: number(report.pulled),
+              applied: number(report.applied),
+              leads: number(report.touched_leads.length),
+            })}
+          />
+        )}
         <Card>
           <Descriptions column={1} bordered size="small">
             <Descriptions.Item label={t("sync.state")}>{t(online ? "status.online" : "status.offline")}</Descriptions.Item>
@@ -33,6 +115,7 @@ export function SyncScreen() {
             </Descriptions.Item>
           </Descriptions>
         </Card>
+        {!session.hub_url && <EnrollCard onDone={reload} />}
       </Space>
     </>
   );

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { App as AntApp } from "antd";
+import { I18nProvider } from "../i18n";
+import { SessionProvider } from "../app/session";
+import { ApiFailure, fakeCore, SESSION } from "../test/fakeCore";
+import { SyncScreen } from "./SyncScreen";
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+function renderSync() {
+  render(
+    <I18nProvider locale="zh-CN">
+      <SessionProvider>
+        <AntApp>
+          <SyncScreen />
+        </AntApp>
+      </SessionProvider>
+    </I18nProvider>,
+  );
+}
+
+const REPORT = {
+  pushed: 3,
+  pulled: 1200,
+  applied: 1100,
+  touched_leads: ["a", "b"],
+  synced_at: "2026-11-22T08:00:00Z",
+  cursor: 7,
+  requests: 2,
+  bytes_sent: 10,
+  bytes_received: 20,
+};
+
+describe("Sync screen", () => {
+  it("without a hub says so honestly and offers to join one", async () => {
+    fakeCore({ session: () => SESSION });
+    renderSync();
+    expect(await screen.findByTestId("sync-not-configured")).toBeInTheDocument();
+    expect(screen.getByText("从未同步")).toBeInTheDocument();
+    expect(screen.getByTestId("hub-url")).toBeInTheDocument();
+    expect(screen.queryByTestId("sync-now")).toBeNull();
+  });
+
+  it("syncs now and reports what moved, in the user's number format", async () => {
+    const core = fakeCore({ session: () => ({ ...SESSION, hub_url: "https://hub.example" }), sync_run: () => REPORT });
+    renderSync();
+    fireEvent.click(await screen.findByTestId("sync-now"));
+    expect(await screen.findByTestId("sync-report")).toHaveTextContent("上传 3 条，收到 1,200 条（新 1,100 条），涉及 2 个客户");
+    expect(core.calls.filter((c) => c.cmd === "sync_run")).toHaveLength(1);
+  });
+
+  it("explains an unreachable hub in plain words", async () => {
+    fakeCore({
+      session: () => ({ ...SESSION, hub_url: "https://hub.example" }),
+      sync_run: () => {
+        throw new ApiFailure(502, "sync", "connection refused");
+      },
+    });
+    renderSync();
+    fireEvent.click(await screen.findByTestId("sync-now"));
+    expect(await screen.findByRole("alert")).toHaveTextContent("无法连接同步服务器：connection refused");
+  });
+});
