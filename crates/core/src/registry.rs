@@ -224,8 +224,10 @@ impl Registry {
         }
     }
 
-    fn message(&self, rep: &str, now: DateTime<Utc>) -> String {
-        serde_json::json!({ "dev": self.device, "rep": rep, "at": now.to_rfc3339() }).to_string()
+    /// The change message: device, rep, device clock and the ids of the events the
+    /// change writes (so every replica maps event → change → hub receipt alike).
+    fn message(&self, rep: &str, now: DateTime<Utc>, events: &[&str]) -> String {
+        serde_json::json!({ "dev": self.device, "rep": rep, "at": now.to_rfc3339(), "ev": events }).to_string()
     }
 
     /// Appends events (each on behalf of `rep`) in one transaction. Commands use the
@@ -282,7 +284,7 @@ impl Registry {
         let policy = self.policy(&branch);
         let mut all = events;
         let status = status::check(&all, &policy, &event).map_err(|r| r.into_error())?;
-        let message = self.message(rep, now);
+        let message = self.message(rep, now, &[&event.id]);
         let loaded = self.docs.get(&self.conn, &doc_id)?;
         layout::append_event(&mut loaded.doc, &lead_id, &event)?;
         self.docs.commit(&self.conn, &doc_id, &message, now.timestamp())?;
@@ -332,7 +334,7 @@ impl Registry {
     ) -> Result<()> {
         let branch = self.branch.clone();
         let id = layout::directory_doc_id(&branch);
-        let message = self.message(rep, now);
+        let message = self.message(rep, now, &[]);
         self.transact(|reg| {
             if !DocCache::exists(&reg.conn, &id)? {
                 reg.docs.create(&reg.conn, &id, &layout::branch_scope(&branch))?;

@@ -71,6 +71,10 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX lead_by_updated ON lead_index(updated_at);
     CREATE INDEX lead_by_doc ON lead_index(doc_id);
     "#,
+    // 2: "my leads, newest first" walks this index instead of sorting every owned lead.
+    r#"
+    CREATE INDEX lead_by_owner_updated ON lead_index(owner, updated_at);
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.
