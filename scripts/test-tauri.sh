@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The tauri-driver smoke test (`make test-tauri`): builds the desktop app (debug),
+# starts tauri-driver under Xvfb in its own process group, drives the real window
+# with WebDriver (tests/tauri/smoke.py, Python stdlib only) and kills the whole
+# group afterwards — WebKitWebDriver allows one session at a time, so a leftover
+# driver would block the next run. Screenshots go to docs/screenshots/.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+echo "== test-tauri: building the desktop app (debug)"
+cargo build -q -p leadguard-app
+app="$CARGO_TARGET_DIR/debug/leadguard-app"
+
+tmp="$(mktemp -d)"
+driver_pid=""
+cleanup() {
+  if [[ -n "$driver_pid" ]]; then
+    kill -TERM -- "-$driver_pid" 2>/dev/null || true
+    sleep 0.5
+    kill -KILL -- "-$driver_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# Free ports for tauri-driver and WebKitWebDriver, so parallel runs do not collide.
+read -r port native_port < <(python3 -c '
+import socket
+socks = [socket.socket() for _ in range(2)]
+for s in socks: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in socks])')
+
+# A fresh registry and fresh webview storage: the test must not depend on earlier runs.
+export LEADGUARD_DATA="$tmp/data"
+export XDG_DATA_HOME="$tmp/xdg-data" XDG_CONFIG_HOME="$tmp/xdg-config" XDG_CACHE_HOME="$tmp/xdg-cache"
+
+echo "== test-tauri: starting tauri-driver on 127.0.0.1:$port under Xvfb"
+setsid xvfb-run -a -s "-screen 0 1280x800x24" \
+  tauri-driver --port "$port" --native-port "$native_port" >"$tmp/driver.log" 2>&1 &
+driver_pid=$!
+
+for _ in $(seq 100); do
+  if curl -fsS "http://127.0.0.1:$port/status" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$driver_pid" 2>/dev/null; then
+    echo "test-tauri: tauri-driver exited early:"; cat "$tmp/driver.log"; exit 1
+  fi
+  sleep 0.1
+done
+
+echo "== test-tauri: driving the real window"
+if ! python3 tests/tauri/smoke.py --driver "http://127.0.0.1:$port" --app "$app" \
+     --data-dir "$LEADGUARD_DATA" --screenshot-dir "$root/docs/screenshots"; then
+  echo "test-tauri: FAILED; driver log:"; tail -50 "$tmp/driver.log"
+  exit 1
+fi
