@@ -8,7 +8,7 @@
 //! differ in contact, phone and e-mail stay apart. The score is the logistic of the
 //! summed weights, so 0.85 reads as "85% sure"; the reasons list the agreeing fields.
 
-use crate::normalize::{CompanyName, PersonName, PhoneMatch};
+use crate::normalize::{CompanyName, PersonName, Phone, PhoneMatch};
 use crate::record::LeadKeys;
 use serde::{Deserialize, Serialize};
 use crate::similarity::jaro_winkler;
@@ -37,7 +37,8 @@ impl Default for Config {
 pub enum Reason {
     /// The same phone number.
     SamePhone,
-    /// A masked (or digest-only) phone whose visible digits match, e.g. `139****3333`.
+    /// A masked (or digest-only) phone whose visible digits match, e.g. `139****3333`
+    /// (`visible` is empty when either side is a digest, so it reveals nothing).
     MaskedPhoneMatches { visible: String },
     /// The same e-mail address.
     SameEmail,
@@ -62,6 +63,7 @@ impl Reason {
     pub fn zh(&self) -> String {
         match self {
             Reason::SamePhone => "电话相同".into(),
+            Reason::MaskedPhoneMatches { visible } if visible.is_empty() => "电话可见位一致".into(),
             Reason::MaskedPhoneMatches { visible } => format!("掩码电话可见位一致（{visible}）"),
             Reason::SameEmail => "邮箱相同".into(),
             Reason::SameCompanyName => "公司名称相同".into(),
@@ -78,6 +80,7 @@ impl Reason {
     pub fn en(&self) -> String {
         match self {
             Reason::SamePhone => "same phone".into(),
+            Reason::MaskedPhoneMatches { visible } if visible.is_empty() => "phone matches on visible digits".into(),
             Reason::MaskedPhoneMatches { visible } => format!("masked phone matches visible digits ({visible})"),
             Reason::SameEmail => "same email".into(),
             Reason::SameCompanyName => "same company name".into(),
@@ -302,7 +305,10 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison) -> (Vec<Reason>, f32) {
         }
         PhoneMatch::SameVisible => {
             total += w::PHONE_VISIBLE;
-            let visible = a.phone.visible_key().or_else(|| b.phone.visible_key()).unwrap_or_default();
+            // A digest-only report must not get the digits back in the reason.
+            let hashed = matches!(a.phone, Phone::Hashed { .. }) || matches!(b.phone, Phone::Hashed { .. });
+            let visible = if hashed { None } else { a.phone.visible_key().or_else(|| b.phone.visible_key()) };
+            let visible = visible.unwrap_or_default();
             reasons.push((w::PHONE_VISIBLE, Reason::MaskedPhoneMatches { visible }));
         }
         PhoneMatch::Different => total += w::PHONE_DIFFERENT,

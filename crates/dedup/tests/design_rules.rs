@@ -60,3 +60,14 @@ fn rule_2_same_name_with_conflicting_contact_phone_and_email_is_not_a_warning() 
     let m = idx.check(&lead("北京市锦信环保科技有限公司", "王建国", "18800001111", "wang@other.cn", "北京"), 5);
     assert!(m.is_empty(), "{m:?}");
 }
+
+#[test]
+fn rule_12_distributor_report_with_a_hashed_phone_matches_without_revealing_it() {
+    // DESIGN.md §2 rules 2 and 12: a distributor's report may carry only a digest of
+    // the phone's visible digits; it still finds the customer.
+    let idx = registry();
+    let digest = leadguard_dedup::normalize_phone("139****3333", "").digest_visible().unwrap();
+    let m = idx.check(&lead("华信物流", "李女士", &format!("sha256:{digest}"), "", "广州"), 5);
+    assert_eq!(m.first().map(|m| m.id), Some(3), "{m:?}");
+    assert!(m[0].reasons.contains(&Reason::MaskedPhoneMatches { visible: String::new() }), "{m:?}");
+}
