@@ -59,7 +59,8 @@ print()
 for kind, r in rows:
     if kind == "latency":
         print(f"check latency at {int(r['leads']):>9,} leads: p50 {r['p50_us']} µs, p99 {r['p99_us']} µs "
-              f"(targets p99 ≤ {'1000' if int(r['leads']) <= 100000 else '5000'} µs); build {r['build_s']} s, index ≈ {r['index_mb']} MB")
+              f"(target p99 ≤ {'1000' if int(r['leads']) <= 100000 else '5000'} µs); thread CPU p50 {r['cpu_p50_us']} µs, "
+              f"p99 {r['cpu_p99_us']} µs; load avg {r['load']}; build {r['build_s']} s, index ≈ {r['index_mb']} MB")
     if kind == "fts5":
         print(f"  {r['query_chars']}-char name query at {int(r['leads']):,}: FTS5 trigram p50 {r['fts5_p50_us']} µs, "
               f"empty {r['fts5_empty']}/{r['queries']}; ours p50 {r['ours_p50_us']} µs, with a match {r['ours_with_match']}/{r['queries']}")

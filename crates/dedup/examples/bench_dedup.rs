@@ -77,6 +77,20 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[i].as_secs_f64() * 1e6
 }
 
+/// CPU time of this thread, in nanoseconds: a check's cost without the time the
+/// scheduler gave other processes (the machine is shared, so wall-clock p99 moves
+/// with its load).
+fn thread_cpu_ns() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: clock_gettime writes one timespec into the pointer given.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg").map(|s| s.split_whitespace().next().unwrap_or("?").to_string()).unwrap_or_default()
+}
+
 fn rss_mb() -> f64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: f64 = statm.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0.0);
@@ -107,11 +121,14 @@ fn latency(n: usize, queries: usize) -> Result<(), Box<dyn std::error::Error>> {
         });
     }
     let mut times: Vec<Duration> = Vec::with_capacity(queries);
+    let mut cpu: Vec<Duration> = Vec::with_capacity(queries);
     let (mut found_known, mut known_total, mut matches_new) = (0, 0, 0);
     for (kind, q) in &kinds {
+        let c = thread_cpu_ns();
         let t = Instant::now();
         let m = index.check(q, 5);
         times.push(t.elapsed());
+        cpu.push(Duration::from_nanos(thread_cpu_ns() - c));
         match *kind {
             "known" => {
                 known_total += 1;
@@ -127,10 +144,12 @@ fn latency(n: usize, queries: usize) -> Result<(), Box<dyn std::error::Error>> {
         println!("  checks of {kind} leads: p50_us={:.1} p99_us={:.1}", percentile(&t, 0.5), percentile(&t, 0.99));
     }
     times.sort();
+    cpu.sort();
     println!(
-        "RESULT latency leads={n} checks={queries} p50_us={:.1} p99_us={:.1} max_us={:.1} build_s={:.2} index_mb={:.0} known_found={:.3} new_flagged={}",
-        percentile(&times, 0.5), percentile(&times, 0.99), percentile(&times, 1.0), build.as_secs_f64(),
-        rss_after - rss_before, found_known as f64 / known_total.max(1) as f64, matches_new
+        "RESULT latency leads={n} checks={queries} p50_us={:.1} p99_us={:.1} max_us={:.1} cpu_p50_us={:.1} cpu_p99_us={:.1} load={} build_s={:.2} index_mb={:.0} known_found={:.3} new_flagged={}",
+        percentile(&times, 0.5), percentile(&times, 0.99), percentile(&times, 1.0), percentile(&cpu, 0.5),
+        percentile(&cpu, 0.99), load_average(), build.as_secs_f64(), rss_after - rss_before,
+        found_known as f64 / known_total.max(1) as f64, matches_new
     );
     fts5_beside(n, &leads, &kinds, &index)?;
     Ok(())
