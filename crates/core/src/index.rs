@@ -213,7 +213,15 @@ pub fn list(
         }
         Filter::All => {}
     }
-    if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
+    if let Some(q) = search.map(str::trim).filter(|q| q.chars().count() >= 3) {
+        // Trigram index: a phrase query is a substring match of 3+ characters.
+        let phrase = arg(format!("\"{}\"", q.replace('"', "\"\"")).into());
+        let exact = arg(q.to_string().into());
+        cond.push(format!(
+            "(rowid IN (SELECT rowid FROM lead_fts WHERE lead_fts MATCH {phrase}) OR lead_id = {exact})"
+        ));
+    } else if let Some(q) = search.map(str::trim).filter(|q| !q.is_empty()) {
+        // 1-2 characters: a trigram index cannot answer; scan.
         let escaped = q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
         let p = arg(format!("%{escaped}%").into());
         cond.push(format!(

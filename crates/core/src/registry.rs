@@ -24,7 +24,7 @@ use crate::store;
 
 /// Leads per shard document unless configured otherwise (see ARCHITECTURE.md for the
 /// measurements behind it).
-pub const DEFAULT_SHARD_SIZE: u32 = 2000;
+pub const DEFAULT_SHARD_SIZE: u32 = 500;
 
 /// What `init` needs to know about the device's user.
 #[derive(Debug, Clone)]

@@ -75,6 +75,25 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX lead_by_owner_updated ON lead_index(owner, updated_at);
     "#,
+    // 3: substring search of 3+ characters through an FTS5 trigram index kept in step
+    // with lead_index by triggers (a LIKE scan costs ~0.4 s at 1M leads).
+    r#"
+    CREATE VIRTUAL TABLE lead_fts USING fts5(text, tokenize = 'trigram');
+    INSERT INTO lead_fts(rowid, text)
+        SELECT rowid, company || ' ' || contact || ' ' || phone || ' ' || email FROM lead_index;
+    CREATE TRIGGER lead_fts_insert AFTER INSERT ON lead_index BEGIN
+        INSERT INTO lead_fts(rowid, text)
+        VALUES (new.rowid, new.company || ' ' || new.contact || ' ' || new.phone || ' ' || new.email);
+    END;
+    CREATE TRIGGER lead_fts_update AFTER UPDATE OF company, contact, phone, email ON lead_index BEGIN
+        DELETE FROM lead_fts WHERE rowid = old.rowid;
+        INSERT INTO lead_fts(rowid, text)
+        VALUES (new.rowid, new.company || ' ' || new.contact || ' ' || new.phone || ' ' || new.email);
+    END;
+    CREATE TRIGGER lead_fts_delete AFTER DELETE ON lead_index BEGIN
+        DELETE FROM lead_fts WHERE rowid = old.rowid;
+    END;
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.

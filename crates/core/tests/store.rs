@@ -178,3 +178,28 @@ fn concurrent_offline_claims_both_survive_and_replicas_agree() {
     assert_eq!(sa.ignored.len(), 1, "the later claim takes no effect but stays as evidence");
     assert_eq!(a.row(&id).unwrap(), b.row(&id).unwrap());
 }
+
+#[test]
+fn search_finds_substrings_and_follows_edits() {
+    use leadguard_core::index::{self, Filter};
+    use leadguard_core::model::LeadFields;
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "m1");
+    let a = register(&mut reg, "r1", "深圳市腾达科技有限公司", h(0));
+    let b = register(&mut reg, "r1", "广州白云制药", h(0));
+    let find = |reg: &Registry, q: &str| -> Vec<String> {
+        let mut ids: Vec<String> =
+            index::list(reg.connection(), &Filter::All, Some(q), h(1), 50, 0).unwrap().rows.into_iter().map(|r| r.lead_id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(find(&reg, "腾达科技"), vec![a.clone()]); // trigram index
+    assert_eq!(find(&reg, "腾达"), vec![a.clone()]); // 2 characters: scan
+    assert_eq!(find(&reg, "12345"), { let mut v = vec![a.clone(), b.clone()]; v.sort(); v }); // phone
+    assert_eq!(find(&reg, &b), vec![b.clone()]); // exact id
+    assert!(find(&reg, "不存在的公司").is_empty());
+    assert!(find(&reg, "\"quoted\" OR x").is_empty(), "query syntax is escaped");
+    let patch = LeadFields { company: Some("广州白云山制药股份".into()), ..Default::default() };
+    try_write(&mut reg, "r1", &b, EventKind::Update { fields: patch }, h(2)).unwrap();
+    assert_eq!(find(&reg, "白云山"), vec![b.clone()]);
+}
