@@ -18,9 +18,20 @@ pub struct DemoArgs {
     pub as_rep: String,
 }
 
-/// `../shared/data/leads-dev.csv` beside the repository.
+/// The shared dev set, `../shared/data/leads-dev.csv` beside the repository: looked
+/// for from the working directory upwards (`make run` runs from the repository root),
+/// then beside the sources this binary was built from. `LEADGUARD_DEMO_CSV` overrides.
 fn default_csv() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/leads-dev.csv")
+    const REL: &str = "shared/data/leads-dev.csv";
+    if let Some(p) = std::env::var_os("LEADGUARD_DEMO_CSV") {
+        return p.into();
+    }
+    if let Ok(cwd) = std::env::current_dir() {
+        if let Some(found) = cwd.ancestors().map(|a| a.join(REL)).find(|p| p.exists()) {
+            return found;
+        }
+    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..").join(REL)
 }
 
 pub fn run(ctx: &mut Context, a: DemoArgs) -> Result<Value, ApiError> {
