@@ -43,7 +43,8 @@ fn registry_lifecycle_through_the_cli() {
     assert_eq!(dup["duplicates"][0]["lead"]["id"], id.as_str());
     assert_eq!(dup["lead"]["state"], "incomplete");
     let chk = ok(&mgr, &["--now", T0, "check", "--company", "深圳腾达科技", "--phone", "+86 139 1234 5678"]);
-    assert_eq!(chk["matches"][0]["lead"]["owner"], "zhang");
+    let owners: Vec<&Value> = chk["matches"].as_array().unwrap().iter().map(|m| &m["lead"]["owner"]).collect();
+    assert!(owners.contains(&&Value::from("zhang")), "{chk}");
 
     // A visit extends protection; --now simulates time passing.
     ok(&mgr, &["--now", "2026-03-03T09:00:00+08:00", "followup", "add", &id, "--kind", "visit", "--note", "上门拜访"]);
