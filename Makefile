@@ -7,7 +7,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/leadguard/target
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: setup run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
-        bindings bench-core bench-dedup bench-sync
+        bindings bench-core bench-dedup bench-sync bench-ui
 
 ## Install what is missing (Debian packages, npm packages, tauri-driver). Safe to run twice.
 setup:
@@ -22,8 +22,9 @@ run-web: setup ui-build
 	bash scripts/run-web.sh
 
 ## Every test: Rust, UI unit, Chromium end-to-end, the real Tauri window.
+## -k: every suite runs and reports even when an earlier one failed.
 test: setup ui-build
-	$(MAKE) test-rust test-ui test-web test-tauri
+	$(MAKE) -k test-rust test-ui test-web test-tauri
 
 test-rust:
 	cargo nextest run --workspace --no-fail-fast
@@ -56,3 +57,7 @@ bench-dedup:
 
 bench-sync:
 	bash scripts/bench-sync.sh
+
+## Registry search in the browser: keystroke → results p50/p99 on 100k leads.
+bench-ui: setup ui-build
+	bash scripts/bench-ui.sh
