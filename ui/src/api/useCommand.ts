@@ -9,6 +9,8 @@ import type { CommandName, Commands } from "./generated/commands";
 
 export interface CommandState<T> {
   data: T | undefined;
+  /** The JSON of the arguments `data` answers (it may lag behind the current ones). */
+  dataKey: string | undefined;
   error: unknown;
   loading: boolean;
   reload: () => void;
@@ -21,7 +23,7 @@ export function useCommand<K extends CommandName>(
 ): CommandState<Commands[K]["result"]> {
   const enabled = opts.enabled ?? true;
   const key = JSON.stringify(args ?? null);
-  const [state, setState] = useState<{ data?: Commands[K]["result"]; error: unknown; loading: boolean }>({
+  const [state, setState] = useState<{ data?: Commands[K]["result"]; dataKey?: string; error: unknown; loading: boolean }>({
     error: undefined,
     loading: enabled,
   });
@@ -32,10 +34,10 @@ export function useCommand<K extends CommandName>(
     const mine = ++seq.current;
     setState((s) => ({ ...s, loading: true }));
     call(cmd, JSON.parse(key) as Commands[K]["args"]).then(
-      (data) => mine === seq.current && setState({ data, error: undefined, loading: false }),
-      (error: unknown) => mine === seq.current && setState((s) => ({ data: s.data, error, loading: false })),
+      (data) => mine === seq.current && setState({ data, dataKey: key, error: undefined, loading: false }),
+      (error: unknown) => mine === seq.current && setState((s) => ({ ...s, error, loading: false })),
     );
   }, [cmd, key, enabled, tick]);
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { ...state, data: state.data, reload };
+  return { ...state, data: state.data, dataKey: state.dataKey, reload };
 }

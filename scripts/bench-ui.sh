@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Browser benchmark of the registry search: keystroke → results shown, p50/p90/p99, in
+# headless Chromium against the real `leadguard serve` on a large demo registry.
+# Prints figures; never fails on a time. The registry (BENCH_LEADS leads, default
+# 100000) is seeded once with `leadguard demo` and kept in BENCH_UI_DATA.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+leads="${BENCH_LEADS:-100000}"
+data="${BENCH_UI_DATA:-$HOME/.cache/leadguard/bench-ui-$leads}"
+
+bash scripts/ui-build.sh
+cargo build -q -p leadguard-cli
+bin="$CARGO_TARGET_DIR/debug/leadguard"
+if [[ ! -e "$data/registry.sqlite" ]]; then
+  echo "bench-ui: seeding $leads demo leads in $data (once; minutes at 100k)"
+  "$bin" --data "$data" --json demo --leads "$leads" --as lina
+fi
+node tests/web/bench-search.mjs --bin "$bin" --ui "$root/ui/dist" --data "$data" --queries "${BENCH_QUERIES:-30}"
