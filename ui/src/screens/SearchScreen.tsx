@@ -18,7 +18,7 @@ export function SearchScreen() {
   // No debounce: the local index answers in milliseconds, and useCommand drops answers
   // to superseded keystrokes, so results follow every keystroke.
   const q = text.trim();
-  const args = { filter: "all" as const, search: q || undefined, limit: 50 };
+  const args = { filter: "all" as const, search: q || undefined, limit: 20 };
   const page = useCommand("lead_list", args);
   // Which query the table shows (the browser benchmark waits for it).
   const shown = page.dataKey ? ((JSON.parse(page.dataKey) as { search?: string }).search ?? "") : null;
