@@ -85,7 +85,7 @@ impl Viewer<'_> {
 }
 
 pub fn name_of<'a>(reps: impl Fn(&str) -> Option<&'a Rep>, id: Option<&str>) -> Option<String> {
-    id.and_then(|i| reps(i)).map(|r| r.name.clone())
+    id.and_then(reps).map(|r| r.name.clone())
 }
 
 fn summary(state: LeadState, owner_name: Option<&str>, until: Option<DateTime<Utc>>) -> String {
