@@ -64,8 +64,8 @@ enum DevicesCommand {
     List,
 }
 
-fn parse_role(s: &str) -> Result<Role, String> {
-    s.parse().map_err(|e: leadguard_protocol::control::UnknownRole| e.to_string())
+fn parse_role(s: &str) -> Result<Role, leadguard_protocol::control::UnknownRole> {
+    s.parse()
 }
 
 fn main() -> anyhow::Result<()> {

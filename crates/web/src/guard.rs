@@ -118,13 +118,22 @@ pub fn random_token() -> String {
     uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string()[..8]
 }
 
+/// Why a token given with `--token` was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    #[error("the access token must be at least 16 characters")]
+    TooShort,
+    #[error("the access token may only contain letters, digits, '-' and '_'")]
+    NotUrlSafe,
+}
+
 /// A token given with `--token` must be URL-safe and long enough not to be guessed.
-pub fn validate_token(token: &str) -> Result<(), String> {
+pub fn validate_token(token: &str) -> Result<(), TokenError> {
     if token.len() < 16 {
-        return Err("the access token must be at least 16 characters".into());
+        return Err(TokenError::TooShort);
     }
     if !token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        return Err("the access token may only contain letters, digits, '-' and '_'".into());
+        return Err(TokenError::NotUrlSafe);
     }
     Ok(())
 }
@@ -193,8 +202,8 @@ mod tests {
 
     #[test]
     fn weak_or_unsafe_tokens_are_refused() {
-        assert!(validate_token("short").is_err());
-        assert!(validate_token("has space in it 123456").is_err());
-        assert!(validate_token("a/b?c=d&0123456789").is_err());
+        assert_eq!(validate_token("short"), Err(TokenError::TooShort));
+        assert_eq!(validate_token("has space in it 123456"), Err(TokenError::NotUrlSafe));
+        assert_eq!(validate_token("a/b?c=d&0123456789"), Err(TokenError::NotUrlSafe));
     }
 }

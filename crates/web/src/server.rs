@@ -45,7 +45,7 @@ pub enum ServeError {
     #[error("{0} has no index.html: build the UI first (scripts/ui-build.sh)")]
     NoUi(PathBuf),
     #[error("invalid access token: {0}")]
-    Token(String),
+    Token(#[from] guard::TokenError),
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -66,7 +66,7 @@ impl BoundServer {
         }
         let token = match config.token {
             Some(t) => {
-                guard::validate_token(&t).map_err(ServeError::Token)?;
+                guard::validate_token(&t)?;
                 t
             }
             None => guard::random_token(),
