@@ -6,12 +6,11 @@ import { App, Button, Card, Popconfirm, Segmented, Space } from "antd";
 import { useState } from "react";
 import { call } from "../api/transport";
 import { useCommand } from "../api/useCommand";
-import { ErrorAlert } from "../components/ErrorAlert";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { FollowupDialog } from "../leads/FollowupDialog";
-import { LeadTable } from "../leads/LeadTable";
+import { LeadListView } from "../leads/LeadListView";
 import { LeadDrawer } from "../leads/LeadDrawer";
 
 type Tab = "mine" | "expiring";
@@ -51,31 +50,25 @@ export function MyCustomersScreen() {
         }
       />
       <Card>
-        {page.error ? (
-          <ErrorAlert error={page.error} onRetry={page.reload} />
-        ) : (
-          <LeadTable
-            leads={page.data?.items ?? []}
-            total={page.data ? Number(page.data.total) : undefined}
-            loading={page.loading && !page.data}
-            onOpen={(l) => setOpen(l.id)}
-            empty={t("mine.empty")}
-            actions={(l) => (
-              <Space>
-                <Button size="small" type="primary" ghost data-testid="followup" onClick={() => setFollowup({ id: l.id, company: l.fields.company })}>
-                  {t("mine.followup")}
-                </Button>
-                {l.state === "protected" && (
-                  <Popconfirm title={t("mine.release")} okText={t("mine.release")} cancelText={t("common.cancel")} onConfirm={() => release(l.id)}>
-                    <Button size="small" danger>
-                      {t("mine.release")}
-                    </Button>
-                  </Popconfirm>
-                )}
-              </Space>
-            )}
-          />
-        )}
+        <LeadListView
+          page={page}
+          onOpen={(l) => setOpen(l.id)}
+          empty={t("mine.empty")}
+          actions={(l) => (
+            <Space>
+              <Button size="small" type="primary" ghost data-testid="followup" onClick={() => setFollowup({ id: l.id, company: l.fields.company })}>
+                {t("mine.followup")}
+              </Button>
+              {l.state === "protected" && (
+                <Popconfirm title={t("mine.release")} okText={t("mine.release")} cancelText={t("common.cancel")} onConfirm={() => release(l.id)}>
+                  <Button size="small" danger>
+                    {t("mine.release")}
+                  </Button>
+                </Popconfirm>
+              )}
+            </Space>
+          )}
+        />
       </Card>
       <FollowupDialog
         lead={followup}

@@ -3,11 +3,10 @@ import { App, Button, Card } from "antd";
 import { useState } from "react";
 import { call } from "../api/transport";
 import { useCommand } from "../api/useCommand";
-import { ErrorAlert } from "../components/ErrorAlert";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
-import { LeadTable } from "../leads/LeadTable";
+import { LeadListView } from "../leads/LeadListView";
 import { LeadDrawer } from "../leads/LeadDrawer";
 
 export function PoolScreen() {
@@ -32,29 +31,23 @@ export function PoolScreen() {
     <>
       <PageHeader title={t("pool.title")} hint={t("pool.hint")} />
       <Card>
-        {page.error ? (
-          <ErrorAlert error={page.error} onRetry={page.reload} />
-        ) : (
-          <LeadTable
-            leads={page.data?.items ?? []}
-            total={page.data ? Number(page.data.total) : undefined}
-            loading={page.loading && !page.data}
-            onOpen={(l) => setOpen(l.id)}
-            empty={t("pool.empty")}
-            actions={(l) => (
-              <Button
-                type="primary"
-                size="small"
-                disabled={!l.claimable}
-                loading={busy === l.id}
-                data-testid="claim"
-                onClick={() => claim(l.id, l.fields.company)}
-              >
-                {t("pool.claim")}
-              </Button>
-            )}
-          />
-        )}
+        <LeadListView
+          page={page}
+          onOpen={(l) => setOpen(l.id)}
+          empty={t("pool.empty")}
+          actions={(l) => (
+            <Button
+              type="primary"
+              size="small"
+              disabled={!l.claimable}
+              loading={busy === l.id}
+              data-testid="claim"
+              onClick={() => claim(l.id, l.fields.company)}
+            >
+              {t("pool.claim")}
+            </Button>
+          )}
+        />
       </Card>
       <LeadDrawer id={open} onClose={() => setOpen(null)} />
     </>

@@ -5,10 +5,9 @@
 import { Card, Input } from "antd";
 import { useState } from "react";
 import { useCommand } from "../api/useCommand";
-import { ErrorAlert } from "../components/ErrorAlert";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
-import { LeadTable } from "../leads/LeadTable";
+import { LeadListView } from "../leads/LeadListView";
 import { LeadDrawer } from "../leads/LeadDrawer";
 
 export function SearchScreen() {
@@ -37,17 +36,11 @@ export function SearchScreen() {
           style={{ marginBottom: 16 }}
         />
         <div data-testid="search-results" data-query={shown ?? undefined} hidden />
-        {page.error ? (
-          <ErrorAlert error={page.error} onRetry={page.reload} />
-        ) : (
-          <LeadTable
-            leads={page.data?.items ?? []}
-            total={page.data ? Number(page.data.total) : undefined}
-            loading={page.loading && !page.data}
-            onOpen={(l) => setOpen(l.id)}
-            empty={t("search.empty")}
-          />
-        )}
+        <LeadListView
+          page={page}
+          onOpen={(l) => setOpen(l.id)}
+          empty={t("search.empty")}
+        />
       </Card>
       <LeadDrawer id={open} onClose={() => setOpen(null)} />
     </>
