@@ -2,7 +2,10 @@
 # Each target delegates to a script in scripts/ so the logic stays readable and testable.
 SHELL := /bin/bash
 # Cargo's build cache lives outside the clone so fresh clones (and CI) reuse compiled
-# dependencies; cargo's fingerprints (which include each package's path) keep it safe.
+# dependencies. Workspace crates are keyed by their path relative to the workspace, so two
+# checkouts share artifacts too: a fresh clone (newer files) always rebuilds them, but an
+# older checkout can then run the clone's binaries. After building another clone, `touch`
+# this checkout's sources (or set CARGO_TARGET_DIR per checkout).
 export CARGO_TARGET_DIR ?= $(HOME)/.cache/leadguard/target
 export CARGO_TERM_COLOR ?= never
 

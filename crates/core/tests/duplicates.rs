@@ -6,7 +6,6 @@ mod support;
 use leadguard_core::api::{self, Context};
 use leadguard_core::model::{EventKind, LeadFields};
 use leadguard_core::registry::Target;
-use leadguard_core::replication::RemoteChange;
 use serde_json::json;
 use support::*;
 
@@ -56,21 +55,7 @@ fn duplicate_index_follows_merged_remote_changes() {
     let mut b = branch(&dir.path().join("b"), "r2");
     assert_eq!(b.warm_dedup().unwrap(), 0);
     let id = write(&mut a, "r1", Target::New, EventKind::Register { fields: jinxin() }, h(0)).lead_id;
-    let changes: Vec<RemoteChange> = a
-        .pending_changes(1000)
-        .unwrap()
-        .into_iter()
-        .map(|p| RemoteChange {
-            hub_seq: p.local_seq,
-            doc_id: p.doc_id,
-            scope: p.scope,
-            hash: p.hash,
-            bytes: p.bytes,
-            received_at: h(0),
-            device_prev_sync: None,
-        })
-        .collect();
-    b.apply_remote(&changes).unwrap();
+    copy_all(&a, &mut b);
     let found = b.duplicates(&jinxin(), 5, None).unwrap();
     assert_eq!(found.first().map(|(i, _)| i.as_str()), Some(id.as_str()));
 }

@@ -172,7 +172,7 @@ mod tests {
     fn setup() -> (tempfile::TempDir, Store, Device, Device) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let mut enrol = |rep: &str| {
+        let enrol = |rep: &str| {
             let e = store.create_enrolment(rep, rep, "sh", Role::Rep, 60_000).unwrap();
             store.enroll(&e.token).unwrap().0
         };
