@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use leadguard_core::api;
 
 mod check_cmd;
+mod collisions_cmd;
 mod dedup_cmd;
 mod demo_cmd;
 mod fields_args;
@@ -66,6 +67,9 @@ enum Command {
     Policy(rep_cmd::PolicyCmd),
     /// Seed a demo registry (does nothing if one exists).
     Demo(demo_cmd::DemoArgs),
+    /// Collision cases (撞单): list and show.
+    #[command(subcommand)]
+    Collisions(collisions_cmd::CollisionsCmd),
 }
 
 fn main() {
@@ -94,6 +98,7 @@ fn main() {
         Command::Rep(cmd) => rep_cmd::run_rep(&mut ctx, cmd),
         Command::Policy(cmd) => rep_cmd::run_policy(&mut ctx, cmd),
         Command::Demo(args) => demo_cmd::run(&mut ctx, args),
+        Command::Collisions(cmd) => collisions_cmd::run(&mut ctx, cmd),
         }
     });
     match result {

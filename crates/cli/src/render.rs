@@ -65,6 +65,12 @@ pub fn human(v: &Value) -> String {
         out.push(format!("({} of {total})", items.len()));
         return out.join("\n");
     }
+    if let Some(cases) = v.get("cases").and_then(Value::as_array) {
+        if cases.is_empty() {
+            return "没有撞单 (no collision cases)".into();
+        }
+        return cases.iter().map(case_line).collect::<Vec<_>>().join("\n");
+    }
     if let Some(ms) = v.get("matches") {
         return if ms.as_array().is_some_and(|a| a.is_empty()) { "无疑似重复".into() } else { matches(ms).trim_start().into() };
     }
@@ -72,4 +78,16 @@ pub fn human(v: &Value) -> String {
         return lead_line(v);
     }
     serde_json::to_string_pretty(v).unwrap_or_default()
+}
+
+fn case_line(c: &Value) -> String {
+    let list = |k: &str| c[k].as_array().into_iter().flatten().map(s).collect::<Vec<_>>().join(",");
+    format!(
+        "{}  {}  reps: {}  leads: {}  surfaced: {}",
+        s(&c["id"]),
+        s(&c["kind"]),
+        list("reps"),
+        list("lead_ids"),
+        c["surfaced_at"].as_str().unwrap_or("-")
+    )
 }

@@ -11,8 +11,10 @@ use ts_rs::TS;
 
 use crate::error::{ApiError, ErrorCode};
 
+mod collisions;
 mod dedup;
 mod leads;
+pub use collisions::*;
 pub use dedup::*;
 pub use leads::*;
 pub use crate::model::{Policy, Rep};
@@ -189,4 +191,8 @@ commands! {
     sync_enroll(crate::sync::commands::SyncEnrollArgs) -> crate::sync::Enrolled => crate::sync::commands::sync_enroll;
     /// Pushes local changes to the hub, pulls the branch's, records the sync.
     sync_run(()) -> crate::sync::SyncReport => crate::sync::commands::sync_run;
+    /// Collision cases (撞单) this device can see: all of the branch for a manager.
+    collisions_list(CollisionListArgs) -> CollisionList => collisions::collisions_list;
+    /// One collision case with its leads (masked as the viewer may see them).
+    collision_get(CollisionIdArgs) -> CollisionDetail => collisions::collision_get;
 }

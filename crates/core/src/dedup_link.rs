@@ -50,6 +50,11 @@ impl DedupIndex {
         self.index.len()
     }
 
+    /// Ids of known leads matching `keys` above the threshold (collision detection).
+    pub(crate) fn candidates(&self, keys: &LeadKeys, limit: usize, exclude: Option<u64>) -> Vec<u64> {
+        self.index.check_keys_excluding(keys, limit, exclude).into_iter().map(|m| m.id).collect()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.index.is_empty()
     }

@@ -7,7 +7,7 @@
 //! ([`crate::status::check`]) so a command that breaks a rule is refused with a typed
 //! error and nothing is written.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use automerge::ActorId;
@@ -88,6 +88,7 @@ impl Registry {
             store::meta_set(&tx, "shard_size", Some(&opts.shard_size.to_string()))?;
             store::meta_set(&tx, "shard_n", Some("0"))?;
             store::meta_set(&tx, "created_at", Some(&now.to_rfc3339()))?;
+            store::meta_set(&tx, crate::collisions::rebuild::META_CASES_BUILT, Some("1"))?;
             tx.commit()?;
         }
         let mut reg = Registry::from_conn(data_dir, conn)?;
@@ -99,7 +100,9 @@ impl Registry {
     /// Opens the registry in `data_dir` (`not_initialized` if there is none).
     pub fn open(data_dir: &Path) -> Result<Registry> {
         let conn = store::open_existing(data_dir)?;
-        Registry::from_conn(data_dir, conn)
+        let mut reg = Registry::from_conn(data_dir, conn)?;
+        reg.ensure_cases_built()?;
+        Ok(reg)
     }
 
     fn from_conn(data_dir: &Path, conn: Connection) -> Result<Registry> {
@@ -239,11 +242,22 @@ impl Registry {
     /// Like [`Registry::write_events`] with a device time per event (seeding history).
     pub fn write_events_at(&mut self, items: Vec<(Target, String, EventKind, DateTime<Utc>)>) -> Result<Vec<Written>> {
         let after = self.last_sync_at()?;
+        let edits_fields = items.iter().any(|i| matches!(i.2, EventKind::Register { .. } | EventKind::Update { .. }));
+        if edits_fields {
+            self.warm_dedup()?;
+        }
         self.transact(|reg| {
             let mut out = Vec::with_capacity(items.len());
+            let (mut fields, mut claims) = (BTreeSet::new(), BTreeSet::new());
             for (target, rep, kind, at) in items {
-                out.push(reg.write_one(target, &rep, kind, at, after)?);
+                let w = reg.write_one(target, &rep, kind, at, after)?;
+                if matches!(w.event.kind, EventKind::Register { .. } | EventKind::Update { .. }) {
+                    fields.insert(w.lead_id.clone());
+                }
+                claims.insert(w.lead_id.clone());
+                out.push(w);
             }
+            reg.refresh_collisions(&fields, &claims)?;
             Ok(out)
         })
     }
@@ -287,7 +301,9 @@ impl Registry {
         let message = self.message(rep, now, &[&event.id]);
         let loaded = self.docs.get(&self.conn, &doc_id)?;
         layout::append_event(&mut loaded.doc, &lead_id, &event)?;
-        self.docs.commit(&self.conn, &doc_id, &message, now.timestamp())?;
+        if let Some(c) = self.docs.commit(&self.conn, &doc_id, &message, now.timestamp())? {
+            self.note_event_change(&event.id, &lead_id, &c.hash.0)?;
+        }
         if matches!(event.kind, EventKind::Register { .. }) {
             self.conn.execute("UPDATE docs SET lead_count = lead_count + 1 WHERE doc_id = ?1", [&doc_id])?;
         }
@@ -417,7 +433,8 @@ impl Registry {
         policy.validate()?;
         self.write_directory(&me, now, |doc| layout::put_policy(doc, &policy))?;
         self.reindex()?;
-        Ok(())
+        // Whether an edit completed a registration depends on the policy.
+        self.transact(|reg| reg.refresh_all_cases())
     }
 
     // ----- reads -----

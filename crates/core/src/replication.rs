@@ -9,12 +9,13 @@
 //! documents and re-derives the index rows of exactly the leads they touched, all in
 //! one SQLite transaction.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::{Change, ChangeHash, Prop, ROOT};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
+use crate::collisions::rebuild::message_events;
 use crate::docs::DocCache;
 use crate::error::{Error, Result};
 use crate::layout;
@@ -127,6 +128,11 @@ impl Registry {
                     a.device_prev_sync.map(rfc)
                 ])?;
             }
+            drop(stmt);
+            // A receipt closes the evidence windows of the claims the change carries.
+            let hashes: Vec<[u8; 32]> = acks.iter().map(|a| a.hash).collect();
+            let leads = reg.leads_of_changes(&hashes)?;
+            reg.refresh_collisions(&BTreeSet::new(), &leads)?;
             Ok(n)
         })
     }
@@ -143,8 +149,13 @@ impl Registry {
             }
             decoded.push(change);
         }
+        if changes.iter().any(|c| !c.doc_id.starts_with("directory/")) {
+            self.warm_dedup()?;
+        }
         self.transact(|reg| {
             let mut report = ApplyReport::default();
+            let mut receipts_changed: Vec<[u8; 32]> = Vec::new();
+            let mut policy_changed = false;
             let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Change)>> = BTreeMap::new();
             for (rc, change) in changes.iter().zip(decoded) {
                 let known: Option<Option<i64>> = reg
@@ -157,6 +168,7 @@ impl Registry {
                             "UPDATE changes SET hub_seq = ?2, hub_received_at = ?3, device_prev_sync = ?4 WHERE hash = ?1",
                             params![&rc.hash[..], rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
                         )?;
+                        receipts_changed.push(rc.hash);
                     }
                     report.duplicates += 1;
                     continue;
@@ -168,6 +180,13 @@ impl Registry {
                 reg.check_doc(doc_id, &items[0].0.scope)?;
                 let loaded = reg.docs.get(&reg.conn, doc_id)?;
                 let before = loaded.doc.get_heads();
+                // Which change carries which event (for the claims' hub receipts).
+                let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
+                for (rc, change) in &items {
+                    for ev in message_events(change) {
+                        carried.insert(ev, rc.hash);
+                    }
+                }
                 for (rc, _) in &items {
                     reg.conn.execute(
                         "INSERT INTO changes(hash, doc_id, origin, bytes, hub_seq, hub_received_at, device_prev_sync)
@@ -188,6 +207,7 @@ impl Registry {
                     reg.reload_directory(&branch)?;
                     if reg.policy(&branch) != old {
                         reg.reindex_branch(&branch)?;
+                        policy_changed = true;
                     }
                     continue;
                 }
@@ -205,7 +225,26 @@ impl Registry {
                 }
                 let leads: Vec<String> = leads.into_iter().collect();
                 reg.reindex_doc(doc_id, Some(&leads))?;
+                if !carried.is_empty() {
+                    let loaded = reg.docs.get(&reg.conn, doc_id)?;
+                    let mut notes = Vec::new();
+                    for lead in &leads {
+                        for e in crate::layout::read_events(&loaded.doc, lead)?.unwrap_or_default() {
+                            if let Some(hash) = carried.get(&e.id) {
+                                notes.push((e.id, lead.clone(), *hash));
+                            }
+                        }
+                    }
+                    for (ev, lead, hash) in notes {
+                        reg.note_event_change(&ev, &lead, &hash)?;
+                    }
+                }
                 touched.extend(leads);
+            }
+            let windows = reg.leads_of_changes(&receipts_changed)?;
+            reg.refresh_collisions(&touched, &windows)?;
+            if policy_changed {
+                reg.refresh_all_cases()?;
             }
             report.touched_leads = touched.into_iter().collect();
             Ok(report)

@@ -94,6 +94,43 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM lead_fts WHERE rowid = old.rowid;
     END;
     "#,
+    // 4: collision cases (derived). `event_changes` maps an event to the change that
+    // carries it (for its hub receipt); `dup_links` holds duplicate matches (a < b);
+    // `cases` / `case_leads` the cases found, re-derived for the leads each write or
+    // merge touches.
+    r#"
+    CREATE TABLE event_changes (
+        event_id TEXT PRIMARY KEY,
+        lead_id TEXT NOT NULL,
+        hash BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX event_changes_by_hash ON event_changes(hash);
+    CREATE TABLE dup_links (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        score REAL NOT NULL,
+        PRIMARY KEY (a, b)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX dup_links_by_b ON dup_links(b);
+    CREATE TABLE cases (
+        case_id TEXT PRIMARY KEY,
+        branch TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        surfaced_at TEXT,
+        body TEXT NOT NULL
+    ) STRICT;
+    CREATE TABLE case_leads (
+        lead_id TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        PRIMARY KEY (lead_id, case_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX case_leads_by_case ON case_leads(case_id);
+    CREATE TABLE case_reps (
+        rep TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        PRIMARY KEY (rep, case_id)
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.

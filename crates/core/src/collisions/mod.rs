@@ -1,5 +1,12 @@
 //! Collision cases (撞单): found after every write and merge, identical on every replica.
+//!
+//! [`model`] says what a case is, [`claims`] which events are claims, [`detect`] how
+//! cases are kept in step with the data, [`rebuild`] how they are derived from scratch.
 
+pub mod claims;
+pub mod detect;
 pub mod model;
+pub mod rebuild;
 
+pub use detect::case_id;
 pub use model::*;

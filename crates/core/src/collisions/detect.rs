@@ -1,0 +1,381 @@
+//! Finding collision cases after every write and merge.
+//!
+//! The cases are a derived table, like the lead index: a pure function of replicated
+//! data (the events of the leads, the hub's receipts of the changes that carry them,
+//! the leads' fields), re-derived only for what a write, merge or acknowledgement
+//! touched:
+//!
+//! 1. **Duplicate links.** For each lead whose fields may have changed, candidates
+//!    from the duplicate index (and from the other leads of the same batch, which the
+//!    index learns only at commit) and its existing links are re-scored; a pair at or
+//!    above the threshold is a link `(a, b)`, `a < b`. The score is symmetric, so the
+//!    link does not depend on which side was written last.
+//! 2. **Components.** A customer is a connected component of links. Every component
+//!    holding a touched lead (or a lead that shared a case with one: cases can split)
+//!    is re-derived.
+//! 3. **Case.** A component is a case when two reps' claims collide in it: claims on
+//!    one lead with overlapping evidence windows, or the current claims of two of its
+//!    lead documents by different reps. The case id hashes the sorted lead ids only.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{DateTime, Utc};
+use leadguard_dedup::{score, Config, Index, LeadKeys, LeadRecord};
+use rusqlite::{params, OptionalExtension};
+use sha2::{Digest, Sha256};
+
+use crate::collisions::claims::claim_attempts;
+use crate::collisions::model::{CaseClaim, CaseKind, CollisionCase, DuplicateLink, Window};
+use crate::dedup_link::{lead_id as lead_id_of, numeric_id};
+use crate::error::{Error, Result};
+use crate::index;
+use crate::model::Event;
+use crate::registry::Registry;
+
+/// Candidates asked of the duplicate index per lead.
+const NEIGHBOURS: usize = 64;
+
+/// The stable id of the case about these leads (any order).
+pub fn case_id(lead_ids: &[String]) -> String {
+    let mut ids: Vec<&str> = lead_ids.iter().map(String::as_str).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut h = Sha256::new();
+    h.update(b"lg-case-v1\n");
+    h.update(ids.join("\n").as_bytes());
+    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn parse_time(s: Option<String>) -> Option<DateTime<Utc>> {
+    s.and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc))
+}
+
+fn keys_of_row(row: &index::LeadRow) -> LeadKeys {
+    LeadKeys::from_record(&LeadRecord {
+        company: row.company.clone(),
+        contact: row.contact.clone(),
+        phone: row.phone.clone(),
+        email: row.email.clone(),
+        region: row.region.clone(),
+        address: None,
+    })
+}
+
+impl Registry {
+    /// Remembers which change carries an event (to find its hub receipt).
+    pub(crate) fn note_event_change(&self, event_id: &str, lead_id: &str, hash: &[u8]) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT OR IGNORE INTO event_changes(event_id, lead_id, hash) VALUES (?1, ?2, ?3)")?
+            .execute(params![event_id, lead_id, hash])?;
+        Ok(())
+    }
+
+    /// Leads whose events are carried by these changes.
+    pub(crate) fn leads_of_changes(&self, hashes: &[[u8; 32]]) -> Result<BTreeSet<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT lead_id FROM event_changes WHERE hash = ?1")?;
+        let mut out = BTreeSet::new();
+        for h in hashes {
+            for id in stmt.query_map([&h[..]], |r| r.get::<_, String>(0))? {
+                out.insert(id?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Re-derives duplicate links and cases. `fields_changed`: leads whose identifying
+    /// fields may differ; `claims_changed`: leads whose claims or receipts may differ.
+    /// Runs inside the caller's transaction; the duplicate index should be warm.
+    pub(crate) fn refresh_collisions(
+        &mut self,
+        fields_changed: &BTreeSet<String>,
+        claims_changed: &BTreeSet<String>,
+    ) -> Result<()> {
+        if fields_changed.is_empty() && claims_changed.is_empty() {
+            return Ok(());
+        }
+        self.refresh_dup_links(fields_changed)?;
+        let mut seeds: BTreeSet<String> = fields_changed.union(claims_changed).cloned().collect();
+        for lead in seeds.clone() {
+            for case in self.cases_of_lead(&lead)? {
+                seeds.extend(self.leads_of_case(&case)?);
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut components = Vec::new();
+        for lead in &seeds {
+            if seen.contains(lead) {
+                continue;
+            }
+            let comp = self.component(lead)?;
+            seen.extend(comp.iter().cloned());
+            components.push(comp);
+        }
+        let mut stale = BTreeSet::new();
+        for comp in &components {
+            for lead in comp {
+                stale.extend(self.cases_of_lead(lead)?);
+            }
+        }
+        for id in &stale {
+            self.conn.execute("DELETE FROM cases WHERE case_id = ?1", [id])?;
+            self.conn.execute("DELETE FROM case_leads WHERE case_id = ?1", [id])?;
+            self.conn.execute("DELETE FROM case_reps WHERE case_id = ?1", [id])?;
+        }
+        for comp in components {
+            if let Some(case) = self.derive_case(&comp)? {
+                self.store_case(&case)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn refresh_dup_links(&mut self, leads: &BTreeSet<String>) -> Result<()> {
+        if leads.is_empty() {
+            return Ok(());
+        }
+        let threshold = Config::default().threshold;
+        let mut batch: BTreeMap<String, LeadKeys> = BTreeMap::new();
+        for id in leads {
+            match index::get(&self.conn, id)? {
+                Some(row) => {
+                    batch.insert(id.clone(), keys_of_row(&row));
+                }
+                None => self.drop_links(id)?,
+            }
+        }
+        // The index learns this batch's leads only at commit: match them among
+        // themselves through a small index of their own.
+        let mut own = Index::new(Config::default());
+        for (id, keys) in &batch {
+            if let Some(n) = numeric_id(id) {
+                own.insert_keys(n, keys.clone());
+            }
+        }
+        for (id, keys) in &batch {
+            let me = numeric_id(id);
+            let mut candidates: BTreeSet<String> = self.linked(id)?.into_iter().collect();
+            if !keys.is_empty() {
+                for m in own.check_keys_excluding(keys, NEIGHBOURS, me) {
+                    candidates.insert(lead_id_of(m.id));
+                }
+                if let Some(d) = &self.hooks.dedup {
+                    candidates.extend(d.candidates(keys, NEIGHBOURS, me).into_iter().map(lead_id_of));
+                }
+            }
+            candidates.remove(id);
+            for other in candidates {
+                let other_keys = match batch.get(&other) {
+                    Some(k) => Some(k.clone()),
+                    None => index::get(&self.conn, &other)?.map(|r| keys_of_row(&r)),
+                };
+                let (a, b) = if *id < other { (id.as_str(), other.as_str()) } else { (other.as_str(), id.as_str()) };
+                let s = match other_keys {
+                    Some(k) if !keys.is_empty() && !k.is_empty() => score(keys, &k).score,
+                    _ => 0.0,
+                };
+                if s >= threshold {
+                    self.conn
+                        .prepare_cached(
+                            "INSERT INTO dup_links(a, b, score) VALUES (?1, ?2, ?3)
+                             ON CONFLICT(a, b) DO UPDATE SET score = excluded.score",
+                        )?
+                        .execute(params![a, b, f64::from(s)])?;
+                } else {
+                    self.conn.prepare_cached("DELETE FROM dup_links WHERE a = ?1 AND b = ?2")?.execute([a, b])?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn drop_links(&self, lead: &str) -> Result<()> {
+        self.conn.execute("DELETE FROM dup_links WHERE a = ?1 OR b = ?1", [lead])?;
+        Ok(())
+    }
+
+    fn linked(&self, lead: &str) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT b FROM dup_links WHERE a = ?1 UNION SELECT a FROM dup_links WHERE b = ?1")?;
+        let rows = stmt.query_map([lead], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    /// The leads linked to `lead` through duplicate links, itself included, sorted.
+    fn component(&self, lead: &str) -> Result<Vec<String>> {
+        let mut seen = BTreeSet::from([lead.to_string()]);
+        let mut todo = vec![lead.to_string()];
+        while let Some(next) = todo.pop() {
+            for other in self.linked(&next)? {
+                if seen.insert(other.clone()) {
+                    todo.push(other);
+                }
+            }
+        }
+        Ok(seen.into_iter().collect())
+    }
+
+    fn cases_of_lead(&self, lead: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT case_id FROM case_leads WHERE lead_id = ?1")?;
+        let rows = stmt.query_map([lead], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    fn leads_of_case(&self, case: &str) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached("SELECT lead_id FROM case_leads WHERE case_id = ?1")?;
+        let rows = stmt.query_map([case], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+
+    /// The evidence window of an event: from the later of its device's own record of
+    /// its last sync and the hub's, to the hub's first receipt of its change.
+    fn window_of(&self, e: &Event) -> Result<Window> {
+        let receipt: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT c.hub_received_at, c.device_prev_sync FROM event_changes ec
+                 JOIN changes c ON c.hash = ec.hash WHERE ec.event_id = ?1",
+            )?
+            .query_row([&e.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (to, prev) = receipt.map(|(a, b)| (parse_time(a), parse_time(b))).unwrap_or((None, None));
+        Ok(Window { from: e.after.max(prev), to })
+    }
+
+    /// The case of one component, if claims collide in it.
+    fn derive_case(&mut self, comp: &[String]) -> Result<Option<CollisionCase>> {
+        let mut claims: Vec<CaseClaim> = Vec::new();
+        // Per lead, the position in `claims` of its latest claim that took effect.
+        let mut current: Vec<usize> = Vec::new();
+        let mut branch = None;
+        for lead in comp {
+            let Some(row) = index::get(&self.conn, lead)? else { continue };
+            let events = self.events(lead)?;
+            let policy = self.policy(&row.branch);
+            branch.get_or_insert(row.branch.clone());
+            let mut latest = None;
+            for a in claim_attempts(&events, &policy) {
+                let e = &events[a.index];
+                if a.took_effect {
+                    latest = Some(claims.len());
+                }
+                claims.push(CaseClaim {
+                    event_id: e.id.clone(),
+                    lead_id: lead.clone(),
+                    rep: e.rep.clone(),
+                    device: e.device.clone(),
+                    device_time: e.device_time,
+                    kind: a.kind,
+                    window: self.window_of(e)?,
+                    took_effect: a.took_effect,
+                });
+            }
+            current.extend(latest);
+        }
+        let mut colliding = BTreeSet::new();
+        for i in 0..claims.len() {
+            for j in i + 1..claims.len() {
+                let (x, y) = (&claims[i], &claims[j]);
+                if x.rep == y.rep {
+                    continue;
+                }
+                let same_lead = x.lead_id == y.lead_id && x.window.overlaps(&y.window);
+                let across = x.lead_id != y.lead_id && current.contains(&i) && current.contains(&j);
+                if same_lead || across {
+                    colliding.insert(i);
+                    colliding.insert(j);
+                }
+            }
+        }
+        if colliding.is_empty() {
+            return Ok(None);
+        }
+        let reps: BTreeSet<String> = colliding.iter().map(|&i| claims[i].rep.clone()).collect();
+        let surfaced_at = colliding.iter().map(|&i| claims[i].window.to).try_fold(None, |acc: Option<DateTime<Utc>>, t| {
+            t.map(|t| Some(acc.map_or(t, |a| a.max(t))))
+        });
+        let mut duplicates = Vec::new();
+        for a in comp {
+            for b in self.linked(a)? {
+                if *a < b {
+                    duplicates.push(self.duplicate_link(a, &b)?);
+                }
+            }
+        }
+        duplicates.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+        Ok(Some(CollisionCase {
+            id: case_id(comp),
+            kind: if comp.len() > 1 { CaseKind::DuplicateLeads } else { CaseKind::ConcurrentClaims },
+            branch: branch.unwrap_or_default(),
+            lead_ids: comp.to_vec(),
+            reps: reps.into_iter().collect(),
+            claims,
+            duplicates,
+            surfaced_at: surfaced_at.flatten(),
+        }))
+    }
+
+    fn duplicate_link(&self, a: &str, b: &str) -> Result<DuplicateLink> {
+        let ka = index::get(&self.conn, a)?.map(|r| keys_of_row(&r));
+        let kb = index::get(&self.conn, b)?.map(|r| keys_of_row(&r));
+        let (Some(ka), Some(kb)) = (ka, kb) else {
+            return Err(Error::Corrupt(format!("duplicate link {a}–{b} names a lead that is not indexed")));
+        };
+        let s = score(&ka, &kb);
+        Ok(DuplicateLink {
+            a: a.to_string(),
+            b: b.to_string(),
+            score: s.score,
+            reasons_zh: s.reasons.iter().map(|r| r.zh()).collect(),
+            reasons_en: s.reasons.iter().map(|r| r.en()).collect(),
+        })
+    }
+
+    fn store_case(&self, case: &CollisionCase) -> Result<()> {
+        let body = serde_json::to_string(case).map_err(|e| Error::Decode(e.to_string()))?;
+        let kind = serde_json::to_value(case.kind).map_err(|e| Error::Decode(e.to_string()))?;
+        self.conn.execute(
+            "INSERT INTO cases(case_id, branch, kind, surfaced_at, body) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![case.id, case.branch, kind.as_str().unwrap_or_default(), case.surfaced_at.map(|t| t.to_rfc3339()), body],
+        )?;
+        for lead in &case.lead_ids {
+            self.conn.execute("INSERT INTO case_leads(lead_id, case_id) VALUES (?1, ?2)", params![lead, case.id])?;
+        }
+        for rep in &case.reps {
+            self.conn.execute("INSERT INTO case_reps(rep, case_id) VALUES (?1, ?2)", params![rep, case.id])?;
+        }
+        Ok(())
+    }
+
+    /// The cases on this device, newest first; only those naming `rep` if given.
+    pub fn collision_cases(&self, rep: Option<&str>) -> Result<Vec<CollisionCase>> {
+        let sql = match rep {
+            Some(_) => {
+                "SELECT c.body FROM cases c JOIN case_reps r ON r.case_id = c.case_id WHERE r.rep = ?1
+                 ORDER BY c.surfaced_at IS NOT NULL, c.surfaced_at DESC, c.case_id"
+            }
+            None => "SELECT body FROM cases WHERE ?1 IS NULL OR 1 ORDER BY surfaced_at IS NOT NULL, surfaced_at DESC, case_id",
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([rep], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for body in rows {
+            let body = body?;
+            out.push(serde_json::from_str(&body).map_err(|e| Error::Corrupt(format!("collision case: {e}")))?);
+        }
+        Ok(out)
+    }
+
+    /// One case by id.
+    pub fn collision_case(&self, id: &str) -> Result<Option<CollisionCase>> {
+        let body: Option<String> =
+            self.conn.query_row("SELECT body FROM cases WHERE case_id = ?1", [id], |r| r.get(0)).optional()?;
+        body.map(|b| serde_json::from_str(&b).map_err(|e| Error::Corrupt(format!("collision case {id}: {e}"))))
+            .transpose()
+    }
+
+    /// Cases of a lead (ids).
+    pub fn cases_for_lead(&self, lead: &str) -> Result<Vec<String>> {
+        self.cases_of_lead(lead)
+    }
+}

@@ -1,0 +1,95 @@
+//! Re-deriving every case from scratch: for registries written before cases existed
+//! (schema 4), and after a policy change (what counts as a claim may change).
+
+use std::collections::{BTreeSet, HashMap};
+
+use automerge::Change;
+
+use crate::error::Result;
+use crate::layout;
+use crate::registry::Registry;
+use crate::store;
+
+/// Meta key set once every case of the registry has been derived.
+pub const META_CASES_BUILT: &str = "collisions.built";
+
+/// The event ids a change message lists (`{dev, rep, at, ev: [...]}`).
+pub(crate) fn message_events(change: &Change) -> Vec<String> {
+    change
+        .message()
+        .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok())
+        .and_then(|v| {
+            v.get("ev")
+                .and_then(|ev| ev.as_array())
+                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        })
+        .unwrap_or_default()
+}
+
+impl Registry {
+    /// Derives cases once for a registry that predates them. Cheap when done.
+    pub(crate) fn ensure_cases_built(&mut self) -> Result<()> {
+        if store::meta_get(&self.conn, META_CASES_BUILT)?.is_some() {
+            return Ok(());
+        }
+        self.rebuild_collisions()
+    }
+
+    /// Rebuilds the event → change map, every duplicate link and every case.
+    pub fn rebuild_collisions(&mut self) -> Result<()> {
+        self.warm_dedup()?;
+        self.transact(|reg| {
+            reg.conn.execute_batch(
+                "DELETE FROM event_changes; DELETE FROM dup_links; DELETE FROM cases;
+                 DELETE FROM case_leads; DELETE FROM case_reps;",
+            )?;
+            let doc_ids: Vec<String> = {
+                let mut stmt = reg.conn.prepare("SELECT doc_id FROM docs WHERE doc_id NOT LIKE 'directory/%'")?;
+                let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+                rows
+            };
+            for doc_id in &doc_ids {
+                let mut event_lead: HashMap<String, String> = HashMap::new();
+                {
+                    let loaded = reg.docs.get(&reg.conn, doc_id)?;
+                    for lead in layout::lead_ids(&loaded.doc) {
+                        for e in layout::read_events(&loaded.doc, &lead)?.unwrap_or_default() {
+                            event_lead.insert(e.id, lead.clone());
+                        }
+                    }
+                }
+                let changes: Vec<(Vec<u8>, Vec<u8>)> = {
+                    let mut stmt = reg.conn.prepare("SELECT hash, bytes FROM changes WHERE doc_id = ?1")?;
+                    let rows = stmt.query_map([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    rows.collect::<rusqlite::Result<Vec<_>>>()?
+                };
+                for (hash, bytes) in changes {
+                    let Ok(change) = Change::from_bytes(bytes) else { continue };
+                    for ev in message_events(&change) {
+                        if let Some(lead) = event_lead.get(&ev) {
+                            reg.note_event_change(&ev, lead, &hash)?;
+                        }
+                    }
+                }
+            }
+            let leads: BTreeSet<String> = {
+                let mut stmt = reg.conn.prepare("SELECT lead_id FROM lead_index")?;
+                let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<BTreeSet<String>>>()?;
+                rows
+            };
+            reg.refresh_collisions(&leads, &BTreeSet::new())?;
+            store::meta_set(&reg.conn, META_CASES_BUILT, Some("1"))?;
+            Ok(())
+        })
+    }
+
+    /// Re-derives the cases of every lead (claims may have changed with the policy).
+    pub(crate) fn refresh_all_cases(&mut self) -> Result<()> {
+        let leads: BTreeSet<String> = {
+            let mut stmt = self.conn.prepare("SELECT lead_id FROM lead_index")?;
+            let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<BTreeSet<String>>>()?;
+            rows
+        };
+        self.refresh_collisions(&BTreeSet::new(), &leads)
+    }
+}
