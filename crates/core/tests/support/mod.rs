@@ -1,6 +1,8 @@
 //! Shared fixtures: a branch "sz" with manager m1 and reps r1 (李娜), r2 (王强).
 #![allow(dead_code)]
 
+pub mod simhub;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadguard_core::model::{EventKind, LeadFields, Rep, Role};
 use leadguard_core::registry::{InitOptions, Target, Written};

@@ -1,0 +1,182 @@
+//! Collision cases (DESIGN.md §3, rule 6): found after merges, the same on every
+//! replica, windows from hub receipts, never from device clocks.
+
+mod support;
+
+use leadguard_core::collisions::{case_id, CaseKind, CollisionCase};
+use leadguard_core::model::{EventKind, LeadFields, Role};
+use leadguard_core::registry::{InitOptions, Target};
+use leadguard_core::Registry;
+use support::simhub::SimHub;
+use support::*;
+
+/// A manager and two reps enrolled through the simulated hub.
+fn team(dir: &std::path::Path) -> (SimHub, Vec<Registry>) {
+    let mut hub = SimHub::new(t0());
+    let mut m = Registry::init(&dir.join("m1"), InitOptions { rep: rep("m1", "张经理", Role::Manager), shard_size: 100 }, t0())
+        .unwrap();
+    m.put_rep(rep("r1", "李娜", Role::Rep), t0()).unwrap();
+    m.put_rep(rep("r2", "王强", Role::Rep), t0()).unwrap();
+    hub.sync(0, &mut m);
+    let mut regs = vec![m];
+    for (i, (id, name)) in [("r1", "李娜"), ("r2", "王强")].into_iter().enumerate() {
+        let mut r =
+            Registry::init(&dir.join(id), InitOptions { rep: rep(id, name, Role::Rep), shard_size: 100 }, t0()).unwrap();
+        hub.sync(i + 1, &mut r);
+        regs.push(r);
+    }
+    (hub, regs)
+}
+
+fn sync_all(hub: &mut SimHub, regs: &mut [Registry]) {
+    for _ in 0..2 {
+        for (i, r) in regs.iter_mut().enumerate() {
+            hub.sync(i, r);
+        }
+    }
+}
+
+fn fields(company: &str, contact: &str, phone: &str) -> LeadFields {
+    LeadFields {
+        company: Some(company.into()),
+        contact: Some(contact.into()),
+        phone: Some(phone.into()),
+        region: Some("深圳".into()),
+        need: Some("采购".into()),
+        ..LeadFields::default()
+    }
+}
+
+fn cases(r: &Registry) -> Vec<CollisionCase> {
+    r.collision_cases(None).unwrap()
+}
+
+#[test]
+fn duplicate_registrations_by_two_reps_become_one_case_on_every_replica() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    // Both offline, different spellings of one customer.
+    let a = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "139 1234 5678") }, h(1)).lead_id;
+    let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技（深圳）", "陈明", "+86 13912345678") }, h(2)).lead_id;
+    hub.tick(60);
+    sync_all(&mut hub, &mut regs);
+    let m = cases(&regs[0]);
+    assert_eq!(m.len(), 1, "exactly one case: {m:#?}");
+    let c = &m[0];
+    assert_eq!(c.kind, CaseKind::DuplicateLeads);
+    let mut leads = vec![a.clone(), b.clone()];
+    leads.sort();
+    assert_eq!(c.lead_ids, leads);
+    assert_eq!(c.reps, vec!["r1".to_string(), "r2".to_string()]);
+    assert_eq!(c.id, case_id(&leads));
+    assert_eq!(c.duplicates.len(), 1);
+    assert!(c.duplicates[0].score >= 0.85);
+    assert!(c.claims.iter().all(|cl| cl.window.to.is_some()), "every claim has its hub receipt");
+    assert!(c.surfaced_at.is_some());
+    for r in &regs[1..] {
+        assert_eq!(cases(r), m, "every replica derives the same case");
+    }
+    // Nothing lost: both leads everywhere.
+    for r in &regs {
+        assert!(r.row(&a).is_ok() && r.row(&b).is_ok());
+    }
+}
+
+#[test]
+fn concurrent_pool_claims_with_overlapping_windows_are_a_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let id = write(&mut regs[0], "r9", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(-200)).lead_id;
+    sync_all(&mut hub, &mut regs);
+    assert!(cases(&regs[0]).is_empty(), "one claimant, no case");
+    try_write(&mut regs[1], "r1", &id, EventKind::Claim, h(1)).unwrap();
+    try_write(&mut regs[2], "r2", &id, EventKind::Claim, h(2)).unwrap();
+    hub.tick(30);
+    sync_all(&mut hub, &mut regs);
+    let m = cases(&regs[0]);
+    assert_eq!(m.len(), 1, "{m:#?}");
+    assert_eq!(m[0].kind, CaseKind::ConcurrentClaims);
+    assert_eq!(m[0].lead_ids, vec![id.clone()]);
+    assert_eq!(m[0].reps, vec!["r1".to_string(), "r2".to_string()]);
+    assert_eq!(m[0].claims.iter().filter(|c| !c.took_effect).count(), 1, "the later claim took no effect");
+    assert_eq!(cases(&regs[1]), m);
+    assert_eq!(cases(&regs[2]), m);
+    assert_eq!(regs[1].collision_cases(Some("r1")).unwrap().len(), 1);
+    assert!(regs[1].collision_cases(Some("r9")).unwrap().is_empty());
+}
+
+#[test]
+fn claims_ordered_by_hub_receipts_are_not_a_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let id = write(&mut regs[0], "r9", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(-200)).lead_id;
+    sync_all(&mut hub, &mut regs);
+    try_write(&mut regs[1], "r1", &id, EventKind::Claim, h(1)).unwrap();
+    try_write(&mut regs[1], "r1", &id, EventKind::Release, h(2)).unwrap();
+    hub.sync(1, &mut regs[1]);
+    hub.tick(60);
+    // r2 syncs after the hub has r1's claim and release, then claims: provably later.
+    hub.sync(2, &mut regs[2]);
+    try_write(&mut regs[2], "r2", &id, EventKind::Claim, h(40)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    for r in &regs {
+        assert!(cases(r).is_empty(), "{:#?}", cases(r));
+    }
+}
+
+#[test]
+fn device_clock_is_not_evidence_of_order() {
+    // r2's laptop clock is 30 days behind: its claim *looks* earlier, but r2 synced
+    // after the hub received r1's claim, so the windows do not overlap and no case
+    // arises on that lead; the device time is kept only for display.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let a = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "13912345678") }, h(1)).lead_id;
+    hub.sync(1, &mut regs[1]);
+    hub.tick(60);
+    hub.sync(2, &mut regs[2]);
+    let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技", "陈明", "13912345678") }, h(-24 * 30)).lead_id;
+    sync_all(&mut hub, &mut regs);
+    let m = cases(&regs[0]);
+    assert_eq!(m.len(), 1);
+    let claim = |lead: &str| m[0].claims.iter().find(|c| c.lead_id == lead).unwrap().clone();
+    let (ca, cb) = (claim(&a), claim(&b));
+    assert!(cb.device_time < ca.device_time, "the device clock says r2 was first");
+    assert!(ca.window.before(&cb.window), "the hub receipts say r1 was first: {:?} vs {:?}", ca.window, cb.window);
+}
+
+#[test]
+fn a_case_splits_when_an_edit_breaks_the_duplicate_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "13912345678") }, h(1));
+    let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技", "陈明", "13912345678") }, h(2)).lead_id;
+    sync_all(&mut hub, &mut regs);
+    assert_eq!(cases(&regs[0]).len(), 1);
+    // r2 corrects the record: it was another firm entirely.
+    let patch = LeadFields {
+        company: Some("广州白云制药股份".into()),
+        contact: Some("黄伟".into()),
+        phone: Some("020-87654321".into()),
+        region: Some("广州".into()),
+        ..LeadFields::default()
+    };
+    try_write(&mut regs[2], "r2", &b, EventKind::Update { fields: patch }, h(3)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    for r in &regs {
+        assert!(cases(r).is_empty(), "{:#?}", cases(r));
+    }
+}
+
+#[test]
+fn cases_are_rebuilt_identically_from_scratch() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "13912345678") }, h(1));
+    write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技", "陈明", "13912345678") }, h(2));
+    sync_all(&mut hub, &mut regs);
+    let before = cases(&regs[0]);
+    assert_eq!(before.len(), 1);
+    regs[0].rebuild_collisions().unwrap();
+    assert_eq!(cases(&regs[0]), before);
+}
