@@ -94,6 +94,31 @@ fn two_reps_register_the_same_customer_offline_and_both_leads_survive_sync() {
     let via_api = call(a.path(), "sync_run", Value::Null);
     assert_eq!((via_api["pushed"].as_u64(), via_api["pulled"].as_u64()), (Some(0), Some(0)));
     assert!(via_api["synced_at"].is_string());
+
+    // Their branch manager joins and syncs: exactly one collision case, naming both
+    // reps and both leads, the same one each rep's laptop found on its own.
+    let m = tempfile::tempdir().unwrap();
+    call(m.path(), "init", json!({ "rep_id": "zhang.jing", "name": "张经理", "branch": "sh", "role": "manager" }));
+    cli(m.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("zhang.jing", "sh", "manager")]);
+    cli(m.path(), &["sync"]);
+    let listed = cli(m.path(), &["collisions", "list"]);
+    let cases = listed["cases"].as_array().expect("cases");
+    assert_eq!(cases.len(), 1, "the manager sees exactly one case: {listed:#}");
+    let case = &cases[0];
+    assert_eq!(case["kind"], "duplicate_leads");
+    assert_eq!(case["reps"], json!(["li.na", "wang.wei"]));
+    let mut leads = vec![lead_a.clone(), lead_b.clone()];
+    leads.sort();
+    assert_eq!(case["lead_ids"], json!(leads));
+    assert!(case["surfaced_at"].is_string(), "both claims are at the hub: the case has a hub time");
+    for rep in [a.path(), b.path()] {
+        assert_eq!(cli(rep, &["collisions", "list"])["cases"], listed["cases"], "each rep's laptop finds the same case");
+    }
+    let shown = cli(m.path(), &["collisions", "show", case["id"].as_str().unwrap()]);
+    assert_eq!(shown["leads"].as_array().map(Vec::len), Some(2));
+    // Nothing lost on the manager's laptop either.
+    let ids: Vec<String> = all_leads(m.path()).iter().map(|l| l["id"].as_str().unwrap().to_owned()).collect();
+    assert!(ids.contains(&lead_a) && ids.contains(&lead_b));
 }
 
 #[test]
