@@ -195,4 +195,8 @@ commands! {
     collisions_list(CollisionListArgs) -> CollisionList => collisions::collisions_list;
     /// One collision case with its leads (masked as the viewer may see them).
     collision_get(CollisionIdArgs) -> CollisionDetail => collisions::collision_get;
+    /// A manager decides a case: owner, split, pool, merge, or undo of a decision.
+    collision_resolve(CollisionResolveArgs) -> CollisionDetail => collisions::collision_resolve;
+    /// A rep named in a case appeals its decision within the appeal window.
+    collision_appeal(CollisionAppealArgs) -> CollisionDetail => collisions::collision_appeal;
 }

@@ -64,6 +64,7 @@ fn state_from(s: &str) -> Result<LeadState> {
         "protected" => LeadState::Protected,
         "pool" => LeadState::Pool,
         "deal" => LeadState::Deal,
+        "merged" => LeadState::Merged,
         other => return Err(Error::Decode(format!("lead_index state `{other}`"))),
     })
 }

@@ -233,6 +233,50 @@ pub enum EventKind {
     Release,
     /// A manager moved the lead from one rep to another.
     Handover { from: String, to: String },
+    /// A manager's decision on a collision case (裁决). The same decision is written
+    /// to every lead of the case; `decision` is its id, shared by those events.
+    Decide {
+        case_id: String,
+        decision: String,
+        outcome: Outcome,
+        #[serde(default)]
+        reason: String,
+        /// The claims the manager saw (event ids): later claims reopen the case.
+        #[serde(default)]
+        covers: Vec<String>,
+        /// An earlier decision of the case this one replaces (undo, appeal answered).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        supersedes: Option<String>,
+        /// For a merge: this lead is the duplicate merged into `into`.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        merged_away: bool,
+    },
+    /// A rep named in a case appeals its decision (申诉).
+    Appeal { case_id: String, appeal: String, decision: String, note: String },
+}
+
+/// A commission share in a split decision.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub struct Share {
+    pub rep: String,
+    /// Percent, 1–99; the shares of a split total 100.
+    pub pct: u8,
+}
+
+/// What a manager decided on a collision case (DESIGN.md rule 8).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Outcome {
+    /// One owner.
+    Owner { rep: String },
+    /// A commission split; the largest share follows the customer.
+    Split { shares: Vec<Share> },
+    /// The customer goes to the company pool (归公).
+    Pool,
+    /// The duplicate lead documents become one: `into` survives, owned by `owner`.
+    Merge { into: String, owner: String },
+    /// Withdraws the superseded decision.
+    Undo,
 }
 
 impl EventKind {
@@ -244,6 +288,8 @@ impl EventKind {
             EventKind::Followup { .. } => "followup",
             EventKind::Release => "release",
             EventKind::Handover { .. } => "handover",
+            EventKind::Decide { .. } => "decide",
+            EventKind::Appeal { .. } => "appeal",
         }
     }
 }
@@ -264,6 +310,21 @@ pub struct Policy {
     /// A registration is complete when, for every group, at least one field of the
     /// group is present. Default: company; contact or phone; need.
     pub required: Vec<Vec<Field>>,
+    /// How long after a decision an affected rep may appeal (seed 002: an objection
+    /// deadline; default 7 days).
+    #[serde(default = "default_appeal_window_hours")]
+    pub appeal_window_hours: u32,
+    /// Turnaround target for a case and for an appeal (seeds 003, 004: 24 h).
+    #[serde(default = "default_appeal_sla_hours")]
+    pub appeal_sla_hours: u32,
+}
+
+fn default_appeal_window_hours() -> u32 {
+    7 * 24
+}
+
+fn default_appeal_sla_hours() -> u32 {
+    24
 }
 
 impl Default for Policy {
@@ -280,6 +341,8 @@ impl Default for Policy {
             ],
             reclaim_cooldown_hours: 24,
             required: vec![vec![Field::Company], vec![Field::Contact, Field::Phone], vec![Field::Need]],
+            appeal_window_hours: default_appeal_window_hours(),
+            appeal_sla_hours: default_appeal_sla_hours(),
         }
     }
 }
@@ -305,8 +368,14 @@ impl Policy {
         if self.protection_hours == 0 {
             return bad("protection_hours must be at least 1");
         }
-        if self.protection_hours > 24 * 366 || self.extension_hours > 24 * 366 || self.reclaim_cooldown_hours > 24 * 366 {
+        if [self.protection_hours, self.extension_hours, self.reclaim_cooldown_hours, self.appeal_window_hours, self.appeal_sla_hours]
+            .iter()
+            .any(|h| *h > 24 * 366)
+        {
             return bad("periods are limited to one year");
+        }
+        if self.appeal_sla_hours == 0 {
+            return bad("appeal_sla_hours must be at least 1");
         }
         if self.required.iter().any(|g| g.is_empty()) {
             return bad("a required group must name at least one field");

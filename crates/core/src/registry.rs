@@ -191,7 +191,7 @@ impl Registry {
         &self.conn
     }
 
-    fn require_role(&self, roles: &[Role], what: &str) -> Result<&Rep> {
+    pub(crate) fn require_role(&self, roles: &[Role], what: &str) -> Result<&Rep> {
         let me = self.session()?;
         if roles.contains(&me.role) {
             Ok(me)

@@ -14,7 +14,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Policy};
+use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Outcome, Policy, Share};
 
 /// The claim state of a lead at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -28,6 +28,8 @@ pub enum LeadState {
     Pool,
     /// A deal was recorded: bound to its owner permanently.
     Deal,
+    /// A duplicate merged into another lead by a manager's decision.
+    Merged,
 }
 
 impl LeadState {
@@ -37,6 +39,7 @@ impl LeadState {
             LeadState::Protected => "protected",
             LeadState::Pool => "pool",
             LeadState::Deal => "deal",
+            LeadState::Merged => "merged",
         }
     }
 }
@@ -62,6 +65,10 @@ pub enum Rejection {
     AlreadyRegistered,
     /// The first event is not a registration.
     NotRegistered,
+    /// The lead was merged into another one.
+    Merged { into: String },
+    /// A later decision replaced this one.
+    Superseded,
 }
 
 impl Rejection {
@@ -89,6 +96,8 @@ impl Rejection {
             }
             Rejection::AlreadyRegistered => Error::Conflict("the lead is already registered".into()),
             Rejection::NotRegistered => Error::Invalid("the first event of a lead must register it".into()),
+            Rejection::Merged { into } => Error::Conflict(format!("this lead was merged into {into}")),
+            Rejection::Superseded => Error::Conflict("a later decision replaced this one".into()),
         }
     }
 }
@@ -112,6 +121,10 @@ pub struct Status {
     pub deal_at: Option<DateTime<Utc>>,
     /// Time of the last event that took effect.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Commission shares when a manager decided a split.
+    pub split: Option<Vec<Share>>,
+    /// The lead this one was merged into.
+    pub merged_into: Option<String>,
     /// Events that took no effect, with the reason.
     pub ignored: Vec<(String, Rejection)>,
 }
@@ -130,6 +143,8 @@ impl Status {
             pool_since: None,
             deal_at: None,
             updated_at: None,
+            split: None,
+            merged_into: None,
             ignored: Vec::new(),
         }
     }
@@ -173,6 +188,11 @@ impl Status {
                 self.claim_if_completed(&e.rep, t, policy);
             }
             _ if self.registered_at.is_none() => return Err(Rejection::NotRegistered),
+            EventKind::Decide { outcome, merged_away, .. } => self.decide(outcome, *merged_away, t, policy),
+            EventKind::Appeal { .. } => {}
+            _ if self.state == LeadState::Merged => {
+                return Err(Rejection::Merged { into: self.merged_into.clone().unwrap_or_default() })
+            }
             EventKind::Update { fields } => {
                 self.require_editor(&e.rep)?;
                 let mut next = self.fields.clone();
@@ -197,6 +217,9 @@ impl Status {
                         owner: self.owner.clone().unwrap_or_default(),
                         until: self.protected_until,
                     })
+                }
+                LeadState::Merged => {
+                    return Err(Rejection::Merged { into: self.merged_into.clone().unwrap_or_default() })
                 }
                 LeadState::Pool => {
                     if let Some(until) = self.cooldown_until(&e.rep, policy, t) {
@@ -253,6 +276,7 @@ impl Status {
         match self.state {
             LeadState::Incomplete => Ok(()),
             LeadState::Pool => Err(Rejection::InPool),
+            LeadState::Merged => Err(Rejection::Merged { into: self.merged_into.clone().unwrap_or_default() }),
             LeadState::Protected | LeadState::Deal => self.require_owner(rep),
         }
     }
@@ -263,6 +287,54 @@ impl Status {
             (_, LeadState::Pool) => Err(Rejection::InPool),
             (Some(o), _) => Err(Rejection::OwnedByOther { owner: o.clone(), until: self.protected_until }),
             (None, _) => Err(Rejection::NotOwner { owner: None }),
+        }
+    }
+
+    /// A manager's decision always takes effect (DESIGN.md rule 8).
+    fn decide(&mut self, outcome: &Outcome, merged_away: bool, t: DateTime<Utc>, policy: &Policy) {
+        self.split = None;
+        self.merged_into = None;
+        match outcome {
+            Outcome::Merge { into, .. } if merged_away => {
+                self.previous_owner = self.owner.take().or(self.previous_owner.take());
+                self.state = LeadState::Merged;
+                self.merged_into = Some(into.clone());
+                self.protected_until = None;
+                self.claimed_at = None;
+                self.pool_since = None;
+            }
+            Outcome::Owner { rep } | Outcome::Merge { owner: rep, .. } => self.award(rep, t, policy),
+            Outcome::Split { shares } => {
+                // The largest share follows the customer (the first named on a tie).
+                let lead = shares.iter().fold(None::<&Share>, |best, s| match best {
+                    Some(b) if b.pct >= s.pct => Some(b),
+                    _ => Some(s),
+                });
+                if let Some(l) = lead {
+                    self.award(&l.rep.clone(), t, policy);
+                }
+                self.split = Some(shares.clone());
+            }
+            Outcome::Pool => {
+                if self.state != LeadState::Incomplete {
+                    self.previous_owner = self.owner.take().or(self.previous_owner.take());
+                    self.state = LeadState::Pool;
+                    self.pool_since = Some(t);
+                    self.protected_until = None;
+                    self.claimed_at = None;
+                }
+            }
+            Outcome::Undo => {}
+        }
+    }
+
+    /// Gives the lead to `rep` by decision: a deal stays bound (to the new owner);
+    /// otherwise a fresh protection period starts.
+    fn award(&mut self, rep: &str, t: DateTime<Utc>, policy: &Policy) {
+        if self.state == LeadState::Deal {
+            self.owner = Some(rep.to_string());
+        } else if self.state != LeadState::Incomplete {
+            self.take(rep, t, policy);
         }
     }
 
@@ -286,9 +358,25 @@ pub(crate) fn hours(h: u32) -> Duration {
 }
 
 /// The status of a lead with these events (in document order) at time `at`.
+///
+/// A decision that a later decision supersedes (undo, an appeal answered) is skipped,
+/// so withdrawing a decision restores what it changed.
 pub fn derive(events: &[Event], policy: &Policy, at: DateTime<Utc>) -> Status {
+    let superseded: std::collections::HashSet<&str> = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Decide { supersedes: Some(d), .. } => Some(d.as_str()),
+            _ => None,
+        })
+        .collect();
     let mut s = Status::empty();
     for e in events {
+        if let EventKind::Decide { decision, .. } = &e.kind {
+            if superseded.contains(decision.as_str()) {
+                s.ignored.push((e.id.clone(), Rejection::Superseded));
+                continue;
+            }
+        }
         if let Err(r) = s.step(e, policy) {
             s.ignored.push((e.id.clone(), r));
         }
@@ -299,6 +387,12 @@ pub fn derive(events: &[Event], policy: &Policy, at: DateTime<Utc>) -> Status {
 
 /// Checks that `event` would take effect on a lead with `events` (a command's guard).
 pub fn check(events: &[Event], policy: &Policy, event: &Event) -> Result<Status, Rejection> {
+    if matches!(event.kind, EventKind::Decide { supersedes: Some(_), .. }) {
+        // Replaying with the superseded decision skipped.
+        let mut all = events.to_vec();
+        all.push(event.clone());
+        return Ok(derive(&all, policy, event.device_time));
+    }
     let mut s = derive(events, policy, event.device_time);
     s.step(event, policy)?;
     Ok(s)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::index::LeadRow;
-use crate::model::{Event, EventKind, FollowupKind, LeadFields, Rep, Role};
+use crate::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Rep, Role};
 use crate::status::{LeadState, Status};
 
 /// A lead as the session's user may see it.
@@ -74,6 +74,7 @@ impl Viewer<'_> {
             Role::Rep => match state {
                 LeadState::Incomplete | LeadState::Pool => true,
                 LeadState::Protected | LeadState::Deal => owner == Some(self.rep.id.as_str()),
+                LeadState::Merged => false,
             },
         }
     }
@@ -93,6 +94,7 @@ fn summary(state: LeadState, owner_name: Option<&str>, until: Option<DateTime<Ut
     match state {
         LeadState::Incomplete => "未完成登记（不构成报备）".into(),
         LeadState::Pool => "公海客户，可认领".into(),
+        LeadState::Merged => "重复线索，已合并".into(),
         LeadState::Deal => format!("已成交，归属 {who}"),
         LeadState::Protected => format!(
             "由 {who} 跟进至 {}",
@@ -244,7 +246,7 @@ fn build<'a>(v: &Viewer<'_>, p: Parts<'_>, reps: impl Fn(&str) -> Option<&'a Rep
         updated_at: p.updated_at,
         editable: match p.state {
             LeadState::Incomplete => true,
-            LeadState::Pool => false,
+            LeadState::Pool | LeadState::Merged => false,
             LeadState::Protected | LeadState::Deal => p.owner == Some(me),
         },
         claimable: p.state == LeadState::Pool && !in_cooldown && v.rep.role != Role::Distributor,
@@ -285,6 +287,14 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                     out.to = Some(to.clone());
                 }
                 EventKind::Claim | EventKind::Release => {}
+                EventKind::Decide { outcome, reason, .. } => {
+                    out.note = Some(reason.clone());
+                    out.to = match outcome {
+                        Outcome::Owner { rep } | Outcome::Merge { owner: rep, .. } => Some(rep.clone()),
+                        _ => None,
+                    };
+                }
+                EventKind::Appeal { note, .. } => out.note = Some(note.clone()),
             }
             out
         })

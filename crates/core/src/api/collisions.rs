@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Context;
-use crate::collisions::CollisionCase;
+use chrono::{DateTime, Utc};
+
+use crate::collisions::{CaseState, CollisionCase, Resolution};
+use crate::model::Outcome;
 use crate::error::{ApiError, Error};
 use crate::model::Role;
 use crate::view::{self, LeadView, Viewer};
@@ -20,9 +23,22 @@ pub struct CollisionListArgs {
     pub mine: Option<bool>,
 }
 
+/// A case in the review queue: the case and where it stands.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CaseSummary {
+    #[serde(flatten)]
+    pub case: CollisionCase,
+    pub state: CaseState,
+    /// Turnaround target (surfaced + policy `appeal_sla_hours`).
+    pub due_at: Option<DateTime<Utc>>,
+    pub overdue: bool,
+    /// Appeals not answered yet.
+    pub open_appeals: u32,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct CollisionList {
-    pub cases: Vec<CollisionCase>,
+    pub cases: Vec<CaseSummary>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -35,16 +51,58 @@ pub struct CollisionDetail {
     pub case: CollisionCase,
     /// The case's leads, masked where the viewer may not see contacts.
     pub leads: Vec<LeadView>,
+    pub resolution: Resolution,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct CollisionResolveArgs {
+    pub id: String,
+    pub outcome: Outcome,
+    pub reason: String,
+    /// The decision this one replaces (undo; answering an appeal; settling a conflict).
+    #[serde(default)]
+    pub supersedes: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct CollisionAppealArgs {
+    pub id: String,
+    pub note: String,
 }
 
 /// Managers see every case of their branch; reps and distributors the cases that name
 /// them.
 pub(super) fn collisions_list(ctx: &mut Context, a: CollisionListArgs) -> R<CollisionList> {
+    let ctx_now = ctx.now();
     let reg = ctx.registry()?;
     let me = reg.session()?.clone();
     let only_mine = me.role != Role::Manager || a.mine.unwrap_or(false);
-    let cases = reg.collision_cases(only_mine.then_some(me.id.as_str()))?;
-    Ok(CollisionList { cases })
+    let now = ctx_now;
+    let mut out = Vec::new();
+    for case in reg.collision_cases(only_mine.then_some(me.id.as_str()))? {
+        let r = reg.case_resolution(&case, now)?;
+        out.push(CaseSummary {
+            state: r.state,
+            due_at: r.due_at,
+            overdue: r.overdue,
+            open_appeals: r.appeals.iter().filter(|a| !a.answered).count() as u32,
+            case,
+        });
+    }
+    Ok(CollisionList { cases: out })
+}
+
+pub(super) fn collision_resolve(ctx: &mut Context, a: CollisionResolveArgs) -> R<CollisionDetail> {
+    let now = ctx.now();
+    ctx.registry()?.decide_case(&a.id, a.outcome, &a.reason, a.supersedes.as_deref(), now)?;
+    collision_get(ctx, CollisionIdArgs { id: a.id })
+}
+
+pub(super) fn collision_appeal(ctx: &mut Context, a: CollisionAppealArgs) -> R<CollisionDetail> {
+    let now = ctx.now();
+    ctx.registry()?.appeal_case(&a.id, &a.note, now)?;
+    collision_get(ctx, CollisionIdArgs { id: a.id })
 }
 
 pub(super) fn collision_get(ctx: &mut Context, a: CollisionIdArgs) -> R<CollisionDetail> {
@@ -64,5 +122,6 @@ pub(super) fn collision_get(ctx: &mut Context, a: CollisionIdArgs) -> R<Collisio
             leads.push(view::from_status(&v, id, &row.branch, &status, |r| reg.rep(r)));
         }
     }
-    Ok(CollisionDetail { case, leads })
+    let resolution = reg.case_resolution(&case, at)?;
+    Ok(CollisionDetail { case, leads, resolution })
 }

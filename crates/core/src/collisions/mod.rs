@@ -4,9 +4,12 @@
 //! cases are kept in step with the data, [`rebuild`] how they are derived from scratch.
 
 pub mod claims;
+pub mod decide;
 pub mod detect;
 pub mod model;
 pub mod rebuild;
+pub mod resolution;
 
 pub use detect::case_id;
 pub use model::*;
+pub use resolution::{AppealView, CaseState, DecisionView, Resolution};

@@ -3,4 +3,4 @@
 /**
  * The claim state of a lead at a time.
  */
-export type LeadState = "incomplete" | "protected" | "pool" | "deal";
+export type LeadState = "incomplete" | "protected" | "pool" | "deal" | "merged";

@@ -28,4 +28,13 @@ reclaim_cooldown_hours: number,
  * A registration is complete when, for every group, at least one field of the
  * group is present. Default: company; contact or phone; need.
  */
-required: Array<Array<Field>>, };
+required: Array<Array<Field>>, 
+/**
+ * How long after a decision an affected rep may appeal (seed 002: an objection
+ * deadline; default 7 days).
+ */
+appeal_window_hours: number, 
+/**
+ * Turnaround target for a case and for an appeal (seeds 003, 004: 24 h).
+ */
+appeal_sla_hours: number, };

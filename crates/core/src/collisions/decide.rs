@@ -1,0 +1,178 @@
+//! Writing decisions and appeals, and reading where a case stands.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Utc};
+use rusqlite::OptionalExtension;
+
+use crate::collisions::model::{CaseKind, CollisionCase};
+use crate::collisions::resolution::{self, CaseState, Resolution};
+use crate::error::{Error, Result};
+use crate::model::{Event, EventKind, Outcome, Role};
+use crate::registry::{new_id, Registry, Target};
+
+impl Registry {
+    fn case_or_not_found(&self, id: &str) -> Result<CollisionCase> {
+        self.collision_case(id)?.ok_or_else(|| Error::NotFound(format!("collision case {id}")))
+    }
+
+    /// Hub receipt of the change carrying `event`, if known.
+    fn receipt(&self, event: &Event) -> Option<DateTime<Utc>> {
+        let r: Option<Option<String>> = self
+            .conn
+            .prepare_cached(
+                "SELECT c.hub_received_at FROM event_changes ec JOIN changes c ON c.hash = ec.hash WHERE ec.event_id = ?1",
+            )
+            .ok()?
+            .query_row([&event.id], |r| r.get(0))
+            .optional()
+            .ok()?;
+        r.flatten().and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc))
+    }
+
+    /// Where `case` stands at `now`.
+    pub fn case_resolution(&mut self, case: &CollisionCase, now: DateTime<Utc>) -> Result<Resolution> {
+        let mut histories = BTreeMap::new();
+        let mut deal = false;
+        for lead in &case.lead_ids {
+            let (events, status) = self.status(lead, now)?;
+            deal |= resolution::is_deal(status.state);
+            histories.insert(lead.clone(), events);
+        }
+        let policy = self.policy(&case.branch);
+        Ok(resolution::resolve(case, &histories, &|e| self.receipt(e), &policy, deal, now))
+    }
+
+    /// A manager decides a case; the decision is written to every lead of the case.
+    /// Returns the decision id.
+    pub fn decide_case(
+        &mut self,
+        case_id: &str,
+        outcome: Outcome,
+        reason: &str,
+        supersedes: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        let me = self.require_role(&[Role::Manager], "decide a collision case")?.id.clone();
+        let case = self.case_or_not_found(case_id)?;
+        if reason.trim().is_empty() {
+            return Err(Error::Invalid("a decision needs a reason".into()));
+        }
+        self.validate_outcome(&case, &outcome)?;
+        let current = self.case_resolution(&case, now)?;
+        if let Some(s) = supersedes {
+            if !current.decisions.iter().any(|d| d.decision == s) {
+                return Err(Error::Invalid(format!("decision {s} is not a decision of case {case_id}")));
+            }
+        } else if outcome == Outcome::Undo {
+            return Err(Error::Invalid("undo names the decision it withdraws (supersedes)".into()));
+        } else if current.state == CaseState::Conflict {
+            return Err(Error::Conflict(
+                "managers decided this case differently: decide again superseding one of the decisions".into(),
+            ));
+        }
+        let decision = new_id();
+        let covers: Vec<String> = case.claims.iter().map(|c| c.event_id.clone()).collect();
+        let items = case
+            .lead_ids
+            .iter()
+            .map(|lead| {
+                let merged_away = matches!(&outcome, Outcome::Merge { into, .. } if into != lead);
+                let kind = EventKind::Decide {
+                    case_id: case.id.clone(),
+                    decision: decision.clone(),
+                    outcome: outcome.clone(),
+                    reason: reason.trim().to_string(),
+                    covers: covers.clone(),
+                    supersedes: supersedes.map(str::to_string),
+                    merged_away,
+                };
+                (Target::Lead(lead.clone()), me.clone(), kind)
+            })
+            .collect();
+        self.write_events(items, now)?;
+        Ok(decision)
+    }
+
+    fn validate_outcome(&self, case: &CollisionCase, outcome: &Outcome) -> Result<()> {
+        let known = |rep: &str| -> Result<()> {
+            match self.rep(rep) {
+                Some(r) if r.active && r.role != Role::Distributor || case.reps.iter().any(|x| x == rep) => Ok(()),
+                Some(_) => Err(Error::Invalid(format!("rep {rep} cannot own customers"))),
+                None => Err(Error::NotFound(format!("rep {rep}"))),
+            }
+        };
+        match outcome {
+            Outcome::Owner { rep } => known(rep),
+            Outcome::Split { shares } => {
+                let reps: BTreeSet<&str> = shares.iter().map(|s| s.rep.as_str()).collect();
+                if shares.len() < 2 || reps.len() != shares.len() {
+                    return Err(Error::Invalid("a split names at least two different reps".into()));
+                }
+                if shares.iter().any(|s| s.pct == 0 || s.pct > 99) {
+                    return Err(Error::Invalid("each share is 1–99 percent".into()));
+                }
+                let total: u32 = shares.iter().map(|s| u32::from(s.pct)).sum();
+                if total != 100 {
+                    return Err(Error::Invalid(format!("the shares total {total}%, not 100%")));
+                }
+                shares.iter().try_for_each(|s| known(&s.rep))
+            }
+            Outcome::Pool | Outcome::Undo => Ok(()),
+            Outcome::Merge { into, owner } => {
+                if case.kind != CaseKind::DuplicateLeads {
+                    return Err(Error::Invalid("only duplicate lead documents can be merged".into()));
+                }
+                if !case.lead_ids.contains(into) {
+                    return Err(Error::Invalid(format!("lead {into} is not part of the case")));
+                }
+                known(owner)
+            }
+        }
+    }
+
+    /// A rep named in a case appeals its standing decision (申诉) within the window.
+    /// Returns the appeal id.
+    pub fn appeal_case(&mut self, case_id: &str, note: &str, now: DateTime<Utc>) -> Result<String> {
+        let me = self.session()?.id.clone();
+        let case = self.case_or_not_found(case_id)?;
+        if !case.reps.contains(&me) {
+            return Err(Error::Forbidden(format!("collision case {case_id} does not name you")));
+        }
+        if note.trim().is_empty() {
+            return Err(Error::Invalid("an appeal needs a reason".into()));
+        }
+        let r = self.case_resolution(&case, now)?;
+        if !r.appealable {
+            let why = match (r.state, r.appeal_until) {
+                (CaseState::Decided, Some(u)) if now >= u => format!("the appeal window closed at {}", u.to_rfc3339()),
+                (CaseState::Decided, _) => "a deal is signed: the decision is final".to_string(),
+                _ => "there is no standing decision to appeal".to_string(),
+            };
+            return Err(Error::Conflict(why));
+        }
+        let decision = r
+            .decisions
+            .iter()
+            .rev()
+            .find(|d| !d.superseded && d.outcome != Outcome::Undo)
+            .map(|d| d.decision.clone())
+            .ok_or_else(|| Error::Conflict("there is no standing decision to appeal".into()))?;
+        let appeal = new_id();
+        let items = case
+            .lead_ids
+            .iter()
+            .map(|lead| {
+                let kind = EventKind::Appeal {
+                    case_id: case.id.clone(),
+                    appeal: appeal.clone(),
+                    decision: decision.clone(),
+                    note: note.trim().to_string(),
+                };
+                (Target::Lead(lead.clone()), me.clone(), kind)
+            })
+            .collect();
+        self.write_events(items, now)?;
+        Ok(appeal)
+    }
+}
