@@ -1,8 +1,10 @@
 //! Random schedules of offline work and sync (DESIGN.md §3): 3–5 replicas, random
 //! registrations, claims, releases and follow-ups on a few customers spelled several
 //! ways, device clocks off by up to ±30 days, partitions (replicas that do not sync
-//! for a while), lost acknowledgements, lost and duplicated pull batches. After
-//! everyone syncs, every replica holds the same events and the same collision cases,
+//! for a while), lost acknowledgements, lost and duplicated pull batches, and managers
+//! deciding cases (two managers may decide one case offline). After
+//! everyone syncs, every replica holds the same events, the same collision cases and
+//! the same decisions and case states (conflicts included),
 //! and the cases derived incrementally equal the cases rebuilt from scratch.
 //!
 //! 1,000 schedules by default; `PROPTEST_CASES=10000 cargo nextest run -p
@@ -13,9 +15,9 @@ mod support;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
-use leadguard_core::collisions::CollisionCase;
+use leadguard_core::collisions::{CollisionCase, Resolution};
 use leadguard_core::index::{self, Filter};
-use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Role};
+use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Role, Share};
 use leadguard_core::registry::{InitOptions, Target};
 use leadguard_core::Registry;
 use proptest::prelude::*;
@@ -45,6 +47,8 @@ enum Op {
     Followup { replica: usize, pick: usize, visit: bool },
     Sync { replica: usize, drop_ack: bool, duplicate_pull: bool, drop_pull: bool },
     Tick { minutes: i64 },
+    /// A manager (replica 0, or the last replica of 4–5) decides a case it sees.
+    Decide { last: bool, pick: usize, outcome: u8 },
 }
 
 fn op(replicas: usize) -> impl Strategy<Value = Op> {
@@ -59,6 +63,7 @@ fn op(replicas: usize) -> impl Strategy<Value = Op> {
             |(replica, drop_ack, duplicate_pull, drop_pull)| Op::Sync { replica, drop_ack, duplicate_pull, drop_pull }
         ),
         2 => (1i64..(60 * 80)).prop_map(|minutes| Op::Tick { minutes }),
+        1 => (any::<bool>(), any::<usize>(), 0u8..4).prop_map(|(last, pick, outcome)| Op::Decide { last, pick, outcome }),
     ]
 }
 
@@ -68,8 +73,13 @@ fn schedule() -> impl Strategy<Value = (usize, Vec<i64>, Vec<Op>)> {
     })
 }
 
-fn rep_id(replica: usize) -> String {
-    if replica == 0 { "m1".into() } else { format!("r{replica}") }
+/// Replica 0 is manager m1; with 4–5 replicas the last one is a second manager, m2.
+fn rep_id_of(replica: usize, n: usize) -> String {
+    match replica {
+        0 => "m1".into(),
+        r if n >= 4 && r == n - 1 => "m2".into(),
+        r => format!("r{r}"),
+    }
 }
 
 fn known_leads(reg: &Registry) -> Vec<String> {
@@ -79,26 +89,32 @@ fn known_leads(reg: &Registry) -> Vec<String> {
     ids
 }
 
-fn snapshot(reg: &mut Registry) -> (BTreeMap<String, Vec<Event>>, Vec<CollisionCase>) {
+type Snapshot = (BTreeMap<String, Vec<Event>>, Vec<CollisionCase>, Vec<Resolution>);
+
+fn snapshot(reg: &mut Registry, at: DateTime<Utc>) -> Snapshot {
     let mut events = BTreeMap::new();
     for id in known_leads(reg) {
         events.insert(id.clone(), reg.events(&id).unwrap());
     }
-    (events, reg.collision_cases(None).unwrap())
+    let cases = reg.collision_cases(None).unwrap();
+    let resolutions = cases.iter().map(|c| reg.case_resolution(c, at).unwrap()).collect();
+    (events, cases, resolutions)
 }
 
 fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<usize, TestCaseError> {
     let base = if std::path::Path::new("/dev/shm").is_dir() { "/dev/shm" } else { "/tmp" };
     let dir = tempfile::Builder::new().prefix("lg-schedule").tempdir_in(base).unwrap();
     let mut hub = SimHub::new(t0());
+    let rep_id = |i: usize| rep_id_of(i, n);
     let mut regs: Vec<Registry> = Vec::new();
     for i in 0..n {
-        let role = if i == 0 { Role::Manager } else { Role::Rep };
         let id = rep_id(i);
+        let role = if id.starts_with('m') { Role::Manager } else { Role::Rep };
         let mut reg = Registry::init(&dir.path().join(&id), InitOptions { rep: rep(&id, &id, role), shard_size: 4 }, t0()).unwrap();
         if i == 0 {
             for j in 1..n {
-                reg.put_rep(rep(&rep_id(j), &rep_id(j), Role::Rep), t0()).unwrap();
+                let role = if rep_id(j).starts_with('m') { Role::Manager } else { Role::Rep };
+                reg.put_rep(rep(&rep_id(j), &rep_id(j), role), t0()).unwrap();
             }
         }
         hub.sync(i, &mut reg);
@@ -148,6 +164,27 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<usize, TestCaseError>
                 hub.tick(1);
             }
             Op::Tick { minutes } => hub.tick(minutes),
+            Op::Decide { last, pick, outcome } => {
+                let m = if last && n >= 4 { n - 1 } else { 0 };
+                let cases = regs[m].collision_cases(None).unwrap();
+                if cases.is_empty() {
+                    continue;
+                }
+                let case = &cases[pick % cases.len()];
+                let outcome = match outcome {
+                    0 => Outcome::Owner { rep: case.reps[0].clone() },
+                    1 => Outcome::Pool,
+                    2 => Outcome::Split {
+                        shares: vec![
+                            Share { rep: case.reps[0].clone(), pct: 60 },
+                            Share { rep: case.reps[case.reps.len() - 1].clone(), pct: 40 },
+                        ],
+                    },
+                    _ => Outcome::Merge { into: case.lead_ids[0].clone(), owner: case.reps[0].clone() },
+                };
+                // Refusals (a conflict to settle first, a merge of one lead) are fine.
+                let _ = regs[m].decide_case(&case.id, outcome, "schedule", None, device_now(&hub, m));
+            }
         }
     }
     // Everyone comes online.
@@ -156,11 +193,13 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<usize, TestCaseError>
             hub.sync(i, reg);
         }
     }
-    let first = snapshot(&mut regs[0]);
+    let at = hub.clock;
+    let first = snapshot(&mut regs[0], at);
     for (i, reg) in regs.iter_mut().enumerate().skip(1) {
-        let other = snapshot(reg);
+        let other = snapshot(reg, at);
         prop_assert_eq!(&other.0, &first.0, "replica {} holds different events", i);
         prop_assert_eq!(&other.1, &first.1, "replica {} derives different cases", i);
+        prop_assert_eq!(&other.2, &first.2, "replica {} sees the cases' decisions differently", i);
     }
     regs[0].rebuild_collisions().unwrap();
     prop_assert_eq!(&regs[0].collision_cases(None).unwrap(), &first.1, "incremental cases differ from a rebuild");

@@ -1,0 +1,233 @@
+//! Decisions and appeals on collision cases (DESIGN.md rules 8, 9; §3: decisions are
+//! replicated data, conflicting decisions are a conflict, never a silent overwrite).
+
+mod support;
+
+use chrono::Duration;
+use leadguard_core::collisions::{CaseState, CollisionCase};
+use leadguard_core::model::{EventKind, FollowupKind, LeadFields, Outcome, Role, Share};
+use leadguard_core::registry::{InitOptions, Target};
+use leadguard_core::status::LeadState;
+use leadguard_core::{Error, Registry};
+use support::simhub::SimHub;
+use support::*;
+
+/// Replicas: 0 = manager m1, 1 = rep r1, 2 = rep r2, 3 = manager m2.
+fn team(dir: &std::path::Path) -> (SimHub, Vec<Registry>) {
+    let mut hub = SimHub::new(t0());
+    let mut m = Registry::init(&dir.join("m1"), InitOptions { rep: rep("m1", "张经理", Role::Manager), shard_size: 100 }, t0())
+        .unwrap();
+    m.put_rep(rep("r1", "李娜", Role::Rep), t0()).unwrap();
+    m.put_rep(rep("r2", "王强", Role::Rep), t0()).unwrap();
+    m.put_rep(rep("m2", "刘经理", Role::Manager), t0()).unwrap();
+    hub.sync(0, &mut m);
+    let mut regs = vec![m];
+    for (i, (id, role)) in [("r1", Role::Rep), ("r2", Role::Rep), ("m2", Role::Manager)].into_iter().enumerate() {
+        let mut r = Registry::init(&dir.join(id), InitOptions { rep: rep(id, id, role), shard_size: 100 }, t0()).unwrap();
+        hub.sync(i + 1, &mut r);
+        regs.push(r);
+    }
+    (hub, regs)
+}
+
+fn sync_all(hub: &mut SimHub, regs: &mut [Registry]) {
+    for _ in 0..2 {
+        for (i, r) in regs.iter_mut().enumerate() {
+            hub.sync(i, r);
+        }
+    }
+}
+
+fn fields(company: &str) -> LeadFields {
+    LeadFields {
+        company: Some(company.into()),
+        contact: Some("陈明".into()),
+        phone: Some("13912345678".into()),
+        region: Some("深圳".into()),
+        need: Some("采购".into()),
+        ..LeadFields::default()
+    }
+}
+
+/// r1 and r2 register one customer offline: a duplicate case. Returns (case, lead of r1, lead of r2).
+fn duplicate_case(hub: &mut SimHub, regs: &mut [Registry]) -> (CollisionCase, String, String) {
+    let a = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司") }, h(1)).lead_id;
+    let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技（深圳）") }, h(2)).lead_id;
+    sync_all(hub, regs);
+    let cases = regs[0].collision_cases(None).unwrap();
+    assert_eq!(cases.len(), 1);
+    (cases[0].clone(), a, b)
+}
+
+fn state(reg: &mut Registry, case: &CollisionCase, at: chrono::DateTime<chrono::Utc>) -> CaseState {
+    let case = reg.collision_case(&case.id).unwrap().expect("case still there");
+    reg.case_resolution(&case, at).unwrap().state
+}
+
+#[test]
+fn owner_decision_gives_every_lead_of_the_case_to_one_rep() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, a, b) = duplicate_case(&mut hub, &mut regs);
+    assert_eq!(state(&mut regs[0], &case, h(3)), CaseState::Open);
+    regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "李娜先拜访", None, h(3)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    for r in regs.iter_mut() {
+        assert_eq!(state(r, &case, h(4)), CaseState::Decided);
+        assert_eq!(r.status(&a, h(4)).unwrap().1.owner.as_deref(), Some("r1"));
+        assert_eq!(r.status(&b, h(4)).unwrap().1.owner.as_deref(), Some("r1"));
+    }
+}
+
+#[test]
+fn only_a_manager_decides_and_a_decision_needs_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, _, _) = duplicate_case(&mut hub, &mut regs);
+    let by_rep = regs[1].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "我先来的", None, h(3));
+    assert!(matches!(by_rep, Err(Error::Forbidden(_))), "{by_rep:?}");
+    let no_reason = regs[0].decide_case(&case.id, Outcome::Pool, "  ", None, h(3));
+    assert!(matches!(no_reason, Err(Error::Invalid(_))));
+}
+
+#[test]
+fn split_decision_records_shares_totalling_100_and_the_larger_share_follows_the_customer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, a, _) = duplicate_case(&mut hub, &mut regs);
+    let shares = |x: u8, y: u8| Outcome::Split {
+        shares: vec![Share { rep: "r1".into(), pct: x }, Share { rep: "r2".into(), pct: y }],
+    };
+    assert!(matches!(regs[0].decide_case(&case.id, shares(60, 30), "证据", None, h(3)), Err(Error::Invalid(_))));
+    assert!(matches!(regs[0].decide_case(&case.id, shares(100, 0), "证据", None, h(3)), Err(Error::Invalid(_))));
+    regs[0].decide_case(&case.id, shares(30, 70), "王强成交，李娜先致电", None, h(3)).unwrap();
+    let (_, s) = regs[0].status(&a, h(4)).unwrap();
+    assert_eq!(s.owner.as_deref(), Some("r2"));
+    assert_eq!(s.split.as_ref().map(|v| v.iter().map(|x| u32::from(x.pct)).sum::<u32>()), Some(100));
+}
+
+#[test]
+fn pool_decision_sends_the_customer_to_the_company_pool() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, a, b) = duplicate_case(&mut hub, &mut regs);
+    regs[0].decide_case(&case.id, Outcome::Pool, "双方均无有效跟进，归公", None, h(3)).unwrap();
+    for lead in [&a, &b] {
+        let (_, s) = regs[0].status(lead, h(4)).unwrap();
+        assert_eq!(s.state, LeadState::Pool);
+        assert_eq!(s.owner, None);
+    }
+}
+
+#[test]
+fn merge_decision_merges_duplicates_and_undo_restores_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, a, b) = duplicate_case(&mut hub, &mut regs);
+    let merge = regs[0]
+        .decide_case(&case.id, Outcome::Merge { into: a.clone(), owner: "r1".into() }, "同一客户，合并", None, h(3))
+        .unwrap();
+    sync_all(&mut hub, &mut regs);
+    let (_, sb) = regs[2].status(&b, h(4)).unwrap();
+    assert_eq!(sb.state, LeadState::Merged);
+    assert_eq!(sb.merged_into.as_deref(), Some(a.as_str()));
+    // The merged lead takes no more claims or follow-ups.
+    let refused = try_write(&mut regs[2], "r2", &b, EventKind::Followup { followup: FollowupKind::Visit, note: String::new() }, h(5));
+    assert!(refused.is_err());
+    assert_eq!(regs[2].status(&a, h(4)).unwrap().1.owner.as_deref(), Some("r1"));
+    // Undo: both leads are back as they were.
+    regs[0].decide_case(&case.id, Outcome::Undo, "合并有误", Some(&merge), h(6)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    let (_, sb) = regs[2].status(&b, h(7)).unwrap();
+    assert_eq!(sb.state, LeadState::Protected);
+    assert_eq!(sb.owner.as_deref(), Some("r2"));
+    assert_eq!(state(&mut regs[2], &case, h(7)), CaseState::Open);
+}
+
+#[test]
+fn two_managers_deciding_offline_differently_is_a_conflict_not_an_overwrite() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, _, _) = duplicate_case(&mut hub, &mut regs);
+    let d1 = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "李娜区域匹配", None, h(3)).unwrap();
+    let d2 = regs[3].decide_case(&case.id, Outcome::Owner { rep: "r2".into() }, "王强有成交意向", None, h(3)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    for i in [0, 3, 1] {
+        let c = regs[i].collision_case(&case.id).unwrap().unwrap();
+        let r = regs[i].case_resolution(&c, h(4)).unwrap();
+        assert_eq!(r.state, CaseState::Conflict, "replica {i}");
+        let ids: Vec<&str> = r.decisions.iter().map(|d| d.decision.as_str()).collect();
+        assert!(ids.contains(&d1.as_str()) && ids.contains(&d2.as_str()), "both decisions shown");
+    }
+    // A plain third decision is refused; one that supersedes d1 and agrees with d2
+    // settles the conflict.
+    assert!(matches!(regs[0].decide_case(&case.id, Outcome::Pool, "x", None, h(5)), Err(Error::Conflict(_))));
+    regs[0].decide_case(&case.id, Outcome::Owner { rep: "r2".into() }, "与刘经理商定", Some(&d1), h(5)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    assert_eq!(state(&mut regs[3], &case, h(6)), CaseState::Decided, "d2 and the new decision agree: r2");
+}
+
+#[test]
+fn appeal_window_sla_and_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, _, b) = duplicate_case(&mut hub, &mut regs);
+    // No decision yet: nothing to appeal.
+    assert!(matches!(regs[2].appeal_case(&case.id, "我先拜访", h(3)), Err(Error::Conflict(_))));
+    let d = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    // A rep not named in the case cannot appeal.
+    assert!(matches!(regs[3].appeal_case(&case.id, "x", h(4)), Err(Error::Forbidden(_))));
+    let c2 = regs[2].collision_case(&case.id).unwrap().unwrap();
+    let decided = regs[2].case_resolution(&c2, h(4)).unwrap();
+    let until = decided.appeal_until.expect("window");
+    // After the window (7 days by default): refused.
+    let late = regs[2].appeal_case(&case.id, "我先拜访", until + Duration::hours(1));
+    assert!(matches!(late, Err(Error::Conflict(_))), "{late:?}");
+    regs[2].appeal_case(&case.id, "我在 3 月 1 日已拜访，有照片", h(5)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    let c = regs[0].collision_case(&case.id).unwrap().unwrap();
+    let r = regs[0].case_resolution(&c, h(6)).unwrap();
+    assert_eq!(r.appeals.len(), 1);
+    let a = &r.appeals[0];
+    assert!(!a.answered && !a.overdue);
+    // The 24 h turnaround target: overdue a day after the appeal reached the hub.
+    let r = regs[0].case_resolution(&c, a.due_at + Duration::minutes(1)).unwrap();
+    assert!(r.appeals[0].overdue);
+    // The manager answers by deciding again (upholding or changing).
+    regs[0].decide_case(&case.id, Outcome::Owner { rep: "r2".into() }, "申诉成立", Some(&d), h(7)).unwrap();
+    let c0 = regs[0].collision_case(&case.id).unwrap().unwrap();
+    let r = regs[0].case_resolution(&c0, a.due_at + Duration::hours(1)).unwrap();
+    assert!(r.appeals[0].answered && !r.appeals[0].overdue);
+    assert_eq!(regs[0].status(&b, h(8)).unwrap().1.owner.as_deref(), Some("r2"));
+}
+
+#[test]
+fn no_appeal_once_a_deal_is_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, a, _) = duplicate_case(&mut hub, &mut regs);
+    regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    try_write(&mut regs[1], "r1", &a, EventKind::Followup { followup: FollowupKind::Deal, note: "签约".into() }, h(4)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    let refused = regs[2].appeal_case(&case.id, "我先来的", h(5));
+    assert!(matches!(refused, Err(Error::Conflict(ref m)) if m.contains("deal")), "{refused:?}");
+}
+
+#[test]
+fn a_claim_the_manager_did_not_see_reopens_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, a, b) = duplicate_case(&mut hub, &mut regs);
+    regs[0].decide_case(&case.id, Outcome::Pool, "归公", None, h(3)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    assert_eq!(state(&mut regs[0], &case, h(4)), CaseState::Decided);
+    // Later each rep claims one copy of the pooled customer again (after the
+    // re-claim cooldown): new claims the decision did not cover.
+    try_write(&mut regs[1], "r1", &a, EventKind::Claim, h(30)).unwrap();
+    try_write(&mut regs[2], "r2", &b, EventKind::Claim, h(30)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    assert_eq!(state(&mut regs[0], &case, h(31)), CaseState::Reopened);
+}
+
