@@ -35,6 +35,12 @@ pub enum PolicyCmd {
         extension_hours: Option<u32>,
         #[arg(long)]
         reclaim_cooldown_hours: Option<u32>,
+        /// How long after a decision a rep may appeal.
+        #[arg(long)]
+        appeal_window_hours: Option<u32>,
+        /// Turnaround target for cases and appeals.
+        #[arg(long)]
+        appeal_sla_hours: Option<u32>,
     },
 }
 
@@ -50,12 +56,14 @@ pub fn run_rep(ctx: &mut Context, cmd: RepCmd) -> Result<Value, ApiError> {
 pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> {
     match cmd {
         PolicyCmd::Show => api::dispatch(ctx, "policy_get", Value::Null),
-        PolicyCmd::Set { protection_hours, extension_hours, reclaim_cooldown_hours } => {
+        PolicyCmd::Set { protection_hours, extension_hours, reclaim_cooldown_hours, appeal_window_hours, appeal_sla_hours } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
             for (k, v) in [
                 ("protection_hours", protection_hours),
                 ("extension_hours", extension_hours),
                 ("reclaim_cooldown_hours", reclaim_cooldown_hours),
+                ("appeal_window_hours", appeal_window_hours),
+                ("appeal_sla_hours", appeal_sla_hours),
             ] {
                 if let Some(v) = v {
                     p[k] = json!(v);
