@@ -67,9 +67,18 @@ enum Command {
     Policy(rep_cmd::PolicyCmd),
     /// Seed a demo registry (does nothing if one exists).
     Demo(demo_cmd::DemoArgs),
-    /// Collision cases (撞单): list and show.
+    /// Collision cases (撞单): list, show, resolve (managers), appeal (reps).
     #[command(subcommand)]
     Collisions(collisions_cmd::CollisionsCmd),
+    /// Health metrics of the claim mechanism and the collision heat map (managers).
+    Metrics {
+        /// Period in days, ending now.
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        /// Days covered by the heat map.
+        #[arg(long, default_value_t = 14)]
+        heat_days: u32,
+    },
 }
 
 fn main() {
@@ -99,6 +108,9 @@ fn main() {
         Command::Policy(cmd) => rep_cmd::run_policy(&mut ctx, cmd),
         Command::Demo(args) => demo_cmd::run(&mut ctx, args),
         Command::Collisions(cmd) => collisions_cmd::run(&mut ctx, cmd),
+        Command::Metrics { days, heat_days } => {
+            api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
+        }
         }
     });
     match result {

@@ -14,9 +14,11 @@ use crate::error::{ApiError, ErrorCode};
 mod collisions;
 mod dedup;
 mod leads;
+mod metrics;
 pub use collisions::*;
 pub use dedup::*;
 pub use leads::*;
+pub use metrics::*;
 pub use crate::model::{Policy, Rep};
 pub use crate::view::{EventView, LeadView};
 
@@ -199,4 +201,7 @@ commands! {
     collision_resolve(CollisionResolveArgs) -> CollisionDetail => collisions::collision_resolve;
     /// A rep named in a case appeals its decision within the appeal window.
     collision_appeal(CollisionAppealArgs) -> CollisionDetail => collisions::collision_appeal;
+    /// Health metrics (duplicate-claim rate, protection utilisation, turnaround,
+    /// collisions per rep per month) and the collision heat map (managers).
+    metrics(MetricsArgs) -> crate::metrics::Metrics => metrics::metrics;
 }

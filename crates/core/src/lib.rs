@@ -19,6 +19,7 @@ pub mod error;
 pub mod hooks;
 pub mod index;
 pub mod layout;
+pub mod metrics;
 pub mod model;
 pub mod registry;
 pub mod replication;

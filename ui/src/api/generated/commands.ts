@@ -23,6 +23,8 @@ import type { LeadListArgs } from "./LeadListArgs";
 import type { LeadPage } from "./LeadPage";
 import type { LeadUpdateArgs } from "./LeadUpdateArgs";
 import type { LeadView } from "./LeadView";
+import type { Metrics } from "./Metrics";
+import type { MetricsArgs } from "./MetricsArgs";
 import type { Policy } from "./Policy";
 import type { Rep } from "./Rep";
 import type { RepList } from "./RepList";
@@ -57,6 +59,7 @@ export interface Commands {
   collision_get: { args: CollisionIdArgs; result: CollisionDetail };
   collision_resolve: { args: CollisionResolveArgs; result: CollisionDetail };
   collision_appeal: { args: CollisionAppealArgs; result: CollisionDetail };
+  metrics: { args: MetricsArgs; result: Metrics };
 }
 
 export type CommandName = keyof Commands;
