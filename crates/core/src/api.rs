@@ -15,10 +15,12 @@ mod collisions;
 mod dedup;
 mod leads;
 mod metrics;
+mod notifications;
 pub use collisions::*;
 pub use dedup::*;
 pub use leads::*;
 pub use metrics::*;
+pub use notifications::*;
 pub use crate::model::{Policy, Rep};
 pub use crate::view::{EventView, LeadView};
 
@@ -204,4 +206,8 @@ commands! {
     /// Health metrics (duplicate-claim rate, protection utilisation, turnaround,
     /// collisions per rep per month) and the collision heat map (managers).
     metrics(MetricsArgs) -> crate::metrics::Metrics => metrics::metrics;
+    /// Notifications for the user: new cases, decisions, conflicts, appeals.
+    notifications_list(()) -> NotificationList => notifications::notifications_list;
+    /// Marks notifications as seen.
+    notifications_seen(NotificationIds) -> NotificationList => notifications::notifications_seen;
 }

@@ -21,6 +21,7 @@ pub mod index;
 pub mod layout;
 pub mod metrics;
 pub mod model;
+pub mod notifications;
 pub mod registry;
 pub mod replication;
 pub mod status;

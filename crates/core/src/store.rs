@@ -131,6 +131,15 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (rep, case_id)
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 5: which notifications this device's user has seen in the app, and which were
+    // shown as desktop notifications (device-local, not replicated).
+    r#"
+    CREATE TABLE notification_state (
+        id TEXT PRIMARY KEY,
+        seen INTEGER NOT NULL DEFAULT 0,
+        delivered INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.

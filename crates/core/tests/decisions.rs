@@ -231,3 +231,31 @@ fn a_claim_the_manager_did_not_see_reopens_the_case() {
     assert_eq!(state(&mut regs[0], &case, h(31)), CaseState::Reopened);
 }
 
+
+#[test]
+fn reps_and_their_manager_are_told_of_a_case_its_decision_and_an_appeal() {
+    use leadguard_core::notifications::NotificationKind as K;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, _, _) = duplicate_case(&mut hub, &mut regs);
+    let kinds = |r: &mut Registry, at| r.notifications(at).unwrap().into_iter().map(|n| n.kind).collect::<Vec<_>>();
+    for i in [0, 1, 2] {
+        assert_eq!(kinds(&mut regs[i], h(3)), vec![K::CaseOpened], "replica {i}");
+    }
+    // Shown once on the desktop, then not again.
+    assert_eq!(regs[1].take_undelivered_notifications(h(3)).unwrap().len(), 1);
+    assert!(regs[1].take_undelivered_notifications(h(3)).unwrap().is_empty());
+    regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    let told = regs[2].notifications(h(4)).unwrap();
+    let decision = told.iter().find(|n| n.kind == K::Decision).expect("r2 is told of the decision");
+    assert!(decision.body_zh.contains("李娜") && decision.body_zh.contains("区域匹配"), "{}", decision.body_zh);
+    regs[2].appeal_case(&case.id, "我先拜访", h(5)).unwrap();
+    sync_all(&mut hub, &mut regs);
+    assert!(kinds(&mut regs[0], h(6)).contains(&K::Appeal), "the manager is told of the appeal");
+    assert!(kinds(&mut regs[0], h(6 + 25)).contains(&K::AppealOverdue));
+    // Seen in the app: no longer unseen.
+    let ids: Vec<String> = regs[0].notifications(h(6)).unwrap().into_iter().map(|n| n.id).collect();
+    regs[0].mark_notifications_seen(&ids).unwrap();
+    assert!(regs[0].notifications(h(6)).unwrap().iter().all(|n| n.seen));
+}

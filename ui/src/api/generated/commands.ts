@@ -25,6 +25,8 @@ import type { LeadUpdateArgs } from "./LeadUpdateArgs";
 import type { LeadView } from "./LeadView";
 import type { Metrics } from "./Metrics";
 import type { MetricsArgs } from "./MetricsArgs";
+import type { NotificationIds } from "./NotificationIds";
+import type { NotificationList } from "./NotificationList";
 import type { Policy } from "./Policy";
 import type { Rep } from "./Rep";
 import type { RepList } from "./RepList";
@@ -60,6 +62,8 @@ export interface Commands {
   collision_resolve: { args: CollisionResolveArgs; result: CollisionDetail };
   collision_appeal: { args: CollisionAppealArgs; result: CollisionDetail };
   metrics: { args: MetricsArgs; result: Metrics };
+  notifications_list: { args: null; result: NotificationList };
+  notifications_seen: { args: NotificationIds; result: NotificationList };
 }
 
 export type CommandName = keyof Commands;
