@@ -17,6 +17,7 @@
 //! registry, so [`api`] is async and runs the call on the blocking pool: the
 //! main thread keeps the window responsive.
 
+pub mod notify;
 pub mod shell;
 
 use std::path::PathBuf;
@@ -33,16 +34,26 @@ pub const DATA_ENV: &str = "LEADGUARD_DATA";
 /// The one command the webview may call: runs core command `cmd` with `args`
 /// (JSON; absent means `null`) and returns its JSON result or its typed error.
 #[tauri::command]
-async fn api(
+async fn api<R: Runtime>(
+    app: tauri::AppHandle<R>,
     shell: tauri::State<'_, Arc<Shell>>,
     cmd: String,
     args: Option<serde_json::Value>,
 ) -> Result<serde_json::Value, ApiError> {
     let shell = Arc::clone(shell.inner());
     let args = args.unwrap_or(serde_json::Value::Null);
-    tauri::async_runtime::spawn_blocking(move || shell.call(&cmd, args))
-        .await
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("command `api` failed: {e}")))?
+    let synced = cmd == "sync_run";
+    let result = tauri::async_runtime::spawn_blocking({
+        let shell = Arc::clone(&shell);
+        move || shell.call(&cmd, args)
+    })
+    .await
+    .map_err(|e| ApiError::new(ErrorCode::Internal, format!("command `api` failed: {e}")))?;
+    if synced && result.is_ok() {
+        // A sync is when other laptops' cases, decisions and appeals arrive.
+        notify::deliver_soon(app, shell);
+    }
+    result
 }
 
 /// Where the registry lives: `data_dir` if given, else `$LEADGUARD_DATA`, else the
@@ -65,9 +76,12 @@ fn resolve_data_dir<R: Runtime>(app: &tauri::App<R>, data_dir: Option<PathBuf>) 
 pub fn builder<R: Runtime>(base: tauri::Builder<R>, data_dir: Option<PathBuf>) -> tauri::Builder<R> {
     base.setup(move |app| {
             let dir = resolve_data_dir(app, data_dir.clone())?;
-            app.manage(Arc::new(Shell::new(dir)));
+            let shell = Arc::new(Shell::new(dir));
+            app.manage(Arc::clone(&shell));
+            notify::every_few_minutes(app.handle().clone(), shell);
             Ok(())
         })
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![api])
 }
 

@@ -41,6 +41,18 @@ impl Shell {
         api::dispatch(ctx, cmd, args)
     }
 
+    /// Notifications the user has not seen nor been shown on the desktop yet; marks
+    /// them shown. Empty when no registry exists yet.
+    pub fn take_undelivered(&self) -> Vec<leadguard_core::notifications::Notification> {
+        let mut guard = self.lock();
+        let Some(ctx) = guard.as_mut() else { return Vec::new() };
+        let now = ctx.now();
+        match ctx.registry() {
+            Ok(reg) => reg.take_undelivered_notifications(now).unwrap_or_default(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, Option<Context>> {
         match self.ctx.lock() {
             Ok(guard) => guard,

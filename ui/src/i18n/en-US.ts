@@ -55,6 +55,7 @@ export const enUS: Record<MessageKey, string> = {
   "lead.status.pool": "Public pool",
   "lead.status.bound": "Deal closed",
   "lead.status.unclaimed": "Unclaimed",
+  "lead.status.merged": "Merged",
   "lead.protectedUntil": "Protected until {date}",
   "lead.remaining": "{duration} left",
   "lead.expired": "Expired",

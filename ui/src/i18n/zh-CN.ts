@@ -53,6 +53,7 @@ export const zhCN = {
   "lead.status.pool": "公海",
   "lead.status.bound": "已成交",
   "lead.status.unclaimed": "未认领",
+  "lead.status.merged": "已合并",
   "lead.protectedUntil": "保护至 {date}",
   "lead.remaining": "剩余 {duration}",
   "lead.expired": "已到期",

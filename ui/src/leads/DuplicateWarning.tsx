@@ -25,6 +25,8 @@ export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: str
         : t("dup.ownedNoEnd", { owner: lead.owner_name ?? t("common.none") });
     case "pool":
       return t("dup.pool");
+    case "merged":
+      return t("lead.status.merged");
     default:
       return t("dup.incomplete");
   }

@@ -7,6 +7,7 @@ const LOOK: Record<LeadStateName, { color: string; label: MessageKey }> = {
   pool: { color: "orange", label: "lead.status.pool" },
   deal: { color: "green", label: "lead.status.bound" },
   incomplete: { color: "default", label: "lead.status.unclaimed" },
+  merged: { color: "purple", label: "lead.status.merged" },
 };
 
 /** The claim state of a lead as a coloured tag. */

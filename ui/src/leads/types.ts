@@ -3,7 +3,7 @@
  * subset so the generated type is assignable to it and the components stay testable
  * with small fixtures.
  */
-export type LeadStateName = "incomplete" | "protected" | "pool" | "deal";
+export type LeadStateName = "incomplete" | "protected" | "pool" | "deal" | "merged";
 
 export interface LeadFieldsLike {
   company?: string;
