@@ -27,6 +27,8 @@ export const SESSION: SessionInfo = {
     qualifying_followups: ["visit", "sample", "quote", "store_visit", "deal"],
     reclaim_cooldown_hours: 24,
     required: [["company"], ["contact", "phone"], ["need"]],
+    appeal_window_hours: 168,
+    appeal_sla_hours: 24,
   },
   data_dir: "/data",
   pending_changes: 0n as unknown as bigint,
