@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::error::{ApiError, ErrorCode};
 
+mod arbitration;
 mod collisions;
 mod dedup;
 mod leads;
@@ -203,6 +204,9 @@ commands! {
     collision_resolve(CollisionResolveArgs) -> CollisionDetail => collisions::collision_resolve;
     /// A rep named in a case appeals its decision within the appeal window.
     collision_appeal(CollisionAppealArgs) -> CollisionDetail => collisions::collision_appeal;
+    /// The system's arbitration proposal for a case (owner, split or undecided, with
+    /// the criteria, evidence and an explanation); a manager decides.
+    collision_propose(CollisionIdArgs) -> crate::arbitration::Proposal => arbitration::collision_propose;
     /// Health metrics (duplicate-claim rate, protection utilisation, turnaround,
     /// collisions per rep per month) and the collision heat map (managers).
     metrics(MetricsArgs) -> crate::metrics::Metrics => metrics::metrics;

@@ -11,6 +11,7 @@
 //! sync), [`api`] (commands).
 
 pub mod api;
+pub mod arbitration;
 pub mod collisions;
 pub mod dedup_link;
 pub mod demo;

@@ -317,6 +317,10 @@ pub struct Policy {
     /// Turnaround target for a case and for an appeal (seeds 003, 004: 24 h).
     #[serde(default = "default_appeal_sla_hours")]
     pub appeal_sla_hours: u32,
+    /// Arbitration criteria, highest priority first (DESIGN.md rule 7, seed 004):
+    /// `crate::arbitration::propose` applies them in this order.
+    #[serde(default = "crate::arbitration::default_criteria")]
+    pub arbitration: Vec<crate::arbitration::Criterion>,
 }
 
 fn default_appeal_window_hours() -> u32 {
@@ -343,6 +347,7 @@ impl Default for Policy {
             required: vec![vec![Field::Company], vec![Field::Contact, Field::Phone], vec![Field::Need]],
             appeal_window_hours: default_appeal_window_hours(),
             appeal_sla_hours: default_appeal_sla_hours(),
+            arbitration: crate::arbitration::default_criteria(),
         }
     }
 }
@@ -376,6 +381,12 @@ impl Policy {
         }
         if self.appeal_sla_hours == 0 {
             return bad("appeal_sla_hours must be at least 1");
+        }
+        if self.arbitration.is_empty() {
+            return bad("arbitration needs at least one criterion");
+        }
+        if self.arbitration.iter().collect::<std::collections::BTreeSet<_>>().len() != self.arbitration.len() {
+            return bad("an arbitration criterion may appear only once");
         }
         if self.required.iter().any(|g| g.is_empty()) {
             return bad("a required group must name at least one field");

@@ -29,6 +29,7 @@ export const SESSION: SessionInfo = {
     required: [["company"], ["contact", "phone"], ["need"]],
     appeal_window_hours: 168,
     appeal_sla_hours: 24,
+    arbitration: ["past_deal", "recent_followup", "region_match", "completeness", "earlier_window"],
   },
   data_dir: "/data",
   pending_changes: 0n as unknown as bigint,

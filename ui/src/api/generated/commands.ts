@@ -28,6 +28,7 @@ import type { MetricsArgs } from "./MetricsArgs";
 import type { NotificationIds } from "./NotificationIds";
 import type { NotificationList } from "./NotificationList";
 import type { Policy } from "./Policy";
+import type { Proposal } from "./Proposal";
 import type { Rep } from "./Rep";
 import type { RepList } from "./RepList";
 import type { RepPutArgs } from "./RepPutArgs";
@@ -61,6 +62,7 @@ export interface Commands {
   collision_get: { args: CollisionIdArgs; result: CollisionDetail };
   collision_resolve: { args: CollisionResolveArgs; result: CollisionDetail };
   collision_appeal: { args: CollisionAppealArgs; result: CollisionDetail };
+  collision_propose: { args: CollisionIdArgs; result: Proposal };
   metrics: { args: MetricsArgs; result: Metrics };
   notifications_list: { args: null; result: NotificationList };
   notifications_seen: { args: NotificationIds; result: NotificationList };
