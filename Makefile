@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/leadguard/target
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: setup run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
-        bindings bench-core bench-dedup bench-sync bench-ui
+        bindings bench-core bench-dedup bench-sync bench-ui bench-collisions
 
 ## Install what is missing (Debian packages, npm packages, tauri-driver). Safe to run twice.
 setup:
@@ -57,6 +57,9 @@ bench-core:
 
 bench-dedup:
 	bash scripts/bench-dedup.sh
+
+bench-collisions:
+	bash scripts/bench-collisions.sh
 
 bench-sync:
 	bash scripts/bench-sync.sh
