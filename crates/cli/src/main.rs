@@ -5,6 +5,7 @@
 use clap::{Parser, Subcommand};
 use leadguard_core::api;
 
+mod audit_cmd;
 mod check_cmd;
 mod collisions_cmd;
 mod dedup_cmd;
@@ -70,6 +71,9 @@ enum Command {
     /// Collision cases (撞单): list, show, resolve (managers), appeal (reps).
     #[command(subcommand)]
     Collisions(collisions_cmd::CollisionsCmd),
+    /// The tamper-evident audit log: verify the chain, show a lead's entries.
+    #[command(subcommand)]
+    Audit(audit_cmd::AuditCmd),
     /// Health metrics of the claim mechanism and the collision heat map (managers).
     Metrics {
         /// Period in days, ending now.
@@ -108,6 +112,7 @@ fn main() {
         Command::Policy(cmd) => rep_cmd::run_policy(&mut ctx, cmd),
         Command::Demo(args) => demo_cmd::run(&mut ctx, args),
         Command::Collisions(cmd) => collisions_cmd::run(&mut ctx, cmd),
+        Command::Audit(cmd) => audit_cmd::run(&mut ctx, cmd, cli.json),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
         }

@@ -12,11 +12,13 @@ use ts_rs::TS;
 use crate::error::{ApiError, ErrorCode};
 
 mod arbitration;
+mod audit;
 mod collisions;
 mod dedup;
 mod leads;
 mod metrics;
 mod notifications;
+pub use audit::{AuditLeadArgs, AuditTrail};
 pub use collisions::*;
 pub use dedup::*;
 pub use leads::*;
@@ -207,6 +209,10 @@ commands! {
     /// The system's arbitration proposal for a case (owner, split or undecided, with
     /// the criteria, evidence and an explanation); a manager decides.
     collision_propose(CollisionIdArgs) -> crate::arbitration::Proposal => arbitration::collision_propose;
+    /// Checks this device's tamper-evident audit log (hash chain) end to end.
+    audit_verify(()) -> crate::audit::VerifyReport => audit::audit_verify;
+    /// The audit log entries of one lead (ownership events written or merged here).
+    audit_for_lead(AuditLeadArgs) -> AuditTrail => audit::audit_for_lead;
     /// Health metrics (duplicate-claim rate, protection utilisation, turnaround,
     /// collisions per rep per month) and the collision heat map (managers).
     metrics(MetricsArgs) -> crate::metrics::Metrics => metrics::metrics;

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod arbitration;
+pub mod audit;
 pub mod collisions;
 pub mod dedup_link;
 pub mod demo;

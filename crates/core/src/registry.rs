@@ -304,6 +304,7 @@ impl Registry {
         if let Some(c) = self.docs.commit(&self.conn, &doc_id, &message, now.timestamp())? {
             self.note_event_change(&event.id, &lead_id, &c.hash.0)?;
         }
+        crate::audit::record_events(&self.conn, &lead_id, std::slice::from_ref(&event))?;
         if matches!(event.kind, EventKind::Register { .. }) {
             self.conn.execute("UPDATE docs SET lead_count = lead_count + 1 WHERE doc_id = ?1", [&doc_id])?;
         }

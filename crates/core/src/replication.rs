@@ -176,14 +176,20 @@ impl Registry {
                 by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, change));
             }
             let mut touched = BTreeSet::new();
+            // Leads whose identifying fields may have changed (their duplicate links
+            // are re-scored); follow-ups, claims and decisions only change claims.
+            let mut fields_touched = BTreeSet::new();
             for (doc_id, items) in by_doc {
                 reg.check_doc(doc_id, &items[0].0.scope)?;
                 let loaded = reg.docs.get(&reg.conn, doc_id)?;
                 let before = loaded.doc.get_heads();
                 // Which change carries which event (for the claims' hub receipts).
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
+                let mut unlabelled = false;
                 for (rc, change) in &items {
-                    for ev in message_events(change) {
+                    let evs = message_events(change);
+                    unlabelled |= evs.is_empty();
+                    for ev in evs {
                         carried.insert(ev, rc.hash);
                     }
                 }
@@ -231,6 +237,10 @@ impl Registry {
                     for lead in &leads {
                         for e in crate::layout::read_events(&loaded.doc, lead)?.unwrap_or_default() {
                             if let Some(hash) = carried.get(&e.id) {
+                                if matches!(e.kind, crate::model::EventKind::Register { .. } | crate::model::EventKind::Update { .. }) {
+                                    fields_touched.insert(lead.clone());
+                                }
+                                crate::audit::record_merged(&reg.conn, lead, &e, hash)?;
                                 notes.push((e.id, lead.clone(), *hash));
                             }
                         }
@@ -239,10 +249,15 @@ impl Registry {
                         reg.note_event_change(&ev, &lead, &hash)?;
                     }
                 }
+                if unlabelled {
+                    // A change that does not list its events: assume any field changed.
+                    fields_touched.extend(leads.iter().cloned());
+                }
                 touched.extend(leads);
             }
             let windows = reg.leads_of_changes(&receipts_changed)?;
-            reg.refresh_collisions(&touched, &windows)?;
+            let claims_touched: BTreeSet<String> = touched.union(&windows).cloned().collect();
+            reg.refresh_collisions(&fields_touched, &claims_touched)?;
             if policy_changed {
                 reg.refresh_all_cases()?;
             }

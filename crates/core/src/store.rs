@@ -140,6 +140,30 @@ const MIGRATIONS: &[&str] = &[
         delivered INTEGER NOT NULL DEFAULT 0
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 6: the tamper-evident audit log (`audit.rs`): a hash chain of the ownership events
+    // this device wrote or merged; append-only (triggers refuse UPDATE and DELETE).
+    r#"
+    CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        hub_time TEXT,
+        lead_id TEXT NOT NULL,
+        event_id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        rep TEXT NOT NULL,
+        summary_zh TEXT NOT NULL,
+        summary_en TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX audit_by_lead ON audit_log(lead_id, seq);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log BEGIN
+        SELECT RAISE(ABORT, 'the audit log is append-only');
+    END;
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.

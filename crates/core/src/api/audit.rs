@@ -1,0 +1,41 @@
+//! The audit log (`crate::audit`): verify the chain, show one lead's entries.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Context;
+use crate::audit::{self, AuditEntry, VerifyReport};
+use crate::error::{ApiError, Error};
+use crate::view::Viewer;
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AuditLeadArgs {
+    pub lead_id: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AuditTrail {
+    pub lead_id: String,
+    /// Oldest first.
+    pub entries: Vec<AuditEntry>,
+}
+
+/// Checks the whole hash chain of this device's audit log.
+pub(super) fn audit_verify(ctx: &mut Context, _args: ()) -> Result<VerifyReport, ApiError> {
+    let reg = ctx.registry()?;
+    Ok(audit::verify(reg.connection())?)
+}
+
+/// The audit entries of one lead, for whoever may see the lead (a distributor: only
+/// the leads they reported).
+pub(super) fn audit_for_lead(ctx: &mut Context, a: AuditLeadArgs) -> Result<AuditTrail, ApiError> {
+    let at = ctx.now();
+    let reg = ctx.registry()?;
+    let me = reg.session()?.clone();
+    let row = reg.row(&a.lead_id)?;
+    let v = Viewer { rep: &me, at, reclaim_cooldown_hours: reg.policy(&me.branch).reclaim_cooldown_hours };
+    if !v.may_see(row.registered_by.as_deref()) {
+        return Err(Error::Forbidden(format!("lead {} was not reported by you", a.lead_id)).into());
+    }
+    Ok(AuditTrail { entries: audit::for_lead(reg.connection(), &a.lead_id)?, lead_id: a.lead_id })
+}
