@@ -207,3 +207,52 @@ fn a_sync_started_while_the_hub_is_down_retries_and_completes_after_its_restart(
     let (colleague, _) = hub.device("wang.wei", "sh", "rep");
     assert_eq!(hub_support::pull_all(&colleague, 1000).len() as u64, pending);
 }
+
+#[test]
+fn a_rep_whose_clock_is_30_days_back_cannot_win_against_a_claim_the_hub_had_before_their_last_sync() {
+    let hub = Hub::start();
+    let (a, b, m) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (dir, id, name, role) in
+        [(&a, "li.na", "李娜", "rep"), (&b, "wang.wei", "王伟", "rep"), (&m, "zhang.jing", "张经理", "manager")]
+    {
+        call(dir.path(), "init", json!({ "rep_id": id, "name": name, "branch": "sh", "role": role, "region": "上海" }));
+        cli(dir.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token(id, "sh", role)]);
+    }
+    // Li Na registers the customer and syncs: the hub has her claim.
+    let lead_a = cli(
+        a.path(),
+        &["lead", "add", "--company", "上海华强电子有限公司", "--contact", "张伟", "--phone", "13800138000", "--region", "上海", "--need", "年度采购"],
+    )["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli(a.path(), &["sync"]);
+    // Wang Wei syncs (now his laptop knows the hub has her claim), sets his clock 30
+    // days back and registers the same customer, spelled differently.
+    cli(b.path(), &["sync"]);
+    let back = (chrono::Utc::now() - chrono::Duration::days(30)).to_rfc3339();
+    let lead_b = cli(
+        b.path(),
+        &["--now", &back, "lead", "add", "--company", "华强电子(上海)", "--contact", "张伟", "--phone", "+86 138-0013-8000", "--region", "上海", "--need", "采购"],
+    )["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli(b.path(), &["sync"]);
+    cli(m.path(), &["sync"]);
+    let cases = cli(m.path(), &["collisions", "list"])["cases"].as_array().unwrap().clone();
+    assert_eq!(cases.len(), 1, "{cases:#?}");
+    let shown = cli(m.path(), &["collisions", "show", cases[0]["id"].as_str().unwrap()]);
+    let claim = |lead: &str| {
+        shown["case"]["claims"].as_array().unwrap().iter().find(|c| c["lead_id"] == lead).unwrap().clone()
+    };
+    assert!(
+        claim(&lead_b)["device_time"].as_str().unwrap() < claim(&lead_a)["device_time"].as_str().unwrap(),
+        "by the laptop clocks Wang Wei registered first"
+    );
+    let proposal = &shown["proposal"];
+    assert_eq!(proposal["outcome"], json!({ "kind": "owner", "rep": "li.na" }), "{proposal:#}");
+    assert_eq!(proposal["decided_by"], "earlier_window", "{proposal:#}");
+    assert!(proposal["explanation_zh"].as_str().unwrap().contains("李娜"));
+    assert!(!proposal["explanation_en"].as_str().unwrap().is_empty());
+}

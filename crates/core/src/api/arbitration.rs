@@ -34,6 +34,11 @@ pub(super) fn collision_propose(ctx: &mut Context, a: CollisionIdArgs) -> Result
     if me.role != Role::Manager && !case.reps.contains(&me.id) {
         return Err(Error::Forbidden(format!("collision case {} does not name you", a.id)).into());
     }
+    Ok(proposal_for(reg, &case)?)
+}
+
+/// The proposal for `case` from the registry's data.
+pub fn proposal_for(reg: &mut crate::Registry, case: &crate::collisions::CollisionCase) -> crate::Result<Proposal> {
     let mut histories = BTreeMap::new();
     for lead in &case.lead_ids {
         histories.insert(lead.clone(), reg.events(lead)?);
@@ -42,5 +47,5 @@ pub(super) fn collision_propose(ctx: &mut Context, a: CollisionIdArgs) -> Result
     let receipts = receipts_of(reg.connection(), &all)?;
     let reps: BTreeMap<String, Rep> = reg.reps().map(|r| (r.id.clone(), r.clone())).collect();
     let policy = reg.policy(&case.branch);
-    Ok(arbitration::propose_with_receipts(&case, &histories, &receipts, &reps, &policy))
+    Ok(arbitration::propose_with_receipts(case, &histories, &receipts, &reps, &policy))
 }

@@ -52,6 +52,8 @@ pub struct CollisionDetail {
     /// The case's leads, masked where the viewer may not see contacts.
     pub leads: Vec<LeadView>,
     pub resolution: Resolution,
+    /// The system's arbitration proposal (criteria, evidence, explanation zh/en).
+    pub proposal: crate::arbitration::Proposal,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -123,5 +125,6 @@ pub(super) fn collision_get(ctx: &mut Context, a: CollisionIdArgs) -> R<Collisio
         }
     }
     let resolution = reg.case_resolution(&case, at)?;
-    Ok(CollisionDetail { case, leads, resolution })
+    let proposal = super::arbitration::proposal_for(reg, &case)?;
+    Ok(CollisionDetail { case, leads, resolution, proposal })
 }
