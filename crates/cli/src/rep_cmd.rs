@@ -41,6 +41,10 @@ pub enum PolicyCmd {
         /// Turnaround target for cases and appeals.
         #[arg(long)]
         appeal_sla_hours: Option<u32>,
+        /// Arbitration criteria, highest priority first, comma-separated: past_deal,
+        /// recent_followup, region_match, completeness, earlier_window.
+        #[arg(long, value_delimiter = ',')]
+        arbitration: Option<Vec<String>>,
     },
 }
 
@@ -56,8 +60,11 @@ pub fn run_rep(ctx: &mut Context, cmd: RepCmd) -> Result<Value, ApiError> {
 pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> {
     match cmd {
         PolicyCmd::Show => api::dispatch(ctx, "policy_get", Value::Null),
-        PolicyCmd::Set { protection_hours, extension_hours, reclaim_cooldown_hours, appeal_window_hours, appeal_sla_hours } => {
+        PolicyCmd::Set { protection_hours, extension_hours, reclaim_cooldown_hours, appeal_window_hours, appeal_sla_hours, arbitration } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
+            if let Some(list) = arbitration {
+                p["arbitration"] = json!(list.iter().map(|c| c.trim().replace('-', "_")).collect::<Vec<_>>());
+            }
             for (k, v) in [
                 ("protection_hours", protection_hours),
                 ("extension_hours", extension_hours),
