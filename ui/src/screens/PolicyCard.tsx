@@ -7,6 +7,7 @@ import { useSession } from "../app/session";
 import { errorText } from "../components/errors";
 import { useI18n } from "../i18n";
 import { FOLLOWUP_KINDS } from "../leads/FollowupDialog";
+import { ArbitrationOrder } from "./ArbitrationOrder";
 
 export function PolicyCard() {
   const { t } = useI18n();
@@ -43,6 +44,15 @@ export function PolicyCard() {
         </Form.Item>
         <Form.Item name="qualifying_followups" label={t("policy.qualifying")}>
           <Checkbox.Group options={FOLLOWUP_KINDS.map((k) => ({ value: k, label: t(`followup.kind.${k}`) }))} />
+        </Form.Item>
+        <Form.Item name="appeal_window_hours" label={t("policy.appealWindowHours")} rules={[{ required: true }]}>
+          <InputNumber {...hours} min={0} data-testid="policy-appeal-window" />
+        </Form.Item>
+        <Form.Item name="appeal_sla_hours" label={t("policy.slaHours")} rules={[{ required: true }]}>
+          <InputNumber {...hours} data-testid="policy-sla" />
+        </Form.Item>
+        <Form.Item name="arbitration" label={t("policy.arbitration")}>
+          <ArbitrationOrder disabled={!manager} />
         </Form.Item>
         {manager ? (
           <Button type="primary" htmlType="submit" loading={saving}>
