@@ -23,13 +23,14 @@ import { theme } from "./theme";
 import { useRoute, type Screen } from "./route";
 import { useOnline } from "./useOnline";
 import { SettingsScreen } from "../screens/SettingsScreen";
-import { PendingScreen } from "../screens/PendingScreen";
 import { SearchScreen } from "../screens/SearchScreen";
 import { NewLeadScreen } from "../screens/NewLeadScreen";
 import { MyCustomersScreen } from "../screens/MyCustomersScreen";
 import { PoolScreen } from "../screens/PoolScreen";
 import { InitScreen } from "../screens/InitScreen";
 import { SyncScreen } from "../screens/SyncScreen";
+import { CollisionsScreen } from "../collisions/CollisionsScreen";
+import { MetricsScreen } from "../metrics/MetricsScreen";
 import { SessionProvider, useSession } from "./session";
 import { ErrorAlert } from "../components/ErrorAlert";
 
@@ -61,11 +62,11 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
     case "pool":
       return <PoolScreen />;
     case "collisions":
-      return <PendingScreen title="collisions.title" hint="collisions.hint" reason="sync" />;
+      return <CollisionsScreen />;
     case "sync":
       return <SyncScreen />;
     case "metrics":
-      return <PendingScreen title="metrics.title" hint="metrics.hint" reason="sync" />;
+      return <MetricsScreen />;
   }
 }
 

@@ -1,0 +1,149 @@
+/**
+ * Collision review (撞单处理): the queue of cases this device knows about — a manager
+ * sees the branch, a rep the cases naming them — with kind, customer, reps, when the hub
+ * had all the colliding claims, the turnaround timer and the state. A row opens the case
+ * page. Everything is read from the local registry, so it works with no hub reachable.
+ */
+import { Badge, Button, Card, Empty, Segmented, Space, Switch, Table, Typography } from "antd";
+import { ReloadOutlined } from "@ant-design/icons";
+import type { ColumnsType } from "antd/es/table";
+import { useMemo, useState } from "react";
+import type { CaseSummary } from "../api/generated/CaseSummary";
+import { useCommand } from "../api/useCommand";
+import { useSession } from "../app/session";
+import { ErrorAlert } from "../components/ErrorAlert";
+import { PageHeader } from "../components/PageHeader";
+import { useI18n } from "../i18n";
+import { CaseDrawer } from "./CaseDrawer";
+import { CaseKindTag, CaseStateTag, SlaTimer } from "./parts";
+import { useCompanies } from "./useCompanies";
+import { useRepNames } from "./useReps";
+
+const NEEDS_ACTION = new Set(["open", "conflict", "reopened"]);
+
+/** Cases needing action first (overdue, then soonest due), settled ones after, newest first. */
+export function sortCases(cases: CaseSummary[]): CaseSummary[] {
+  const rank = (c: CaseSummary) => (c.overdue ? 0 : NEEDS_ACTION.has(c.state) || c.open_appeals > 0 ? 1 : 2);
+  return [...cases].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.due_at ?? "9999").localeCompare(b.due_at ?? "9999") ||
+      (b.surfaced_at ?? "").localeCompare(a.surfaced_at ?? "") ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+/** The case id in the address (`#/collisions/<id>`), so a notification or a reload opens it. */
+function caseFromHash(): string | null {
+  const m = window.location.hash.match(/^#\/collisions\/([0-9a-f]+)/i);
+  return m ? m[1] : null;
+}
+
+export function CollisionsScreen() {
+  const { t, dateTime, number } = useI18n();
+  const { session } = useSession();
+  const manager = session?.rep.role === "manager";
+  const [mineOnly, setMineOnly] = useState(false);
+  const [filter, setFilter] = useState<"all" | "open">("all");
+  const [openId, setOpenId] = useState<string | null>(caseFromHash);
+  const list = useCommand("collisions_list", manager && !mineOnly ? {} : { mine: true }, { enabled: !!session });
+  const name = useRepNames();
+  const cases = useMemo(() => sortCases(list.data?.cases ?? []), [list.data]);
+  const shown = filter === "open" ? cases.filter((c) => NEEDS_ACTION.has(c.state) || c.open_appeals > 0) : cases;
+  const companies = useCompanies(cases.map((c) => c.lead_ids[0]));
+  const open = (id: string | null) => {
+    setOpenId(id);
+    window.history.replaceState(null, "", `#/collisions${id ? `/${id}` : ""}`);
+  };
+
+  const columns: ColumnsType<CaseSummary> = [
+    { title: t("collisions.col.kind"), key: "kind", width: 130, render: (_, c) => <CaseKindTag kind={c.kind} /> },
+    {
+      title: t("collisions.col.customer"),
+      key: "customer",
+      render: (_, c) => (
+        <Typography.Text strong data-testid="case-customer">
+          {companies[c.lead_ids[0]] ?? c.lead_ids[0]}
+        </Typography.Text>
+      ),
+    },
+    {
+      title: t("collisions.col.reps"),
+      key: "reps",
+      render: (_, c) => <span data-testid="case-reps">{c.reps.map(name).join("、")}</span>,
+    },
+    {
+      title: t("collisions.col.surfaced"),
+      key: "surfaced",
+      render: (_, c) =>
+        c.surfaced_at ? dateTime(c.surfaced_at) : <Typography.Text type="secondary">{t("collisions.notSurfaced")}</Typography.Text>,
+    },
+    {
+      title: t("collisions.col.sla"),
+      key: "sla",
+      render: (_, c) => <SlaTimer dueAt={c.due_at} overdue={c.overdue} settled={!NEEDS_ACTION.has(c.state) && c.open_appeals === 0} />,
+    },
+    {
+      title: t("collisions.col.state"),
+      key: "state",
+      render: (_, c) => (
+        <Space size={4} wrap>
+          <CaseStateTag state={c.state} />
+          {c.open_appeals > 0 && <Badge status="error" text={t("collisions.openAppeals", { n: c.open_appeals })} />}
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <>
+      <PageHeader
+        title={t("collisions.title")}
+        hint={t("collisions.hint")}
+        extra={
+          <Space>
+            {manager && (
+              <Space size={6}>
+                <Switch size="small" checked={mineOnly} onChange={setMineOnly} data-testid="mine-only" />
+                <Typography.Text>{t("collisions.mineOnly")}</Typography.Text>
+              </Space>
+            )}
+            <Segmented<"all" | "open">
+              value={filter}
+              onChange={setFilter}
+              options={[
+                { value: "all", label: t("collisions.filter.all") },
+                { value: "open", label: t("collisions.filter.open") },
+              ]}
+            />
+            <Button icon={<ReloadOutlined />} onClick={list.reload} aria-label={t("collisions.refresh")} />
+          </Space>
+        }
+      />
+      {list.error ? (
+        <ErrorAlert error={list.error} onRetry={list.reload} />
+      ) : (
+        <Card>
+          <Table<CaseSummary>
+            rowKey="id"
+            size="middle"
+            loading={!list.data}
+            columns={columns}
+            dataSource={shown}
+            pagination={shown.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+            locale={{ emptyText: list.data ? <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("collisions.empty")} /> : <span /> }}
+            rowClassName="lg-clickable"
+            onRow={(c) => ({ onClick: () => open(c.id), "data-testid": "case-row" }) as React.HTMLAttributes<HTMLElement>}
+            footer={cases.length > 0 ? () => t("collisions.count", { n: number(shown.length) }) : undefined}
+          />
+        </Card>
+      )}
+      <CaseDrawer
+        id={openId}
+        onClose={() => open(null)}
+        onChanged={list.reload}
+        company={(leadId) => companies[leadId]}
+      />
+    </>
+  );
+}

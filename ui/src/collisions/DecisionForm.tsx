@@ -1,0 +1,178 @@
+/**
+ * The manager's decision on a case: one owner, a commission split (percent per rep,
+ * totalling 100), to the pool (归公), merging duplicate lead documents, or undoing a
+ * decision; a reason is always required. Pre-filled from the system's proposal. The
+ * rules are checked here (decision.ts) before the core checks them again.
+ */
+import { Alert, App as AntApp, Button, Form, Input, InputNumber, Radio, Select, Space, Typography } from "antd";
+import { useState } from "react";
+import type { CollisionDetail } from "../api/generated/CollisionDetail";
+import { call } from "../api/transport";
+import { errorText } from "../components/errors";
+import { useI18n } from "../i18n";
+import { draftFrom, splitTotal, toOutcome, validateDecision, type DecisionContext, type DecisionDraft, type DecisionKind } from "./decision";
+import { outcomeText } from "./parts";
+import type { RepName } from "./useReps";
+
+export function decisionContext(d: CollisionDetail): DecisionContext {
+  return {
+    kind: d.case.kind,
+    reps: d.case.reps,
+    leadIds: d.case.lead_ids,
+    conflict: d.resolution.state === "conflict",
+    decisions: d.resolution.decisions,
+  };
+}
+
+export function DecisionForm({
+  detail,
+  name,
+  company,
+  onDecided,
+}: {
+  detail: CollisionDetail;
+  name: RepName;
+  company: (leadId: string) => string;
+  onDecided: (d: CollisionDetail) => void;
+}) {
+  const { t } = useI18n();
+  const { message } = AntApp.useApp();
+  const ctx = decisionContext(detail);
+  const proposed = detail.proposal.outcome;
+  const [draft, setDraft] = useState<DecisionDraft>(() => draftFrom(proposed, ctx));
+  const [tried, setTried] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  const errors = validateDecision(draft, ctx);
+  const shown = tried ? errors : {};
+  const set = (p: Partial<DecisionDraft>) => setDraft((d) => ({ ...d, ...p }));
+  const standing = detail.resolution.decisions.filter((d) => !d.superseded);
+  const kinds: DecisionKind[] = ["owner", "split", "pool"];
+  if (ctx.kind === "duplicate_leads") kinds.push("merge");
+  if (standing.length > 0) kinds.push("undo");
+  const repOptions = ctx.reps.map((r) => ({ value: r, label: name(r) }));
+
+  const submit = async () => {
+    setTried(true);
+    setFailure(null);
+    if (Object.keys(errors).length > 0) return;
+    setBusy(true);
+    try {
+      const res = await call("collision_resolve", {
+        id: detail.case.id,
+        outcome: toOutcome(draft),
+        reason: draft.reason.trim(),
+        ...(draft.supersedes ? { supersedes: draft.supersedes } : {}),
+      });
+      void message.success(t("decide.saved"));
+      setTried(false);
+      setDraft({ ...draftFrom(res.proposal.outcome, decisionContext(res)), reason: "" });
+      onDecided(res);
+    } catch (e) {
+      setFailure(errorText(t, e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Form layout="vertical" data-testid="decision-form" component="div">
+      {proposed.kind !== "undecided" && (
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
+          {t("decide.fromProposal")}
+        </Typography.Paragraph>
+      )}
+      <Form.Item validateStatus={shown.kind ? "error" : undefined} help={shown.kind && t(shown.kind)}>
+        <Radio.Group
+          value={draft.kind}
+          onChange={(e) => set({ kind: e.target.value as DecisionKind })}
+          optionType="button"
+          buttonStyle="solid"
+          options={kinds.map((k) => ({ value: k, label: t(`decide.kind.${k}`), "data-testid": `decide-kind-${k}` }) as never)}
+        />
+      </Form.Item>
+      {(draft.kind === "owner" || draft.kind === "merge") && (
+        <Form.Item label={t("decide.owner")} validateStatus={shown.owner ? "error" : undefined} help={shown.owner && t(shown.owner)}>
+          <Select
+            data-testid="decide-owner"
+            value={draft.owner}
+            onChange={(v) => set({ owner: v })}
+            options={repOptions}
+            style={{ maxWidth: 280 }}
+          />
+        </Form.Item>
+      )}
+      {draft.kind === "merge" && (
+        <Form.Item label={t("decide.into")} validateStatus={shown.into ? "error" : undefined} help={shown.into && t(shown.into)}>
+          <Select
+            data-testid="decide-into"
+            value={draft.into}
+            onChange={(v) => set({ into: v })}
+            options={ctx.leadIds.map((id) => ({ value: id, label: `${company(id)} · ${id}` }))}
+            style={{ maxWidth: 420 }}
+          />
+        </Form.Item>
+      )}
+      {draft.kind === "split" && (
+        <Form.Item label={t("decide.shares")} validateStatus={shown.shares ? "error" : undefined} help={shown.shares && t(shown.shares)}>
+          <Space wrap>
+            {ctx.reps.map((r) => (
+              <InputNumber<number>
+                key={r}
+                data-testid={`share-${r}`}
+                addonBefore={name(r)}
+                addonAfter="%"
+                min={0}
+                max={100}
+                precision={0}
+                value={draft.shares[r] ?? null}
+                onChange={(v) => set({ shares: { ...draft.shares, [r]: v } })}
+                style={{ width: 200 }}
+              />
+            ))}
+            <Typography.Text type={splitTotal(draft.shares) === 100 ? "success" : "danger"} data-testid="split-total">
+              {t("decide.total", { total: splitTotal(draft.shares) })}
+            </Typography.Text>
+          </Space>
+        </Form.Item>
+      )}
+      {standing.length > 0 && (
+        <Form.Item
+          label={t("decide.supersedes")}
+          validateStatus={shown.supersedes ? "error" : undefined}
+          help={shown.supersedes && t(shown.supersedes)}
+        >
+          <Select
+            data-testid="decide-supersedes"
+            allowClear
+            value={draft.supersedes}
+            onChange={(v) => set({ supersedes: v ?? undefined })}
+            options={standing.map((d) => ({
+              value: d.decision,
+              label: `${outcomeText(t, d.outcome, name)} · ${t("case.decisionBy", { name: name(d.by) })}`,
+            }))}
+            style={{ maxWidth: 520 }}
+          />
+        </Form.Item>
+      )}
+      <Form.Item
+        label={t("decide.reason")}
+        required
+        validateStatus={shown.reason ? "error" : undefined}
+        help={shown.reason && t(shown.reason)}
+      >
+        <Input.TextArea
+          data-testid="decide-reason"
+          rows={2}
+          value={draft.reason}
+          placeholder={t("decide.reasonPlaceholder")}
+          onChange={(e) => set({ reason: e.target.value })}
+        />
+      </Form.Item>
+      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} role="alert" />}
+      <Button type="primary" loading={busy} data-testid="decide-submit" onClick={submit}>
+        {t("decide.submit")}
+      </Button>
+    </Form>
+  );
+}
