@@ -13,6 +13,11 @@ use crate::error::Result;
 use crate::model::LeadFields;
 use crate::registry::Registry;
 
+/// Candidates scored per lead when merges look for duplicate links: the best-blocked
+/// 64 (sharing phone, e-mail or name keys) rather than the 512 an interactive check
+/// scores; see `bench-collisions`.
+pub const COLLISION_CANDIDATES: usize = 64;
+
 pub struct DedupIndex {
     index: Index,
 }
@@ -52,7 +57,7 @@ impl DedupIndex {
 
     /// Ids of known leads matching `keys` above the threshold (collision detection).
     pub(crate) fn candidates(&self, keys: &LeadKeys, limit: usize, exclude: Option<u64>) -> Vec<u64> {
-        self.index.check_keys_excluding(keys, limit, exclude).into_iter().map(|m| m.id).collect()
+        self.index.check_keys_scoring_at_most(keys, limit, exclude, COLLISION_CANDIDATES).into_iter().map(|m| m.id).collect()
     }
 
     pub fn is_empty(&self) -> bool {

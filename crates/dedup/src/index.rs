@@ -99,6 +99,19 @@ impl Index {
     /// Like [`Index::check_keys`], ignoring the lead `exclude` (a lead checked against
     /// an index that already holds it).
     pub fn check_keys_excluding(&self, keys: &LeadKeys, limit: usize, exclude: Option<u64>) -> Vec<Match> {
+        self.check_keys_scoring_at_most(keys, limit, exclude, self.config.max_candidates)
+    }
+
+    /// Like [`Index::check_keys_excluding`], scoring at most `max_candidates` of the
+    /// best-blocked candidates (bulk callers trade a little recall on very common
+    /// names for speed).
+    pub fn check_keys_scoring_at_most(
+        &self,
+        keys: &LeadKeys,
+        limit: usize,
+        exclude: Option<u64>,
+        max_candidates: usize,
+    ) -> Vec<Match> {
         if limit == 0 || keys.is_empty() {
             return Vec::new();
         }
@@ -124,9 +137,12 @@ impl Index {
             }
         }
         let mut ranked: Vec<(u32, u32)> = hits.into_iter().collect();
-        if ranked.len() > self.config.max_candidates {
-            ranked.select_nth_unstable_by(self.config.max_candidates, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.truncate(self.config.max_candidates);
+        if ranked.len() > max_candidates {
+            // Ties by lead id, not slot: which candidates survive the cut must not
+            // depend on the order the index learnt the leads in.
+            let id = |slot: u32| self.slots[slot as usize].as_ref().map_or(u64::MAX, |(id, _)| *id);
+            ranked.select_nth_unstable_by(max_candidates, |a, b| b.1.cmp(&a.1).then(id(a.0).cmp(&id(b.0))));
+            ranked.truncate(max_candidates);
         }
         let mut out: Vec<Match> = ranked
             .into_iter()

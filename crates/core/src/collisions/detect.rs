@@ -155,7 +155,7 @@ impl Registry {
             let me = numeric_id(id);
             let mut candidates: BTreeSet<String> = self.linked(id)?.into_iter().collect();
             if !keys.is_empty() {
-                for m in own.check_keys_excluding(keys, NEIGHBOURS, me) {
+                for m in own.check_keys_scoring_at_most(keys, NEIGHBOURS, me, crate::dedup_link::COLLISION_CANDIDATES) {
                     candidates.insert(lead_id_of(m.id));
                 }
                 if let Some(d) = &self.hooks.dedup {
