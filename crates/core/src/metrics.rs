@@ -152,7 +152,7 @@ impl Registry {
                 used += u32::from(counted && u);
             }
         }
-        let target = self.policy(&self.branch().to_string()).appeal_sla_hours;
+        let target = self.policy(self.branch()).appeal_sla_hours;
         let mut t = Turnaround {
             cases: 0,
             decided: 0,
