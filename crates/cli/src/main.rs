@@ -121,18 +121,27 @@ fn main() {
     match result {
         Ok(v) => {
             if cli.json {
-                println!("{v}");
+                out(&v.to_string());
             } else {
-                println!("{}", render::human(&v));
+                out(&render::human(&v));
             }
         }
         Err(e) => {
             if cli.json {
-                println!("{}", serde_json::to_string(&e).unwrap_or_default());
+                out(&serde_json::to_string(&e).unwrap_or_default());
             } else {
                 eprintln!("error [{}]: {}", e.code.as_str(), e.message);
             }
             std::process::exit(1);
         }
+    }
+}
+
+/// Prints a result; a closed pipe (`leadguard … | head`) is not an error worth a panic.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{text}").and_then(|()| stdout.flush()).is_err() {
+        std::process::exit(0);
     }
 }

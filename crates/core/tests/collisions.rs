@@ -180,3 +180,14 @@ fn cases_are_rebuilt_identically_from_scratch() {
     regs[0].rebuild_collisions().unwrap();
     assert_eq!(cases(&regs[0]), before);
 }
+
+#[test]
+fn claims_written_on_one_laptop_follow_each_other_and_are_not_a_case() {
+    // A shared laptop, never synced: its writes are in sequence even without receipts.
+    let dir = tempfile::tempdir().unwrap();
+    let (_hub, mut regs) = team(dir.path());
+    let id = write(&mut regs[0], "r1", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(1)).lead_id;
+    try_write(&mut regs[0], "r1", &id, EventKind::Release, h(2)).unwrap();
+    try_write(&mut regs[0], "r2", &id, EventKind::Claim, h(30)).unwrap();
+    assert!(cases(&regs[0]).is_empty(), "{:#?}", cases(&regs[0]));
+}

@@ -14,8 +14,9 @@
 //!    holding a touched lead (or a lead that shared a case with one: cases can split)
 //!    is re-derived.
 //! 3. **Case.** A component is a case when two reps' claims collide in it: claims on
-//!    one lead with overlapping evidence windows, or the current claims of two of its
-//!    lead documents by different reps. The case id hashes the sorted lead ids only.
+//!    one lead written on different devices with overlapping evidence windows, or the
+//!    current claims of two of its lead documents by different reps. The case id
+//!    hashes the sorted lead ids only.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -279,7 +280,9 @@ impl Registry {
                 if x.rep == y.rep {
                     continue;
                 }
-                let same_lead = x.lead_id == y.lead_id && x.window.overlaps(&y.window);
+                // One device writes in sequence, each write on top of the last: its
+                // claims are never concurrent with each other (a shared laptop).
+                let same_lead = x.lead_id == y.lead_id && x.device != y.device && x.window.overlaps(&y.window);
                 let across = x.lead_id != y.lead_id && current.contains(&i) && current.contains(&j);
                 if same_lead || across {
                     colliding.insert(i);
