@@ -13,7 +13,7 @@ if [[ ! -x /usr/bin/chromium && -z "${CHROMIUM:-}" ]]; then
 fi
 bash scripts/ui-build.sh
 # Always ask cargo: a no-op when the binary is fresh, a rebuild when the core changed.
-cargo build -q -p leadguard-cli
+cargo build -q -p leadguard-cli -p leadguard-hub
 bin="$CARGO_TARGET_DIR/debug/leadguard"
 
-node tests/web/e2e.mjs --bin "$bin" --ui "$root/ui/dist" --shots "$root/docs/screenshots"
+node tests/web/e2e.mjs --bin "$bin" --hub-bin "$CARGO_TARGET_DIR/debug/leadguard-hub" --ui "$root/ui/dist" --shots "$root/docs/screenshots"

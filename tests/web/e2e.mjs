@@ -9,15 +9,18 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import assert from "node:assert/strict";
 import { launchChromium, leadguardJson, runner, startServer, CHROMIUM } from "./harness.mjs";
+import { collisionReview } from "./collisions.mjs";
 
 const { values: opt } = parseArgs({
   options: {
     bin: { type: "string" },
     ui: { type: "string" },
     shots: { type: "string", default: "docs/screenshots" },
+    // leadguard-hub: the collision review phase syncs three laptops through a real hub.
+    "hub-bin": { type: "string" },
   },
 });
-assert.ok(opt.bin && opt.ui, "--bin and --ui are required");
+assert.ok(opt.bin && opt.ui && opt["hub-bin"], "--bin, --hub-bin and --ui are required");
 const shots = resolve(opt.shots);
 mkdirSync(shots, { recursive: true });
 
@@ -262,6 +265,18 @@ try {
     await shot("my-customers.en-US");
     await page.getByText("简体中文", { exact: true }).first().click();
   });
+
+  // Collision review across three laptops and a real hub (tests/web/collisions.mjs).
+  const collisionErrors = await collisionReview({
+    t,
+    chrome,
+    bin: opt.bin,
+    hubBin: opt["hub-bin"],
+    uiDir: opt.ui,
+    shots,
+    failPage: (p) => (page = p),
+  });
+  consoleErrors.push(...collisionErrors);
 
   await t.step("no script errors or 5xx answers in the browser console", async () => {
     assert.deepEqual(consoleErrors, []);

@@ -83,3 +83,38 @@ export function runner(title, { onFail } = {}) {
     },
   };
 }
+
+/**
+ * Starts a real sync hub, `leadguard-hub --data DIR serve --listen 127.0.0.1:0`; resolves
+ * with { url, enroll, stop } once it prints its URL. `enroll(rep, name, branch, role)`
+ * returns a one-time device token from the hub's own CLI.
+ */
+export async function startHub({ hubBin, dataDir }) {
+  const child = spawn(hubBin, ["--data", dataDir, "serve", "--listen", "127.0.0.1:0"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`leadguard-hub printed no URL in 20 s\n${stderr}`)), 20_000);
+    child.on("exit", (code) => reject(new Error(`leadguard-hub exited (${code}) before printing its URL\n${stderr}`)));
+    createInterface({ input: child.stdout }).once("line", (line) => {
+      clearTimeout(timer);
+      resolve(line.trim());
+    });
+  });
+  return {
+    url,
+    enroll: (rep, name, branch, role) =>
+      execFileSync(hubBin, ["--data", dataDir, "enroll", "--rep", rep, "--name", name, "--branch", branch, "--role", role], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      })
+        .trim()
+        .split("\n")[0],
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", resolve);
+        child.kill("SIGTERM");
+      }),
+  };
+}

@@ -40,16 +40,27 @@ export function heatGrid(m: Pick<Metrics, "heat" | "heat_days" | "until">) {
   return { days, customers: rows.map(([, v]) => v.company), cells };
 }
 
+export const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
+
+/** A short day label in the user's locale (11/21, 11月21日), for the heat map's columns. */
+const dayLabel = (locale: string) => {
+  const f = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" });
+  return (day: string) => f.format(new Date(`${day}T00:00:00Z`));
+};
+
 function heatOption(m: Metrics, i18n: I18n) {
   const g = heatGrid(m);
+  const day = dayLabel(i18n.locale);
   return {
     tooltip: {
       position: "top",
       formatter: (p: { value: [number, number, number, number] }) =>
-        `${g.customers[p.value[1]]}<br/>${i18n.date(g.days[p.value[0]])}: ${i18n.t("metrics.touches")} ${p.value[2]}`,
+        // ECharts renders tooltips as HTML: company names come from other people's data.
+        `${escapeHtml(g.customers[p.value[1]])}<br/>${escapeHtml(day(g.days[p.value[0]]))}: ${escapeHtml(i18n.t("metrics.touches"))} ${p.value[2]}`,
     },
     grid: { left: 180, right: 24, top: 8, bottom: 64 },
-    xAxis: { type: "category", data: g.days.map((d) => i18n.date(d)), splitArea: { show: true } },
+    xAxis: { type: "category", data: g.days.map(day), splitArea: { show: true } },
     yAxis: { type: "category", data: g.customers, inverse: true, splitArea: { show: true }, axisLabel: { width: 160, overflow: "truncate" } },
     visualMap: {
       type: "piecewise",
@@ -58,7 +69,7 @@ function heatOption(m: Metrics, i18n: I18n) {
       bottom: 0,
       pieces: [
         { min: 1, max: 1, color: "#bae0ff", label: "1" },
-        { min: 2, max: HOT_TOUCHES - 1, color: "#ffd591", label: `2–${HOT_TOUCHES - 1}` },
+        { min: 2, max: HOT_TOUCHES - 1, color: "#ffd591", label: HOT_TOUCHES === 3 ? "2" : `2–${HOT_TOUCHES - 1}` },
         { min: HOT_TOUCHES, color: "#f5222d", label: `≥ ${HOT_TOUCHES}` },
       ],
     },

@@ -12,7 +12,7 @@ vi.mock("./EChart", () => ({
     <pre data-testid={testId}>{JSON.stringify(option.series.map((s) => [s.type, s.data]))}</pre>
   ),
 }));
-const { MetricsScreen, heatGrid } = await import("./MetricsScreen");
+const { MetricsScreen, heatGrid, escapeHtml } = await import("./MetricsScreen");
 
 afterEach(() => {
   cleanup();
@@ -62,6 +62,10 @@ describe("metrics dashboard", () => {
     expect(g.customers).toEqual(["腾达科技", "华强电子"]);
     expect(g.cells).toContainEqual([2, 0, 4, 2]);
     expect(g.cells).toContainEqual([2, 1, 2, 2]);
+  });
+
+  it("escapes company names for the chart's HTML tooltips", () => {
+    expect(escapeHtml(`<img src=x onerror="alert(1)">&'`)).toBe("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;");
   });
 
   it("a manager sees the seed-004 health metrics against their targets and the charts", async () => {
