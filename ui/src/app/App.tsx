@@ -22,6 +22,7 @@ import { LOCALES } from "../i18n/translate";
 import { theme } from "./theme";
 import { useRoute, type Screen } from "./route";
 import { useOnline } from "./useOnline";
+import { NotificationBell } from "./NotificationBell";
 import { SettingsScreen } from "../screens/SettingsScreen";
 import { SearchScreen } from "../screens/SearchScreen";
 import { NewLeadScreen } from "../screens/NewLeadScreen";
@@ -68,6 +69,12 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
     case "metrics":
       return <MetricsScreen />;
   }
+}
+
+/** Renders its children once the device has a registry. */
+function SessionOnly({ children }: { children: ReactNode }) {
+  const { session } = useSession();
+  return session ? <>{children}</> : null;
 }
 
 /** Who is using the app, in the header. */
@@ -125,6 +132,9 @@ function Shell() {
               </Typography.Text>
               <div className="lg-header-right">
                 <SessionBadge />
+                <SessionOnly>
+                  <NotificationBell />
+                </SessionOnly>
                 <OnlineIndicator />
                 <Segmented<Locale>
                   size="small"

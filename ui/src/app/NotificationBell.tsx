@@ -1,0 +1,114 @@
+/**
+ * The bell in the header (DESIGN.md rule 6: the reps involved and their manager are
+ * told): new collision cases, decisions, conflicts and appeals, newest first, in the
+ * user's language. Opening an item marks it read and shows its case. Polls the local
+ * core (no hub needed) once a minute and after each sync screen visit.
+ */
+import { BellOutlined } from "@ant-design/icons";
+import { Badge, Button, Empty, List, Popover, Typography } from "antd";
+import { useCallback, useEffect, useState } from "react";
+import type { NotificationList } from "../api/generated/NotificationList";
+import type { Notification } from "../api/generated/Notification";
+import { call } from "../api/transport";
+import { useI18n } from "../i18n";
+
+const POLL_MS = 60_000;
+
+export function NotificationBell() {
+  const { t, locale, dateTime } = useI18n();
+  const [list, setList] = useState<NotificationList | null>(null);
+  const [open, setOpen] = useState(false);
+  const load = useCallback(async () => {
+    try {
+      setList(await call("notifications_list", null));
+    } catch {
+      // No registry yet, or an older core: no bell rather than an error in the header.
+      setList(null);
+    }
+  }, []);
+  useEffect(() => {
+    void load();
+    const timer = window.setInterval(() => void load(), POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [load]);
+  if (!list) return null;
+  const markSeen = async (ids: string[]) => {
+    if (ids.length === 0) return;
+    try {
+      setList(await call("notifications_seen", { ids }));
+    } catch {
+      /* the list stays as it was */
+    }
+  };
+  const show = (n: Notification) => {
+    void markSeen([n.id]);
+    setOpen(false);
+    window.location.hash = `/collisions/${n.case_id}`;
+  };
+  const zh = locale === "zh-CN";
+  const content = (
+    <div style={{ width: 380, maxHeight: 420, overflow: "auto" }} data-testid="notifications">
+      {list.items.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("notify.none")} />
+      ) : (
+        <List
+          size="small"
+          dataSource={list.items}
+          renderItem={(n) => (
+            <List.Item
+              key={n.id}
+              onClick={() => show(n)}
+              style={{ cursor: "pointer", opacity: n.seen ? 0.6 : 1 }}
+              data-testid={`notification-${n.kind}`}
+            >
+              <List.Item.Meta
+                title={
+                  <span>
+                    {!n.seen && <Badge status="processing" />} {zh ? n.title_zh : n.title_en}
+                    {n.at && (
+                      <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>
+                        {dateTime(n.at)}
+                      </Typography.Text>
+                    )}
+                  </span>
+                }
+                description={zh ? n.body_zh : n.body_en}
+              />
+            </List.Item>
+          )}
+        />
+      )}
+    </div>
+  );
+  return (
+    <Popover
+      trigger="click"
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o) void load();
+      }}
+      title={
+        <span>
+          {t("notify.title")}
+          {list.unseen > 0 && (
+            <Button
+              type="link"
+              size="small"
+              onClick={() => void markSeen(list.items.filter((n) => !n.seen).map((n) => n.id))}
+              data-testid="notifications-read-all"
+            >
+              {t("notify.readAll")}
+            </Button>
+          )}
+        </span>
+      }
+      content={content}
+      placement="bottomRight"
+    >
+      <Badge count={list.unseen} size="small" data-testid="notification-count">
+        <Button type="text" icon={<BellOutlined />} aria-label={t("notify.title")} data-testid="notification-bell" />
+      </Badge>
+    </Popover>
+  );
+}
