@@ -16,6 +16,8 @@ const BRANCH = "sh";
 const LINA = { id: "li.na", name: "李娜", role: "rep" };
 const WANG = { id: "wang.wei", name: "王伟", role: "rep" };
 const BOSS = { id: "zhang.jing", name: "张经理", role: "manager" };
+// A second manager on a CLI-only laptop, to decide differently while offline.
+const LIU = { id: "liu.min", name: "刘敏", role: "manager" };
 const COMPANY_A = "上海华强电子有限公司";
 const COMPANY_B = "华强电子(上海)";
 
@@ -193,6 +195,14 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       await page.getByRole("menuitem", { name: "撞单处理" }).waitFor();
     });
 
+    const liuDir = join(root, LIU.id);
+    await t.step("collisions: a second manager's laptop (CLI) syncs and knows the case too", async () => {
+      leadguardJson(bin, liuDir, ["init", "--rep", LIU.id, "--name", LIU.name, "--branch", BRANCH, "--role", LIU.role]);
+      leadguardJson(bin, liuDir, ["enroll", "--hub", hub.url, "--token", hub.enroll(LIU.id, LIU.name, BRANCH, LIU.role)]);
+      leadguardJson(bin, liuDir, ["sync"]);
+      assert.deepEqual(leadguardJson(bin, liuDir, ["collisions", "list"]).cases.map((c) => c.id), [caseId]);
+    });
+
     await t.step("collisions: a decision needs a reason; the manager makes 李娜 the owner", async () => {
       const page = boss.page;
       await page.getByTestId("case-row").first().click();
@@ -216,6 +226,39 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       assert.equal(shown.resolution.state, "decided");
     });
 
+    await t.step("collisions: 刘敏 decided differently offline; after sync the case shows the conflict, and the manager settles it", async () => {
+      // 刘敏 has not synced since before 张经理's decision: he decides on what he has.
+      leadguardJson(bin, liuDir, ["collisions", "resolve", caseId, "--to-pool", "--reason", "双方均无有效跟进，归公"]);
+      leadguardJson(bin, liuDir, ["sync"]);
+      const page = boss.page;
+      await syncNow(page);
+      await menu(page, "撞单处理");
+      const row = page.getByTestId("case-row").first();
+      await row.getByText("裁决冲突").waitFor();
+      await row.click();
+      const conflict = page.getByTestId("case-conflict");
+      await conflict.getByText("归属：李娜").waitFor();
+      await conflict.getByText(/归公（回到公海）/).waitFor();
+      await conflict.getByText("刘敏").waitFor();
+      await shot(page, "collision-conflict.zh-CN");
+      // Settle: the same owner, replacing 刘敏's decision.
+      const form = page.getByTestId("decision-form");
+      await form.getByText("指定归属").click();
+      await form.getByTestId("decide-owner").click();
+      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "李娜" }).click();
+      await form.getByTestId("decide-supersedes").click();
+      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "刘敏" }).click();
+      await form.getByTestId("decide-reason").fill("维持原裁决：李娜先登记且资料完整");
+      await form.getByTestId("decide-submit").click();
+      await page.getByTestId("case-detail").getByTestId("case-state-decided").waitFor();
+      await page.getByTestId("case-conflict").waitFor({ state: "detached" });
+      await page.getByTestId("case-decision").filter({ hasText: "双方均无有效跟进，归公" }).getByText("已被取代").waitFor();
+      await closeDrawer(page);
+      await syncNow(page);
+      leadguardJson(bin, liuDir, ["sync"]);
+      assert.equal(leadguardJson(bin, liuDir, ["collisions", "show", caseId]).resolution.state, "decided", "刘敏's laptop agrees");
+    });
+
     await t.step("collisions: 王伟 syncs, sees the decision and its reason, and appeals within the window", async () => {
       const page = wang.page;
       failPage(page);
@@ -224,7 +267,7 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       await page.getByTestId("case-row").first().getByText("已裁决").waitFor();
       await page.getByTestId("case-row").first().click();
       const detail = page.getByTestId("case-detail");
-      await detail.getByTestId("case-decision").getByText("归属：李娜").waitFor();
+      await detail.getByTestId("case-decision").getByText("归属：李娜").first().waitFor();
       await detail.getByText("李娜先登记且资料完整，王伟离线重复登记").waitFor();
       await detail.getByText(/可在 .+ 前申诉/).waitFor();
       assert.equal(await detail.getByTestId("decision-form").count(), 0, "reps do not decide");

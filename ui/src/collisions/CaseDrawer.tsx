@@ -19,7 +19,7 @@ import { ErrorAlert } from "../components/ErrorAlert";
 import { errorText } from "../components/errors";
 import { useI18n, type MessageKey } from "../i18n";
 import { DecisionForm } from "./DecisionForm";
-import { CaseKindTag, CaseStateTag, outcomeText, SlaTimer } from "./parts";
+import { CaseKindTag, CaseStateTag, joinNames, outcomeText, SlaTimer } from "./parts";
 import { useRepNames, type RepName } from "./useReps";
 
 type LoadState = { id: string; detail?: CollisionDetail; leads: Record<string, LeadDetail>; error?: unknown };
@@ -304,7 +304,7 @@ export function CaseDrawer({
   onChanged: () => void;
   company: (leadId: string) => string | undefined;
 }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const { session } = useSession();
   const name = useRepNames();
   const c = useCase(id);
@@ -343,7 +343,7 @@ export function CaseDrawer({
               <CaseStateTag state={r.state} />
             </Descriptions.Item>
             <Descriptions.Item label={t("collisions.col.reps")}>
-              <span data-testid="case-detail-reps">{d.case.reps.map(name).join("、")}</span>
+              <span data-testid="case-detail-reps">{joinNames(locale, d.case.reps.map(name))}</span>
             </Descriptions.Item>
             <Descriptions.Item label={t("collisions.col.sla")}>
               <SlaTimer dueAt={r.due_at} overdue={r.overdue} settled={r.state === "decided" && !r.appeals.some((a) => !a.answered)} />

@@ -15,7 +15,7 @@ import { ErrorAlert } from "../components/ErrorAlert";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { CaseDrawer } from "./CaseDrawer";
-import { CaseKindTag, CaseStateTag, SlaTimer } from "./parts";
+import { CaseKindTag, CaseStateTag, joinNames, SlaTimer } from "./parts";
 import { useCompanies } from "./useCompanies";
 import { useRepNames } from "./useReps";
 
@@ -40,7 +40,7 @@ function caseFromHash(): string | null {
 }
 
 export function CollisionsScreen() {
-  const { t, dateTime, number } = useI18n();
+  const { t, dateTime, number, locale } = useI18n();
   const { session } = useSession();
   const manager = session?.rep.role === "manager";
   const [mineOnly, setMineOnly] = useState(false);
@@ -70,7 +70,7 @@ export function CollisionsScreen() {
     {
       title: t("collisions.col.reps"),
       key: "reps",
-      render: (_, c) => <span data-testid="case-reps">{c.reps.map(name).join("、")}</span>,
+      render: (_, c) => <span data-testid="case-reps">{joinNames(locale, c.reps.map(name))}</span>,
     },
     {
       title: t("collisions.col.surfaced"),

@@ -68,3 +68,8 @@ export function outcomeText(
       return t("case.proposal.undecided");
   }
 }
+
+/** Names in a list: 李娜、王伟 (zh-CN) or 李娜, 王伟 (en). */
+export function joinNames(locale: string, names: string[]): string {
+  return names.join(locale === "zh-CN" ? "、" : ", ");
+}
