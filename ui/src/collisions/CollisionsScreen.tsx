@@ -7,7 +7,7 @@
 import { Badge, Button, Card, Empty, Segmented, Space, Switch, Table, Typography } from "antd";
 import { ReloadOutlined } from "@ant-design/icons";
 import type { ColumnsType } from "antd/es/table";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { CaseSummary } from "../api/generated/CaseSummary";
 import { useCommand } from "../api/useCommand";
 import { useSession } from "../app/session";
@@ -46,6 +46,15 @@ export function CollisionsScreen() {
   const [mineOnly, setMineOnly] = useState(false);
   const [filter, setFilter] = useState<"all" | "open">("all");
   const [openId, setOpenId] = useState<string | null>(caseFromHash);
+  // A notification opens a case by setting the address while this screen is shown.
+  useEffect(() => {
+    const onHash = () => {
+      const id = caseFromHash();
+      if (id) setOpenId(id);
+    };
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
   const list = useCommand("collisions_list", manager && !mineOnly ? {} : { mine: true }, { enabled: !!session });
   const name = useRepNames();
   const cases = useMemo(() => sortCases(list.data?.cases ?? []), [list.data]);

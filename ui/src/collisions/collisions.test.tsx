@@ -182,6 +182,22 @@ describe("collision queue", () => {
     expect(core.calls.find((c) => c.cmd === "collisions_list")?.args).toEqual({});
   });
 
+  it("opens the case named in the address, also when a notification sets it later", async () => {
+    fakeCore({
+      session: () => MANAGER,
+      rep_list: () => REPS,
+      collisions_list: () => ({ cases: [summary({ id: "c1" })] }),
+      lead_get: leadGet,
+      collision_get: () => detail(),
+    });
+    wrap(<CollisionsScreen />);
+    await screen.findAllByTestId("case-row");
+    expect(screen.queryByTestId("case-detail")).toBeNull();
+    window.location.hash = "/collisions/c1";
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+    expect(await screen.findByTestId("case-detail")).toBeInTheDocument();
+  });
+
   it("a rep asks only for the cases naming them, and an empty queue says so", async () => {
     const core = fakeCore({ session: () => SESSION, rep_list: () => REPS, collisions_list: () => ({ cases: [] }) });
     wrap(<CollisionsScreen />, "en-US");
