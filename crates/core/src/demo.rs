@@ -60,10 +60,15 @@ pub fn seed(data_dir: &Path, csv: Option<&Path>, count: usize, session_rep: &str
             source: "existing registry".into(),
         });
     }
-    let (rows, source) = match csv.filter(|p| p.exists()) {
+    let (mut rows, mut source) = match csv.filter(|p| p.exists()) {
         Some(p) => (read_csv(p, count)?, p.display().to_string()),
-        None => (generate(count), "generated".into()),
+        None => (Vec::new(), String::new()),
     };
+    // More leads than the CSV holds (benchmarks ask for 100k): top up with generated ones.
+    if rows.len() < count {
+        rows.extend(generate(count - rows.len()));
+        source = if source.is_empty() { "generated".into() } else { format!("{source} + generated") };
+    }
     let all = reps();
     if !all.iter().any(|r| r.id == session_rep) {
         return Err(Error::Invalid(format!("demo user must be one of zhangwei, lina, wangqiang, chenjing (got {session_rep})")));

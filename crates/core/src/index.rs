@@ -171,8 +171,15 @@ pub enum Filter {
 /// One page of a listing.
 pub struct Page {
     pub rows: Vec<LeadRow>,
+    /// Matching leads, counted up to [`COUNT_CAP`].
     pub total: u64,
+    /// More than `total` match (the count stopped at the cap).
+    pub total_capped: bool,
 }
+
+/// Counting every match of a broad query costs more than showing a page of it: totals
+/// stop here ("10,000+").
+pub const COUNT_CAP: u64 = 10_000;
 
 /// Lists leads matching `filter` and the optional search text, newest first.
 pub fn list(
@@ -233,7 +240,7 @@ pub fn list(
     }
     let where_ = if cond.is_empty() { String::new() } else { format!("WHERE {}", cond.join(" AND ")) };
     let total: i64 = conn.query_row(
-        &format!("SELECT COUNT(*) FROM lead_index {where_}"),
+        &format!("SELECT COUNT(*) FROM (SELECT 1 FROM lead_index {where_} LIMIT {})", COUNT_CAP + 1),
         rusqlite::params_from_iter(args.iter()),
         |r| r.get(0),
     )?;
@@ -251,7 +258,8 @@ pub fn list(
         .query_map(rusqlite::params_from_iter(args.iter()), read_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let rows = rows.into_iter().map(|r| finish(r).map(|r| r.at(at))).collect::<Result<Vec<_>>>()?;
-    Ok(Page { rows, total: total as u64 })
+    let total = total as u64;
+    Ok(Page { rows, total: total.min(COUNT_CAP), total_capped: total > COUNT_CAP })
 }
 
 /// Ids of leads `rep` owns at `at` (for handover).

@@ -10,7 +10,7 @@ afterEach(() => {
   localStorage.clear();
 });
 
-const EMPTY_PAGE = { items: [], total: 0, offset: 0, limit: 50 };
+const EMPTY_PAGE = { items: [], total: 0, total_capped: false, offset: 0, limit: 50 };
 
 describe("App shell", () => {
   it("shows the sidebar in Chinese by default, and who is signed in", async () => {

@@ -26,6 +26,7 @@ export function LeadListView({
     <LeadTable
       leads={page.data?.items ?? []}
       total={page.data ? Number(page.data.total) : undefined}
+      totalCapped={page.data?.total_capped}
       loading={page.loading && !page.data}
       onOpen={onOpen}
       empty={empty}

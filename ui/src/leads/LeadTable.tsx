@@ -17,11 +17,13 @@ export interface LeadTableProps<L extends LeadLike> {
   empty: ReactNode;
   actions?: (lead: L) => ReactNode;
   total?: number;
+  /** More than `total` leads match (the core stops counting at 10,000). */
+  totalCapped?: boolean;
   /** Called when a row (not an action button) is clicked: opens the customer. */
   onOpen?: (lead: L) => void;
 }
 
-export function LeadTable<L extends LeadLike>({ leads, loading, empty, actions, total, onOpen }: LeadTableProps<L>) {
+export function LeadTable<L extends LeadLike>({ leads, loading, empty, actions, total, totalCapped, onOpen }: LeadTableProps<L>) {
   const { t, number } = useI18n();
   const masked = (lead: L, value: string | undefined) =>
     lead.masked ? (
@@ -64,7 +66,11 @@ export function LeadTable<L extends LeadLike>({ leads, loading, empty, actions, 
       dataSource={leads}
       locale={{ emptyText: empty }}
       pagination={false}
-      footer={total !== undefined && total > leads.length ? () => `${number(leads.length)} / ${number(total)}` : undefined}
+      footer={
+        total !== undefined && total > leads.length
+          ? () => `${number(leads.length)} / ${number(total)}${totalCapped ? "+" : ""}`
+          : undefined
+      }
       rowClassName={onOpen ? "lg-clickable" : undefined}
       onRow={(l) =>
         ({

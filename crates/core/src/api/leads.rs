@@ -109,7 +109,10 @@ pub struct LeadListArgs {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct LeadPage {
     pub items: Vec<LeadView>,
+    /// Matching leads, counted up to 10,000.
     pub total: u64,
+    /// More than `total` match.
+    pub total_capped: bool,
     pub offset: u64,
     pub limit: u32,
 }
@@ -259,7 +262,7 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
     let rows = page.rows;
     let v = viewer(reg, at)?;
     let items = rows.iter().map(|r| view::from_row(&v, r, |id| reg.rep(id))).collect();
-    Ok(LeadPage { items, total: page.total, offset, limit })
+    Ok(LeadPage { items, total: page.total, total_capped: page.total_capped, offset, limit })
 }
 
 fn act(ctx: &mut Context, id: &str, kind: EventKind) -> R<LeadView> {
