@@ -122,7 +122,15 @@ impl Registry {
             self.conn.execute("DELETE FROM case_leads WHERE case_id = ?1", [id])?;
             self.conn.execute("DELETE FROM case_reps WHERE case_id = ?1", [id])?;
         }
+        // Shard by shard: each document is loaded once, not once per lead (the
+        // cache holds 64 documents; a 100k registry has 200).
+        let mut keyed = Vec::with_capacity(components.len());
         for comp in components {
+            let doc = index::get(&self.conn, &comp[0])?.map(|r| r.doc_id).unwrap_or_default();
+            keyed.push((doc, comp));
+        }
+        keyed.sort();
+        for (_, comp) in keyed {
             if let Some(case) = self.derive_case(&comp)? {
                 self.store_case(&case)?;
             }
