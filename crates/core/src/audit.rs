@@ -118,7 +118,8 @@ pub fn audited(kind: &EventKind) -> bool {
         | EventKind::Release
         | EventKind::Handover { .. }
         | EventKind::Decide { .. }
-        | EventKind::Appeal { .. } => true,
+        | EventKind::Appeal { .. }
+        | EventKind::DuplicateAcknowledged { .. } => true,
         EventKind::Followup { followup, .. } => *followup == FollowupKind::Deal,
         EventKind::Update { .. } => false,
     }
@@ -234,6 +235,10 @@ fn summary(e: &Event) -> (String, String) {
         EventKind::Appeal { case_id, decision, .. } => (
             format!("{r} 对案件 {case_id} 的裁决 {decision} 提出申诉"),
             format!("{r} appealed decision {decision} of case {case_id}"),
+        ),
+        EventKind::DuplicateAcknowledged { leads } => (
+            format!("{r} 看到查重提醒（{}）后仍登记", leads.join("、")),
+            format!("{r} registered despite the duplicate warning ({})", leads.join(", ")),
         ),
     }
 }

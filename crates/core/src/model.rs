@@ -253,6 +253,9 @@ pub enum EventKind {
     },
     /// A rep named in a case appeals its decision (申诉).
     Appeal { case_id: String, appeal: String, decision: String, note: String },
+    /// The rep registered the lead although the duplicate check named these known
+    /// leads ("register anyway"): written with the registration, kept as evidence.
+    DuplicateAcknowledged { leads: Vec<String> },
 }
 
 /// A commission share in a split decision.
@@ -290,6 +293,7 @@ impl EventKind {
             EventKind::Handover { .. } => "handover",
             EventKind::Decide { .. } => "decide",
             EventKind::Appeal { .. } => "appeal",
+            EventKind::DuplicateAcknowledged { .. } => "duplicate_acknowledged",
         }
     }
 }

@@ -50,11 +50,13 @@ pub struct Registry {
     data_version: i64,
 }
 
-/// A lead's target in a write: a new lead, or an existing one.
+/// A lead's target in a write: a new lead, an existing one, or the lead of the
+/// previous item of the same batch (an event written with a registration).
 #[derive(Debug, Clone)]
 pub enum Target {
     New,
     Lead(String),
+    Previous,
 }
 
 /// The result of one write.
@@ -247,9 +249,15 @@ impl Registry {
             self.warm_dedup()?;
         }
         self.transact(|reg| {
-            let mut out = Vec::with_capacity(items.len());
+            let mut out: Vec<Written> = Vec::with_capacity(items.len());
             let (mut fields, mut claims) = (BTreeSet::new(), BTreeSet::new());
             for (target, rep, kind, at) in items {
+                let target = match target {
+                    Target::Previous => Target::Lead(
+                        out.last().map(|w| w.lead_id.clone()).ok_or_else(|| Error::Invalid("no previous item".into()))?,
+                    ),
+                    t => t,
+                };
                 let w = reg.write_one(target, &rep, kind, at, after)?;
                 if matches!(w.event.kind, EventKind::Register { .. } | EventKind::Update { .. }) {
                     fields.insert(w.lead_id.clone());
@@ -286,6 +294,7 @@ impl Registry {
                 let doc_id = self.current_shard()?;
                 (new_id(), doc_id, self.branch.clone(), Vec::new())
             }
+            Target::Previous => return Err(Error::Invalid("`previous` needs an earlier item in the same write".into())),
             Target::Lead(id) => {
                 let row = index::get(&self.conn, &id)?.ok_or_else(|| Error::NotFound(format!("lead {id}")))?;
                 let loaded = self.docs.get(&self.conn, &row.doc_id)?;
@@ -368,11 +377,24 @@ impl Registry {
 
     /// Registers a new lead. It is claimed at once if the registration is complete.
     pub fn add_lead(&mut self, fields: LeadFields, now: DateTime<Utc>) -> Result<Written> {
+        self.add_lead_acknowledging(fields, &[], now)
+    }
+
+    /// Registers a lead; when the rep registers it although the duplicate check named
+    /// `acknowledged` leads, that is recorded with the registration (one transaction).
+    pub fn add_lead_acknowledging(&mut self, fields: LeadFields, acknowledged: &[String], now: DateTime<Utc>) -> Result<Written> {
         if fields.is_empty() {
             return Err(Error::Invalid("a lead needs at least one field".into()));
         }
         let me = self.session()?.id.clone();
-        Ok(self.write_events(vec![(Target::New, me, EventKind::Register { fields })], now)?.remove(0))
+        let mut items = vec![(Target::New, me.clone(), EventKind::Register { fields })];
+        if !acknowledged.is_empty() {
+            let mut leads = acknowledged.to_vec();
+            leads.sort();
+            leads.dedup();
+            items.push((Target::Previous, me, EventKind::DuplicateAcknowledged { leads }));
+        }
+        Ok(self.write_events(items, now)?.remove(0))
     }
 
     /// Registers many leads in one transaction (imports, demo, benchmarks).

@@ -189,7 +189,7 @@ impl Status {
             }
             _ if self.registered_at.is_none() => return Err(Rejection::NotRegistered),
             EventKind::Decide { outcome, merged_away, .. } => self.decide(outcome, *merged_away, t, policy),
-            EventKind::Appeal { .. } => {}
+            EventKind::Appeal { .. } | EventKind::DuplicateAcknowledged { .. } => {}
             _ if self.state == LeadState::Merged => {
                 return Err(Rejection::Merged { into: self.merged_into.clone().unwrap_or_default() })
             }

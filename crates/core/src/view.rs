@@ -295,6 +295,9 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                     };
                 }
                 EventKind::Appeal { note, .. } => out.note = Some(note.clone()),
+                EventKind::DuplicateAcknowledged { leads } => {
+                    out.note = Some(format!("看到查重提醒后仍登记 (seen the duplicate warning): {}", leads.join(", ")))
+                }
             }
             out
         })

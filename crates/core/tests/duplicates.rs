@@ -59,3 +59,33 @@ fn duplicate_index_follows_merged_remote_changes() {
     let found = b.duplicates(&jinxin(), 5, None).unwrap();
     assert_eq!(found.first().map(|(i, _)| i.as_str()), Some(id.as_str()));
 }
+
+#[test]
+fn register_anyway_records_that_the_rep_saw_the_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "r2");
+    let known = write(&mut reg, "r1", Target::New, EventKind::Register { fields: jinxin() }, h(0)).lead_id;
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("r2")).unwrap();
+    ctx.set_now(Some(h(1)));
+    let added = api::dispatch(
+        &mut ctx,
+        "lead_add",
+        json!({ "fields": { "company": "锦信环保", "phone": "+86 136 2644 5365", "need": "x" }, "acknowledged_duplicates": [known] }),
+    )
+    .unwrap();
+    let id = added["lead"]["id"].as_str().unwrap().to_string();
+    let detail = api::dispatch(&mut ctx, "lead_get", json!({ "id": id })).unwrap();
+    let kinds: Vec<&str> = detail["history"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, vec!["register", "duplicate_acknowledged"], "{detail}");
+    assert!(detail["history"][1]["note"].as_str().unwrap().contains(&known));
+    // The acknowledgement is evidence, not a state change: the lead is claimed as usual.
+    assert_eq!(detail["lead"]["state"], "protected");
+    // And it is in the tamper-evident audit trail.
+    let trail = api::dispatch(&mut ctx, "audit_for_lead", json!({ "lead_id": id })).unwrap();
+    assert!(trail.to_string().contains("duplicate_acknowledged"), "{trail}");
+    // Without the field, nothing extra is written.
+    let plain = api::dispatch(&mut ctx, "lead_add", json!({ "fields": { "company": "上海浦东航运集团", "phone": "02155558888", "need": "x" } })).unwrap();
+    let detail = api::dispatch(&mut ctx, "lead_get", json!({ "id": plain["lead"]["id"] })).unwrap();
+    assert_eq!(detail["history"].as_array().unwrap().len(), 1);
+}

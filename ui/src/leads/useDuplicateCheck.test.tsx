@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { App as AntApp } from "antd";
 import { I18nProvider } from "../i18n";
 import { SessionProvider } from "../app/session";
@@ -55,5 +55,31 @@ describe("New lead form", () => {
     expect(core.calls.filter((c) => c.cmd === "dedup_check").map((c) => c.args)).toEqual([
       { fields: { company: "腾达科技" }, limit: 5 },
     ]);
+  });
+
+  it("'register anyway' records which warning the rep saw", async () => {
+    const owned = lead({ company: "深圳市腾达科技有限公司", id: "known-lead-1" });
+    const core = fakeCore({
+      session: () => SESSION,
+      dedup_check: () => ({ matches: [{ lead: owned, score: 0.92, reasons: [] }] }),
+      lead_add: (args) => ({ lead: lead({ company: "腾达科技", masked: false }), missing: [], duplicates: [], args }),
+    });
+    render(
+      <I18nProvider locale="zh-CN">
+        <SessionProvider>
+          <AntApp>
+            <NewLeadScreen />
+          </AntApp>
+        </SessionProvider>
+      </I18nProvider>,
+    );
+    fireEvent.change(screen.getByTestId("lead-company"), { target: { value: "腾达科技" } });
+    fireEvent.change(screen.getByTestId("lead-contact"), { target: { value: "陈明" } });
+    fireEvent.change(screen.getByTestId("lead-need"), { target: { value: "工控机" } });
+    await screen.findByTestId("duplicate-warning");
+    fireEvent.click(screen.getByTestId("lead-submit"));
+    await waitFor(() => expect(core.calls.some((c) => c.cmd === "lead_add")).toBe(true));
+    const add = core.calls.find((c) => c.cmd === "lead_add")?.args as { acknowledged_duplicates: string[] | null };
+    expect(add.acknowledged_duplicates).toEqual(["known-lead-1"]);
   });
 });

@@ -48,7 +48,9 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
     await form.validateFields();
     setSaving(true);
     try {
-      const added = await call("lead_add", { fields });
+      // "Register anyway": the warning the rep saw is recorded with the registration.
+      const acknowledged = warned ? dup.matches.map((m) => m.lead.id) : null;
+      const added = await call("lead_add", { fields, acknowledged_duplicates: acknowledged });
       if (added.missing.length > 0) {
         const missing = added.missing
           .map((group) => group.map((f) => t(`newLead.${f}` as MessageKey)).join(` ${t("newLead.or")} `))

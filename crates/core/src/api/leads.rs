@@ -46,6 +46,10 @@ pub struct SessionInfo {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct LeadAddArgs {
     pub fields: LeadFields,
+    /// Known leads the duplicate warning named when the rep chose "register anyway":
+    /// recorded with the registration as evidence for a later collision review.
+    #[serde(default)]
+    pub acknowledged_duplicates: Option<Vec<String>>,
 }
 
 /// A registered lead with its claim state and any likely duplicates.
@@ -218,7 +222,8 @@ pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
     let now = ctx.now();
     let reg = ctx.registry()?;
     let duplicates = super::dedup::find(reg, &a.fields, None, 5, now)?;
-    let w = reg.add_lead(a.fields, now)?;
+    let ack = a.acknowledged_duplicates.unwrap_or_default();
+    let w = reg.add_lead_acknowledging(a.fields, &ack, now)?;
     let missing = reg.policy(reg.branch()).missing(&w.status.fields);
     Ok(LeadAdded { lead: written_view(reg, &w, now)?, missing, duplicates })
 }
