@@ -18,7 +18,7 @@
 //!    current claims of two of its lead documents by different reps. The case id
 //!    hashes the sorted lead ids only.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use leadguard_dedup::{score, Config, Index, LeadKeys, LeadRecord};
@@ -30,6 +30,7 @@ use crate::collisions::model::{CaseClaim, CaseKind, CollisionCase, DuplicateLink
 use crate::dedup_link::{lead_id as lead_id_of, numeric_id};
 use crate::error::{Error, Result};
 use crate::index;
+use crate::layout;
 use crate::model::Event;
 use crate::registry::Registry;
 
@@ -122,16 +123,26 @@ impl Registry {
             self.conn.execute("DELETE FROM case_leads WHERE case_id = ?1", [id])?;
             self.conn.execute("DELETE FROM case_reps WHERE case_id = ?1", [id])?;
         }
-        // Shard by shard: each document is loaded once, not once per lead (the
-        // cache holds 64 documents; a 100k registry has 200).
-        let mut keyed = Vec::with_capacity(components.len());
-        for comp in components {
-            let doc = index::get(&self.conn, &comp[0])?.map(|r| r.doc_id).unwrap_or_default();
-            keyed.push((doc, comp));
+        // Read every history the components need shard by shard: each document is
+        // loaded once, not once per lead (the cache holds 64 documents, a 100k
+        // registry has 200, and a customer's leads sit in different shards).
+        let mut by_doc: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for lead in components.iter().flatten() {
+            if let Some(row) = index::get(&self.conn, lead)? {
+                by_doc.entry(row.doc_id).or_default().push(lead.clone());
+            }
         }
-        keyed.sort();
-        for (_, comp) in keyed {
-            if let Some(case) = self.derive_case(&comp)? {
+        let mut histories: HashMap<String, Vec<Event>> = HashMap::new();
+        for (doc, leads) in by_doc {
+            let loaded = self.docs.get(&self.conn, &doc)?;
+            for lead in leads {
+                if let Some(events) = layout::read_events(&loaded.doc, &lead)? {
+                    histories.insert(lead, events);
+                }
+            }
+        }
+        for comp in components {
+            if let Some(case) = self.derive_case(&comp, &histories)? {
                 self.store_case(&case)?;
             }
         }
@@ -252,14 +263,14 @@ impl Registry {
     }
 
     /// The case of one component, if claims collide in it.
-    fn derive_case(&mut self, comp: &[String]) -> Result<Option<CollisionCase>> {
+    fn derive_case(&mut self, comp: &[String], histories: &HashMap<String, Vec<Event>>) -> Result<Option<CollisionCase>> {
         let mut claims: Vec<CaseClaim> = Vec::new();
         // Per lead, the position in `claims` of its latest claim that took effect.
         let mut current: Vec<usize> = Vec::new();
         let mut branch = None;
         for lead in comp {
             let Some(row) = index::get(&self.conn, lead)? else { continue };
-            let events = self.events(lead)?;
+            let Some(events) = histories.get(lead) else { continue };
             let policy = self.policy(&row.branch);
             branch.get_or_insert(row.branch.clone());
             let mut latest = None;
