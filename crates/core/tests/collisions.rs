@@ -28,14 +28,6 @@ fn team(dir: &std::path::Path) -> (SimHub, Vec<Registry>) {
     (hub, regs)
 }
 
-fn sync_all(hub: &mut SimHub, regs: &mut [Registry]) {
-    for _ in 0..2 {
-        for (i, r) in regs.iter_mut().enumerate() {
-            hub.sync(i, r);
-        }
-    }
-}
-
 fn fields(company: &str, contact: &str, phone: &str) -> LeadFields {
     LeadFields {
         company: Some(company.into()),
@@ -59,7 +51,7 @@ fn duplicate_registrations_by_two_reps_become_one_case_on_every_replica() {
     let a = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "139 1234 5678") }, h(1)).lead_id;
     let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技（深圳）", "陈明", "+86 13912345678") }, h(2)).lead_id;
     hub.tick(60);
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let m = cases(&regs[0]);
     assert_eq!(m.len(), 1, "exactly one case: {m:#?}");
     let c = &m[0];
@@ -87,12 +79,12 @@ fn concurrent_pool_claims_with_overlapping_windows_are_a_case() {
     let dir = tempfile::tempdir().unwrap();
     let (mut hub, mut regs) = team(dir.path());
     let id = write(&mut regs[0], "r9", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(-200)).lead_id;
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     assert!(cases(&regs[0]).is_empty(), "one claimant, no case");
     try_write(&mut regs[1], "r1", &id, EventKind::Claim, h(1)).unwrap();
     try_write(&mut regs[2], "r2", &id, EventKind::Claim, h(2)).unwrap();
     hub.tick(30);
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let m = cases(&regs[0]);
     assert_eq!(m.len(), 1, "{m:#?}");
     assert_eq!(m[0].kind, CaseKind::ConcurrentClaims);
@@ -110,7 +102,7 @@ fn claims_ordered_by_hub_receipts_are_not_a_case() {
     let dir = tempfile::tempdir().unwrap();
     let (mut hub, mut regs) = team(dir.path());
     let id = write(&mut regs[0], "r9", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(-200)).lead_id;
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     try_write(&mut regs[1], "r1", &id, EventKind::Claim, h(1)).unwrap();
     try_write(&mut regs[1], "r1", &id, EventKind::Release, h(2)).unwrap();
     hub.sync(1, &mut regs[1]);
@@ -118,7 +110,7 @@ fn claims_ordered_by_hub_receipts_are_not_a_case() {
     // r2 syncs after the hub has r1's claim and release, then claims: provably later.
     hub.sync(2, &mut regs[2]);
     try_write(&mut regs[2], "r2", &id, EventKind::Claim, h(40)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     for r in &regs {
         assert!(cases(r).is_empty(), "{:#?}", cases(r));
     }
@@ -136,7 +128,7 @@ fn device_clock_is_not_evidence_of_order() {
     hub.tick(60);
     hub.sync(2, &mut regs[2]);
     let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技", "陈明", "13912345678") }, h(-24 * 30)).lead_id;
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let m = cases(&regs[0]);
     assert_eq!(m.len(), 1);
     let claim = |lead: &str| m[0].claims.iter().find(|c| c.lead_id == lead).unwrap().clone();
@@ -151,7 +143,7 @@ fn a_case_splits_when_an_edit_breaks_the_duplicate_match() {
     let (mut hub, mut regs) = team(dir.path());
     write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "13912345678") }, h(1));
     let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技", "陈明", "13912345678") }, h(2)).lead_id;
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     assert_eq!(cases(&regs[0]).len(), 1);
     // r2 corrects the record: it was another firm entirely.
     let patch = LeadFields {
@@ -162,7 +154,7 @@ fn a_case_splits_when_an_edit_breaks_the_duplicate_match() {
         ..LeadFields::default()
     };
     try_write(&mut regs[2], "r2", &b, EventKind::Update { fields: patch }, h(3)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     for r in &regs {
         assert!(cases(r).is_empty(), "{:#?}", cases(r));
     }
@@ -174,7 +166,7 @@ fn cases_are_rebuilt_identically_from_scratch() {
     let (mut hub, mut regs) = team(dir.path());
     write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "13912345678") }, h(1));
     write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技", "陈明", "13912345678") }, h(2));
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let before = cases(&regs[0]);
     assert_eq!(before.len(), 1);
     regs[0].rebuild_collisions().unwrap();

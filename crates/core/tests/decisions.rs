@@ -30,14 +30,6 @@ fn team(dir: &std::path::Path) -> (SimHub, Vec<Registry>) {
     (hub, regs)
 }
 
-fn sync_all(hub: &mut SimHub, regs: &mut [Registry]) {
-    for _ in 0..2 {
-        for (i, r) in regs.iter_mut().enumerate() {
-            hub.sync(i, r);
-        }
-    }
-}
-
 fn fields(company: &str) -> LeadFields {
     LeadFields {
         company: Some(company.into()),
@@ -53,7 +45,7 @@ fn fields(company: &str) -> LeadFields {
 fn duplicate_case(hub: &mut SimHub, regs: &mut [Registry]) -> (CollisionCase, String, String) {
     let a = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司") }, h(1)).lead_id;
     let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技（深圳）") }, h(2)).lead_id;
-    sync_all(hub, regs);
+    hub.sync_all(regs);
     let cases = regs[0].collision_cases(None).unwrap();
     assert_eq!(cases.len(), 1);
     (cases[0].clone(), a, b)
@@ -71,7 +63,7 @@ fn owner_decision_gives_every_lead_of_the_case_to_one_rep() {
     let (case, a, b) = duplicate_case(&mut hub, &mut regs);
     assert_eq!(state(&mut regs[0], &case, h(3)), CaseState::Open);
     regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "李娜先拜访", None, h(3)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     for r in regs.iter_mut() {
         assert_eq!(state(r, &case, h(4)), CaseState::Decided);
         assert_eq!(r.status(&a, h(4)).unwrap().1.owner.as_deref(), Some("r1"));
@@ -127,7 +119,7 @@ fn merge_decision_merges_duplicates_and_undo_restores_them() {
     let merge = regs[0]
         .decide_case(&case.id, Outcome::Merge { into: a.clone(), owner: "r1".into() }, "同一客户，合并", None, h(3))
         .unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let (_, sb) = regs[2].status(&b, h(4)).unwrap();
     assert_eq!(sb.state, LeadState::Merged);
     assert_eq!(sb.merged_into.as_deref(), Some(a.as_str()));
@@ -137,7 +129,7 @@ fn merge_decision_merges_duplicates_and_undo_restores_them() {
     assert_eq!(regs[2].status(&a, h(4)).unwrap().1.owner.as_deref(), Some("r1"));
     // Undo: both leads are back as they were.
     regs[0].decide_case(&case.id, Outcome::Undo, "合并有误", Some(&merge), h(6)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let (_, sb) = regs[2].status(&b, h(7)).unwrap();
     assert_eq!(sb.state, LeadState::Protected);
     assert_eq!(sb.owner.as_deref(), Some("r2"));
@@ -151,7 +143,7 @@ fn two_managers_deciding_offline_differently_is_a_conflict_not_an_overwrite() {
     let (case, _, _) = duplicate_case(&mut hub, &mut regs);
     let d1 = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "李娜区域匹配", None, h(3)).unwrap();
     let d2 = regs[3].decide_case(&case.id, Outcome::Owner { rep: "r2".into() }, "王强有成交意向", None, h(3)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     for i in [0, 3, 1] {
         let c = regs[i].collision_case(&case.id).unwrap().unwrap();
         let r = regs[i].case_resolution(&c, h(4)).unwrap();
@@ -163,7 +155,7 @@ fn two_managers_deciding_offline_differently_is_a_conflict_not_an_overwrite() {
     // settles the conflict.
     assert!(matches!(regs[0].decide_case(&case.id, Outcome::Pool, "x", None, h(5)), Err(Error::Conflict(_))));
     regs[0].decide_case(&case.id, Outcome::Owner { rep: "r2".into() }, "与刘经理商定", Some(&d1), h(5)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     assert_eq!(state(&mut regs[3], &case, h(6)), CaseState::Decided, "d2 and the new decision agree: r2");
 }
 
@@ -175,7 +167,7 @@ fn appeal_window_sla_and_answer() {
     // No decision yet: nothing to appeal.
     assert!(matches!(regs[2].appeal_case(&case.id, "我先拜访", h(3)), Err(Error::Conflict(_))));
     let d = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     // A rep not named in the case cannot appeal.
     assert!(matches!(regs[3].appeal_case(&case.id, "x", h(4)), Err(Error::Forbidden(_))));
     let c2 = regs[2].collision_case(&case.id).unwrap().unwrap();
@@ -185,7 +177,7 @@ fn appeal_window_sla_and_answer() {
     let late = regs[2].appeal_case(&case.id, "我先拜访", until + Duration::hours(1));
     assert!(matches!(late, Err(Error::Conflict(_))), "{late:?}");
     regs[2].appeal_case(&case.id, "我在 3 月 1 日已拜访，有照片", h(5)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let c = regs[0].collision_case(&case.id).unwrap().unwrap();
     let r = regs[0].case_resolution(&c, h(6)).unwrap();
     assert_eq!(r.appeals.len(), 1);
@@ -208,9 +200,9 @@ fn no_appeal_once_a_deal_is_signed() {
     let (mut hub, mut regs) = team(dir.path());
     let (case, a, _) = duplicate_case(&mut hub, &mut regs);
     regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     try_write(&mut regs[1], "r1", &a, EventKind::Followup { followup: FollowupKind::Deal, note: "签约".into() }, h(4)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let refused = regs[2].appeal_case(&case.id, "我先来的", h(5));
     assert!(matches!(refused, Err(Error::Conflict(ref m)) if m.contains("deal")), "{refused:?}");
 }
@@ -221,13 +213,13 @@ fn a_claim_the_manager_did_not_see_reopens_the_case() {
     let (mut hub, mut regs) = team(dir.path());
     let (case, a, b) = duplicate_case(&mut hub, &mut regs);
     regs[0].decide_case(&case.id, Outcome::Pool, "归公", None, h(3)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     assert_eq!(state(&mut regs[0], &case, h(4)), CaseState::Decided);
     // Later each rep claims one copy of the pooled customer again (after the
     // re-claim cooldown): new claims the decision did not cover.
     try_write(&mut regs[1], "r1", &a, EventKind::Claim, h(30)).unwrap();
     try_write(&mut regs[2], "r2", &b, EventKind::Claim, h(30)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     assert_eq!(state(&mut regs[0], &case, h(31)), CaseState::Reopened);
 }
 
@@ -246,12 +238,12 @@ fn reps_and_their_manager_are_told_of_a_case_its_decision_and_an_appeal() {
     assert_eq!(regs[1].take_undelivered_notifications(h(3)).unwrap().len(), 1);
     assert!(regs[1].take_undelivered_notifications(h(3)).unwrap().is_empty());
     regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     let told = regs[2].notifications(h(4)).unwrap();
     let decision = told.iter().find(|n| n.kind == K::Decision).expect("r2 is told of the decision");
     assert!(decision.body_zh.contains("李娜") && decision.body_zh.contains("区域匹配"), "{}", decision.body_zh);
     regs[2].appeal_case(&case.id, "我先拜访", h(5)).unwrap();
-    sync_all(&mut hub, &mut regs);
+    hub.sync_all(&mut regs);
     assert!(kinds(&mut regs[0], h(6)).contains(&K::Appeal), "the manager is told of the appeal");
     assert!(kinds(&mut regs[0], h(6 + 25)).contains(&K::AppealOverdue));
     // Seen in the app: no longer unseen.

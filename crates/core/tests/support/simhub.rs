@@ -88,6 +88,15 @@ impl SimHub {
         reg.set_last_sync_at(self.clock).unwrap();
     }
 
+    /// Everyone syncs twice in turn: afterwards every replica holds everything.
+    pub fn sync_all(&mut self, regs: &mut [Registry]) {
+        for _ in 0..2 {
+            for (i, r) in regs.iter_mut().enumerate() {
+                self.sync(i, r);
+            }
+        }
+    }
+
     /// A full, clean sync.
     pub fn sync(&mut self, dev: usize, reg: &mut Registry) {
         self.push(dev, reg, false);
