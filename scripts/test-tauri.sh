@@ -27,8 +27,9 @@ cleanup() {
 trap cleanup EXIT
 
 # One attempt: fresh ports, registry, webview storage and driver. WebKitWebDriver has been
-# seen to drop its connection right after the session starts; such a run is retried (at
-# most 3 attempts) with everything fresh, and the retry is printed, so a broken window still fails.
+# seen to drop its connection right after the session starts (2 of 3 attempts once, right
+# after the Chromium suite); such a run is retried (at most 5 attempts, a few seconds
+# apart) with everything fresh, and each retry is printed, so a broken window still fails.
 attempt() {
   local n="$1"
   if [[ -n "$driver_pid" ]]; then
@@ -72,8 +73,9 @@ print(*[s.getsockname()[1] for s in socks])')
 }
 
 passed=""
-for n in 1 2 3; do
+for n in 1 2 3 4 5; do
   if attempt "$n"; then passed=1; break; fi
   echo "test-tauri: retrying with a fresh driver, registry and window"
+  sleep 3
 done
-[[ -n "$passed" ]] || { echo "test-tauri: FAILED three times"; exit 1; }
+[[ -n "$passed" ]] || { echo "test-tauri: FAILED five times"; exit 1; }
