@@ -67,6 +67,21 @@ pub enum Field {
     Notes,
 }
 
+impl Field {
+    /// Every field, in form order.
+    pub const ALL: [Field; 9] = [
+        Field::Company,
+        Field::Contact,
+        Field::Phone,
+        Field::Email,
+        Field::Region,
+        Field::Industry,
+        Field::Size,
+        Field::Need,
+        Field::Notes,
+    ];
+}
+
 /// How two leads are related (DESIGN.md rule 10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -157,18 +172,7 @@ impl LeadFields {
 
     /// True when no field carries a value.
     pub fn is_empty(&self) -> bool {
-        const ALL: [Field; 9] = [
-            Field::Company,
-            Field::Contact,
-            Field::Phone,
-            Field::Email,
-            Field::Region,
-            Field::Industry,
-            Field::Size,
-            Field::Need,
-            Field::Notes,
-        ];
-        ALL.iter().all(|f| self.get(*f).is_none()) && self.relations.is_none()
+        Field::ALL.iter().all(|f| self.get(*f).is_none()) && self.relations.is_none()
     }
 }
 

@@ -276,17 +276,6 @@ struct Facts {
     complete_claim: Option<CaseClaim>,
 }
 
-const COMPLETENESS_FIELDS: [Field; 8] = [
-    Field::Company,
-    Field::Contact,
-    Field::Phone,
-    Field::Email,
-    Field::Region,
-    Field::Industry,
-    Field::Size,
-    Field::Need,
-];
-
 impl Facts {
     fn gather(
         rep: &str,
@@ -366,7 +355,8 @@ fn completeness_at(history: &[Event], event_id: &str) -> u32 {
             acc
         }
     };
-    COMPLETENESS_FIELDS.iter().filter(|f| fields.get(**f).is_some()).count() as u32
+    // Free-text notes say nothing about how well the customer was identified.
+    Field::ALL.iter().filter(|f| **f != Field::Notes && fields.get(**f).is_some()).count() as u32
 }
 
 /// Lower-cased, trimmed, without an administrative suffix (省, 市, 区, 地区, 大区).

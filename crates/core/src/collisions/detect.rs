@@ -274,7 +274,7 @@ impl Registry {
             let policy = self.policy(&row.branch);
             branch.get_or_insert(row.branch.clone());
             let mut latest = None;
-            for a in claim_attempts(&events, &policy) {
+            for a in claim_attempts(events, &policy) {
                 let e = &events[a.index];
                 if a.took_effect {
                     latest = Some(claims.len());
