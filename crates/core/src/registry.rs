@@ -314,6 +314,7 @@ impl Registry {
             self.note_event_change(&event.id, &lead_id, &c.hash.0)?;
         }
         crate::audit::record_events(&self.conn, &lead_id, std::slice::from_ref(&event))?;
+        crate::collisions::marks::record(&self.conn, &lead_id, std::slice::from_ref(&event))?;
         if matches!(event.kind, EventKind::Register { .. }) {
             self.conn.execute("UPDATE docs SET lead_count = lead_count + 1 WHERE doc_id = ?1", [&doc_id])?;
         }
@@ -512,6 +513,7 @@ impl Registry {
         let mut rows = Vec::with_capacity(ids.len());
         for id in &ids {
             if let Some(events) = layout::read_events(&loaded.doc, id)? {
+                crate::collisions::marks::record(&self.conn, id, &events)?;
                 rows.push((id.clone(), status::derive(&events, &policy, DateTime::<Utc>::MIN_UTC)));
             }
         }

@@ -164,6 +164,18 @@ const MIGRATIONS: &[&str] = &[
         SELECT RAISE(ABORT, 'the audit log is append-only');
     END;
     "#,
+    // 7: decide and appeal events by case (`collisions/marks.rs`), so where a case
+    // stands is read without loading documents. Registries with leads fill it once.
+    r#"
+    CREATE TABLE case_marks (
+        event_id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL,
+        lead_id TEXT NOT NULL,
+        event TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX case_marks_by_case ON case_marks(case_id);
+    INSERT INTO meta(key, value) SELECT 'case_marks.pending', '1' WHERE EXISTS (SELECT 1 FROM lead_index);
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.

@@ -251,3 +251,35 @@ fn reps_and_their_manager_are_told_of_a_case_its_decision_and_an_appeal() {
     regs[0].mark_notifications_seen(&ids).unwrap();
     assert!(regs[0].notifications(h(6)).unwrap().iter().all(|n| n.seen));
 }
+
+#[test]
+fn where_a_case_stands_survives_refilling_the_case_marks_of_an_older_registry() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, _, _) = duplicate_case(&mut hub, &mut regs);
+    regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "李娜先拜访", None, h(3)).unwrap();
+    hub.sync_all(&mut regs);
+    regs[2].appeal_case(&case.id, "我先打的电话", h(4)).unwrap();
+    hub.sync_all(&mut regs);
+    let before = regs[0].case_resolution(&case, h(5)).unwrap();
+    assert_eq!(before.decisions.len(), 1);
+    assert_eq!(before.appeals.len(), 1);
+    drop(regs);
+
+    // A registry from before schema 7: the table is empty and marked pending.
+    let conn = rusqlite::Connection::open(dir.path().join("m1").join("registry.sqlite")).unwrap();
+    let marks: i64 = conn.query_row("SELECT COUNT(*) FROM case_marks", [], |r| r.get(0)).unwrap();
+    assert_eq!(marks, 4, "a decision and an appeal on each of two leads");
+    conn.execute_batch("DELETE FROM case_marks; INSERT INTO meta(key, value) VALUES ('case_marks.pending', '1');")
+        .unwrap();
+    drop(conn);
+    let mut m = Registry::open(&dir.path().join("m1")).unwrap();
+    let without = {
+        let conn = rusqlite::Connection::open(dir.path().join("m1").join("registry.sqlite")).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM case_marks", [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    assert_eq!(without, 0);
+    let after = m.case_resolution(&case, h(5)).unwrap();
+    assert_eq!(after, before);
+    assert_eq!(after.state, CaseState::Decided);
+}

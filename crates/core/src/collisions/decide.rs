@@ -1,6 +1,6 @@
 //! Writing decisions and appeals, and reading where a case stands.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
@@ -32,13 +32,7 @@ impl Registry {
 
     /// Where `case` stands at `now`.
     pub fn case_resolution(&mut self, case: &CollisionCase, now: DateTime<Utc>) -> Result<Resolution> {
-        let mut histories = BTreeMap::new();
-        let mut deal = false;
-        for lead in &case.lead_ids {
-            let (events, status) = self.status(lead, now)?;
-            deal |= resolution::is_deal(status.state);
-            histories.insert(lead.clone(), events);
-        }
+        let (histories, deal) = self.case_marks(case)?;
         let policy = self.policy(&case.branch);
         Ok(resolution::resolve(case, &histories, &|e| self.receipt(e), &policy, deal, now))
     }
