@@ -11,10 +11,12 @@ leads="${BENCH_LEADS:-100000}"
 data="${BENCH_UI_DATA:-$HOME/.cache/leadguard/bench-ui-$leads}"
 
 bash scripts/ui-build.sh
-cargo build -q -p leadguard-cli
-bin="$CARGO_TARGET_DIR/debug/leadguard"
+# Release: the figure is what a user's installed app does, not a debug build.
+cargo build -q --release -p leadguard-cli
+bin="$CARGO_TARGET_DIR/release/leadguard"
 if [[ ! -e "$data/registry.sqlite" ]]; then
   echo "bench-ui: seeding $leads demo leads in $data (once; minutes at 100k)"
   "$bin" --data "$data" --json demo --leads "$leads" --as lina
 fi
-node tests/web/bench-search.mjs --bin "$bin" --ui "$root/ui/dist" --data "$data" --queries "${BENCH_QUERIES:-30}"
+count="$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM lead_index").fetchone()[0])' "$data/registry.sqlite")"
+node tests/web/bench-search.mjs --leads "$count" --bin "$bin" --ui "$root/ui/dist" --data "$data" --queries "${BENCH_QUERIES:-30}"

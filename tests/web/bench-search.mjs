@@ -6,6 +6,9 @@
 // Each query is typed one character at a time (up to 4 characters of a real company
 // name, after its city prefix); every keystroke is one sample. Times include Playwright's
 // round trips to the browser, so they are an upper bound of what a user sees.
+//
+// The peer, in the same run: the same queries as bare `lead_list` calls from the page
+// (fetch + JSON, no rendering), so the figure splits into core time and UI time.
 import { parseArgs } from "node:util";
 import assert from "node:assert/strict";
 import { launchChromium, startServer, CHROMIUM } from "./harness.mjs";
@@ -16,6 +19,7 @@ const { values: opt } = parseArgs({
     ui: { type: "string" },
     data: { type: "string" },
     queries: { type: "string", default: "30" },
+    leads: { type: "string" },
   },
 });
 assert.ok(opt.bin && opt.ui && opt.data, "--bin, --ui and --data are required");
@@ -63,12 +67,38 @@ try {
       samples.push(performance.now() - t0);
     }
   }
+  // Peer: the API alone, same prefixes, from inside the page.
+  const prefixes = queries.flatMap((chars) => chars.map((_, i) => chars.slice(0, i + 1).join("")));
+  const api = await page.evaluate(async ({ token, prefixes }) => {
+    const out = [];
+    for (const search of prefixes) {
+      const t0 = performance.now();
+      const res = await fetch("/api/lead_list", {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-leadguard-token": token },
+        body: JSON.stringify({ filter: "all", search, limit: 20 }),
+      });
+      await res.json();
+      out.push([performance.now() - t0, search]);
+    }
+    return out;
+  }, { token: server.token, prefixes });
   samples.sort((a, b) => a - b);
+  const slowest = [...api].sort((a, b) => b[0] - a[0]).slice(0, 5);
+  const apiMs = api.map(([ms]) => ms).sort((a, b) => a - b);
+  const byChars = (n) => api.filter(([, q]) => [...q].length === n).map(([ms]) => ms).sort((a, b) => a - b);
   const f = (ms) => `${ms.toFixed(1)} ms`;
   console.log(`\n=== Browser search benchmark (${CHROMIUM}, headless) ===`);
-  console.log(`registry: ${Number(total).toLocaleString("en-US")} leads in ${opt.data}`);
+  const leads = opt.leads ? Number(opt.leads).toLocaleString("en-US") : `${Number(total).toLocaleString("en-US")}+`;
+  console.log(`registry: ${leads} leads in ${opt.data}`);
   console.log(`queries: ${queries.length} (e.g. ${queries.slice(0, 3).map((q) => q.join("")).join(", ")}), keystrokes: ${samples.length}`);
   console.log(`keystroke → results shown: p50 ${f(pct(samples, 50))}, p90 ${f(pct(samples, 90))}, p99 ${f(pct(samples, 99))}, max ${f(samples[samples.length - 1])}`);
+  console.log(`peer, lead_list API alone (fetch + JSON, no rendering): p50 ${f(pct(apiMs, 50))}, p90 ${f(pct(apiMs, 90))}, p99 ${f(pct(apiMs, 99))}, max ${f(apiMs[apiMs.length - 1])}`);
+  for (const n of [1, 2, 3, 4]) {
+    const s = byChars(n);
+    if (s.length) console.log(`  ${n}-character queries (${s.length}): p50 ${f(pct(s, 50))}, p99 ${f(pct(s, 99))}`);
+  }
+  console.log(`  slowest: ${slowest.map(([ms, q]) => `${q} ${f(ms)}`).join(", ")}`);
 } finally {
   await chrome.close();
   await server.stop();

@@ -4,27 +4,42 @@
  */
 import type { Locale, Translate } from "./i18n/translate";
 
+// Building an Intl formatter costs far more than formatting with one (a search result
+// table formats dozens of dates per keystroke): keep one per locale and style.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key);
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f as T;
+}
+const dateTimeFormat = (locale: Locale) =>
+  cached(`dt|${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }));
+const dateFormat = (locale: Locale) => cached(`d|${locale}`, () => new Intl.DateTimeFormat(locale, { dateStyle: "medium" }));
+
 /** A date and time, e.g. 2026/11/25 14:30 (zh-CN) or Nov 25, 2026, 2:30 PM (en-US). */
 export function formatDateTime(iso: string | Date, locale: Locale): string {
   const d = typeof iso === "string" ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short" }).format(d);
+  return dateTimeFormat(locale).format(d);
 }
 
 /** A date without time. */
 export function formatDate(iso: string | Date, locale: Locale): string {
   const d = typeof iso === "string" ? new Date(iso) : iso;
   if (Number.isNaN(d.getTime())) return String(iso);
-  return new Intl.DateTimeFormat(locale, { dateStyle: "medium" }).format(d);
+  return dateFormat(locale).format(d);
 }
 
 export function formatNumber(n: number, locale: Locale): string {
-  return new Intl.NumberFormat(locale).format(n);
+  return cached(`n|${locale}`, () => new Intl.NumberFormat(locale)).format(n);
 }
 
 /** A ratio 0..1 as a percentage, e.g. 0.873 → 87.3%. */
 export function formatPercent(ratio: number, locale: Locale, digits = 1): string {
-  return new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits }).format(ratio);
+  return cached(`p|${locale}|${digits}`, () => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: digits })).format(ratio);
 }
 
 const MINUTE = 60_000;

@@ -1,4 +1,5 @@
-//! Keeps in-memory derived state (the duplicate index) in step with committed writes.
+//! Keeps in-memory derived state (the duplicate index, the short-search text) in step
+//! with committed writes.
 //!
 //! Writes report each lead whose fields may have changed; the reports are held until
 //! the SQLite transaction commits and dropped if it rolls back, so the in-memory index
@@ -8,16 +9,28 @@ use crate::model::LeadFields;
 
 #[derive(Default)]
 pub struct Hooks {
-    pending: Vec<(String, LeadFields)>,
+    pending: Vec<(String, LeadFields, i64)>,
     /// The duplicate index, once built.
     pub(crate) dedup: Option<crate::dedup_link::DedupIndex>,
+    /// The text of 1–2 character searches, once built.
+    pub(crate) search: Option<crate::short_search::ShortSearch>,
+    /// `PRAGMA data_version` when the in-memory state was last known current.
+    pub(crate) data_version: Option<i64>,
 }
 
 impl Hooks {
-    pub fn lead_written(&mut self, lead_id: &str, fields: &LeadFields) {
-        if self.dedup.is_some() {
-            self.pending.push((lead_id.to_string(), fields.clone()));
+    /// A lead's fields (and its `updated_at`, epoch ms) were written in the open transaction.
+    pub fn lead_written(&mut self, lead_id: &str, fields: &LeadFields, updated_at: i64) {
+        if self.dedup.is_some() || self.search.is_some() {
+            self.pending.push((lead_id.to_string(), fields.clone(), updated_at));
         }
+    }
+
+    /// Forgets the in-memory state (another process changed the database).
+    pub fn drop_memory(&mut self) {
+        self.dedup = None;
+        self.search = None;
+        self.pending.clear();
     }
 
     pub fn checkpoint(&self) -> usize {
@@ -29,12 +42,13 @@ impl Hooks {
     }
 
     pub fn commit(&mut self) {
-        if let Some(index) = &mut self.dedup {
-            for (id, fields) in self.pending.drain(..) {
+        for (id, fields, updated_at) in self.pending.drain(..) {
+            if let Some(index) = &mut self.dedup {
                 index.upsert(&id, &fields);
             }
-        } else {
-            self.pending.clear();
+            if let Some(search) = &mut self.search {
+                search.upsert(&id, &fields, updated_at);
+            }
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod model;
 pub mod notifications;
 pub mod registry;
 pub mod replication;
+pub mod short_search;
 pub mod status;
 pub mod sync;
 pub mod view;

@@ -322,7 +322,7 @@ impl Registry {
         // Store the status as of the last event; queries apply later expiry.
         let stored = status::derive(&all, &policy, DateTime::<Utc>::MIN_UTC);
         index::upsert(&self.conn, &lead_id, &doc_id, &branch, &stored)?;
-        self.hooks.lead_written(&lead_id, &stored.fields);
+        self.hooks.lead_written(&lead_id, &stored.fields, stored.updated_at.map_or(0, |t| t.timestamp_millis()));
         Ok(Written { lead_id, event, status })
     }
 
@@ -524,7 +524,7 @@ impl Registry {
         )?;
         for (id, s) in rows {
             index::upsert(&self.conn, &id, doc_id, &branch, &s)?;
-            self.hooks.lead_written(&id, &s.fields);
+            self.hooks.lead_written(&id, &s.fields, s.updated_at.map_or(0, |t| t.timestamp_millis()));
         }
         Ok(count)
     }

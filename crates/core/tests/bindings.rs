@@ -22,7 +22,7 @@ fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, String> {
 
 #[test]
 fn bindings_are_current() {
-    let committed: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/api/generated");
+    let committed: PathBuf = Path::new(&std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())).join("../../ui/src/api/generated");
     let tmp = tempfile::tempdir().unwrap();
     let commands = leadguard_core::api::export_typescript(tmp.path()).unwrap();
     std::fs::write(tmp.path().join("commands.ts"), commands).unwrap();

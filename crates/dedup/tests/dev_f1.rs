@@ -11,7 +11,7 @@ fn dev_data() -> PathBuf {
     if let Ok(p) = std::env::var("LEADGUARD_DEV_DATA") {
         return PathBuf::from(p);
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())).join("../..");
     let p = root.join("../shared/data/leads-dev.csv");
     assert!(p.exists(), "{} not found: put ../shared beside the repo or set LEADGUARD_DEV_DATA", p.display());
     p

@@ -16,7 +16,7 @@ fn directives(csp: &str) -> BTreeMap<String, String> {
 
 #[test]
 fn web_csp_matches_the_tauri_window_except_ipc_sources() {
-    let conf = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../src-tauri/tauri.conf.json"))
+    let conf = std::fs::read_to_string(format!("{}/../../src-tauri/tauri.conf.json", std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string())))
         .expect("src-tauri/tauri.conf.json");
     let conf: serde_json::Value = serde_json::from_str(&conf).expect("tauri.conf.json is JSON");
     let tauri = conf["app"]["security"]["csp"].as_str().expect("app.security.csp is set");

@@ -5,7 +5,7 @@
 import { Table, Tooltip, Typography } from "antd";
 import { LockOutlined } from "@ant-design/icons";
 import type { ColumnsType } from "antd/es/table";
-import type { ReactNode } from "react";
+import { memo, type ReactNode } from "react";
 import { useI18n } from "../i18n";
 import { Protection } from "./Protection";
 import { StateTag } from "./StateTag";
@@ -23,7 +23,7 @@ export interface LeadTableProps<L extends LeadLike> {
   onOpen?: (lead: L) => void;
 }
 
-export function LeadTable<L extends LeadLike>({ leads, loading, empty, actions, total, totalCapped, onOpen }: LeadTableProps<L>) {
+function LeadTableInner<L extends LeadLike>({ leads, loading, empty, actions, total, totalCapped, onOpen }: LeadTableProps<L>) {
   const { t, number } = useI18n();
   const masked = (lead: L, value: string | undefined) =>
     lead.masked ? (
@@ -85,3 +85,10 @@ export function LeadTable<L extends LeadLike>({ leads, loading, empty, actions, 
     />
   );
 }
+
+/**
+ * Memoised: a keystroke in the search box re-renders the screen, but the table only
+ * when its rows change (with 20 rows of tooltips and timers, a render is most of the
+ * keystroke's cost). Callers pass stable `onOpen`/`actions` (useCallback).
+ */
+export const LeadTable = memo(LeadTableInner) as typeof LeadTableInner;

@@ -3,7 +3,7 @@
  * each customer's owner and protection status; others' customers are masked by the core.
  */
 import { Card, Input } from "antd";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { useCommand } from "../api/useCommand";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
@@ -14,6 +14,7 @@ export function SearchScreen() {
   const { t } = useI18n();
   const [open, setOpen] = useState<string | null>(null);
   const [text, setText] = useState("");
+  const onOpen = useCallback((l: { id: string }) => setOpen(l.id), []);
   // No debounce: the local index answers in milliseconds, and useCommand drops answers
   // to superseded keystrokes, so results follow every keystroke.
   const q = text.trim();
@@ -38,7 +39,7 @@ export function SearchScreen() {
         <div data-testid="search-results" data-query={shown ?? undefined} hidden />
         <LeadListView
           page={page}
-          onOpen={(l) => setOpen(l.id)}
+          onOpen={onOpen}
           empty={t("search.empty")}
         />
       </Card>

@@ -262,8 +262,12 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
     };
     let limit = a.limit.unwrap_or(50).clamp(1, 1000);
     let offset = a.offset.unwrap_or(0);
-    let page = index::list(reg.connection(), &filter, a.search.as_deref(), at, limit, offset)
-        .map_err(ApiError::from)?;
+    let q = a.search.as_deref().map(str::trim).unwrap_or_default();
+    let page = if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
+        reg.short_search(q, at, limit, offset)?
+    } else {
+        index::list(reg.connection(), &filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
+    };
     let rows = page.rows;
     let v = viewer(reg, at)?;
     let items = rows.iter().map(|r| view::from_row(&v, r, |id| reg.rep(id))).collect();

@@ -71,7 +71,7 @@ pub struct AppealView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Resolution {
     pub state: CaseState,
-    /// Every decision on the case, in the order found.
+    /// Every decision on the case, by device time (then id): the same order everywhere.
     pub decisions: Vec<DecisionView>,
     pub appeals: Vec<AppealView>,
     /// The case's turnaround target: `surfaced_at` + `appeal_sla_hours`.
@@ -140,6 +140,9 @@ pub fn resolve(
             }
         }
     }
+    // One order on every replica, whatever order the events were found in.
+    decisions.sort_by(|a, b| (a.device_time, &a.decision).cmp(&(b.device_time, &b.decision)));
+    appeals.sort_by(|(a, _), (b, _)| (a.device_time, &a.appeal).cmp(&(b.device_time, &b.appeal)));
     let replaced: BTreeSet<String> = decisions.iter().filter_map(|d| d.supersedes.clone()).collect();
     for d in &mut decisions {
         d.superseded = replaced.contains(&d.decision);

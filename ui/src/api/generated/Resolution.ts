@@ -5,7 +5,7 @@ import type { DecisionView } from "./DecisionView";
 
 export type Resolution = { state: CaseState, 
 /**
- * Every decision on the case, in the order found.
+ * Every decision on the case, by device time (then id): the same order everywhere.
  */
 decisions: Array<DecisionView>, appeals: Array<AppealView>, 
 /**
