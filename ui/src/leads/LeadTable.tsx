@@ -1,10 +1,14 @@
 /**
  * The one table of leads used by search, my customers and the pool: company, contact
  * (masked for others' customers, DESIGN.md rule 12), region, owner and protection.
+ *
+ * A plain HTML table styled like Ant Design's (app.css), not antd's `Table`: search
+ * re-renders it on every keystroke, and antd's table with its per-cell components cost
+ * most of the 100 ms a keystroke may take at 100k leads (`make bench-ui`). It has no
+ * sorting or paging to lose: the core orders and pages.
  */
-import { Table, Tooltip, Typography } from "antd";
+import { Spin } from "antd";
 import { LockOutlined } from "@ant-design/icons";
-import type { ColumnsType } from "antd/es/table";
 import { memo, type ReactNode } from "react";
 import { useI18n } from "../i18n";
 import { Protection } from "./Protection";
@@ -25,30 +29,31 @@ export interface LeadTableProps<L extends LeadLike> {
 
 function LeadTableInner<L extends LeadLike>({ leads, loading, empty, actions, total, totalCapped, onOpen }: LeadTableProps<L>) {
   const { t, number } = useI18n();
+  // Cells are plain elements with the theme's colours (app.css), not Typography or
+  // Tooltip components: 20 rows × 6 cells of those cost most of a keystroke's render.
+  const none = <span className="lg-muted">{t("common.none")}</span>;
   const masked = (lead: L, value: string | undefined) =>
     lead.masked ? (
-      <Tooltip title={t("search.masked")}>
-        <span className="lg-masked">
-          <LockOutlined /> {value || t("common.none")}
-        </span>
-      </Tooltip>
+      <span className="lg-masked" title={t("search.masked")}>
+        <LockOutlined /> {value || t("common.none")}
+      </span>
     ) : (
-      value || <Typography.Text type="secondary">{t("common.none")}</Typography.Text>
+      value || none
     );
-  const columns: ColumnsType<L> = [
+  const columns: { key: string; title?: string; align?: "right"; render: (l: L) => ReactNode }[] = [
     {
       title: t("search.col.company"),
       key: "company",
-      render: (_, l) => <Typography.Text strong>{l.fields.company || t("common.none")}</Typography.Text>,
+      render: (l) => <strong className="lg-strong">{l.fields.company || t("common.none")}</strong>,
     },
-    { title: t("search.col.contact"), key: "contact", render: (_, l) => masked(l, l.fields.contact) },
-    { title: t("search.col.phone"), key: "phone", render: (_, l) => masked(l, l.fields.phone) },
-    { title: t("search.col.region"), key: "region", render: (_, l) => l.fields.region || t("common.none") },
-    { title: t("search.col.owner"), key: "owner", render: (_, l) => l.owner_name || t("common.none") },
+    { title: t("search.col.contact"), key: "contact", render: (l) => masked(l, l.fields.contact) },
+    { title: t("search.col.phone"), key: "phone", render: (l) => masked(l, l.fields.phone) },
+    { title: t("search.col.region"), key: "region", render: (l) => l.fields.region || none },
+    { title: t("search.col.owner"), key: "owner", render: (l) => l.owner_name || none },
     {
       title: t("search.col.status"),
       key: "status",
-      render: (_, l) => (
+      render: (l) => (
         <>
           <StateTag state={l.state} />
           {l.state === "protected" && <Protection until={l.protected_until} />}
@@ -56,33 +61,54 @@ function LeadTableInner<L extends LeadLike>({ leads, loading, empty, actions, to
       ),
     },
   ];
-  if (actions) columns.push({ key: "actions", align: "right", render: (_, l) => actions(l) });
+  if (actions) columns.push({ key: "actions", align: "right", render: (l) => actions(l) });
+  const open = (l: L) => (e: React.MouseEvent) => {
+    // Buttons in the actions column act on their own.
+    if (onOpen && !(e.target as HTMLElement).closest("button, .ant-popover")) onOpen(l);
+  };
   return (
-    <Table<L>
-      rowKey="id"
-      size="middle"
-      loading={loading}
-      columns={columns}
-      dataSource={leads}
-      locale={{ emptyText: empty }}
-      pagination={false}
-      footer={
-        total !== undefined && total > leads.length
-          ? () => `${number(leads.length)} / ${number(total)}${totalCapped ? "+" : ""}`
-          : undefined
-      }
-      rowClassName={onOpen ? "lg-clickable" : undefined}
-      onRow={(l) =>
-        ({
-          "data-testid": "lead-row",
-          "data-lead-id": l.id,
-          onClick: (e: React.MouseEvent) => {
-            // Buttons in the actions column act on their own.
-            if (onOpen && !(e.target as HTMLElement).closest("button, .ant-popover")) onOpen(l);
-          },
-        }) as React.HTMLAttributes<HTMLElement>
-      }
-    />
+    <Spin spinning={!!loading}>
+      <div className="lg-table-wrap">
+        <table className="lg-table">
+          <thead>
+            <tr>
+              {columns.map((c) => (
+                <th key={c.key} style={c.align ? { textAlign: c.align } : undefined}>
+                  {c.title}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {leads.map((l) => (
+              <tr
+                key={l.id}
+                data-testid="lead-row"
+                data-lead-id={l.id}
+                className={onOpen ? "lg-clickable" : undefined}
+                onClick={open(l)}
+              >
+                {columns.map((c) => (
+                  <td key={c.key} style={c.align ? { textAlign: c.align } : undefined}>
+                    {c.render(l)}
+                  </td>
+                ))}
+              </tr>
+            ))}
+            {leads.length === 0 && (
+              <tr>
+                <td className="lg-table-empty" colSpan={columns.length}>
+                  {empty}
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+        {total !== undefined && total > leads.length && (
+          <div className="lg-table-footer">{`${number(leads.length)} / ${number(total)}${totalCapped ? "+" : ""}`}</div>
+        )}
+      </div>
+    </Spin>
   );
 }
 

@@ -1,4 +1,3 @@
-import { Space, Typography } from "antd";
 import { ClockCircleOutlined } from "@ant-design/icons";
 import { useI18n } from "../i18n";
 import { msUntil } from "../format";
@@ -11,16 +10,17 @@ export const EXPIRING_MS = 24 * 3_600_000;
 export function Protection({ until }: { until: string | null }) {
   const { t, dateTime, duration } = useI18n();
   const now = useNow();
-  if (!until) return <Typography.Text type="secondary">{t("common.none")}</Typography.Text>;
+  if (!until) return <span className="lg-muted">{t("common.none")}</span>;
   const left = msUntil(until, now);
   const urgent = left < EXPIRING_MS;
+  // Plain elements (app.css): one of these renders in every row of a search result.
   return (
-    <Space direction="vertical" size={0}>
-      <Typography.Text>{t("lead.protectedUntil", { date: dateTime(until) })}</Typography.Text>
-      <Typography.Text type={left <= 0 ? "secondary" : urgent ? "danger" : "success"} data-testid="countdown">
+    <span className="lg-protection">
+      <span>{t("lead.protectedUntil", { date: dateTime(until) })}</span>
+      <span className={left <= 0 ? "lg-muted" : urgent ? "lg-danger" : "lg-success"} data-testid="countdown">
         <ClockCircleOutlined />{" "}
         {left <= 0 ? t("lead.expired") : t("lead.remaining", { duration: duration(left) })}
-      </Typography.Text>
-    </Space>
+      </span>
+    </span>
   );
 }
