@@ -250,6 +250,38 @@ try {
     await page.getByText("简体中文", { exact: true }).first().click();
   });
 
+  await t.step("register anyway: the registration records the warning the rep saw", async () => {
+    await menu("新建线索");
+    await page.getByTestId("lead-company").fill(theirs);
+    await page.getByTestId("lead-contact").fill("赵敏");
+    await page.getByTestId("lead-phone").fill("137-0000-1234");
+    await page.getByTestId("lead-need").fill("年度采购");
+    await page.getByTestId("duplicate-warning").getByText(new RegExp(`该客户正在由【${others.owner_name}】跟进`)).waitFor();
+    await page.getByTestId("lead-submit").getByText("仍然登记").click();
+    await page.getByText(`已登记：${theirs}`).waitFor();
+    // Registration opens my customers, where the new lead is mine.
+    await page.getByTestId("lead-row").filter({ hasText: theirs }).first().click();
+    const detail = page.getByTestId("lead-detail");
+    await detail.getByText("看到查重提醒后仍登记").waitFor();
+    await detail.getByTestId("acknowledged-leads").getByText(others.id, { exact: false }).waitFor();
+    await shot("lead-acknowledged.zh-CN");
+    // The core stored it as evidence on the new lead, naming the lead warned about.
+    const mine = await page.evaluate(async ({ token, company }) => {
+      const post = (cmd, body) =>
+        fetch(`/api/${cmd}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-leadguard-token": token },
+          body: JSON.stringify(body),
+        }).then((r) => r.json());
+      const list = await post("lead_list", { filter: "mine", search: company, limit: 10 });
+      return post("lead_get", { id: list.items[0].id });
+    }, { token: server.token, company: theirs });
+    const ack = mine.history.find((e) => e.kind === "duplicate_acknowledged");
+    assert.ok(ack, `history of the new lead: ${mine.history.map((e) => e.kind)}`);
+    assert.ok(ack.acknowledged.includes(others.id), `acknowledged ${ack.acknowledged}, warned about ${others.id}`);
+    await page.keyboard.press("Escape");
+  });
+
   await t.step("my customers and the pool of the demo registry", async () => {
     await menu("我的客户");
     await page.getByTestId("lead-row").first().getByText("李娜").waitFor();

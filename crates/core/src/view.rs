@@ -41,7 +41,8 @@ pub struct LeadView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct EventView {
     pub id: String,
-    /// register, update, claim, followup, release, handover
+    /// register, update, claim, followup, release, handover, decide, appeal,
+    /// duplicate_acknowledged
     pub kind: String,
     pub rep: String,
     pub rep_name: Option<String>,
@@ -56,6 +57,8 @@ pub struct EventView {
     /// Why the event took no effect (e.g. written offline while someone else
     /// protected the lead), if it did not.
     pub ignored: Option<String>,
+    /// duplicate_acknowledged: the leads the rep was warned about and registered anyway.
+    pub acknowledged: Option<Vec<String>>,
 }
 
 /// Who is looking.
@@ -275,6 +278,7 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                 from: None,
                 to: None,
                 ignored,
+                acknowledged: None,
             };
             match &e.kind {
                 EventKind::Register { fields } | EventKind::Update { fields } => out.fields = Some(fields.clone()),
@@ -295,9 +299,7 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                     };
                 }
                 EventKind::Appeal { note, .. } => out.note = Some(note.clone()),
-                EventKind::DuplicateAcknowledged { leads } => {
-                    out.note = Some(format!("看到查重提醒后仍登记 (seen the duplicate warning): {}", leads.join(", ")))
-                }
+                EventKind::DuplicateAcknowledged { leads } => out.acknowledged = Some(leads.clone()),
             }
             out
         })

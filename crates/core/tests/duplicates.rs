@@ -78,7 +78,7 @@ fn register_anyway_records_that_the_rep_saw_the_warning() {
     let detail = api::dispatch(&mut ctx, "lead_get", json!({ "id": id })).unwrap();
     let kinds: Vec<&str> = detail["history"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, vec!["register", "duplicate_acknowledged"], "{detail}");
-    assert!(detail["history"][1]["note"].as_str().unwrap().contains(&known));
+    assert_eq!(detail["history"][1]["acknowledged"], json!([known]));
     // The acknowledgement is evidence, not a state change: the lead is claimed as usual.
     assert_eq!(detail["lead"]["state"], "protected");
     // And it is in the tamper-evident audit trail.

@@ -37,6 +37,11 @@ function EventItem({ e }: { e: EventView }) {
       <Typography.Text type="secondary">{e.rep_name ?? e.rep}</Typography.Text>
       {e.note && <div>{e.note}</div>}
       {e.kind === "handover" && e.from && e.to && <div>{t("event.handoverTo", { from: e.from, to: e.to })}</div>}
+      {e.acknowledged && e.acknowledged.length > 0 && (
+        <div data-testid="acknowledged-leads">
+          {t("event.acknowledgedLeads", { n: e.acknowledged.length, ids: e.acknowledged.join(", ") })}
+        </div>
+      )}
       <div>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {t("detail.deviceTime", { time: dateTime(e.device_time) })}

@@ -7,11 +7,16 @@ import type { LeadFields } from "./LeadFields";
  */
 export type EventView = { id: string, 
 /**
- * register, update, claim, followup, release, handover
+ * register, update, claim, followup, release, handover, decide, appeal,
+ * duplicate_acknowledged
  */
 kind: string, rep: string, rep_name: string | null, device: string, device_time: string, after: string | null, followup: FollowupKind | null, note: string | null, fields: LeadFields | null, from: string | null, to: string | null, 
 /**
  * Why the event took no effect (e.g. written offline while someone else
  * protected the lead), if it did not.
  */
-ignored: string | null, };
+ignored: string | null, 
+/**
+ * duplicate_acknowledged: the leads the rep was warned about and registered anyway.
+ */
+acknowledged: Array<string> | null, };
