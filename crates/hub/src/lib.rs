@@ -11,6 +11,7 @@
 //! read/write what), [`validate`] (push checks), [`http`] (endpoints), [`secret`]
 //! (tokens and credentials, stored hashed).
 
+pub mod authorship;
 pub mod error;
 pub mod http;
 pub mod scope;

@@ -1,9 +1,9 @@
 //! Checks a push batch before anything is stored.
 //!
-//! The hub never interprets lead data, but it refuses what it cannot vouch for:
-//! bytes that are not an Automerge change (checksum and structure verified by
-//! `automerge::Change`), oversized changes, unknown scope syntax, and scopes the
-//! device may not write. One bad change rejects the whole batch, so a batch is
+//! The hub refuses what it cannot vouch for: bytes that are not an Automerge change
+//! (checksum and structure verified by `automerge::Change`), oversized changes, unknown
+//! scope syntax, scopes the device may not write, and events or directory entries the
+//! device may not author ([`crate::authorship`]). One bad change rejects the whole batch, so a batch is
 //! stored entirely or not at all and the client's retry logic stays simple.
 
 use crate::error::HubError;
@@ -34,6 +34,7 @@ pub fn validate_push(device: &Device, req: PushRequest) -> Result<Vec<ValidChang
         }
         let change = automerge::Change::try_from(&c.bytes[..])
             .map_err(|e| HubError::InvalidChange(format!("change {i} is not an Automerge change: {e}")))?;
+        crate::authorship::check(device, i, &c.doc_id, &change)?;
         let hash = ChangeHash(change.hash().0);
         out.push(ValidChange { hash, doc_id: c.doc_id, scope: c.scope, bytes: c.bytes });
     }
