@@ -7,6 +7,7 @@
 mod hub_support;
 
 use automerge::transaction::Transactable;
+use automerge::ReadDoc;
 use hub_support::{batch, pull_all, Hub};
 use leadguard_protocol::client::ClientError;
 use leadguard_protocol::ErrorCode;
@@ -101,4 +102,32 @@ fn a_rep_cannot_promote_itself_or_edit_others_in_the_directory() {
     let own = directory_change("aa04", "rep/wang.wei", entry("wang.wei", "rep"));
     assert_eq!(rep.push(&batch("directory/sh", "branch:sh", &[own])).unwrap().acks.len(), 1);
     assert_eq!(manager.push(&batch("directory/sh", "branch:sh", &[policy])).unwrap().acks.len(), 1);
+}
+
+#[test]
+fn events_in_a_lead_list_cannot_be_garbage_overwritten_or_deleted() {
+    let hub = Hub::start();
+    let (rep, _) = hub.device("wang.wei", "sh", "rep");
+    let (colleague, _) = hub.device("li.na", "sh", "rep");
+    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(&b"aa01"[..]));
+    let list = doc.put_object(automerge::ROOT, "lead-1", automerge::ObjType::List).unwrap();
+    doc.insert(&list, 0, event("claim", "wang.wei").to_string()).unwrap();
+    doc.commit();
+    let first = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
+    assert_eq!(rep.push(&batch("sh/aa01/0", "branch:sh", &[first])).unwrap().acks.len(), 1);
+
+    let saved = doc.save();
+    let attempt = |f: &dyn Fn(&mut automerge::AutoCommit, &automerge::ObjId)| {
+        let mut fork = automerge::AutoCommit::load(&saved).unwrap().with_actor(automerge::ActorId::from(&b"aa02"[..]));
+        let (_, list) = fork.get(automerge::ROOT, "lead-1").unwrap().expect("the lead's list");
+        f(&mut fork, &list);
+        fork.commit();
+        let bytes = fork.get_last_local_change().expect("a forged change").raw_bytes().to_vec();
+        forbidden(rep.push(&batch("sh/aa01/0", "branch:sh", &[bytes])))
+    };
+    assert!(attempt(&|d, l| d.insert(l, 1, "not an event").unwrap()).contains("not an event"));
+    assert!(attempt(&|d, l| d.insert(l, 1, 42).unwrap()).contains("not an event"));
+    assert!(attempt(&|d, l| d.put(l, 0, event("release", "wang.wei").to_string()).unwrap()).contains("overwrites"));
+    assert!(attempt(&|d, l| d.delete(l, 0).unwrap()).contains("deletes"));
+    assert_eq!(pull_all(&colleague, 100).len(), 1, "only the genuine event was stored");
 }

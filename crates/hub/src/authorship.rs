@@ -12,7 +12,10 @@
 //!   else writes only their own entry `rep/R`, with role X, and never the policy, and
 //!   deletes nothing there;
 //! - an event string that repeats a key is refused, so the hub and the replicas cannot
-//!   read different fields out of one string.
+//!   read different fields out of one string;
+//! - in lead documents, list items are events and are immutable: an item that is not an
+//!   event string, an overwrite of an item, or a deletion is refused — a replica could
+//!   not read the lead, or an acknowledged event would be lost.
 //!
 //! Other content passes: the hub stays agnostic of everything that grants nothing.
 
@@ -42,6 +45,9 @@ pub fn check(device: &Device, i: usize, doc_id: &str, change: &automerge::Change
         if directory && !manager {
             check_directory_op(device, i, &op.key, &op.action)?;
         }
+        if !directory {
+            check_list_op(i, op)?;
+        }
         if let OpType::Put(ScalarValue::Str(s)) = &op.action {
             if let Some(event) = event_fields(s).map_err(|e| HubError::Forbidden(format!("change {i}: {e}")))? {
                 check_event(device, i, &event)?;
@@ -64,6 +70,21 @@ fn check_event(device: &Device, i: usize, event: &BTreeMap<String, serde_json::V
         return Err(HubError::Forbidden(format!("change {i}: only a manager's device may write a `{kind}` event")));
     }
     Ok(())
+}
+
+fn check_list_op(i: usize, op: &automerge::legacy::Op) -> Result<(), HubError> {
+    let refuse = |what: &str| Err(HubError::Forbidden(format!("change {i} {what}: events are immutable")));
+    match (&op.action, &op.key, op.insert) {
+        (OpType::Delete, _, _) => refuse("deletes"),
+        (OpType::Put(ScalarValue::Str(s)), Key::Seq(_), true) => match event_fields(s) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => refuse("inserts a list item that is not an event"),
+            Err(e) => Err(HubError::Forbidden(format!("change {i}: {e}"))),
+        },
+        (_, Key::Seq(_), true) => refuse("inserts a list item that is not an event"),
+        (_, Key::Seq(_), false) => refuse("overwrites a list item"),
+        _ => Ok(()),
+    }
 }
 
 fn check_directory_op(device: &Device, i: usize, key: &Key, action: &OpType) -> Result<(), HubError> {
