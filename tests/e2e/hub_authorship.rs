@@ -69,7 +69,7 @@ fn a_device_cannot_write_events_on_behalf_of_another_rep() {
     let (rep, _) = hub.device("wang.wei", "sh", "rep");
     let (manager, _) = hub.device("zhang.jl", "sh", "manager");
     let claim_as_lina = event_change("aa01", "lead-1", event("claim", "li.na"));
-    let why = forbidden(rep.push(&batch("sh/aa01/0", "branch:sh", &[claim_as_lina.clone()])));
+    let why = forbidden(rep.push(&batch("sh/aa01/0", "branch:sh", std::slice::from_ref(&claim_as_lina))));
     assert!(why.contains("on behalf of"), "{why}");
     // Not even a manager speaks for a rep: events carry their author.
     forbidden(manager.push(&batch("sh/aa01/0", "branch:sh", &[claim_as_lina])));
@@ -96,7 +96,7 @@ fn a_rep_cannot_promote_itself_or_edit_others_in_the_directory() {
     let other = directory_change("aa02", "rep/li.na", entry("li.na", "rep"));
     forbidden(rep.push(&batch("directory/sh", "branch:sh", &[other])));
     let policy = directory_change("aa03", "policy", json!({ "protection_days": 365 }));
-    forbidden(rep.push(&batch("directory/sh", "branch:sh", &[policy.clone()])));
+    forbidden(rep.push(&batch("directory/sh", "branch:sh", std::slice::from_ref(&policy))));
 
     // Its own entry with its enrolled role is how a laptop joins; a manager edits anything.
     let own = directory_change("aa04", "rep/wang.wei", entry("wang.wei", "rep"));

@@ -17,7 +17,7 @@ mod collisions;
 mod dedup;
 mod leads;
 mod metrics;
-mod notifications;
+pub mod notifications;
 pub use audit::{AuditLeadArgs, AuditTrail};
 pub use collisions::*;
 pub use dedup::*;

@@ -283,3 +283,22 @@ fn where_a_case_stands_survives_refilling_the_case_marks_of_an_older_registry() 
     assert_eq!(after, before);
     assert_eq!(after.state, CaseState::Decided);
 }
+
+#[test]
+fn the_bell_lists_the_newest_and_marks_all_read_including_unlisted_ones() {
+    use leadguard_core::api::{self, Context};
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, _, _) = duplicate_case(&mut hub, &mut regs);
+    regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "李娜先拜访", None, h(3)).unwrap();
+    drop(regs);
+    let mut ctx = Context::open(&dir.path().join("m1")).unwrap();
+    ctx.set_now(Some(h(4)));
+    let list = api::dispatch(&mut ctx, "notifications_list", serde_json::json!(null)).unwrap();
+    assert_eq!(list["total"], 2, "the case and its decision: {list}");
+    assert_eq!(list["unseen"], 2);
+    assert!(list["items"].as_array().unwrap().len() <= leadguard_core::api::notifications::LIST_CAP);
+    let after = api::dispatch(&mut ctx, "notifications_seen", serde_json::json!({ "ids": [], "all": true })).unwrap();
+    assert_eq!(after["unseen"], 0, "{after}");
+    assert_eq!(after["total"], 2);
+}

@@ -26,11 +26,11 @@ describe("notification bell", () => {
   it("counts unseen notifications, lists them in the user's language and marks them read", async () => {
     let items = [item("case:1", "case_opened", false), item("decision:2", "decision", true)];
     const { calls } = fakeCore({
-      notifications_list: () => ({ items, unseen: items.filter((i) => !i.seen).length }),
+      notifications_list: () => ({ items, unseen: items.filter((i) => !i.seen).length, total: items.length }),
       notifications_seen: (a) => {
-        const ids = (a as { ids: string[] }).ids;
-        items = items.map((i) => (ids.includes(i.id) ? { ...i, seen: true } : i));
-        return { items, unseen: items.filter((i) => !i.seen).length };
+        const { ids, all } = a as { ids: string[]; all?: boolean };
+        items = items.map((i) => (all || ids.includes(i.id) ? { ...i, seen: true } : i));
+        return { items, unseen: items.filter((i) => !i.seen).length, total: items.length };
       },
     });
     render(
@@ -43,7 +43,8 @@ describe("notification bell", () => {
     expect((await screen.findAllByText(/同时跟进/, undefined, { timeout: 3000 })).length).toBe(2);
     fireEvent.click(screen.getByTestId("notifications-read-all"));
     await waitFor(() => expect(calls.some((c) => c.cmd === "notifications_seen")).toBe(true));
-    expect(calls.find((c) => c.cmd === "notifications_seen")?.args).toEqual({ ids: ["case:1"] });
+    // "Mark all read" marks every unseen one in the core, also those not listed.
+    expect(calls.find((c) => c.cmd === "notifications_seen")?.args).toEqual({ ids: [], all: true });
     await waitFor(() => expect(screen.queryByTestId("notifications-read-all")).toBeNull());
   });
 

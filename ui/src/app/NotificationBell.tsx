@@ -32,10 +32,10 @@ export function NotificationBell() {
     return () => window.clearInterval(timer);
   }, [load]);
   if (!list) return null;
-  const markSeen = async (ids: string[]) => {
-    if (ids.length === 0) return;
+  const markSeen = async (ids: string[], all = false) => {
+    if (ids.length === 0 && !all) return;
     try {
-      setList(await call("notifications_seen", { ids }));
+      setList(await call("notifications_seen", { ids, all }));
     } catch {
       /* the list stays as it was */
     }
@@ -95,7 +95,7 @@ export function NotificationBell() {
             <Button
               type="link"
               size="small"
-              onClick={() => void markSeen(list.items.filter((n) => !n.seen).map((n) => n.id))}
+              onClick={() => void markSeen([], true)}
               data-testid="notifications-read-all"
             >
               {t("notify.readAll")}
