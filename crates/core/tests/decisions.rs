@@ -302,3 +302,20 @@ fn the_bell_lists_the_newest_and_marks_all_read_including_unlisted_ones() {
     assert_eq!(after["unseen"], 0, "{after}");
     assert_eq!(after["total"], 2);
 }
+
+#[test]
+fn an_appeal_written_by_someone_the_case_does_not_name_is_ignored_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, a, _) = duplicate_case(&mut hub, &mut regs);
+    let d = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
+    hub.sync_all(&mut regs);
+    // A patched client skips appeal_case's check and writes the event itself.
+    let forged = EventKind::Appeal { case_id: case.id.clone(), appeal: "forged".into(), decision: d, note: "x".into() };
+    write(&mut regs[3], "m2", Target::Lead(a), forged, h(4));
+    hub.sync_all(&mut regs);
+    for r in regs.iter_mut() {
+        let c = r.collision_case(&case.id).unwrap().unwrap();
+        assert!(r.case_resolution(&c, h(5)).unwrap().appeals.is_empty());
+    }
+}
