@@ -64,6 +64,14 @@ print(*[s.getsockname()[1] for s in socks])')
     sleep 0.1
   done
 
+  # tauri-driver answers /status itself while the WebKitWebDriver it starts may not be
+  # listening yet: a session request then meets "connection reset by peer" (the flake
+  # seen in CI). Wait for the native driver too.
+  for _ in $(seq 100); do
+    if curl -fsS "http://127.0.0.1:$native_port/status" >/dev/null 2>&1; then break; fi
+    sleep 0.1
+  done
+
   echo "== test-tauri: driving the real window"
   if ! python3 tests/tauri/smoke.py --driver "http://127.0.0.1:$port" --app "$app" \
        --data-dir "$LEADGUARD_DATA" --screenshot-dir "$root/docs/screenshots"; then

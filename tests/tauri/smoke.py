@@ -53,30 +53,20 @@ class Session:
     def execute(self, script, *args):
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
-    def find(self, css):
-        """The first element matching `css`, or None."""
-        try:
-            value = self.cmd("POST", "/element", {"using": "css selector", "value": css})
-        except WebDriverError:
-            return None
-        return next(iter(value.values())) if value else None
-
-    def text(self, element):
-        return self.cmd("GET", f"/element/{element}/text")
+    def text_of(self, css):
+        """The text of the first element matching `css`, read in one script call: no
+        element reference outlives a re-render (WebKitWebDriver 2.50 was seen to drop
+        its connection when asked for the text of an element React had just replaced)."""
+        return self.execute("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css)
 
     def wait_text(self, css, predicate, what, timeout=30.0):
         """Polls until an element matching `css` has text satisfying `predicate`."""
         deadline = time.monotonic() + timeout
         last = None
         while time.monotonic() < deadline:
-            element = self.find(css)
-            if element is not None:
-                try:
-                    last = self.text(element)
-                except WebDriverError:  # re-rendered between find and read
-                    continue
-                if predicate(last):
-                    return last
+            last = self.text_of(css)
+            if last is not None and predicate(last):
+                return last
             time.sleep(0.2)
         raise AssertionError(f"timed out waiting for {what} ({css!r}); last text: {last!r}")
 
@@ -124,7 +114,7 @@ def main() -> int:
         data_dir = s.wait_text("[data-testid=data-dir]", lambda t: t.strip() != "", "the data directory")
         print(f"tauri-driver: core reports data_dir {data_dir!r}")
         assert data_dir.strip() == a.data_dir, f"core data_dir {data_dir!r} != LEADGUARD_DATA {a.data_dir!r}"
-        body = s.text(s.find("body"))
+        body = s.text_of("body")
         assert "Leadguard" in body and "桌面应用" in body, "settings must show the version and the Tauri transport"
         size = s.screenshot(Path(a.screenshot_dir) / "tauri-settings.png")
         print(f"tauri-driver: screenshot tauri-settings.png ({size} bytes)")
