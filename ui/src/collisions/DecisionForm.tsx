@@ -117,18 +117,19 @@ export function DecisionForm({
         <Form.Item label={t("decide.shares")} validateStatus={shown.shares ? "error" : undefined} help={shown.shares && t(shown.shares)}>
           <Space wrap>
             {ctx.reps.map((r) => (
-              <InputNumber<number>
-                key={r}
-                data-testid={`share-${r}`}
-                addonBefore={name(r)}
-                addonAfter="%"
-                min={0}
-                max={100}
-                precision={0}
-                value={draft.shares[r] ?? null}
-                onChange={(v) => set({ shares: { ...draft.shares, [r]: v } })}
-                style={{ width: 200 }}
-              />
+              <Space.Compact key={r} style={{ width: 220 }}>
+                <Space.Addon>{name(r)}</Space.Addon>
+                <InputNumber<number>
+                  data-testid={`share-${r}`}
+                  min={0}
+                  max={100}
+                  precision={0}
+                  value={draft.shares[r] ?? null}
+                  onChange={(v) => set({ shares: { ...draft.shares, [r]: v } })}
+                  style={{ width: "100%" }}
+                />
+                <Space.Addon>%</Space.Addon>
+              </Space.Compact>
             ))}
             <Typography.Text type={splitTotal(draft.shares) === 100 ? "success" : "danger"} data-testid="split-total">
               {t("decide.total", { total: splitTotal(draft.shares) })}
