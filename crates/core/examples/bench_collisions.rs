@@ -88,7 +88,8 @@ fn main() {
         b.apply_remote(page).unwrap();
     }
     let merge = started.elapsed().as_secs_f64();
-    let cases = b.collision_cases(None).unwrap().len();
+    let incremental: std::collections::BTreeSet<String> = b.collision_cases(None).unwrap().into_iter().map(|c| c.id).collect();
+    let cases = incremental.len();
     println!(
         "merge of A's {} changes into B, finding cases as it goes: {merge:.2} s ({:.0} µs per lead) → {cases} cases",
         changes.len(),
@@ -97,9 +98,19 @@ fn main() {
     let started = Instant::now();
     b.rebuild_collisions().unwrap();
     let rebuild = started.elapsed().as_secs_f64();
+    let rebuilt: std::collections::BTreeSet<String> = b.collision_cases(None).unwrap().into_iter().map(|c| c.id).collect();
+    println!("peer — the same cases rebuilt from scratch (full rescan): {rebuild:.2} s → {} cases", rebuilt.len());
+    // The invariant the schedules test checks at small scale (incremental = rebuild),
+    // reported at this scale rather than asserted: a benchmark prints, it does not judge.
+    let only_merge = incremental.difference(&rebuilt).count();
+    let only_rebuild = rebuilt.difference(&incremental).count();
     println!(
-        "peer — the same cases rebuilt from scratch (full rescan): {rebuild:.2} s → {} cases",
-        b.collision_cases(None).unwrap().len()
+        "incremental and rebuilt cases: {}",
+        if only_merge + only_rebuild == 0 {
+            "identical".to_string()
+        } else {
+            format!("DIFFER ({only_merge} only after the merge, {only_rebuild} only after the rebuild)")
+        }
     );
     let before: std::collections::HashSet<[u8; 32]> = changes.iter().map(|c| c.hash).collect();
     a.add_leads((0..100).map(|k| lead(n * 5 + k, false)).collect(), t0 + Duration::hours(3)).unwrap();
