@@ -54,9 +54,8 @@ class Session:
         return self.cmd("POST", "/execute/sync", {"script": script, "args": list(args)})
 
     def text_of(self, css):
-        """The text of the first element matching `css`, read in one script call: no
-        element reference outlives a re-render (WebKitWebDriver 2.50 was seen to drop
-        its connection when asked for the text of an element React had just replaced)."""
+        """The text of the first element matching `css`, read in one script call, so no
+        element reference outlives a React re-render."""
         return self.execute("const e = document.querySelector(arguments[0]); return e ? e.innerText : null;", css)
 
     def wait_text(self, css, predicate, what, timeout=30.0):
@@ -101,6 +100,10 @@ def main() -> int:
         title = s.cmd("GET", "/title")
         print(f"tauri-driver: session {s.id}, window title {title!r}")
         assert "Leadguard" in title, title
+        # WebKitWebDriver 2.50 here sometimes drops its connection on the first command
+        # that reaches the page while the window is still loading (seen in CI, under
+        # load). Give the first navigation time to finish before touching the page.
+        time.sleep(2.0)
 
         # The first screen: a Chinese heading rendered by the UI.
         heading = s.wait_text("h3", has_cjk, "a zh-CN heading on the first screen")
