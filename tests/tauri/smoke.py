@@ -112,7 +112,10 @@ def main() -> int:
         print(f"tauri-driver: screenshot tauri-window.png ({size} bytes)")
 
         # Settings: what the core says about this installation, through `api`.
-        s.execute("window.location.hash = '/settings';")
+        # Navigate after the script has returned: a navigation inside the script call
+        # is another moment WebKitWebDriver 2.50 was seen to drop its connection.
+        s.execute("setTimeout(() => { window.location.hash = '/settings'; }, 50); return true;")
+        time.sleep(0.5)
         s.wait_text("h3", lambda t: t.strip() == "设置", "the 设置 (settings) heading")
         data_dir = s.wait_text("[data-testid=data-dir]", lambda t: t.strip() != "", "the data directory")
         print(f"tauri-driver: core reports data_dir {data_dir!r}")
