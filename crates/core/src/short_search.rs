@@ -62,8 +62,8 @@ impl ShortSearch {
         let mut stmt = conn.prepare("SELECT lead_id, updated_at, company, contact, phone, email FROM lead_index")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let s4 = |i| r.get_ref(i).ok().and_then(|v| v.as_str().ok()).unwrap_or_default();
-            let text = text_of(s4(2), s4(3), s4(4), s4(5));
+            let field = |i| r.get_ref(i).ok().and_then(|v| v.as_str().ok()).unwrap_or_default();
+            let text = text_of(field(2), field(3), field(4), field(5));
             s.put(r.get(0)?, r.get(1)?, text);
         }
         Ok(s)
@@ -120,10 +120,10 @@ impl Registry {
     /// One page of every lead matching a one- or two-character `q` (see the module doc).
     pub fn short_search(&mut self, q: &str, at: DateTime<Utc>, limit: u32, offset: u64) -> Result<Page> {
         self.drop_stale_memory()?;
-        if self.hooks.search.is_none() {
-            self.hooks.search = Some(ShortSearch::build(&self.conn)?);
-        }
-        let Some(search) = &self.hooks.search else { unreachable!("built above") };
+        let search = match &mut self.hooks.search {
+            Some(s) => s,
+            slot => slot.insert(ShortSearch::build(&self.conn)?),
+        };
         let (ids, total) = search.find(q.trim(), offset, limit.min(1000));
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {

@@ -30,17 +30,11 @@ fn case_of(e: &Event) -> Option<&str> {
 
 /// Records the decide and appeal events among `events` of `lead_id` (idempotent).
 pub(crate) fn record<'a>(conn: &Connection, lead_id: &str, events: impl IntoIterator<Item = &'a Event>) -> Result<()> {
-    let mut stmt = None;
     for e in events {
         let Some(case_id) = case_of(e) else { continue };
-        let stmt = match &mut stmt {
-            Some(s) => s,
-            None => stmt.insert(conn.prepare_cached(
-                "INSERT OR IGNORE INTO case_marks(event_id, case_id, lead_id, event) VALUES (?1, ?2, ?3, ?4)",
-            )?),
-        };
         let json = serde_json::to_string(e).map_err(|err| Error::Decode(format!("event {}: {err}", e.id)))?;
-        stmt.execute(params![e.id, case_id, lead_id, json])?;
+        conn.prepare_cached("INSERT OR IGNORE INTO case_marks(event_id, case_id, lead_id, event) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![e.id, case_id, lead_id, json])?;
     }
     Ok(())
 }
