@@ -18,12 +18,14 @@ use leadguard_core::ApiError;
 pub struct Shell {
     data_dir: PathBuf,
     ctx: Mutex<Option<Context>>,
+    /// The sync progress of every context this shell opens, read without its lock.
+    progress: leadguard_core::sync::commands::ProgressBoard,
 }
 
 impl Shell {
     /// A shell over `data_dir`; nothing is opened until the first [`Shell::call`].
     pub fn new(data_dir: PathBuf) -> Shell {
-        Shell { data_dir, ctx: Mutex::new(None) }
+        Shell { data_dir, ctx: Mutex::new(None), progress: Default::default() }
     }
 
     /// The directory the registry lives in.
@@ -33,9 +35,12 @@ impl Shell {
 
     /// Runs one core command. Blocking: call it off the main thread.
     pub fn call(&self, cmd: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+        if let Some(value) = api::answer_lock_free(&self.progress, cmd) {
+            return Ok(value);
+        }
         let mut guard = self.lock();
         if guard.is_none() {
-            *guard = Some(Context::open(&self.data_dir)?);
+            *guard = Some(Context::open(&self.data_dir)?.with_progress_board(self.progress.clone()));
         }
         let ctx = guard.as_mut().expect("context opened above");
         api::dispatch(ctx, cmd, args)

@@ -38,6 +38,7 @@ pub struct Context {
     registry: Option<crate::Registry>,
     open_error: Option<ApiError>,
     now: Option<chrono::DateTime<chrono::Utc>>,
+    progress: crate::sync::commands::ProgressBoard,
 }
 
 impl Context {
@@ -45,7 +46,13 @@ impl Context {
     pub fn open(data_dir: &std::path::Path) -> Result<Context, ApiError> {
         std::fs::create_dir_all(data_dir)
             .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", data_dir.display())))?;
-        let mut ctx = Context { data_dir: data_dir.to_path_buf(), registry: None, open_error: None, now: None };
+        let mut ctx = Context {
+            data_dir: data_dir.to_path_buf(),
+            registry: None,
+            open_error: None,
+            now: None,
+            progress: Default::default(),
+        };
         if crate::store::file_path(data_dir).exists() {
             match crate::Registry::open(data_dir) {
                 Ok(r) => ctx.registry = Some(r),
@@ -53,6 +60,18 @@ impl Context {
             }
         }
         Ok(ctx)
+    }
+
+    /// Shares `board` as this context's sync progress (the desktop shell keeps one board
+    /// across the contexts it opens).
+    pub fn with_progress_board(mut self, board: crate::sync::commands::ProgressBoard) -> Context {
+        self.progress = board;
+        self
+    }
+
+    /// The board a running sync reports to, readable without this context.
+    pub fn progress_board(&self) -> crate::sync::commands::ProgressBoard {
+        self.progress.clone()
     }
 
     /// Overrides the device clock (`--now`; tests). `None` restores the real clock.
@@ -88,6 +107,12 @@ impl Context {
     pub(crate) fn has_registry(&self) -> bool {
         self.registry.is_some() || crate::store::file_path(&self.data_dir).exists()
     }
+}
+
+/// Commands a host answers without the context's lock, which a running sync holds:
+/// `Some(answer)` for those, `None` for every other command.
+pub fn answer_lock_free(board: &crate::sync::commands::ProgressBoard, cmd: &str) -> Option<serde_json::Value> {
+    (cmd == "sync_progress").then(|| serde_json::to_value(board.reading()).unwrap_or(serde_json::Value::Null))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -198,6 +223,9 @@ commands! {
     sync_enroll(crate::sync::commands::SyncEnrollArgs) -> crate::sync::Enrolled => crate::sync::commands::sync_enroll;
     /// Pushes local changes to the hub, pulls the branch's, records the sync.
     sync_run(()) -> crate::sync::SyncReport => crate::sync::commands::sync_run;
+    /// Where the running sync is (`null` when none runs). Answered without waiting
+    /// for the running sync ([`answer_lock_free`]).
+    sync_progress(()) -> crate::sync::commands::SyncProgressReading => crate::sync::commands::sync_progress;
     /// Collision cases (撞单) this device can see: all of the branch for a manager.
     collisions_list(CollisionListArgs) -> CollisionList => collisions::collisions_list;
     /// One collision case with its leads (masked as the viewer may see them).

@@ -25,6 +25,8 @@ use crate::guard::Guard;
 #[derive(Clone)]
 pub struct ApiState {
     pub ctx: Arc<Mutex<Context>>,
+    /// The context's sync progress, read without its lock.
+    pub progress: leadguard_core::sync::commands::ProgressBoard,
     pub guard: Arc<Guard>,
 }
 
@@ -73,6 +75,9 @@ pub async fn call(
             }
         }
     };
+    if let Some(value) = api::answer_lock_free(&state.progress, &cmd) {
+        return (StatusCode::OK, Json(value)).into_response();
+    }
     let ctx = state.ctx.clone();
     let cmd_for_task = cmd.clone();
     let outcome = tokio::task::spawn_blocking(move || {

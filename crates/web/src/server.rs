@@ -112,7 +112,8 @@ impl BoundServer {
 }
 
 fn router(ctx: Context, guard: Arc<Guard>, ui_dir: Option<&Path>) -> Router {
-    let state = ApiState { ctx: Arc::new(Mutex::new(ctx)), guard: guard.clone() };
+    let progress = ctx.progress_board();
+    let state = ApiState { ctx: Arc::new(Mutex::new(ctx)), progress, guard: guard.clone() };
     let api = Router::new()
         .route("/api/{cmd}", post(api_route::call).fallback(api_route::method_not_allowed))
         .route("/api/{cmd}/{*rest}", any(api_route::not_found))

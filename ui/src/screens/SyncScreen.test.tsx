@@ -53,6 +53,25 @@ describe("Sync screen", () => {
     expect(core.calls.filter((c) => c.cmd === "sync_run")).toHaveLength(1);
   });
 
+  it("shows the running sync's progress as the core reports it, then the report", async () => {
+    let progress: unknown = { phase: "pushing", done: 40, total: 100 };
+    let finish: (r: typeof REPORT) => void = () => {};
+    fakeCore({
+      session: () => ({ ...SESSION, hub_url: "https://hub.example" }),
+      sync_run: () => new Promise((resolve) => (finish = resolve)),
+      sync_progress: () => ({ progress }),
+    });
+    renderSync();
+    fireEvent.click(await screen.findByTestId("sync-now"));
+    expect(await screen.findByText("正在上传本机变更：40 / 100 条")).toBeInTheDocument();
+    expect(screen.getByTestId("sync-progress")).toHaveAttribute("data-phase", "pushing");
+    progress = { phase: "pulling", done: 1200, total: null };
+    expect(await screen.findByText("正在接收同事的变更：已收到 1,200 条", undefined, { timeout: 2000 })).toBeInTheDocument();
+    finish(REPORT);
+    expect(await screen.findByTestId("sync-report")).toBeInTheDocument();
+    expect(screen.queryByTestId("sync-progress")).toBeNull();
+  });
+
   it("explains an unreachable hub in plain words", async () => {
     fakeCore({
       session: () => ({ ...SESSION, hub_url: "https://hub.example" }),

@@ -6,7 +6,8 @@
  */
 import { Alert, App, Button, Card, Descriptions, Form, Input, Progress, Space } from "antd";
 import { SyncOutlined } from "@ant-design/icons";
-import { useState } from "react";
+import { useEffect, useState } from "react";
+import type { SyncProgress } from "../api/generated/SyncProgress";
 import type { SyncReport } from "../api/generated/SyncReport";
 import { call } from "../api/transport";
 import { useSession } from "../app/session";
@@ -14,7 +15,44 @@ import { useOnline } from "../app/useOnline";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
-import { useI18n } from "../i18n";
+import { useI18n, type MessageKey } from "../i18n";
+
+/** How often a running sync's progress is read (the core answers without waiting for it). */
+const PROGRESS_POLL_MS = 250;
+
+/** The progress bar of a running sync: changes pushed of the total, then pulled so far. */
+function SyncProgressBar() {
+  const { t, number } = useI18n();
+  const [p, setP] = useState<SyncProgress | null>(null);
+  useEffect(() => {
+    let alive = true;
+    const read = async () => {
+      try {
+        const next = await call("sync_progress", null);
+        if (alive) setP(next.progress);
+      } catch {
+        /* keep the last reading */
+      }
+    };
+    void read();
+    const id = window.setInterval(() => void read(), PROGRESS_POLL_MS);
+    return () => {
+      alive = false;
+      window.clearInterval(id);
+    };
+  }, []);
+  const total = p?.total ?? null;
+  const percent = p && total ? Math.min(100, Math.round((p.done / total) * 100)) : 100;
+  const label = !p
+    ? t("sync.running")
+    : t(`sync.phase.${p.phase}` as MessageKey, { done: number(p.done), total: total === null ? "?" : number(total) });
+  return (
+    <div data-testid="sync-progress" data-phase={p?.phase ?? ""}>
+      <Progress percent={percent} status="active" showInfo={total !== null} />
+      <span className="lg-muted">{label}</span>
+    </div>
+  );
+}
 
 function EnrollCard({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
@@ -85,7 +123,7 @@ export function SyncScreen() {
       />
       <Space direction="vertical" size="large" style={{ width: "100%" }}>
         {!session.hub_url && <Alert type="info" showIcon message={t("sync.notConfigured")} data-testid="sync-not-configured" />}
-        {running && <Progress percent={100} status="active" showInfo={false} />}
+        {running && <SyncProgressBar />}
         {error !== undefined && <ErrorAlert error={error} onRetry={syncNow} />}
         {report && !running && (
           <Alert

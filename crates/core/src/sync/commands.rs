@@ -2,11 +2,42 @@
 //! the browser build; the CLI calls [`super::enroll`] and [`super::sync`] directly to
 //! show progress as it goes.
 
-use super::{Enrolled, SyncReport};
+use std::sync::{Arc, Mutex};
+
+use super::{Enrolled, SyncPhase, SyncProgress, SyncReport};
 use crate::api::Context;
 use crate::ApiError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+/// Where the running sync is. A sync holds the context for its whole run, so the web
+/// server and the desktop shell answer `sync_progress` from this board without taking
+/// the context's lock ([`crate::api::answer_lock_free`]); the UI polls it for its
+/// progress bar.
+#[derive(Debug, Clone, Default)]
+pub struct ProgressBoard(Arc<Mutex<Option<SyncProgress>>>);
+
+impl ProgressBoard {
+    /// The running sync's progress; `None` when no sync runs.
+    pub fn get(&self) -> Option<SyncProgress> {
+        self.0.lock().map(|g| g.clone()).unwrap_or(None)
+    }
+
+    fn set(&self, p: Option<SyncProgress>) {
+        if let Ok(mut g) = self.0.lock() {
+            *g = p;
+        }
+    }
+}
+
+/// Clears the board when the sync ends, however it ends.
+struct Running<'a>(&'a ProgressBoard);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.set(None);
+    }
+}
 
 /// Joins this device to a hub with a one-time enrolment token.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -21,5 +52,25 @@ pub fn sync_enroll(ctx: &mut Context, args: SyncEnrollArgs) -> Result<Enrolled, 
 }
 
 pub fn sync_run(ctx: &mut Context, _args: ()) -> Result<SyncReport, ApiError> {
-    Ok(super::sync(ctx.registry()?, &mut |_| {})?)
+    let board = ctx.progress_board();
+    board.set(Some(SyncProgress { phase: SyncPhase::Pushing, done: 0, total: None }));
+    let _running = Running(&board);
+    Ok(super::sync(ctx.registry()?, &mut |p| board.set(Some(p.clone())))?)
+}
+
+/// An answer to `sync_progress`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SyncProgressReading {
+    /// The running sync's progress; `null` when no sync runs.
+    pub progress: Option<SyncProgress>,
+}
+
+impl ProgressBoard {
+    pub fn reading(&self) -> SyncProgressReading {
+        SyncProgressReading { progress: self.get() }
+    }
+}
+
+pub fn sync_progress(ctx: &mut Context, _args: ()) -> Result<SyncProgressReading, ApiError> {
+    Ok(ctx.progress_board().reading())
 }

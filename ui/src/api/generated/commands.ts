@@ -36,6 +36,7 @@ import type { RepList } from "./RepList";
 import type { RepPutArgs } from "./RepPutArgs";
 import type { SessionInfo } from "./SessionInfo";
 import type { SyncEnrollArgs } from "./SyncEnrollArgs";
+import type { SyncProgressReading } from "./SyncProgressReading";
 import type { SyncReport } from "./SyncReport";
 import type { VerifyReport } from "./VerifyReport";
 
@@ -61,6 +62,7 @@ export interface Commands {
   dedup_check: { args: DedupCheckArgs; result: DedupResult };
   sync_enroll: { args: SyncEnrollArgs; result: Enrolled };
   sync_run: { args: null; result: SyncReport };
+  sync_progress: { args: null; result: SyncProgressReading };
   collisions_list: { args: CollisionListArgs; result: CollisionList };
   collision_get: { args: CollisionIdArgs; result: CollisionDetail };
   collision_resolve: { args: CollisionResolveArgs; result: CollisionDetail };
