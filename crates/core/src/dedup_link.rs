@@ -66,24 +66,9 @@ impl DedupIndex {
 }
 
 impl Registry {
-    /// Drops the in-memory indexes when another connection (a CLI command beside the
-    /// app) committed since they were last current: they are rebuilt on next use.
-    /// Outside a transaction only: inside one, nothing else can have committed.
-    pub(crate) fn drop_stale_memory(&mut self) -> Result<()> {
-        if !self.conn.is_autocommit() {
-            return Ok(());
-        }
-        let v: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
-        if self.hooks.data_version.is_some_and(|seen| seen != v) {
-            self.hooks.drop_memory();
-        }
-        self.hooks.data_version = Some(v);
-        Ok(())
-    }
-
     /// Builds the duplicate index from the lead index table if it is not built yet.
     pub fn warm_dedup(&mut self) -> Result<usize> {
-        self.drop_stale_memory()?;
+        self.refresh_if_changed()?;
         if self.hooks.dedup.is_none() {
             let mut index = Index::new(Config::default());
             crate::index::for_each_identity(&self.conn, |id, company, contact, phone, email, region| {

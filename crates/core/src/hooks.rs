@@ -14,8 +14,6 @@ pub struct Hooks {
     pub(crate) dedup: Option<crate::dedup_link::DedupIndex>,
     /// The text of 1–2 character searches, once built.
     pub(crate) search: Option<crate::short_search::ShortSearch>,
-    /// `PRAGMA data_version` when the in-memory state was last known current.
-    pub(crate) data_version: Option<i64>,
 }
 
 impl Hooks {

@@ -150,12 +150,20 @@ impl Registry {
         Ok(())
     }
 
-    /// Re-reads the directory if another process committed since we last looked
+    /// Re-reads the directory and drops the in-memory indexes if another process
+    /// committed since we last looked
     /// (the CLI and the desktop app may share a registry).
     pub fn refresh_if_changed(&mut self) -> Result<()> {
+        // Inside a transaction nothing else can have committed (and dropping the
+        // in-memory indexes would lose the transaction's pending reports).
+        if !self.conn.is_autocommit() {
+            return Ok(());
+        }
         let v: i64 = self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
         if v != self.data_version {
             self.data_version = v;
+            // Another process wrote: the in-memory indexes are rebuilt on next use.
+            self.hooks.drop_memory();
             let branches: Vec<String> = self.policies.keys().cloned().collect();
             for b in branches {
                 self.reload_directory(&b)?;

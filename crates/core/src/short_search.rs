@@ -11,7 +11,7 @@
 //! lead id; newest first (`updated_at DESC, lead_id`); totals counted up to
 //! [`crate::index::COUNT_CAP`]. The copy is built on first use from `lead_index` and
 //! kept in step by [`crate::hooks::Hooks`] after each commit; a commit by another
-//! process (`PRAGMA data_version` moves) drops it, and the next search rebuilds it.
+//! process (`Registry::refresh_if_changed`, `PRAGMA data_version`) drops it, and the next search rebuilds it.
 
 use std::collections::HashMap;
 
@@ -119,7 +119,7 @@ impl ShortSearch {
 impl Registry {
     /// One page of every lead matching a one- or two-character `q` (see the module doc).
     pub fn short_search(&mut self, q: &str, at: DateTime<Utc>, limit: u32, offset: u64) -> Result<Page> {
-        self.drop_stale_memory()?;
+        self.refresh_if_changed()?;
         let search = match &mut self.hooks.search {
             Some(s) => s,
             slot => slot.insert(ShortSearch::build(&self.conn)?),
