@@ -56,9 +56,9 @@ pub fn run(ctx: &mut Context, cmd: AuditCmd, as_json: bool) -> Result<Value, Api
                 return Ok(v);
             }
             if as_json {
-                println!("{v}");
+                println!("{}", crate::terminal::json(&v.to_string()));
             } else {
-                println!("{}", verify_text(&v));
+                println!("{}", crate::terminal::human(&verify_text(&v)));
             }
             std::process::exit(if ok { 0 } else { 1 });
         }
@@ -67,7 +67,7 @@ pub fn run(ctx: &mut Context, cmd: AuditCmd, as_json: bool) -> Result<Value, Api
             if as_json {
                 return Ok(v);
             }
-            println!("{}", trail_text(&v));
+            println!("{}", crate::terminal::human(&trail_text(&v)));
             std::process::exit(0);
         }
     }

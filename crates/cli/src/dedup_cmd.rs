@@ -73,7 +73,7 @@ pub fn run(args: DedupArgs) -> Result<serde_json::Value, ApiError> {
         .map(|e| serde_json::json!({ "line": e.line, "code": e.kind.code(), "message": e.kind.to_string() }))
         .collect();
     for e in batch.errors.iter().take(MAX_LISTED_ERRORS) {
-        eprintln!("skipped {}", e);
+        eprintln!("skipped {}", crate::terminal::human(&e.to_string()));
     }
     Ok(serde_json::json!({
         "input": args.input.display().to_string(),

@@ -6,9 +6,11 @@ use clap::{Parser, Subcommand};
 use leadguard_core::api;
 
 mod audit_cmd;
+mod terminal;
 mod check_cmd;
 mod collisions_cmd;
 mod dedup_cmd;
+mod doctor_cmd;
 mod demo_cmd;
 mod fields_args;
 mod followup_cmd;
@@ -74,6 +76,9 @@ enum Command {
     /// The tamper-evident audit log: verify the chain, show a lead's entries.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCmd),
+    /// Check the tables lists, search and cases read from against the documents;
+    /// rebuild what differs (exit status 1 when something differed).
+    Doctor(doctor_cmd::DoctorArgs),
     /// Health metrics of the claim mechanism and the collision heat map (managers).
     Metrics {
         /// Period in days, ending now.
@@ -113,6 +118,7 @@ fn main() {
         Command::Demo(args) => demo_cmd::run(&mut ctx, args),
         Command::Collisions(cmd) => collisions_cmd::run(&mut ctx, cmd),
         Command::Audit(cmd) => audit_cmd::run(&mut ctx, cmd, cli.json),
+        Command::Doctor(args) => doctor_cmd::run(&mut ctx, args, cli.json),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
         }
@@ -121,16 +127,16 @@ fn main() {
     match result {
         Ok(v) => {
             if cli.json {
-                out(&v.to_string());
+                out(&terminal::json(&v.to_string()));
             } else {
-                out(&render::human(&v));
+                out(&terminal::human(&render::human(&v)));
             }
         }
         Err(e) => {
             if cli.json {
-                out(&serde_json::to_string(&e).unwrap_or_default());
+                out(&terminal::json(&serde_json::to_string(&e).unwrap_or_default()));
             } else {
-                eprintln!("error [{}]: {}", e.code.as_str(), e.message);
+                eprintln!("error [{}]: {}", e.code.as_str(), terminal::human(&e.message));
             }
             std::process::exit(1);
         }

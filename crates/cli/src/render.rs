@@ -36,6 +36,10 @@ fn matches(ms: &Value) -> String {
 
 /// Renders a command result for a terminal.
 pub fn human(v: &Value) -> String {
+    // Commands that render their own text return it as a string.
+    if let Some(text) = v.as_str() {
+        return text.to_string();
+    }
     if v.get("lead").is_some() && v.get("duplicates").is_some() {
         let mut out = lead_line(&v["lead"]);
         if v["missing"].as_array().is_some_and(|m| !m.is_empty()) {

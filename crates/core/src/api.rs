@@ -18,7 +18,7 @@ mod dedup;
 mod leads;
 mod metrics;
 pub mod notifications;
-pub use audit::{AuditLeadArgs, AuditTrail};
+pub use audit::{AuditLeadArgs, AuditTrail, DoctorArgs};
 pub use collisions::*;
 pub use dedup::*;
 pub use leads::*;
@@ -241,6 +241,9 @@ commands! {
     audit_verify(()) -> crate::audit::VerifyReport => audit::audit_verify;
     /// The audit log entries of one lead (ownership events written or merged here).
     audit_for_lead(AuditLeadArgs) -> AuditTrail => audit::audit_for_lead;
+    /// Checks the derived tables (lists, search, cases) against the documents and
+    /// rebuilds what differs; reports table by table.
+    doctor(DoctorArgs) -> crate::doctor::DoctorReport => audit::doctor;
     /// Health metrics (duplicate-claim rate, protection utilisation, turnaround,
     /// collisions per rep per month) and the collision heat map (managers).
     metrics(MetricsArgs) -> crate::metrics::Metrics => metrics::metrics;

@@ -48,6 +48,8 @@ pub struct Registry {
     pub(crate) hooks: crate::hooks::Hooks,
     /// `PRAGMA data_version` when the directory was last read.
     data_version: i64,
+    /// This process's share of the registry's open session (unclean-shutdown marker).
+    _session: Option<crate::session::Session>,
 }
 
 /// A lead's target in a write: a new lead, an existing one, or the lead of the
@@ -79,6 +81,7 @@ impl Registry {
             return Err(Error::Invalid("shard size must be at least 1".into()));
         }
         let conn = store::create(data_dir)?;
+        let (session, _) = crate::session::Session::begin(data_dir)?;
         let actor = ActorId::random();
         let device = actor.to_hex_string()[..16].to_string();
         {
@@ -94,6 +97,7 @@ impl Registry {
             tx.commit()?;
         }
         let mut reg = Registry::from_conn(data_dir, conn)?;
+        reg._session = Some(session);
         let rep = opts.rep.clone();
         reg.write_directory(&rep.id.clone(), now, |doc| layout::put_rep(doc, &rep))?;
         Ok(reg)
@@ -102,8 +106,18 @@ impl Registry {
     /// Opens the registry in `data_dir` (`not_initialized` if there is none).
     pub fn open(data_dir: &Path) -> Result<Registry> {
         let conn = store::open_existing(data_dir)?;
+        let (session, unclean) = crate::session::Session::begin(data_dir)?;
         let mut reg = Registry::from_conn(data_dir, conn)?;
+        reg._session = Some(session);
         reg.ensure_cases_built()?;
+        if unclean {
+            // The last session was killed or crashed: check the derived tables now
+            // (writes are transactional, so this should find nothing; it is cheap
+            // insurance against what a bug or a bit flip may have left).
+            let report = reg.doctor(true, "unclean_shutdown")?;
+            let json = serde_json::to_string(&report).unwrap_or_default();
+            store::meta_set(&reg.conn, crate::doctor::META_LAST_REPORT, Some(&json))?;
+        }
         Ok(reg)
     }
 
@@ -127,6 +141,7 @@ impl Registry {
             policies: HashMap::new(),
             hooks: crate::hooks::Hooks::default(),
             data_version: 0,
+            _session: None,
         };
         reg.reload_directory(&reg.branch.clone())?;
         Ok(reg)

@@ -39,3 +39,16 @@ pub(super) fn audit_for_lead(ctx: &mut Context, a: AuditLeadArgs) -> Result<Audi
     }
     Ok(AuditTrail { entries: audit::for_lead(reg.connection(), &a.lead_id)?, lead_id: a.lead_id })
 }
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+pub struct DoctorArgs {
+    /// Only check: report what differs and roll the rebuild back.
+    #[serde(default)]
+    pub check_only: bool,
+}
+
+/// Verifies the derived tables against the documents and rebuilds what differs.
+pub(super) fn doctor(ctx: &mut Context, a: DoctorArgs) -> Result<crate::doctor::DoctorReport, ApiError> {
+    let reg = ctx.registry()?;
+    Ok(reg.doctor(!a.check_only, "command")?)
+}

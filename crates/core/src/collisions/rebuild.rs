@@ -38,7 +38,14 @@ impl Registry {
     /// Rebuilds the event → change map, every duplicate link and every case.
     pub fn rebuild_collisions(&mut self) -> Result<()> {
         self.warm_dedup()?;
-        self.transact(|reg| {
+        self.transact(|reg| reg.rebuild_collisions_within())
+    }
+
+    /// [`Registry::rebuild_collisions`] inside the caller's transaction (the doctor
+    /// rebuilds the index rows first, in the same transaction).
+    pub(crate) fn rebuild_collisions_within(&mut self) -> Result<()> {
+        let reg = self;
+        {
             reg.conn.execute_batch(
                 "DELETE FROM event_changes; DELETE FROM dup_links; DELETE FROM cases;
                  DELETE FROM case_leads; DELETE FROM case_reps;",
@@ -80,7 +87,7 @@ impl Registry {
             reg.refresh_collisions(&leads, &BTreeSet::new())?;
             store::meta_set(&reg.conn, META_CASES_BUILT, Some("1"))?;
             Ok(())
-        })
+        }
     }
 
     /// Re-derives the cases of every lead (claims may have changed with the policy).
