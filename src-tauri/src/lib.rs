@@ -92,8 +92,20 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 
 /// Runs the desktop app until its window closes.
 pub fn run() {
-    if let Err(e) = builder(tauri::Builder::default(), None).run(context()) {
-        eprintln!("leadguard-app: {e}");
-        std::process::exit(1);
-    }
+    let app = match builder(tauri::Builder::default(), None).build(context()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("leadguard-app: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        // Tauri ends the process without dropping managed state: close the registry
+        // here, or the next start would take a normal exit for a crash.
+        if let tauri::RunEvent::Exit = event {
+            if let Some(shell) = handle.try_state::<Arc<Shell>>() {
+                shell.close();
+            }
+        }
+    });
 }

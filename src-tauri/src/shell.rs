@@ -46,6 +46,11 @@ impl Shell {
         api::dispatch(ctx, cmd, args)
     }
 
+    /// Closes the registry (the app is exiting).
+    pub fn close(&self) {
+        self.lock().take();
+    }
+
     /// Notifications the user has not seen nor been shown on the desktop yet; marks
     /// them shown. Empty when no registry exists yet.
     pub fn take_undelivered(&self) -> Vec<leadguard_core::notifications::Notification> {

@@ -51,24 +51,14 @@ pub fn run(ctx: &mut Context, cmd: AuditCmd, as_json: bool) -> Result<Value, Api
     match cmd {
         AuditCmd::Verify => {
             let v = api::dispatch(ctx, "audit_verify", Value::Null)?;
-            let ok = v["ok"].as_bool() == Some(true);
-            if as_json && ok {
-                return Ok(v);
+            if v["ok"].as_bool() != Some(true) {
+                crate::exit_status::fail();
             }
-            if as_json {
-                println!("{}", crate::terminal::json(&v.to_string()));
-            } else {
-                println!("{}", crate::terminal::human(&verify_text(&v)));
-            }
-            std::process::exit(if ok { 0 } else { 1 });
+            Ok(if as_json { v } else { Value::String(verify_text(&v)) })
         }
         AuditCmd::Show { lead } => {
             let v = api::dispatch(ctx, "audit_for_lead", json!({ "lead_id": lead }))?;
-            if as_json {
-                return Ok(v);
-            }
-            println!("{}", crate::terminal::human(&trail_text(&v)));
-            std::process::exit(0);
+            Ok(if as_json { v } else { Value::String(trail_text(&v)) })
         }
     }
 }

@@ -44,14 +44,8 @@ fn text(v: &Value) -> String {
 
 pub fn run(ctx: &mut Context, args: DoctorArgs, as_json: bool) -> Result<Value, ApiError> {
     let v = api::dispatch(ctx, "doctor", json!({ "check_only": args.check }))?;
-    let clean = v["differences"].as_u64() == Some(0) && v["audit_ok"].as_bool() == Some(true);
-    if clean {
-        return Ok(if as_json { v } else { Value::String(text(&v)) });
+    if v["differences"].as_u64() != Some(0) || v["audit_ok"].as_bool() != Some(true) {
+        crate::exit_status::fail();
     }
-    if as_json {
-        println!("{}", crate::terminal::json(&v.to_string()));
-    } else {
-        println!("{}", crate::terminal::human(&text(&v)));
-    }
-    std::process::exit(1);
+    Ok(if as_json { v } else { Value::String(text(&v)) })
 }

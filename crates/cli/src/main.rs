@@ -11,6 +11,7 @@ mod check_cmd;
 mod collisions_cmd;
 mod dedup_cmd;
 mod doctor_cmd;
+mod exit_status;
 mod demo_cmd;
 mod fields_args;
 mod followup_cmd;
@@ -131,6 +132,8 @@ fn main() {
             } else {
                 out(&terminal::human(&render::human(&v)));
             }
+            // The registry is closed by now (the context lived in the closure above).
+            std::process::exit(exit_status::get());
         }
         Err(e) => {
             if cli.json {

@@ -83,9 +83,12 @@ const TABLES: &[(&str, &str)] = &[
 
 type Snapshot = BTreeMap<&'static str, BTreeMap<String, String>>;
 
-fn snapshot(conn: &rusqlite::Connection) -> Result<Snapshot> {
+/// The tables a list or search reads; checked first after a crash (cheap: no cases).
+const INDEX_TABLES: usize = 2;
+
+fn snapshot(conn: &rusqlite::Connection, tables: &[(&'static str, &str)]) -> Result<Snapshot> {
     let mut out = Snapshot::new();
-    for (table, sql) in TABLES {
+    for (table, sql) in tables {
         let mut stmt = conn.prepare(sql)?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))?;
         let mut map = BTreeMap::new();
@@ -98,8 +101,8 @@ fn snapshot(conn: &rusqlite::Connection) -> Result<Snapshot> {
     Ok(out)
 }
 
-fn compare(before: &Snapshot, after: &Snapshot) -> Vec<TableCheck> {
-    TABLES
+fn compare(tables: &[(&'static str, &str)], before: &Snapshot, after: &Snapshot) -> Vec<TableCheck> {
+    tables
         .iter()
         .map(|(table, _)| {
             let (b, a) = (&before[table], &after[table]);
@@ -144,18 +147,39 @@ impl Registry {
     /// check is reported and left alone (`corrupt_store`): rebuilding on a damaged
     /// file could spread the damage.
     pub fn doctor(&mut self, repair: bool, trigger: &str) -> Result<DoctorReport> {
-        let integrity: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
-        if integrity != "ok" {
-            return Err(Error::Corrupt(format!("the registry file is damaged: {integrity}")));
+        self.check_file("integrity_check")?;
+        self.doctor_tables(TABLES, repair, trigger)
+    }
+
+    /// The check at open after an unclean shutdown, bounded for large registries: the
+    /// file's quick check and the rows lists and search read; everything (cases
+    /// included, which cost most to re-derive) only when those differed.
+    pub fn doctor_after_crash(&mut self) -> Result<DoctorReport> {
+        self.check_file("quick_check")?;
+        let quick = self.doctor_tables(&TABLES[..INDEX_TABLES], false, "unclean_shutdown")?;
+        if quick.differences == 0 && quick.audit_ok {
+            return Ok(quick);
         }
+        self.doctor_tables(TABLES, true, "unclean_shutdown")
+    }
+
+    fn check_file(&self, pragma: &str) -> Result<()> {
+        let answer: String = self.conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))?;
+        if answer != "ok" {
+            return Err(Error::Corrupt(format!("the registry file is damaged: {answer}")));
+        }
+        Ok(())
+    }
+
+    fn doctor_tables(&mut self, tables: &[(&'static str, &str)], repair: bool, trigger: &str) -> Result<DoctorReport> {
         let audit = crate::audit::verify(&self.conn)?;
+        let full = tables.len() == TABLES.len();
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let outcome = self.rebuild_derived();
-        let keep = matches!(&outcome, Ok(tables) if repair && tables.iter().any(|t| t.changed + t.missing + t.extra > 0));
+        let outcome = self.rebuild_derived(tables, full);
+        let keep = matches!(&outcome, Ok(t) if repair && t.iter().any(|t| t.changed + t.missing + t.extra > 0));
         let end = if keep { self.conn.execute_batch("COMMIT") } else { self.conn.execute_batch("ROLLBACK") };
         // The in-memory indexes were rebuilt inside the transaction: keep them only if
-        // it committed; the documents cache may hold nothing stale, but drop it anyway
-        // after a rollback, like every failed write does.
+        // it committed; drop the document cache after a rollback, as a failed write does.
         if !keep || end.is_err() {
             if end.is_err() {
                 let _ = self.conn.execute_batch("ROLLBACK");
@@ -170,7 +194,7 @@ impl Registry {
         let tables = outcome?;
         let differences = tables.iter().map(|t| t.changed + t.missing + t.extra).sum();
         Ok(DoctorReport {
-            integrity,
+            integrity: "ok".into(),
             audit_ok: audit.ok,
             audit_problem: audit.problem,
             tables,
@@ -180,9 +204,10 @@ impl Registry {
         })
     }
 
-    /// Inside the open transaction: snapshot, rebuild every derived table, compare.
-    fn rebuild_derived(&mut self) -> Result<Vec<TableCheck>> {
-        let before = snapshot(&self.conn)?;
+    /// Inside the open transaction: snapshot `tables`, rebuild (the index rows, and
+    /// with `full` everything derived from them), snapshot again, compare.
+    fn rebuild_derived(&mut self, tables: &[(&'static str, &str)], full: bool) -> Result<Vec<TableCheck>> {
+        let before = snapshot(&self.conn, tables)?;
         // The in-memory duplicate index and search text may derive from bad rows.
         self.hooks.drop_memory();
         self.conn.execute_batch("DELETE FROM lead_index; DELETE FROM lead_fts; DELETE FROM case_marks;")?;
@@ -194,10 +219,12 @@ impl Registry {
         for doc_id in &doc_ids {
             self.reindex_doc(doc_id, None)?;
         }
-        // Reads the rebuilt rows of this transaction.
-        self.warm_dedup()?;
-        self.rebuild_collisions_within()?;
-        let after = snapshot(&self.conn)?;
-        Ok(compare(&before, &after))
+        if full {
+            // Reads the rebuilt rows of this transaction.
+            self.warm_dedup()?;
+            self.rebuild_collisions_within()?;
+        }
+        let after = snapshot(&self.conn, tables)?;
+        Ok(compare(tables, &before, &after))
     }
 }

@@ -114,7 +114,7 @@ impl Registry {
             // The last session was killed or crashed: check the derived tables now
             // (writes are transactional, so this should find nothing; it is cheap
             // insurance against what a bug or a bit flip may have left).
-            let report = reg.doctor(true, "unclean_shutdown")?;
+            let report = reg.doctor_after_crash()?;
             let json = serde_json::to_string(&report).unwrap_or_default();
             store::meta_set(&reg.conn, crate::doctor::META_LAST_REPORT, Some(&json))?;
         }

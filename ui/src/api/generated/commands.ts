@@ -11,6 +11,8 @@ import type { CollisionListArgs } from "./CollisionListArgs";
 import type { CollisionResolveArgs } from "./CollisionResolveArgs";
 import type { DedupCheckArgs } from "./DedupCheckArgs";
 import type { DedupResult } from "./DedupResult";
+import type { DoctorArgs } from "./DoctorArgs";
+import type { DoctorReport } from "./DoctorReport";
 import type { Enrolled } from "./Enrolled";
 import type { FollowupAddArgs } from "./FollowupAddArgs";
 import type { HandoverArgs } from "./HandoverArgs";
@@ -70,6 +72,7 @@ export interface Commands {
   collision_propose: { args: CollisionIdArgs; result: Proposal };
   audit_verify: { args: null; result: VerifyReport };
   audit_for_lead: { args: AuditLeadArgs; result: AuditTrail };
+  doctor: { args: DoctorArgs; result: DoctorReport };
   metrics: { args: MetricsArgs; result: Metrics };
   notifications_list: { args: null; result: NotificationList };
   notifications_seen: { args: NotificationIds; result: NotificationList };
