@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/leadguard/target
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: setup run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
-        bindings bench-core bench-dedup bench-sync bench-ui bench-collisions
+        bindings screenshots bench-core bench-dedup bench-sync bench-ui bench-collisions
 
 ## Install what is missing (Debian packages, npm packages, tauri-driver). Safe to run twice.
 setup:
@@ -44,6 +44,10 @@ test-web:
 
 test-tauri:
 	bash scripts/test-tauri.sh
+
+## Refresh the screenshots in docs/screenshots/ (tests write theirs under bench-out/).
+screenshots: setup ui-build
+	SCREENSHOT_DIR=$(CURDIR)/docs/screenshots $(MAKE) -k test-web test-tauri
 
 ui-build:
 	bash scripts/ui-build.sh

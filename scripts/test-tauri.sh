@@ -3,7 +3,8 @@
 # starts tauri-driver under Xvfb in its own process group, drives the real window
 # with WebDriver (tests/tauri/smoke.py, Python stdlib only) and kills the whole
 # group afterwards — WebKitWebDriver allows one session at a time, so a leftover
-# driver would block the next run. Screenshots go to docs/screenshots/.
+# driver would block the next run. Screenshots go to $SCREENSHOT_DIR (default
+# bench-out/screenshots, ignored by git; `make screenshots` refreshes docs/screenshots/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -74,7 +75,7 @@ print(*[s.getsockname()[1] for s in socks])')
 
   echo "== test-tauri: driving the real window"
   if ! python3 tests/tauri/smoke.py --driver "http://127.0.0.1:$port" --app "$app" \
-       --data-dir "$LEADGUARD_DATA" --screenshot-dir "$root/docs/screenshots"; then
+       --data-dir "$LEADGUARD_DATA" --screenshot-dir "${SCREENSHOT_DIR:-$root/bench-out/screenshots}"; then
     echo "test-tauri: attempt $n FAILED; driver log:"; tail -50 "$dir/driver.log"
     return 1
   fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Chromium end-to-end test: the built UI (ui/dist) served by the real `leadguard serve`
 # over a temp registry, driven in headless Debian Chromium by playwright-core.
-# Screenshots of the main screens (zh-CN, en-US) are written to docs/screenshots/.
+# Screenshots of the main screens (zh-CN, en-US) go to $SCREENSHOT_DIR (default
+# bench-out/screenshots, ignored by git; `make screenshots` refreshes docs/screenshots/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,5 +16,7 @@ bash scripts/ui-build.sh
 # Always ask cargo: a no-op when the binary is fresh, a rebuild when the core changed.
 cargo build -q -p leadguard-cli -p leadguard-hub
 bin="$CARGO_TARGET_DIR/debug/leadguard"
+shots="${SCREENSHOT_DIR:-$root/bench-out/screenshots}"
+mkdir -p "$shots"
 
-node tests/web/e2e.mjs --bin "$bin" --hub-bin "$CARGO_TARGET_DIR/debug/leadguard-hub" --ui "$root/ui/dist" --shots "$root/docs/screenshots"
+node tests/web/e2e.mjs --bin "$bin" --hub-bin "$CARGO_TARGET_DIR/debug/leadguard-hub" --ui "$root/ui/dist" --shots "$shots"
