@@ -319,3 +319,28 @@ fn an_appeal_written_by_someone_the_case_does_not_name_is_ignored_everywhere() {
         assert!(r.case_resolution(&c, h(5)).unwrap().appeals.is_empty());
     }
 }
+
+#[test]
+fn a_managers_later_decision_replaces_their_own_earlier_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, _, _) = duplicate_case(&mut hub, &mut regs);
+    let first = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "李娜区域匹配", None, h(3)).unwrap();
+    // Seconds later, on the same laptop, without naming the first: no self-conflict.
+    let second = regs[0]
+        .decide_case(&case.id, Outcome::Owner { rep: "r2".into() }, "改判：王强已报价", None, h(3) + Duration::seconds(20))
+        .unwrap();
+    hub.sync_all(&mut regs);
+    for i in 0..regs.len() {
+        let c = regs[i].collision_case(&case.id).unwrap().unwrap();
+        let r = regs[i].case_resolution(&c, h(4)).unwrap();
+        assert_eq!(r.state, CaseState::Decided, "replica {i}");
+        let standing: Vec<&str> = r.decisions.iter().filter(|d| !d.superseded).map(|d| d.decision.as_str()).collect();
+        assert_eq!(standing, vec![second.as_str()], "replica {i}");
+        assert!(r.decisions.iter().any(|d| d.decision == first && d.superseded), "the first stays in the history");
+    }
+    // Two different managers still conflict.
+    regs[3].decide_case(&case.id, Outcome::Pool, "双方均无有效跟进", None, h(5)).unwrap();
+    hub.sync_all(&mut regs);
+    assert_eq!(state(&mut regs[0], &case, h(6)), CaseState::Conflict);
+}

@@ -13,7 +13,7 @@
 //! - **reopened**: a claim the deciding manager did not see has since arrived.
 //!
 //! A decision *stands* unless a later decision supersedes it (undo, an appeal
-//! answered). Times: a decision or appeal counts from the hub's receipt of it when
+//! answered) or the same manager decided the case again later. Times: a decision or appeal counts from the hub's receipt of it when
 //! known, else from the writing device's clock (an appeal then shows as due from the
 //! moment it was written; the receipt takes over after sync).
 
@@ -147,7 +147,12 @@ pub fn resolve(
     // One order on every replica, whatever order the events were found in.
     decisions.sort_by(|a, b| (a.device_time, &a.decision).cmp(&(b.device_time, &b.decision)));
     appeals.sort_by(|(a, _), (b, _)| (a.device_time, &a.appeal).cmp(&(b.device_time, &b.appeal)));
-    let replaced: BTreeSet<String> = decisions.iter().filter_map(|d| d.supersedes.clone()).collect();
+    let mut replaced: BTreeSet<String> = decisions.iter().filter_map(|d| d.supersedes.clone()).collect();
+    // A manager who decides again has seen their own earlier decision: the later one
+    // replaces it (a manager never conflicts with themselves). Only decisions of
+    // different managers can conflict.
+    let latest_by: BTreeMap<String, String> = decisions.iter().map(|d| (d.by.clone(), d.decision.clone())).collect();
+    replaced.extend(decisions.iter().filter(|d| latest_by[&d.by] != d.decision).map(|d| d.decision.clone()));
     for d in &mut decisions {
         d.superseded = replaced.contains(&d.decision);
     }
