@@ -276,7 +276,7 @@ export const enUS: Record<MessageKey, string> = {
   "metrics.heat": "Heat map: customers × days (3+ touches a day in red)",
   "metrics.heatEmpty": "No customer touched in the last {n} days",
   "metrics.touches": "Touches",
-  "metrics.perRep": "Collisions per month by rep",
+  "metrics.perRep": "Collisions per month by rep (a collision counts for each rep it names)",
   "metrics.perRepEmpty": "No collisions in the period",
   "metrics.managerOnly": "Metrics are shown to managers.",
   "metrics.onTarget": "On target",

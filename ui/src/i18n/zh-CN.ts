@@ -274,7 +274,7 @@ export const zhCN = {
   "metrics.heat": "撞单热力图：客户 × 日期（每日接触 3 次及以上为红色）",
   "metrics.heatEmpty": "近 {n} 天没有客户被接触",
   "metrics.touches": "接触",
-  "metrics.perRep": "每月撞单数（按销售）",
+  "metrics.perRep": "每月撞单数（按销售；一件撞单计入每位涉及的销售）",
   "metrics.perRepEmpty": "本期没有撞单",
   "metrics.managerOnly": "指标仅对经理开放。",
   "metrics.onTarget": "达标",

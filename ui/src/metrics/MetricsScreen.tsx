@@ -1,5 +1,5 @@
 /**
- * Health metrics (seed 004) from the core's `metrics` command: duplicate-claim rate
+ * Health metrics (docs/RULES.md rule 14) from the core's `metrics` command: duplicate-claim rate
  * against its 5% target, protection-period utilisation, arbitration turnaround against
  * 24 h, collisions per month by rep, and the heat map of customers × days (3+ touches a
  * day in red). Computed from the local registry: no hub needed. Managers only.
@@ -17,7 +17,7 @@ import { useRepNames, type RepName } from "../collisions/useReps";
 import { EChart } from "./EChart";
 
 const PERIODS = [30, 90, 180] as const;
-/** Seed 004: three or more touches of one customer in a day is red. */
+/** Three or more touches of one customer in a day is red (docs/RULES.md rule 6). */
 export const HOT_TOUCHES = 3;
 
 /** Heat map data: customers (rows, busiest first) × days (columns, oldest first). */
@@ -49,7 +49,7 @@ const dayLabel = (locale: string) => {
   return (day: string) => f.format(new Date(`${day}T00:00:00Z`));
 };
 
-function heatOption(m: Metrics, i18n: I18n) {
+export function heatOption(m: Metrics, i18n: I18n) {
   const g = heatGrid(m);
   const day = dayLabel(i18n.locale);
   return {
@@ -64,6 +64,9 @@ function heatOption(m: Metrics, i18n: I18n) {
     yAxis: { type: "category", data: g.customers, inverse: true, splitArea: { show: true }, axisLabel: { width: 160, overflow: "truncate" } },
     visualMap: {
       type: "piecewise",
+      // Cells are [day, customer, touches, reps]: colour by touches (by default
+      // ECharts would use the last value, the number of reps).
+      dimension: 2,
       orient: "horizontal",
       left: "center",
       bottom: 0,
@@ -189,7 +192,7 @@ export function MetricsScreen() {
             testId="kpi-turnaround"
             title={t("metrics.turnaround")}
             value={hours(tr.median_hours)}
-            ok={tr.cases === 0 ? null : tr.over_target === 0}
+            ok={tr.decided === 0 && tr.over_target === 0 ? null : tr.over_target === 0}
             detail={t("metrics.turnaroundDetail", { max: hours(tr.max_hours), over: number(tr.over_target), target: number(tr.target_hours) })}
           />
         </Col>

@@ -12,7 +12,7 @@ vi.mock("./EChart", () => ({
     <pre data-testid={testId}>{JSON.stringify(option.series.map((s) => [s.type, s.data]))}</pre>
   ),
 }));
-const { MetricsScreen, heatGrid, escapeHtml } = await import("./MetricsScreen");
+const { MetricsScreen, heatGrid, heatOption, escapeHtml } = await import("./MetricsScreen");
 
 afterEach(() => {
   cleanup();
@@ -64,11 +64,30 @@ describe("metrics dashboard", () => {
     expect(g.cells).toContainEqual([2, 1, 2, 2]);
   });
 
+  it("colours heat-map cells by touches, not by the number of reps", () => {
+    const i18n = { t: (k: string) => k, locale: "zh-CN" } as unknown as Parameters<typeof heatOption>[1];
+    const option = heatOption({ ...METRICS, heat: [{ lead_id: "A", company: "腾达科技", day: "2026-11-21", touches: 3, reps: 1 }] }, i18n);
+    const { dimension, pieces } = option.visualMap as { dimension: number; pieces: { min: number; max?: number; color: string }[] };
+    const cell = option.series[0].data[0] as number[];
+    const value = cell[dimension];
+    expect(value).toBe(3);
+    const piece = pieces.find((p) => value >= p.min && (p.max === undefined || value <= p.max));
+    expect(piece?.color).toBe("#f5222d");
+  });
+
+  it("says nothing about the turnaround target before any case is decided", async () => {
+    const undecided = { ...METRICS, turnaround: { ...METRICS.turnaround, decided: 0, over_target: 0, median_hours: null, max_hours: null } };
+    fakeCore({ session: () => MANAGER, rep_list: () => ({ reps: [] }), metrics: () => undecided });
+    wrap();
+    const kpi = await screen.findByTestId("kpi-turnaround");
+    expect(kpi).not.toHaveTextContent("达标");
+  });
+
   it("escapes company names for the chart's HTML tooltips", () => {
     expect(escapeHtml(`<img src=x onerror="alert(1)">&'`)).toBe("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;&#39;");
   });
 
-  it("a manager sees the seed-004 health metrics against their targets and the charts", async () => {
+  it("a manager sees the health metrics against their targets and the charts", async () => {
     const core = fakeCore({ session: () => MANAGER, rep_list: () => ({ reps: [] }), metrics: () => METRICS });
     wrap();
     const rate = await screen.findByTestId("kpi-dup-rate");
