@@ -13,14 +13,22 @@ afterEach(() => {
 const EMPTY_PAGE = { items: [], total: 0, total_capped: false, offset: 0, limit: 50 };
 
 describe("App shell", () => {
+  it("shows online only once the device has joined a hub", async () => {
+    fakeCore({ session: () => ({ ...SESSION, hub_url: "http://127.0.0.1:47878" }), lead_list: () => EMPTY_PAGE });
+    render(<App />);
+    expect(await screen.findByTestId("session")).toHaveTextContent("李娜-华南");
+    expect(screen.getByTestId("online-state")).toHaveTextContent("在线");
+  });
+
   it("shows the sidebar in Chinese by default, and who is signed in", async () => {
     fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE });
     render(<App />);
     for (const label of ["客户查询", "新建线索", "我的客户", "公海", "撞单处理", "同步", "指标", "设置"]) {
       expect(screen.getAllByText(label).length).toBeGreaterThan(0);
     }
-    expect(screen.getByTestId("online-state")).toHaveTextContent("在线");
     expect(await screen.findByTestId("session")).toHaveTextContent("李娜-华南");
+    // No hub joined yet: not a green "online".
+    expect(screen.getByTestId("online-state")).toHaveTextContent("仅本机");
     expect(await screen.findByText("没有匹配的客户")).toBeInTheDocument();
   });
 

@@ -95,11 +95,15 @@ function SessionBadge() {
 export function OnlineIndicator() {
   const { t } = useI18n();
   const online = useOnline();
+  const { session } = useSession();
+  // Without a hub there is nothing to be online to: say the data stays here.
+  const local = session !== undefined && !session.hub_url;
+  const state = !online ? "offline" : local ? "local" : "online";
   return (
-    <Tooltip title={t(online ? "status.onlineHint" : "status.offlineHint")}>
-      <Tag color={online ? "success" : "default"} data-testid="online-state" className="lg-online">
-        <span className={online ? "lg-dot lg-dot-on" : "lg-dot"} />
-        {t(online ? "status.online" : "status.offline")}
+    <Tooltip title={t(`status.${state}Hint`)}>
+      <Tag color={state === "online" ? "success" : "default"} data-testid="online-state" className="lg-online">
+        <span className={state === "online" ? "lg-dot lg-dot-on" : "lg-dot"} />
+        {t(`status.${state}`)}
       </Tag>
     </Tooltip>
   );

@@ -11,7 +11,7 @@ impl Criterion {
             Criterion::PastDeal => "历史成交",
             Criterion::RecentFollowup => "近7天内互动",
             Criterion::RegionMatch => "区域匹配",
-            Criterion::Completeness => "录入完整性",
+            Criterion::Completeness => "资料完整度",
             Criterion::EarlierWindow => "首次完整报备（证据窗口先后）",
         }
     }

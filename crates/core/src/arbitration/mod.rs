@@ -35,7 +35,7 @@
 //!    customer's region is the region field of the case's leads; when those leads
 //!    disagree nobody matches (a rep cannot win by typing their own region into their
 //!    duplicate).
-//! 4. [`Criterion::Completeness`] (录入完整性): how many fields (company, contact, phone,
+//! 4. [`Criterion::Completeness`] (资料完整度): how many fields (company, contact, phone,
 //!    email, region, industry, size, need) the claimed record had *at the claim*;
 //!    later edits (e.g. after the collision surfaced) do not count.
 //! 5. [`Criterion::EarlierWindow`] (首次完整报备): the rep one of whose claims the hub
@@ -75,7 +75,7 @@ pub enum Criterion {
     RecentFollowup,
     /// The rep's region matches the customer's (区域匹配).
     RegionMatch,
-    /// The more complete record at claim time (录入完整性).
+    /// The more complete record at claim time (资料完整度).
     Completeness,
     /// The first complete registration or claim by hub-clock window (首次完整报备).
     EarlierWindow,
