@@ -151,7 +151,8 @@ try {
     await page.getByTestId("followup-note").fill("上门拜访，确认需求");
     // Ant Design spaces out two-character button labels ("保 存").
     await page.locator(".ant-modal").getByRole("button", { name: /保\s*存/ }).click();
-    await page.getByText("跟进已记录").waitFor();
+    // A visit extends protection, and the confirmation says until when.
+    await page.getByText(/跟进已记录，保护期延长至/).waitFor();
     // The customer's record shows the registration and the follow-up, newest first.
     await row.getByText(company).click();
     const detail = page.getByTestId("lead-detail");
@@ -166,12 +167,16 @@ try {
   await t.step("releasing the customer puts it in the public pool", async () => {
     const row = page.getByTestId("lead-row").filter({ hasText: company });
     await row.getByRole("button", { name: "放回公海" }).click();
+    // The confirmation warns about the re-claim cooldown.
+    await page.locator(".ant-popconfirm").getByText(/小时冷却期/).waitFor();
     await page.locator(".ant-popconfirm").getByRole("button", { name: "放回公海" }).click();
     await page.getByText("还没有客户").waitFor();
     await menu("公海");
     const pooled = page.getByTestId("lead-row").filter({ hasText: company });
     await pooled.getByText("公海").waitFor();
     await pooled.getByTestId("claim").waitFor();
+    // The rep who released it is in the cooldown: the greyed button says until when.
+    assert.match((await pooled.getByTestId("claim").getAttribute("aria-description")) ?? "", /才能再次认领/);
     await shot("pool.zh-CN");
   });
 

@@ -8,6 +8,7 @@ import { call } from "../api/transport";
 import { useCommand } from "../api/useCommand";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
+import { useSession } from "../app/session";
 import { useI18n } from "../i18n";
 import { FollowupDialog } from "../leads/FollowupDialog";
 import { LeadListView } from "../leads/LeadListView";
@@ -20,9 +21,10 @@ export function MyCustomersScreen() {
   const [open, setOpen] = useState<string | null>(null);
   const { message } = App.useApp();
   const [tab, setTab] = useState<Tab>("mine");
+  const cooldownHours = useSession().session?.policy.reclaim_cooldown_hours ?? 24;
   const page = useCommand("lead_list", { filter: tab, limit: 200 });
   const expiring = useCommand("lead_list", { filter: "expiring", limit: 1 });
-  const [followup, setFollowup] = useState<{ id: string; company?: string } | null>(null);
+  const [followup, setFollowup] = useState<{ id: string; company?: string; protected_until?: string | null } | null>(null);
   const release = async (id: string) => {
     try {
       await call("lead_release", { id });
@@ -56,11 +58,14 @@ export function MyCustomersScreen() {
           empty={t("mine.empty")}
           actions={(l) => (
             <Space>
-              <Button size="small" type="primary" ghost data-testid="followup" onClick={() => setFollowup({ id: l.id, company: l.fields.company })}>
+              <Button size="small" type="primary" ghost data-testid="followup" onClick={() => setFollowup({ id: l.id, company: l.fields.company, protected_until: l.protected_until })}>
                 {t("mine.followup")}
               </Button>
               {l.state === "protected" && (
-                <Popconfirm title={t("mine.release")} okText={t("mine.release")} cancelText={t("common.cancel")} onConfirm={() => release(l.id)}>
+                <Popconfirm
+                  title={t("mine.release")}
+                  description={<span data-testid="release-warning">{t("mine.releaseWarning", { hours: cooldownHours })}</span>}
+                  okText={t("mine.release")} cancelText={t("common.cancel")} onConfirm={() => release(l.id)}>
                   <Button size="small" danger>
                     {t("mine.release")}
                   </Button>
