@@ -97,7 +97,7 @@ export function OnlineIndicator() {
   const online = useOnline();
   const { session } = useSession();
   // Without a hub there is nothing to be online to: say the data stays here.
-  const local = session !== undefined && !session.hub_url;
+  const local = !session?.hub_url;
   const state = !online ? "offline" : local ? "local" : "online";
   return (
     <Tooltip title={t(`status.${state}Hint`)}>
