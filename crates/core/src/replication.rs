@@ -15,7 +15,7 @@ use automerge::{Change, ChangeHash, Prop, ROOT};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use crate::collisions::rebuild::message_events;
+use crate::collisions::rebuild::carried_events;
 use crate::docs::DocCache;
 use crate::error::{Error, Result};
 use crate::layout;
@@ -132,6 +132,8 @@ impl Registry {
             // A receipt closes the evidence windows of the claims the change carries.
             let hashes: Vec<[u8; 32]> = acks.iter().map(|a| a.hash).collect();
             let leads = reg.leads_of_changes(&hashes)?;
+            // ... and moves their events' effective times into hub time.
+            reg.reindex_leads(&leads)?;
             reg.refresh_collisions(&BTreeSet::new(), &leads)?;
             Ok(n)
         })
@@ -187,7 +189,7 @@ impl Registry {
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
                 let mut unlabelled = false;
                 for (rc, change) in &items {
-                    let evs = message_events(change);
+                    let evs = carried_events(change);
                     unlabelled |= evs.is_empty();
                     for ev in evs {
                         carried.insert(ev, rc.hash);
@@ -230,7 +232,6 @@ impl Registry {
                     }
                 }
                 let leads: Vec<String> = leads.into_iter().collect();
-                reg.reindex_doc(doc_id, Some(&leads))?;
                 if !carried.is_empty() {
                     let loaded = reg.docs.get(&reg.conn, doc_id)?;
                     let mut notes = Vec::new();
@@ -253,9 +254,12 @@ impl Registry {
                     // A change that does not list its events: assume any field changed.
                     fields_touched.extend(leads.iter().cloned());
                 }
+                // After the event → change map: statuses are judged on receipts.
+                reg.reindex_doc(doc_id, Some(&leads))?;
                 touched.extend(leads);
             }
             let windows = reg.leads_of_changes(&receipts_changed)?;
+            reg.reindex_leads(&windows)?;
             let claims_touched: BTreeSet<String> = touched.union(&windows).cloned().collect();
             reg.refresh_collisions(&fields_touched, &claims_touched)?;
             if policy_changed {

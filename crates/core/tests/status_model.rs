@@ -6,6 +6,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Policy};
 use leadguard_core::status::{derive, LeadState};
+use leadguard_core::timing::Timing;
 use proptest::prelude::*;
 
 const REPS: [&str; 3] = ["a", "b", "c"];
@@ -188,7 +189,7 @@ proptest! {
         }
         for _ in 0..tail { model.tick(&policy); }
         let at = t0() + Duration::hours(hour + tail);
-        let s = derive(&events, &policy, at);
+        let s = derive(&events, &policy, at, &Timing::none());
 
         let want_state = match (model.complete, model.owner, model.deal) {
             (false, _, _) => LeadState::Incomplete,

@@ -9,18 +9,19 @@ use leadguard_core::status::LeadState;
 use leadguard_core::{ErrorCode, Registry};
 use support::*;
 
+/// As if the hub received each change the moment it was written (honest clocks).
 fn as_remote(reg: &Registry, base_seq: i64) -> Vec<RemoteChange> {
     reg.pending_changes(usize::MAX >> 1)
         .unwrap()
         .into_iter()
         .map(|p| RemoteChange {
+            received_at: written_at(&p.bytes),
             hub_seq: base_seq + p.local_seq,
             doc_id: p.doc_id,
             scope: p.scope,
             hash: p.hash,
             bytes: p.bytes,
-            received_at: h(1),
-            device_prev_sync: Some(h(0)),
+            device_prev_sync: None,
         })
         .collect()
 }

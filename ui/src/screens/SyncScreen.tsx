@@ -54,6 +54,24 @@ function SyncProgressBar() {
   );
 }
 
+/** The device clock is off the hub's: offline actions count at hub time, so the rep must fix it. */
+export function ClockBanner({ skewSecs }: { skewSecs: number }) {
+  const { t } = useI18n();
+  // To the nearest minute: the measurement itself takes a moment.
+  const m = Math.round(Math.abs(skewSecs) / 60);
+  const args = { days: Math.floor(m / 1440), hours: Math.floor((m % 1440) / 60), minutes: m % 60 };
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      banner
+      data-testid="clock-banner"
+      message={t(skewSecs > 0 ? "sync.clock.ahead" : "sync.clock.behind", args)}
+      description={t("sync.clock.hint")}
+    />
+  );
+}
+
 function EnrollCard({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -125,6 +143,9 @@ export function SyncScreen() {
         {!session.hub_url && <Alert type="info" showIcon message={t("sync.notConfigured")} data-testid="sync-not-configured" />}
         {running && <SyncProgressBar />}
         {error !== undefined && <ErrorAlert error={error} onRetry={syncNow} />}
+        {report && !running && report.clock_off && report.clock_skew_secs !== null && (
+          <ClockBanner skewSecs={report.clock_skew_secs} />
+        )}
         {report && !running && (
           <Alert
             type="success"

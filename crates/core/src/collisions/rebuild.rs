@@ -13,17 +13,28 @@ use crate::store;
 /// Meta key set once every case of the registry has been derived.
 pub const META_CASES_BUILT: &str = "collisions.built";
 
-/// The event ids a change message lists (`{dev, rep, at, ev: [...]}`).
-pub(crate) fn message_events(change: &Change) -> Vec<String> {
-    change
-        .message()
-        .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok())
-        .and_then(|v| {
-            v.get("ev")
-                .and_then(|ev| ev.as_array())
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+/// The ids of the events a change inserts, read from its operations. The change
+/// message also lists them (`{dev, rep, at, ev: [...]}`), but a message is the
+/// device's word: a change that does not label its events, or labels another
+/// change's, must not escape the receipt of the change that really carries them.
+pub(crate) fn carried_events(change: &Change) -> Vec<String> {
+    use automerge::legacy::OpType;
+    // decode() expects a validated change (it is: it was parsed from bytes); a panic
+    // in it must still not abort a merge.
+    let Ok(expanded) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode())) else {
+        return Vec::new();
+    };
+    expanded
+        .operations
+        .iter()
+        .filter(|op| op.insert)
+        .filter_map(|op| match &op.action {
+            OpType::Put(automerge::ScalarValue::Str(s)) => serde_json::from_str::<serde_json::Value>(s)
+                .ok()
+                .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(str::to_string)),
+            _ => None,
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 impl Registry {
@@ -65,7 +76,7 @@ impl Registry {
                 };
                 for (hash, bytes) in changes {
                     let Ok(change) = Change::from_bytes(bytes) else { continue };
-                    for ev in message_events(&change) {
+                    for ev in carried_events(&change) {
                         if let Some(lead) = event_lead.get(&ev) {
                             reg.note_event_change(&ev, lead, &hash)?;
                         }
