@@ -91,6 +91,7 @@ impl Registry {
             store::meta_set(&tx, "shard_n", Some("0"))?;
             store::meta_set(&tx, "created_at", Some(&now.to_rfc3339()))?;
             store::meta_set(&tx, crate::collisions::rebuild::META_CASES_BUILT, Some("1"))?;
+            store::meta_set(&tx, crate::collisions::rebuild::META_EFFECTIVE_TIMES, Some("1"))?;
             tx.commit()?;
         }
         let mut reg = Registry::from_conn(data_dir, conn)?;

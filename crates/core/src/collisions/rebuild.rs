@@ -12,6 +12,8 @@ use crate::store;
 
 /// Meta key set once every case of the registry has been derived.
 pub const META_CASES_BUILT: &str = "collisions.built";
+/// Meta key set once every status is derived on effective (hub-clamped) times.
+pub const META_EFFECTIVE_TIMES: &str = "status.effective_times";
 
 /// The ids of the events a change inserts, read from its operations. The change
 /// message also lists them (`{dev, rep, at, ev: [...]}`), but a message is the
@@ -38,12 +40,18 @@ pub(crate) fn carried_events(change: &Change) -> Vec<String> {
 }
 
 impl Registry {
-    /// Derives cases once for a registry that predates them. Cheap when done.
+    /// Derives cases once for a registry that predates them, and statuses once for one
+    /// that predates effective times (it judged events on device clocks and mapped
+    /// events to changes by their messages). Cheap when done.
     pub(crate) fn ensure_cases_built(&mut self) -> Result<()> {
-        if store::meta_get(&self.conn, META_CASES_BUILT)?.is_some() {
+        if store::meta_get(&self.conn, META_CASES_BUILT)?.is_some()
+            && store::meta_get(&self.conn, META_EFFECTIVE_TIMES)?.is_some()
+        {
             return Ok(());
         }
-        self.rebuild_collisions()
+        self.rebuild_collisions()?;
+        self.reindex()?;
+        store::meta_set(&self.conn, META_EFFECTIVE_TIMES, Some("1"))
     }
 
     /// Rebuilds the event → change map, every duplicate link and every case.
