@@ -42,6 +42,28 @@ impl Registry {
         Ok(timing)
     }
 
+    /// Whether the receipt `[device_prev_sync, received_at]` of a local change can move
+    /// the effective time of the events it carries: only if the change was written
+    /// (device clock, whole seconds) outside it. An honest clock's change stays put,
+    /// so a large push does not re-derive every lead it touched.
+    pub(crate) fn receipt_moves(
+        &self,
+        hash: &[u8; 32],
+        device_prev_sync: Option<DateTime<Utc>>,
+        received_at: DateTime<Utc>,
+    ) -> Result<bool> {
+        let bytes: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT bytes FROM changes WHERE hash = ?1")?
+            .query_row([&hash[..]], |r| r.get(0))
+            .optional()?;
+        let Some(change) = bytes.and_then(|b| automerge::Change::from_bytes(b).ok()) else { return Ok(true) };
+        let Some(written) = DateTime::<Utc>::from_timestamp(change.timestamp(), 0) else { return Ok(true) };
+        // The device time lies in [written, written + 1 s).
+        let inside = device_prev_sync.is_none_or(|f| written >= f) && written + chrono::Duration::seconds(1) <= received_at;
+        Ok(!inside)
+    }
+
     /// Re-derives the index rows of `leads` (their receipts changed).
     pub(crate) fn reindex_leads(&mut self, leads: &BTreeSet<String>) -> Result<()> {
         let mut by_doc: BTreeMap<String, Vec<String>> = BTreeMap::new();

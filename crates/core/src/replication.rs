@@ -132,8 +132,15 @@ impl Registry {
             // A receipt closes the evidence windows of the claims the change carries.
             let hashes: Vec<[u8; 32]> = acks.iter().map(|a| a.hash).collect();
             let leads = reg.leads_of_changes(&hashes)?;
-            // ... and moves their events' effective times into hub time.
-            reg.reindex_leads(&leads)?;
+            // ... and moves their events' effective times into it, when written outside.
+            let mut moved = Vec::new();
+            for a in acks {
+                if reg.receipt_moves(&a.hash, a.device_prev_sync, a.received_at)? {
+                    moved.push(a.hash);
+                }
+            }
+            let moved = reg.leads_of_changes(&moved)?;
+            reg.reindex_leads(&moved)?;
             reg.refresh_collisions(&BTreeSet::new(), &leads)?;
             Ok(n)
         })
