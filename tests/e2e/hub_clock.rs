@@ -88,6 +88,11 @@ fn a_clock_ahead_cannot_take_a_protected_customer() {
     assert!((skew - 5 * 86_400).abs() < 120, "skew {skew}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("本机时钟比服务器快 5 天") && stderr.contains("5d 0h"), "the rep is told: {stderr}");
+    // ... and the app's Sync screen keeps telling them (the session carries the skew).
+    let mut ctx = leadguard_core::api::Context::open(wang.path()).unwrap();
+    let session = leadguard_core::api::dispatch(&mut ctx, "session", Value::Null).unwrap();
+    assert_eq!(session["last_clock_skew_secs"].as_i64(), Some(skew));
+    drop(ctx);
 
     // Once synced, no laptop lets the hub-time claim take the customer.
     cli(lina.path(), &["sync"]);

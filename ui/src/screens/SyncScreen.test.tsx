@@ -66,6 +66,12 @@ describe("Sync screen", () => {
     expect(banner).toHaveTextContent("按服务器时间计算");
   });
 
+  it("keeps warning from the last sync's measurement (a sync run from the CLI too)", async () => {
+    fakeCore({ session: () => ({ ...SESSION, hub_url: "https://hub.example", last_clock_skew_secs: 2 * 86400 }) });
+    renderSync();
+    expect(await screen.findByTestId("clock-banner")).toHaveTextContent("本机时钟比服务器快 2 天 0 小时 0 分");
+  });
+
   it("says so when the device clock is behind the hub's", async () => {
     const report = { ...REPORT, clock_skew_secs: -3 * 3600, clock_off: true };
     fakeCore({ session: () => ({ ...SESSION, hub_url: "https://hub.example" }), sync_run: () => report });

@@ -169,6 +169,14 @@ pub fn client(reg: &Registry) -> Result<HubClient, SyncError> {
 /// How far a device clock may be off the hub before the rep is told.
 pub const CLOCK_TOLERANCE_SECS: i64 = 5 * 60;
 
+/// Meta key of the device clock's skew measured at the last sync (seconds).
+pub const META_CLOCK_SKEW: &str = "sync.clock_skew_secs";
+
+/// The device clock's skew against the hub at the last successful sync, if any.
+pub fn last_clock_skew(reg: &Registry) -> Result<Option<i64>, crate::Error> {
+    Ok(store::meta_get(reg.connection(), META_CLOCK_SKEW)?.and_then(|v| v.parse().ok()))
+}
+
 /// One full sync with the hub: push, pull, complete (device clock: the system's).
 pub fn sync(reg: &mut Registry, progress: &mut dyn FnMut(&SyncProgress)) -> Result<SyncReport, SyncError> {
     sync_with_clock(reg, &chrono::Utc::now, progress)
@@ -190,6 +198,7 @@ pub fn sync_with_clock(
     let synced_at = convert::datetime(done.synced_at)?;
     let skew = (clock() - synced_at).num_seconds();
     reg.set_last_sync_at(synced_at)?;
+    store::meta_set(reg.connection(), META_CLOCK_SKEW, Some(&skew.to_string()))?;
     report.synced_at = Some(synced_at);
     report.clock_skew_secs = Some(skew);
     report.clock_off = skew.abs() > CLOCK_TOLERANCE_SECS;
