@@ -198,8 +198,10 @@ impl Registry {
                 for (rc, change) in &items {
                     let evs = carried_events(change);
                     unlabelled |= evs.is_empty();
+                    // A copied event id keeps the hub's first change (the batch is
+                    // in hub order): every replica maps it alike.
                     for ev in evs {
-                        carried.insert(ev, rc.hash);
+                        carried.entry(ev).or_insert(rc.hash);
                     }
                 }
                 for (rc, _) in &items {

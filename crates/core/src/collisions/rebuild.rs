@@ -78,7 +78,10 @@ impl Registry {
                     }
                 }
                 let changes: Vec<(Vec<u8>, Vec<u8>)> = {
-                    let mut stmt = reg.conn.prepare("SELECT hash, bytes FROM changes WHERE doc_id = ?1")?;
+                    // In hub order, so a copied event id maps to the hub's first change.
+                    let mut stmt = reg.conn.prepare(
+                        "SELECT hash, bytes FROM changes WHERE doc_id = ?1 ORDER BY hub_seq IS NULL, hub_seq, seq",
+                    )?;
                     let rows = stmt.query_map([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                     rows.collect::<rusqlite::Result<Vec<_>>>()?
                 };
