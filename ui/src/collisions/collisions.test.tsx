@@ -234,7 +234,7 @@ describe("case page", () => {
     const sides = within(page).getAllByTestId("case-side");
     expect(within(sides[1]).getByTestId("claim-effective-time")).toHaveTextContent("生效时间（按服务器时间校准）");
     expect(within(sides[1]).getByTestId("claim-skew")).toHaveTextContent("设备时钟快了 5 天 0 小时 0 分");
-    expect(within(sides[1]).getByTestId("claim-held")).toHaveTextContent("lina 的保护期至");
+    expect(within(sides[1]).getByTestId("claim-held")).toHaveTextContent("李娜-华南 的保护期至");
     expect(within(sides[1]).getByText("未生效")).toBeInTheDocument();
     // An honest clock: no skew called out.
     expect(within(sides[0]).queryByTestId("claim-skew")).toBeNull();
