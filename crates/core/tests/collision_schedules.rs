@@ -116,10 +116,10 @@ fn hostile_is_contained(reg: &mut Registry, cases: &[CollisionCase]) -> Result<u
                 (Ok(()), _) if received.is_none_or(|r| st.at > r) => {
                     failure = Some(format!("{} counts at {} after its receipt {received:?}", st.event.id, st.at));
                 }
-                (Ok(()), EventKind::Claim) if st.state_before == LeadState::Protected => {
-                    if st.until_before.is_none_or(|u| Some(u) > received) {
-                        failure = Some(format!("{} took {id} inside its protection by hub time", st.event.id));
-                    }
+                (Ok(()), EventKind::Claim)
+                    if st.state_before == LeadState::Protected && st.until_before.is_none_or(|u| Some(u) > received) =>
+                {
+                    failure = Some(format!("{} took {id} inside its protection by hub time", st.event.id));
                 }
                 (Err(Rejection::OwnedByOther { owner, .. }), EventKind::Claim) if owner != HOSTILE => {
                     let in_case = cases.iter().any(|c| {
