@@ -30,6 +30,7 @@ pub fn enroll(mut ctx: Context, args: EnrollArgs) -> Result<serde_json::Value, A
 }
 
 pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json::Value, ApiError> {
+    let clock = ctx.clock();
     let reg = ctx.registry()?;
     let mut show = |p: &SyncProgress| {
         if quiet {
@@ -46,6 +47,22 @@ pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json:
             None => eprintln!("sync: {phase} {}", p.done),
         }
     };
-    let report = sync::sync(reg, &mut show)?;
+    let report = sync::sync_with_clock(reg, &clock, &mut show)?;
+    if let (true, Some(skew)) = (report.clock_off, report.clock_skew_secs) {
+        // Always shown (also with --json): the rep must learn their clock is off.
+        eprintln!("{}", clock_warning(skew));
+    }
     serde_json::to_value(report).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+}
+
+/// The line `leadguard sync` prints when the device clock is off the hub's.
+fn clock_warning(skew_secs: i64) -> String {
+    let (zh, en) = if skew_secs > 0 { ("快", "ahead of") } else { ("慢", "behind") };
+    // To the nearest minute: the measurement itself takes a moment.
+    let m = (skew_secs.unsigned_abs() + 30) / 60;
+    let (d, h, m) = (m / 1_440, m % 1_440 / 60, m % 60);
+    format!(
+        "sync: 警告：本机时钟比服务器{zh} {d} 天 {h} 小时 {m} 分；离线操作以服务器时间为准，请校准时钟。\n\
+         sync: warning: this device's clock is {d}d {h}h {m}m {en} the hub's; offline actions count at hub time — fix the clock."
+    )
 }

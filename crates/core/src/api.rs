@@ -84,6 +84,12 @@ impl Context {
         self.now.unwrap_or_else(chrono::Utc::now)
     }
 
+    /// The device clock as a function, for work that reads it later (a sync).
+    pub fn clock(&self) -> impl Fn() -> chrono::DateTime<chrono::Utc> + 'static {
+        let fixed = self.now;
+        move || fixed.unwrap_or_else(chrono::Utc::now)
+    }
+
     /// The open registry, or why there is none.
     pub fn registry(&mut self) -> Result<&mut crate::Registry, ApiError> {
         if let Some(e) = &self.open_error {

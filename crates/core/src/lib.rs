@@ -25,12 +25,14 @@ pub mod layout;
 pub mod metrics;
 pub mod model;
 pub mod notifications;
+pub mod receipts;
 pub mod registry;
 pub mod replication;
 pub mod short_search;
 pub mod status;
 pub mod session;
 pub mod sync;
+pub mod timing;
 pub mod view;
 pub mod store;
 

@@ -107,13 +107,14 @@ impl Registry {
         for (lead, branch, company) in &leads {
             let policy = self.policy(branch);
             let events = self.events(lead)?;
-            let mut s = status::derive(&[], &policy, DateTime::<Utc>::MIN_UTC);
+            let timing = self.timing(&events)?;
             // The running protection period: (owner, started in the period, used).
             let mut period: Option<(String, bool, bool)> = None;
-            for e in &events {
-                let claimed_before = s.claimed_at;
-                let took = s.step(e, &policy).is_ok();
-                let t = e.device_time;
+            // Replayed by effective time (hub-clamped), as the status is.
+            status::replay(&events, &policy, &timing, |st| {
+                let (e, s, claimed_before) = (st.event, st.status, st.claimed_before);
+                let took = st.result.is_ok();
+                let t = st.at;
                 if matches!(e.kind, EventKind::Claim | EventKind::Register { .. } | EventKind::Followup { .. }) && t >= heat_since && t <= at {
                     let cell = heat
                         .entry((lead.clone(), t.format("%Y-%m-%d").to_string()))
@@ -122,7 +123,7 @@ impl Registry {
                     cell.2.insert(e.rep.clone());
                 }
                 if !took {
-                    continue;
+                    return;
                 }
                 if s.claimed_at != claimed_before && s.claimed_at.is_some() && s.state == LeadState::Protected {
                     if let Some((_, counted, u)) = period.take() {
@@ -146,7 +147,7 @@ impl Registry {
                         used += u32::from(counted && u);
                     }
                 }
-            }
+            });
             if let Some((_, counted, u)) = period.take() {
                 periods += u32::from(counted);
                 used += u32::from(counted && u);

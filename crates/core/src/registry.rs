@@ -94,6 +94,7 @@ impl Registry {
             store::meta_set(&tx, "shard_n", Some("0"))?;
             store::meta_set(&tx, "created_at", Some(&now.to_rfc3339()))?;
             store::meta_set(&tx, crate::collisions::rebuild::META_CASES_BUILT, Some("1"))?;
+            store::meta_set(&tx, crate::collisions::rebuild::META_EFFECTIVE_TIMES, Some("1"))?;
             tx.commit()?;
         }
         let mut reg = Registry::from_conn(data_dir, conn)?;
@@ -329,7 +330,8 @@ impl Registry {
         let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device.clone(), device_time: now, after };
         let policy = self.policy(&branch);
         let mut all = events;
-        let status = status::check(&all, &policy, &event).map_err(|r| r.into_error())?;
+        let timing = self.timing(&all)?;
+        let status = status::check(&all, &policy, &event, &timing).map_err(|r| r.into_error())?;
         let message = self.message(rep, now, &[&event.id]);
         let loaded = self.docs.get(&self.conn, &doc_id)?;
         layout::append_event(&mut loaded.doc, &lead_id, &event)?;
@@ -343,7 +345,7 @@ impl Registry {
         }
         all.push(event.clone());
         // Store the status as of the last event; queries apply later expiry.
-        let stored = status::derive(&all, &policy, DateTime::<Utc>::MIN_UTC);
+        let stored = status::derive(&all, &policy, DateTime::<Utc>::MIN_UTC, &timing);
         index::upsert(&self.conn, &lead_id, &doc_id, &branch, &stored)?;
         self.hooks.lead_written(&lead_id, &stored.fields, stored.updated_at.map_or(0, |t| t.timestamp_millis()));
         Ok(Written { lead_id, event, status })
@@ -503,7 +505,7 @@ impl Registry {
     pub fn status(&mut self, lead_id: &str, at: DateTime<Utc>) -> Result<(Vec<Event>, Status)> {
         let row = self.row(lead_id)?;
         let events = self.events(lead_id)?;
-        let s = status::derive(&events, &self.policy(&row.branch), at);
+        let s = status::derive(&events, &self.policy(&row.branch), at, &self.timing(&events)?);
         Ok((events, s))
     }
 
@@ -533,12 +535,17 @@ impl Registry {
             Some(l) => l.to_vec(),
             None => layout::lead_ids(&loaded.doc),
         };
-        let mut rows = Vec::with_capacity(ids.len());
+        let mut histories = Vec::with_capacity(ids.len());
         for id in &ids {
             if let Some(events) = layout::read_events(&loaded.doc, id)? {
-                crate::collisions::marks::record(&self.conn, id, &events)?;
-                rows.push((id.clone(), status::derive(&events, &policy, DateTime::<Utc>::MIN_UTC)));
+                histories.push((id.clone(), events));
             }
+        }
+        let mut rows = Vec::with_capacity(histories.len());
+        for (id, events) in histories {
+            crate::collisions::marks::record(&self.conn, &id, &events)?;
+            let timing = self.timing(&events)?;
+            rows.push((id, status::derive(&events, &policy, DateTime::<Utc>::MIN_UTC, &timing)));
         }
         let count = rows.len() as u64;
         self.conn.execute(

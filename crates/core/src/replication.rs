@@ -15,7 +15,7 @@ use automerge::{Change, ChangeHash, Prop, ROOT};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use crate::collisions::rebuild::message_events;
+use crate::collisions::rebuild::carried_events;
 use crate::docs::DocCache;
 use crate::error::{Error, Result};
 use crate::layout;
@@ -132,6 +132,15 @@ impl Registry {
             // A receipt closes the evidence windows of the claims the change carries.
             let hashes: Vec<[u8; 32]> = acks.iter().map(|a| a.hash).collect();
             let leads = reg.leads_of_changes(&hashes)?;
+            // ... and moves their events' effective times into it, when written outside.
+            let mut moved = Vec::new();
+            for a in acks {
+                if reg.receipt_moves(&a.hash, a.device_prev_sync, a.received_at)? {
+                    moved.push(a.hash);
+                }
+            }
+            let moved = reg.leads_of_changes(&moved)?;
+            reg.reindex_leads(&moved)?;
             reg.refresh_collisions(&BTreeSet::new(), &leads)?;
             Ok(n)
         })
@@ -187,10 +196,12 @@ impl Registry {
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
                 let mut unlabelled = false;
                 for (rc, change) in &items {
-                    let evs = message_events(change);
+                    let evs = carried_events(change);
                     unlabelled |= evs.is_empty();
+                    // A copied event id keeps the hub's first change (the batch is
+                    // in hub order): every replica maps it alike.
                     for ev in evs {
-                        carried.insert(ev, rc.hash);
+                        carried.entry(ev).or_insert(rc.hash);
                     }
                 }
                 for (rc, _) in &items {
@@ -230,7 +241,6 @@ impl Registry {
                     }
                 }
                 let leads: Vec<String> = leads.into_iter().collect();
-                reg.reindex_doc(doc_id, Some(&leads))?;
                 if !carried.is_empty() {
                     let loaded = reg.docs.get(&reg.conn, doc_id)?;
                     let mut notes = Vec::new();
@@ -253,9 +263,12 @@ impl Registry {
                     // A change that does not list its events: assume any field changed.
                     fields_touched.extend(leads.iter().cloned());
                 }
+                // After the event → change map: statuses are judged on receipts.
+                reg.reindex_doc(doc_id, Some(&leads))?;
                 touched.extend(leads);
             }
             let windows = reg.leads_of_changes(&receipts_changed)?;
+            reg.reindex_leads(&windows)?;
             let claims_touched: BTreeSet<String> = touched.union(&windows).cloned().collect();
             reg.refresh_collisions(&fields_touched, &claims_touched)?;
             if policy_changed {

@@ -1,8 +1,11 @@
-//! Status is a pure function of a lead's events, the branch policy and a time `at`.
+//! Status is a pure function of a lead's events, their hub receipts, the branch policy
+//! and a time `at`.
 //!
 //! No background job expires claims: asking "what is the status at `at`?" replays the
-//! events in document order and lets protection run out when `at` (or the next event)
-//! passes its end. Every replica holding the same events computes the same answer.
+//! events in order of their effective times ([`crate::timing`]: device time clamped
+//! into the hub-time evidence window) and lets protection run out when `at` (or the
+//! next event) passes its end. Every replica holding the same events and receipts
+//! computes the same answer; a laptop clock decides nothing that matters to others.
 //!
 //! The same step function validates commands: before a device appends an event it
 //! replays it on the current status, and refuses the command if the step would reject
@@ -15,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Outcome, Policy, Share};
+use crate::timing::{self, Timing};
 
 /// The claim state of a lead at a time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -173,9 +177,8 @@ impl Status {
         (t < end).then_some(end)
     }
 
-    /// Applies one event (at its device time). On `Err` nothing changed.
-    pub fn step(&mut self, e: &Event, policy: &Policy) -> Result<(), Rejection> {
-        let t = e.device_time;
+    /// Applies one event at time `t` (its effective time). On `Err` nothing changed.
+    pub fn step(&mut self, e: &Event, t: DateTime<Utc>, policy: &Policy) -> Result<(), Rejection> {
         self.settle(t);
         match &e.kind {
             EventKind::Register { fields } => {
@@ -357,11 +360,27 @@ pub(crate) fn hours(h: u32) -> Duration {
     Duration::hours(i64::from(h))
 }
 
-/// The status of a lead with these events (in document order) at time `at`.
+/// One replayed event, as [`replay`] reports it.
+pub struct Step<'a> {
+    /// Position of the event in the document.
+    pub index: usize,
+    pub event: &'a Event,
+    /// Its effective time (what it was judged at).
+    pub at: DateTime<Utc>,
+    /// The state, claim start and protection end just before it.
+    pub state_before: LeadState,
+    pub claimed_before: Option<DateTime<Utc>>,
+    pub until_before: Option<DateTime<Utc>>,
+    pub result: &'a Result<(), Rejection>,
+    /// The status just after it.
+    pub status: &'a Status,
+}
+
+/// Replays `events` (in document order) by effective time, reporting each step.
 ///
 /// A decision that a later decision supersedes (undo, an appeal answered) is skipped,
 /// so withdrawing a decision restores what it changed.
-pub fn derive(events: &[Event], policy: &Policy, at: DateTime<Utc>) -> Status {
+pub fn replay(events: &[Event], policy: &Policy, timing: &Timing, mut visit: impl FnMut(Step<'_>)) -> Status {
     let superseded: std::collections::HashSet<&str> = events
         .iter()
         .filter_map(|e| match &e.kind {
@@ -369,31 +388,45 @@ pub fn derive(events: &[Event], policy: &Policy, at: DateTime<Utc>) -> Status {
             _ => None,
         })
         .collect();
+    let times = timing::effective_times(events, timing);
     let mut s = Status::empty();
-    for e in events {
-        if let EventKind::Decide { decision, .. } = &e.kind {
-            if superseded.contains(decision.as_str()) {
-                s.ignored.push((e.id.clone(), Rejection::Superseded));
-                continue;
-            }
+    for i in timing::replay_order(&times) {
+        let e = &events[i];
+        let (state_before, claimed_before, until_before) = (s.state, s.claimed_at, s.protected_until);
+        let result = match &e.kind {
+            EventKind::Decide { decision, .. } if superseded.contains(decision.as_str()) => Err(Rejection::Superseded),
+            _ => s.step(e, times[i], policy),
+        };
+        if let Err(r) = &result {
+            s.ignored.push((e.id.clone(), r.clone()));
         }
-        if let Err(r) = s.step(e, policy) {
-            s.ignored.push((e.id.clone(), r));
-        }
+        visit(Step { index: i, event: e, at: times[i], state_before, claimed_before, until_before, result: &result, status: &s });
     }
+    s
+}
+
+/// The status of a lead with these events (in document order) and receipts at `at`.
+pub fn derive(events: &[Event], policy: &Policy, at: DateTime<Utc>, timing: &Timing) -> Status {
+    let mut s = replay(events, policy, timing, |_| {});
     s.settle(at);
     s
 }
 
-/// Checks that `event` would take effect on a lead with `events` (a command's guard).
-pub fn check(events: &[Event], policy: &Policy, event: &Event) -> Result<Status, Rejection> {
-    if matches!(event.kind, EventKind::Decide { supersedes: Some(_), .. }) {
-        // Replaying with the superseded decision skipped.
-        let mut all = events.to_vec();
-        all.push(event.clone());
-        return Ok(derive(&all, policy, event.device_time));
-    }
-    let mut s = derive(events, policy, event.device_time);
-    s.step(event, policy)?;
+/// Checks that `event` (not at the hub yet) would take effect on a lead with
+/// `events` (a command's guard); the status just after it.
+pub fn check(events: &[Event], policy: &Policy, event: &Event, timing: &Timing) -> Result<Status, Rejection> {
+    let mut all = events.to_vec();
+    all.push(event.clone());
+    let last = all.len() - 1;
+    let mut verdict = Ok(());
+    let mut at = event.device_time;
+    let mut s = replay(&all, policy, timing, |st| {
+        if st.index == last {
+            verdict = st.result.clone();
+            at = st.at;
+        }
+    });
+    verdict?;
+    s.settle(at);
     Ok(s)
 }

@@ -64,9 +64,12 @@ fn claim(event_id: &str, lead: &str, rep: &str, device_time: DateTime<Utc>, from
         rep: rep.into(),
         device: format!("dev-{rep}"),
         device_time,
+        effective_time: None,
         kind: ClaimKind::Register,
         window: Window { from, to },
         took_effect: true,
+        held_by: None,
+        held_until: None,
     }
 }
 

@@ -2,10 +2,14 @@
 //! registrations, claims, releases and follow-ups on a few customers spelled several
 //! ways, device clocks off by up to ±30 days, partitions (replicas that do not sync
 //! for a while), lost acknowledgements, lost and duplicated pull batches, and managers
-//! deciding cases (two managers may decide one case offline). After
+//! deciding cases (two managers may decide one case offline), and a hostile rep whose
+//! device clock is anywhere within ±30 days and who grabs customers. After
 //! everyone syncs, every replica holds the same events, the same collision cases and
 //! the same decisions and case states (conflicts included),
-//! and the cases derived incrementally equal the cases rebuilt from scratch.
+//! and the cases derived incrementally equal the cases rebuilt from scratch; the
+//! hostile rep took no customer from an honest rep except from the pool by hub time
+//! (a rule), and every claim of theirs that hub time places inside an honest rep's
+//! protection is in a case.
 //!
 //! 1,000 schedules by default; `PROPTEST_CASES=10000 cargo nextest run -p
 //! leadguard-core --test collision_schedules` runs 10,000.
@@ -18,6 +22,7 @@ use chrono::{DateTime, Duration, Utc};
 use leadguard_core::collisions::{CollisionCase, Resolution};
 use leadguard_core::index::{self, Filter};
 use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Role, Share};
+use leadguard_core::status::{self, LeadState, Rejection};
 use leadguard_core::registry::{InitOptions, Target};
 use leadguard_core::Registry;
 use proptest::prelude::*;
@@ -49,6 +54,8 @@ enum Op {
     Tick { minutes: i64 },
     /// A manager (replica 0, or the last replica of 4–5) decides a case it sees.
     Decide { last: bool, pick: usize, outcome: u8 },
+    /// The hostile rep claims a customer it knows (its clock decides locally).
+    Grab { pick: usize },
 }
 
 fn op(replicas: usize) -> impl Strategy<Value = Op> {
@@ -64,22 +71,74 @@ fn op(replicas: usize) -> impl Strategy<Value = Op> {
         ),
         2 => (1i64..(60 * 80)).prop_map(|minutes| Op::Tick { minutes }),
         1 => (any::<bool>(), any::<usize>(), 0u8..4).prop_map(|(last, pick, outcome)| Op::Decide { last, pick, outcome }),
+        2 => any::<usize>().prop_map(|pick| Op::Grab { pick }),
     ]
 }
 
+/// `n` honest replicas and the hostile one (replica `n`), each clock off by up to ±30 days.
 fn schedule() -> impl Strategy<Value = (usize, Vec<i64>, Vec<Op>)> {
     (3usize..=5).prop_flat_map(|n| {
-        (Just(n), prop::collection::vec(-30 * 24i64..=30 * 24, n), prop::collection::vec(op(n), 5..40))
+        (Just(n), prop::collection::vec(-30 * 24i64..=30 * 24, n + 1), prop::collection::vec(op(n + 1), 5..40))
     })
 }
 
-/// Replica 0 is manager m1; with 4–5 replicas the last one is a second manager, m2.
+/// The hostile rep.
+const HOSTILE: &str = "rx";
+
+/// Replica 0 is manager m1; with 4–5 replicas the last one is a second manager, m2;
+/// replica `n` is the hostile rep.
 fn rep_id_of(replica: usize, n: usize) -> String {
     match replica {
         0 => "m1".into(),
+        r if r == n => HOSTILE.into(),
         r if n >= 4 && r == n - 1 => "m2".into(),
         r => format!("r{r}"),
     }
+}
+
+/// The hostile rep's events, judged on the manager's replica: a claim of theirs that
+/// took effect is at the hub and ended no honest protection the hub had not seen end;
+/// one that hub time places inside an honest rep's protection is in a case. Returns
+/// how many of their claims were turned into cases.
+fn hostile_is_contained(reg: &mut Registry, cases: &[CollisionCase]) -> Result<usize, TestCaseError> {
+    let policy = reg.policy("sz");
+    let mut contained = 0;
+    for id in known_leads(reg) {
+        let events = reg.events(&id).unwrap();
+        let timing = reg.timing(&events).unwrap();
+        let mut failure = None;
+        status::replay(&events, &policy, &timing, |st| {
+            if st.event.rep != HOSTILE || failure.is_some() {
+                return;
+            }
+            let received = timing.receipt(&st.event.id).received_at;
+            match (st.result, &st.event.kind) {
+                (Ok(()), _) if received.is_none_or(|r| st.at > r) => {
+                    failure = Some(format!("{} counts at {} after its receipt {received:?}", st.event.id, st.at));
+                }
+                (Ok(()), EventKind::Claim)
+                    if st.state_before == LeadState::Protected && st.until_before.is_none_or(|u| Some(u) > received) =>
+                {
+                    failure = Some(format!("{} took {id} inside its protection by hub time", st.event.id));
+                }
+                (Err(Rejection::OwnedByOther { owner, .. }), EventKind::Claim) if owner != HOSTILE => {
+                    let in_case = cases.iter().any(|c| {
+                        c.reps.contains(owner) && c.claims.iter().any(|cl| cl.event_id == st.event.id)
+                    });
+                    if in_case {
+                        contained += 1;
+                    } else {
+                        failure = Some(format!("{}'s claim inside {owner}'s protection of {id} is in no case", st.event.id));
+                    }
+                }
+                _ => {}
+            }
+        });
+        if let Some(f) = failure {
+            return Err(TestCaseError::fail(f));
+        }
+    }
+    Ok(contained)
 }
 
 fn known_leads(reg: &Registry) -> Vec<String> {
@@ -101,18 +160,19 @@ fn snapshot(reg: &mut Registry, at: DateTime<Utc>) -> Snapshot {
     (events, cases, resolutions)
 }
 
-fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<usize, TestCaseError> {
+/// Runs a schedule; the number of cases at the end and of hostile claims contained.
+fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<(usize, usize), TestCaseError> {
     let base = if std::path::Path::new("/dev/shm").is_dir() { "/dev/shm" } else { "/tmp" };
     let dir = tempfile::Builder::new().prefix("lg-schedule").tempdir_in(base).unwrap();
     let mut hub = SimHub::new(t0());
     let rep_id = |i: usize| rep_id_of(i, n);
     let mut regs: Vec<Registry> = Vec::new();
-    for i in 0..n {
+    for i in 0..=n {
         let id = rep_id(i);
         let role = if id.starts_with('m') { Role::Manager } else { Role::Rep };
         let mut reg = Registry::init(&dir.path().join(&id), InitOptions { rep: rep(&id, &id, role), shard_size: 4 }, t0()).unwrap();
         if i == 0 {
-            for j in 1..n {
+            for j in 1..=n {
                 let role = if rep_id(j).starts_with('m') { Role::Manager } else { Role::Rep };
                 reg.put_rep(rep(&rep_id(j), &rep_id(j), role), t0()).unwrap();
             }
@@ -122,6 +182,16 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<usize, TestCaseError>
     }
     let device_now = |hub: &SimHub, i: usize| hub.clock + Duration::hours(skew_hours[i]);
     for op in ops {
+        let grab;
+        let op = match *op {
+            Op::Grab { pick } => {
+                // Learns what is protected, claims by its own clock, pushes at once.
+                hub.sync(n, &mut regs[n]);
+                grab = Op::Claim { replica: n, pick };
+                &grab
+            }
+            _ => op,
+        };
         match *op {
             Op::Register { replica, customer, variant } => {
                 let spellings = CUSTOMERS[customer];
@@ -154,6 +224,9 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<usize, TestCaseError>
                 let at = device_now(&hub, replica);
                 // A refused command (a rule says no) writes nothing: that is fine here.
                 let _ = try_write(&mut regs[replica], &rep_id(replica), &leads[pick % leads.len()], kind, at);
+                if replica == n {
+                    hub.sync(n, &mut regs[n]);
+                }
             }
             Op::Sync { replica, drop_ack, duplicate_pull, drop_pull } => {
                 hub.push(replica, &mut regs[replica], drop_ack);
@@ -164,6 +237,7 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<usize, TestCaseError>
                 hub.tick(1);
             }
             Op::Tick { minutes } => hub.tick(minutes),
+            Op::Grab { .. } => unreachable!("mapped to a claim"),
             Op::Decide { last, pick, outcome } => {
                 let m = if last && n >= 4 { n - 1 } else { 0 };
                 let cases = regs[m].collision_cases(None).unwrap();
@@ -201,9 +275,10 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<usize, TestCaseError>
         prop_assert_eq!(&other.1, &first.1, "replica {} derives different cases", i);
         prop_assert_eq!(&other.2, &first.2, "replica {} sees the cases' decisions differently", i);
     }
+    let contained = hostile_is_contained(&mut regs[0], &first.1)?;
     regs[0].rebuild_collisions().unwrap();
     prop_assert_eq!(&regs[0].collision_cases(None).unwrap(), &first.1, "incremental cases differ from a rebuild");
-    Ok(first.1.len())
+    Ok((first.1.len(), contained))
 }
 
 fn cases() -> u32 {
@@ -226,13 +301,14 @@ fn schedules_do_produce_cases() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
     let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[7; 32]));
-    let (mut with_cases, total) = (0, 60);
+    let (mut with_cases, mut contained, total) = (0, 0, 60);
     for _ in 0..total {
         let (n, skew, ops) = schedule().new_tree(&mut runner).unwrap().current();
-        if run(n, &skew, &ops).unwrap() > 0 {
-            with_cases += 1;
-        }
+        let (cases, hostile) = run(n, &skew, &ops).unwrap();
+        with_cases += usize::from(cases > 0);
+        contained += usize::from(hostile > 0);
     }
-    println!("{with_cases} of {total} schedules ended with at least one case");
+    println!("{with_cases} of {total} schedules ended with at least one case, {contained} with a hostile claim in a case");
     assert!(with_cases * 5 >= total, "only {with_cases} of {total} schedules produced a case");
+    assert!(contained * 20 >= total, "only {contained} of {total} schedules contained a hostile claim");
 }

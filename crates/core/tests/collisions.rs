@@ -78,11 +78,13 @@ fn duplicate_registrations_by_two_reps_become_one_case_on_every_replica() {
 fn concurrent_pool_claims_with_overlapping_windows_are_a_case() {
     let dir = tempfile::tempdir().unwrap();
     let (mut hub, mut regs) = team(dir.path());
-    let id = write(&mut regs[0], "r9", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(-200)).lead_id;
+    let id = write(&mut regs[0], "r9", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(0)).lead_id;
     hub.sync_all(&mut regs);
     assert!(cases(&regs[0]).is_empty(), "one claimant, no case");
-    try_write(&mut regs[1], "r1", &id, EventKind::Claim, h(1)).unwrap();
-    try_write(&mut regs[2], "r2", &id, EventKind::Claim, h(2)).unwrap();
+    // Protection ended by hub time; both claim offline.
+    hub.advance_to(h(100));
+    try_write(&mut regs[1], "r1", &id, EventKind::Claim, h(101)).unwrap();
+    try_write(&mut regs[2], "r2", &id, EventKind::Claim, h(102)).unwrap();
     hub.tick(30);
     hub.sync_all(&mut regs);
     let m = cases(&regs[0]);
@@ -101,15 +103,16 @@ fn concurrent_pool_claims_with_overlapping_windows_are_a_case() {
 fn claims_ordered_by_hub_receipts_are_not_a_case() {
     let dir = tempfile::tempdir().unwrap();
     let (mut hub, mut regs) = team(dir.path());
-    let id = write(&mut regs[0], "r9", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(-200)).lead_id;
+    let id = write(&mut regs[0], "r9", Target::New, EventKind::Register { fields: complete("茂名石化") }, h(0)).lead_id;
     hub.sync_all(&mut regs);
-    try_write(&mut regs[1], "r1", &id, EventKind::Claim, h(1)).unwrap();
-    try_write(&mut regs[1], "r1", &id, EventKind::Release, h(2)).unwrap();
+    hub.advance_to(h(100));
+    try_write(&mut regs[1], "r1", &id, EventKind::Claim, h(101)).unwrap();
+    try_write(&mut regs[1], "r1", &id, EventKind::Release, h(102)).unwrap();
     hub.sync(1, &mut regs[1]);
-    hub.tick(60);
+    hub.advance_to(h(140));
     // r2 syncs after the hub has r1's claim and release, then claims: provably later.
     hub.sync(2, &mut regs[2]);
-    try_write(&mut regs[2], "r2", &id, EventKind::Claim, h(40)).unwrap();
+    try_write(&mut regs[2], "r2", &id, EventKind::Claim, h(140)).unwrap();
     hub.sync_all(&mut regs);
     for r in &regs {
         assert!(cases(r).is_empty(), "{:#?}", cases(r));

@@ -217,6 +217,7 @@ fn a_claim_the_manager_did_not_see_reopens_the_case() {
     assert_eq!(state(&mut regs[0], &case, h(4)), CaseState::Decided);
     // Later each rep claims one copy of the pooled customer again (after the
     // re-claim cooldown): new claims the decision did not cover.
+    hub.advance_to(h(30));
     try_write(&mut regs[1], "r1", &a, EventKind::Claim, h(30)).unwrap();
     try_write(&mut regs[2], "r2", &b, EventKind::Claim, h(30)).unwrap();
     hub.sync_all(&mut regs);

@@ -2,10 +2,13 @@
 //! sequences. The model is written differently on purpose: it simulates time hour by
 //! hour with countdowns (protection left, cooldown left) instead of comparing
 //! interval ends, so an off-by-one or a missed rule in either shows up as a mismatch.
+//! The model lives in hub time: the same history from devices with wrong clocks, with
+//! receipts that pin each event's window, must derive the same status.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Policy};
 use leadguard_core::status::{derive, LeadState};
+use leadguard_core::timing::{Receipt, Timing};
 use proptest::prelude::*;
 
 const REPS: [&str; 3] = ["a", "b", "c"];
@@ -155,6 +158,7 @@ proptest! {
         protection in 1..100u32,
         extension in 0..100u32,
         cooldown in 0..50u32,
+        clocks in prop::collection::vec(-720i64..=720, 1..8),
     ) {
         let policy = Policy {
             protection_hours: protection,
@@ -188,7 +192,7 @@ proptest! {
         }
         for _ in 0..tail { model.tick(&policy); }
         let at = t0() + Duration::hours(hour + tail);
-        let s = derive(&events, &policy, at);
+        let s = derive(&events, &policy, at, &Timing::none());
 
         let want_state = match (model.complete, model.owner, model.deal) {
             (false, _, _) => LeadState::Incomplete,
@@ -207,5 +211,21 @@ proptest! {
             prop_assert_eq!(s.previous_owner.as_deref(), model.prev.map(|o| REPS[o]));
         }
         prop_assert_eq!(s.ignored.len(), model.ignored);
+
+        // The same history written on devices with clocks off by up to ±30 days: each
+        // receipt pins its event's window to the hour the model placed it at, so the
+        // device clocks change nothing.
+        let mut timing = Timing::none();
+        let skewed: Vec<Event> = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let hub = Some(e.device_time);
+                timing.insert(e.id.clone(), Receipt { device_prev_sync: hub, received_at: hub });
+                let device_time = e.device_time + Duration::hours(clocks[i % clocks.len()]);
+                Event { device: format!("d{i}"), device_time, ..e.clone() }
+            })
+            .collect();
+        prop_assert_eq!(derive(&skewed, &policy, at, &timing), s);
     }
 }

@@ -9,18 +9,19 @@ use leadguard_core::status::LeadState;
 use leadguard_core::{ErrorCode, Registry};
 use support::*;
 
+/// As if the hub received each change the moment it was written (honest clocks).
 fn as_remote(reg: &Registry, base_seq: i64) -> Vec<RemoteChange> {
     reg.pending_changes(usize::MAX >> 1)
         .unwrap()
         .into_iter()
         .map(|p| RemoteChange {
+            received_at: written_at(&p.bytes),
             hub_seq: base_seq + p.local_seq,
             doc_id: p.doc_id,
             scope: p.scope,
             hash: p.hash,
             bytes: p.bytes,
-            received_at: h(1),
-            device_prev_sync: Some(h(0)),
+            device_prev_sync: None,
         })
         .collect()
 }
@@ -202,4 +203,24 @@ fn search_finds_substrings_and_follows_edits() {
     let patch = LeadFields { company: Some("广州白云山制药股份".into()), ..Default::default() };
     try_write(&mut reg, "r1", &b, EventKind::Update { fields: patch }, h(2)).unwrap();
     assert_eq!(find(&reg, "白云山"), vec![b.clone()]);
+}
+
+#[test]
+fn a_registry_from_before_effective_times_is_rederived_once_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = support::simhub::SimHub::new(h(0));
+    let mut a = branch(dir.path(), "r1");
+    hub.sync(0, &mut a);
+    // Registered with the clock 30 days ahead; the hub received it at once.
+    let id = register(&mut a, "r1", "揭阳五金", h(24 * 30));
+    hub.sync(0, &mut a);
+    let want = a.row(&id).unwrap();
+    assert!(want.protected_until.unwrap() < h(73), "protected from the hub's receipt: {want:?}");
+    // As an older version left it: judged on the device clock.
+    let stale = (h(24 * 30 + 72)).timestamp_millis();
+    a.connection().execute("UPDATE lead_index SET protected_until = ?1", [stale]).unwrap();
+    a.connection().execute("DELETE FROM meta WHERE key = 'status.effective_times'", []).unwrap();
+    drop(a);
+    let a = Registry::open(&dir.path().join("r1")).unwrap();
+    assert_eq!(a.row(&id).unwrap(), want);
 }

@@ -72,8 +72,11 @@ function detail(over: { resolution?: Partial<CollisionDetail["resolution"]> } = 
           device: "d1",
           device_time: "2026-03-01T02:00:00Z",
           kind: "register",
+          effective_time: "2026-03-01T02:00:00Z",
           window: { from: "2026-03-01T01:00:00Z", to: "2026-03-01T08:00:00Z" },
           took_effect: true,
+          held_by: null,
+          held_until: null,
         },
         {
           event_id: "e2",
@@ -82,8 +85,11 @@ function detail(over: { resolution?: Partial<CollisionDetail["resolution"]> } = 
           device: "d2",
           device_time: "2026-01-30T02:00:00Z",
           kind: "register",
+          effective_time: "2026-01-30T02:00:00Z",
           window: { from: null, to: "2026-03-01T09:00:00Z" },
           took_effect: true,
+          held_by: null,
+          held_until: null,
         },
       ],
       duplicates: [{ a: "A1", b: "B2", score: 0.97, reasons_zh: ["电话相同", "公司名称相似度 92%"], reasons_en: ["Same phone", "Company name 92% similar"] }],
@@ -208,6 +214,32 @@ describe("collision queue", () => {
 });
 
 describe("case page", () => {
+  it("a claim during protection shows the effective time, the device clock's skew and whose protection it met", async () => {
+    const d = detail();
+    d.case.kind = "claim_during_protection";
+    d.case.claims[1] = {
+      ...d.case.claims[1],
+      kind: "claim",
+      device_time: "2026-03-06T09:00:00Z",
+      effective_time: "2026-03-01T09:00:00Z",
+      window: { from: "2026-03-01T08:00:00Z", to: "2026-03-01T09:00:00Z" },
+      took_effect: false,
+      held_by: "lina",
+      held_until: "2026-03-04T02:00:00Z",
+    };
+    fakeCore({ session: () => MANAGER, rep_list: () => REPS, collision_get: () => d, lead_get: leadGet });
+    wrap(<CaseDrawer id="c1" onClose={() => {}} onChanged={() => {}} company={() => undefined} />);
+    const page = await screen.findByTestId("case-detail");
+    expect(page).toHaveTextContent("保护期内认领");
+    const sides = within(page).getAllByTestId("case-side");
+    expect(within(sides[1]).getByTestId("claim-effective-time")).toHaveTextContent("生效时间（按服务器时间校准）");
+    expect(within(sides[1]).getByTestId("claim-skew")).toHaveTextContent("设备时钟快了 5 天 0 小时 0 分");
+    expect(within(sides[1]).getByTestId("claim-held")).toHaveTextContent("李娜-华南 的保护期至");
+    expect(within(sides[1]).getByText("未生效")).toBeInTheDocument();
+    // An honest clock: no skew called out.
+    expect(within(sides[0]).queryByTestId("claim-skew")).toBeNull();
+  });
+
   it("shows each side's evidence windows in hub time, device time for reference, the match and the proposal", async () => {
     fakeCore({ session: () => MANAGER, rep_list: () => REPS, collision_get: () => detail(), lead_get: leadGet });
     wrap(<CaseDrawer id="c1" onClose={() => {}} onChanged={() => {}} company={() => undefined} />);

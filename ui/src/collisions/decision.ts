@@ -1,3 +1,4 @@
+import type { CaseKind } from "../api/generated/CaseKind";
 /**
  * The manager's decision form as data: the draft, its validation (the same rules the
  * core enforces, so the form says what is wrong before anything is written) and the
@@ -24,7 +25,7 @@ export interface DecisionDraft {
 }
 
 export interface DecisionContext {
-  kind: "concurrent_claims" | "duplicate_leads";
+  kind: CaseKind;
   reps: string[];
   leadIds: string[];
   /** the case is a conflict: two standing decisions differ */

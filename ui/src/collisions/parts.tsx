@@ -22,7 +22,8 @@ export function CaseStateTag({ state }: { state: CaseState }) {
 
 export function CaseKindTag({ kind }: { kind: CaseKind }) {
   const { t } = useI18n();
-  return <Tag color={kind === "duplicate_leads" ? "purple" : "geekblue"}>{t(`collisions.kind.${kind}` as MessageKey)}</Tag>;
+  const color = kind === "duplicate_leads" ? "purple" : kind === "claim_during_protection" ? "volcano" : "geekblue";
+  return <Tag color={color}>{t(`collisions.kind.${kind}` as MessageKey)}</Tag>;
 }
 
 /** The turnaround timer of a case: time left, or how long it is overdue; settled cases show no timer. */

@@ -33,6 +33,8 @@ const REPORT = {
   requests: 2,
   bytes_sent: 10,
   bytes_received: 20,
+  clock_skew_secs: 2,
+  clock_off: false,
 };
 
 describe("Sync screen", () => {
@@ -50,7 +52,32 @@ describe("Sync screen", () => {
     renderSync();
     fireEvent.click(await screen.findByTestId("sync-now"));
     expect(await screen.findByTestId("sync-report")).toHaveTextContent("上传 3 条，收到 1,200 条（新 1,100 条），涉及 2 个客户");
+    expect(screen.queryByTestId("clock-banner")).toBeNull();
     expect(core.calls.filter((c) => c.cmd === "sync_run")).toHaveLength(1);
+  });
+
+  it("warns with a banner when the device clock is off the hub's", async () => {
+    const report = { ...REPORT, clock_skew_secs: 5 * 86400 + 61, clock_off: true };
+    fakeCore({ session: () => ({ ...SESSION, hub_url: "https://hub.example" }), sync_run: () => report });
+    renderSync();
+    fireEvent.click(await screen.findByTestId("sync-now"));
+    const banner = await screen.findByTestId("clock-banner");
+    expect(banner).toHaveTextContent("本机时钟比服务器快 5 天 0 小时 1 分");
+    expect(banner).toHaveTextContent("按服务器时间计算");
+  });
+
+  it("keeps warning from the last sync's measurement (a sync run from the CLI too)", async () => {
+    fakeCore({ session: () => ({ ...SESSION, hub_url: "https://hub.example", last_clock_skew_secs: 2 * 86400 }) });
+    renderSync();
+    expect(await screen.findByTestId("clock-banner")).toHaveTextContent("本机时钟比服务器快 2 天 0 小时 0 分");
+  });
+
+  it("says so when the device clock is behind the hub's", async () => {
+    const report = { ...REPORT, clock_skew_secs: -3 * 3600, clock_off: true };
+    fakeCore({ session: () => ({ ...SESSION, hub_url: "https://hub.example" }), sync_run: () => report });
+    renderSync();
+    fireEvent.click(await screen.findByTestId("sync-now"));
+    expect(await screen.findByTestId("clock-banner")).toHaveTextContent("本机时钟比服务器慢 0 天 3 小时 0 分");
   });
 
   it("shows the running sync's progress as the core reports it, then the report", async () => {

@@ -17,6 +17,9 @@ import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n, type MessageKey } from "../i18n";
 
+/** How far the device clock may be off the hub's before the rep is warned (as the core's `CLOCK_TOLERANCE_SECS`). */
+const CLOCK_TOLERANCE_SECS = 5 * 60;
+
 /** How often a running sync's progress is read (the core answers without waiting for it). */
 const PROGRESS_POLL_MS = 250;
 
@@ -51,6 +54,24 @@ function SyncProgressBar() {
       <Progress percent={percent} status="active" showInfo={total !== null} />
       <span className="lg-muted">{label}</span>
     </div>
+  );
+}
+
+/** The device clock is off the hub's: offline actions count at hub time, so the rep must fix it. */
+export function ClockBanner({ skewSecs }: { skewSecs: number }) {
+  const { t } = useI18n();
+  // To the nearest minute: the measurement itself takes a moment.
+  const m = Math.round(Math.abs(skewSecs) / 60);
+  const args = { days: Math.floor(m / 1440), hours: Math.floor((m % 1440) / 60), minutes: m % 60 };
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      banner
+      data-testid="clock-banner"
+      message={t(skewSecs > 0 ? "sync.clock.ahead" : "sync.clock.behind", args)}
+      description={t("sync.clock.hint")}
+    />
   );
 }
 
@@ -96,6 +117,8 @@ export function SyncScreen() {
   const [report, setReport] = useState<SyncReport | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   if (!session) return null;
+  // This run's measurement, else the last sync's (also one run from the CLI).
+  const skew = report ? report.clock_skew_secs : (session.last_clock_skew_secs ?? null);
   const syncNow = async () => {
     setRunning(true);
     setError(undefined);
@@ -125,6 +148,7 @@ export function SyncScreen() {
         {!session.hub_url && <Alert type="info" showIcon message={t("sync.notConfigured")} data-testid="sync-not-configured" />}
         {running && <SyncProgressBar />}
         {error !== undefined && <ErrorAlert error={error} onRetry={syncNow} />}
+        {!running && skew !== null && Math.abs(skew) > CLOCK_TOLERANCE_SECS && <ClockBanner skewSecs={skew} />}
         {report && !running && (
           <Alert
             type="success"

@@ -35,6 +35,7 @@ export const SESSION: SessionInfo = {
   pending_changes: 0n as unknown as bigint,
   hub_url: null,
   last_sync_at: null,
+  last_clock_skew_secs: null,
 };
 
 export function lead(over: Partial<LeadView> & { company: string }): LeadView {

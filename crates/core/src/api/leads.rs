@@ -41,6 +41,10 @@ pub struct SessionInfo {
     pub pending_changes: u64,
     pub hub_url: Option<String>,
     pub last_sync_at: Option<DateTime<Utc>>,
+    /// This device's clock minus the hub's at the last sync, in seconds (the Sync
+    /// screen warns past `sync::CLOCK_TOLERANCE_SECS`).
+    #[ts(type = "number | null")]
+    pub last_clock_skew_secs: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -182,6 +186,7 @@ fn session_info(reg: &Registry) -> R<SessionInfo> {
         pending_changes: reg.pending_count()?,
         hub_url: reg.hub_url()?,
         last_sync_at: reg.last_sync_at()?,
+        last_clock_skew_secs: crate::sync::last_clock_skew(reg)?,
     })
 }
 

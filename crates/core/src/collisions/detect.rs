@@ -26,7 +26,7 @@ use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::collisions::claims::claim_attempts;
-use crate::collisions::model::{CaseClaim, CaseKind, CollisionCase, DuplicateLink, Window};
+use crate::collisions::model::{CaseClaim, CaseKind, CollisionCase, DuplicateLink};
 use crate::dedup_link::{lead_id as lead_id_of, numeric_id};
 use crate::error::{Error, Result};
 use crate::index;
@@ -46,10 +46,6 @@ pub fn case_id(lead_ids: &[String]) -> String {
     h.update(b"lg-case-v1\n");
     h.update(ids.join("\n").as_bytes());
     h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
-}
-
-fn parse_time(s: Option<String>) -> Option<DateTime<Utc>> {
-    s.and_then(|v| DateTime::parse_from_rfc3339(&v).ok()).map(|t| t.with_timezone(&Utc))
 }
 
 fn keys_of_row(row: &index::LeadRow) -> LeadKeys {
@@ -247,21 +243,6 @@ impl Registry {
         Ok(rows)
     }
 
-    /// The evidence window of an event: from the later of its device's own record of
-    /// its last sync and the hub's, to the hub's first receipt of its change.
-    fn window_of(&self, e: &Event) -> Result<Window> {
-        let receipt: Option<(Option<String>, Option<String>)> = self
-            .conn
-            .prepare_cached(
-                "SELECT c.hub_received_at, c.device_prev_sync FROM event_changes ec
-                 JOIN changes c ON c.hash = ec.hash WHERE ec.event_id = ?1",
-            )?
-            .query_row([&e.id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let (to, prev) = receipt.map(|(a, b)| (parse_time(a), parse_time(b))).unwrap_or((None, None));
-        Ok(Window { from: e.after.max(prev), to })
-    }
-
     /// The case of one component, if claims collide in it.
     fn derive_case(&mut self, comp: &[String], histories: &HashMap<String, Vec<Event>>) -> Result<Option<CollisionCase>> {
         let mut claims: Vec<CaseClaim> = Vec::new();
@@ -273,26 +254,35 @@ impl Registry {
             let Some(events) = histories.get(lead) else { continue };
             let policy = self.policy(&row.branch);
             branch.get_or_insert(row.branch.clone());
+            let timing = self.timing(events)?;
             let mut latest = None;
-            for a in claim_attempts(events, &policy) {
+            for a in claim_attempts(events, &policy, &timing) {
                 let e = &events[a.index];
                 if a.took_effect {
                     latest = Some(claims.len());
                 }
+                let (held_by, held_until) = match a.held_by {
+                    Some((rep, until)) => (Some(rep), until),
+                    None => (None, None),
+                };
                 claims.push(CaseClaim {
                     event_id: e.id.clone(),
                     lead_id: lead.clone(),
                     rep: e.rep.clone(),
                     device: e.device.clone(),
                     device_time: e.device_time,
+                    effective_time: Some(a.effective_time),
                     kind: a.kind,
-                    window: self.window_of(e)?,
+                    window: timing.window(e),
                     took_effect: a.took_effect,
+                    held_by,
+                    held_until,
                 });
             }
             current.extend(latest);
         }
         let mut colliding = BTreeSet::new();
+        let mut concurrent = false;
         for i in 0..claims.len() {
             for j in i + 1..claims.len() {
                 let (x, y) = (&claims[i], &claims[j]);
@@ -304,15 +294,30 @@ impl Registry {
                 let same_lead = x.lead_id == y.lead_id && x.device != y.device && x.window.overlaps(&y.window);
                 let across = x.lead_id != y.lead_id && current.contains(&i) && current.contains(&j);
                 if same_lead || across {
+                    concurrent |= same_lead;
                     colliding.insert(i);
                     colliding.insert(j);
                 }
             }
         }
+        // A pool claim that hub time places inside another rep's protection took no
+        // effect; it is a case against the claim that held the lead at that time.
+        let mut holders = BTreeSet::new();
+        for (j, y) in claims.iter().enumerate() {
+            let Some(holder) = y.held_by.as_ref().filter(|h| **h != y.rep) else { continue };
+            colliding.insert(j);
+            holders.insert(holder.clone());
+            let held = (0..j).rev().find(|&i| {
+                let x = &claims[i];
+                x.lead_id == y.lead_id && &x.rep == holder && x.took_effect
+            });
+            colliding.extend(held);
+        }
         if colliding.is_empty() {
             return Ok(None);
         }
-        let reps: BTreeSet<String> = colliding.iter().map(|&i| claims[i].rep.clone()).collect();
+        let mut reps: BTreeSet<String> = colliding.iter().map(|&i| claims[i].rep.clone()).collect();
+        reps.extend(holders);
         let surfaced_at = colliding.iter().map(|&i| claims[i].window.to).try_fold(None, |acc: Option<DateTime<Utc>>, t| {
             t.map(|t| Some(acc.map_or(t, |a| a.max(t))))
         });
@@ -327,7 +332,13 @@ impl Registry {
         duplicates.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
         Ok(Some(CollisionCase {
             id: case_id(comp),
-            kind: if comp.len() > 1 { CaseKind::DuplicateLeads } else { CaseKind::ConcurrentClaims },
+            kind: if comp.len() > 1 {
+                CaseKind::DuplicateLeads
+            } else if concurrent {
+                CaseKind::ConcurrentClaims
+            } else {
+                CaseKind::ClaimDuringProtection
+            },
             branch: branch.unwrap_or_default(),
             lead_ids: comp.to_vec(),
             reps: reps.into_iter().collect(),

@@ -53,11 +53,21 @@ pub struct CaseClaim {
     pub device: String,
     /// The writing device's clock: shown, never decisive.
     pub device_time: DateTime<Utc>,
+    /// What the claim was judged at: its device time clamped into its window (hub
+    /// time). Far from `device_time` = the device's clock was off.
+    #[serde(default)]
+    pub effective_time: Option<DateTime<Utc>>,
     pub kind: ClaimKind,
     pub window: Window,
     /// Whether the claim took effect when the lead's events were replayed (a merged
     /// claim on a lead someone else already held takes no effect).
     pub took_effect: bool,
+    /// For a pool claim made while another rep held the lead (by hub time): that rep
+    /// and the end of their protection (`None` with a holder: bound by a deal).
+    #[serde(default)]
+    pub held_by: Option<String>,
+    #[serde(default)]
+    pub held_until: Option<DateTime<Utc>>,
 }
 
 /// Why the leads of a case are one customer.
@@ -82,6 +92,9 @@ pub enum CaseKind {
     /// Several lead documents are one customer (a duplicate match) and different reps
     /// claimed them.
     DuplicateLeads,
+    /// A pool claim that hub time places inside another rep's protection (保护期内认领):
+    /// it took no effect; typically a device clock set forward.
+    ClaimDuringProtection,
 }
 
 /// A collision (撞单) case.
@@ -96,7 +109,7 @@ pub struct CollisionCase {
     pub lead_ids: Vec<String>,
     /// The reps whose claims collide, sorted.
     pub reps: Vec<String>,
-    /// Every claim on the case's leads, ordered by lead id then document order.
+    /// Every claim on the case's leads, ordered by lead id then effective time.
     pub claims: Vec<CaseClaim>,
     /// Duplicate matches between the leads (empty for one lead), sorted by (a, b).
     pub duplicates: Vec<DuplicateLink>,

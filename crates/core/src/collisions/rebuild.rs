@@ -12,27 +12,46 @@ use crate::store;
 
 /// Meta key set once every case of the registry has been derived.
 pub const META_CASES_BUILT: &str = "collisions.built";
+/// Meta key set once every status is derived on effective (hub-clamped) times.
+pub const META_EFFECTIVE_TIMES: &str = "status.effective_times";
 
-/// The event ids a change message lists (`{dev, rep, at, ev: [...]}`).
-pub(crate) fn message_events(change: &Change) -> Vec<String> {
-    change
-        .message()
-        .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok())
-        .and_then(|v| {
-            v.get("ev")
-                .and_then(|ev| ev.as_array())
-                .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+/// The ids of the events a change inserts, read from its operations. The change
+/// message also lists them (`{dev, rep, at, ev: [...]}`), but a message is the
+/// device's word: a change that does not label its events, or labels another
+/// change's, must not escape the receipt of the change that really carries them.
+pub(crate) fn carried_events(change: &Change) -> Vec<String> {
+    use automerge::legacy::OpType;
+    // decode() expects a validated change (it is: it was parsed from bytes); a panic
+    // in it must still not abort a merge.
+    let Ok(expanded) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode())) else {
+        return Vec::new();
+    };
+    expanded
+        .operations
+        .iter()
+        .filter(|op| op.insert)
+        .filter_map(|op| match &op.action {
+            OpType::Put(automerge::ScalarValue::Str(s)) => serde_json::from_str::<serde_json::Value>(s)
+                .ok()
+                .and_then(|v| v.get("id").and_then(|id| id.as_str()).map(str::to_string)),
+            _ => None,
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 impl Registry {
-    /// Derives cases once for a registry that predates them. Cheap when done.
+    /// Derives cases once for a registry that predates them, and statuses once for one
+    /// that predates effective times (it judged events on device clocks and mapped
+    /// events to changes by their messages). Cheap when done.
     pub(crate) fn ensure_cases_built(&mut self) -> Result<()> {
-        if store::meta_get(&self.conn, META_CASES_BUILT)?.is_some() {
+        if store::meta_get(&self.conn, META_CASES_BUILT)?.is_some()
+            && store::meta_get(&self.conn, META_EFFECTIVE_TIMES)?.is_some()
+        {
             return Ok(());
         }
-        self.rebuild_collisions()
+        self.rebuild_collisions()?;
+        self.reindex()?;
+        store::meta_set(&self.conn, META_EFFECTIVE_TIMES, Some("1"))
     }
 
     /// Rebuilds the event → change map, every duplicate link and every case.
@@ -66,13 +85,16 @@ impl Registry {
                     }
                 }
                 let changes: Vec<(Vec<u8>, Vec<u8>)> = {
-                    let mut stmt = reg.conn.prepare("SELECT hash, bytes FROM changes WHERE doc_id = ?1")?;
+                    // In hub order, so a copied event id maps to the hub's first change.
+                    let mut stmt = reg.conn.prepare(
+                        "SELECT hash, bytes FROM changes WHERE doc_id = ?1 ORDER BY hub_seq IS NULL, hub_seq, seq",
+                    )?;
                     let rows = stmt.query_map([doc_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
                     rows.collect::<rusqlite::Result<Vec<_>>>()?
                 };
                 for (hash, bytes) in changes {
                     let Ok(change) = Change::from_bytes(bytes) else { continue };
-                    for ev in message_events(&change) {
+                    for ev in carried_events(&change) {
                         if let Some(lead) = event_lead.get(&ev) {
                             reg.note_event_change(&ev, lead, &hash)?;
                         }

@@ -55,7 +55,8 @@ pub fn sync_run(ctx: &mut Context, _args: ()) -> Result<SyncReport, ApiError> {
     let board = ctx.progress_board();
     board.set(Some(SyncProgress { phase: SyncPhase::Pushing, done: 0, total: None }));
     let _running = Running(&board);
-    Ok(super::sync(ctx.registry()?, &mut |p| board.set(Some(p.clone())))?)
+    let clock = ctx.clock();
+    Ok(super::sync_with_clock(ctx.registry()?, &clock, &mut |p| board.set(Some(p.clone())))?)
 }
 
 /// An answer to `sync_progress`.

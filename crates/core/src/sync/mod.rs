@@ -104,6 +104,13 @@ pub struct SyncReport {
     pub touched_leads: Vec<String>,
     /// Hub time of this successful sync (the `after` of the next local events).
     pub synced_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// This device's clock minus the hub's, in seconds, measured when the sync
+    /// completed (positive: the device is ahead).
+    #[ts(type = "number | null")]
+    pub clock_skew_secs: Option<i64>,
+    /// The device clock is more than [`CLOCK_TOLERANCE_SECS`] off the hub: what this
+    /// device writes offline counts at hub time, not at its clock (shown to the rep).
+    pub clock_off: bool,
     /// The hub cursor reached.
     #[ts(type = "number")]
     pub cursor: u64,
@@ -159,8 +166,29 @@ pub fn client(reg: &Registry) -> Result<HubClient, SyncError> {
     }
 }
 
-/// One full sync with the hub: push, pull, complete.
+/// How far a device clock may be off the hub before the rep is told.
+pub const CLOCK_TOLERANCE_SECS: i64 = 5 * 60;
+
+/// Meta key of the device clock's skew measured at the last sync (seconds).
+pub const META_CLOCK_SKEW: &str = "sync.clock_skew_secs";
+
+/// The device clock's skew against the hub at the last successful sync, if any.
+pub fn last_clock_skew(reg: &Registry) -> Result<Option<i64>, crate::Error> {
+    Ok(store::meta_get(reg.connection(), META_CLOCK_SKEW)?.and_then(|v| v.parse().ok()))
+}
+
+/// One full sync with the hub: push, pull, complete (device clock: the system's).
 pub fn sync(reg: &mut Registry, progress: &mut dyn FnMut(&SyncProgress)) -> Result<SyncReport, SyncError> {
+    sync_with_clock(reg, &chrono::Utc::now, progress)
+}
+
+/// [`sync`] with the device clock given (`--now` in the CLI, tests): the clock is
+/// compared with the hub's when the sync completes.
+pub fn sync_with_clock(
+    reg: &mut Registry,
+    clock: &dyn Fn() -> chrono::DateTime<chrono::Utc>,
+    progress: &mut dyn FnMut(&SyncProgress),
+) -> Result<SyncReport, SyncError> {
     let client = client(reg)?;
     let mut report = SyncReport::default();
     push_all(reg, &client, &mut report, progress)?;
@@ -168,8 +196,12 @@ pub fn sync(reg: &mut Registry, progress: &mut dyn FnMut(&SyncProgress)) -> Resu
     progress(&SyncProgress { phase: SyncPhase::Completing, done: 0, total: None });
     let done = retry(|| client.complete(report.cursor))?;
     let synced_at = convert::datetime(done.synced_at)?;
+    let skew = (clock() - synced_at).num_seconds();
     reg.set_last_sync_at(synced_at)?;
+    store::meta_set(reg.connection(), META_CLOCK_SKEW, Some(&skew.to_string()))?;
     report.synced_at = Some(synced_at);
+    report.clock_skew_secs = Some(skew);
+    report.clock_off = skew.abs() > CLOCK_TOLERANCE_SECS;
     report.requests = client.traffic().requests();
     report.bytes_sent = client.traffic().sent();
     report.bytes_received = client.traffic().received();

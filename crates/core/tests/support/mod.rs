@@ -40,7 +40,14 @@ pub fn branch(dir: &std::path::Path, me: &str) -> Registry {
     reg
 }
 
-/// Delivers every change of `from` to `to` as if through the hub.
+/// When a change was written (its device clock): a stand-in hub receipt for tests of
+/// honest clocks.
+pub fn written_at(bytes: &[u8]) -> DateTime<Utc> {
+    let change = automerge::Change::from_bytes(bytes.to_vec()).expect("a change");
+    DateTime::from_timestamp(change.timestamp(), 0).expect("a time")
+}
+
+/// Delivers every change of `from` to `to` as if through the hub, received as written.
 pub fn copy_all(from: &Registry, to: &mut Registry) {
     use leadguard_core::replication::RemoteChange;
     let changes: Vec<RemoteChange> = from
@@ -48,12 +55,12 @@ pub fn copy_all(from: &Registry, to: &mut Registry) {
         .unwrap()
         .into_iter()
         .map(|p| RemoteChange {
+            received_at: written_at(&p.bytes),
             hub_seq: p.local_seq,
             doc_id: p.doc_id,
             scope: p.scope,
             hash: p.hash,
             bytes: p.bytes,
-            received_at: t0(),
             device_prev_sync: None,
         })
         .collect();

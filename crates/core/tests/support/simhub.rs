@@ -32,6 +32,11 @@ impl SimHub {
         self.clock += Duration::minutes(minutes);
     }
 
+    /// Moves the hub clock on to `t` (if it is later): honest device clocks at `t`.
+    pub fn advance_to(&mut self, t: DateTime<Utc>) {
+        self.clock = self.clock.max(t);
+    }
+
     pub fn len(&self) -> usize {
         self.log.len()
     }

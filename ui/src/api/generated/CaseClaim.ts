@@ -9,9 +9,19 @@ export type CaseClaim = { event_id: string, lead_id: string, rep: string, device
 /**
  * The writing device's clock: shown, never decisive.
  */
-device_time: string, kind: ClaimKind, window: Window, 
+device_time: string, 
+/**
+ * What the claim was judged at: its device time clamped into its window (hub
+ * time). Far from `device_time` = the device's clock was off.
+ */
+effective_time: string | null, kind: ClaimKind, window: Window, 
 /**
  * Whether the claim took effect when the lead's events were replayed (a merged
  * claim on a lead someone else already held takes no effect).
  */
-took_effect: boolean, };
+took_effect: boolean, 
+/**
+ * For a pool claim made while another rep held the lead (by hub time): that rep
+ * and the end of their protection (`None` with a holder: bound by a deal).
+ */
+held_by: string | null, held_until: string | null, };

@@ -3,4 +3,4 @@
 /**
  * What collided.
  */
-export type CaseKind = "concurrent_claims" | "duplicate_leads";
+export type CaseKind = "concurrent_claims" | "duplicate_leads" | "claim_during_protection";

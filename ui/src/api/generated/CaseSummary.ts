@@ -30,7 +30,7 @@ lead_ids: Array<string>,
  */
 reps: Array<string>, 
 /**
- * Every claim on the case's leads, ordered by lead id then document order.
+ * Every claim on the case's leads, ordered by lead id then effective time.
  */
 claims: Array<CaseClaim>, 
 /**

@@ -9,4 +9,9 @@ export type SessionInfo = { rep: Rep, branch: string, device: string, policy: Po
 /**
  * Local changes not yet acknowledged by the hub.
  */
-pending_changes: bigint, hub_url: string | null, last_sync_at: string | null, };
+pending_changes: bigint, hub_url: string | null, last_sync_at: string | null, 
+/**
+ * This device's clock minus the hub's at the last sync, in seconds (the Sync
+ * screen warns past `sync::CLOCK_TOLERANCE_SECS`).
+ */
+last_clock_skew_secs: number | null, };

@@ -25,6 +25,16 @@ touched_leads: Array<string>,
  */
 synced_at: string | null, 
 /**
+ * This device's clock minus the hub's, in seconds, measured when the sync
+ * completed (positive: the device is ahead).
+ */
+clock_skew_secs: number | null, 
+/**
+ * The device clock is more than [`CLOCK_TOLERANCE_SECS`] off the hub: what this
+ * device writes offline counts at hub time, not at its clock (shown to the rep).
+ */
+clock_off: boolean, 
+/**
  * The hub cursor reached.
  */
 cursor: number, 
