@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use leadguard_core::api;
 
 mod audit_cmd;
+mod quarantine_cmd;
 mod check_cmd;
 mod collisions_cmd;
 mod dedup_cmd;
@@ -74,6 +75,9 @@ enum Command {
     /// The tamper-evident audit log: verify the chain, show a lead's entries.
     #[command(subcommand)]
     Audit(audit_cmd::AuditCmd),
+    /// Pulled changes this device refused (schema check) and set aside (managers).
+    #[command(subcommand)]
+    Quarantine(quarantine_cmd::QuarantineCmd),
     /// Health metrics of the claim mechanism and the collision heat map (managers).
     Metrics {
         /// Period in days, ending now.
@@ -113,6 +117,7 @@ fn main() {
         Command::Demo(args) => demo_cmd::run(&mut ctx, args),
         Command::Collisions(cmd) => collisions_cmd::run(&mut ctx, cmd),
         Command::Audit(cmd) => audit_cmd::run(&mut ctx, cmd, cli.json),
+        Command::Quarantine(cmd) => quarantine_cmd::run(&mut ctx, cmd, cli.json),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
         }
@@ -122,19 +127,27 @@ fn main() {
         Ok(v) => {
             if cli.json {
                 out(&v.to_string());
+            } else if let serde_json::Value::String(text) = &v {
+                out(&terminal_safe(text));
             } else {
-                out(&render::human(&v));
+                out(&terminal_safe(&render::human(&v)));
             }
         }
         Err(e) => {
             if cli.json {
                 out(&serde_json::to_string(&e).unwrap_or_default());
             } else {
-                eprintln!("error [{}]: {}", e.code.as_str(), e.message);
+                eprintln!("error [{}]: {}", e.code.as_str(), terminal_safe(&e.message));
             }
             std::process::exit(1);
         }
     }
+}
+
+/// Text for a terminal: control characters and bidi overrides (which could move the
+/// cursor, retitle the window or reverse text) shown as `\u{..}`, line breaks kept.
+fn terminal_safe(text: &str) -> String {
+    leadguard_schema::text::escape(text, leadguard_schema::text::Lines::Many)
 }
 
 /// Prints a result; a closed pipe (`leadguard … | head`) is not an error worth a panic.

@@ -24,6 +24,7 @@ pub mod layout;
 pub mod metrics;
 pub mod model;
 pub mod notifications;
+pub mod quarantine;
 pub mod registry;
 pub mod replication;
 pub mod short_search;
@@ -31,6 +32,7 @@ pub mod status;
 pub mod sync;
 pub mod view;
 pub mod store;
+pub mod validation;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use registry::Registry;

@@ -15,7 +15,10 @@ use automerge::{Change, ChangeHash, Prop, ROOT};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
+use leadguard_schema::{Reason, Violation};
+
 use crate::collisions::rebuild::message_events;
+use crate::quarantine::{self, ReplicaLists};
 use crate::docs::DocCache;
 use crate::error::{Error, Result};
 use crate::layout;
@@ -76,6 +79,8 @@ pub struct ApplyReport {
     pub touched_docs: Vec<String>,
     /// A directory document (reps, policy) changed.
     pub directory_changed: bool,
+    /// Changes the schema refused: stored aside (`quarantine_list`), not merged.
+    pub quarantined: usize,
 }
 
 fn rfc(t: DateTime<Utc>) -> String {
@@ -137,27 +142,21 @@ impl Registry {
         })
     }
 
-    /// Merges changes pulled from the hub. Idempotent. All or nothing: a malformed
-    /// change fails the whole batch and nothing is stored.
+    /// Merges changes pulled from the hub. Idempotent. Each new change is checked
+    /// against the schema first (`quarantine.rs`): a bad one is stored aside with its
+    /// reason and not merged, and the rest of the batch goes on. One transaction: a
+    /// storage failure leaves nothing half-applied.
     pub fn apply_remote(&mut self, changes: &[RemoteChange]) -> Result<ApplyReport> {
-        let mut decoded = Vec::with_capacity(changes.len());
-        for rc in changes {
-            let change = Change::from_bytes(rc.bytes.clone())
-                .map_err(|e| Error::Invalid(format!("change {} does not decode: {e}", rc.hub_seq)))?;
-            if change.hash() != ChangeHash(rc.hash) {
-                return Err(Error::Invalid(format!("change {}: hash does not match its bytes", rc.hub_seq)));
-            }
-            decoded.push(change);
-        }
         if changes.iter().any(|c| !c.doc_id.starts_with("directory/")) {
             self.warm_dedup()?;
         }
+        let now = Utc::now();
         self.transact(|reg| {
             let mut report = ApplyReport::default();
             let mut receipts_changed: Vec<[u8; 32]> = Vec::new();
             let mut policy_changed = false;
             let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Change)>> = BTreeMap::new();
-            for (rc, change) in changes.iter().zip(decoded) {
+            for rc in changes {
                 let known: Option<Option<i64>> = reg
                     .conn
                     .query_row("SELECT hub_seq FROM changes WHERE hash = ?1", [&rc.hash[..]], |r| r.get(0))
@@ -173,35 +172,100 @@ impl Registry {
                     report.duplicates += 1;
                     continue;
                 }
-                by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, change));
+                if quarantine::is_quarantined(&reg.conn, &rc.hash)? {
+                    report.duplicates += 1;
+                    continue;
+                }
+                match Change::from_bytes(rc.bytes.clone()) {
+                    Ok(change) if change.hash() == ChangeHash(rc.hash) => by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, change)),
+                    Ok(_) => {
+                        let v = Violation::new(Reason::Undecodable, "the change does not match its hash");
+                        quarantine::put(&reg.conn, rc, None, &v, now)?;
+                        report.quarantined += 1;
+                    }
+                    Err(e) => {
+                        let v = Violation::new(Reason::Undecodable, format!("the change does not decode: {e}"));
+                        quarantine::put(&reg.conn, rc, None, &v, now)?;
+                        report.quarantined += 1;
+                    }
+                }
             }
             let mut touched = BTreeSet::new();
             // Leads whose identifying fields may have changed (their duplicate links
             // are re-scored); follow-ups, claims and decisions only change claims.
             let mut fields_touched = BTreeSet::new();
+            // Leads created by changes accepted in this batch → their document.
+            let mut homes: HashMap<String, String> = HashMap::new();
             for (doc_id, items) in by_doc {
-                reg.check_doc(doc_id, &items[0].0.scope)?;
-                let loaded = reg.docs.get(&reg.conn, doc_id)?;
-                let before = loaded.doc.get_heads();
+                let exists = reg.doc_in_scope(doc_id, &items[0].0.scope)?;
+                let before = match exists {
+                    Some(true) => reg.docs.get(&reg.conn, doc_id)?.doc.get_heads(),
+                    _ => Vec::new(),
+                };
+                let mut state = {
+                    let doc = match exists {
+                        Some(true) => Some(&reg.docs.get(&reg.conn, doc_id)?.doc),
+                        _ => None,
+                    };
+                    // The state borrows the connection, not the registry: rebuilt below.
+                    ReplicaLists::from_doc(doc)
+                };
                 // Which change carries which event (for the claims' hub receipts).
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
                 let mut unlabelled = false;
-                for (rc, change) in &items {
-                    let evs = message_events(change);
-                    unlabelled |= evs.is_empty();
-                    for ev in evs {
-                        carried.insert(ev, rc.hash);
+                let mut accepted = 0usize;
+                for (rc, change) in items {
+                    let verdict = if exists == Some(false) {
+                        Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
+                    } else {
+                        let mut doc = match accepted > 0 || exists == Some(true) {
+                            true => Some(&mut reg.docs.get(&reg.conn, doc_id)?.doc),
+                            false => None,
+                        };
+                        let st = quarantine::ReplicaState::with_lists(&reg.conn, &state.lists, &homes);
+                        quarantine::check(&reg.conn, rc, &change, doc.as_deref_mut(), &st)?
+                    };
+                    let fx = match verdict {
+                        Ok(fx) => fx,
+                        Err(v) => {
+                            quarantine::put(&reg.conn, rc, Some(&change), &v, now)?;
+                            report.quarantined += 1;
+                            continue;
+                        }
+                    };
+                    if accepted == 0 && exists.is_none() {
+                        reg.conn.execute("INSERT INTO docs(doc_id, scope) VALUES (?1, ?2)", params![doc_id, rc.scope])?;
                     }
-                }
-                for (rc, _) in &items {
                     reg.conn.execute(
                         "INSERT INTO changes(hash, doc_id, origin, bytes, hub_seq, hub_received_at, device_prev_sync)
                          VALUES (?1, ?2, 'remote', ?3, ?4, ?5, ?6)",
                         params![&rc.hash[..], doc_id, rc.bytes, rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
                     )?;
+                    // `get` catches the document up with the row just stored; a change
+                    // Automerge refuses is taken back out and quarantined.
+                    if let Err(e) = reg.docs.get(&reg.conn, doc_id).map(|_| ()) {
+                        if matches!(e, Error::Sqlite(_) | Error::Io(_)) {
+                            return Err(e);
+                        }
+                        reg.conn.execute("DELETE FROM changes WHERE hash = ?1", [&rc.hash[..]])?;
+                        reg.docs.forget(doc_id);
+                        let v = Violation::new(Reason::Undecodable, format!("the change does not apply: {e}"));
+                        quarantine::put(&reg.conn, rc, Some(&change), &v, now)?;
+                        report.quarantined += 1;
+                        continue;
+                    }
+                    state.accept(doc_id, &fx, &mut homes);
+                    let evs = message_events(&change);
+                    unlabelled |= evs.is_empty();
+                    for ev in evs {
+                        carried.insert(ev, rc.hash);
+                    }
+                    accepted += 1;
                     report.applied += 1;
                 }
-                // `get` catches the document up with the rows just stored.
+                if accepted == 0 {
+                    continue;
+                }
                 let loaded = reg.docs.get(&reg.conn, doc_id)?;
                 let after = loaded.doc.get_heads();
                 let patches = loaded.doc.diff(&before, &after);
@@ -266,23 +330,14 @@ impl Registry {
         })
     }
 
-    /// Makes sure a document row exists with the scope the hub says it has.
-    fn check_doc(&mut self, doc_id: &str, scope: &str) -> Result<()> {
+    /// Whether document `doc_id` exists here in `scope` (`Some(true)`), in another
+    /// scope (`Some(false)`), or not at all (`None`).
+    fn doc_in_scope(&self, doc_id: &str, scope: &str) -> Result<Option<bool>> {
         let existing: Option<String> = self
             .conn
             .query_row("SELECT scope FROM docs WHERE doc_id = ?1", [doc_id], |r| r.get(0))
             .optional()?;
-        match existing {
-            Some(s) if s == scope => Ok(()),
-            Some(s) => Err(Error::Invalid(format!("document {doc_id} has scope {s}, the hub sent {scope}"))),
-            None => {
-                if doc_id.is_empty() || scope.is_empty() {
-                    return Err(Error::Invalid("a change needs a document id and a scope".into()));
-                }
-                self.conn.execute("INSERT INTO docs(doc_id, scope) VALUES (?1, ?2)", params![doc_id, scope])?;
-                Ok(())
-            }
-        }
+        Ok(existing.map(|s| s == scope))
     }
 
     fn reindex_branch(&mut self, branch: &str) -> Result<()> {
