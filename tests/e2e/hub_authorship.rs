@@ -178,7 +178,8 @@ fn a_root_key_overwrite_is_refused() {
     let (attacker, _) = hub.device("wang.wei", "sh", "rep");
     let (manager, _) = hub.device("zhang.jl", "sh", "manager");
     let lead = lead_id("tengda", 0);
-    let forgeries: [Box<dyn Fn(&mut automerge::AutoCommit)>; 4] = [
+    type Forge = Box<dyn Fn(&mut automerge::AutoCommit)>;
+    let forgeries: [Forge; 4] = [
         Box::new(|d| {
             let l = d.put_object(automerge::ROOT, lead_id("tengda", 0), automerge::ObjType::List).unwrap();
             d.insert(&l, 0, register_event("wang.wei", "深圳市腾达科技有限公司")).unwrap();

@@ -218,12 +218,12 @@ impl Registry {
                     let verdict = if exists == Some(false) {
                         Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
                     } else {
-                        let mut doc = match accepted > 0 || exists == Some(true) {
+                        let doc = match accepted > 0 || exists == Some(true) {
                             true => Some(&mut reg.docs.get(&reg.conn, doc_id)?.doc),
                             false => None,
                         };
                         let st = quarantine::ReplicaState::with_lists(&reg.conn, &state.lists, &homes);
-                        quarantine::check(&reg.conn, rc, &change, doc.as_deref_mut(), &st)?
+                        quarantine::check(&reg.conn, rc, &change, doc, &st)?
                     };
                     let fx = match verdict {
                         Ok(fx) => fx,

@@ -117,7 +117,8 @@ fn an_unknown_event_kind_is_quarantined_and_sync_continues() {
 fn a_root_key_overwrite_is_quarantined() {
     let mut w = world();
     let owner_before = w.m.row(&w.lead).unwrap().owner;
-    let forgeries: [Box<dyn Fn(&mut AutoCommit, &str)>; 3] = [
+    type Forge = Box<dyn Fn(&mut AutoCommit, &str)>;
+    let forgeries: [Forge; 3] = [
         Box::new(|d, lead| {
             let l = d.put_object(ROOT, lead, ObjType::List).unwrap();
             d.insert(&l, 0, event("register", "r2", json!({"fields": {"company": "腾达"}}))).unwrap();

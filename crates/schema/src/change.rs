@@ -140,7 +140,6 @@ fn check_leads(
             ObjectId::Id(obj) => {
                 let obj = obj.to_string();
                 let new_list = new_lists.get_mut(&obj);
-                let is_new = new_list.is_some();
                 let lead = match new_list.as_ref().map(|l| l.lead.clone()).or_else(|| state.list_owner(&obj)) {
                     Some(l) => l,
                     None => return refuse(Reason::NotAppend, "the change writes into an object that is not a lead's list of events"),
@@ -166,7 +165,6 @@ fn check_leads(
                     }
                     _ => {}
                 }
-                let _ = is_new;
                 if let Some(a) = author {
                     check_event_author(a, &ev)?;
                 }

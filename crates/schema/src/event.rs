@@ -133,7 +133,8 @@ const FIELD_KEYS: [(&str, Lines, usize); 9] = [
     ("region", Lines::One, MAX_LINE_CHARS),
     ("industry", Lines::One, MAX_LINE_CHARS),
     ("size", Lines::One, MAX_LINE_CHARS),
-    ("need", Lines::One, MAX_NEED_CHARS),
+    // The need is a description (a text area in the app): it may span lines.
+    ("need", Lines::Many, MAX_NEED_CHARS),
     ("notes", Lines::Many, MAX_NOTE_CHARS),
 ];
 
@@ -264,7 +265,7 @@ fn check_outcome(m: &Map<String, Value>) -> Result<(), Violation> {
             }
             for share in shares {
                 let Value::Object(s) = share else { return malformed("outcome.shares", "a list of {rep, pct}") };
-                if s.len() != 2 || !s.get("pct").and_then(Value::as_u64).is_some_and(|p| p <= 100) {
+                if s.len() != 2 || s.get("pct").and_then(Value::as_u64).is_none_or(|p| p > 100) {
                     return malformed("outcome.shares", "a list of {rep, pct} with pct 0-100");
                 }
                 match s.get("rep") {
@@ -320,7 +321,7 @@ mod tests {
             (json!({"kind": "register", "fields": {"company": 1}}), Reason::Malformed),
             (json!({"kind": "register", "fields": {"colour": "red"}}), Reason::UnknownKey),
             (json!({"kind": "register", "fields": {"company": "a\u{1b}[2J"}}), Reason::BadText),
-            (json!({"kind": "register", "fields": {"need": "a\nb"}}), Reason::BadText),
+            (json!({"kind": "register", "fields": {"contact": "a\nb"}}), Reason::BadText),
             (json!({"kind": "followup", "followup": "lunch", "note": ""}), Reason::Malformed),
             (json!({"kind": "followup", "followup": "call"}), Reason::Malformed),
             (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "owner"}}), Reason::Malformed),

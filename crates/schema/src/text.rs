@@ -2,7 +2,9 @@
 //!
 //! Values end up in terminals, tables and notifications on every laptop, so control
 //! characters (terminal escapes) and bidi overrides (text that reads differently from
-//! what it is) are refused everywhere; line breaks and tabs only in notes.
+//! what it is) are refused everywhere; line breaks and tabs only in notes and other
+//! free-text descriptions (a lead's need and notes, follow-up notes, decision reasons,
+//! appeals), never in names, companies, phones or ids.
 
 use crate::error::{refuse, Reason, Violation};
 

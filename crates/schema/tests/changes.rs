@@ -81,7 +81,8 @@ fn a_lead_opens_with_its_registration_by_its_author() {
 
 #[test]
 fn events_are_only_ever_appended() {
-    let cases: [(Box<dyn Fn(&mut AutoCommit, &automerge::ObjId)>, Reason); 5] = [
+    type Forge = Box<dyn Fn(&mut AutoCommit, &automerge::ObjId)>;
+    let cases: [(Forge, Reason); 5] = [
         (Box::new(|d, l| d.put(l, 0, ev("release", "li.na", json!({}))).unwrap()), Reason::NotAppend),
         (Box::new(|d, l| d.delete(l, 0).unwrap()), Reason::NotAppend),
         (Box::new(|d, l| d.insert(l, 0, ev("claim", "li.na", json!({}))).unwrap()), Reason::NotAppend),
