@@ -15,6 +15,7 @@ import { useOnline } from "../app/useOnline";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
+import { QuarantineCard } from "./QuarantineCard";
 import { useI18n, type MessageKey } from "../i18n";
 
 /** How often a running sync's progress is read (the core answers without waiting for it). */
@@ -154,6 +155,7 @@ export function SyncScreen() {
           </Descriptions>
         </Card>
         {!session.hub_url && <EnrollCard onDone={reload} />}
+        {session.rep.role === "manager" && <QuarantineCard key={report?.synced_at ?? ""} />}
       </Space>
     </>
   );
