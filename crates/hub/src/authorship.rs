@@ -139,3 +139,43 @@ pub fn backfill(conn: &Connection) -> rusqlite::Result<()> {
 pub fn refused(index: usize, violation: Violation) -> HubError {
     HubError::Refused { index, violation }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{Store, ValidChange};
+    use automerge::transaction::Transactable;
+    use leadguard_protocol::{ChangeHash, Role};
+
+    fn lead_change(actor: &[u8], lead: &str, rep: &str) -> ValidChange {
+        let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor));
+        let list = doc.put_object(automerge::ROOT, lead, automerge::ObjType::List).unwrap();
+        let event = serde_json::json!({"id": "e1", "kind": "register", "rep": rep, "device": "d", "device_time": "2026-11-22T08:00:00Z", "fields": {}});
+        doc.insert(&list, 0, event.to_string()).unwrap();
+        doc.commit();
+        let mut change = doc.get_last_local_change().unwrap().clone();
+        let doc_id = format!("sh/{}/0", String::from_utf8_lossy(actor));
+        ValidChange { hash: ChangeHash(change.hash().0), doc_id, scope: "branch:sh".into(), bytes: change.bytes().to_vec() }
+    }
+
+    #[test]
+    fn an_upgraded_hub_learns_the_leads_it_stored_before_it_tracked_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
+        let device = store.enroll(&e.token).unwrap().0;
+        store.push(&device, &[lead_change(b"aa", "0123456789abcdef", "li.na")]).unwrap();
+        drop(store);
+        // As a hub before the authorship tables: schema version 1.
+        let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
+        conn.execute_batch("DROP TABLE leads; DROP TABLE directory_names; PRAGMA user_version = 1;").unwrap();
+        drop(conn);
+        let store = Store::open(dir.path()).unwrap();
+        let copy = lead_change(b"bb", "0123456789abcdef", "li.na");
+        match store.push_checked(&device, &[copy]) {
+            Err(HubError::Refused { violation, .. }) => assert_eq!(violation.reason, leadguard_schema::Reason::LeadElsewhere),
+            other => panic!("expected lead_elsewhere, got {other:?}"),
+        }
+        assert_eq!(store.push_checked(&device, &[lead_change(b"cc", "fedcba9876543210", "li.na")]).unwrap().len(), 1);
+    }
+}
