@@ -15,6 +15,9 @@
 //! **Directory documents**: string puts of `rep/<id>` entries and `policy` at the root;
 //! no deletes, no nested objects.
 //!
+//! The change's message may list only events the change writes (replicas take an
+//! event's hub receipt from the change that lists it).
+//!
 //! With an [`Author`] (the hub, which knows the pushing device) also: every event is
 //! written by the author's rep, `decide`/`handover` only by a manager, and outside
 //! managers only the author's own directory entry, with its role and the name the
@@ -83,10 +86,28 @@ pub fn check_change(doc_id: &str, change: &automerge::Change, state: &dyn DocSta
         .map_err(|_| Violation::new(Reason::Undecodable, "the change cannot be decoded"))?;
     let actor = change.actor_id().to_hex_string();
     let start = change.start_op().get();
-    match name {
-        DocName::Directory { branch } => check_directory(&branch, &expanded.operations, state, author),
-        _ => check_leads(doc_id, &expanded.operations, &actor, start, state, author),
+    let fx = match name {
+        DocName::Directory { branch } => check_directory(&branch, &expanded.operations, state, author)?,
+        _ => check_leads(doc_id, &expanded.operations, &actor, start, state, author)?,
+    };
+    check_message(change.message(), &fx)?;
+    Ok(fx)
+}
+
+/// The change's message lists the ids of the events it writes (`{"ev": [...]}`):
+/// replicas take each event's hub receipt from the change that lists it, so a change
+/// may list only its own events (else it could move a colleague's evidence window).
+fn check_message(message: Option<&str>, fx: &Effects) -> Result<(), Violation> {
+    let Some(Some(serde_json::Value::Object(m))) = message.map(crate::json::parse).transpose()? else { return Ok(()) };
+    let Some(ev) = m.get("ev") else { return Ok(()) };
+    let ids = ev.as_array().ok_or_else(|| Violation::new(Reason::Malformed, "the change message's `ev` is not a list"))?;
+    for id in ids {
+        let id = id.as_str().unwrap_or_default();
+        if !fx.events.iter().any(|(_, e)| e.id == id) {
+            return refuse(Reason::Malformed, format!("the change message names event {:?}, which the change does not write", escape(id, Lines::One)));
+        }
     }
+    Ok(())
 }
 
 /// A list created by this change.

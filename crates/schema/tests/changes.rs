@@ -157,3 +157,20 @@ fn a_document_name_cannot_be_taken_in_another_scope() {
     assert_eq!(reason("shared-id", &bytes, None), Err(Reason::BadDocId));
     assert_eq!(leadguard_schema::DocName::in_scope("directory/east", "branch:north").unwrap_err().reason, Reason::WrongScope);
 }
+
+#[test]
+fn a_change_cannot_claim_another_changes_events() {
+    let with_message = |message: &str| {
+        let mut d = fork(0xbb);
+        let l = lead_list(&d);
+        d.insert(&l, 1, ev("claim", "li.na", json!({}))).unwrap();
+        d.commit_with(automerge::transaction::CommitOptions::default().with_message(message.to_owned()).with_time(0));
+        d.get_last_local_change().unwrap().raw_bytes().to_vec()
+    };
+    // The core's message: its own event ids.
+    assert_eq!(reason(DOC, &with_message(r#"{"dev":"d","rep":"li.na","at":"x","ev":["e-claim-li.na"]}"#), None), Ok(()));
+    // Naming li.na's registration would move its hub receipt (evidence window).
+    assert_eq!(reason(DOC, &with_message(r#"{"ev":["e-claim-li.na","e-register-li.na"]}"#), None), Err(Reason::Malformed));
+    assert_eq!(reason(DOC, &with_message(r#"{"ev":[],"ev":["e-register-li.na"]}"#), None), Err(Reason::DuplicateKey));
+    assert_eq!(reason(DOC, &with_message("free text"), None), Ok(()));
+}

@@ -69,6 +69,13 @@ fn cases() -> Vec<(&'static str, &'static str, Vec<u8>, &'static str)> {
         ("bad-doc-id", "shared-id", append(0xc6, ev("claim", json!({}))), "bad_doc_id"),
         ("directory-string-entry", "directory/sh", fresh(|d| d.put(ROOT, "rep/li.na", "boss").unwrap()), "malformed"),
         ("directory-unknown-key", "directory/sh", fresh(|d| d.put(ROOT, "owner", "{}").unwrap()), "malformed"),
+        ("message-claims-foreign-event", DOC, {
+            let mut d = fork(0xc7);
+            let l = lead_list(&d);
+            d.insert(&l, 1, ev("claim", json!({}))).unwrap();
+            d.commit_with(automerge::transaction::CommitOptions::default().with_message(r#"{"ev":["e-register-li.na"]}"#.to_owned()).with_time(0));
+            d.get_last_local_change().unwrap().raw_bytes().to_vec()
+        }, "malformed"),
         ("directory-delete", "directory/sh", fresh(|d| { d.put(ROOT, "policy", "{}").unwrap(); d.delete(ROOT, "policy").unwrap(); }), "directory_forbidden"),
     ]
 }
