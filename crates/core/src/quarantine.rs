@@ -82,9 +82,16 @@ impl DocState for ReplicaState<'_> {
     }
 }
 
-/// Checks one pulled change of `doc` (loaded, if this replica has it) before it is
-/// merged. `Ok(effects)` to merge, `Err(violation)` to quarantine.
-pub fn check(conn: &Connection, rc: &RemoteChange, change: &Change, doc: Option<&mut AutoCommit>, state: &ReplicaState<'_>) -> Result<std::result::Result<Effects, Violation>> {
+/// Checks one pulled change before it is merged. `Ok(effects)` to merge, `Err(violation)` to quarantine.
+/// `present` says whether the document (with the changes accepted before in this
+/// batch) already has a change.
+pub fn check(
+    conn: &Connection,
+    rc: &RemoteChange,
+    change: &Change,
+    present: &mut dyn FnMut(&ChangeHash) -> bool,
+    state: &ReplicaState<'_>,
+) -> Result<std::result::Result<Effects, Violation>> {
     if let Err(v) = DocName::in_scope(&rc.doc_id, &rc.scope) {
         return Ok(Err(v));
     }
@@ -92,11 +99,7 @@ pub fn check(conn: &Connection, rc: &RemoteChange, change: &Change, doc: Option<
         if is_quarantined(conn, &dep.0)? {
             return Ok(Err(Violation::new(Reason::DependsOnQuarantined, format!("the change depends on quarantined change {dep}"))));
         }
-        let present = match doc.as_deref() {
-            Some(d) => d.get_change_by_hash(dep).is_some(),
-            None => false,
-        };
-        if !present {
+        if !present(dep) {
             return Ok(Err(Violation::new(Reason::MissingDependency, format!("the change depends on change {dep}, which this replica has not got"))));
         }
     }

@@ -9,7 +9,7 @@
 //! documents and re-derives the index rows of exactly the leads they touched, all in
 //! one SQLite transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use automerge::{Change, ChangeHash, Prop, ROOT};
 use chrono::{DateTime, Utc};
@@ -202,68 +202,18 @@ impl Registry {
                     Some(true) => reg.docs.get(&reg.conn, doc_id)?.doc.get_heads(),
                     _ => Vec::new(),
                 };
-                let mut state = {
-                    let doc = match exists {
-                        Some(true) => Some(&reg.docs.get(&reg.conn, doc_id)?.doc),
-                        _ => None,
-                    };
-                    // The state borrows the connection, not the registry: rebuilt below.
-                    ReplicaLists::from_doc(doc)
-                };
+                let accepted = reg.admit(doc_id, items, exists, &mut homes, &mut report, now)?;
                 // Which change carries which event (for the claims' hub receipts).
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
                 let mut unlabelled = false;
-                let mut accepted = 0usize;
-                for (rc, change) in items {
-                    let verdict = if exists == Some(false) {
-                        Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
-                    } else {
-                        let doc = match accepted > 0 || exists == Some(true) {
-                            true => Some(&mut reg.docs.get(&reg.conn, doc_id)?.doc),
-                            false => None,
-                        };
-                        let st = quarantine::ReplicaState::with_lists(&reg.conn, &state.lists, &homes);
-                        quarantine::check(&reg.conn, rc, &change, doc, &st)?
-                    };
-                    let fx = match verdict {
-                        Ok(fx) => fx,
-                        Err(v) => {
-                            quarantine::put(&reg.conn, rc, Some(&change), &v, now)?;
-                            report.quarantined += 1;
-                            continue;
-                        }
-                    };
-                    if accepted == 0 && exists.is_none() {
-                        reg.conn.execute("INSERT INTO docs(doc_id, scope) VALUES (?1, ?2)", params![doc_id, rc.scope])?;
-                    }
-                    reg.conn.execute(
-                        "INSERT INTO changes(hash, doc_id, origin, bytes, hub_seq, hub_received_at, device_prev_sync)
-                         VALUES (?1, ?2, 'remote', ?3, ?4, ?5, ?6)",
-                        params![&rc.hash[..], doc_id, rc.bytes, rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
-                    )?;
-                    // `get` catches the document up with the row just stored; a change
-                    // Automerge refuses is taken back out and quarantined.
-                    if let Err(e) = reg.docs.get(&reg.conn, doc_id).map(|_| ()) {
-                        if matches!(e, Error::Sqlite(_) | Error::Io(_)) {
-                            return Err(e);
-                        }
-                        reg.conn.execute("DELETE FROM changes WHERE hash = ?1", [&rc.hash[..]])?;
-                        reg.docs.forget(doc_id);
-                        let v = Violation::new(Reason::Undecodable, format!("the change does not apply: {e}"));
-                        quarantine::put(&reg.conn, rc, Some(&change), &v, now)?;
-                        report.quarantined += 1;
-                        continue;
-                    }
-                    state.accept(doc_id, &fx, &mut homes);
-                    let evs = message_events(&change);
+                for (rc, change) in &accepted {
+                    let evs = message_events(change);
                     unlabelled |= evs.is_empty();
                     for ev in evs {
                         carried.insert(ev, rc.hash);
                     }
-                    accepted += 1;
-                    report.applied += 1;
                 }
-                if accepted == 0 {
+                if accepted.is_empty() {
                     continue;
                 }
                 let loaded = reg.docs.get(&reg.conn, doc_id)?;
@@ -328,6 +278,107 @@ impl Registry {
             report.touched_leads = touched.into_iter().collect();
             Ok(report)
         })
+    }
+
+    /// Checks the new changes of one document in hub order, quarantines the bad ones
+    /// and stores and merges the rest; returns those merged. The check needs no merge
+    /// in between (it tracks the leads and changes the batch adds), so the document
+    /// takes the whole batch at once; should Automerge refuse it, the changes are
+    /// merged one by one and the one it refuses is quarantined.
+    fn admit<'c>(
+        &mut self,
+        doc_id: &str,
+        items: Vec<(&'c RemoteChange, Change)>,
+        exists: Option<bool>,
+        homes: &mut HashMap<String, String>,
+        report: &mut ApplyReport,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(&'c RemoteChange, Change)>> {
+        let mut accepted = Vec::with_capacity(items.len());
+        {
+            let mut doc = match exists {
+                Some(true) => Some(&mut self.docs.get(&self.conn, doc_id)?.doc),
+                _ => None,
+            };
+            let mut lists = ReplicaLists::from_doc(doc.as_deref());
+            let mut batch: HashSet<ChangeHash> = HashSet::new();
+            for (rc, change) in items {
+                let verdict = if exists == Some(false) {
+                    Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
+                } else {
+                    let st = quarantine::ReplicaState::with_lists(&self.conn, &lists.lists, homes);
+                    let mut present = |h: &ChangeHash| batch.contains(h) || doc.as_mut().is_some_and(|d| d.get_change_by_hash(h).is_some());
+                    quarantine::check(&self.conn, rc, &change, &mut present, &st)?
+                };
+                match verdict {
+                    Ok(fx) => {
+                        lists.accept(doc_id, &fx, homes);
+                        batch.insert(change.hash());
+                        accepted.push((rc, change));
+                    }
+                    Err(v) => {
+                        quarantine::put(&self.conn, rc, Some(&change), &v, now)?;
+                        report.quarantined += 1;
+                    }
+                }
+            }
+        }
+        if accepted.is_empty() {
+            return Ok(accepted);
+        }
+        if exists.is_none() {
+            self.conn.execute("INSERT INTO docs(doc_id, scope) VALUES (?1, ?2)", params![doc_id, accepted[0].0.scope])?;
+        }
+        let store_row = |conn: &rusqlite::Connection, rc: &RemoteChange| {
+            conn.execute(
+                "INSERT INTO changes(hash, doc_id, origin, bytes, hub_seq, hub_received_at, device_prev_sync)
+                 VALUES (?1, ?2, 'remote', ?3, ?4, ?5, ?6)",
+                params![&rc.hash[..], doc_id, rc.bytes, rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
+            )
+        };
+        for (rc, _) in &accepted {
+            store_row(&self.conn, rc)?;
+        }
+        // `get` catches the document up with the rows just stored.
+        let Err(e) = self.docs.get(&self.conn, doc_id).map(|_| ()) else {
+            report.applied += accepted.len();
+            return Ok(accepted);
+        };
+        if matches!(e, Error::Sqlite(_) | Error::Io(_)) {
+            return Err(e);
+        }
+        for (rc, _) in &accepted {
+            self.conn.execute("DELETE FROM changes WHERE hash = ?1", [&rc.hash[..]])?;
+        }
+        self.docs.forget(doc_id);
+        let mut kept = Vec::with_capacity(accepted.len());
+        let mut refused: HashSet<ChangeHash> = HashSet::new();
+        for (rc, change) in accepted {
+            let why = if change.deps().iter().any(|d| refused.contains(d)) {
+                Some(Violation::new(Reason::DependsOnQuarantined, "the change depends on a change that does not apply"))
+            } else {
+                store_row(&self.conn, rc)?;
+                match self.docs.get(&self.conn, doc_id).map(|_| ()) {
+                    Ok(()) => None,
+                    Err(e) if matches!(e, Error::Sqlite(_) | Error::Io(_)) => return Err(e),
+                    Err(e) => {
+                        self.conn.execute("DELETE FROM changes WHERE hash = ?1", [&rc.hash[..]])?;
+                        self.docs.forget(doc_id);
+                        Some(Violation::new(Reason::Undecodable, format!("the change does not apply: {e}")))
+                    }
+                }
+            };
+            match why {
+                Some(v) => {
+                    refused.insert(change.hash());
+                    quarantine::put(&self.conn, rc, Some(&change), &v, now)?;
+                    report.quarantined += 1;
+                }
+                None => kept.push((rc, change)),
+            }
+        }
+        report.applied += kept.len();
+        Ok(kept)
     }
 
     /// Whether document `doc_id` exists here in `scope` (`Some(true)`), in another
