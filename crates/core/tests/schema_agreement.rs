@@ -54,6 +54,23 @@ fn every_kind() -> Vec<EventKind> {
     ]
 }
 
+/// Fails to compile when a kind is added: add it to [`every_kind`] and to the
+/// schema (`leadguard_schema::event`), or replicas will quarantine it.
+#[allow(dead_code)]
+fn every_kind_is_listed(k: &EventKind) {
+    match k {
+        EventKind::Register { .. }
+        | EventKind::Update { .. }
+        | EventKind::Claim
+        | EventKind::Followup { .. }
+        | EventKind::Release
+        | EventKind::Handover { .. }
+        | EventKind::Decide { .. }
+        | EventKind::Appeal { .. }
+        | EventKind::DuplicateAcknowledged { .. } => {}
+    }
+}
+
 #[test]
 fn every_event_the_core_writes_passes_the_schema_under_its_own_kind() {
     for kind in every_kind() {
