@@ -170,12 +170,12 @@ type Outcome = Vec<(BTreeMap<String, (Option<String>, String, Option<i64>, usize
 
 fn run(ops: &[Op], attacks: bool) -> Outcome {
     let dir = tempfile::tempdir().unwrap();
-    let mut regs = vec![branch(&dir.path().join("m"), "m1"), branch(&dir.path().join("a"), "r1"), branch(&dir.path().join("b"), "r2")];
+    let mut regs = [branch(&dir.path().join("m"), "m1"), branch(&dir.path().join("a"), "r1"), branch(&dir.path().join("b"), "r2")];
     let reps = ["m1", "r1", "r2"];
     let mut log = Log::default();
     // Every laptop starts with the others' directory entries.
-    for i in 0..3 {
-        log.push(i, &mut regs[i], h(0));
+    for (i, reg) in regs.iter_mut().enumerate() {
+        log.push(i, reg, h(0));
     }
     let mut leads: Vec<(String, String)> = Vec::new(); // (lead id, doc id) in the order registered
     for (step, op) in ops.iter().enumerate() {
@@ -208,14 +208,15 @@ fn run(ops: &[Op], attacks: bool) -> Outcome {
         }
     }
     for _ in 0..2 {
-        for i in 0..3 {
-            log.push(i, &mut regs[i], h(1000));
-            log.pull(i, &mut regs[i]);
+        for (i, reg) in regs.iter_mut().enumerate() {
+            log.push(i, reg, h(1000));
+            log.pull(i, reg);
         }
     }
     regs.iter_mut()
         .map(|reg| {
-            let rows: Vec<(String, String, Option<String>, String, Option<i64>)> = {
+            type Row = (String, String, Option<String>, String, Option<i64>);
+            let rows: Vec<Row> = {
                 let mut stmt = reg.connection().prepare("SELECT lead_id, company, owner, state, protected_until FROM lead_index").unwrap();
                 stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap().map(Result::unwrap).collect()
             };
