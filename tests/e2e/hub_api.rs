@@ -5,7 +5,7 @@
 mod hub_support;
 
 use automerge::ReadDoc;
-use hub_support::{automerge_changes, batch, pull_all, Hub};
+use hub_support::{automerge_changes, batch, lead_id, pull_all, Hub};
 use leadguard_protocol::client::ClientError;
 use leadguard_protocol::{ErrorCode, PushRequest};
 
@@ -22,7 +22,7 @@ fn a_rep_pushes_and_a_colleague_pulls_the_same_changes_with_receipts() {
     let (a, a_id) = hub.device("li.na", "sh", "rep");
     let (b, _) = hub.device("wang.wei", "sh", "rep");
     let (c, _) = hub.device("zhao.lei", "bj", "rep");
-    let changes = automerge_changes("aaaa", 3);
+    let changes = automerge_changes("aaaa", "li.na", 3);
 
     let acks = a.push(&batch("sh/a/0", "branch:sh", &changes)).unwrap().acks;
     assert_eq!(acks.len(), 3);
@@ -38,7 +38,9 @@ fn a_rep_pushes_and_a_colleague_pulls_the_same_changes_with_receipts() {
     // The pulled bytes are the real Automerge changes: they rebuild the document.
     let mut doc = automerge::AutoCommit::new();
     doc.apply_changes(pulled.iter().map(|p| automerge::Change::try_from(&p.bytes[..]).unwrap())).unwrap();
-    assert_eq!(doc.get(automerge::ROOT, "lead2").unwrap().unwrap().0.as_str(), Some("aaaa 华南贸易有限公司 2"));
+    let (_, list) = doc.get(automerge::ROOT, lead_id("aaaa", 2)).unwrap().expect("the lead's list");
+    let first = doc.get(&list, 0).unwrap().unwrap().0.into_string().unwrap();
+    assert!(first.contains("aaaa 华南贸易有限公司 2"), "{first}");
 
     assert!(pull_all(&c, 100).is_empty(), "another branch sees nothing");
     assert!(pull_all(&a, 100).is_empty(), "a device is not sent its own changes back");
@@ -49,7 +51,7 @@ fn a_repush_is_idempotent_and_keeps_the_first_receipt() {
     let hub = Hub::start();
     let (a, _) = hub.device("li.na", "sh", "rep");
     let (b, _) = hub.device("wang.wei", "sh", "rep");
-    let changes = automerge_changes("aaaa", 4);
+    let changes = automerge_changes("aaaa", "li.na", 4);
     let first = a.push(&batch("sh/a/0", "branch:sh", &changes[..2])).unwrap().acks;
     std::thread::sleep(std::time::Duration::from_millis(20));
     a.complete(0).unwrap();
@@ -64,7 +66,7 @@ fn a_repush_is_idempotent_and_keeps_the_first_receipt() {
 fn sync_complete_becomes_the_prev_sync_of_later_pushes() {
     let hub = Hub::start();
     let (a, _) = hub.device("li.na", "sh", "rep");
-    let changes = automerge_changes("aaaa", 2);
+    let changes = automerge_changes("aaaa", "li.na", 2);
     a.push(&batch("sh/a/0", "branch:sh", &changes[..1])).unwrap();
     let done = a.complete(1).unwrap();
     assert_eq!(done.previous, None);
@@ -82,11 +84,11 @@ fn a_cut_pull_resumes_from_its_cursor_without_gaps_or_duplicates() {
     let (a, _) = hub.device("li.na", "sh", "rep");
     let (b, _) = hub.device("wang.wei", "sh", "rep");
     let (c, _) = hub.device("zhao.lei", "bj", "rep");
-    let changes = automerge_changes("aaaa", 25);
+    let changes = automerge_changes("aaaa", "li.na", 25);
     // Interleave another branch's changes so cursors must skip unreadable ones.
     for (i, chunk) in changes.chunks(5).enumerate() {
         a.push(&batch("sh/a/0", "branch:sh", chunk)).unwrap();
-        c.push(&batch(&format!("bj/c/{i}"), "branch:bj", &automerge_changes(&format!("cc{i}"), 2))).unwrap();
+        c.push(&batch(&format!("bj/c/{i}"), "branch:bj", &automerge_changes(&format!("cc{i}"), "zhao.lei", 2))).unwrap();
     }
     let first = b.pull(0, Some(10)).unwrap();
     assert_eq!((first.changes.len(), first.more), (10, true));
@@ -110,7 +112,7 @@ fn unauthenticated_revoked_and_cross_branch_requests_are_refused_and_leak_nothin
     let hub = Hub::start();
     let (a, a_id) = hub.device("li.na", "sh", "rep");
     let (c, _) = hub.device("zhao.lei", "bj", "rep");
-    a.push(&batch("sh/a/0", "branch:sh", &automerge_changes("aaaa", 1))).unwrap();
+    a.push(&batch("sh/a/0", "branch:sh", &automerge_changes("aaaa", "li.na", 1))).unwrap();
 
     let anon = hub.anonymous();
     assert_eq!(code(anon.pull(0, None)), (401, ErrorCode::Unauthorized));
@@ -120,7 +122,7 @@ fn unauthenticated_revoked_and_cross_branch_requests_are_refused_and_leak_nothin
     let forged_err = forged.pull(0, None).unwrap_err().to_string();
 
     // Cross-branch write and explicit cross-branch read: 403.
-    assert_eq!(code(c.push(&batch("sh/x/0", "branch:sh", &automerge_changes("cccc", 1)))), (403, ErrorCode::Forbidden));
+    assert_eq!(code(c.push(&batch("sh/x/0", "branch:sh", &automerge_changes("cccc", "zhao.lei", 1)))), (403, ErrorCode::Forbidden));
     assert_eq!(code(c.pull_scope(0, None, "branch:sh")), (403, ErrorCode::Forbidden));
     assert_eq!(code(c.pull_scope(0, None, "dist:nobody")), (403, ErrorCode::Forbidden));
 
@@ -149,11 +151,11 @@ fn distributors_see_only_their_reports_and_their_branch_reads_them() {
     let (other, _) = hub.device("zhao.lei", "bj", "manager");
     let (dist, dist_id) = hub.device("agent-7", "sh", "distributor");
     let dist_scope = format!("dist:{dist_id}");
-    rep.push(&batch("sh/r/0", "branch:sh", &automerge_changes("rrrr", 2))).unwrap();
-    dist.push(&batch("dist/0", &dist_scope, &automerge_changes("dddd", 3))).unwrap();
+    rep.push(&batch("sh/r/0", "branch:sh", &automerge_changes("rrrr", "li.na", 2))).unwrap();
+    dist.push(&batch(&format!("dist:{dist_id}/0"), &dist_scope, &automerge_changes("dddd", "agent-7", 3))).unwrap();
 
-    assert_eq!(code(dist.push(&batch("sh/d/0", "branch:sh", &automerge_changes("dddx", 1)))), (403, ErrorCode::Forbidden));
-    assert_eq!(code(rep.push(&batch("dist/1", &dist_scope, &automerge_changes("rrrx", 1)))), (403, ErrorCode::Forbidden));
+    assert_eq!(code(dist.push(&batch("sh/d/0", "branch:sh", &automerge_changes("dddx", "agent-7", 1)))), (403, ErrorCode::Forbidden));
+    assert_eq!(code(rep.push(&batch(&format!("dist:{dist_id}/1"), &dist_scope, &automerge_changes("rrrx", "li.na", 1)))), (403, ErrorCode::Forbidden));
     assert!(pull_all(&dist, 100).is_empty(), "a distributor never receives branch data");
     assert_eq!(code(dist.pull_scope(0, None, "branch:sh")), (403, ErrorCode::Forbidden));
     assert_eq!(pull_all(&manager, 100).len(), 5, "the branch reads its distributor's reports");
@@ -163,13 +165,28 @@ fn distributors_see_only_their_reports_and_their_branch_reads_them() {
 }
 
 #[test]
-fn a_document_keeps_the_scope_of_its_first_change() {
+fn a_document_name_cannot_be_taken_in_another_scope() {
     let hub = Hub::start();
-    let (a, _) = hub.device("li.na", "sh", "rep");
-    let (c, _) = hub.device("zhao.lei", "bj", "rep");
-    let changes = automerge_changes("aaaa", 2);
-    a.push(&batch("shared-id", "branch:sh", &changes[..1])).unwrap();
-    // Another branch cannot graft changes onto (or probe) that document.
-    assert_eq!(code(c.push(&batch("shared-id", "branch:bj", &changes[1..]))), (409, ErrorCode::ScopeMismatch));
-    assert_eq!(code(c.push(&batch("other-id", "branch:bj", &changes[..1]))), (409, ErrorCode::ScopeMismatch));
+    let (east, _) = hub.device("li.na", "east", "rep");
+    let (north, _) = hub.device("zhao.lei", "north", "rep");
+    let dir = |actor: &str, rep: &str| {
+        let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
+        let entry = serde_json::json!({ "id": rep, "name": rep, "branch": "east", "role": "rep", "active": true });
+        automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, format!("rep/{rep}"), entry.to_string()).unwrap();
+        doc.commit();
+        vec![doc.get_last_local_change().unwrap().raw_bytes().to_vec()]
+    };
+    // A north device squatting east's directory, in its own scope or in east's.
+    let squat = north.push(&batch("directory/east", "branch:north", &dir("nnnn", "zhao.lei"))).unwrap_err();
+    assert!(squat.to_string().contains("wrong_scope"), "{squat}");
+    assert_eq!(code(Err::<(), _>(squat)), (403, ErrorCode::Forbidden));
+    assert_eq!(code(north.push(&batch("directory/east", "branch:east", &dir("nnnn", "zhao.lei")))), (403, ErrorCode::Forbidden));
+    assert_eq!(code(north.push(&batch("east/nnnn/0", "branch:north", &automerge_changes("nnnn", "zhao.lei", 1)))), (403, ErrorCode::Forbidden));
+    // A name that says no scope at all is malformed.
+    let made_up = north.push(&batch("shared-id", "branch:north", &automerge_changes("nnnn", "zhao.lei", 1))).unwrap_err();
+    assert!(made_up.to_string().contains("bad_doc_id"), "{made_up}");
+    assert_eq!(code(Err::<(), _>(made_up)), (422, ErrorCode::InvalidChange));
+    // East's own devices are unaffected.
+    assert_eq!(east.push(&batch("directory/east", "branch:east", &dir("eeee", "li.na"))).unwrap().acks.len(), 1);
+    assert!(pull_all(&east, 100).is_empty(), "nothing of the squatter was stored");
 }

@@ -43,7 +43,7 @@ fn malformed_or_oversized_messages_get_a_4xx_and_the_hub_keeps_serving() {
     let cred = enrolled_credential(&hub, "mallory");
     let (good, _) = hub.device("li.na", "sh", "rep");
     let (reader, _) = hub.device("wang.wei", "sh", "rep");
-    let valid = automerge_changes("aaaa", 2);
+    let valid = automerge_changes("aaaa", "li.na", 2);
 
     let cases: Vec<(&str, (u16, Option<ErrorCode>))> = vec![
         ("garbage", raw_push(&hub, &cred, CONTENT_TYPE, false, b"\x00\xffnot a message".to_vec())),
@@ -88,7 +88,7 @@ fn malformed_or_oversized_messages_get_a_4xx_and_the_hub_keeps_serving() {
     assert_eq!(hub.anonymous().health().unwrap().status, "ok");
     assert_eq!(good.push(&batch("sh/a/0", "branch:sh", &valid)).unwrap().acks.len(), 2);
     assert_eq!(pull_all(&reader, 100).len(), 2);
-    let (status, _) = raw_push(&hub, &cred, CONTENT_TYPE, true, gzip(&batch("sh/b/0", "branch:sh", &automerge_changes("bbbb", 1)).encode()));
+    let (status, _) = raw_push(&hub, &cred, CONTENT_TYPE, true, gzip(&batch("sh/b/0", "branch:sh", &automerge_changes("bbbb", "mallory", 1)).encode()));
     assert_eq!(status, 200);
 }
 
@@ -101,7 +101,7 @@ fn hub_killed_with_sigkill_mid_push_loses_no_acknowledged_change() {
     let (pusher, _) = hub.device("li.na", "sh", "rep");
     let (reader, _) = hub.device("wang.wei", "sh", "rep");
     let changes: Vec<PushRequest> = (0..TOTAL / BATCH)
-        .map(|i| batch(&format!("sh/a/{i}"), "branch:sh", &automerge_changes(&format!("a{i:03}"), BATCH)))
+        .map(|i| batch(&format!("sh/a/{i}"), "branch:sh", &automerge_changes(&format!("a{i:03}"), "li.na", BATCH)))
         .collect();
 
     // The device pushes batch after batch, retrying a batch until it is acknowledged,

@@ -114,13 +114,32 @@ impl Drop for Hub {
     }
 }
 
-/// `n` real Automerge changes of one document written by `actor`, each setting
-/// `lead<i>` to a Chinese company name, in causal order.
-pub fn automerge_changes(actor: &str, n: usize) -> Vec<Vec<u8>> {
+/// The id of the `i`-th lead [`automerge_changes`] registers for `actor`: 16 hex digits.
+pub fn lead_id(actor: &str, i: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in actor.bytes().chain(i.to_le_bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// A `register` event by `rep`, the core's event encoding.
+pub fn register_event(rep: &str, company: &str) -> String {
+    serde_json::json!({
+        "id": format!("ev-{}", lead_id(company, 0)), "kind": "register", "rep": rep, "device": "d",
+        "device_time": "2026-11-22T08:00:00Z", "fields": { "company": company }
+    })
+    .to_string()
+}
+
+/// `n` real Automerge changes of one document written by `actor`, each registering
+/// lead [`lead_id`]`(actor, i)` for `rep` with a Chinese company name, in causal order.
+pub fn automerge_changes(actor: &str, rep: &str, n: usize) -> Vec<Vec<u8>> {
     let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
     (0..n)
         .map(|i| {
-            doc.put(automerge::ROOT, format!("lead{i}"), format!("{actor} 华南贸易有限公司 {i}")).expect("put");
+            let list = doc.put_object(automerge::ROOT, lead_id(actor, i), automerge::ObjType::List).expect("list");
+            doc.insert(&list, 0, register_event(rep, &format!("{actor} 华南贸易有限公司 {i}"))).expect("insert");
             doc.commit();
             doc.get_last_local_change().expect("change").raw_bytes().to_vec()
         })

@@ -7,6 +7,7 @@ use leadguard_core::api;
 
 mod audit_cmd;
 mod terminal;
+mod quarantine_cmd;
 mod check_cmd;
 mod collisions_cmd;
 mod dedup_cmd;
@@ -80,6 +81,9 @@ enum Command {
     /// Check the tables lists, search and cases read from against the documents;
     /// rebuild what differs (exit status 1 when something differed).
     Doctor(doctor_cmd::DoctorArgs),
+    /// Pulled changes this device refused (schema check) and set aside (managers).
+    #[command(subcommand)]
+    Quarantine(quarantine_cmd::QuarantineCmd),
     /// Health metrics of the claim mechanism and the collision heat map (managers).
     Metrics {
         /// Period in days, ending now.
@@ -120,6 +124,7 @@ fn main() {
         Command::Collisions(cmd) => collisions_cmd::run(&mut ctx, cmd),
         Command::Audit(cmd) => audit_cmd::run(&mut ctx, cmd, cli.json),
         Command::Doctor(args) => doctor_cmd::run(&mut ctx, args, cli.json),
+        Command::Quarantine(cmd) => quarantine_cmd::run(&mut ctx, cmd, cli.json),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
         }

@@ -136,6 +136,12 @@ fn app_info(ctx: &mut Context, _args: ()) -> Result<AppInfo, ApiError> {
     })
 }
 
+fn quarantine_list(ctx: &mut Context, _args: ()) -> Result<crate::quarantine::QuarantineList, ApiError> {
+    let reg = ctx.registry()?;
+    reg.require_role(&[crate::model::Role::Manager], "list quarantined changes")?;
+    Ok(crate::quarantine::list(reg.connection())?)
+}
+
 macro_rules! commands {
     ($( $(#[$meta:meta])* $name:ident ( $args:ty ) -> $ret:ty => $handler:path ; )*) => {
         /// Names of all commands, in declaration order.
@@ -257,4 +263,6 @@ commands! {
     notifications_list(()) -> NotificationList => notifications::notifications_list;
     /// Marks notifications as seen.
     notifications_seen(NotificationIds) -> NotificationList => notifications::notifications_seen;
+    /// Pulled changes this device refused (schema check) and set aside, newest first (managers).
+    quarantine_list(()) -> crate::quarantine::QuarantineList => quarantine_list;
 }

@@ -58,6 +58,11 @@ impl DocCache {
         self.docs.clear();
     }
 
+    /// Forgets one loaded document (after a change failed to apply to it).
+    pub fn forget(&mut self, doc_id: &str) {
+        self.docs.remove(doc_id);
+    }
+
     pub fn exists(conn: &Connection, doc_id: &str) -> Result<bool> {
         Ok(conn
             .query_row("SELECT 1 FROM docs WHERE doc_id = ?1", [doc_id], |_| Ok(()))

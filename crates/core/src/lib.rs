@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod model;
 pub mod notifications;
 pub mod receipts;
+pub mod quarantine;
 pub mod registry;
 pub mod replication;
 pub mod short_search;
@@ -35,6 +36,7 @@ pub mod sync;
 pub mod timing;
 pub mod view;
 pub mod store;
+pub mod validation;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use registry::Registry;

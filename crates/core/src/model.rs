@@ -12,27 +12,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// What a person may do in the registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A sales rep: full view of their own customers, masked view of others'.
-    Rep,
-    /// A branch manager: sees the whole branch, sets policy, hands over, arbitrates.
-    Manager,
-    /// An outside distributor (分销): sees only what they reported.
-    Distributor,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Rep => "rep",
-            Role::Manager => "manager",
-            Role::Distributor => "distributor",
-        }
-    }
-}
+/// Roles are defined once, in the schema the hub and every replica check against.
+pub use leadguard_schema::Role;
 
 /// A person known to the branch directory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

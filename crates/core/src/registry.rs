@@ -77,6 +77,7 @@ impl Registry {
         if opts.rep.name.trim().is_empty() {
             return Err(Error::Invalid("name must not be empty".into()));
         }
+        crate::validation::check_rep(&opts.rep)?;
         if opts.shard_size == 0 {
             return Err(Error::Invalid("shard size must be at least 1".into()));
         }
@@ -328,6 +329,7 @@ impl Registry {
             }
         };
         let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device.clone(), device_time: now, after };
+        crate::validation::check_event(&event)?;
         let policy = self.policy(&branch);
         let mut all = events;
         let timing = self.timing(&all)?;
@@ -473,6 +475,7 @@ impl Registry {
         if rep.name.trim().is_empty() {
             return Err(Error::Invalid("name must not be empty".into()));
         }
+        crate::validation::check_rep(&rep)?;
         self.write_directory(&me, now, |doc| layout::put_rep(doc, &rep))
     }
 

@@ -9,13 +9,16 @@
 //! documents and re-derives the index rows of exactly the leads they touched, all in
 //! one SQLite transaction.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use automerge::{Change, ChangeHash, Prop, ROOT};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
+use leadguard_schema::{Reason, Violation};
+
 use crate::collisions::rebuild::carried_events;
+use crate::quarantine::{self, ReplicaLists};
 use crate::docs::DocCache;
 use crate::error::{Error, Result};
 use crate::layout;
@@ -76,6 +79,8 @@ pub struct ApplyReport {
     pub touched_docs: Vec<String>,
     /// A directory document (reps, policy) changed.
     pub directory_changed: bool,
+    /// Changes the schema refused: stored aside (`quarantine_list`), not merged.
+    pub quarantined: usize,
 }
 
 fn rfc(t: DateTime<Utc>) -> String {
@@ -146,27 +151,21 @@ impl Registry {
         })
     }
 
-    /// Merges changes pulled from the hub. Idempotent. All or nothing: a malformed
-    /// change fails the whole batch and nothing is stored.
+    /// Merges changes pulled from the hub. Idempotent. Each new change is checked
+    /// against the schema first (`quarantine.rs`): a bad one is stored aside with its
+    /// reason and not merged, and the rest of the batch goes on. One transaction: a
+    /// storage failure leaves nothing half-applied.
     pub fn apply_remote(&mut self, changes: &[RemoteChange]) -> Result<ApplyReport> {
-        let mut decoded = Vec::with_capacity(changes.len());
-        for rc in changes {
-            let change = Change::from_bytes(rc.bytes.clone())
-                .map_err(|e| Error::Invalid(format!("change {} does not decode: {e}", rc.hub_seq)))?;
-            if change.hash() != ChangeHash(rc.hash) {
-                return Err(Error::Invalid(format!("change {}: hash does not match its bytes", rc.hub_seq)));
-            }
-            decoded.push(change);
-        }
         if changes.iter().any(|c| !c.doc_id.starts_with("directory/")) {
             self.warm_dedup()?;
         }
+        let now = Utc::now();
         self.transact(|reg| {
             let mut report = ApplyReport::default();
             let mut receipts_changed: Vec<[u8; 32]> = Vec::new();
             let mut policy_changed = false;
             let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Change)>> = BTreeMap::new();
-            for (rc, change) in changes.iter().zip(decoded) {
+            for rc in changes {
                 let known: Option<Option<i64>> = reg
                     .conn
                     .query_row("SELECT hub_seq FROM changes WHERE hash = ?1", [&rc.hash[..]], |r| r.get(0))
@@ -182,20 +181,41 @@ impl Registry {
                     report.duplicates += 1;
                     continue;
                 }
-                by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, change));
+                if quarantine::is_quarantined(&reg.conn, &rc.hash)? {
+                    report.duplicates += 1;
+                    continue;
+                }
+                match Change::from_bytes(rc.bytes.clone()) {
+                    Ok(change) if change.hash() == ChangeHash(rc.hash) => by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, change)),
+                    Ok(_) => {
+                        let v = Violation::new(Reason::Undecodable, "the change does not match its hash");
+                        quarantine::put(&reg.conn, rc, None, &v, now)?;
+                        report.quarantined += 1;
+                    }
+                    Err(e) => {
+                        let v = Violation::new(Reason::Undecodable, format!("the change does not decode: {e}"));
+                        quarantine::put(&reg.conn, rc, None, &v, now)?;
+                        report.quarantined += 1;
+                    }
+                }
             }
             let mut touched = BTreeSet::new();
             // Leads whose identifying fields may have changed (their duplicate links
             // are re-scored); follow-ups, claims and decisions only change claims.
             let mut fields_touched = BTreeSet::new();
+            // Leads created by changes accepted in this batch → their document.
+            let mut homes: HashMap<String, String> = HashMap::new();
             for (doc_id, items) in by_doc {
-                reg.check_doc(doc_id, &items[0].0.scope)?;
-                let loaded = reg.docs.get(&reg.conn, doc_id)?;
-                let before = loaded.doc.get_heads();
+                let exists = reg.doc_in_scope(doc_id, &items[0].0.scope)?;
+                let before = match exists {
+                    Some(true) => reg.docs.get(&reg.conn, doc_id)?.doc.get_heads(),
+                    _ => Vec::new(),
+                };
+                let accepted = reg.admit(doc_id, items, exists, &mut homes, &mut report, now)?;
                 // Which change carries which event (for the claims' hub receipts).
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
                 let mut unlabelled = false;
-                for (rc, change) in &items {
+                for (rc, change) in &accepted {
                     let evs = carried_events(change);
                     unlabelled |= evs.is_empty();
                     // A copied event id keeps the hub's first change (the batch is
@@ -204,15 +224,9 @@ impl Registry {
                         carried.entry(ev).or_insert(rc.hash);
                     }
                 }
-                for (rc, _) in &items {
-                    reg.conn.execute(
-                        "INSERT INTO changes(hash, doc_id, origin, bytes, hub_seq, hub_received_at, device_prev_sync)
-                         VALUES (?1, ?2, 'remote', ?3, ?4, ?5, ?6)",
-                        params![&rc.hash[..], doc_id, rc.bytes, rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
-                    )?;
-                    report.applied += 1;
+                if accepted.is_empty() {
+                    continue;
                 }
-                // `get` catches the document up with the rows just stored.
                 let loaded = reg.docs.get(&reg.conn, doc_id)?;
                 let after = loaded.doc.get_heads();
                 let patches = loaded.doc.diff(&before, &after);
@@ -279,23 +293,115 @@ impl Registry {
         })
     }
 
-    /// Makes sure a document row exists with the scope the hub says it has.
-    fn check_doc(&mut self, doc_id: &str, scope: &str) -> Result<()> {
+    /// Checks the new changes of one document in hub order, quarantines the bad ones
+    /// and stores and merges the rest; returns those merged. The check needs no merge
+    /// in between (it tracks the leads and changes the batch adds), so the document
+    /// takes the whole batch at once; should Automerge refuse it, the changes are
+    /// merged one by one and the one it refuses is quarantined.
+    fn admit<'c>(
+        &mut self,
+        doc_id: &str,
+        items: Vec<(&'c RemoteChange, Change)>,
+        exists: Option<bool>,
+        homes: &mut HashMap<String, String>,
+        report: &mut ApplyReport,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(&'c RemoteChange, Change)>> {
+        let mut accepted = Vec::with_capacity(items.len());
+        {
+            let mut doc = match exists {
+                Some(true) => Some(&mut self.docs.get(&self.conn, doc_id)?.doc),
+                _ => None,
+            };
+            let mut lists = ReplicaLists::from_doc(doc.as_deref());
+            let mut batch: HashSet<ChangeHash> = HashSet::new();
+            for (rc, change) in items {
+                let verdict = if exists == Some(false) {
+                    Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
+                } else {
+                    let st = quarantine::ReplicaState::with_lists(&self.conn, &lists.lists, homes);
+                    let mut present = |h: &ChangeHash| batch.contains(h) || doc.as_mut().is_some_and(|d| d.get_change_by_hash(h).is_some());
+                    quarantine::check(&self.conn, rc, &change, &mut present, &st)?
+                };
+                match verdict {
+                    Ok(fx) => {
+                        lists.accept(doc_id, &fx, homes);
+                        batch.insert(change.hash());
+                        accepted.push((rc, change));
+                    }
+                    Err(v) => {
+                        quarantine::put(&self.conn, rc, Some(&change), &v, now)?;
+                        report.quarantined += 1;
+                    }
+                }
+            }
+        }
+        if accepted.is_empty() {
+            return Ok(accepted);
+        }
+        if exists.is_none() {
+            self.conn.execute("INSERT INTO docs(doc_id, scope) VALUES (?1, ?2)", params![doc_id, accepted[0].0.scope])?;
+        }
+        let store_row = |conn: &rusqlite::Connection, rc: &RemoteChange| {
+            conn.execute(
+                "INSERT INTO changes(hash, doc_id, origin, bytes, hub_seq, hub_received_at, device_prev_sync)
+                 VALUES (?1, ?2, 'remote', ?3, ?4, ?5, ?6)",
+                params![&rc.hash[..], doc_id, rc.bytes, rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
+            )
+        };
+        for (rc, _) in &accepted {
+            store_row(&self.conn, rc)?;
+        }
+        // `get` catches the document up with the rows just stored.
+        let Err(e) = self.docs.get(&self.conn, doc_id).map(|_| ()) else {
+            report.applied += accepted.len();
+            return Ok(accepted);
+        };
+        if matches!(e, Error::Sqlite(_) | Error::Io(_)) {
+            return Err(e);
+        }
+        for (rc, _) in &accepted {
+            self.conn.execute("DELETE FROM changes WHERE hash = ?1", [&rc.hash[..]])?;
+        }
+        self.docs.forget(doc_id);
+        let mut kept = Vec::with_capacity(accepted.len());
+        let mut refused: HashSet<ChangeHash> = HashSet::new();
+        for (rc, change) in accepted {
+            let why = if change.deps().iter().any(|d| refused.contains(d)) {
+                Some(Violation::new(Reason::DependsOnQuarantined, "the change depends on a change that does not apply"))
+            } else {
+                store_row(&self.conn, rc)?;
+                match self.docs.get(&self.conn, doc_id).map(|_| ()) {
+                    Ok(()) => None,
+                    Err(e) if matches!(e, Error::Sqlite(_) | Error::Io(_)) => return Err(e),
+                    Err(e) => {
+                        self.conn.execute("DELETE FROM changes WHERE hash = ?1", [&rc.hash[..]])?;
+                        self.docs.forget(doc_id);
+                        Some(Violation::new(Reason::Undecodable, format!("the change does not apply: {e}")))
+                    }
+                }
+            };
+            match why {
+                Some(v) => {
+                    refused.insert(change.hash());
+                    quarantine::put(&self.conn, rc, Some(&change), &v, now)?;
+                    report.quarantined += 1;
+                }
+                None => kept.push((rc, change)),
+            }
+        }
+        report.applied += kept.len();
+        Ok(kept)
+    }
+
+    /// Whether document `doc_id` exists here in `scope` (`Some(true)`), in another
+    /// scope (`Some(false)`), or not at all (`None`).
+    fn doc_in_scope(&self, doc_id: &str, scope: &str) -> Result<Option<bool>> {
         let existing: Option<String> = self
             .conn
             .query_row("SELECT scope FROM docs WHERE doc_id = ?1", [doc_id], |r| r.get(0))
             .optional()?;
-        match existing {
-            Some(s) if s == scope => Ok(()),
-            Some(s) => Err(Error::Invalid(format!("document {doc_id} has scope {s}, the hub sent {scope}"))),
-            None => {
-                if doc_id.is_empty() || scope.is_empty() {
-                    return Err(Error::Invalid("a change needs a document id and a scope".into()));
-                }
-                self.conn.execute("INSERT INTO docs(doc_id, scope) VALUES (?1, ?2)", params![doc_id, scope])?;
-                Ok(())
-            }
-        }
+        Ok(existing.map(|s| s == scope))
     }
 
     fn reindex_branch(&mut self, branch: &str) -> Result<()> {

@@ -176,6 +176,24 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX case_marks_by_case ON case_marks(case_id);
     INSERT INTO meta(key, value) SELECT 'case_marks.pending', '1' WHERE EXISTS (SELECT 1 FROM lead_index);
     "#,
+    // 8: pulled changes the schema refused (`quarantine.rs`): kept aside with their
+    // reason, never merged.
+    r#"
+    CREATE TABLE quarantine (
+        hash BLOB PRIMARY KEY,
+        hub_seq INTEGER,
+        doc_id TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        message TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        rep TEXT,
+        received_at TEXT,
+        quarantined_at TEXT NOT NULL,
+        bytes BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX quarantine_by_hub_seq ON quarantine(hub_seq);
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.

@@ -139,11 +139,13 @@ fn apply_remote_is_idempotent_and_indexes_touched_leads() {
     assert_eq!(again.applied, 0);
     assert_eq!(again.duplicates, changes.len());
     assert_eq!(b.row(&id).unwrap(), row);
-    // A corrupted change is refused as a whole and nothing is stored.
+    // A corrupted change is set aside (quarantined), never merged; the batch goes on.
     let mut bad = as_remote(&a, 100);
     bad[0].bytes[10] ^= 0xff;
+    bad[0].hash = [7; 32];
     let before: i64 = b.connection().query_row("SELECT COUNT(*) FROM changes", [], |r| r.get(0)).unwrap();
-    assert_eq!(b.apply_remote(&bad).unwrap_err().code(), ErrorCode::InvalidArgument);
+    let report = b.apply_remote(&bad).unwrap();
+    assert_eq!((report.quarantined, report.duplicates), (1, bad.len() - 1));
     let after: i64 = b.connection().query_row("SELECT COUNT(*) FROM changes", [], |r| r.get(0)).unwrap();
     assert_eq!(before, after);
     // b can now act on the lead, and its change flows back.

@@ -24,7 +24,17 @@ struct Shard {
     changes: Vec<Vec<u8>>,
 }
 
-/// `n` lead registrations by `device`, one change each, in shards of [`SHARD`].
+/// A 16-hex lead id for registration `i` of shard `k` of `device`.
+fn lead_id(device: &str, k: usize, i: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in device.bytes().chain(k.to_le_bytes()).chain(i.to_le_bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// `n` lead registrations by `device` (also its rep), one change each, in shards of
+/// [`SHARD`], in the core's layout: root key = lead id, value = list of event strings.
 fn make_shards(device: &str, n: usize) -> Vec<Shard> {
     let mut shards = Vec::new();
     let mut left = n;
@@ -32,16 +42,16 @@ fn make_shards(device: &str, n: usize) -> Vec<Shard> {
     while left > 0 {
         let count = left.min(SHARD);
         let mut doc = AutoCommit::new().with_actor(automerge::ActorId::from(format!("{device}-{k}").as_bytes()));
-        let leads = doc.put_object(automerge::ROOT, "leads", ObjType::Map).expect("leads");
-        doc.commit();
-        let mut changes = vec![doc.get_last_local_change().expect("first").raw_bytes().to_vec()];
-        for i in 0..count - 1 {
-            let lead = doc.put_object(&leads, format!("{device}-{k}-{i}"), ObjType::Map).expect("lead");
-            doc.put(&lead, "company", format!("深圳市第{i}号电子科技有限公司")).expect("put");
-            doc.put(&lead, "contact", "张伟").expect("put");
-            doc.put(&lead, "phone", format!("1380013{:04}", i % 10_000)).expect("put");
-            doc.put(&lead, "need", "年度采购 500 台").expect("put");
-            doc.put(&lead, "rep", device).expect("put");
+        let mut changes = Vec::with_capacity(count);
+        for i in 0..count {
+            let lead = doc.put_object(automerge::ROOT, lead_id(device, k, i), ObjType::List).expect("lead");
+            let event = serde_json::json!({
+                "id": lead_id("event", k, i), "kind": "register", "rep": device, "device": device,
+                "device_time": "2026-11-22T08:00:00Z",
+                "fields": { "company": format!("深圳市第{i}号电子科技有限公司"), "contact": "张伟",
+                            "phone": format!("1380013{:04}", i % 10_000), "need": "年度采购 500 台" }
+            });
+            doc.insert(&lead, 0, event.to_string()).expect("insert");
             doc.commit();
             changes.push(doc.get_last_local_change().expect("change").raw_bytes().to_vec());
         }
@@ -158,7 +168,7 @@ fn main() {
         down += bytes.len() as u64;
         let mut copy = AutoCommit::load(&bytes).expect("load");
         copy.merge(&mut s.doc.clone()).expect("merge");
-        merged_leads += copy.get(automerge::ROOT, "leads").expect("get").map(|_| 1).unwrap_or(0);
+        merged_leads += usize::from(copy.length(automerge::ROOT) > 0);
     }
     for s in mine.iter() {
         let bytes = s.doc.clone().save();

@@ -1,168 +1,181 @@
-//! Who may author what: the hub reads the events and directory entries a pushed change
-//! writes, and refuses what the pushing device may not author.
+//! Who may author what: the hub runs the schema's change check
+//! ([`leadguard_schema::check_change`]) with the pushing device as author, against
+//! what it has accepted so far.
 //!
-//! Replicas trust what the hub relays, and a device's credentials say who it is (rep,
-//! role, branch), so this is the one place a patched client can be stopped from
-//! forging another rep's claim, a manager's decision, or a promotion of itself in the
-//! branch directory. The rules, for a device enrolled as rep R with role X:
+//! Replicas check every change again without knowing who pushed it, so this is the one
+//! place that ties a change to its device: events only by the device's rep,
+//! `decide`/`handover` only from a manager's device, and outside managers only the
+//! device's own directory entry, with its enrolled role and the name the directory
+//! has for it. The hub keeps what the checks need to know, in its own tables:
 //!
-//! - an **event** (a JSON string with `kind` and `rep`, the core's event encoding in a
-//!   lead's list) must have `rep` = R; `decide` and `handover` need X = manager;
-//! - in the **directory** (`directory/<branch>`), a manager writes anything; anyone
-//!   else writes only their own entry `rep/R`, with role X, and never the policy, and
-//!   deletes nothing there;
-//! - an event string that repeats a key is refused, so the hub and the replicas cannot
-//!   read different fields out of one string;
-//! - in lead documents, list items are events and are immutable: an item that is not an
-//!   event string, an overwrite of an item, or a deletion is refused — a replica could
-//!   not read the lead, or an acknowledged event would be lost.
-//!
-//! Other content passes: the hub stays agnostic of everything that grants nothing.
+//! - `leads(lead_id, doc_id, list_obj)`: which document holds each lead and which
+//!   object is its event list, so a lead is created once, in one document, and
+//!   afterwards only appended to;
+//! - `directory_names(branch, rep, name)`: the name last accepted for each rep.
 
-use std::collections::BTreeMap;
-use std::fmt;
+use std::cell::RefCell;
 
-use automerge::legacy::{Key, OpType};
-use automerge::ScalarValue;
-use leadguard_protocol::Role;
-use serde::de::{Deserializer, MapAccess, Visitor};
+use leadguard_schema::{Author, DocName, DocState, Effects, Violation};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::HubError;
 use crate::scope::Device;
 
-/// Event kinds only a manager writes.
-const MANAGER_EVENTS: [&str; 2] = ["decide", "handover"];
+/// The hub's accepted state, read inside the push transaction.
+pub struct HubState<'a> {
+    conn: &'a Connection,
+    doc_id: &'a str,
+    branch: Option<String>,
+    /// The first database error, reported after the check (the trait answers Options).
+    failed: RefCell<Option<rusqlite::Error>>,
+}
 
-/// Checks change `i` of a push (document `doc_id`) against `device`.
-pub fn check(device: &Device, i: usize, doc_id: &str, change: &automerge::Change) -> Result<(), HubError> {
-    // decode() expects a validated change (it is: `Change::try_from` checked it); a
-    // panic in it must still not take a request handler down.
-    let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode()))
-        .map_err(|_| HubError::InvalidChange(format!("change {i} cannot be decoded")))?;
-    let manager = device.role == Role::Manager;
-    let directory = doc_id.starts_with("directory/");
-    for op in &expanded.operations {
-        if directory && !manager {
-            check_directory_op(device, i, &op.key, &op.action)?;
+impl<'a> HubState<'a> {
+    pub fn new(conn: &'a Connection, doc_id: &'a str) -> Self {
+        let branch = match DocName::parse(doc_id) {
+            Ok(DocName::Directory { branch }) => Some(branch),
+            _ => None,
+        };
+        HubState { conn, doc_id, branch, failed: RefCell::new(None) }
+    }
+
+    fn query(&self, sql: &str, args: impl rusqlite::Params) -> Option<String> {
+        match self.conn.prepare_cached(sql).and_then(|mut s| s.query_row(args, |r| r.get(0)).optional()) {
+            Ok(v) => v,
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                None
+            }
         }
-        if !directory {
-            check_list_op(i, op)?;
+    }
+}
+
+impl DocState for HubState<'_> {
+    fn lead_home(&self, lead: &str) -> Option<String> {
+        self.query("SELECT doc_id FROM leads WHERE lead_id = ?1", params![lead])
+    }
+    fn list_owner(&self, obj: &str) -> Option<String> {
+        self.query("SELECT lead_id FROM leads WHERE doc_id = ?1 AND list_obj = ?2", params![self.doc_id, obj])
+    }
+    fn entry_name(&self, rep: &str) -> Option<String> {
+        let branch = self.branch.as_deref()?;
+        self.query("SELECT name FROM directory_names WHERE branch = ?1 AND rep = ?2", params![branch, rep])
+    }
+}
+
+/// Checks change `index` of a push (document `doc_id`) against `device` and records
+/// what it creates, in the push transaction `conn`.
+pub fn check_and_record(conn: &Connection, device: &Device, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
+    let change = automerge::Change::from_bytes(bytes.to_vec())
+        .map_err(|e| HubError::InvalidChange(format!("change {index} is not an Automerge change: {e}")))?;
+    let state = HubState::new(conn, doc_id);
+    let author = Author { rep: &device.rep, role: device.role };
+    let checked = leadguard_schema::check_change(doc_id, &change, &state, Some(&author));
+    if let Some(e) = state.failed.into_inner() {
+        return Err(e.into());
+    }
+    let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
+    record(conn, doc_id, &effects)?;
+    Ok(())
+}
+
+/// Remembers the leads and directory names an accepted change wrote.
+fn record(conn: &Connection, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+    for lead in &fx.new_leads {
+        conn.prepare_cached("INSERT INTO leads (lead_id, doc_id, list_obj) VALUES (?1, ?2, ?3)")?
+            .execute(params![lead.lead, doc_id, lead.list])?;
+    }
+    if let Ok(DocName::Directory { branch }) = DocName::parse(doc_id) {
+        for e in &fx.entries {
+            conn.prepare_cached(
+                "INSERT INTO directory_names (branch, rep, name) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (branch, rep) DO UPDATE SET name = excluded.name",
+            )?
+            .execute(params![branch, e.id, e.name])?;
         }
-        if let OpType::Put(ScalarValue::Str(s)) = &op.action {
-            if let Some(event) = event_fields(s).map_err(|e| HubError::Forbidden(format!("change {i}: {e}")))? {
-                check_event(device, i, &event)?;
+    }
+    Ok(())
+}
+
+/// Fills `leads` and `directory_names` from the changes a hub stored before it kept
+/// them: root lists and directory entries, first creation of a lead wins.
+pub fn backfill(conn: &Connection) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare("SELECT doc_id, bytes FROM changes ORDER BY hub_seq")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let doc_id: String = r.get(0)?;
+        let Ok(change) = automerge::Change::from_bytes(r.get::<_, Vec<u8>>(1)?) else { continue };
+        let Ok(expanded) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode())) else { continue };
+        let actor = change.actor_id().to_hex_string();
+        let directory = DocName::parse(&doc_id).ok().and_then(|n| match n {
+            DocName::Directory { branch } => Some(branch),
+            _ => None,
+        });
+        for (i, op) in expanded.operations.iter().enumerate() {
+            use automerge::legacy::{Key, ObjectId, OpType};
+            let (ObjectId::Root, Key::Map(key)) = (&op.obj, &op.key) else { continue };
+            match (&op.action, &directory) {
+                (OpType::Make(automerge::ObjType::List), None) => {
+                    let list = format!("{}@{actor}", change.start_op().get() + i as u64);
+                    conn.execute("INSERT OR IGNORE INTO leads (lead_id, doc_id, list_obj) VALUES (?1, ?2, ?3)", params![key.as_str(), doc_id, list])?;
+                }
+                (OpType::Put(automerge::ScalarValue::Str(s)), Some(branch)) => {
+                    let Some(rep) = key.strip_prefix("rep/") else { continue };
+                    let Ok(entry) = leadguard_schema::directory::entry(s, rep, branch) else { continue };
+                    conn.execute(
+                        "INSERT INTO directory_names (branch, rep, name) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (branch, rep) DO UPDATE SET name = excluded.name",
+                        params![branch, rep, entry.name],
+                    )?;
+                }
+                _ => {}
             }
         }
     }
     Ok(())
 }
 
-fn check_event(device: &Device, i: usize, event: &BTreeMap<String, serde_json::Value>) -> Result<(), HubError> {
-    let kind = event.get("kind").and_then(|v| v.as_str()).unwrap_or_default();
-    let rep = event.get("rep").and_then(|v| v.as_str()).unwrap_or_default();
-    if rep != device.rep {
-        return Err(HubError::Forbidden(format!(
-            "change {i} writes a `{kind}` event on behalf of {rep:?}; this device belongs to {:?}",
-            device.rep
-        )));
-    }
-    if MANAGER_EVENTS.contains(&kind) && device.role != Role::Manager {
-        return Err(HubError::Forbidden(format!("change {i}: only a manager's device may write a `{kind}` event")));
-    }
-    Ok(())
-}
-
-fn check_list_op(i: usize, op: &automerge::legacy::Op) -> Result<(), HubError> {
-    let refuse = |what: &str| Err(HubError::Forbidden(format!("change {i} {what}: events are immutable")));
-    match (&op.action, &op.key, op.insert) {
-        (OpType::Delete, _, _) => refuse("deletes"),
-        (OpType::Put(ScalarValue::Str(s)), Key::Seq(_), true) => match event_fields(s) {
-            Ok(Some(_)) => Ok(()),
-            Ok(None) => refuse("inserts a list item that is not an event"),
-            Err(e) => Err(HubError::Forbidden(format!("change {i}: {e}"))),
-        },
-        (_, Key::Seq(_), true) => refuse("inserts a list item that is not an event"),
-        (_, Key::Seq(_), false) => refuse("overwrites a list item"),
-        _ => Ok(()),
-    }
-}
-
-fn check_directory_op(device: &Device, i: usize, key: &Key, action: &OpType) -> Result<(), HubError> {
-    let own = format!("rep/{}", device.rep);
-    let refuse = |what: String| Err(HubError::Forbidden(format!("change {i}: {what} (only a manager edits the directory)")));
-    let key = match key {
-        Key::Map(k) => k.as_str(),
-        Key::Seq(_) => return refuse("a list edit in the directory".into()),
-    };
-    if key != own {
-        return refuse(format!("writes directory entry {key:?}"));
-    }
-    match action {
-        OpType::Put(ScalarValue::Str(s)) => {
-            let entry: serde_json::Value = serde_json::from_str(s)
-                .map_err(|_| HubError::Forbidden(format!("change {i}: directory entry {key:?} is not JSON")))?;
-            let id = entry.get("id").and_then(|v| v.as_str());
-            let role = entry.get("role").and_then(|v| v.as_str());
-            if id != Some(device.rep.as_str()) || role != Some(device.role.as_str()) {
-                return refuse(format!("writes itself into the directory as {:?} with role {:?}", id.unwrap_or(""), role.unwrap_or("")));
-            }
-            Ok(())
-        }
-        _ => refuse(format!("an edit of {key:?} that is not an entry")),
-    }
-}
-
-/// The top-level fields of `s` if it is an event (a JSON object with string `kind` and
-/// `rep`); `Ok(None)` for any other string; an error for an event-like object that
-/// repeats a key.
-fn event_fields(s: &str) -> Result<Option<BTreeMap<String, serde_json::Value>>, String> {
-    if !s.trim_start().starts_with('{') {
-        return Ok(None);
-    }
-    let mut de = serde_json::Deserializer::from_str(s);
-    let fields = match de.deserialize_map(UniqueKeys) {
-        Ok(f) => f,
-        Err(e) if e.to_string().starts_with(DUPLICATE) => return Err(format!("an event string repeats a key ({e})")),
-        Err(_) => return Ok(None),
-    };
-    let is_event = fields.get("kind").is_some_and(|v| v.is_string()) && fields.get("rep").is_some_and(|v| v.is_string());
-    Ok(is_event.then_some(fields))
-}
-
-const DUPLICATE: &str = "duplicate key";
-
-/// A JSON object's top-level fields, refusing a repeated key.
-struct UniqueKeys;
-
-impl<'de> Visitor<'de> for UniqueKeys {
-    type Value = BTreeMap<String, serde_json::Value>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = BTreeMap::new();
-        while let Some((k, v)) = map.next_entry::<String, serde_json::Value>()? {
-            if out.contains_key(&k) {
-                return Err(serde::de::Error::custom(format!("{DUPLICATE} {k:?}")));
-            }
-            out.insert(k, v);
-        }
-        Ok(out)
-    }
+/// A violation as the hub reports it, for callers outside a push.
+pub fn refused(index: usize, violation: Violation) -> HubError {
+    HubError::Refused { index, violation }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::{Store, ValidChange};
+    use automerge::transaction::Transactable;
+    use leadguard_protocol::{ChangeHash, Role};
+
+    fn lead_change(actor: &[u8], lead: &str, rep: &str) -> ValidChange {
+        let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor));
+        let list = doc.put_object(automerge::ROOT, lead, automerge::ObjType::List).unwrap();
+        let event = serde_json::json!({"id": "e1", "kind": "register", "rep": rep, "device": "d", "device_time": "2026-11-22T08:00:00Z", "fields": {}});
+        doc.insert(&list, 0, event.to_string()).unwrap();
+        doc.commit();
+        let mut change = doc.get_last_local_change().unwrap().clone();
+        let doc_id = format!("sh/{}/0", String::from_utf8_lossy(actor));
+        ValidChange { hash: ChangeHash(change.hash().0), doc_id, scope: "branch:sh".into(), bytes: change.bytes().to_vec() }
+    }
 
     #[test]
-    fn event_strings_are_recognised_and_a_repeated_key_is_refused() {
-        assert!(event_fields(r#"{"id":"e1","kind":"claim","rep":"li.na"}"#).unwrap().is_some());
-        assert!(event_fields("上海华强电子").unwrap().is_none());
-        assert!(event_fields(r#"{"id":1,"name":"x"}"#).unwrap().is_none());
-        assert!(event_fields(r#"{"kind":"claim","rep":"li.na","kind":"decide"}"#).is_err());
-        assert!(event_fields(r#"{"kind":"claim","rep":"li.na""#).unwrap().is_none(), "not JSON: not an event");
+    fn an_upgraded_hub_learns_the_leads_it_stored_before_it_tracked_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
+        let device = store.enroll(&e.token).unwrap().0;
+        store.push(&device, &[lead_change(b"aa", "0123456789abcdef", "li.na")]).unwrap();
+        drop(store);
+        // As a hub before the authorship tables: schema version 1.
+        let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
+        conn.execute_batch("DROP TABLE leads; DROP TABLE directory_names; PRAGMA user_version = 1;").unwrap();
+        drop(conn);
+        let store = Store::open(dir.path()).unwrap();
+        let copy = lead_change(b"bb", "0123456789abcdef", "li.na");
+        match store.push_checked(&device, &[copy]) {
+            Err(HubError::Refused { violation, .. }) => assert_eq!(violation.reason, leadguard_schema::Reason::LeadElsewhere),
+            other => panic!("expected lead_elsewhere, got {other:?}"),
+        }
+        assert_eq!(store.push_checked(&device, &[lead_change(b"cc", "fedcba9876543210", "li.na")]).unwrap().len(), 1);
     }
 }

@@ -21,6 +21,9 @@ pub enum HubError {
     Malformed(String),
     #[error("{0}")]
     InvalidChange(String),
+    /// A change the schema or the authorship rules refuse (`leadguard_schema`).
+    #[error("change {index}: {violation}")]
+    Refused { index: usize, violation: leadguard_schema::Violation },
     #[error("document {doc_id:?} belongs to another scope")]
     ScopeMismatch { doc_id: String },
     #[error("{0}")]
@@ -48,6 +51,8 @@ impl HubError {
             HubError::Forbidden(_) => ErrorCode::Forbidden,
             HubError::Malformed(_) => ErrorCode::Malformed,
             HubError::InvalidChange(_) => ErrorCode::InvalidChange,
+            HubError::Refused { violation, .. } if violation.reason.is_forbidden() => ErrorCode::Forbidden,
+            HubError::Refused { .. } => ErrorCode::InvalidChange,
             HubError::ScopeMismatch { .. } => ErrorCode::ScopeMismatch,
             HubError::TooLarge(_) => ErrorCode::TooLarge,
             HubError::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
@@ -79,6 +84,10 @@ impl IntoResponse for HubError {
             self.to_string()
         };
         let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(ErrorBody { code, message })).into_response()
+        let reason = match &self {
+            HubError::Refused { violation, .. } => Some(violation.reason.code().to_owned()),
+            _ => None,
+        };
+        (status, Json(ErrorBody { code, message, reason })).into_response()
     }
 }

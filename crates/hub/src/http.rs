@@ -57,7 +57,11 @@ pub fn router(store: AppState) -> Router {
 
 async fn not_found() -> Response {
     let body =
-        leadguard_protocol::ErrorBody { code: leadguard_protocol::ErrorCode::NotFound, message: "no such endpoint".into() };
+        leadguard_protocol::ErrorBody {
+        code: leadguard_protocol::ErrorCode::NotFound,
+        message: "no such endpoint".into(),
+        reason: None,
+    };
     (axum::http::StatusCode::NOT_FOUND, Json(body)).into_response()
 }
 
@@ -158,7 +162,7 @@ async fn push(
     let acks = blocking(move || {
         let req = PushRequest::decode(&bytes)?;
         let valid = crate::validate::validate_push(&device, req)?;
-        store.push(&device, &valid)
+        store.push_checked(&device, &valid)
     })
     .await?;
     Ok(binary(PushResponse { acks }.encode()))

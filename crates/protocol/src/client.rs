@@ -178,7 +178,14 @@ impl HubClient {
             return Ok(body);
         }
         match serde_json::from_slice::<ErrorBody>(&body) {
-            Ok(e) => Err(ClientError::Hub { status, code: e.code, message: e.message }),
+            Ok(e) => {
+                // A refused change names its schema reason first: scripts match on it.
+                let message = match e.reason {
+                    Some(reason) => format!("{reason}: {}", e.message),
+                    None => e.message,
+                };
+                Err(ClientError::Hub { status, code: e.code, message })
+            }
             Err(_) => Err(ClientError::Hub {
                 status,
                 code: fallback_code(status),

@@ -7,50 +7,8 @@
 use crate::HubTime;
 use serde::{Deserialize, Serialize};
 
-/// What a device's holder is, which decides what the device may read and write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A field sales rep of a branch.
-    Rep,
-    /// A branch manager: reviews collisions, decides cases.
-    Manager,
-    /// An outside distributor/channel partner reporting customers (报备).
-    Distributor,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Rep => "rep",
-            Role::Manager => "manager",
-            Role::Distributor => "distributor",
-        }
-    }
-}
-
-impl std::str::FromStr for Role {
-    type Err = UnknownRole;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "rep" => Ok(Role::Rep),
-            "manager" => Ok(Role::Manager),
-            "distributor" => Ok(Role::Distributor),
-            other => Err(UnknownRole(other.to_owned())),
-        }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A role name other than `rep`, `manager` or `distributor`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?} (expected rep, manager or distributor)")]
-pub struct UnknownRole(pub String);
+/// Roles are defined once, in the schema every replica and the hub check against.
+pub use leadguard_schema::{Role, UnknownRole};
 
 /// `POST /v1/enroll`: exchange a one-time enrolment token for a device credential.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -171,6 +129,10 @@ impl ErrorCode {
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
+    /// Why a change was refused: a stable schema code (`leadguard_schema::Reason`),
+    /// e.g. `root_rewrite`, `unknown_kind`; absent for other errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ import { useOnline } from "../app/useOnline";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
+import { QuarantineCard } from "./QuarantineCard";
 import { useI18n, type MessageKey } from "../i18n";
 
 /** How far the device clock may be off the hub's before the rep is warned (as the core's `CLOCK_TOLERANCE_SECS`). */
@@ -178,6 +179,7 @@ export function SyncScreen() {
           </Descriptions>
         </Card>
         {!session.hub_url && <EnrollCard onDone={reload} />}
+        {session.rep.role === "manager" && <QuarantineCard key={report?.synced_at ?? ""} />}
       </Space>
     </>
   );

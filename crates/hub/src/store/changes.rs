@@ -25,7 +25,25 @@ pub struct ValidChange {
 impl Store {
     /// Stores a batch atomically and returns one ack per change, in order. Either
     /// every change is stored and committed (fsynced) before this returns, or none.
+    /// Stores bytes as they are: pushes from devices go through [`Store::push_checked`].
     pub fn push(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
+        self.push_with(device, changes, |_, _, _| Ok(()))
+    }
+
+    /// [`Store::push`] after checking each new change against the schema and what
+    /// the device may author (`crate::authorship`), in the same transaction: a change
+    /// sees the leads the changes before it in the batch created. Re-pushed changes
+    /// get their original receipts without a second check.
+    pub fn push_checked(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
+        self.push_with(device, changes, |conn, i, c| crate::authorship::check_and_record(conn, device, i, &c.doc_id, &c.bytes))
+    }
+
+    fn push_with(
+        &self,
+        device: &Device,
+        changes: &[ValidChange],
+        check: impl Fn(&rusqlite::Connection, usize, &ValidChange) -> Result<(), HubError>,
+    ) -> Result<Vec<Ack>, HubError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
         let prev_sync: Option<i64> =
@@ -35,39 +53,34 @@ impl Store {
             .optional()?;
         let now = now_ms().max(last.unwrap_or(i64::MIN));
         let mut acks = Vec::with_capacity(changes.len());
-        {
-            let mut add_doc = tx.prepare_cached("INSERT INTO docs (doc_id, scope) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
-            let mut doc_scope = tx.prepare_cached("SELECT scope FROM docs WHERE doc_id = ?1")?;
-            let mut existing = tx.prepare_cached(
-                "SELECT hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = ?1",
-            )?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO changes (hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for c in changes {
-                add_doc.execute(params![c.doc_id, c.scope])?;
-                let scope: String = doc_scope.query_row(params![c.doc_id], |r| r.get(0))?;
-                if scope != c.scope {
-                    return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() });
-                }
-                let found = existing
-                    .query_row(params![&c.hash.0[..]], |r| {
-                        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
-                    })
-                    .optional()?;
-                let ack = match found {
-                    Some((_, scope, ..)) if scope != c.scope => {
-                        return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() })
-                    }
-                    Some((seq, _, received_at, prev)) => ack(c.hash, seq, received_at, prev),
-                    None => {
-                        insert.execute(params![&c.hash.0[..], c.doc_id, c.scope, device.id, now, prev_sync, c.bytes])?;
-                        ack(c.hash, tx.last_insert_rowid(), now, prev_sync)
-                    }
-                };
-                acks.push(ack);
+        for (i, c) in changes.iter().enumerate() {
+            tx.prepare_cached("INSERT INTO docs (doc_id, scope) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?
+                .execute(params![c.doc_id, c.scope])?;
+            let scope: String =
+                tx.prepare_cached("SELECT scope FROM docs WHERE doc_id = ?1")?.query_row(params![c.doc_id], |r| r.get(0))?;
+            if scope != c.scope {
+                return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() });
             }
+            let found = tx
+                .prepare_cached("SELECT hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = ?1")?
+                .query_row(params![&c.hash.0[..]], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
+                })
+                .optional()?;
+            let ack = match found {
+                Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
+                Some((seq, _, received_at, prev)) => ack(c.hash, seq, received_at, prev),
+                None => {
+                    check(&tx, i, c)?;
+                    tx.prepare_cached(
+                        "INSERT INTO changes (hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )?
+                    .execute(params![&c.hash.0[..], c.doc_id, c.scope, device.id, now, prev_sync, c.bytes])?;
+                    ack(c.hash, tx.last_insert_rowid(), now, prev_sync)
+                }
+            };
+            acks.push(ack);
         }
         tx.commit()?;
         Ok(acks)

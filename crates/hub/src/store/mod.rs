@@ -58,6 +58,22 @@ CREATE TABLE changes (
     bytes             BLOB NOT NULL
 );
 CREATE INDEX changes_scope ON changes (scope, hub_seq);
+"#,
+// 2: what the authorship checks need: where each lead lives and which object is its
+// event list; the name last accepted for each rep of a branch directory.
+r#"
+CREATE TABLE leads (
+    lead_id   TEXT PRIMARY KEY,
+    doc_id    TEXT NOT NULL,
+    list_obj  TEXT NOT NULL             -- counter@actor of the list's creation
+);
+CREATE INDEX leads_by_list ON leads (doc_id, list_obj);
+CREATE TABLE directory_names (
+    branch  TEXT NOT NULL,
+    rep     TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    PRIMARY KEY (branch, rep)
+);
 "#];
 
 /// The hub database.
@@ -122,6 +138,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HubError> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        if i == 1 {
+            crate::authorship::backfill(&tx)?;
+        }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         tx.commit()?;

@@ -33,6 +33,7 @@ import type { NotificationIds } from "./NotificationIds";
 import type { NotificationList } from "./NotificationList";
 import type { Policy } from "./Policy";
 import type { Proposal } from "./Proposal";
+import type { QuarantineList } from "./QuarantineList";
 import type { Rep } from "./Rep";
 import type { RepList } from "./RepList";
 import type { RepPutArgs } from "./RepPutArgs";
@@ -76,6 +77,7 @@ export interface Commands {
   metrics: { args: MetricsArgs; result: Metrics };
   notifications_list: { args: null; result: NotificationList };
   notifications_seen: { args: NotificationIds; result: NotificationList };
+  quarantine_list: { args: null; result: QuarantineList };
 }
 
 export type CommandName = keyof Commands;

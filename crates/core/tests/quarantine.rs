@@ -1,0 +1,194 @@
+//! Every replica checks each pulled change against the schema before it touches
+//! anything, even if a hub let it through: a bad change is quarantined (the same
+//! decision on every replica), never merged, and never stops the sync.
+
+mod support;
+
+use automerge::transaction::Transactable;
+use automerge::{ActorId, AutoCommit, ObjType, ReadDoc, ROOT};
+use leadguard_core::api::{self, Context};
+use leadguard_core::model::{EventKind, LeadFields};
+use leadguard_core::replication::RemoteChange;
+use leadguard_core::{ErrorCode, Registry};
+use serde_json::json;
+use support::*;
+
+/// Every local change of `reg` as the hub would relay it, from `hub_seq` 1 on.
+fn relayed(reg: &Registry) -> Vec<RemoteChange> {
+    reg.pending_changes(1_000_000)
+        .unwrap()
+        .into_iter()
+        .map(|p| RemoteChange { hub_seq: p.local_seq, doc_id: p.doc_id, scope: p.scope, hash: p.hash, bytes: p.bytes, received_at: h(1), device_prev_sync: None })
+        .collect()
+}
+
+/// The document `doc_id` rebuilt from relayed changes, as an attacker would fork it.
+fn fork(changes: &[RemoteChange], doc_id: &str) -> AutoCommit {
+    let mut doc = AutoCommit::new().with_actor(ActorId::from(&b"\xee\xee"[..]));
+    let own: Vec<automerge::Change> = changes.iter().filter(|c| c.doc_id == doc_id).map(|c| automerge::Change::from_bytes(c.bytes.clone()).unwrap()).collect();
+    doc.apply_changes(own).unwrap();
+    doc
+}
+
+/// The change just made in `doc`, relayed with `hub_seq`.
+fn forged(doc: &mut AutoCommit, doc_id: &str, hub_seq: i64) -> RemoteChange {
+    doc.commit();
+    let mut c = doc.get_last_local_change().unwrap().clone();
+    RemoteChange { hub_seq, doc_id: doc_id.into(), scope: "branch:sz".into(), hash: c.hash().0, bytes: c.bytes().to_vec(), received_at: h(2), device_prev_sync: None }
+}
+
+fn event(kind: &str, rep: &str, extra: serde_json::Value) -> String {
+    let mut e = json!({"id": format!("forged-{kind}"), "kind": kind, "rep": rep, "device": "eeee", "device_time": "2026-03-02T10:00:00Z"});
+    e.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+    e.to_string()
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    /// r1's laptop: registered the lead.
+    a: Registry,
+    /// The manager's laptop, which has everything a relayed.
+    m: Registry,
+    lead: String,
+    doc: String,
+    relayed: Vec<RemoteChange>,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = branch(dir.path(), "r1");
+    let lead = register(&mut a, "r1", "深圳市腾达科技有限公司", h(0));
+    let doc = a.row(&lead).unwrap().doc_id;
+    let relayed = relayed(&a);
+    let mut m = branch(&dir.path().join("m"), "m1");
+    m.apply_remote(&relayed).unwrap();
+    World { _dir: dir, a, m, lead, doc, relayed }
+}
+
+fn quarantined(reg: &Registry) -> Vec<(String, i64)> {
+    let mut stmt = reg.connection().prepare("SELECT reason, hub_seq FROM quarantine ORDER BY hub_seq").unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+#[test]
+fn an_unknown_event_kind_is_quarantined_and_sync_continues() {
+    let mut w = world();
+    let mut d = fork(&w.relayed, &w.doc);
+    let (_, list) = d.get(ROOT, w.lead.as_str()).unwrap().unwrap();
+    d.insert(&list, 1, event("poison", "r2", json!({}))).unwrap();
+    let poison = forged(&mut d, &w.doc, 100);
+    // A change built on top of the poison must not slip in either.
+    let (_, list) = d.get(ROOT, w.lead.as_str()).unwrap().unwrap();
+    d.insert(&list, 2, event("claim", "r2", json!({}))).unwrap();
+    let on_top = forged(&mut d, &w.doc, 101);
+    // An honest colleague's change in the same pull still lands.
+    let mut b = branch(&w._dir.path().join("b"), "r2");
+    let other = register(&mut b, "r2", "汕头玩具厂", h(1));
+    let honest: Vec<RemoteChange> = relayed(&b).into_iter().filter(|c| !c.doc_id.starts_with("directory/")).map(|c| RemoteChange { hub_seq: 102 + c.hub_seq, ..c }).collect();
+
+    let batch: Vec<RemoteChange> = [poison.clone(), on_top.clone()].into_iter().chain(honest.clone()).collect();
+    for reg in [&mut w.a, &mut w.m] {
+        let report = reg.apply_remote(&batch).expect("a poisoned pull never fails the sync");
+        assert_eq!(report.quarantined, 2);
+        assert_eq!(quarantined(reg), vec![("unknown_kind".to_string(), 100), ("depends_on_quarantined".to_string(), 101)]);
+        assert_eq!(reg.events(&w.lead).unwrap().len(), 1, "the lead's history is untouched");
+        assert_eq!(reg.row(&other).unwrap().company, "汕头玩具厂");
+        // and the lead still reads and accepts new events
+        reg.status(&w.lead, h(3)).unwrap();
+        // pulled again: a known quarantined change, nothing new
+        let again = reg.apply_remote(&batch).unwrap();
+        assert_eq!((again.quarantined, again.applied), (0, 0));
+    }
+    // Managers see the quarantine; reps may not list it.
+    let dir = w.m.data_dir().to_path_buf();
+    drop(w.m);
+    let mut ctx = Context::open(&dir).unwrap();
+    let list = api::dispatch(&mut ctx, "quarantine_list", serde_json::Value::Null).unwrap();
+    assert_eq!(list["items"][0]["reason"], "depends_on_quarantined");
+    assert_eq!(list["items"][1]["reason"], "unknown_kind");
+    assert_eq!(list["items"][1]["doc_id"], w.doc.as_str());
+    let dir = w.a.data_dir().to_path_buf();
+    drop(w.a);
+    let mut ctx = Context::open(&dir).unwrap();
+    assert_eq!(api::dispatch(&mut ctx, "quarantine_list", serde_json::Value::Null).unwrap_err().code, ErrorCode::Forbidden);
+}
+
+#[test]
+fn a_root_key_overwrite_is_quarantined() {
+    let mut w = world();
+    let owner_before = w.m.row(&w.lead).unwrap().owner;
+    type Forge = Box<dyn Fn(&mut AutoCommit, &str)>;
+    let forgeries: [Forge; 3] = [
+        Box::new(|d, lead| {
+            let l = d.put_object(ROOT, lead, ObjType::List).unwrap();
+            d.insert(&l, 0, event("register", "r2", json!({"fields": {"company": "腾达"}}))).unwrap();
+        }),
+        Box::new(|d, lead| {
+            d.put_object(ROOT, lead, ObjType::List).unwrap();
+        }),
+        Box::new(|d, lead| d.put(ROOT, lead, "erased").unwrap()),
+    ];
+    for (i, forge) in forgeries.iter().enumerate() {
+        let mut d = fork(&w.relayed, &w.doc);
+        forge(&mut d, &w.lead);
+        let c = forged(&mut d, &w.doc, 200 + i as i64);
+        assert_eq!(w.m.apply_remote(&[c]).unwrap().quarantined, 1);
+    }
+    assert!(quarantined(&w.m).iter().all(|(r, _)| r == "root_rewrite"));
+    assert_eq!(w.m.row(&w.lead).unwrap().owner, owner_before);
+    assert_eq!(w.m.events(&w.lead).unwrap().len(), 1);
+}
+
+#[test]
+fn a_lead_copied_into_another_document_is_quarantined() {
+    let mut w = world();
+    let copy_doc = "sz/eeee/0";
+    let mut d = AutoCommit::new().with_actor(ActorId::from(&b"\xee\xee"[..]));
+    let l = d.put_object(ROOT, w.lead.as_str(), ObjType::List).unwrap();
+    d.insert(&l, 0, event("register", "r2", json!({"fields": {"company": "腾达"}}))).unwrap();
+    let c = forged(&mut d, copy_doc, 300);
+    assert_eq!(w.m.apply_remote(&[c]).unwrap().quarantined, 1);
+    assert_eq!(quarantined(&w.m), vec![("lead_elsewhere".to_string(), 300)]);
+    w.m.reindex().unwrap();
+    let row = w.m.row(&w.lead).unwrap();
+    assert_eq!((row.doc_id, row.owner.as_deref()), (w.doc.clone(), Some("r1")));
+}
+
+#[test]
+fn replicas_quarantine_the_same_changes_whatever_they_hold() {
+    let mut w = world();
+    // One replica receives the lead and the copy in one pull, the other in two.
+    let mut d = AutoCommit::new().with_actor(ActorId::from(&b"\xee\xee"[..]));
+    let l = d.put_object(ROOT, w.lead.as_str(), ObjType::List).unwrap();
+    d.insert(&l, 0, event("register", "r2", json!({"fields": {"company": "腾达"}}))).unwrap();
+    let copy = forged(&mut d, "sz/eeee/0", 500);
+    let mut one = branch(&w._dir.path().join("one"), "r2");
+    let all: Vec<RemoteChange> = w.relayed.iter().cloned().chain([copy.clone()]).collect();
+    one.apply_remote(&all).unwrap();
+    let mut two = branch(&w._dir.path().join("two"), "r2");
+    two.apply_remote(&w.relayed).unwrap();
+    two.apply_remote(&[copy]).unwrap();
+    assert_eq!(quarantined(&one), quarantined(&two));
+    assert_eq!(quarantined(&one), quarantined(&{ w.m.apply_remote(&all).unwrap(); w.m }));
+}
+
+#[test]
+fn control_characters_in_fields_are_refused() {
+    let mut w = world();
+    for fields in [
+        LeadFields { company: Some("腾达\u{1b}]0;owned\u{7}".into()), ..LeadFields::default() },
+        LeadFields { contact: Some("\u{202e}明陈".into()), ..LeadFields::default() },
+        LeadFields { phone: Some("139\n1234".into()), ..LeadFields::default() },
+    ] {
+        let err = w.a.add_lead(fields, h(1)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidArgument, "{err}");
+    }
+    let err = try_write(&mut w.a, "r1", &w.lead, EventKind::Update { fields: LeadFields { need: Some("\u{9b}31m".into()), ..LeadFields::default() } }, h(1)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidArgument);
+    // Notes may span lines.
+    w.a.add_lead(LeadFields { company: Some("揭阳五金".into()), notes: Some("第一行\n第二行".into()), ..LeadFields::default() }, h(1)).unwrap();
+    let mut bad = rep("r9", "张伟\u{202e}", leadguard_core::model::Role::Rep);
+    assert_eq!(w.m.put_rep(bad.clone(), h(1)).unwrap_err().code(), ErrorCode::InvalidArgument);
+    bad.name = "张伟".into();
+    w.m.put_rep(bad, h(1)).unwrap();
+}

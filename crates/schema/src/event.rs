@@ -1,0 +1,339 @@
+//! The events of a lead's history and their exact JSON shape.
+//!
+//! An event is one JSON object in a lead's list: common keys `id`, `kind`, `rep`,
+//! `device`, `device_time`, `after` (optional), plus the keys of its kind. This is the
+//! core's encoding (`leadguard_core::model::Event`, serde), stated as rules: a kind
+//! not listed here, a key its kind does not define, a repeated key, a value of the
+//! wrong type or a text value breaking [`crate::text`] is refused. Everything that
+//! passes, the core reads (its tests replay the corpus through both).
+
+use serde_json::{Map, Value};
+
+use crate::error::{refuse, Reason, Violation};
+use crate::json;
+use crate::names::{check_id, is_id};
+use crate::text::{self, Lines, MAX_LINE_CHARS, MAX_NEED_CHARS, MAX_NOTE_CHARS};
+use crate::timestamp::is_rfc3339;
+
+/// Longest list of event or lead ids inside one event.
+pub const MAX_ID_LIST: usize = 1000;
+/// Most relations a lead may carry.
+pub const MAX_RELATIONS: usize = 50;
+
+/// Every kind of event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Register,
+    Update,
+    Claim,
+    Followup,
+    Release,
+    Handover,
+    Decide,
+    Appeal,
+    DuplicateAcknowledged,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::Register,
+        Kind::Update,
+        Kind::Claim,
+        Kind::Followup,
+        Kind::Release,
+        Kind::Handover,
+        Kind::Decide,
+        Kind::Appeal,
+        Kind::DuplicateAcknowledged,
+    ];
+
+    /// The `kind` value in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Register => "register",
+            Kind::Update => "update",
+            Kind::Claim => "claim",
+            Kind::Followup => "followup",
+            Kind::Release => "release",
+            Kind::Handover => "handover",
+            Kind::Decide => "decide",
+            Kind::Appeal => "appeal",
+            Kind::DuplicateAcknowledged => "duplicate_acknowledged",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// Kinds only a manager's device may write.
+    pub fn manager_only(self) -> bool {
+        matches!(self, Kind::Decide | Kind::Handover)
+    }
+
+    /// The keys of this kind besides the common ones.
+    fn keys(self) -> &'static [(&'static str, Spec)] {
+        use Spec::*;
+        match self {
+            Kind::Register | Kind::Update => &[("fields", LeadFields)],
+            Kind::Claim | Kind::Release => &[],
+            Kind::Followup => &[("followup", FollowupKind), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
+            Kind::Handover => &[("from", Id), ("to", Id)],
+            Kind::Decide => &[
+                ("case_id", Id),
+                ("decision", Id),
+                ("outcome", Outcome),
+                ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)),
+                ("covers", OptIds),
+                ("supersedes", NullableId),
+                ("merged_away", OptBool),
+            ],
+            Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
+            Kind::DuplicateAcknowledged => &[("leads", Ids)],
+        }
+    }
+}
+
+/// What the change check needs to know of a valid event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventInfo {
+    pub id: String,
+    pub kind: Kind,
+    pub rep: String,
+}
+
+/// The rule for one key. `Opt*`: may be missing; `Nullable*`: may also be null.
+#[derive(Debug, Clone, Copy)]
+enum Spec {
+    Id,
+    NullableId,
+    Time,
+    NullableTime,
+    Text(Lines, usize),
+    OptText(Lines, usize),
+    Ids,
+    OptIds,
+    OptBool,
+    FollowupKind,
+    LeadFields,
+    Outcome,
+}
+
+const COMMON: &[(&str, Spec)] = &[("id", Spec::Id), ("kind", Spec::Id), ("rep", Spec::Id), ("device", Spec::Id), ("device_time", Spec::Time), ("after", Spec::NullableTime)];
+
+const FOLLOWUP_KINDS: [&str; 6] = ["call", "visit", "sample", "quote", "store_visit", "deal"];
+const RELATION_KINDS: [&str; 3] = ["family", "same_unit", "referral"];
+
+/// Text keys of a lead's fields: name, lines, limit.
+const FIELD_KEYS: [(&str, Lines, usize); 9] = [
+    ("company", Lines::One, MAX_LINE_CHARS),
+    ("contact", Lines::One, MAX_LINE_CHARS),
+    ("phone", Lines::One, MAX_LINE_CHARS),
+    ("email", Lines::One, MAX_LINE_CHARS),
+    ("region", Lines::One, MAX_LINE_CHARS),
+    ("industry", Lines::One, MAX_LINE_CHARS),
+    ("size", Lines::One, MAX_LINE_CHARS),
+    // The need is a description (a text area in the app): it may span lines.
+    ("need", Lines::Many, MAX_NEED_CHARS),
+    ("notes", Lines::Many, MAX_NOTE_CHARS),
+];
+
+/// Parses and checks one event string.
+pub fn parse(s: &str) -> Result<EventInfo, Violation> {
+    let map = match json::parse(s)? {
+        Some(Value::Object(m)) => m,
+        _ => return refuse(Reason::NotEvent, "a lead's list item is not an event (not a JSON object)"),
+    };
+    let kind_name = match map.get("kind") {
+        Some(Value::String(k)) => k.as_str(),
+        _ => return refuse(Reason::Malformed, "an event needs a string `kind`"),
+    };
+    let kind = Kind::from_name(kind_name)
+        .ok_or_else(|| Violation::new(Reason::UnknownKind, format!("unknown event kind {:?}", text::escape(kind_name, Lines::One))))?;
+    let what = format!("`{}` event", kind.name());
+    check_object(&what, &map, COMMON.iter().chain(kind.keys()))?;
+    let get = |k: &str| map.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    Ok(EventInfo { id: get("id"), kind, rep: get("rep") })
+}
+
+/// Checks that `map` has no keys beyond `specs` and each key meets its rule.
+fn check_object<'a>(what: &str, map: &Map<String, Value>, specs: impl Iterator<Item = &'a (&'static str, Spec)> + Clone) -> Result<(), Violation> {
+    if let Some(k) = map.keys().find(|k| !specs.clone().any(|(name, _)| name == k)) {
+        return refuse(Reason::UnknownKey, format!("{what} has an unknown key {:?}", text::escape(k, Lines::One)));
+    }
+    for (key, spec) in specs {
+        check_value(key, *spec, map.get(*key)).map_err(|v| v.context(what))?;
+    }
+    Ok(())
+}
+
+fn malformed<T>(key: &str, expected: &str) -> Result<T, Violation> {
+    refuse(Reason::Malformed, format!("`{key}` must be {expected}"))
+}
+
+fn check_value(key: &str, spec: Spec, v: Option<&Value>) -> Result<(), Violation> {
+    use Spec::*;
+    match (spec, v) {
+        (NullableId | NullableTime | OptText(..) | OptIds | OptBool, None) => Ok(()),
+        (NullableId | NullableTime, Some(Value::Null)) => Ok(()),
+        (Id | NullableId, Some(Value::String(s))) => check_id(&format!("`{key}`"), s),
+        (Id | NullableId, _) => malformed(key, "an id string"),
+        (Time | NullableTime, Some(Value::String(s))) if is_rfc3339(s) => Ok(()),
+        (Time | NullableTime, _) => malformed(key, "an RFC 3339 time"),
+        (Text(lines, max) | OptText(lines, max), Some(Value::String(s))) => text::check(&format!("`{key}`"), s, lines, max),
+        (Text(..) | OptText(..), _) => malformed(key, "a string"),
+        (Ids | OptIds, Some(Value::Array(items))) => {
+            if items.len() > MAX_ID_LIST {
+                return refuse(Reason::TooLong, format!("`{key}` lists {} ids; the limit is {MAX_ID_LIST}", items.len()));
+            }
+            for item in items {
+                match item {
+                    Value::String(s) => check_id(&format!("an id in `{key}`"), s)?,
+                    _ => return malformed(key, "a list of id strings"),
+                }
+            }
+            Ok(())
+        }
+        (Ids | OptIds, _) => malformed(key, "a list of id strings"),
+        (OptBool, Some(Value::Bool(_))) => Ok(()),
+        (OptBool, _) => malformed(key, "true or false"),
+        (FollowupKind, Some(Value::String(s))) if FOLLOWUP_KINDS.contains(&s.as_str()) => Ok(()),
+        (FollowupKind, _) => malformed(key, "one of call, visit, sample, quote, store_visit, deal"),
+        (LeadFields, Some(Value::Object(m))) => check_lead_fields(m),
+        (LeadFields, _) => malformed(key, "an object of lead fields"),
+        (Outcome, Some(Value::Object(m))) => check_outcome(m),
+        (Outcome, _) => malformed(key, "an outcome object"),
+    }
+}
+
+/// A lead's descriptive fields (`register` and `update`).
+pub fn check_lead_fields(m: &Map<String, Value>) -> Result<(), Violation> {
+    for (k, v) in m {
+        if let Some((name, lines, max)) = FIELD_KEYS.iter().find(|(name, ..)| name == k) {
+            match v {
+                Value::Null => {}
+                Value::String(s) => text::check(name, s, *lines, *max)?,
+                _ => return malformed(name, "a string"),
+            }
+        } else if k == "relations" {
+            match v {
+                Value::Null => {}
+                Value::Array(items) if items.len() <= MAX_RELATIONS => items.iter().try_for_each(check_relation)?,
+                Value::Array(items) => return refuse(Reason::TooLong, format!("{} relations; the limit is {MAX_RELATIONS}", items.len())),
+                _ => return malformed("relations", "a list"),
+            }
+        } else {
+            return refuse(Reason::UnknownKey, format!("lead fields have an unknown key {:?}", text::escape(k, Lines::One)));
+        }
+    }
+    Ok(())
+}
+
+fn check_relation(v: &Value) -> Result<(), Violation> {
+    let Value::Object(m) = v else { return malformed("relations", "a list of objects") };
+    let kind = m.get("kind").and_then(Value::as_str).unwrap_or_default();
+    if !RELATION_KINDS.contains(&kind) {
+        return malformed("relations.kind", "family, same_unit or referral");
+    }
+    for (k, v) in m {
+        match (k.as_str(), v) {
+            ("kind", _) | ("lead_id" | "note", Value::Null) => {}
+            ("lead_id", Value::String(s)) => check_id("relations.lead_id", s)?,
+            ("note", Value::String(s)) => text::check("relations.note", s, Lines::Many, MAX_LINE_CHARS * 5)?,
+            ("lead_id" | "note", _) => return malformed(k, "a string"),
+            _ => return refuse(Reason::UnknownKey, format!("a relation has an unknown key {:?}", text::escape(k, Lines::One))),
+        }
+    }
+    Ok(())
+}
+
+/// A decision's outcome: `owner{rep}`, `split{shares}`, `pool`, `merge{into, owner}`, `undo`.
+fn check_outcome(m: &Map<String, Value>) -> Result<(), Violation> {
+    use Spec::Id;
+    let kind = m.get("kind").and_then(Value::as_str).unwrap_or_default();
+    let keys: &[(&str, Spec)] = match kind {
+        "owner" => &[("kind", Id), ("rep", Id)],
+        "merge" => &[("kind", Id), ("into", Id), ("owner", Id)],
+        "pool" | "undo" => &[("kind", Id)],
+        "split" => {
+            if let Some(k) = m.keys().find(|k| *k != "kind" && *k != "shares") {
+                return refuse(Reason::UnknownKey, format!("a split outcome has an unknown key {:?}", text::escape(k, Lines::One)));
+            }
+            let Some(Value::Array(shares)) = m.get("shares") else { return malformed("outcome.shares", "a list") };
+            if shares.len() > 20 {
+                return refuse(Reason::TooLong, "a split has at most 20 shares");
+            }
+            for share in shares {
+                let Value::Object(s) = share else { return malformed("outcome.shares", "a list of {rep, pct}") };
+                if s.len() != 2 || s.get("pct").and_then(Value::as_u64).is_none_or(|p| p > 100) {
+                    return malformed("outcome.shares", "a list of {rep, pct} with pct 0-100");
+                }
+                match s.get("rep") {
+                    Some(Value::String(r)) if is_id(r) => {}
+                    _ => return malformed("outcome.shares.rep", "an id"),
+                }
+            }
+            return Ok(());
+        }
+        _ => return malformed("outcome.kind", "owner, split, pool, merge or undo"),
+    };
+    check_object("the outcome", m, keys.iter())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ev(extra: Value) -> String {
+        let mut base = json!({"id": "e1", "rep": "li.na", "device": "4f1a2b3c4d5e6f70", "device_time": "2026-03-01T09:00:00Z"});
+        base.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        base.to_string()
+    }
+
+    #[test]
+    fn every_kind_in_its_shape_passes() {
+        let ok = [
+            json!({"kind": "register", "fields": {"company": "腾达", "phone": null, "notes": "a\nb", "relations": [{"kind": "family", "lead_id": null, "note": null}]}}),
+            json!({"kind": "update", "fields": {}, "after": "2026-03-01T08:00:00+08:00"}),
+            json!({"kind": "claim"}),
+            json!({"kind": "release", "after": null}),
+            json!({"kind": "followup", "followup": "store_visit", "note": "上门"}),
+            json!({"kind": "handover", "from": "a", "to": "b"}),
+            json!({"kind": "decide", "case_id": "c1", "decision": "d1", "outcome": {"kind": "split", "shares": [{"rep": "a", "pct": 60}, {"rep": "b", "pct": 40}]}, "reason": "", "covers": ["e0"]}),
+            json!({"kind": "decide", "case_id": "c1", "decision": "d2", "outcome": {"kind": "merge", "into": "0123456789abcdef", "owner": "a"}, "supersedes": null, "merged_away": true}),
+            json!({"kind": "decide", "case_id": "c1", "decision": "d3", "outcome": {"kind": "undo"}, "supersedes": "d2"}),
+            json!({"kind": "appeal", "case_id": "c1", "appeal": "a1", "decision": "d1", "note": "我先拜访"}),
+            json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"]}),
+        ];
+        for extra in ok {
+            let s = ev(extra.clone());
+            assert!(parse(&s).is_ok(), "{s}: {:?}", parse(&s));
+        }
+    }
+
+    #[test]
+    fn deviations_are_refused_with_their_reason() {
+        let cases = [
+            (json!({"kind": "poison"}), Reason::UnknownKind),
+            (json!({"kind": "claim", "extra": 1}), Reason::UnknownKey),
+            (json!({"kind": "register"}), Reason::Malformed),
+            (json!({"kind": "register", "fields": {"company": 1}}), Reason::Malformed),
+            (json!({"kind": "register", "fields": {"colour": "red"}}), Reason::UnknownKey),
+            (json!({"kind": "register", "fields": {"company": "a\u{1b}[2J"}}), Reason::BadText),
+            (json!({"kind": "register", "fields": {"contact": "a\nb"}}), Reason::BadText),
+            (json!({"kind": "followup", "followup": "lunch", "note": ""}), Reason::Malformed),
+            (json!({"kind": "followup", "followup": "call"}), Reason::Malformed),
+            (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "owner"}}), Reason::Malformed),
+            (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "reason": null}), Reason::Malformed),
+            (json!({"kind": "claim", "device_time": "yesterday"}), Reason::Malformed),
+            (json!({"kind": "claim", "rep": "li na"}), Reason::BadId),
+        ];
+        for (extra, reason) in cases {
+            let s = ev(extra);
+            assert_eq!(parse(&s).map_err(|v| v.reason), Err(reason), "{s}");
+        }
+        assert_eq!(parse("not an event").unwrap_err().reason, Reason::NotEvent);
+        assert_eq!(parse(r#"{"id":"e","kind":"claim","rep":"a","kind":"decide"}"#).unwrap_err().reason, Reason::DuplicateKey);
+    }
+}

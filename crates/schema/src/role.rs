@@ -1,0 +1,49 @@
+//! Roles: what a person may do in the registry and which scopes their device reads.
+
+use serde::{Deserialize, Serialize};
+
+/// What a person may do in the registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A sales rep: full view of their own customers, masked view of others'.
+    Rep,
+    /// A branch manager: sees the whole branch, sets policy, hands over, arbitrates.
+    Manager,
+    /// An outside distributor (分销): sees only what they reported.
+    Distributor,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Rep => "rep",
+            Role::Manager => "manager",
+            Role::Distributor => "distributor",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "rep" => Ok(Role::Rep),
+            "manager" => Ok(Role::Manager),
+            "distributor" => Ok(Role::Distributor),
+            other => Err(UnknownRole(other.to_owned())),
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role name other than `rep`, `manager` or `distributor`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?} (expected rep, manager or distributor)")]
+pub struct UnknownRole(pub String);
