@@ -68,7 +68,8 @@ fn an_unknown_event_kind_is_quarantined_and_sync_continues() {
 
     // Both laptops sync without error, keep the lead as it was, and set both aside.
     for data in [lina.path(), mgr.path()] {
-        cli(data, &["sync"]);
+        let report = cli(data, &["sync"]);
+        assert_eq!(report["quarantined"], 2, "the sync says what it set aside: {report}");
         let shown = cli(data, &["lead", "show", &lead]);
         assert_eq!(shown["lead"]["fields"]["company"], "深圳市腾达科技有限公司", "{shown}");
         assert_eq!(shown["history"].as_array().unwrap().len(), 1, "{shown}");

@@ -48,6 +48,14 @@ pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json:
         }
     };
     let report = sync::sync_with_clock(reg, &clock, &mut show)?;
+    if report.quarantined > 0 {
+        // Always shown: a colleague's device wrote something no replica accepts.
+        eprintln!(
+            "sync: 已隔离 {n} 个不合规的变更（未生效），经理可用 `leadguard quarantine list` 查看。\n\
+             sync: quarantined {n} change(s) that break the schema (they take no effect); managers: `leadguard quarantine list`.",
+            n = report.quarantined
+        );
+    }
     if let (true, Some(skew)) = (report.clock_off, report.clock_skew_secs) {
         // Always shown (also with --json): the rep must learn their clock is off.
         eprintln!("{}", clock_warning(skew));

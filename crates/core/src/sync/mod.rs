@@ -100,6 +100,11 @@ pub struct SyncReport {
     /// Of those, changes that were new to this device.
     #[ts(type = "number")]
     pub applied: u64,
+    /// Of those, changes refused by the schema check and set aside (quarantined):
+    /// they affect nothing; managers see them in the quarantine list.
+    #[ts(type = "number")]
+    #[serde(default)]
+    pub quarantined: u64,
     /// Leads whose history changed through pulled changes.
     pub touched_leads: Vec<String>,
     /// Hub time of this successful sync (the `after` of the next local events).
@@ -273,6 +278,7 @@ fn pull_all(
             let applied = reg.apply_remote(&remote)?;
             report.pulled += page.changes.len() as u64;
             report.applied += applied.applied as u64;
+            report.quarantined += applied.quarantined as u64;
             touched.extend(applied.touched_leads);
         }
         if page.next_cursor < since {
