@@ -5,7 +5,7 @@
 use leadguard_dedup::{compare, eval, read_leads_csv, Config, Index, LeadKeys};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let path = std::env::args().nth(1).unwrap_or_else(|| "../shared/data/leads-dev.csv".into());
+    let path = std::env::args().nth(1).unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/leads-dev.csv").into());
     let bytes = std::fs::read(&path)?;
     let batch = read_leads_csv(bytes.as_slice())?;
     let mut rdr = csv::Reader::from_reader(bytes.as_slice());
@@ -24,7 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!(
                 "{i},{j},{},{},{:?},{:?},{:?},{:?}",
                 truth.contains(&(i, j)) as u8,
-                c.company.map(|s| format!("{s:.3}")).unwrap_or_default(),
+                c.company.map(|m| format!("{:.3}{}", m.similarity, if m.industry == leadguard_dedup::IndustryMatch::Conflict { "!" } else { "" })).unwrap_or_default(),
                 c.contact, c.phone, c.email, c.region
             );
         }

@@ -60,4 +60,7 @@ pub use csv_input::{read_leads_csv, CsvBatch, CsvError, CsvLead, RowError, RowEr
 pub use index::Index;
 pub use normalize::{normalize_company, normalize_email, normalize_person, normalize_phone, CompanyName, PersonName, Phone, PhoneMatch};
 pub use record::{LeadKeys, LeadRecord};
-pub use score::{company_similarity, compare, score, score_at_least, Comparison, Config, ContactMatch, FieldMatch, Match, Reason, Scored};
+pub use score::{
+    company_similarity, compare, compare_companies, score, score_at_least, score_with, CompanyMatch, Comparison, Config, ContactMatch,
+    EmailMatch, FieldMatch, IndustryMatch, Match, PairContext, Reason, Scored,
+};

@@ -69,9 +69,14 @@ pub fn area_code(region: &str) -> Option<&'static str> {
 /// Remove leading place names (`广东省深圳市华为` → (`华为`, [`广东`, `深圳`])).
 /// Only places followed by more text are removed, so a bare `北京` stays itself.
 pub fn strip_region_prefix(s: &str) -> (&str, Vec<&'static str>) {
+    strip_region_prefix_max(s, usize::MAX)
+}
+
+/// [`strip_region_prefix`] removing at most `max` places.
+pub fn strip_region_prefix_max(s: &str, max: usize) -> (&str, Vec<&'static str>) {
     let mut rest = s;
     let mut found = Vec::new();
-    'outer: loop {
+    'outer: while found.len() < max {
         for name in PROVINCES.iter().copied().chain(CITIES.iter().map(|(c, _)| *c)) {
             if let Some(after) = rest.strip_prefix(name) {
                 let mut after = after;
