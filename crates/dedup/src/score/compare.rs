@@ -24,6 +24,9 @@ pub enum ContactMatch {
     SurnameAgrees,
     /// Same surname, different given names.
     SameSurnameOtherGiven,
+    /// Latin names sharing one word but not the other (`Lydia Doosey` vs `Lydia
+    /// Mccattmhy`: a married name, or a relative).
+    SharesWord,
     /// Different surnames.
     Different,
 }
@@ -142,6 +145,9 @@ fn contact_match(a: &PersonName, b: &PersonName) -> ContactMatch {
         }
         if !a.surname.is_empty() && a.surname == b.surname {
             return ContactMatch::SameSurnameOtherGiven;
+        }
+        if a.words.iter().any(|w| w.len() >= 3 && b.words.contains(w)) {
+            return ContactMatch::SharesWord;
         }
         return ContactMatch::Different;
     }

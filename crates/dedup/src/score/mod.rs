@@ -91,20 +91,25 @@ mod w {
     pub const COMPANY_MID: f32 = 1.5;
     pub const COMPANY_LOW: f32 = -1.0;
     pub const COMPANY_DIFFERENT: f32 = -4.0;
-    /// The same 字号 in another industry: a weak link (a sister firm at most).
-    pub const INDUSTRY_CONFLICT: f32 = 1.0;
+    /// The same 字号 in another industry: a possible link (a sister firm at most),
+    /// kept below the threshold by the cap unless a phone or e-mail identifies it.
+    pub const INDUSTRY_CONFLICT: f32 = 3.5;
     pub const CONTACT_SAME: f32 = 3.0;
     /// 王总 vs 王建国: compatible, weak (common surnames are shared by millions).
     pub const CONTACT_SURNAME: f32 = 1.0;
     /// Latin spellings ≥ 90% similar: probably a typo of the same name.
     pub const CONTACT_SIMILAR: f32 = 2.0;
     pub const CONTACT_SAME_SURNAME_OTHER_GIVEN: f32 = -3.5;
+    /// Latin names sharing a first or last name: a relative or a changed surname.
+    pub const CONTACT_SHARES_WORD: f32 = -1.5;
     pub const CONTACT_DIFFERENT: f32 = -4.0;
     /// An identical number is the strongest single identity signal a lead carries.
     pub const PHONE_SAME: f32 = 7.0;
     /// …unless the registry has it for many companies (a switchboard).
     pub const PHONE_SHARED: f32 = 1.0;
     pub const PHONE_VISIBLE: f32 = 3.5;
+    /// One digit mistyped or two swapped: most likely the same number copied by hand.
+    pub const PHONE_ONE_TYPO: f32 = 2.0;
     pub const PHONE_DIFFERENT: f32 = -3.0;
     /// A mobile vs a landline: people have both, so barely a conflict.
     pub const PHONE_DIFFERENT_KIND: f32 = -0.5;
@@ -123,6 +128,8 @@ mod w {
     /// as its district, a move): little evidence.
     pub const REGION_DIFFERENT_IDENTIFIED: f32 = -1.0;
     pub const ADDRESS_SAME: f32 = 2.0;
+    /// The same address to the house number (≥ 95% alike, numbers equal).
+    pub const ADDRESS_EXACT: f32 = 3.0;
     pub const ADDRESS_DIFFERENT: f32 = -1.0;
     /// Ceiling of a pair linked only by a name in another city or industry.
     pub const POSSIBLE_CAP: f32 = 0.8;
@@ -234,7 +241,8 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
             let sim = latin_name_similarity(&a.contact, &b.contact);
             e.add(w::CONTACT_SIMILAR, Some(Reason::ContactSimilar { percent: percent(sim) }));
         }
-        ContactMatch::SameSurnameOtherGiven | ContactMatch::Different if same_company => other_person = true,
+        ContactMatch::SameSurnameOtherGiven | ContactMatch::SharesWord | ContactMatch::Different if same_company => other_person = true,
+        ContactMatch::SharesWord => e.add(w::CONTACT_SHARES_WORD, Some(Reason::ContactDiffers)),
         ContactMatch::SameSurnameOtherGiven => e.add(w::CONTACT_SAME_SURNAME_OTHER_GIVEN, Some(Reason::ContactDiffers)),
         ContactMatch::Different => e.add(w::CONTACT_DIFFERENT, Some(Reason::ContactDiffers)),
     }
@@ -251,6 +259,7 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
             let visible = if hashed { None } else { a.phone.visible_key().or_else(|| b.phone.visible_key()) };
             e.add(w::PHONE_VISIBLE, Some(Reason::MaskedPhoneMatches { visible: visible.unwrap_or_default() }));
         }
+        PhoneMatch::OneTypo => e.add(w::PHONE_ONE_TYPO, Some(Reason::PhoneOneTypo)),
         PhoneMatch::Different | PhoneMatch::DifferentKind if same_company => other_person = true,
         PhoneMatch::Different => e.add(w::PHONE_DIFFERENT, Some(Reason::PhoneDiffers)),
         PhoneMatch::DifferentKind => e.add(w::PHONE_DIFFERENT_KIND, None),
@@ -273,7 +282,9 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
     }
 
     if let Some(sim) = c.address {
-        if sim >= 0.9 {
+        if sim >= 0.95 {
+            e.add(w::ADDRESS_EXACT, Some(Reason::AddressSimilar { percent: percent(sim) }));
+        } else if sim >= 0.9 {
             e.add(w::ADDRESS_SAME, Some(Reason::AddressSimilar { percent: percent(sim) }));
         } else if sim < 0.7 {
             e.add(w::ADDRESS_DIFFERENT, Some(Reason::AddressDiffers));

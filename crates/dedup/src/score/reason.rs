@@ -35,6 +35,8 @@ pub enum Reason {
     ContactSimilar { percent: u8 },
     /// Addresses `percent`% similar.
     AddressSimilar { percent: u8 },
+    /// Phones one mistyped or swapped digit apart.
+    PhoneOneTypo,
     // Fields that lowered the score.
     /// The same trade name (字号) in another industry: possibly a sister firm.
     IndustryDiffers,
@@ -72,6 +74,7 @@ impl Reason {
             Reason::ContactSurnameMatches => "联系人姓氏一致".into(),
             Reason::ContactSimilar { percent } => format!("联系人姓名相似度 {percent}%"),
             Reason::AddressSimilar { percent } => format!("地址相似度 {percent}%"),
+            Reason::PhoneOneTypo => "电话仅差一位（疑似笔误）".into(),
             Reason::IndustryDiffers => "字号相同但行业不同".into(),
             Reason::RegionDiffers => "地区不同".into(),
             Reason::EmailDomainDiffers => "邮箱域名不同".into(),
@@ -99,6 +102,7 @@ impl Reason {
             Reason::ContactSurnameMatches => "contact surname matches".into(),
             Reason::ContactSimilar { percent } => format!("contact name {percent}% similar"),
             Reason::AddressSimilar { percent } => format!("address {percent}% similar"),
+            Reason::PhoneOneTypo => "phone differs by one digit (a typo?)".into(),
             Reason::IndustryDiffers => "same trade name, different industry".into(),
             Reason::RegionDiffers => "different region".into(),
             Reason::EmailDomainDiffers => "different e-mail domains".into(),
