@@ -49,13 +49,10 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     }
     let mut sim = jaro_winkler(a, b);
     if a.contains(' ') || b.contains(' ') {
-        // Latin: also as word sets, so word order does not matter.
-        let sorted = |s: &str| {
-            let mut w: Vec<&str> = s.split(' ').collect();
-            w.sort_unstable();
-            w.concat()
-        };
-        sim = sim.max(jaro_winkler(&sorted(a), &sorted(b)));
+        // Latin: also word by word (each word's best match in the other address,
+        // averaged both ways), so word order, a dropped word or a typo in one word
+        // cost only that word.
+        sim = sim.max(monge_elkan(a, b).min(monge_elkan(b, a)));
     }
     let (na, nb) = (numbers(a).next(), numbers(b).next());
     if let (Some(x), Some(y)) = (na, nb) {
@@ -64,6 +61,13 @@ pub fn similarity(a: &str, b: &str) -> f32 {
         }
     }
     sim
+}
+
+/// Mean over the words of `a` of the best Jaro–Winkler similarity to a word of `b`.
+fn monge_elkan(a: &str, b: &str) -> f32 {
+    let words: Vec<&str> = a.split(' ').collect();
+    let best = |w: &str| b.split(' ').map(|v| jaro_winkler(w, v)).fold(0.0f32, f32::max);
+    words.iter().map(|w| best(w)).sum::<f32>() / words.len().max(1) as f32
 }
 
 #[cfg(test)]

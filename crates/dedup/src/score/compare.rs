@@ -149,6 +149,11 @@ fn contact_match(a: &PersonName, b: &PersonName) -> ContactMatch {
         if a.words.iter().any(|w| w.len() >= 3 && b.words.contains(w)) {
             return ContactMatch::SharesWord;
         }
+        // `Jaime` vs `Jaime Musolino`: one word of a Latin name alone is compatible.
+        let lone_word_of = |p: &PersonName, q: &PersonName| p.words.is_empty() && p.surname.is_empty() && p.full.len() >= 3 && q.words.contains(&p.full);
+        if lone_word_of(a, b) || lone_word_of(b, a) {
+            return ContactMatch::SurnameAgrees;
+        }
         return ContactMatch::Different;
     }
     // At least one side is a surname with a title.

@@ -75,6 +75,11 @@ pub struct PairContext {
     pub phone_companies: u32,
 }
 
+/// Addresses at least this alike are the same address (house numbers agree).
+const ADDRESS_EXACT_SIM: f32 = 0.95;
+/// Addresses at least this alike are one household (a typo at most).
+const ADDRESS_HOUSEHOLD_SIM: f32 = 0.9;
+
 /// A phone shared by this many different companies identifies none of them.
 pub const SHARED_PHONE_COMPANIES: u32 = 3;
 
@@ -109,7 +114,7 @@ mod w {
     pub const PHONE_SHARED: f32 = 1.0;
     pub const PHONE_VISIBLE: f32 = 3.5;
     /// One digit mistyped or two swapped: most likely the same number copied by hand.
-    pub const PHONE_ONE_TYPO: f32 = 2.0;
+    pub const PHONE_ONE_TYPO: f32 = 3.5;
     pub const PHONE_DIFFERENT: f32 = -3.0;
     /// A mobile vs a landline: people have both, so barely a conflict.
     pub const PHONE_DIFFERENT_KIND: f32 = -0.5;
@@ -127,10 +132,10 @@ mod w {
     /// Regions differ but a phone or e-mail identifies the customer (a city written
     /// as its district, a move): little evidence.
     pub const REGION_DIFFERENT_IDENTIFIED: f32 = -1.0;
-    pub const ADDRESS_SAME: f32 = 2.0;
+    pub const ADDRESS_SAME: f32 = 2.5;
     /// The same address to the house number (≥ 95% alike, numbers equal).
     pub const ADDRESS_EXACT: f32 = 3.0;
-    pub const ADDRESS_DIFFERENT: f32 = -1.0;
+    pub const ADDRESS_DIFFERENT: f32 = -0.5;
     /// Ceiling of a pair linked only by a name in another city or industry.
     pub const POSSIBLE_CAP: f32 = 0.8;
 }
@@ -231,6 +236,11 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
         }
     }
 
+    // Without a company on both sides the customer is a person or a household (family
+    // members count as one customer): a personal number, e-mail or the same address
+    // identifies it, and another name there is another member, not evidence against.
+    let household = c.company.is_none() && (identified || c.address.is_some_and(|a| a >= ADDRESS_HOUSEHOLD_SIM));
+    let same_company = same_company || household;
     let mut other_person = false;
     match c.contact {
         ContactMatch::Unknown => {}
@@ -278,11 +288,11 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
         EmailMatch::Different => e.add(w::EMAIL_DIFFERENT, None),
     }
     if other_person {
-        e.add(0.0, Some(Reason::SameCompanyOtherContact));
+        e.add(0.0, Some(if household { Reason::SameHouseholdOtherPerson } else { Reason::SameCompanyOtherContact }));
     }
 
     if let Some(sim) = c.address {
-        if sim >= 0.95 {
+        if sim >= ADDRESS_EXACT_SIM {
             e.add(w::ADDRESS_EXACT, Some(Reason::AddressSimilar { percent: percent(sim) }));
         } else if sim >= 0.9 {
             e.add(w::ADDRESS_SAME, Some(Reason::AddressSimilar { percent: percent(sim) }));
@@ -434,6 +444,23 @@ mod tests {
         b.address = crate::normalize::address::canonical("1972 Hillhurst Avenue North");
         let s = score(&a, &b);
         assert!(s.score >= 0.85, "{s:?}");
+    }
+
+    #[test]
+    fn without_a_company_the_same_number_through_another_person_is_one_household() {
+        let a = keys("", "Lydia Doosey", "1835068", "", "nsw");
+        let b = keys("", "Lydia McCattmhy", "1835068", "", "nsw");
+        let s = score(&a, &b);
+        assert!(s.score >= 0.85 && s.reasons.contains(&Reason::SameHouseholdOtherPerson), "{s:?}");
+        // Another number and another name: nothing links them.
+        assert!(score(&a, &keys("", "Rosie Rundle", "9092692", "", "nsw")).score < 0.5);
+    }
+
+    #[test]
+    fn a_phone_one_digit_off_with_the_same_name_matches() {
+        let a = keys("", "Dylan Zilm", "4892623", "", "vic");
+        let s = score(&a, &keys("", "Dylan Zilm", "4892613", "", "vic"));
+        assert!(s.score >= 0.85 && s.reasons.contains(&Reason::PhoneOneTypo), "{s:?}");
     }
 
     #[test]

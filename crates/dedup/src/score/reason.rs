@@ -25,6 +25,9 @@ pub enum Reason {
     /// The same company reached through another person (contact or phone differs,
     /// which is no evidence against: a customer is a company, not a person).
     SameCompanyOtherContact,
+    /// No company on the lead: the same number, e-mail or address reached through
+    /// another person (a household is one customer).
+    SameHouseholdOtherPerson,
     /// The same contact name (also across traditional/simplified).
     SameContact,
     /// The same contact written in pinyin/Latin letters and Chinese characters.
@@ -69,6 +72,7 @@ impl Reason {
             Reason::SameCompanyName => "公司名称相同".into(),
             Reason::CompanyNameSimilar { percent } => format!("公司名称相似度 {percent}%"),
             Reason::SameCompanyOtherContact => "同一公司，联系人不同".into(),
+            Reason::SameHouseholdOtherPerson => "同一家庭/号码，联系人不同".into(),
             Reason::SameContact => "联系人相同".into(),
             Reason::ContactSpellingMatches => "联系人拼音一致".into(),
             Reason::ContactSurnameMatches => "联系人姓氏一致".into(),
@@ -97,6 +101,7 @@ impl Reason {
             Reason::SameCompanyName => "same company name".into(),
             Reason::CompanyNameSimilar { percent } => format!("company name {percent}% similar"),
             Reason::SameCompanyOtherContact => "same company, different contact".into(),
+            Reason::SameHouseholdOtherPerson => "same household or number, different person".into(),
             Reason::SameContact => "same contact".into(),
             Reason::ContactSpellingMatches => "contact name spelled alike (pinyin)".into(),
             Reason::ContactSurnameMatches => "contact surname matches".into(),
