@@ -37,10 +37,6 @@ impl CompanyMatch {
     pub const BEST: CompanyMatch = CompanyMatch { similarity: 1.0, industry: IndustryMatch::Compatible, bare_trade: false };
 }
 
-/// Industry words so broad that they are compatible with any other (`科技` is written
-/// for `环保科技` as often as for `电子科技`).
-const GENERIC_INDUSTRIES: &[&str] = &["科技", "技术", "实业", "发展", "控股", "企业", "工贸", "商贸", "贸易"];
-
 /// Compare two company names; `None` when either is empty.
 pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatch> {
     if a.core.is_empty() || b.core.is_empty() {
@@ -56,7 +52,9 @@ pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatc
     }
     let jw = jaro_winkler(&a.core, &b.core);
     if a.trade != b.trade || a.trade.chars().count() < 2 {
-        return Some(plain(jw));
+        // Another 字号 is another firm, however alike the rest (`华恒智能` vs
+        // `天华恒智能`): such names stay below "the same company".
+        return Some(plain(jw.min(0.89)));
     }
     let ia = &a.core[a.trade.len()..];
     let ib = &b.core[b.trade.len()..];
@@ -72,7 +70,7 @@ pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatc
 }
 
 /// `新能源`/`新能`, `医疗器械`/`医疗`, `环保科技`/`科技`: one is a truncation of the
-/// other, they start with the same word, or one is a generic word.
+/// other, or they start with the same word.
 fn industries_compatible(x: &str, y: &str) -> bool {
     let first2 = |s: &str| s.chars().take(2).collect::<String>();
     x.starts_with(y)
@@ -80,8 +78,6 @@ fn industries_compatible(x: &str, y: &str) -> bool {
         || x.ends_with(y)
         || y.ends_with(x)
         || first2(x) == first2(y)
-        || GENERIC_INDUSTRIES.contains(&x)
-        || GENERIC_INDUSTRIES.contains(&y)
 }
 
 /// Latin names as word sets: equal sets score 1 (`the palm` = `palm the`); a name whose
