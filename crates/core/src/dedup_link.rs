@@ -89,17 +89,18 @@ impl Registry {
         Ok(self.hooks.dedup.as_ref().map_or(0, DedupIndex::len))
     }
 
-    /// Likely duplicates of `fields`, best first, ignoring `exclude`.
+    /// Likely duplicates of `fields` (at or above the branch policy's threshold), best
+    /// first, ignoring `exclude`.
     pub fn duplicates(&mut self, fields: &LeadFields, limit: usize, exclude: Option<&str>) -> Result<Vec<(String, Match)>> {
-        let threshold = Config::default().threshold;
+        let threshold = self.policy(self.branch()).dup_threshold();
         let mut found = self.possible_duplicates(fields, limit, exclude)?;
         found.retain(|(_, m)| m.score >= threshold);
         Ok(found)
     }
 
     /// Likely and possible duplicates of `fields` (score at least
-    /// `Config::possible`), best first, ignoring `exclude`; a match below
-    /// `Config::threshold` is only possibly the same customer.
+    /// `Config::possible`), best first, ignoring `exclude`; a match below the branch
+    /// policy's threshold is only possibly the same customer.
     pub fn possible_duplicates(&mut self, fields: &LeadFields, limit: usize, exclude: Option<&str>) -> Result<Vec<(String, Match)>> {
         self.warm_dedup()?;
         let Some(d) = &self.hooks.dedup else { return Ok(Vec::new()) };

@@ -159,3 +159,29 @@ fn same_trade_name_elsewhere_is_only_a_possible_match() {
         assert!(kinds.contains(&lowered), "{typed}: {res}");
     }
 }
+
+/// The warning threshold is the branch's policy (default 85%): raised, the same
+/// company through another person without a city becomes a possible match.
+#[test]
+fn duplicate_threshold_is_a_branch_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "m1");
+    assert_eq!(reg.policy("sz").dup_threshold_percent, 85);
+    write(&mut reg, "r1", Target::New, EventKind::Register { fields: huaqiang() }, h(0));
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("manager-bootstrap")).unwrap();
+    ctx.set_now(Some(h(1)));
+    let typed = json!({ "fields": { "company": "华强电子科技", "contact": "杨总" } });
+    let res = api::dispatch(&mut ctx, "dedup_check", typed.clone()).unwrap();
+    let score = res["matches"][0]["score"].as_f64().unwrap();
+    assert!((0.85..0.95).contains(&score), "{res}");
+    let mut p = api::dispatch(&mut ctx, "policy_get", json!(null)).unwrap();
+    p["dup_threshold_percent"] = json!(95);
+    api::dispatch(&mut ctx, "policy_set", p.clone()).unwrap();
+    let res = api::dispatch(&mut ctx, "dedup_check", typed).unwrap();
+    assert_eq!(res["matches"], json!([]), "{res}");
+    assert_eq!(res["possible"][0]["likely"], false, "{res}");
+    p["dup_threshold_percent"] = json!(30);
+    let err = api::dispatch(&mut ctx, "policy_set", p).unwrap_err();
+    assert_eq!(err.code.as_str(), "invalid_argument", "{err:?}");
+}

@@ -106,6 +106,16 @@ pub fn block_keys(k: &LeadKeys) -> Vec<BlockKey> {
             }
         }
     }
+    // Address: the house number and the start of the street (Latin), or the first
+    // characters (Chinese), so leads written under other names at one address meet.
+    if let Some(a) = &k.address {
+        let head: String = if a.contains(' ') {
+            a.split(' ').take(2).map(|w| w.chars().take(4).collect::<String>()).collect::<Vec<_>>().join(" ")
+        } else {
+            a.chars().take(6).collect()
+        };
+        out.push(key("a", &head, KeyKind::Name));
+    }
     out.sort_by_key(|b| b.hash);
     out.dedup_by_key(|b| b.hash);
     out

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Context;
-use leadguard_dedup::{Config, Match, Reason};
+use leadguard_dedup::{Match, Reason};
 
 use crate::error::ApiError;
 use crate::model::LeadFields;
@@ -86,8 +86,8 @@ fn reason(r: &Reason) -> DupReason {
 }
 
 fn present(reg: &mut Registry, found: Vec<(String, Match)>, at: DateTime<Utc>) -> Result<Vec<DuplicateMatch>, ApiError> {
-    let threshold = Config::default().threshold;
     let me = reg.session()?;
+    let threshold = reg.policy(&me.branch).dup_threshold();
     let viewer = Viewer { rep: me, at, reclaim_cooldown_hours: reg.policy(&me.branch).reclaim_cooldown_hours };
     let mut out = Vec::with_capacity(found.len());
     for (id, m) in found {
