@@ -59,12 +59,20 @@ rows = []
 for path in sys.argv[1:]:
     for line in open(path, encoding="utf-8"):
         if line.startswith("RESULT "):
-            parts = line.split()
-            rows.append((parts[1], dict(p.split("=", 1) for p in parts[2:])))
+            head, _, rest = line.partition(" bits: ")
+            parts = head.split()
+            fields = dict(p.split("=", 1) for p in parts[2:])
+            fields["_rest"] = rest
+            rows.append((parts[1], fields))
 print(f"{'dataset':<14} {'system':<22} {'precision':>9} {'recall':>7} {'F1':>7} {'seconds':>8}")
 quality = [r for kind, r in rows if kind == "quality"]
 for r in sorted(quality, key=lambda r: (r["dataset"], r["system"] != "leadguard", r["system"])):
     print(f"{r['dataset']:<14} {r['system']:<22} {r['precision']:>9} {r['recall']:>7} {r['f1']:>7} {r['seconds']:>8}")
+print()
+for kind, r in rows:
+    if kind == "weights":
+        print(f"learnt by EM on {r['dataset']} ({r['pairs']} candidate pairs, {float(r['match_share']):.1%} matches), bits:")
+        print("  " + " ".join(p for p in r.get("_rest", "").split() if not p.endswith("+0.0")))
 print()
 for kind, r in rows:
     if kind == "latency":

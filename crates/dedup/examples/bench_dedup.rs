@@ -3,7 +3,8 @@
 //!
 //! - `--labelled NAME=FILE` (repeatable): pairwise precision/recall/F1 of the batch
 //!   mode on a CSV with a `cluster` column (leads-dev.csv; Febrl3 exported by the
-//!   Python peer script);
+//!   Python peer script), and beside it the Fellegi–Sunter weights EM learns from the
+//!   same candidate pairs without labels, with the F1 of scoring by them;
 //! - `--sizes 100000,1000000`: p50/p99 check latency on that many generated leads
 //!   (half of the checks are re-written known leads, a quarter new leads, a quarter
 //!   a 2-character trade name as typed), index build time and memory, and beside it an
@@ -65,12 +66,46 @@ fn labelled_f1(name: &str, path: &str) -> Result<(), Box<dyn std::error::Error>>
     let t = Instant::now();
     let pairs = dedup_pairs(&records, &Config::default());
     let elapsed = t.elapsed();
-    let s = eval::pairwise(&eval::true_pairs(&labels), pairs.iter().map(|p| (p.0, p.1)));
+    let truth = eval::true_pairs(&labels);
+    let s = eval::pairwise(&truth, pairs.iter().map(|p| (p.0, p.1)));
     println!(
         "RESULT quality dataset={name} system=leadguard rows={} true_pairs={} predicted={} precision={:.4} recall={:.4} f1={:.4} seconds={:.2}",
         records.len(), s.true_positives + s.false_negatives, pairs.len(), s.precision, s.recall, s.f1, elapsed.as_secs_f64()
     );
+    learned_weights(name, &records, &truth, &pairs);
     Ok(())
+}
+
+/// Fellegi–Sunter weights learnt by EM from this data set's own candidate pairs
+/// (no labels), printed beside our fixed rules, and the F1 of scoring by them alone.
+fn learned_weights(name: &str, records: &[LeadRecord], truth: &rustc_hash::FxHashSet<(usize, usize)>, ours: &[(usize, usize, f32)]) {
+    use leadguard_dedup::learn;
+    let t = Instant::now();
+    let keys: Vec<leadguard_dedup::LeadKeys> = records.iter().map(leadguard_dedup::LeadKeys::from_record).collect();
+    let candidates = learn::candidate_levels(&keys, &Config::default());
+    let vectors: Vec<[u8; 6]> = candidates.iter().map(|c| c.2).collect();
+    let model = learn::learn(&vectors, 40);
+    let predicted = candidates.iter().filter(|c| model.probability(&c.2) >= 0.85).map(|c| (c.0, c.1));
+    let s = eval::pairwise(truth, predicted);
+    let mut weights = Vec::new();
+    for (f, (field, levels)) in learn::FIELDS.iter().enumerate() {
+        for (l, level) in levels.iter().enumerate().skip(1) {
+            weights.push(format!("{field}.{level}={:+.1}", model.weight(f, l)));
+        }
+    }
+    println!(
+        "RESULT quality dataset={name} system=fellegi-sunter-em rows={} true_pairs={} predicted={} precision={:.4} recall={:.4} f1={:.4} seconds={:.2}",
+        records.len(), truth.len(), s.true_positives + s.false_positives, s.precision, s.recall, s.f1, t.elapsed().as_secs_f64()
+    );
+    let union = candidates.iter().filter(|c| model.probability(&c.2) >= 0.85).map(|c| (c.0, c.1)).chain(ours.iter().map(|p| (p.0, p.1)));
+    let u = eval::pairwise(truth, union);
+    // Not what the product does (the rules decide); a pointer to what learning per
+    // registry could add.
+    println!(
+        "RESULT quality dataset={name} system=leadguard-or-em rows={} true_pairs={} predicted={} precision={:.4} recall={:.4} f1={:.4} seconds={:.2}",
+        records.len(), truth.len(), u.true_positives + u.false_positives, u.precision, u.recall, u.f1, t.elapsed().as_secs_f64()
+    );
+    println!("RESULT weights dataset={name} pairs={} match_share={:.4} bits: {}", model.pairs, model.proportion, weights.join(" "));
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {

@@ -49,6 +49,7 @@ pub mod blocking;
 pub mod csv_input;
 pub mod eval;
 pub mod index;
+pub mod learn;
 pub mod normalize;
 pub mod postings;
 pub mod record;
