@@ -51,6 +51,11 @@ pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatc
         return Some(CompanyMatch { similarity: 1.0, industry, bare_trade: false });
     }
     let jw = jaro_winkler(&a.core, &b.core);
+    // Typed so far (`华华蓝机` of `华华蓝机械设备`): the 字号 and part of the industry.
+    let (short, long) = if a.core.len() <= b.core.len() { (a, b) } else { (b, a) };
+    if a.trade != b.trade && long.trade != long.core && long.core.starts_with(&short.core) && short.core.starts_with(&long.trade) && long.trade.chars().count() >= 2 {
+        return Some(CompanyMatch { similarity: jw.max(0.9), industry: IndustryMatch::Unknown, bare_trade: true });
+    }
     if a.trade != b.trade || a.trade.chars().count() < 2 {
         // Another 字号 is another firm, however alike the rest (`华恒智能` vs
         // `天华恒智能`): such names stay below "the same company".
@@ -123,6 +128,13 @@ mod tests {
         assert!(m.similarity < 0.9);
         // A shared second word (科技) does not make two industries one.
         assert_eq!(cmp("天泰电子科技有限公司", "天泰环保科技有限公司").industry, IndustryMatch::Conflict);
+    }
+
+    #[test]
+    fn a_name_typed_into_its_industry_is_the_bare_trade_name() {
+        let m = cmp("华华蓝机", "上海华华蓝机械设备有限公司");
+        assert!(m.bare_trade && m.similarity >= 0.9, "{m:?}");
+        assert!(cmp("天华恒智能", "华恒智能科技").similarity < 0.9);
     }
 
     #[test]
