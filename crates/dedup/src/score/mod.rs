@@ -80,8 +80,8 @@ const ADDRESS_EXACT_SIM: f32 = 0.95;
 /// Addresses at least this alike are one household (a typo at most).
 const ADDRESS_HOUSEHOLD_SIM: f32 = 0.9;
 
-/// A phone shared by this many different companies identifies none of them.
-pub const SHARED_PHONE_COMPANIES: u32 = 3;
+/// A phone held for this many different companies identifies none of them.
+pub const SHARED_PHONE_COMPANIES: u32 = 2;
 
 /// Log-odds weights. Tuned on the labelled sets in `tests/data` with general rules only.
 mod w {
@@ -209,7 +209,12 @@ impl Evidence {
 /// disagreement counts against).
 fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Evidence {
     let mut e = Evidence { total: w::PRIOR, cap: 1.0, reasons: Vec::new(), against: Vec::new() };
-    let shared_phone = c.phone == PhoneMatch::Same && ctx.phone_companies >= SHARED_PHONE_COMPANIES;
+    // A number the registry holds for several companies, shared by two names that are
+    // not one firm, is a switchboard (a hotel's restaurants, an agency), not an identity.
+    let names_agree = c.company.is_some_and(|m| m.similarity >= 0.9 && m.industry != IndustryMatch::Conflict);
+    // The same person or mailbox on both sides makes the number theirs, not a switchboard.
+    let same_person = matches!(c.contact, ContactMatch::Same | ContactMatch::SameSpelling | ContactMatch::Similar) || c.email == EmailMatch::Same;
+    let shared_phone = c.phone == PhoneMatch::Same && ctx.phone_companies >= SHARED_PHONE_COMPANIES && !names_agree && !same_person;
     let identified = (c.phone == PhoneMatch::Same && !shared_phone) || c.email == EmailMatch::Same;
 
     let mut same_company = false;
@@ -464,10 +469,26 @@ mod tests {
     }
 
     #[test]
+    fn different_restaurants_of_one_hotel_are_not_one_customer() {
+        let mut idx = crate::Index::new(Config::default());
+        let hotel = |name: &str| crate::LeadRecord {
+            company: name.into(),
+            phone: "310/274-9999".into(),
+            region: "beverly hills".into(),
+            address: Some("9500 Wilshire Blvd.".into()),
+            ..crate::LeadRecord::default()
+        };
+        idx.insert(1, &hotel("The Dining Room"));
+        assert!(idx.check(&hotel("Lobby Lounge"), 5).is_empty());
+        // The same restaurant written another way still matches.
+        assert_eq!(idx.check(&hotel("Dining Room, The"), 5).first().map(|m| m.id), Some(1));
+    }
+
+    #[test]
     fn a_switchboard_shared_by_many_companies_weighs_little() {
         let a = keys("The Grill Room", "", "310-555-0199", "", "beverly hills");
         let b = keys("Lobby Lounge", "", "310-555-0199", "", "beverly hills");
-        let alone = score_with(&a, &b, PairContext { phone_companies: 2 });
+        let alone = score_with(&a, &b, PairContext { phone_companies: 1 });
         let shared = score_with(&a, &b, PairContext { phone_companies: 4 });
         assert!(shared.score < alone.score && shared.score < 0.5, "{shared:?}");
         assert!(shared.against.contains(&Reason::PhoneShared { companies: 4 }));

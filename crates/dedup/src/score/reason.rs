@@ -51,7 +51,7 @@ pub enum Reason {
     ContactDiffers,
     /// Different phone numbers (counts against only when the company names do not agree).
     PhoneDiffers,
-    /// The phone is shared by `companies` different companies in the registry (a
+    /// The phone is held for `companies` different companies in the registry (a
     /// switchboard, hotel or agency), so it says little about which one.
     PhoneShared { companies: u32 },
     /// The addresses differ.
