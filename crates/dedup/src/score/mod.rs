@@ -103,10 +103,12 @@ mod w {
     /// 王总 vs 王建国: compatible, weak (common surnames are shared by millions).
     pub const CONTACT_SURNAME: f32 = 1.0;
     /// Latin spellings ≥ 90% similar: probably a typo of the same name.
-    pub const CONTACT_SIMILAR: f32 = 2.0;
+    pub const CONTACT_SIMILAR: f32 = 2.5;
     pub const CONTACT_SAME_SURNAME_OTHER_GIVEN: f32 = -3.5;
     /// Latin names sharing a first or last name: a relative or a changed surname.
     pub const CONTACT_SHARES_WORD: f32 = -1.5;
+    /// …which in one household (same number or address) is family: some evidence for.
+    pub const CONTACT_SHARES_WORD_HOUSEHOLD: f32 = 1.0;
     pub const CONTACT_DIFFERENT: f32 = -4.0;
     /// An identical number is the strongest single identity signal a lead carries.
     pub const PHONE_SAME: f32 = 7.0;
@@ -131,7 +133,7 @@ mod w {
     pub const REGION_DIFFERENT_COMPANY: f32 = -1.8;
     /// Regions differ but a phone or e-mail identifies the customer (a city written
     /// as its district, a move): little evidence.
-    pub const REGION_DIFFERENT_IDENTIFIED: f32 = -1.0;
+    pub const REGION_DIFFERENT_IDENTIFIED: f32 = -0.5;
     pub const ADDRESS_SAME: f32 = 2.5;
     /// The same address to the house number (≥ 95% alike, numbers equal).
     pub const ADDRESS_EXACT: f32 = 3.0;
@@ -255,6 +257,10 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
         ContactMatch::Similar => {
             let sim = latin_name_similarity(&a.contact, &b.contact);
             e.add(w::CONTACT_SIMILAR, Some(Reason::ContactSimilar { percent: percent(sim) }));
+        }
+        ContactMatch::SharesWord if household => {
+            e.add(w::CONTACT_SHARES_WORD_HOUSEHOLD, None);
+            other_person = true;
         }
         ContactMatch::SameSurnameOtherGiven | ContactMatch::SharesWord | ContactMatch::Different if same_company => other_person = true,
         ContactMatch::SharesWord => e.add(w::CONTACT_SHARES_WORD, Some(Reason::ContactDiffers)),
