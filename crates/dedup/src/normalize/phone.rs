@@ -87,6 +87,12 @@ pub fn normalize_phone(raw: &str, region: &str) -> Phone {
         return Phone::Masked { prefix: prefix.to_string(), suffix: digits };
     }
     let international = main.trim_start_matches(['(', '（']).starts_with('+') || digits.starts_with("00");
+    // North America (`+1 310 555 0100`, `001…`): the ten national digits, never a
+    // mainland mobile, whatever they start with.
+    let nanp = if digits.starts_with("001") { Some(&digits[3..]) } else if international { digits.strip_prefix('1') } else { None };
+    if let Some(national) = nanp.filter(|n| n.len() == 10) {
+        return Phone::Other { digits: national.to_string() };
+    }
     let d = strip_country_code(&digits);
     if international && d.len() != digits.len() && !(d.len() == 11 && d.starts_with('1')) {
         // `+86 10 12345678`: the area code loses its leading 0 in international form.
@@ -355,6 +361,16 @@ mod tests {
         assert_eq!(mobile("13912343333").compare(&mobile("13912343344")), PhoneMatch::Different);
         let l = normalize_phone("4892623", "");
         assert_eq!(l.compare(&normalize_phone("4892613", "")), PhoneMatch::OneTypo);
+    }
+
+    #[test]
+    fn north_american_numbers_with_and_without_country_code_agree() {
+        let plain = normalize_phone("(310) 555-0100", "");
+        assert_eq!(plain, Phone::Other { digits: "3105550100".into() });
+        assert_eq!(normalize_phone("+1 310 555 0100", ""), plain);
+        assert_eq!(normalize_phone("310/555-0100", ""), plain);
+        // A mainland mobile with +86 is still one.
+        assert_eq!(normalize_phone("+86 131 0555 0100", ""), mobile("13105550100"));
     }
 
     #[test]

@@ -37,6 +37,13 @@ impl CompanyMatch {
     pub const BEST: CompanyMatch = CompanyMatch { similarity: 1.0, industry: IndustryMatch::Compatible, bare_trade: false };
 }
 
+/// Words naming a kind of business, not a business: `Cafe` is not within `Cafe Bizou`.
+const GENERIC_WORDS: &[&str] = &[
+    "restaurant", "cafe", "bar", "grill", "hotel", "inn", "pizza", "pizzeria", "deli", "diner", "bistro", "kitchen",
+    "house", "shop", "store", "market", "bakery", "group", "services", "service", "center", "centre", "club",
+    "studio", "salon", "trading", "industries", "international", "holdings", "partners", "associates",
+];
+
 /// Compare two company names; `None` when either is empty.
 pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatch> {
     if a.core.is_empty() || b.core.is_empty() {
@@ -97,7 +104,7 @@ fn latin_similarity(a: &CompanyName, b: &CompanyName) -> f32 {
     }
     let (small, large) = if a.tokens.len() <= b.tokens.len() { (&a.tokens, &b.tokens) } else { (&b.tokens, &a.tokens) };
     let contained = small.iter().all(|t| large.contains(t));
-    if contained && small.iter().map(String::len).sum::<usize>() >= 4 {
+    if contained && small.iter().any(|t| t.len() >= 3 && !GENERIC_WORDS.contains(&t.as_str())) {
         return 0.92;
     }
     let sorted_a = a.tokens.concat();
@@ -142,6 +149,7 @@ mod tests {
         assert_eq!(cmp("The Palm", "Palm, The (Los Angeles)").similarity, 1.0);
         assert_eq!(cmp("Smith & Sons Ltd.", "smith and sons, inc").similarity, 1.0);
         assert!(cmp("Restaurant Katsu", "Katsu").similarity >= 0.9);
+        assert!(cmp("Cafe", "Cafe Bizou").similarity < 0.9);
         assert!(cmp("Acme Trading Co., Ltd.", "Zenith Logistics GmbH").similarity < 0.8);
     }
 }
