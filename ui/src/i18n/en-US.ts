@@ -305,6 +305,7 @@ export const enUS: Record<MessageKey, string> = {
   "notify.readAll": "Mark all as read",
   "policy.appealWindowHours": "Appeals accepted after a decision for (hours)",
   "policy.slaHours": "Turnaround target for cases and appeals (hours)",
+  "policy.dupThreshold": "Duplicate warning threshold (similarity that warns; below it: \"possibly the same customer\")",
   "policy.arbitration": "Arbitration criteria (by priority; the first that separates the reps decides)",
   "policy.moveUp": "Move up",
   "policy.moveDown": "Move down",

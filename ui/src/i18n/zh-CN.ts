@@ -303,6 +303,7 @@ export const zhCN = {
   "notify.readAll": "全部标为已读",
   "policy.appealWindowHours": "裁决后可申诉的期限（小时）",
   "policy.slaHours": "撞单裁决与申诉处理时限（小时）",
+  "policy.dupThreshold": "查重提醒阈值（相似度达到即提醒；低于阈值的显示为“可能是同一客户”）",
   "policy.arbitration": "仲裁依据（按优先级，先区分出结果者决定）",
   "policy.moveUp": "上移",
   "policy.moveDown": "下移",
