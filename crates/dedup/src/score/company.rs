@@ -71,8 +71,12 @@ pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatc
     let ia = &a.core[a.trade.len()..];
     let ib = &b.core[b.trade.len()..];
     if ia.is_empty() || ib.is_empty() {
-        // One side is the bare 字号 (`辉远`), the other adds an industry.
-        return Some(CompanyMatch { similarity: jw.max(0.9), industry: IndustryMatch::Unknown, bare_trade: true });
+        // One side is the bare 字号 (`辉远`), the other adds an industry. A short 字号 is
+        // shared by many firms; a long one (an industry word we do not know is likely
+        // inside it: `华强光伏` vs `华强光伏科技`) is the firm itself.
+        let bare_trade = a.trade.chars().count() <= 3;
+        let industry = if bare_trade { IndustryMatch::Unknown } else { IndustryMatch::Compatible };
+        return Some(CompanyMatch { similarity: jw.max(if bare_trade { 0.9 } else { 0.95 }), industry, bare_trade });
     }
     if industries_compatible(ia, ib) {
         Some(CompanyMatch { similarity: jw.max(0.95), industry: IndustryMatch::Compatible, bare_trade: false })
@@ -135,6 +139,13 @@ mod tests {
         assert!(m.similarity < 0.9);
         // A shared second word (科技) does not make two industries one.
         assert_eq!(cmp("天泰电子科技有限公司", "天泰环保科技有限公司").industry, IndustryMatch::Conflict);
+    }
+
+    #[test]
+    fn a_long_name_with_an_unknown_industry_word_is_the_firm() {
+        let m = cmp("华强光子", "华强光子科技有限公司");
+        assert!(!m.bare_trade && m.similarity >= 0.9, "{m:?}");
+        assert!(cmp("华强", "华强电子科技有限公司").bare_trade);
     }
 
     #[test]
