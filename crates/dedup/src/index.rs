@@ -50,8 +50,10 @@ impl Index {
     }
 
     /// Index precomputed keys (e.g. rebuilt from a stored index table).
-    pub fn insert_keys(&mut self, id: u64, keys: LeadKeys) {
+    pub fn insert_keys(&mut self, id: u64, mut keys: LeadKeys) {
         self.remove(id);
+        // The places in a name served to find its region; the index compares regions.
+        keys.company.places = Vec::new();
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -80,7 +82,8 @@ impl Index {
         true
     }
 
-    /// The normalised form of an indexed lead.
+    /// The normalised form of an indexed lead (without the places of its company
+    /// name, which only served to find its region).
     pub fn keys(&self, id: u64) -> Option<&LeadKeys> {
         let slot = *self.by_id.get(&id)?;
         self.slots[slot as usize].as_ref().map(|(_, k)| k)

@@ -19,7 +19,8 @@ pub struct PersonName {
     pub surname: String,
     /// The name was a surname with a title (`王总`): only the surname is known.
     pub title_only: bool,
-    /// Spellings that identify the person: pinyin surname+given and given+surname.
+    /// Spellings that identify the person: pinyin surname+given for Chinese names; the
+    /// name as written and with its last word first for Latin ones.
     pub spellings: Vec<String>,
     /// Latin names only: the separate words (`["lydia", "doosey"]`), whose order does
     /// not tell given name from surname.
@@ -99,7 +100,8 @@ fn han_name(canon: &str) -> PersonName {
         full: han.clone(),
         surname: sur_py.clone(),
         title_only: false,
-        spellings: vec![format!("{sur_py}{given_py}"), format!("{given_py}{sur_py}")],
+        // One order suffices: a Latin spelling carries both of its own orders.
+        spellings: vec![format!("{sur_py}{given_py}")],
         words: Vec::new(),
     }
 }
