@@ -162,7 +162,10 @@ pub fn score_at_least(a: &LeadKeys, b: &LeadKeys, threshold: f32, ctx: PairConte
         address: (a.address.is_some() && b.address.is_some()).then_some(1.0),
         ..compare_cheap(a, b)
     };
-    if weigh(a, b, &best, ctx).probability() < threshold {
+    let mut bound = weigh(a, b, &best, ctx);
+    // The cap of "the same name elsewhere" holds for the best case, not for every case.
+    bound.cap = 1.0;
+    if bound.probability() < threshold {
         return None;
     }
     let s = score_with(a, b, ctx);
@@ -488,6 +491,18 @@ mod tests {
         assert!(idx.check(&hotel("Lobby Lounge"), 5).is_empty());
         // The same restaurant written another way still matches.
         assert_eq!(idx.check(&hotel("Dining Room, The"), 5).first().map(|m| m.id), Some(1));
+    }
+
+    #[test]
+    fn the_quick_bound_never_dismisses_a_match() {
+        let mut a = keys("深圳市远航物流有限公司", "王芳", "139****3333", "wf@yuanhang.cn", "深圳");
+        let mut b = keys("深圳市远航达物流有限公司", "王芳", "13912343333", "wang.fang@yuanhang.cn", "广州");
+        a.address = crate::normalize::address::canonical("南山区科技园1栋302室");
+        b.address = crate::normalize::address::canonical("南山区科技园1栋302室");
+        // Another 字号 in another city, yet the same person, mailbox domain and office.
+        let full = score(&a, &b);
+        assert!(full.score >= 0.85, "{full:?}");
+        assert_eq!(score_at_least(&a, &b, 0.85, PairContext::default()).map(|s| s.score), Some(full.score));
     }
 
     #[test]
