@@ -107,22 +107,28 @@ export function DuplicateWarning({
   if (matches.length === 0 && possible.length === 0) return null;
   return (
     <Space direction="vertical" size={8} style={{ width: "100%" }}>
-      {groupByOwner(matches).map((group) => (
-        <Alert
-          key={group[0].lead.id}
-          type={group[0].lead.state === "pool" ? "info" : "warning"}
-          showIcon
-          data-testid="duplicate-warning"
-          message={<Typography.Text strong>{headline(t, dateTime, group[0].lead)}</Typography.Text>}
-          description={
-            <Space direction="vertical" size={4}>
-              {group.map((m) => (
-                <MatchLine key={m.lead.id} m={m} onOpen={onOpen} />
-              ))}
-            </Space>
-          }
-        />
-      ))}
+      {matches.length > 0 && (
+        <div data-testid="duplicate-warning">
+          <Space direction="vertical" size={8} style={{ width: "100%" }}>
+            {groupByOwner(matches).map((group) => (
+              <Alert
+                key={group[0].lead.id}
+                type={group[0].lead.state === "pool" ? "info" : "warning"}
+                showIcon
+                data-testid="duplicate-group"
+                message={<Typography.Text strong>{headline(t, dateTime, group[0].lead)}</Typography.Text>}
+                description={
+                  <Space direction="vertical" size={4}>
+                    {group.map((m) => (
+                      <MatchLine key={m.lead.id} m={m} onOpen={onOpen} />
+                    ))}
+                  </Space>
+                }
+              />
+            ))}
+          </Space>
+        </div>
+      )}
       {possible.length > 0 && (
         <div data-testid="duplicate-possible">
           <Typography.Text type="secondary">{t("dup.possible")}</Typography.Text>

@@ -56,7 +56,7 @@ describe("DuplicateWarning", () => {
       "zh-CN",
       <DuplicateWarning matches={[match, sameCompany, { ...match, lead: { ...protectedLead, id: "L2" } }]} onOpen={(id) => opened.push(id)} />,
     );
-    const groups = screen.getAllByTestId("duplicate-warning");
+    const groups = screen.getAllByTestId("duplicate-group");
     expect(groups).toHaveLength(2);
     expect(groups[0]).toHaveTextContent("【李娜-华南】");
     expect(groups[0].querySelectorAll("[data-testid=duplicate-match]")).toHaveLength(2);
