@@ -89,7 +89,7 @@ pub fn normalize_phone(raw: &str, region: &str) -> Phone {
     let international = main.trim_start_matches(['(', '（']).starts_with('+') || digits.starts_with("00");
     // North America (`+1 310 555 0100`, `001…`): the ten national digits, never a
     // mainland mobile, whatever they start with.
-    let nanp = if digits.starts_with("001") { Some(&digits[3..]) } else if international { digits.strip_prefix('1') } else { None };
+    let nanp = digits.strip_prefix("001").or_else(|| if international { digits.strip_prefix('1') } else { None });
     if let Some(national) = nanp.filter(|n| n.len() == 10) {
         return Phone::Other { digits: national.to_string() };
     }
