@@ -42,6 +42,16 @@ const CITIES: &[(&str, &str)] = &[
 /// Suffixes of administrative names, longest first.
 const ADMIN_SUFFIXES: &[&str] = &["特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"];
 
+/// Sales areas written in the region field instead of a city.
+const AREAS: &[&str] = &["华南", "华东", "华北", "华中", "西南", "西北", "东北", "华西", "全国"];
+
+/// Is `name` a province or a sales area (`广东`, `华南`) rather than a city? Such a
+/// region contains cities, so it neither agrees nor conflicts with one.
+pub fn is_broad_region(name: &str) -> bool {
+    let short = strip_admin_suffix(name);
+    AREAS.contains(&short) || (PROVINCES.contains(&short) && !CITIES.iter().any(|(c, _)| *c == short))
+}
+
 /// Is `name` (short form, e.g. `北京` or `北京市`) a known province or city?
 pub fn is_region(name: &str) -> bool {
     let short = strip_admin_suffix(name);
@@ -114,6 +124,12 @@ mod tests {
     fn never_strips_the_whole_name() {
         assert_eq!(strip_region_prefix("北京").0, "北京");
         assert_eq!(strip_region_prefix("上海市").0, "上海市");
+    }
+
+    #[test]
+    fn provinces_and_sales_areas_are_broad_cities_are_not() {
+        assert!(is_broad_region("广东省") && is_broad_region("华南"));
+        assert!(!is_broad_region("广州") && !is_broad_region("北京") && !is_broad_region("los angeles"));
     }
 
     #[test]

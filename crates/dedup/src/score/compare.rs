@@ -1,7 +1,7 @@
 //! Field-by-field comparison of two normalised leads: the relations the weights apply to.
 
 use super::company::{compare_companies, CompanyMatch};
-use crate::normalize::{email, PersonName, PhoneMatch};
+use crate::normalize::{email, regions, PersonName, PhoneMatch};
 use crate::record::LeadKeys;
 use crate::similarity::jaro_winkler;
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,8 @@ pub(super) fn compare_cheap(a: &LeadKeys, b: &LeadKeys) -> Comparison {
     };
     let region = match (a.region.is_empty(), b.region.is_empty()) {
         (false, false) if a.region == b.region => FieldMatch::Same,
+        // A province or sales area (广东, 华南) against a city: may contain it.
+        (false, false) if regions::is_broad_region(&a.region) != regions::is_broad_region(&b.region) => FieldMatch::Unknown,
         (false, false) => FieldMatch::Different,
         _ => FieldMatch::Unknown,
     };

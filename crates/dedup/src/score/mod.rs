@@ -451,6 +451,15 @@ mod tests {
     }
 
     #[test]
+    fn a_province_or_sales_area_does_not_conflict_with_a_city() {
+        let a = keys("广州市华强电子科技有限公司", "刘伟", "", "", "广州");
+        for region in ["广东", "华南"] {
+            let s = score(&a, &keys("华强电子科技", "杨总", "", "", region));
+            assert!(s.score >= 0.85 && !s.against.contains(&Reason::RegionDiffers), "{region}: {s:?}");
+        }
+    }
+
+    #[test]
     fn region_conflict_weighs_little_when_phone_and_address_agree() {
         let mut a = keys("Katsu", "", "213-555-0100", "", "los angeles");
         let mut b = keys("Restaurant Katsu", "", "(213) 555 0100", "", "w. hollywood");
