@@ -136,7 +136,7 @@ mod w {
     pub const REGION_DIFFERENT_IDENTIFIED: f32 = -0.5;
     pub const ADDRESS_SAME: f32 = 2.5;
     /// The same address to the house number (≥ 95% alike, numbers equal).
-    pub const ADDRESS_EXACT: f32 = 3.0;
+    pub const ADDRESS_EXACT: f32 = 4.0;
     pub const ADDRESS_DIFFERENT: f32 = -0.5;
     /// Ceiling of a pair linked only by a name in another city or industry.
     pub const POSSIBLE_CAP: f32 = 0.8;
