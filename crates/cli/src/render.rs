@@ -18,20 +18,39 @@ fn lead_line(l: &Value) -> String {
     out
 }
 
+fn joined(rs: &Value) -> String {
+    rs.as_array().into_iter().flatten().map(|r| s(&r["zh"])).collect::<Vec<_>>().join("，")
+}
+
+fn match_line(mark: &str, label: &str, m: &Value) -> String {
+    let lowered = joined(&m["lowered_by"]);
+    format!(
+        "\n  {mark} {label} {:.0}%: {} {} — {} ({}){}",
+        m["score"].as_f64().unwrap_or(0.0) * 100.0,
+        s(&m["lead"]["id"]),
+        s(&m["lead"]["fields"]["company"]),
+        s(&m["lead"]["summary"]),
+        joined(&m["reasons"]),
+        if lowered.is_empty() { String::new() } else { format!(" 降低相似度: {lowered}") }
+    )
+}
+
+/// Likely matches grouped by who holds them (the lead summary names the owner), so
+/// every customer a rep may collide with is listed, not just the best one.
 fn matches(ms: &Value) -> String {
-    let mut out = String::new();
+    let mut groups: Vec<(&str, Vec<&Value>)> = Vec::new();
     for m in ms.as_array().into_iter().flatten() {
-        let reasons: Vec<&str> = m["reasons"].as_array().into_iter().flatten().map(|r| s(&r["zh"])).collect();
-        out.push_str(&format!(
-            "\n  ! 疑似重复 {:.0}%: {} {} — {} ({})",
-            m["score"].as_f64().unwrap_or(0.0) * 100.0,
-            s(&m["lead"]["id"]),
-            s(&m["lead"]["fields"]["company"]),
-            s(&m["lead"]["summary"]),
-            reasons.join("，")
-        ));
+        let owner = m["lead"]["owner_name"].as_str().unwrap_or_else(|| s(&m["lead"]["state"]));
+        match groups.iter_mut().find(|(o, _)| *o == owner) {
+            Some((_, g)) => g.push(m),
+            None => groups.push((owner, vec![m])),
+        }
     }
-    out
+    groups.into_iter().flat_map(|(_, g)| g).map(|m| match_line("!", "疑似重复", m)).collect()
+}
+
+fn possible(ms: &Value) -> String {
+    ms.as_array().into_iter().flatten().map(|m| match_line("?", "可能是同一客户", m)).collect()
 }
 
 /// Renders a command result for a terminal.
@@ -76,7 +95,8 @@ pub fn human(v: &Value) -> String {
         return cases.iter().map(case_line).collect::<Vec<_>>().join("\n");
     }
     if let Some(ms) = v.get("matches") {
-        return if ms.as_array().is_some_and(|a| a.is_empty()) { "无疑似重复".into() } else { matches(ms).trim_start().into() };
+        let out = matches(ms) + &possible(&v["possible"]);
+        return if out.is_empty() { "无疑似重复".into() } else { out.trim_start().into() };
     }
     if v.get("fields").is_some() && v.get("summary").is_some() {
         return lead_line(v);

@@ -45,6 +45,9 @@ pub enum PolicyCmd {
         /// recent_followup, region_match, completeness, earlier_window.
         #[arg(long, value_delimiter = ',')]
         arbitration: Option<Vec<String>>,
+        /// Duplicate-warning threshold: a score in (0.5, 1) such as 0.85, or a percent.
+        #[arg(long)]
+        dup_threshold: Option<f32>,
     },
 }
 
@@ -60,8 +63,13 @@ pub fn run_rep(ctx: &mut Context, cmd: RepCmd) -> Result<Value, ApiError> {
 pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> {
     match cmd {
         PolicyCmd::Show => api::dispatch(ctx, "policy_get", Value::Null),
-        PolicyCmd::Set { protection_hours, extension_hours, reclaim_cooldown_hours, appeal_window_hours, appeal_sla_hours, arbitration } => {
+        PolicyCmd::Set { protection_hours, extension_hours, reclaim_cooldown_hours, appeal_window_hours, appeal_sla_hours, arbitration, dup_threshold } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
+            if let Some(t) = dup_threshold {
+                // 0.85 and 85 both mean 85%; the core validates the range.
+                let percent = if t <= 1.0 { t * 100.0 } else { t };
+                p["dup_threshold_percent"] = json!(percent.round() as i64);
+            }
             if let Some(list) = arbitration {
                 p["arbitration"] = json!(list.iter().map(|c| c.trim().replace('-', "_")).collect::<Vec<_>>());
             }

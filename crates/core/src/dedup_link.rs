@@ -89,12 +89,23 @@ impl Registry {
         Ok(self.hooks.dedup.as_ref().map_or(0, DedupIndex::len))
     }
 
-    /// Likely duplicates of `fields`, best first, ignoring `exclude`.
+    /// Likely duplicates of `fields` (at or above the branch policy's threshold), best
+    /// first, ignoring `exclude`.
     pub fn duplicates(&mut self, fields: &LeadFields, limit: usize, exclude: Option<&str>) -> Result<Vec<(String, Match)>> {
+        let threshold = self.policy(self.branch()).dup_threshold();
+        let mut found = self.possible_duplicates(fields, limit, exclude)?;
+        found.retain(|(_, m)| m.score >= threshold);
+        Ok(found)
+    }
+
+    /// Likely and possible duplicates of `fields` (score at least
+    /// `Config::possible`), best first, ignoring `exclude`; a match below the branch
+    /// policy's threshold is only possibly the same customer.
+    pub fn possible_duplicates(&mut self, fields: &LeadFields, limit: usize, exclude: Option<&str>) -> Result<Vec<(String, Match)>> {
         self.warm_dedup()?;
         let Some(d) = &self.hooks.dedup else { return Ok(Vec::new()) };
         let keys = LeadKeys::from_record(&record(fields));
-        let found = d.index.check_keys_excluding(&keys, limit, exclude.and_then(numeric_id));
+        let found = d.index.check_possible(&keys, limit, exclude.and_then(numeric_id));
         Ok(found.into_iter().map(|m| (lead_id(m.id), m)).collect())
     }
 }

@@ -310,6 +310,14 @@ pub struct Policy {
     /// `crate::arbitration::propose` applies them in this order.
     #[serde(default = "crate::arbitration::default_criteria")]
     pub arbitration: Vec<crate::arbitration::Criterion>,
+    /// A duplicate check warns from this score on, in percent (DESIGN.md rule 2: the
+    /// seeds quote 85%); lower scores from the possible-match floor are shown softly.
+    #[serde(default = "default_dup_threshold_percent")]
+    pub dup_threshold_percent: u32,
+}
+
+fn default_dup_threshold_percent() -> u32 {
+    85
 }
 
 fn default_appeal_window_hours() -> u32 {
@@ -337,6 +345,7 @@ impl Default for Policy {
             appeal_window_hours: default_appeal_window_hours(),
             appeal_sla_hours: default_appeal_sla_hours(),
             arbitration: crate::arbitration::default_criteria(),
+            dup_threshold_percent: default_dup_threshold_percent(),
         }
     }
 }
@@ -380,6 +389,14 @@ impl Policy {
         if self.required.iter().any(|g| g.is_empty()) {
             return bad("a required group must name at least one field");
         }
+        if !(51..=99).contains(&self.dup_threshold_percent) {
+            return bad("dup_threshold_percent must be between 51 and 99");
+        }
         Ok(())
+    }
+
+    /// The duplicate-warning threshold as a score in [0, 1].
+    pub fn dup_threshold(&self) -> f32 {
+        self.dup_threshold_percent as f32 / 100.0
     }
 }

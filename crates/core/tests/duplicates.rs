@@ -89,3 +89,99 @@ fn register_anyway_records_that_the_rep_saw_the_warning() {
     let detail = api::dispatch(&mut ctx, "lead_get", json!({ "id": plain["lead"]["id"] })).unwrap();
     assert_eq!(detail["history"].as_array().unwrap().len(), 1);
 }
+
+fn huaqiang() -> LeadFields {
+    LeadFields {
+        company: Some("广州市华强电子科技有限公司".into()),
+        contact: Some("刘伟".into()),
+        phone: Some("13800001111".into()),
+        region: Some("广州".into()),
+        need: Some("门禁系统".into()),
+        ..LeadFields::default()
+    }
+}
+
+/// A customer is a company: another person of the same company, reached by another
+/// rep, is the same customer (DESIGN.md rule 2).
+#[test]
+fn same_company_through_another_person_warns_and_names_the_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "r2");
+    let known = write(&mut reg, "r1", Target::New, EventKind::Register { fields: huaqiang() }, h(0)).lead_id;
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("r2")).unwrap();
+    ctx.set_now(Some(h(1)));
+    for typed in [
+        // The short name, another person, the same city.
+        json!({ "company": "华强电子科技", "contact": "杨总", "phone": "13900002222", "region": "广州" }),
+        // The full name with another contact.
+        json!({ "company": "广州市华强电子科技有限公司", "contact": "杨总" }),
+        // The full name with another phone.
+        json!({ "company": "广州市华强电子科技有限公司", "phone": "13900002222" }),
+        // The short name and another contact only.
+        json!({ "company": "华强电子科技", "contact": "杨总" }),
+    ] {
+        let res = api::dispatch(&mut ctx, "dedup_check", json!({ "fields": typed })).unwrap();
+        let m = &res["matches"][0];
+        assert_eq!(m["lead"]["id"], json!(known), "{typed}: {res}");
+        assert!(m["score"].as_f64().unwrap() >= 0.85, "{res}");
+        assert_eq!(m["likely"], true);
+        assert_eq!(m["lead"]["owner_name"], "李娜", "{res}");
+        assert!(m["lowered_by"].as_array().unwrap().is_empty(), "another person is no evidence against: {res}");
+    }
+    let res = api::dispatch(&mut ctx, "dedup_check", json!({ "fields": { "company": "华强电子科技", "contact": "杨总", "region": "广州" } })).unwrap();
+    let kinds: Vec<&str> = res["matches"][0]["reasons"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"same_company_other_contact"), "{res}");
+    assert!(res["matches"][0]["reasons"].to_string().contains("同一公司，联系人不同"), "{res}");
+}
+
+/// The same trade name in another city or industry is only a possible match: listed
+/// apart, never as a warning, with the field that lowered the score.
+#[test]
+fn same_trade_name_elsewhere_is_only_a_possible_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "r2");
+    let known = write(&mut reg, "r1", Target::New, EventKind::Register { fields: huaqiang() }, h(0)).lead_id;
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("r2")).unwrap();
+    ctx.set_now(Some(h(1)));
+    for (typed, lowered) in [
+        (json!({ "company": "深圳市华强电子科技有限公司", "contact": "杨总", "region": "深圳" }), "region_differs"),
+        (json!({ "company": "广州市华强食品有限公司", "contact": "刘伟", "region": "广州" }), "industry_differs"),
+    ] {
+        let res = api::dispatch(&mut ctx, "dedup_check", json!({ "fields": typed })).unwrap();
+        assert_eq!(res["matches"], json!([]), "{typed}: {res}");
+        let p = &res["possible"][0];
+        assert_eq!(p["lead"]["id"], json!(known), "{typed}: {res}");
+        assert_eq!(p["likely"], false);
+        assert!(p["score"].as_f64().unwrap() < 0.85);
+        let kinds: Vec<&str> = p["lowered_by"].as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&lowered), "{typed}: {res}");
+    }
+}
+
+/// The warning threshold is the branch's policy (default 85%): raised, the same
+/// company through another person without a city becomes a possible match.
+#[test]
+fn duplicate_threshold_is_a_branch_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "m1");
+    assert_eq!(reg.policy("sz").dup_threshold_percent, 85);
+    write(&mut reg, "r1", Target::New, EventKind::Register { fields: huaqiang() }, h(0));
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("manager-bootstrap")).unwrap();
+    ctx.set_now(Some(h(1)));
+    let typed = json!({ "fields": { "company": "华强电子科技", "contact": "杨总" } });
+    let res = api::dispatch(&mut ctx, "dedup_check", typed.clone()).unwrap();
+    let score = res["matches"][0]["score"].as_f64().unwrap();
+    assert!((0.85..0.95).contains(&score), "{res}");
+    let mut p = api::dispatch(&mut ctx, "policy_get", json!(null)).unwrap();
+    p["dup_threshold_percent"] = json!(95);
+    api::dispatch(&mut ctx, "policy_set", p.clone()).unwrap();
+    let res = api::dispatch(&mut ctx, "dedup_check", typed).unwrap();
+    assert_eq!(res["matches"], json!([]), "{res}");
+    assert_eq!(res["possible"][0]["likely"], false, "{res}");
+    p["dup_threshold_percent"] = json!(30);
+    let err = api::dispatch(&mut ctx, "policy_set", p).unwrap_err();
+    assert_eq!(err.code.as_str(), "invalid_argument", "{err:?}");
+}

@@ -1,5 +1,5 @@
 //! Pairwise precision/recall/F1 of `dedup_pairs` on a labelled CSV (default
-//! ../shared/data/leads-dev.csv), listing some false positives and negatives.
+//! tests/data/leads-dev.csv), listing some false positives and negatives.
 //! `cargo run --release -p leadguard-dedup --example eval_dev -- [FILE] [--show N]`
 
 use leadguard_dedup::{eval, read_leads_csv, score, Config, LeadKeys};
@@ -7,7 +7,7 @@ use std::time::Instant;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = args.iter().find(|a| !a.starts_with("--")).cloned().unwrap_or_else(|| "../shared/data/leads-dev.csv".into());
+    let path = args.iter().find(|a| !a.starts_with("--")).cloned().unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/leads-dev.csv").into());
     let show: usize = args.iter().position(|a| a == "--show").and_then(|i| args.get(i + 1)).and_then(|s| s.parse().ok()).unwrap_or(0);
     let bytes = std::fs::read(&path)?;
     let batch = read_leads_csv(bytes.as_slice())?;

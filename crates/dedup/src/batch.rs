@@ -15,16 +15,24 @@ pub fn dedup_pairs(records: &[LeadRecord], config: &Config) -> Vec<(usize, usize
 }
 
 /// [`dedup_pairs`] over precomputed keys.
+///
+/// Every lead is indexed first, then each is checked against all the others, so what
+/// the index learns from the whole batch (how many companies share a phone) counts
+/// for every pair, and the result does not depend on row order.
 pub fn dedup_pairs_keys(keys: Vec<LeadKeys>, config: &Config) -> Vec<(usize, usize, f32)> {
     let mut index = Index::new(config.clone());
-    let mut pairs = Vec::new();
-    for (j, k) in keys.into_iter().enumerate() {
-        for m in index.check_keys(&k, usize::MAX) {
-            pairs.push((m.id as usize, j, m.score));
-        }
-        index.insert_keys(j as u64, k);
+    for (j, k) in keys.iter().enumerate() {
+        index.insert_keys(j as u64, k.clone());
     }
-    pairs.sort_by_key(|p| (p.0, p.1));
+    let mut pairs = Vec::new();
+    for (j, k) in keys.iter().enumerate() {
+        for m in index.check_keys_excluding(k, usize::MAX, Some(j as u64)) {
+            let i = m.id as usize;
+            pairs.push((i.min(j), i.max(j), m.score));
+        }
+    }
+    pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)).then(b.2.total_cmp(&a.2)));
+    pairs.dedup_by_key(|p| (p.0, p.1));
     pairs
 }
 

@@ -20,6 +20,9 @@ use std::hash::Hasher;
 pub enum KeyKind {
     /// Phone, phone digest, e-mail or exact company core.
     Exact,
+    /// The complete phone number (an exact key whose postings also tell how many
+    /// companies share the number).
+    Phone,
     /// A bigram of the company trade name.
     Name,
     /// A bigram of the company trade name within the lead's region (shorter postings,
@@ -50,10 +53,10 @@ pub fn block_keys(k: &LeadKeys) -> Vec<BlockKey> {
     let phone = &k.phone;
     match phone {
         crate::normalize::Phone::Hashed { digest } => out.push(key("h", digest, KeyKind::Exact)),
-        crate::normalize::Phone::Landline { number, .. } => out.push(key("l", number, KeyKind::Exact)),
+        crate::normalize::Phone::Landline { number, .. } => out.push(key("l", number, KeyKind::Phone)),
         _ => {
             if let Some(d) = phone.full_digits() {
-                out.push(key("p", &d, KeyKind::Exact));
+                out.push(key("p", &d, KeyKind::Phone));
             }
         }
     }
@@ -72,7 +75,13 @@ pub fn block_keys(k: &LeadKeys) -> Vec<BlockKey> {
     let core = &k.company.core;
     if !core.is_empty() {
         out.push(key("c", core, KeyKind::Exact));
-        for g in leading_bigrams(&k.company.trade, core) {
+        let grams = if k.company.tokens.is_empty() {
+            leading_bigrams(&k.company.trade, core)
+        } else {
+            // Latin names: the start of every word, so `katsu` meets `restaurant katsu`.
+            k.company.tokens.iter().filter(|t| t.len() >= 3).map(|t| t.chars().take(4).collect()).collect()
+        };
+        for g in grams {
             out.push(key("n", &g, KeyKind::Name));
             if !k.region.is_empty() {
                 out.push(key("r", &format!("{}|{g}", k.region), KeyKind::RegionName));
@@ -96,6 +105,16 @@ pub fn block_keys(k: &LeadKeys) -> Vec<BlockKey> {
                 out.push(key("rk", &format!("{}|{name}", k.region), KeyKind::RegionName));
             }
         }
+    }
+    // Address: the house number and the start of the street (Latin), or the first
+    // characters (Chinese), so leads written under other names at one address meet.
+    if let Some(a) = &k.address {
+        let head: String = if a.contains(' ') {
+            a.split(' ').take(2).map(|w| w.chars().take(4).collect::<String>()).collect::<Vec<_>>().join(" ")
+        } else {
+            a.chars().take(6).collect()
+        };
+        out.push(key("a", &head, KeyKind::Name));
     }
     out.sort_by_key(|b| b.hash);
     out.dedup_by_key(|b| b.hash);

@@ -9,7 +9,7 @@
 use crate::blocking::{block_keys, BlockKey, KeyKind};
 use crate::record::{LeadKeys, LeadRecord};
 use crate::postings::Postings;
-use crate::score::{score_at_least, Config, Match};
+use crate::score::{company_similarity, score_at_least, Config, Match, PairContext, SHARED_PHONE_COMPANIES};
 use rustc_hash::FxHashMap;
 
 /// An in-memory duplicate index over leads identified by caller-chosen `u64` ids.
@@ -50,8 +50,10 @@ impl Index {
     }
 
     /// Index precomputed keys (e.g. rebuilt from a stored index table).
-    pub fn insert_keys(&mut self, id: u64, keys: LeadKeys) {
+    pub fn insert_keys(&mut self, id: u64, mut keys: LeadKeys) {
         self.remove(id);
+        // The places in a name served to find its region; the index compares regions.
+        keys.company.places = Vec::new();
         let slot = match self.free.pop() {
             Some(s) => s,
             None => {
@@ -80,7 +82,8 @@ impl Index {
         true
     }
 
-    /// The normalised form of an indexed lead.
+    /// The normalised form of an indexed lead (without the places of its company
+    /// name, which only served to find its region).
     pub fn keys(&self, id: u64) -> Option<&LeadKeys> {
         let slot = *self.by_id.get(&id)?;
         self.slots[slot as usize].as_ref().map(|(_, k)| k)
@@ -112,6 +115,17 @@ impl Index {
         exclude: Option<u64>,
         max_candidates: usize,
     ) -> Vec<Match> {
+        self.search(keys, limit, exclude, max_candidates, self.config.threshold)
+    }
+
+    /// Likely *and possible* matches of `keys`: every known lead scoring at least
+    /// `config.possible`, best first (a match below `config.threshold` is only
+    /// possibly the same customer).
+    pub fn check_possible(&self, keys: &LeadKeys, limit: usize, exclude: Option<u64>) -> Vec<Match> {
+        self.search(keys, limit, exclude, self.config.max_candidates, self.config.possible.min(self.config.threshold))
+    }
+
+    fn search(&self, keys: &LeadKeys, limit: usize, exclude: Option<u64>, max_candidates: usize, threshold: f32) -> Vec<Match> {
         if limit == 0 || keys.is_empty() {
             return Vec::new();
         }
@@ -121,6 +135,7 @@ impl Index {
         // plain name keys then only add the few leads filed without a region.
         let has_region_keys = bkeys.iter().any(|k| k.kind == KeyKind::RegionName);
         let plain_limit = if has_region_keys { self.config.max_posting / 8 } else { self.config.max_posting };
+        let mut ctx = PairContext::default();
         for k in &bkeys {
             let list = self.postings.get(k.hash);
             if list.is_empty() {
@@ -128,6 +143,10 @@ impl Index {
             }
             let weight = match k.kind {
                 KeyKind::Exact => 4,
+                KeyKind::Phone => {
+                    ctx.phone_companies = self.companies_among(list, keys);
+                    4
+                }
                 KeyKind::RegionName if list.len() <= self.config.max_posting => 2,
                 KeyKind::Name if list.len() <= plain_limit => 1,
                 _ => continue,
@@ -151,13 +170,38 @@ impl Index {
                 if Some(*id) == exclude {
                     return None;
                 }
-                let s = score_at_least(keys, other, self.config.threshold)?;
-                Some(Match { id: *id, score: s.score, reasons: s.reasons })
+                let pair_ctx = if keys.phone.compare(&other.phone) == crate::normalize::PhoneMatch::Same { ctx } else { PairContext::default() };
+                let s = score_at_least(keys, other, threshold, pair_ctx)?;
+                Some(Match { id: *id, score: s.score, reasons: s.reasons, against: s.against })
             })
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.id.cmp(&b.id)));
         out.truncate(limit);
         out
+    }
+
+    /// How many different companies the leads filed under one phone (and the lead being
+    /// checked) belong to; names at least 90% alike count as one. Counts up to the
+    /// point where the phone stops identifying a company, so it stays cheap.
+    fn companies_among(&self, slots: &[u32], keys: &LeadKeys) -> u32 {
+        if slots.len() + 1 < SHARED_PHONE_COMPANIES as usize {
+            return 0;
+        }
+        let mut seen: Vec<&crate::normalize::CompanyName> = Vec::new();
+        let names = std::iter::once(&keys.company)
+            .chain(slots.iter().take(64).filter_map(|s| self.slots[*s as usize].as_ref().map(|(_, k)| &k.company)));
+        for name in names {
+            if name.core.is_empty() {
+                continue;
+            }
+            if !seen.iter().any(|n| company_similarity(n, name).is_some_and(|s| s >= 0.9)) {
+                seen.push(name);
+                if seen.len() >= 2 * SHARED_PHONE_COMPANIES as usize {
+                    break;
+                }
+            }
+        }
+        seen.len() as u32
     }
 }
 

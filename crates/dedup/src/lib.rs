@@ -10,16 +10,20 @@
 //! - [`LeadRecord`] (raw fields) → [`LeadKeys`] (normalised, precomputed once).
 //! - [`compare`] (field-by-field [`Comparison`]) and [`score()`](score::score):
 //!   per-field comparators → log-odds evidence → one score in [0, 1] plus typed
-//!   [`Reason`]s (rendered with [`Reason::zh`] / [`Reason::en`]); the default threshold
-//!   is 0.85 ([`Config`]).
+//!   [`Reason`]s for and against (rendered with [`Reason::zh`] / [`Reason::en`]). A
+//!   customer is a company: another person at the same company is no evidence against
+//!   (同一公司，联系人不同); the same name in another city or industry is only a
+//!   possible match. The default threshold is 0.85, possible matches from 0.5 ([`Config`]).
+//! - [`learn`]: Fellegi–Sunter weights estimated by EM from unlabelled candidate pairs.
 //! - [`Index`]: in-memory index over caller-chosen `u64` ids with exact keys and 字号
-//!   bigram blocking; [`Index::check`] answers in microseconds at 1M leads.
+//!   bigram blocking; [`Index::check`] answers in microseconds at 1M leads,
+//!   [`Index::check_possible`] adds the possible matches.
 //! - Batch: [`dedup_pairs`] and CSV reading ([`read_leads_csv`]) that reports broken
 //!   rows ([`RowError`]: line + typed reason, [`RowErrorKind::code`]) instead of aborting.
 //! - [`eval`]: pairwise precision/recall/F1 against cluster labels.
 //!
 //! Ids are chosen by the caller (`u64`); [`Index::insert`] on an existing id replaces
-//! it. The index holds roughly 1.1 KB per lead (1M leads ≈ 1.1 GB), so a registry
+//! it. The index holds roughly 1 KB per lead (1M leads ≈ 1.0 GB), so a registry
 //! builds it lazily and keeps one per process.
 //!
 //! ```
@@ -49,6 +53,7 @@ pub mod blocking;
 pub mod csv_input;
 pub mod eval;
 pub mod index;
+pub mod learn;
 pub mod normalize;
 pub mod postings;
 pub mod record;
@@ -60,4 +65,7 @@ pub use csv_input::{read_leads_csv, CsvBatch, CsvError, CsvLead, RowError, RowEr
 pub use index::Index;
 pub use normalize::{normalize_company, normalize_email, normalize_person, normalize_phone, CompanyName, PersonName, Phone, PhoneMatch};
 pub use record::{LeadKeys, LeadRecord};
-pub use score::{company_similarity, compare, score, score_at_least, Comparison, Config, ContactMatch, FieldMatch, Match, Reason, Scored};
+pub use score::{
+    company_similarity, compare, compare_companies, score, score_at_least, score_with, CompanyMatch, Comparison, Config, ContactMatch,
+    EmailMatch, FieldMatch, IndustryMatch, Match, PairContext, Reason, Scored,
+};

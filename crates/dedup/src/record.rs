@@ -35,8 +35,7 @@ pub struct LeadKeys {
     pub email: Option<String>,
     /// Region short form (`北京`), from the region column or else the company name; empty if unknown.
     pub region: String,
-    /// Canonical address text (width/script folded, no spaces or punctuation, leading
-    /// province/city removed), if any.
+    /// Canonical address ([`normalize::address::canonical`]), if any.
     pub address: Option<String>,
 }
 
@@ -50,14 +49,7 @@ impl LeadKeys {
         } else {
             normalize::regions::strip_admin_suffix(&region_col).to_string()
         };
-        let address = r
-            .address
-            .as_deref()
-            .map(normalize::text::canonical)
-            .map(|a| a.chars().filter(|c| c.is_alphanumeric()).collect::<String>())
-            // `北京市海淀区…` and `海淀区…` are the same address.
-            .map(|a| normalize::regions::strip_region_prefix(&a).0.to_string())
-            .filter(|a| !a.is_empty());
+        let address = r.address.as_deref().and_then(normalize::address::canonical);
         LeadKeys {
             company,
             contact: normalize::normalize_person(&r.contact),

@@ -2,7 +2,10 @@
 //! hashed phone matches the full number it came from.
 
 use leadguard_dedup::normalize::text;
-use leadguard_dedup::{normalize_company, normalize_email, normalize_person, normalize_phone, score, LeadKeys, LeadRecord, Phone, PhoneMatch};
+use leadguard_dedup::{
+    normalize_company, normalize_email, normalize_person, normalize_phone, score, score_at_least, LeadKeys, LeadRecord, PairContext, Phone,
+    PhoneMatch,
+};
 use proptest::prelude::*;
 
 const REGIONS: &[&str] = &["北京市", "上海", "广东省深圳市", "杭州市", "", "天津"];
@@ -119,5 +122,15 @@ proptest! {
         prop_assert_eq!(ab.score, ba.score);
         prop_assert!((0.0..=1.0).contains(&ab.score));
         prop_assert!(score(&ka, &ka).score >= ab.score.min(0.85) || ka.is_empty());
+    }
+
+    #[test]
+    fn the_quick_bound_keeps_every_pair_at_or_above_the_threshold(a in record(), b in record(), shared in 0u32..4) {
+        let (ka, kb) = (LeadKeys::from_record(&a), LeadKeys::from_record(&b));
+        let ctx = PairContext { phone_companies: shared };
+        let full = leadguard_dedup::score_with(&ka, &kb, ctx).score;
+        for t in [0.5f32, 0.85] {
+            prop_assert_eq!(score_at_least(&ka, &kb, t, ctx).is_some(), full >= t, "t={} full={}", t, full);
+        }
     }
 }

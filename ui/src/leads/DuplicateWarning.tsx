@@ -1,19 +1,28 @@
 /**
  * The duplicate warning shown while a lead is typed (DESIGN.md rule 2): names who
  * protects the customer and until when — "该客户正在由【李娜-华南】跟进，保护期至 …" —
- * with the reasons the match was made, so the rep can judge it before registering.
+ * for every likely match, grouped by owner, each openable, with the reasons the match
+ * was made ("同一公司，联系人不同") and the fields that lowered its score. Possible
+ * matches (the same name in another city or industry) follow softly as
+ * "可能是同一客户", never as a warning.
  */
-import { Alert, Space, Tag, Typography } from "antd";
+import { Alert, Button, Space, Tag, Typography } from "antd";
 import { useI18n, type MessageKey } from "../i18n";
 import { catalog } from "../i18n/translate";
 import type { LeadLike } from "./types";
+
+type DupReason = { kind: string; zh?: string; en?: string };
 
 export interface DuplicateMatch {
   lead: LeadLike;
   /** 0..1 */
   score: number;
+  /** At or above the threshold (a warning); absent = likely. */
+  likely?: boolean;
   /** Why: a stable kind, with the engine's own Chinese and English wording when given. */
-  reasons: { kind: string; zh?: string; en?: string }[];
+  reasons: DupReason[];
+  /** Fields that lowered the score. */
+  lowered_by?: DupReason[];
 }
 
 export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: string) => string, lead: LeadLike): string {
@@ -32,34 +41,107 @@ export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: str
   }
 }
 
-export function DuplicateWarning({ matches }: { matches: DuplicateMatch[] }) {
-  const { t, locale, dateTime, percent } = useI18n();
-  if (matches.length === 0) return null;
-  const [top, ...rest] = matches;
-  const reasonLabel = (r: DuplicateMatch["reasons"][number]) => {
+/** Matches grouped by who holds them (owner, or the pool / unclaimed), best group first. */
+export function groupByOwner(matches: DuplicateMatch[]): DuplicateMatch[][] {
+  const groups = new Map<string, DuplicateMatch[]>();
+  for (const m of matches) {
+    const key = m.lead.state === "pool" ? "\u0000pool" : `${m.lead.state}\u0000${m.lead.owner_name ?? ""}`;
+    const g = groups.get(key);
+    if (g) g.push(m);
+    else groups.set(key, [m]);
+  }
+  return [...groups.values()];
+}
+
+function useReasonLabel() {
+  const { t, locale } = useI18n();
+  return (r: DupReason) => {
     const engine = locale === "zh-CN" ? r.zh : r.en;
     if (engine) return engine;
     const key = `dup.reason.${r.kind}`;
     return key in catalog("zh-CN") ? t(key as MessageKey) : r.kind;
   };
+}
+
+function MatchLine({ m, onOpen, soft }: { m: DuplicateMatch; onOpen?: (id: string) => void; soft?: boolean }) {
+  const { t, percent } = useI18n();
+  const label = useReasonLabel();
+  const lowered = m.lowered_by ?? [];
   return (
-    <Alert
-      type={top.lead.state === "pool" ? "info" : "warning"}
-      showIcon
-      data-testid="duplicate-warning"
-      message={<Typography.Text strong>{headline(t, dateTime, top.lead)}</Typography.Text>}
-      description={
-        <Space direction="vertical" size={4}>
-          <span>
-            <Typography.Text>{top.lead.fields.company}</Typography.Text>{" "}
-            <Tag color="volcano">{t("dup.score", { score: percent(top.score, 0) })}</Tag>
-            {top.reasons.map((r) => (
-              <Tag key={r.kind}>{reasonLabel(r)}</Tag>
+    <span data-testid="duplicate-match">
+      {onOpen ? (
+        <Button type="link" size="small" style={{ padding: 0 }} onClick={() => onOpen(m.lead.id)} data-testid="duplicate-open">
+          {m.lead.fields.company}
+        </Button>
+      ) : (
+        <Typography.Text>{m.lead.fields.company}</Typography.Text>
+      )}{" "}
+      <Tag color={soft ? "default" : "volcano"}>{t("dup.score", { score: percent(m.score, 0) })}</Tag>
+      {m.reasons.map((r) => (
+        <Tag key={r.kind}>{label(r)}</Tag>
+      ))}
+      {lowered.length > 0 && (
+        <Typography.Text type="secondary" data-testid="duplicate-lowered">
+          {t("dup.loweredBy")}
+          {lowered.map((r) => (
+            <Tag key={r.kind} bordered={false}>
+              {label(r)}
+            </Tag>
+          ))}
+        </Typography.Text>
+      )}
+    </span>
+  );
+}
+
+export function DuplicateWarning({
+  matches,
+  possible = [],
+  onOpen,
+}: {
+  matches: DuplicateMatch[];
+  possible?: DuplicateMatch[];
+  onOpen?: (id: string) => void;
+}) {
+  const { t, dateTime } = useI18n();
+  if (matches.length === 0 && possible.length === 0) return null;
+  return (
+    <Space direction="vertical" size={8} style={{ width: "100%" }}>
+      {matches.length > 0 && (
+        <div data-testid="duplicate-warning">
+          <Space direction="vertical" size={8} style={{ width: "100%" }}>
+            {groupByOwner(matches).map((group) => (
+              <Alert
+                key={group[0].lead.id}
+                type={group[0].lead.state === "pool" ? "info" : "warning"}
+                showIcon
+                data-testid="duplicate-group"
+                message={<Typography.Text strong>{headline(t, dateTime, group[0].lead)}</Typography.Text>}
+                description={
+                  <Space direction="vertical" size={4}>
+                    {group.map((m) => (
+                      <MatchLine key={m.lead.id} m={m} onOpen={onOpen} />
+                    ))}
+                  </Space>
+                }
+              />
             ))}
-          </span>
-          {rest.length > 0 && <Typography.Text type="secondary">{t("dup.more", { n: rest.length })}</Typography.Text>}
-        </Space>
-      }
-    />
+          </Space>
+        </div>
+      )}
+      {possible.length > 0 && (
+        <div data-testid="duplicate-possible">
+          <Typography.Text type="secondary">{t("dup.possible")}</Typography.Text>
+          <Space direction="vertical" size={2} style={{ display: "flex" }}>
+            {possible.map((m) => (
+              <Typography.Text key={m.lead.id} type="secondary">
+                <MatchLine m={m} onOpen={onOpen} soft />
+                {m.lead.owner_name ? ` · ${m.lead.owner_name}` : null}
+              </Typography.Text>
+            ))}
+          </Space>
+        </div>
+      )}
+    </Space>
   );
 }

@@ -39,7 +39,49 @@ describe("DuplicateWarning", () => {
     const w = screen.getByTestId("duplicate-warning");
     expect(w).toHaveTextContent("This customer is followed by 【李娜-华南】, protected until");
     expect(w).toHaveTextContent("same phone");
-    expect(w).toHaveTextContent("1 more similar customers");
+  });
+
+  it("lists every likely match grouped by owner, each openable, with why", () => {
+    const other: LeadLike = { ...protectedLead, id: "L3", owner_name: "王强-华东", fields: { company: "华强电子科技" } };
+    const sameCompany: DuplicateMatch = {
+      lead: other,
+      score: 0.91,
+      reasons: [
+        { kind: "same_company_name", zh: "公司名称相同", en: "same company name" },
+        { kind: "same_company_other_contact", zh: "同一公司，联系人不同", en: "same company, different contact" },
+      ],
+    };
+    const opened: string[] = [];
+    inLocale(
+      "zh-CN",
+      <DuplicateWarning matches={[match, sameCompany, { ...match, lead: { ...protectedLead, id: "L2" } }]} onOpen={(id) => opened.push(id)} />,
+    );
+    const groups = screen.getAllByTestId("duplicate-group");
+    expect(groups).toHaveLength(2);
+    expect(groups[0]).toHaveTextContent("【李娜-华南】");
+    expect(groups[0].querySelectorAll("[data-testid=duplicate-match]")).toHaveLength(2);
+    expect(groups[1]).toHaveTextContent("【王强-华东】");
+    expect(groups[1]).toHaveTextContent("同一公司，联系人不同");
+    const open = screen.getAllByTestId("duplicate-open");
+    expect(open).toHaveLength(3);
+    open[2].click();
+    expect(opened).toEqual(["L3"]);
+  });
+
+  it("shows possible matches softly, saying what lowered the score", () => {
+    const possible: DuplicateMatch = {
+      lead: { ...protectedLead, id: "L9", fields: { company: "深圳市华强电子科技有限公司" } },
+      score: 0.55,
+      likely: false,
+      reasons: [{ kind: "same_company_name", zh: "公司名称相同", en: "same company name" }],
+      lowered_by: [{ kind: "region_differs", zh: "地区不同", en: "different region" }],
+    };
+    inLocale("zh-CN", <DuplicateWarning matches={[]} possible={[possible]} />);
+    expect(screen.queryByTestId("duplicate-warning")).toBeNull();
+    const soft = screen.getByTestId("duplicate-possible");
+    expect(soft).toHaveTextContent("可能是同一客户");
+    expect(soft).toHaveTextContent("降低相似度：地区不同");
+    expect(soft).toHaveTextContent("55%");
   });
 
   it("offers a pool customer for claiming instead of naming an owner", () => {

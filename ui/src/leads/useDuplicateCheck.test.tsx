@@ -18,6 +18,9 @@ describe("checkInput", () => {
     expect(checkInput({ need: "工控机", notes: "x" })).toBeNull();
     expect(checkInput({ company: " 腾达 ", need: "工控机" })).toEqual({ company: "腾达" });
     expect(checkInput({ phone: "139****3333" })).toEqual({ phone: "139****3333" });
+    // The city tells a firm of the same name elsewhere apart, but alone identifies nobody.
+    expect(checkInput({ company: "华强电子", region: "广州" })).toEqual({ company: "华强电子", region: "广州" });
+    expect(checkInput({ region: "广州" })).toBeNull();
   });
 });
 

@@ -11,7 +11,10 @@ import type { LeadFields } from "../api/generated/LeadFields";
 import { useDebounced } from "../app/useDebounced";
 
 export interface DuplicateCheck {
+  /** Likely duplicates: a warning. */
   matches: DuplicateMatch[];
+  /** Possible duplicates (below the threshold), shown softly. */
+  possible: DuplicateMatch[];
   checking: boolean;
   error: unknown;
 }
@@ -19,31 +22,32 @@ export interface DuplicateCheck {
 /** The fields worth checking: the identifying ones, trimmed; `null` when there is nothing to check. */
 export function checkInput(fields: LeadFields): LeadFields | null {
   const out: LeadFields = {};
-  for (const k of ["company", "contact", "phone", "email"] as const) {
+  for (const k of ["company", "contact", "phone", "email", "region"] as const) {
     const v = fields[k]?.trim();
     if (v) out[k] = v;
   }
   // A lone 1-character company or contact matches far too much to be a warning.
   const enough = [...(out.company ?? "")].length >= 2 || out.phone || out.email || [...(out.contact ?? "")].length >= 2;
+  // The region alone identifies nobody; with a name it tells another city's firm apart.
   return enough ? out : null;
 }
 
 export function useDuplicateCheck(fields: LeadFields, delayMs = 200): DuplicateCheck {
   const key = JSON.stringify(checkInput(fields));
   const debounced = useDebounced(key, delayMs);
-  const [state, setState] = useState<DuplicateCheck>({ matches: [], checking: false, error: undefined });
+  const [state, setState] = useState<DuplicateCheck>({ matches: [], possible: [], checking: false, error: undefined });
   const seq = useRef(0);
   useEffect(() => {
     const input = JSON.parse(debounced) as LeadFields | null;
     const mine = ++seq.current;
     if (!input) {
-      setState({ matches: [], checking: false, error: undefined });
+      setState({ matches: [], possible: [], checking: false, error: undefined });
       return;
     }
     setState((s) => ({ ...s, checking: true }));
     call("dedup_check", { fields: input, limit: 5 }).then(
-      (r) => mine === seq.current && setState({ matches: r.matches, checking: false, error: undefined }),
-      (error: unknown) => mine === seq.current && setState({ matches: [], checking: false, error }),
+      (r) => mine === seq.current && setState({ matches: r.matches, possible: r.possible ?? [], checking: false, error: undefined }),
+      (error: unknown) => mine === seq.current && setState({ matches: [], possible: [], checking: false, error }),
     );
   }, [debounced]);
   return { ...state, checking: state.checking || key !== debounced };

@@ -10,6 +10,7 @@ import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n, type MessageKey } from "../i18n";
 import { DuplicateWarning } from "../leads/DuplicateWarning";
+import { LeadDrawer } from "../leads/LeadDrawer";
 import { useDuplicateCheck } from "../leads/useDuplicateCheck";
 
 type FormValues = Required<Pick<LeadFields, "company" | "contact" | "phone" | "email" | "region" | "industry" | "need" | "notes">>;
@@ -43,6 +44,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
   const dup = useDuplicateCheck(fields);
   const [saving, setSaving] = useState(false);
   const warned = dup.matches.length > 0;
+  const [open, setOpen] = useState<string | null>(null);
 
   const submit = async () => {
     await form.validateFields();
@@ -112,8 +114,8 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
         </Col>
         <Col xs={24} xl={9}>
           <Card title={t("dup.title")} size="small">
-            {dup.error ? null : warned ? (
-              <DuplicateWarning matches={dup.matches} />
+            {dup.error ? null : warned || dup.possible.length > 0 ? (
+              <DuplicateWarning matches={dup.matches} possible={dup.possible} onOpen={setOpen} />
             ) : (
               <span data-testid="dup-status" className="lg-muted">
                 {t(dup.checking ? "dup.checking" : "dup.clear")}
@@ -122,6 +124,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
           </Card>
         </Col>
       </Row>
+      <LeadDrawer id={open} onClose={() => setOpen(null)} />
     </>
   );
 }

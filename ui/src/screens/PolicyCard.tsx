@@ -51,6 +51,9 @@ export function PolicyCard() {
         <Form.Item name="appeal_sla_hours" label={t("policy.slaHours")} rules={[{ required: true }]}>
           <InputNumber {...hours} data-testid="policy-sla" />
         </Form.Item>
+        <Form.Item name="dup_threshold_percent" label={t("policy.dupThreshold")} rules={[{ required: true }]}>
+          <InputNumber min={51} max={99} suffix="%" style={{ width: 160 }} data-testid="policy-dup-threshold" />
+        </Form.Item>
         <Form.Item name="arbitration" label={t("policy.arbitration")}>
           <ArbitrationOrder disabled={!manager} />
         </Form.Item>

@@ -97,7 +97,23 @@ impl Default for Synth {
     }
 }
 
+/// Names already given out: a registered company name (字号 + 行业) is unique within its
+/// city, so a new firm never reuses one there.
+#[derive(Default)]
+pub struct Registered(std::collections::HashSet<(String, String)>);
+
 impl Synth {
+    /// A new lead of a firm not in `registered` (then recorded there).
+    pub fn unique_lead(&self, rng: &mut Rng, n: usize, registered: &mut Registered) -> LeadRecord {
+        loop {
+            let l = self.lead(rng, n);
+            let core = leadguard_dedup::normalize_company(&l.company, &l.region).core;
+            if registered.0.insert((l.region.clone(), core)) {
+                return l;
+            }
+        }
+    }
+
     /// A new lead (its `n` makes the e-mail unique).
     pub fn lead(&self, rng: &mut Rng, n: usize) -> LeadRecord {
         let city = CITIES[rng.zipf(&self.city_cdf)];

@@ -20,6 +20,10 @@ pub struct CompanyName {
     pub trade: String,
     /// Places found in the name (short forms), e.g. `["北京"]`.
     pub places: Vec<String>,
+    /// Latin-script names only: the significant words, sorted and deduplicated
+    /// (`the palm` and `Palm, The` give `["palm"]`); empty for Chinese names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tokens: Vec<String>,
 }
 
 /// Legal forms and organisational suffixes, longest first so `股份有限公司` wins
@@ -41,12 +45,23 @@ pub const INDUSTRY_WORDS: &[&str] = &[
     "食品", "餐饮", "贸易", "商贸", "实业", "发展", "投资", "管理", "服务", "文化", "传媒",
     "材料", "化工", "服饰", "纺织", "汽车", "电器", "电气", "通信", "制造", "置业", "地产",
     "物业", "酒店", "农业", "健康", "照明", "包装", "印刷", "五金", "家具", "塑胶", "光电",
+    "光伏", "半导体", "集成电路", "家居", "家电", "陶瓷", "钢铁", "金属", "石化", "矿业", "水务",
+    "节能", "安防", "仪器", "仪表", "自动化", "机器人", "大数据", "数据", "云计算", "人工智能",
+    "互联网", "影视", "旅游", "旅行社", "美容", "医院", "门诊", "金融", "保险", "租赁", "劳务",
+    "人力资源", "会展", "设计", "规划", "检测", "认证", "环境", "水处理", "制冷", "空调", "电梯",
+    "门窗", "玻璃", "涂料", "油漆", "橡胶", "塑料", "模具", "轴承", "阀门", "泵业", "电缆",
+    "线缆", "电池", "储能", "充电", "汽配", "配件", "药业", "生物科技", "日化", "化妆品", "服装",
+    "鞋业", "皮革", "箱包", "玩具", "文具", "体育", "乳业", "茶业", "酒业", "饮料", "粮油",
+    "水产", "养殖", "种业", "园林", "绿化", "市政", "路桥", "钢构", "幕墙", "消防", "监理",
 ];
 
 /// Normalise a company name. `region` is the lead's region column (may be empty); a
 /// bracketed or leading place equal to it or to any known place is dropped.
 pub fn normalize_company(name: &str, region: &str) -> CompanyName {
     let canon = text::canonical(name);
+    if !canon.is_empty() && !canon.chars().any(text::is_han) {
+        return latin_company(name);
+    }
     let mut places = Vec::new();
     // Brackets: a bracketed place is dropped, other bracketed text is kept unbracketed.
     let mut out = String::with_capacity(canon.len());
@@ -95,7 +110,12 @@ pub fn normalize_company(name: &str, region: &str) -> CompanyName {
         }
     }
     // Leading places (`广东省深圳市`), and the lead's own region if not in the table.
-    let (mut stripped, found) = regions::strip_region_prefix(core);
+    let (mut stripped, mut found) = regions::strip_region_prefix(core);
+    // `上海市广东新能`: a place can be the 字号 itself; never strip down to a bare industry.
+    while !found.is_empty() && is_only_industry(stripped) {
+        found.pop();
+        stripped = regions::strip_region_prefix_max(core, found.len()).0;
+    }
     places.extend(found.into_iter().map(str::to_string));
     let own = region_short(region);
     if !own.is_empty() && !regions::is_region(own) {
@@ -109,7 +129,42 @@ pub fn normalize_company(name: &str, region: &str) -> CompanyName {
     }
     let core = stripped.to_string();
     let trade = trade_name(&core).to_string();
-    CompanyName { core, trade, places }
+    CompanyName { core, trade, places, tokens: Vec::new() }
+}
+
+/// Words of Latin names that say nothing about which firm it is: articles, `and`/`&`,
+/// legal forms.
+const LATIN_NOISE: &[&str] = &[
+    "the", "a", "an", "and", "of", "inc", "incorporated", "llc", "ltd", "limited", "co", "corp", "corporation",
+    "company", "gmbh", "plc", "sa", "ag", "bv", "nv", "pty", "llp", "lp", "srl", "spa", "sarl", "kg", "ab", "oy",
+];
+
+/// A Latin-script name: lowercase words without punctuation, bracketed qualifiers
+/// (`(Los Angeles)`), articles and legal forms. `core` keeps the words in their order
+/// (for blocking and typos), `tokens` holds them as a set (for word order).
+fn latin_company(name: &str) -> CompanyName {
+    let folded = text::to_simplified(&text::fold_width(name)).to_lowercase();
+    let mut depth = 0usize;
+    let mut plain = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        match c {
+            c if is_open(c) => depth += 1,
+            c if is_close(c) => depth = depth.saturating_sub(1),
+            '&' | '+' if depth == 0 => plain.push(' '),
+            // `o'brien`, `macy's`: the apostrophe joins, it does not split.
+            '\'' | '’' => {}
+            c if depth == 0 => plain.push(if c.is_alphanumeric() { c } else { ' ' }),
+            _ => {}
+        }
+    }
+    let words: Vec<String> = plain.split_whitespace().filter(|w| !LATIN_NOISE.contains(w)).map(str::to_string).collect();
+    // A name that is nothing but noise (`The Company`) keeps its words.
+    let words = if words.is_empty() { plain.split_whitespace().map(str::to_string).collect() } else { words };
+    let core = words.concat();
+    let mut tokens = words;
+    tokens.sort();
+    tokens.dedup();
+    CompanyName { trade: core.clone(), core, places: Vec::new(), tokens }
 }
 
 /// The 字号: `core` with trailing industry words removed (at least two characters kept).
@@ -129,6 +184,18 @@ pub fn trade_name(core: &str) -> &str {
             return t;
         }
     }
+}
+
+/// Nothing but industry words (`新能源`, `生物医药`): no 字号 left.
+fn is_only_industry(s: &str) -> bool {
+    let mut t = s;
+    while !t.is_empty() {
+        match INDUSTRY_WORDS.iter().find_map(|w| t.strip_suffix(w)) {
+            Some(rest) => t = rest,
+            None => return false,
+        }
+    }
+    !s.is_empty()
 }
 
 fn strip_place_suffix(s: &str) -> (&str, Option<&str>) {
@@ -205,6 +272,20 @@ mod tests {
         assert_eq!(normalize_company("西安市科博信息技术有限公司", "").trade, "科博");
         // Never reduced below two characters.
         assert_eq!(trade_name("科技"), "科技");
+    }
+
+    #[test]
+    fn a_place_used_as_trade_name_is_kept() {
+        assert_eq!(core("上海市广东新能"), "广东新能");
+        assert_eq!(core("上海广东新能源公司"), "广东新能源");
+    }
+
+    #[test]
+    fn latin_words_are_a_set() {
+        let a = normalize_company("The Palm (Los Angeles)", "");
+        assert_eq!(a.tokens, ["palm"]);
+        assert_eq!(normalize_company("Palm, The", "").tokens, a.tokens);
+        assert_eq!(normalize_company("Smith & Sons Ltd.", "").tokens, ["smith", "sons"]);
     }
 
     #[test]

@@ -19,8 +19,13 @@ pub struct PersonName {
     pub surname: String,
     /// The name was a surname with a title (`王总`): only the surname is known.
     pub title_only: bool,
-    /// Spellings that identify the person: pinyin surname+given and given+surname.
+    /// Spellings that identify the person: pinyin surname+given for Chinese names; the
+    /// name as written and with its last word first for Latin ones.
     pub spellings: Vec<String>,
+    /// Latin names only: the separate words (`["lydia", "doosey"]`), whose order does
+    /// not tell given name from surname.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
 }
 
 impl PersonName {
@@ -95,12 +100,14 @@ fn han_name(canon: &str) -> PersonName {
         full: han.clone(),
         surname: sur_py.clone(),
         title_only: false,
-        spellings: vec![format!("{sur_py}{given_py}"), format!("{given_py}{sur_py}")],
+        // One order suffices: a Latin spelling carries both of its own orders.
+        spellings: vec![format!("{sur_py}{given_py}")],
+        words: Vec::new(),
     }
 }
 
 fn title_only(sur: &str) -> PersonName {
-    PersonName { full: String::new(), surname: surname_pinyin(sur), title_only: true, spellings: Vec::new() }
+    PersonName { full: String::new(), surname: surname_pinyin(sur), title_only: true, spellings: Vec::new(), words: Vec::new() }
 }
 
 fn latin_name(raw: &str) -> PersonName {
@@ -114,7 +121,7 @@ fn latin_name(raw: &str) -> PersonName {
     if titled {
         tokens.remove(0);
         if let Some(sur) = tokens.last() {
-            return PersonName { full: String::new(), surname: sur.clone(), title_only: true, spellings: Vec::new() };
+            return PersonName { full: String::new(), surname: sur.clone(), title_only: true, spellings: Vec::new(), words: Vec::new() };
         }
         return PersonName::default();
     }
@@ -127,7 +134,8 @@ fn latin_name(raw: &str) -> PersonName {
         rotated.insert(0, last);
         spellings.push(rotated.concat());
     }
-    PersonName { full, surname: String::new(), title_only: false, spellings }
+    let words = if tokens.len() >= 2 { tokens } else { Vec::new() };
+    PersonName { full, surname: String::new(), title_only: false, spellings, words }
 }
 
 fn is_surname_shape(s: &str) -> bool {

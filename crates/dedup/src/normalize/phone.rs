@@ -40,6 +40,9 @@ pub enum PhoneMatch {
     Same,
     /// A masked (or visible-digest) number whose visible digits agree.
     SameVisible,
+    /// Complete numbers of one kind and length one slip apart (a digit mistyped, or two
+    /// neighbours swapped): probably the same number copied by hand.
+    OneTypo,
     /// Both known, different numbers of the same kind.
     Different,
     /// Both known, of different kinds (a mobile vs a landline): people have both.
@@ -84,6 +87,12 @@ pub fn normalize_phone(raw: &str, region: &str) -> Phone {
         return Phone::Masked { prefix: prefix.to_string(), suffix: digits };
     }
     let international = main.trim_start_matches(['(', '（']).starts_with('+') || digits.starts_with("00");
+    // North America (`+1 310 555 0100`, `001…`): the ten national digits, never a
+    // mainland mobile, whatever they start with.
+    let nanp = digits.strip_prefix("001").or_else(|| if international { digits.strip_prefix('1') } else { None });
+    if let Some(national) = nanp.filter(|n| n.len() == 10) {
+        return Phone::Other { digits: national.to_string() };
+    }
     let d = strip_country_code(&digits);
     if international && d.len() != digits.len() && !(d.len() == 11 && d.starts_with('1')) {
         // `+86 10 12345678`: the area code loses its leading 0 in international form.
@@ -235,13 +244,37 @@ impl Phone {
                     (Some(x), Some(y)) => x == y,
                     _ => true,
                 };
-                same_or(area_agrees && n1 == n2, PhoneMatch::Different)
+                if !area_agrees {
+                    PhoneMatch::Different
+                } else {
+                    same_or(n1 == n2, near_or_different(n1, n2))
+                }
             }
             (Mobile { digits: a }, Mobile { digits: b }) | (Other { digits: a }, Other { digits: b }) => {
-                same_or(a == b, PhoneMatch::Different)
+                same_or(a == b, near_or_different(a, b))
             }
             _ => PhoneMatch::DifferentKind,
         }
+    }
+}
+
+/// [`PhoneMatch::OneTypo`] for equal-length numbers differing in one digit or in two
+/// swapped neighbours, else [`PhoneMatch::Different`].
+fn near_or_different(a: &str, b: &str) -> PhoneMatch {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a.len() < 7 {
+        return PhoneMatch::Different;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    let one_typo = match diff[..] {
+        [_] => true,
+        [i, j] => j == i + 1 && a[i] == b[j] && a[j] == b[i],
+        _ => false,
+    };
+    if one_typo {
+        PhoneMatch::OneTypo
+    } else {
+        PhoneMatch::Different
     }
 }
 
@@ -319,6 +352,25 @@ mod tests {
         assert_eq!(hv.compare(&mobile("13900003333")), PhoneMatch::SameVisible);
         assert_eq!(hv.compare(&mobile("13800003333")), PhoneMatch::Different);
         assert_eq!(normalize_phone("sha256:nothex", ""), Phone::None);
+    }
+
+    #[test]
+    fn one_mistyped_or_swapped_digit_is_a_typo() {
+        assert_eq!(mobile("13912343333").compare(&mobile("13912343334")), PhoneMatch::OneTypo);
+        assert_eq!(mobile("13912343333").compare(&mobile("13912334333")), PhoneMatch::OneTypo);
+        assert_eq!(mobile("13912343333").compare(&mobile("13912343344")), PhoneMatch::Different);
+        let l = normalize_phone("4892623", "");
+        assert_eq!(l.compare(&normalize_phone("4892613", "")), PhoneMatch::OneTypo);
+    }
+
+    #[test]
+    fn north_american_numbers_with_and_without_country_code_agree() {
+        let plain = normalize_phone("(310) 555-0100", "");
+        assert_eq!(plain, Phone::Other { digits: "3105550100".into() });
+        assert_eq!(normalize_phone("+1 310 555 0100", ""), plain);
+        assert_eq!(normalize_phone("310/555-0100", ""), plain);
+        // A mainland mobile with +86 is still one.
+        assert_eq!(normalize_phone("+86 131 0555 0100", ""), mobile("13105550100"));
     }
 
     #[test]

@@ -42,6 +42,16 @@ const CITIES: &[(&str, &str)] = &[
 /// Suffixes of administrative names, longest first.
 const ADMIN_SUFFIXES: &[&str] = &["特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市"];
 
+/// Sales areas written in the region field instead of a city.
+const AREAS: &[&str] = &["华南", "华东", "华北", "华中", "西南", "西北", "东北", "华西", "全国"];
+
+/// Is `name` a province or a sales area (`广东`, `华南`) rather than a city? Such a
+/// region contains cities, so it neither agrees nor conflicts with one.
+pub fn is_broad_region(name: &str) -> bool {
+    let short = strip_admin_suffix(name);
+    AREAS.contains(&short) || (PROVINCES.contains(&short) && !CITIES.iter().any(|(c, _)| *c == short))
+}
+
 /// Is `name` (short form, e.g. `北京` or `北京市`) a known province or city?
 pub fn is_region(name: &str) -> bool {
     let short = strip_admin_suffix(name);
@@ -69,9 +79,14 @@ pub fn area_code(region: &str) -> Option<&'static str> {
 /// Remove leading place names (`广东省深圳市华为` → (`华为`, [`广东`, `深圳`])).
 /// Only places followed by more text are removed, so a bare `北京` stays itself.
 pub fn strip_region_prefix(s: &str) -> (&str, Vec<&'static str>) {
+    strip_region_prefix_max(s, usize::MAX)
+}
+
+/// [`strip_region_prefix`] removing at most `max` places.
+pub fn strip_region_prefix_max(s: &str, max: usize) -> (&str, Vec<&'static str>) {
     let mut rest = s;
     let mut found = Vec::new();
-    'outer: loop {
+    'outer: while found.len() < max {
         for name in PROVINCES.iter().copied().chain(CITIES.iter().map(|(c, _)| *c)) {
             if let Some(after) = rest.strip_prefix(name) {
                 let mut after = after;
@@ -109,6 +124,12 @@ mod tests {
     fn never_strips_the_whole_name() {
         assert_eq!(strip_region_prefix("北京").0, "北京");
         assert_eq!(strip_region_prefix("上海市").0, "上海市");
+    }
+
+    #[test]
+    fn provinces_and_sales_areas_are_broad_cities_are_not() {
+        assert!(is_broad_region("广东省") && is_broad_region("华南"));
+        assert!(!is_broad_region("广州") && !is_broad_region("北京") && !is_broad_region("los angeles"));
     }
 
     #[test]

@@ -36,8 +36,20 @@ pub fn to_simplified(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
         return Cow::Borrowed(s);
     }
-    character_converter::traditional_to_simplified(s)
+    let out = character_converter::traditional_to_simplified(s);
+    if !s.chars().any(|c| KEEP.iter().any(|(k, _)| *k == c)) {
+        return out;
+    }
+    // The dictionary turns a few simplified characters into others (宁 → 㝉, so
+    // `宁波` stopped being a city): put the input's own back.
+    if out.chars().count() == s.chars().count() {
+        return Cow::Owned(s.chars().zip(out.chars()).map(|(i, o)| if KEEP.iter().any(|(k, _)| *k == i) { i } else { o }).collect());
+    }
+    Cow::Owned(out.chars().map(|o| KEEP.iter().find(|(_, wrong)| *wrong == o).map_or(o, |(k, _)| *k)).collect())
 }
+
+/// Simplified characters the converter maps away, with what it maps them to.
+const KEEP: &[(char, char)] = &[('宁', '㝉'), ('么', '幺')];
 
 /// True for CJK unified ideographs (the characters of Chinese names).
 pub fn is_han(c: char) -> bool {
@@ -74,6 +86,13 @@ mod tests {
     fn traditional_company_names_become_simplified() {
         assert_eq!(to_simplified("廣州市華為技術有限公司"), "广州市华为技术有限公司");
         assert_eq!(to_simplified("臺灣"), "台湾");
+    }
+
+    #[test]
+    fn simplified_characters_stay_themselves() {
+        assert_eq!(to_simplified("宁波南宁路"), "宁波南宁路");
+        assert_eq!(to_simplified("寧波"), "宁波");
+        assert_eq!(to_simplified("什么"), "什么");
     }
 
     #[test]

@@ -10,4 +10,17 @@ lead: LeadView,
 /**
  * 0..1
  */
-score: number, reasons: Array<DupReason>, };
+score: number, 
+/**
+ * At or above the duplicate threshold: a warning. Below it, only possibly the
+ * same customer (shown softly: 可能是同一客户).
+ */
+likely: boolean, 
+/**
+ * What raised the score, strongest first.
+ */
+reasons: Array<DupReason>, 
+/**
+ * Fields that lowered the score (e.g. another region), strongest first.
+ */
+lowered_by: Array<DupReason>, };

@@ -43,4 +43,9 @@ appeal_sla_hours: number,
  * Arbitration criteria, highest priority first (DESIGN.md rule 7, seed 004):
  * `crate::arbitration::propose` applies them in this order.
  */
-arbitration: Array<Criterion>, };
+arbitration: Array<Criterion>, 
+/**
+ * A duplicate check warns from this score on, in percent (DESIGN.md rule 2: the
+ * seeds quote 85%); lower scores from the possible-match floor are shown softly.
+ */
+dup_threshold_percent: number, };

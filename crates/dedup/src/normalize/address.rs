@@ -1,0 +1,98 @@
+//! Street addresses: `北京市海淀区中关村大街1号` = `海淀区中关村大街 1 号`, and
+//! `123 W. Main St., Suite 4` = `123 west main street suite 4`.
+//!
+//! Chinese addresses lose spaces, punctuation and the leading province/city (the region
+//! column carries those); Latin addresses become lowercase words with the usual
+//! abbreviations spelled out. Numbers (house, building 栋, room 室) are what tell two
+//! addresses on one street apart, so they are compared on their own.
+
+use super::{regions, text};
+use crate::similarity::jaro_winkler;
+
+/// Abbreviations of Latin street addresses, expanded so both spellings compare equal.
+const LATIN_WORDS: &[(&str, &str)] = &[
+    ("st", "street"), ("str", "street"), ("ave", "avenue"), ("av", "avenue"), ("blvd", "boulevard"),
+    ("rd", "road"), ("dr", "drive"), ("ln", "lane"), ("ct", "court"), ("pl", "place"), ("sq", "square"),
+    ("hwy", "highway"), ("pkwy", "parkway"), ("cres", "crescent"), ("tce", "terrace"), ("cir", "circle"),
+    ("n", "north"), ("s", "south"), ("e", "east"), ("w", "west"), ("ste", "suite"), ("apt", "apartment"),
+    ("fl", "floor"), ("bldg", "building"), ("mt", "mount"), ("ft", "fort"),
+];
+
+/// The canonical form of an address, `None` when nothing is left.
+pub fn canonical(raw: &str) -> Option<String> {
+    let folded = text::to_simplified(&text::fold_width(raw)).to_lowercase();
+    let out = if folded.chars().any(text::is_han) {
+        let plain: String = folded.chars().filter(|c| c.is_alphanumeric()).collect();
+        // `北京市海淀区…` and `海淀区…` are the same address.
+        regions::strip_region_prefix(&plain).0.to_string()
+    } else {
+        let words: Vec<&str> = folded
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| LATIN_WORDS.iter().find(|(abbr, _)| *abbr == w).map_or(w, |(_, full)| full))
+            .collect();
+        words.join(" ")
+    };
+    (!out.is_empty()).then_some(out)
+}
+
+/// Digit runs of an address, in order: house, building and room numbers.
+fn numbers(s: &str) -> impl Iterator<Item = &str> {
+    s.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty())
+}
+
+/// Similarity of two canonical addresses in [0, 1]. Addresses whose numbers differ
+/// (`中关村大街1号` vs `中关村大街8号`) are another building, whatever the street.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    let mut sim = jaro_winkler(a, b);
+    if a.contains(' ') || b.contains(' ') {
+        // Latin: also word by word (each word's best match in the other address,
+        // averaged both ways), so word order, a dropped word or a typo in one word
+        // cost only that word.
+        sim = sim.max(monge_elkan(a, b).min(monge_elkan(b, a)));
+    }
+    let (na, nb) = (numbers(a).next(), numbers(b).next());
+    if let (Some(x), Some(y)) = (na, nb) {
+        if x != y {
+            sim = sim.min(0.6);
+        }
+    }
+    sim
+}
+
+/// Mean over the words of `a` of the best Jaro–Winkler similarity to a word of `b`.
+fn monge_elkan(a: &str, b: &str) -> f32 {
+    let words: Vec<&str> = a.split(' ').collect();
+    let best = |w: &str| b.split(' ').map(|v| jaro_winkler(w, v)).fold(0.0f32, f32::max);
+    words.iter().map(|w| best(w)).sum::<f32>() / words.len().max(1) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sim(a: &str, b: &str) -> f32 {
+        similarity(&canonical(a).unwrap(), &canonical(b).unwrap())
+    }
+
+    #[test]
+    fn chinese_addresses_with_and_without_city_agree() {
+        assert_eq!(sim("北京市海淀区中关村大街 1 号", "海淀区中关村大街1号"), 1.0);
+        assert!(sim("深圳市南山区科技园1栋302室", "南山区科技园一期1栋302室") >= 0.9);
+    }
+
+    #[test]
+    fn another_house_number_is_another_address() {
+        assert!(sim("海淀区中关村大街1号", "海淀区中关村大街8号") < 0.7);
+        assert!(sim("123 Main St.", "125 Main Street") < 0.7);
+    }
+
+    #[test]
+    fn latin_abbreviations_are_spelled_out() {
+        assert_eq!(canonical("123 W. Main St., Ste 4").unwrap(), "123 west main street suite 4");
+        assert_eq!(sim("8358 Sunset Blvd.", "8358 sunset boulevard"), 1.0);
+    }
+}
