@@ -17,6 +17,11 @@ pulled: number,
  */
 applied: number, 
 /**
+ * Of those, changes refused by the schema check and set aside (quarantined):
+ * they affect nothing; managers see them in the quarantine list.
+ */
+quarantined: number, 
+/**
  * Leads whose history changed through pulled changes.
  */
 touched_leads: Array<string>, 
