@@ -1,4 +1,4 @@
-//! Desktop notifications (DESIGN.md rule 6): new collision cases, decisions, conflicts
+//! Desktop notifications (docs/RULES.md rule 6): new collision cases, decisions, conflicts
 //! and appeals the core reports as not yet shown. Sent from Rust; the webview has no
 //! permission for the notification plugin's commands. Where the desktop has no
 //! notification service (a bare Xvfb), showing fails quietly: the in-app list still

@@ -135,7 +135,7 @@ fn enrolment_refuses_a_token_of_another_branch_and_sync_needs_enrolment() {
     assert!(matches!(bad_url, sync::SyncError::Hub(_)), "plain http off loopback is refused");
 }
 
-/// DESIGN.md §3: "A laptop's clock is not evidence". A claim made offline with the
+/// docs/RULES.md, time and trust: "A laptop's clock is not evidence". A claim made offline with the
 /// clock set back is bounded by hub times: the device's last sync before it (carried
 /// on the event as `after` and stamped by the hub as `device_prev_sync`) and the
 /// hub's first receipt.

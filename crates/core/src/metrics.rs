@@ -1,4 +1,4 @@
-//! Health metrics of the claim mechanism (seed 004 "机制健康度检查", DESIGN.md rule 14)
+//! Health metrics of the claim mechanism ("机制健康度检查", docs/RULES.md rule 14)
 //! and the collision heat map (rule 6).
 //!
 //! - **Duplicate-claim rate** (客户重复认领率, target < 5%): of the leads claimed in the
@@ -10,7 +10,7 @@
 //! - **Arbitration turnaround** (仲裁申诉处理时效, target ≤ 24 h): hours from a case
 //!   surfacing at the hub to its first decision, and from an appeal to its answer.
 //! - **Collisions per rep per month**, and a **heat map**: per customer and day, how
-//!   many claims and follow-ups and by how many reps (3+ touches a day is red, seed 004).
+//!   many claims and follow-ups and by how many reps (3+ touches a day is red, rule 6).
 //!
 //! Times here are for reporting, so device clocks are used where no hub receipt is
 //! known; arbitration never relies on them (see `collisions`).

@@ -63,7 +63,7 @@ impl Field {
     ];
 }
 
-/// How two leads are related (DESIGN.md rule 10).
+/// How two leads are related (docs/RULES.md rule 10).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
@@ -251,7 +251,7 @@ pub struct Share {
     pub pct: u8,
 }
 
-/// What a manager decided on a collision case (DESIGN.md rule 8).
+/// What a manager decided on a collision case (docs/RULES.md rule 8).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Outcome {
@@ -283,7 +283,7 @@ impl EventKind {
     }
 }
 
-/// The protection policy of one branch (DESIGN.md rules 3 and 4).
+/// The protection policy of one branch (docs/RULES.md rules 3 and 4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Policy {
     /// How long a claim protects the customer (保护期).
@@ -291,7 +291,7 @@ pub struct Policy {
     /// A qualifying follow-up protects the customer for at least this long after it.
     pub extension_hours: u32,
     /// Which follow-ups count as progress. By default a bare phone call does not
-    /// (seed 004: only visits, samples or cooperation protect a customer).
+    /// (rule 4: only visits, samples or cooperation protect a customer).
     pub qualifying_followups: Vec<FollowupKind>,
     /// After losing a customer (expiry or release) the previous owner must wait this
     /// long before claiming it again from the pool.
@@ -299,18 +299,18 @@ pub struct Policy {
     /// A registration is complete when, for every group, at least one field of the
     /// group is present. Default: company; contact or phone; need.
     pub required: Vec<Vec<Field>>,
-    /// How long after a decision an affected rep may appeal (seed 002: an objection
+    /// How long after a decision an affected rep may appeal (rule 9: an objection
     /// deadline; default 7 days).
     #[serde(default = "default_appeal_window_hours")]
     pub appeal_window_hours: u32,
-    /// Turnaround target for a case and for an appeal (seeds 003, 004: 24 h).
+    /// Turnaround target for a case and for an appeal (rule 9: 24 h).
     #[serde(default = "default_appeal_sla_hours")]
     pub appeal_sla_hours: u32,
-    /// Arbitration criteria, highest priority first (DESIGN.md rule 7, seed 004):
+    /// Arbitration criteria, highest priority first (docs/RULES.md rule 7):
     /// `crate::arbitration::propose` applies them in this order.
     #[serde(default = "crate::arbitration::default_criteria")]
     pub arbitration: Vec<crate::arbitration::Criterion>,
-    /// A duplicate check warns from this score on, in percent (DESIGN.md rule 2: the
+    /// A duplicate check warns from this score on, in percent (docs/RULES.md rule 2: the
     /// seeds quote 85%); lower scores from the possible-match floor are shown softly.
     #[serde(default = "default_dup_threshold_percent")]
     pub dup_threshold_percent: u32,

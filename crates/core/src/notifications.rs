@@ -1,4 +1,4 @@
-//! Notifications (DESIGN.md rule 6: "both reps and their manager are told"): a new
+//! Notifications (docs/RULES.md rule 6: "both reps and their manager are told"): a new
 //! case, a decision, a conflict between decisions, an appeal. Derived from the cases
 //! the session's user can see, so every device tells its user about what it has
 //! merged, offline or not; only "seen" and "shown on the desktop" are stored, per

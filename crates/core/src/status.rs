@@ -293,7 +293,7 @@ impl Status {
         }
     }
 
-    /// A manager's decision always takes effect (DESIGN.md rule 8).
+    /// A manager's decision always takes effect (docs/RULES.md rule 8).
     fn decide(&mut self, outcome: &Outcome, merged_away: bool, t: DateTime<Utc>, policy: &Policy) {
         self.split = None;
         self.merged_into = None;

@@ -1,4 +1,4 @@
-//! What a user sees of a lead (DESIGN.md rule 12): full details of their own
+//! What a user sees of a lead (docs/RULES.md rule 12): full details of their own
 //! customers, of unowned and pool leads, and — for managers — of their branch; a
 //! masked summary of everyone else's ("followed by X until T"), without contact
 //! details or history. Distributors see only the leads they reported.

@@ -1,5 +1,5 @@
-//! The arbitration engine (DESIGN.md rule 7, §3): criteria in order, hub-clock evidence
-//! only, splits per seed 002, deterministic proposals. Cases are built by hand.
+//! The arbitration engine (docs/RULES.md rule 7, time and trust): criteria in order, hub-clock evidence
+//! only, splits per rule 8, deterministic proposals. Cases are built by hand.
 
 use std::collections::BTreeMap;
 

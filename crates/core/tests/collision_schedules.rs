@@ -1,4 +1,4 @@
-//! Random schedules of offline work and sync (DESIGN.md §3): 3–5 replicas, random
+//! Random schedules of offline work and sync (docs/RULES.md, time and trust): 3–5 replicas, random
 //! registrations, claims, releases and follow-ups on a few customers spelled several
 //! ways, device clocks off by up to ±30 days, partitions (replicas that do not sync
 //! for a while), lost acknowledgements, lost and duplicated pull batches, and managers

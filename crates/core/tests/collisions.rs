@@ -1,4 +1,4 @@
-//! Collision cases (DESIGN.md §3, rule 6): found after merges, the same on every
+//! Collision cases (docs/RULES.md rule 6, time and trust): found after merges, the same on every
 //! replica, windows from hub receipts, never from device clocks.
 
 mod support;

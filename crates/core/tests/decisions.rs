@@ -1,4 +1,4 @@
-//! Decisions and appeals on collision cases (DESIGN.md rules 8, 9; §3: decisions are
+//! Decisions and appeals on collision cases (docs/RULES.md rules 8, 9; time and trust: decisions are
 //! replicated data, conflicting decisions are a conflict, never a silent overwrite).
 
 mod support;

@@ -1,4 +1,4 @@
-//! DESIGN.md rule 2 at the registry level: the duplicate index follows local writes and
+//! docs/RULES.md rule 2 at the registry level: the duplicate index follows local writes and
 //! merged remote changes, and a match names the owner and the protection end.
 
 mod support;
@@ -102,7 +102,7 @@ fn huaqiang() -> LeadFields {
 }
 
 /// A customer is a company: another person of the same company, reached by another
-/// rep, is the same customer (DESIGN.md rule 2).
+/// rep, is the same customer (docs/RULES.md rule 2).
 #[test]
 fn same_company_through_another_person_warns_and_names_the_owner() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,4 +1,4 @@
-//! Health metrics (DESIGN.md rule 14, seed 004) computed from real registries.
+//! Health metrics (docs/RULES.md rule 14) computed from real registries.
 
 mod support;
 

@@ -1,4 +1,4 @@
-//! One test per DESIGN.md rule the registry enforces (rules 3, 4, 12, 13).
+//! One test per rule (docs/RULES.md) the registry enforces (rules 3, 4, 12, 13).
 
 mod support;
 
@@ -58,7 +58,7 @@ fn protection_period_extended_by_qualifying_followup() {
     let (_, s) = reg.status(&id, h(100)).unwrap();
     assert_eq!(s.protected_until, Some(h(120)));
     assert_eq!(s.state, LeadState::Protected);
-    // A bare phone call is not progress (seed 004): no extension.
+    // A bare phone call is not progress (rule 4): no extension.
     try_write(&mut reg, "r1", &id, followup(FollowupKind::Call), h(110)).unwrap();
     let (_, s) = reg.status(&id, h(119)).unwrap();
     assert_eq!(s.protected_until, Some(h(120)));

@@ -1,4 +1,4 @@
-//! DESIGN.md §2 rule 2, 线索查重: a new lead is compared with existing ones on company,
+//! docs/RULES.md rule 2, 线索查重: a new lead is compared with existing ones on company,
 //! contact, phone and e-mail; a match above the threshold (85%) warns with reasons;
 //! matching understands suffixes, region prefixes, full-width text, phone formats,
 //! masked phones and pinyin/Latin spellings.
@@ -63,7 +63,7 @@ fn rule_2_same_name_with_conflicting_contact_phone_and_email_is_not_a_warning() 
 
 #[test]
 fn rule_12_distributor_report_with_a_hashed_phone_matches_without_revealing_it() {
-    // DESIGN.md §2 rules 2 and 12: a distributor's report may carry only a digest of
+    // docs/RULES.md rules 2 and 12: a distributor's report may carry only a digest of
     // the phone's visible digits; it still finds the customer.
     let idx = registry();
     let digest = leadguard_dedup::normalize_phone("139****3333", "").digest_visible().unwrap();

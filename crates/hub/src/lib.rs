@@ -5,7 +5,7 @@
 //! validated bytes keyed by hash, each with its document and scope; it never
 //! interprets lead data. It stamps the time it first received each change and the
 //! pushing device's last successful sync: together they bound the evidence window
-//! of every offline claim (DESIGN.md §3).
+//! of every offline claim (docs/RULES.md, time and trust).
 //!
 //! Modules: [`store`] (SQLite: devices, tokens, change log), [`scope`] (who may
 //! read/write what), [`validate`] (push checks), [`http`] (endpoints), [`secret`]

@@ -40,7 +40,7 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 /// Largest single Automerge change the hub accepts (2 MiB). Devices write leads in
 /// small transactions; a change this large is a bulk import that should have been
-/// split (DESIGN.md §6: huge changes make later syncs expensive).
+/// split (huge changes make later syncs expensive).
 pub const MAX_CHANGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// Most changes in one push request.

@@ -1,6 +1,6 @@
 //! Hub time: the only clock that counts as evidence.
 //!
-//! A laptop's clock can be set back (DESIGN.md §3), so every time the protocol
+//! A laptop's clock can be set back (docs/RULES.md, time and trust), so every time the protocol
 //! carries is the hub's: milliseconds since the Unix epoch, UTC. Millisecond
 //! integers encode compactly and compare exactly; RFC 3339 is for display.
 

@@ -1,5 +1,5 @@
 /**
- * The bell in the header (DESIGN.md rule 6: the reps involved and their manager are
+ * The bell in the header (docs/RULES.md rule 6: the reps involved and their manager are
  * told): new collision cases, decisions, conflicts and appeals, newest first, in the
  * user's language. Opening an item marks it read and shows its case. Polls the local
  * core (no hub needed) once a minute and after each sync screen visit.

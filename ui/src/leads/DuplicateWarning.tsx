@@ -1,5 +1,5 @@
 /**
- * The duplicate warning shown while a lead is typed (DESIGN.md rule 2): names who
+ * The duplicate warning shown while a lead is typed (docs/RULES.md rule 2): names who
  * protects the customer and until when — "该客户正在由【李娜-华南】跟进，保护期至 …" —
  * for every likely match, grouped by owner, each openable, with the reasons the match
  * was made ("同一公司，联系人不同") and the fields that lowered its score. Possible

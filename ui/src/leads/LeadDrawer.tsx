@@ -2,7 +2,7 @@
  * One customer: its fields (masked when someone else follows it), its claim state and,
  * for those allowed to see it, its history — registrations, claims, follow-ups,
  * releases, handovers — with device time and evidence window, the record that settles
- * disputes (DESIGN.md rule 5).
+ * disputes (docs/RULES.md rule 5).
  */
 import { Descriptions, Drawer, Empty, Skeleton, Tag, Timeline, Typography } from "antd";
 import type { EventView } from "../api/generated/EventView";

@@ -1,6 +1,6 @@
 /**
  * The one table of leads used by search, my customers and the pool: company, contact
- * (masked for others' customers, DESIGN.md rule 12), region, owner and protection.
+ * (masked for others' customers, docs/RULES.md rule 12), region, owner and protection.
  *
  * A plain HTML table styled like Ant Design's (app.css), not antd's `Table`: search
  * re-renders it on every keystroke, and antd's table with its per-cell components cost

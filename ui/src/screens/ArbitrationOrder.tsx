@@ -1,5 +1,5 @@
 /**
- * The order of the arbitration criteria (DESIGN.md rule 7): the first that separates
+ * The order of the arbitration criteria (docs/RULES.md rule 7): the first that separates
  * the reps decides the proposal. A form control: `value` is the order, `onChange` gets
  * the new one. Moving is by buttons, so it works by keyboard and in tests.
  */

@@ -1,4 +1,4 @@
-//! Duplicate check commands (线索查重, DESIGN.md rule 2): who already follows a
+//! Duplicate check commands (线索查重, docs/RULES.md rule 2): who already follows a
 //! customer like this one, with score, reasons, owner and protection end.
 
 use chrono::{DateTime, Utc};

@@ -1,4 +1,4 @@
-//! Health metrics (seed 004) and the collision heat map: `metrics`.
+//! Health metrics (docs/RULES.md rule 14) and the collision heat map: `metrics`.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -1,5 +1,5 @@
 //! Arbitration (冲突仲裁): the system *proposes* an outcome for a collision case by an
-//! ordered, configurable list of criteria (DESIGN.md rule 7, seed 004); a manager
+//! ordered, configurable list of criteria (docs/RULES.md rule 7); a manager
 //! *decides* (`collisions::decide`).
 //!
 //! [`propose`] is a pure function of the case, its leads' histories, the reps and the
@@ -8,7 +8,7 @@
 //! `surfaced_at` (when the hub first held every colliding claim), else the latest
 //! hub-clock bound among its claim windows.
 //!
-//! Evidence timing (DESIGN.md §3: a device clock is shown, never decisive):
+//! Evidence timing (docs/RULES.md, time and trust: a device clock is shown, never decisive):
 //!
 //! - **Claims** are ordered by their hub-clock windows from the case
 //!   (`[last sync before, hub receipt]`): a claim is *earlier* only when the hub had it
@@ -41,7 +41,7 @@
 //! 5. [`Criterion::EarlierWindow`] (首次完整报备): the rep one of whose claims the hub
 //!    provably had before every claim of the others. Overlapping windows: undecided.
 //!
-//! Splits (seed 002, 撞单处理): proposed only when [`Criterion::PastDeal`] decides and
+//! Splits (rule 8, 撞单处理): proposed only when [`Criterion::PastDeal`] decides and
 //! the case has exactly two reps in the running:
 //!
 //! - both reps have deals → 50/50 (002 (3): both showed and closed);
@@ -62,7 +62,7 @@ use ts_rs::TS;
 use crate::collisions::model::{CaseClaim, CollisionCase, Window};
 use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Policy, Rep, Share};
 
-/// How far back a follow-up counts as recent interaction (seed 004: 近7天).
+/// How far back a follow-up counts as recent interaction (rule 7: 近7天).
 pub const RECENT_DAYS: i64 = 7;
 
 /// One arbitration criterion. The order in [`Policy::arbitration`] is the priority.
@@ -91,7 +91,7 @@ impl Criterion {
     ];
 }
 
-/// The default order (seed 004): deal > recent follow-up > region > completeness >
+/// The default order (rule 7): deal > recent follow-up > region > completeness >
 /// first registration.
 pub fn default_criteria() -> Vec<Criterion> {
     Criterion::ALL.to_vec()

@@ -25,7 +25,7 @@ pub struct Attempt {
 /// The claims in `events`: complete registrations, edits that completed a
 /// registration, and pool claims — including claims that merged in too late to take
 /// effect because another rep held the lead. A bare, incomplete registration is a
-/// mark, not a claim (DESIGN.md rule 3); a claim refused for the rep's own reasons
+/// mark, not a claim (docs/RULES.md rule 3); a claim refused for the rep's own reasons
 /// (cooldown, incomplete lead) collides with nobody. Listed in replay order.
 pub fn claim_attempts(events: &[Event], policy: &Policy, timing: &Timing) -> Vec<Attempt> {
     let mut out = Vec::new();

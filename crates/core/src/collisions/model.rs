@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// When a claim can have happened, in hub-clock time (DESIGN.md §3).
+/// When a claim can have happened, in hub-clock time (docs/RULES.md, time and trust).
 ///
 /// `from`: the writing device's last successful sync before the claim (`None`: the
 /// device had never synced, so since the beginning). `to`: when the hub first received

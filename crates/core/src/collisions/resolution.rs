@@ -1,5 +1,5 @@
 //! Where a case stands: decisions, conflicts between decisions, appeals and their
-//! deadlines (DESIGN.md rules 8 and 9, §3 "decisions are replicated data").
+//! deadlines (docs/RULES.md rules 8 and 9, time and trust "decisions are replicated data").
 //!
 //! Decisions and appeals are events in the histories of the case's leads, so they
 //! replicate like everything else and a manager can decide offline. The state is
@@ -192,7 +192,7 @@ pub fn resolve(
     Resolution { state, decisions, appeals, due_at, overdue, appeal_until, appealable }
 }
 
-/// Whether a lead state counts as a signed deal (no appeal after signing, seed 002).
+/// Whether a lead state counts as a signed deal (no appeal after signing, rule 9).
 pub fn is_deal(state: LeadState) -> bool {
     state == LeadState::Deal
 }

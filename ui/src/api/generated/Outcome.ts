@@ -2,6 +2,6 @@
 import type { Share } from "./Share";
 
 /**
- * What a manager decided on a collision case (DESIGN.md rule 8).
+ * What a manager decided on a collision case (docs/RULES.md rule 8).
  */
 export type Outcome = { "kind": "owner", rep: string, } | { "kind": "split", shares: Array<Share>, } | { "kind": "pool" } | { "kind": "merge", into: string, owner: string, } | { "kind": "undo" };

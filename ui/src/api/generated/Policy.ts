@@ -4,7 +4,7 @@ import type { Field } from "./Field";
 import type { FollowupKind } from "./FollowupKind";
 
 /**
- * The protection policy of one branch (DESIGN.md rules 3 and 4).
+ * The protection policy of one branch (docs/RULES.md rules 3 and 4).
  */
 export type Policy = { 
 /**
@@ -17,7 +17,7 @@ protection_hours: number,
 extension_hours: number, 
 /**
  * Which follow-ups count as progress. By default a bare phone call does not
- * (seed 004: only visits, samples or cooperation protect a customer).
+ * (rule 4: only visits, samples or cooperation protect a customer).
  */
 qualifying_followups: Array<FollowupKind>, 
 /**
@@ -31,21 +31,21 @@ reclaim_cooldown_hours: number,
  */
 required: Array<Array<Field>>, 
 /**
- * How long after a decision an affected rep may appeal (seed 002: an objection
+ * How long after a decision an affected rep may appeal (rule 9: an objection
  * deadline; default 7 days).
  */
 appeal_window_hours: number, 
 /**
- * Turnaround target for a case and for an appeal (seeds 003, 004: 24 h).
+ * Turnaround target for a case and for an appeal (rule 9: 24 h).
  */
 appeal_sla_hours: number, 
 /**
- * Arbitration criteria, highest priority first (DESIGN.md rule 7, seed 004):
+ * Arbitration criteria, highest priority first (docs/RULES.md rule 7):
  * `crate::arbitration::propose` applies them in this order.
  */
 arbitration: Array<Criterion>, 
 /**
- * A duplicate check warns from this score on, in percent (DESIGN.md rule 2: the
+ * A duplicate check warns from this score on, in percent (docs/RULES.md rule 2: the
  * seeds quote 85%); lower scores from the possible-match floor are shown softly.
  */
 dup_threshold_percent: number, };
