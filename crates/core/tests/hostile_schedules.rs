@@ -234,8 +234,14 @@ fn run(ops: &[Op], attacks: bool) -> Outcome {
         .collect()
 }
 
+/// 100 schedules by default (each replays two whole schedules: with and without the
+/// attacker); `PROPTEST_CASES=1000` for a longer run.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(100)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    #![proptest_config(ProptestConfig { cases: cases(), max_shrink_iters: 100, ..ProptestConfig::default() })]
 
     #[test]
     fn a_hostile_device_changes_nothing_honest_laptops_agree_on(ops in prop::collection::vec(op(), 4..28)) {
