@@ -20,7 +20,9 @@ export function AddRepDialog({ open, reps, onClose, onAdded }: { open: boolean; 
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const submit = async () => {
-    const v = await form.validateFields();
+    // Invalid input is already shown beside the fields.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setSaving(true);
     setError(null);
     try {

@@ -39,23 +39,24 @@ export function TeamCustomers({ reps }: { reps: Rep[] }) {
   return (
     <>
       <Space wrap style={{ marginBottom: 16 }}>
-        <Select<string | null>
+        <Select<string>
           style={{ width: 180 }}
-          value={owner}
-          onChange={setOwner}
+          allowClear
+          placeholder={t("team.filter.allOwners")}
+          value={owner ?? undefined}
+          onChange={(v) => setOwner(v ?? null)}
           data-testid="team-owner"
-          options={[
-            { value: null, label: t("team.filter.allOwners") },
-            ...reps.map((r) => ({ value: r.id, label: r.active ? r.name : `${r.name}（${t("reps.inactive")}）` })),
-          ]}
+          options={reps.map((r) => ({ value: r.id, label: r.active ? r.name : `${r.name}（${t("reps.inactive")}）` }))}
         />
-        <Select<LeadState | null>
+        <Select<LeadState>
           style={{ width: 200 }}
-          value={expiring ? "protected" : state}
+          allowClear
+          placeholder={t("team.filter.allStates")}
+          value={expiring ? "protected" : (state ?? undefined)}
           disabled={expiring}
-          onChange={setState}
+          onChange={(v) => setState(v ?? null)}
           data-testid="team-state"
-          options={[{ value: null, label: t("team.filter.allStates") }, ...STATES.map((s) => ({ value: s.value, label: t(s.label) }))]}
+          options={STATES.map((s) => ({ value: s.value, label: t(s.label) }))}
         />
         <Space>
           <Switch checked={expiring} onChange={setExpiring} data-testid="team-expiring" />

@@ -84,7 +84,7 @@ export function TeamScreen() {
           <Tabs
             activeKey={tab}
             onChange={setTab}
-            destroyInactiveTabPane
+            destroyOnHidden
             items={[
               { key: "customers", label: t("team.tab.customers"), children: <TeamCustomers reps={reps.data?.reps ?? []} /> },
               {
