@@ -2,7 +2,8 @@
 // whose user is the manager 张伟, a registration without contact details waits under
 // 待补全 and completing it makes it his customer; he edits it from its drawer; the team
 // customer list narrows by owner, state and expiry; he adds a member and hands 王强's
-// customers over to 陈静 after a confirmation that names how many move.
+// customers over to 陈静 after a confirmation that names how many move (王强 is then
+// marked as left).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -145,10 +146,11 @@ export async function managerWorkflows({ t, chrome, bin, uiDir, shots, failPage 
       const count = page.getByTestId("handover-count");
       await count.getByText(`【王强】名下共有 ${before.total} 个客户待交接。`).waitFor();
       await pick("handover-to", "陈静（chenjing）");
-      await count.getByText(`将把【王强】名下的 ${before.total} 个客户（保护中及已成交）全部移交给【陈静】，由其继续跟进。`).waitFor();
+      await count.getByText(`将把【王强】名下的 ${before.total} 个客户（保护中及已成交）全部移交给【陈静】，由其继续跟进；【王强】的账号随后停用。`).waitFor();
       await shot("handover.zh-CN");
       await page.getByTestId("handover-confirm").click();
-      await page.getByText(`已将 ${before.total} 个客户移交给 陈静`).waitFor();
+      await page.getByText(`已将 ${before.total} 个客户移交给 陈静，王强 的账号已停用`).waitFor();
+      await page.getByTestId("rep-row").filter({ hasText: "wangqiang" }).getByText("已停用").waitFor();
       const after = await api("lead_list", { filter: "team", owner: "wangqiang", limit: 1 });
       const chenAfter = await api("lead_list", { filter: "team", owner: "chenjing", limit: 1 });
       assert.equal(after.total, 0);

@@ -1,7 +1,8 @@
 /**
- * 离职交接: moves every customer a departing member owns to another member. Before
- * confirming, the dialog says how many customers move, counted by the core with the
- * same rule the handover applies (protected now, or bound by a deal).
+ * 离职交接: moves every customer a departing member owns to another member, and the
+ * core marks the departing member inactive. Before confirming, the dialog says how many
+ * customers move, counted by the core with the same rule the handover applies
+ * (protected now, or bound by a deal).
  */
 import { Alert, App, Form, Modal, Select } from "antd";
 import { useEffect, useState } from "react";
@@ -33,7 +34,7 @@ export function HandoverDialog({ from, reps, onClose, onDone }: { from: Rep | nu
     setError(null);
     try {
       const done = await call("handover", { from: from.id, to: target.id });
-      message.success(t("handover.done", { n: done.moved.length, to: target.name }));
+      message.success(t("handover.done", { n: done.moved.length, to: target.name, from: from.name }));
       onDone();
     } catch (e) {
       setError(e);
@@ -47,7 +48,7 @@ export function HandoverDialog({ from, reps, onClose, onDone }: { from: Rep | nu
       open={from !== null}
       title={t("handover.title", { name: from?.name ?? "" })}
       okText={t("handover.confirm")}
-      okButtonProps={{ danger: true, disabled: !target || !count, "data-testid": "handover-confirm" } as React.ComponentProps<typeof Modal>["okButtonProps"]}
+      okButtonProps={{ danger: true, disabled: !target || count === undefined, "data-testid": "handover-confirm" } as React.ComponentProps<typeof Modal>["okButtonProps"]}
       cancelText={t("common.cancel")}
       confirmLoading={saving}
       onOk={submit}

@@ -44,7 +44,8 @@ function Members({ reps, me, reload }: { reps: Rep[]; me: string; reload: () => 
             title: "",
             key: "actions",
             render: (_v, r) =>
-              r.id !== me && (
+              r.id !== me &&
+              r.active && (
                 <Button size="small" danger data-testid="handover" onClick={() => setLeaving(r)}>
                   {t("reps.handover")}
                 </Button>
@@ -61,7 +62,15 @@ function Members({ reps, me, reload }: { reps: Rep[]; me: string; reload: () => 
           reload();
         }}
       />
-      <HandoverDialog from={leaving} reps={reps} onClose={() => setLeaving(null)} onDone={() => setLeaving(null)} />
+      <HandoverDialog
+        from={leaving}
+        reps={reps}
+        onClose={() => setLeaving(null)}
+        onDone={() => {
+          setLeaving(null);
+          reload();
+        }}
+      />
     </>
   );
 }

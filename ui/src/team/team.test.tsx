@@ -67,11 +67,15 @@ describe("team screen", () => {
   });
 
   it("a handover says how many customers move, to whom, before it runs", async () => {
+    let reps = REPS;
     const core = fakeCore({
       session: () => MANAGER,
-      rep_list: () => ({ reps: REPS }),
+      rep_list: () => ({ reps }),
       lead_list: (a) => ((a as { owner?: string }).owner === "wangqiang" ? { ...EMPTY, total: 3 } : EMPTY),
-      handover: (a) => ({ ...(a as object), moved: ["a", "b", "c"] }),
+      handover: (a) => {
+        reps = reps.map((r) => (r.id === "wangqiang" ? { ...r, active: false } : r));
+        return { ...(a as object), moved: ["a", "b", "c"] };
+      },
     });
     wrap(<TeamScreen />);
     fireEvent.click(await screen.findByTestId("tab-reps"));
@@ -81,19 +85,23 @@ describe("team screen", () => {
     expect(count).toHaveTextContent("【王强】名下共有 3 个客户待交接");
     expect(screen.getByTestId("handover-confirm").closest("button")).toBeDisabled();
     await pick(screen.getByTestId("handover-to"), "李娜（lina）");
-    await waitFor(() => expect(count).toHaveTextContent("将把【王强】名下的 3 个客户（保护中及已成交）全部移交给【李娜】"));
+    await waitFor(() => expect(count).toHaveTextContent("将把【王强】名下的 3 个客户（保护中及已成交）全部移交给【李娜】，由其继续跟进；【王强】的账号随后停用。"));
     fireEvent.click(screen.getByTestId("handover-confirm"));
-    await screen.findByText("已将 3 个客户移交给 李娜");
+    await screen.findByText("已将 3 个客户移交给 李娜，王强 的账号已停用");
     expect(core.calls.find((c) => c.cmd === "handover")?.args).toEqual({ from: "wangqiang", to: "lina" });
+    // The member list follows the core: 王强 has left and offers no second handover.
+    const gone = () => screen.getAllByTestId("rep-row").find((r) => r.textContent?.includes("王强"))!;
+    await waitFor(() => expect(gone()).toHaveTextContent("已停用"));
+    expect(within(gone()).queryByTestId("handover")).toBeNull();
   });
 
-  it("a member without customers needs no handover", async () => {
+  it("a member without customers can still be marked as left", async () => {
     fakeCore({ session: () => MANAGER, rep_list: () => ({ reps: REPS }), lead_list: () => EMPTY });
     wrap(<TeamScreen />);
     fireEvent.click(await screen.findByTestId("tab-reps"));
     const row = (await screen.findAllByTestId("rep-row")).find((r) => r.textContent?.includes("李娜"))!;
     fireEvent.click(within(row).getByTestId("handover"));
-    expect(await screen.findByTestId("handover-count")).toHaveTextContent("【李娜】名下没有客户，无需交接");
+    expect(await screen.findByTestId("handover-count")).toHaveTextContent("【李娜】名下没有客户；确认后其账号停用。");
   });
 
   it("adds a member, refusing an account that already exists", async () => {
