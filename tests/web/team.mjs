@@ -64,6 +64,11 @@ export async function managerWorkflows({ t, chrome, bin, uiDir, shots, failPage 
       await page.getByTestId("lead-submit").click();
       await page.getByText(/尚未构成报备。缺少：联系人 或 电话/).waitFor();
       await page.getByTestId("tab-incomplete").getByText("待补全 (1)").waitFor();
+      // 我的客户 is the manager's own: its expiring count is his, not the team's.
+      const own = await api("lead_list", { filter: "expiring", owner: "zhangwei", limit: 1 });
+      const team = await api("lead_list", { filter: "expiring", limit: 1 });
+      assert.ok(team.total > own.total, `the demo team has expiring customers (${team.total}) beyond the manager's (${own.total})`);
+      await page.getByText(`即将到期 (${own.total})`).waitFor();
       await page.getByTestId("tab-incomplete").click();
       const row = rows().filter({ hasText: COMPANY });
       await row.getByTestId("complete").click();

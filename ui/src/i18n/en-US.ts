@@ -383,6 +383,8 @@ export const enUS: Record<MessageKey, string> = {
   "handover.confirm": "Hand over",
   "handover.done": "{n} customers moved to {to}; {from} deactivated",
   "mine.incomplete": "To complete",
+  "mine.emptyManager": "You own no customers. Your team's customers are under “Team”.",
+  "mine.toTeam": "Team customers",
   "mine.incompleteEmpty": "No incomplete registrations. An incomplete registration does not count and is not protected.",
   "edit.button": "Edit",
   "edit.complete": "Complete details",

@@ -381,6 +381,8 @@ export const zhCN = {
   "handover.confirm": "确认交接",
   "handover.done": "已将 {n} 个客户移交给 {to}，{from} 的账号已停用",
   "mine.incomplete": "待补全",
+  "mine.emptyManager": "你名下暂无客户。团队成员的客户请在“团队管理”中查看。",
+  "mine.toTeam": "查看团队客户",
   "mine.incompleteEmpty": "没有待补全的登记。资料不全的登记不构成报备，也不受保护。",
   "edit.button": "编辑",
   "edit.complete": "补全资料",

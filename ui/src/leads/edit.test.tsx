@@ -134,6 +134,19 @@ describe("completing an incomplete registration", () => {
     await waitFor(() => expect(screen.getByTestId("tab-incomplete")).toHaveTextContent("待补全 (0)"));
   });
 
+  it("a manager's own lists point to the team's customers", async () => {
+    const core = fakeCore({ session: () => ({ ...SESSION, rep: { ...SESSION.rep, id: "zhangwei", role: "manager" } }), lead_list: () => EMPTY });
+    wrap(<MyCustomersScreen />);
+    expect(await screen.findByTestId("mine-empty-manager")).toHaveTextContent("团队成员的客户请在“团队管理”中查看");
+    await waitFor(() => expect(core.calls.some((c) => (c.args as { filter?: string } | null)?.filter === "expiring")).toBe(true));
+    for (const c of core.calls.filter((c) => (c.args as { filter?: string } | null)?.filter === "expiring")) {
+      expect(c.args).toMatchObject({ owner: "zhangwei" });
+    }
+    fireEvent.click(screen.getByRole("button", { name: "查看团队客户" }));
+    expect(window.location.hash).toBe("#/team");
+    window.location.hash = "";
+  });
+
   it("a manager's expiring list offers no follow-up on a rep's customer", async () => {
     fakeCore({
       session: () => ({ ...SESSION, rep: { ...SESSION.rep, role: "manager" } }),

@@ -23,9 +23,15 @@ export function MyCustomersScreen() {
   const [open, setOpen] = useState<string | null>(null);
   const { message } = App.useApp();
   const [tab, setTab] = useState<Tab>("mine");
-  const cooldownHours = useSession().session?.policy.reclaim_cooldown_hours ?? 24;
-  const page = useCommand("lead_list", { filter: tab, limit: 200 });
-  const expiring = useCommand("lead_list", { filter: "expiring", limit: 1 });
+  const { session } = useSession();
+  const cooldownHours = session?.policy.reclaim_cooldown_hours ?? 24;
+  const manager = session?.rep.role === "manager";
+  // A manager's expiring list would otherwise be the whole team's: here it is their own
+  // (the team's is under 团队管理).
+  const me = session?.rep.id;
+  const ready = { enabled: me !== undefined };
+  const page = useCommand("lead_list", tab === "expiring" ? { filter: tab, owner: me, limit: 200 } : { filter: tab, limit: 200 }, ready);
+  const expiring = useCommand("lead_list", { filter: "expiring", owner: me, limit: 1 }, ready);
   const incomplete = useCommand("lead_list", { filter: "incomplete", limit: 1 });
   const [completing, setCompleting] = useState<string | null>(null);
   const reloadAll = () => {
@@ -65,7 +71,20 @@ export function MyCustomersScreen() {
         <LeadListView
           page={page}
           onOpen={(l) => setOpen(l.id)}
-          empty={t(tab === "incomplete" ? "mine.incompleteEmpty" : "mine.empty")}
+          empty={
+            tab === "incomplete" ? (
+              t("mine.incompleteEmpty")
+            ) : manager ? (
+              <span data-testid="mine-empty-manager">
+                {t("mine.emptyManager")}{" "}
+                <Button type="link" size="small" onClick={() => (window.location.hash = "/team")}>
+                  {t("mine.toTeam")}
+                </Button>
+              </span>
+            ) : (
+              t("mine.empty")
+            )
+          }
           actions={(l) =>
             tab === "incomplete" ? (
               <Button size="small" type="primary" data-testid="complete" onClick={() => setCompleting(l.id)}>
