@@ -160,6 +160,12 @@ export async function managerWorkflows({ t, chrome, bin, uiDir, shots, failPage 
       const chenAfter = await api("lead_list", { filter: "team", owner: "chenjing", limit: 1 });
       assert.equal(after.total, 0);
       assert.equal(chenAfter.total, chen.total + before.total);
+      await page.getByText("English", { exact: true }).first().click();
+      await page.getByText("Team customers").click();
+      await page.getByTestId("lead-row").first().waitFor();
+      await shot("team-customers.en-US");
+      await page.getByText("简体中文", { exact: true }).first().click();
+      await page.getByRole("menuitem", { name: "团队管理" }).waitFor();
     });
     await context.close();
   } finally {
