@@ -121,7 +121,11 @@ export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onCl
       )}
       <LeadEditDialog
         id={editing}
-        onClose={() => setEditing(null)}
+        onClose={() => {
+          // A partial save may have happened (still incomplete): show what the core holds.
+          setEditing(null);
+          detail.reload();
+        }}
         onSaved={() => {
           setEditing(null);
           detail.reload();

@@ -37,7 +37,10 @@ export function LeadEditDialog({ id, onClose, onSaved }: { id: string | null; on
       if (completing && after.state === "protected" && after.protected_until) {
         message.success(t("edit.completed", { until: dateTime(after.protected_until) }));
       } else if (after.state === "incomplete") {
+        // Stay open: the core's refreshed answer says what is still missing.
         message.warning(t("edit.stillIncomplete"));
+        detail.reload();
+        return;
       } else {
         message.success(t("edit.saved"));
       }

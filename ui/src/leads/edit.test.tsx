@@ -134,6 +134,28 @@ describe("completing an incomplete registration", () => {
     await waitFor(() => expect(screen.getByTestId("tab-incomplete")).toHaveTextContent("待补全 (0)"));
   });
 
+  it("a save that leaves it incomplete keeps the form open with what is still missing", async () => {
+    let fields: Record<string, string> = { ...half.fields } as Record<string, string>;
+    const missing = () => [fields.contact || fields.phone ? null : ["contact", "phone"], fields.need ? null : ["need"]].filter(Boolean);
+    fakeCore({
+      session: () => SESSION,
+      lead_get: () => detail({ ...half, fields: { ...fields } }, missing() as string[][]),
+      lead_update: (a) => {
+        fields = { ...fields, ...(a as { fields: Record<string, string> }).fields };
+        return { ...half, fields: { ...fields } };
+      },
+    });
+    fields = { company: "广州星河贸易" };
+    wrap(<LeadDrawer id={half.id} onClose={() => {}} />);
+    fireEvent.click(await screen.findByTestId("lead-edit"));
+    expect(await screen.findByTestId("edit-missing")).toHaveTextContent("尚缺：联系人 或 电话、需求");
+    fireEvent.change(screen.getByTestId("edit-need"), { target: { value: "年度采购" } });
+    fireEvent.click(screen.getByTestId("edit-submit"));
+    await screen.findByText("已保存，但资料仍不完整，尚未构成报备");
+    await waitFor(() => expect(screen.getByTestId("edit-missing")).toHaveTextContent(/^尚缺：联系人 或 电话。/));
+    expect(screen.getByTestId("edit-form")).toBeInTheDocument();
+  });
+
   it("a manager's own lists point to the team's customers", async () => {
     const core = fakeCore({ session: () => ({ ...SESSION, rep: { ...SESSION.rep, id: "zhangwei", role: "manager" } }), lead_list: () => EMPTY });
     wrap(<MyCustomersScreen />);
