@@ -109,3 +109,21 @@ fn registry_demo_is_idempotent() {
     assert_eq!(again["created"], false);
     assert_eq!(ok(dir.path(), &["lead", "list"])["total"], 120);
 }
+
+#[test]
+fn incomplete_and_team_lists_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let mgr = dir.path().join("mgr");
+    ok(&mgr, &["--now", T0, "init", "--rep", "zhang", "--name", "张伟", "--branch", "sz", "--role", "manager"]);
+    let added = ok(&mgr, &["--now", T0, "lead", "add", "--company", "佛山顺联五金", "--need", "五金配件"]);
+    let id = added["lead"]["id"].as_str().unwrap().to_string();
+    assert_eq!(ok(&mgr, &["--now", T0, "lead", "list", "--incomplete"])["total"], 1);
+    assert_eq!(ok(&mgr, &["--now", T0, "lead", "list", "--team", "--state", "incomplete"])["total"], 1);
+    assert_eq!(ok(&mgr, &["--now", T0, "lead", "list", "--team", "--owner", "zhang"])["total"], 0);
+    // Completing it claims it for whoever completed it.
+    let done = ok(&mgr, &["--now", T0, "lead", "update", &id, "--phone", "13712345678"]);
+    assert_eq!(done["state"], "protected");
+    assert_eq!(ok(&mgr, &["--now", T0, "lead", "list", "--incomplete"])["total"], 0);
+    assert_eq!(ok(&mgr, &["--now", T0, "lead", "list", "--team", "--owner", "zhang", "--state", "protected"])["total"], 1);
+    assert_eq!(err(&mgr, &["lead", "list", "--team", "--state", "gone"])["code"], "invalid_argument");
+}

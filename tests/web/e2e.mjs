@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import assert from "node:assert/strict";
 import { launchChromium, leadguardJson, runner, startServer, CHROMIUM } from "./harness.mjs";
 import { collisionReview } from "./collisions.mjs";
+import { managerWorkflows } from "./team.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -90,6 +91,7 @@ try {
     await page.getByTestId("init-submit").click();
     await page.getByTestId("session").getByText("李娜-华南").waitFor();
     await page.getByTestId("search-input").waitFor();
+    assert.equal(await page.getByRole("menuitem", { name: "团队管理" }).count(), 0, "team management is a manager's menu");
   });
 
   await t.step("settings show the real core's data directory over the HTTP transport", async () => {
@@ -303,6 +305,9 @@ try {
     await shot("my-customers.en-US");
     await page.getByText("简体中文", { exact: true }).first().click();
   });
+
+  // A manager completes, edits, filters the team list, adds a member, hands over (tests/web/team.mjs).
+  consoleErrors.push(...(await managerWorkflows({ t, chrome, bin: opt.bin, uiDir: opt.ui, shots, failPage: (p) => (page = p) })));
 
   // Collision review across three laptops and a real hub (tests/web/collisions.mjs).
   const collisionErrors = await collisionReview({

@@ -46,6 +46,18 @@ pub struct ListArgs {
     /// Leads I registered.
     #[arg(long, group = "which")]
     pub reported: bool,
+    /// My registrations still missing required fields (not yet a registration).
+    #[arg(long, group = "which")]
+    pub incomplete: bool,
+    /// The branch's customers (managers); narrow with --owner and --state.
+    #[arg(long, group = "which")]
+    pub team: bool,
+    /// With --team or --expiring (managers): only customers this rep owns now.
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// With --team: protected, deal, pool, incomplete or merged (as of now).
+    #[arg(long)]
+    pub state: Option<String>,
     /// Substring of company, contact, phone or email.
     #[arg(long)]
     pub search: Option<String>,
@@ -70,13 +82,20 @@ pub fn run(ctx: &mut Context, cmd: LeadCmd) -> Result<Value, ApiError> {
                 "expiring"
             } else if a.reported {
                 "reported"
+            } else if a.incomplete {
+                "incomplete"
+            } else if a.team {
+                "team"
             } else {
                 "all"
             };
             api::dispatch(
                 ctx,
                 "lead_list",
-                json!({ "filter": filter, "search": a.search, "at": a.at, "limit": a.limit, "offset": a.offset }),
+                json!({
+                    "filter": filter, "search": a.search, "at": a.at, "limit": a.limit, "offset": a.offset,
+                    "owner": a.owner, "state": a.state,
+                }),
             )
         }
         LeadCmd::Update { id, fields } => {

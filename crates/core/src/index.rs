@@ -164,6 +164,11 @@ pub enum Filter {
     Expiring { hours: u32, owner: Option<String> },
     /// Leads `rep` registered (a distributor's own reports).
     RegisteredBy(String),
+    /// Leads `rep` registered that are still incomplete (not yet a registration).
+    IncompleteBy(String),
+    /// A branch's leads for its manager: optionally only those `owner` owns at `at`,
+    /// and only those in `state` at `at`.
+    Team { owner: Option<String>, state: Option<LeadState> },
     /// Every lead.
     All,
 }
@@ -218,6 +223,32 @@ pub fn list(
         Filter::RegisteredBy(rep) => {
             let r = arg(rep.clone().into());
             cond.push(format!("registered_by = {r}"));
+        }
+        Filter::IncompleteBy(rep) => {
+            let r = arg(rep.clone().into());
+            cond.push(format!("registered_by = {r} AND state = 'incomplete'"));
+        }
+        Filter::Team { owner, state } => {
+            if let Some(o) = owner {
+                let (o, a) = (arg(o.clone().into()), arg(at_ms.into()));
+                cond.push(format!("owner = {o} AND (state = 'deal' OR (state = 'protected' AND protected_until > {a}))"));
+            }
+            // States as of `at`: protection that ended by then counts as the pool.
+            match state {
+                Some(LeadState::Protected) => {
+                    let a = arg(at_ms.into());
+                    cond.push(format!("state = 'protected' AND protected_until > {a}"));
+                }
+                Some(LeadState::Pool) => {
+                    let a = arg(at_ms.into());
+                    cond.push(format!("(state = 'pool' OR (state = 'protected' AND protected_until <= {a}))"));
+                }
+                Some(other) => {
+                    let s = arg(other.as_str().to_string().into());
+                    cond.push(format!("state = {s}"));
+                }
+                None => {}
+            }
         }
         Filter::All => {}
     }

@@ -30,6 +30,13 @@ describe("App shell", () => {
     // No hub joined yet: not a green "online".
     expect(screen.getByTestId("online-state")).toHaveTextContent("仅本机");
     expect(await screen.findByText("没有匹配的客户")).toBeInTheDocument();
+    expect(screen.queryByText("团队管理")).toBeNull();
+  });
+
+  it("a manager gets the team menu", async () => {
+    fakeCore({ session: () => ({ ...SESSION, rep: { ...SESSION.rep, role: "manager" } }), lead_list: () => EMPTY_PAGE });
+    render(<App />);
+    expect(await screen.findByText("团队管理")).toBeInTheDocument();
   });
 
   it("switches to English and remembers the choice", async () => {

@@ -11,6 +11,7 @@ import {
   SyncOutlined,
   TeamOutlined,
   ThunderboltOutlined,
+  UsergroupAddOutlined,
   UserAddOutlined,
   UserOutlined,
 } from "@ant-design/icons";
@@ -32,14 +33,16 @@ import { InitScreen } from "../screens/InitScreen";
 import { SyncScreen } from "../screens/SyncScreen";
 import { CollisionsScreen } from "../collisions/CollisionsScreen";
 import { MetricsScreen } from "../metrics/MetricsScreen";
+import { TeamScreen } from "../team/TeamScreen";
 import { SessionProvider, useSession } from "./session";
 import { ErrorAlert } from "../components/ErrorAlert";
 
-const NAV: { key: Screen; label: MessageKey; icon: ReactNode }[] = [
+const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean }[] = [
   { key: "search", label: "nav.search", icon: <SearchOutlined /> },
   { key: "new", label: "nav.newLead", icon: <UserAddOutlined /> },
   { key: "mine", label: "nav.mine", icon: <TeamOutlined /> },
   { key: "pool", label: "nav.pool", icon: <InboxOutlined /> },
+  { key: "team", label: "nav.team", icon: <UsergroupAddOutlined />, managers: true },
   { key: "collisions", label: "nav.collisions", icon: <ThunderboltOutlined /> },
   { key: "sync", label: "nav.sync", icon: <SyncOutlined /> },
   { key: "metrics", label: "nav.metrics", icon: <BarChartOutlined /> },
@@ -62,6 +65,8 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
       return <MyCustomersScreen />;
     case "pool":
       return <PoolScreen />;
+    case "team":
+      return <TeamScreen />;
     case "collisions":
       return <CollisionsScreen />;
     case "sync":
@@ -112,6 +117,7 @@ export function OnlineIndicator() {
 function Shell() {
   const { t, locale, setLocale } = useI18n();
   const [screen, go] = useRoute();
+  const manager = useSession().session?.rep.role === "manager";
   return (
     <ConfigProvider locale={locale === "zh-CN" ? zhCNLocale : enUSLocale} theme={theme}>
       <AntApp>
@@ -126,7 +132,7 @@ function Shell() {
               mode="inline"
               selectedKeys={[screen]}
               onClick={(e) => go(e.key as Screen)}
-              items={NAV.map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
+              items={NAV.filter((n) => !n.managers || manager).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
             />
           </Layout.Sider>
           <Layout>

@@ -4,12 +4,15 @@
  * releases, handovers — with device time and evidence window, the record that settles
  * disputes (docs/RULES.md rule 5).
  */
-import { Descriptions, Drawer, Empty, Skeleton, Tag, Timeline, Typography } from "antd";
+import { Button, Descriptions, Drawer, Empty, Skeleton, Tag, Timeline, Typography } from "antd";
+import { useState } from "react";
 import type { EventView } from "../api/generated/EventView";
 import { useCommand } from "../api/useCommand";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { useI18n, type MessageKey } from "../i18n";
 import { catalog } from "../i18n/translate";
+import { LeadEditDialog } from "./LeadEditDialog";
+import { missingText } from "./leadFields";
 import { Protection } from "./Protection";
 import { StateTag } from "./StateTag";
 
@@ -53,18 +56,41 @@ function EventItem({ e }: { e: EventView }) {
   );
 }
 
-export function LeadDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+/** `onChanged` runs after an edit, so the list behind the drawer can refresh. */
+export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onClose: () => void; onChanged?: () => void }) {
   const { t, dateTime } = useI18n();
   const detail = useCommand("lead_get", { id: id ?? "" }, { enabled: id !== null });
   const d = id !== null && detail.data?.lead.id === id ? detail.data : undefined;
+  const [editing, setEditing] = useState<string | null>(null);
+  // The core says who may edit (the owner; anyone for an incomplete registration).
+  const canEdit = d !== undefined && d.lead.editable && !d.lead.masked;
+  const completing = d?.lead.state === "incomplete";
   return (
-    <Drawer open={id !== null} onClose={onClose} width={560} title={d?.lead.fields.company ?? t("detail.title")} destroyOnClose>
+    <Drawer
+      open={id !== null}
+      onClose={onClose}
+      width={560}
+      title={d?.lead.fields.company ?? t("detail.title")}
+      destroyOnClose
+      extra={
+        canEdit && (
+          <Button type={completing ? "primary" : "default"} data-testid="lead-edit" onClick={() => setEditing(d.lead.id)}>
+            {t(completing ? "edit.complete" : "edit.button")}
+          </Button>
+        )
+      }
+    >
       {detail.error ? (
         <ErrorAlert error={detail.error} onRetry={detail.reload} />
       ) : !d ? (
         <Skeleton active />
       ) : (
         <div data-testid="lead-detail">
+          {d.missing.length > 0 && (
+            <Typography.Paragraph type="warning" data-testid="detail-missing">
+              {t("edit.missing", { missing: missingText(t, d.missing) })}
+            </Typography.Paragraph>
+          )}
           <Descriptions column={1} size="small" bordered style={{ marginBottom: 24 }}>
             <Descriptions.Item label={t("search.col.status")}>
               <StateTag state={d.lead.state} />
@@ -93,6 +119,19 @@ export function LeadDrawer({ id, onClose }: { id: string | null; onClose: () => 
           )}
         </div>
       )}
+      <LeadEditDialog
+        id={editing}
+        onClose={() => {
+          // A partial save may have happened (still incomplete): show what the core holds.
+          setEditing(null);
+          detail.reload();
+        }}
+        onSaved={() => {
+          setEditing(null);
+          detail.reload();
+          onChanged?.();
+        }}
+      />
     </Drawer>
   );
 }

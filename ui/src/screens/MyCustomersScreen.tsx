@@ -1,6 +1,7 @@
 /**
  * My customers: protection countdowns, the expiring-soon list, follow-up entry and
- * release to the pool.
+ * release to the pool, and my registrations still missing details (待补全), which count
+ * as nothing until completed.
  */
 import { App, Button, Card, Popconfirm, Segmented, Space } from "antd";
 import { useState } from "react";
@@ -13,28 +14,42 @@ import { useI18n } from "../i18n";
 import { FollowupDialog } from "../leads/FollowupDialog";
 import { LeadListView } from "../leads/LeadListView";
 import { LeadDrawer } from "../leads/LeadDrawer";
+import { LeadEditDialog } from "../leads/LeadEditDialog";
 
-type Tab = "mine" | "expiring";
+type Tab = "mine" | "expiring" | "incomplete";
 
 export function MyCustomersScreen() {
   const { t } = useI18n();
   const [open, setOpen] = useState<string | null>(null);
   const { message } = App.useApp();
   const [tab, setTab] = useState<Tab>("mine");
-  const cooldownHours = useSession().session?.policy.reclaim_cooldown_hours ?? 24;
-  const page = useCommand("lead_list", { filter: tab, limit: 200 });
-  const expiring = useCommand("lead_list", { filter: "expiring", limit: 1 });
+  const { session } = useSession();
+  const cooldownHours = session?.policy.reclaim_cooldown_hours ?? 24;
+  const manager = session?.rep.role === "manager";
+  // A manager's expiring list would otherwise be the whole team's: here it is their own
+  // (the team's is under 团队管理).
+  const me = session?.rep.id;
+  const ready = { enabled: me !== undefined };
+  const page = useCommand("lead_list", tab === "expiring" ? { filter: tab, owner: me, limit: 200 } : { filter: tab, limit: 200 }, ready);
+  const expiring = useCommand("lead_list", { filter: "expiring", owner: me, limit: 1 }, ready);
+  const incomplete = useCommand("lead_list", { filter: "incomplete", limit: 1 });
+  const [completing, setCompleting] = useState<string | null>(null);
+  const reloadAll = () => {
+    page.reload();
+    expiring.reload();
+    incomplete.reload();
+  };
   const [followup, setFollowup] = useState<{ id: string; company?: string; protected_until?: string | null } | null>(null);
   const release = async (id: string) => {
     try {
       await call("lead_release", { id });
-      page.reload();
-      expiring.reload();
+      reloadAll();
     } catch (e) {
       message.error(errorText(t, e));
     }
   };
   const expiringCount = expiring.data ? Number(expiring.data.total) : 0;
+  const incompleteCount = incomplete.data ? Number(incomplete.data.total) : 0;
   return (
     <>
       <PageHeader
@@ -47,6 +62,7 @@ export function MyCustomersScreen() {
             options={[
               { value: "mine", label: t("mine.all") },
               { value: "expiring", label: `${t("mine.expiring")} (${expiringCount})` },
+              { value: "incomplete", label: <span data-testid="tab-incomplete">{`${t("mine.incomplete")} (${incompleteCount})`}</span> },
             ]}
           />
         }
@@ -55,24 +71,46 @@ export function MyCustomersScreen() {
         <LeadListView
           page={page}
           onOpen={(l) => setOpen(l.id)}
-          empty={t("mine.empty")}
-          actions={(l) => (
-            <Space>
-              <Button size="small" type="primary" ghost data-testid="followup" onClick={() => setFollowup({ id: l.id, company: l.fields.company, protected_until: l.protected_until })}>
-                {t("mine.followup")}
+          empty={
+            tab === "incomplete" ? (
+              t("mine.incompleteEmpty")
+            ) : manager ? (
+              <span data-testid="mine-empty-manager">
+                {t("mine.emptyManager")}{" "}
+                <Button type="link" size="small" onClick={() => (window.location.hash = "/team")}>
+                  {t("mine.toTeam")}
+                </Button>
+              </span>
+            ) : (
+              t("mine.empty")
+            )
+          }
+          actions={(l) =>
+            tab === "incomplete" ? (
+              <Button size="small" type="primary" data-testid="complete" onClick={() => setCompleting(l.id)}>
+                {t("edit.complete")}
               </Button>
-              {l.state === "protected" && (
-                <Popconfirm
-                  title={t("mine.release")}
-                  description={<span data-testid="release-warning">{t("mine.releaseWarning", { hours: cooldownHours })}</span>}
-                  okText={t("mine.release")} cancelText={t("common.cancel")} onConfirm={() => release(l.id)}>
-                  <Button size="small" danger>
-                    {t("mine.release")}
+            ) : (
+              // A manager's expiring list holds the team's customers: only their owner acts on them.
+              l.editable && (
+                <Space>
+                  <Button size="small" type="primary" ghost data-testid="followup" onClick={() => setFollowup({ id: l.id, company: l.fields.company, protected_until: l.protected_until })}>
+                    {t("mine.followup")}
                   </Button>
-                </Popconfirm>
-              )}
-            </Space>
-          )}
+                  {l.state === "protected" && (
+                    <Popconfirm
+                      title={t("mine.release")}
+                      description={<span data-testid="release-warning">{t("mine.releaseWarning", { hours: cooldownHours })}</span>}
+                      okText={t("mine.release")} cancelText={t("common.cancel")} onConfirm={() => release(l.id)}>
+                      <Button size="small" danger>
+                        {t("mine.release")}
+                      </Button>
+                    </Popconfirm>
+                  )}
+                </Space>
+              )
+            )
+          }
         />
       </Card>
       <FollowupDialog
@@ -80,11 +118,18 @@ export function MyCustomersScreen() {
         onClose={() => setFollowup(null)}
         onSaved={() => {
           setFollowup(null);
-          page.reload();
-          expiring.reload();
+          reloadAll();
         }}
       />
-      <LeadDrawer id={open} onClose={() => setOpen(null)} />
+      <LeadEditDialog
+        id={completing}
+        onClose={() => setCompleting(null)}
+        onSaved={() => {
+          setCompleting(null);
+          reloadAll();
+        }}
+      />
+      <LeadDrawer id={open} onClose={() => setOpen(null)} onChanged={reloadAll} />
     </>
   );
 }

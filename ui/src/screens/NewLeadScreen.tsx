@@ -5,35 +5,13 @@
 import { App, Button, Card, Col, Form, Input, Row, Space } from "antd";
 import { useState } from "react";
 import { call } from "../api/transport";
-import type { LeadFields } from "../api/generated/LeadFields";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
-import { useI18n, type MessageKey } from "../i18n";
+import { useI18n } from "../i18n";
+import { clean, FIELDS, missingText, type FormValues } from "../leads/leadFields";
 import { DuplicateWarning } from "../leads/DuplicateWarning";
 import { LeadDrawer } from "../leads/LeadDrawer";
 import { useDuplicateCheck } from "../leads/useDuplicateCheck";
-
-type FormValues = Required<Pick<LeadFields, "company" | "contact" | "phone" | "email" | "region" | "industry" | "need" | "notes">>;
-
-const FIELDS: { name: keyof FormValues; label: MessageKey; wide?: boolean; area?: boolean }[] = [
-  { name: "company", label: "newLead.company", wide: true },
-  { name: "contact", label: "newLead.contact" },
-  { name: "phone", label: "newLead.phone" },
-  { name: "email", label: "newLead.email" },
-  { name: "region", label: "newLead.region" },
-  { name: "industry", label: "newLead.industry" },
-  { name: "need", label: "newLead.need", wide: true, area: true },
-  { name: "notes", label: "newLead.notes", wide: true, area: true },
-];
-
-function clean(v: Partial<FormValues>): LeadFields {
-  const out: LeadFields = {};
-  for (const f of FIELDS) {
-    const s = v[f.name]?.trim();
-    if (s) out[f.name] = s;
-  }
-  return out;
-}
 
 export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
   const { t } = useI18n();
@@ -54,10 +32,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
       const acknowledged = warned ? dup.matches.map((m) => m.lead.id) : null;
       const added = await call("lead_add", { fields, acknowledged_duplicates: acknowledged });
       if (added.missing.length > 0) {
-        const missing = added.missing
-          .map((group) => group.map((f) => t(`newLead.${f}` as MessageKey)).join(` ${t("newLead.or")} `))
-          .join("、");
-        message.warning(t("newLead.incomplete", { missing }));
+        message.warning(t("newLead.incomplete", { missing: missingText(t, added.missing) }));
       } else {
         message.success(t("newLead.saved", { company: fields.company ?? "" }));
       }

@@ -12,6 +12,7 @@ use super::Context;
 use crate::error::{ApiError, Error};
 use crate::index::{self, Filter};
 use crate::model::{EventKind, FollowupKind, LeadFields, Policy, Rep, Role};
+use crate::status::LeadState;
 use crate::registry::{InitOptions, Registry, Written, DEFAULT_SHARD_SIZE};
 use crate::view::{self, EventView, LeadView, Viewer};
 
@@ -80,6 +81,8 @@ pub struct LeadDetail {
     pub lead: LeadView,
     /// Empty when the lead is masked.
     pub history: Vec<EventView>,
+    /// Required-field groups an incomplete lead still lacks (empty otherwise).
+    pub missing: Vec<Vec<crate::model::Field>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -93,6 +96,10 @@ pub enum ListFilter {
     Expiring,
     /// Leads I registered.
     Reported,
+    /// My registrations still missing required fields (not yet a registration).
+    Incomplete,
+    /// The branch's customers (managers), narrowed by `owner` and `state`.
+    Team,
     #[default]
     All,
 }
@@ -112,6 +119,12 @@ pub struct LeadListArgs {
     pub limit: Option<u32>,
     #[serde(default)]
     pub offset: Option<u64>,
+    /// `team` and `expiring` (managers): only customers this rep owns now.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// `team`: only leads in this state now.
+    #[serde(default)]
+    pub state: Option<LeadState>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -250,7 +263,8 @@ pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
     let v = viewer(reg, at)?;
     let lead = view::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
     let history = if lead.masked { Vec::new() } else { view::history(&events, &status, |id| reg.rep(id)) };
-    Ok(LeadDetail { lead, history })
+    let missing = if lead.state == LeadState::Incomplete { reg.policy(&row.branch).missing(&status.fields) } else { Vec::new() };
+    Ok(LeadDetail { lead, history, missing })
 }
 
 pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
@@ -260,8 +274,13 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
     let filter = match (me.role, a.filter.unwrap_or_default()) {
         (Role::Distributor, _) | (_, ListFilter::Reported) => Filter::RegisteredBy(me.id.clone()),
         (_, ListFilter::Mine) => Filter::Mine(me.id.clone()),
+        (_, ListFilter::Incomplete) => Filter::IncompleteBy(me.id.clone()),
         (_, ListFilter::Pool) => Filter::Pool,
-        (Role::Manager, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: None },
+        (Role::Manager, ListFilter::Team) => Filter::Team { owner: a.owner.clone(), state: a.state },
+        (_, ListFilter::Team) => {
+            return Err(Error::Forbidden("the team customer list is for managers".into()).into());
+        }
+        (Role::Manager, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: a.owner.clone() },
         (_, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: Some(me.id.clone()) },
         (_, ListFilter::All) => Filter::All,
     };
