@@ -44,13 +44,22 @@ pub const LEARN_MIN_PAIRS: usize = 1000;
 /// The learnt model accepts a pair it is this sure of.
 pub const LEARNT_THRESHOLD: f64 = 0.95;
 
-/// The pairs that the Fellegi–Sunter model learnt by EM from this batch's own candidate
-/// pairs is at least [`LEARNT_THRESHOLD`] sure of (none in a batch too small to learn
-/// from). The rules know what a customer is; the learnt weights know how reliable
+/// The pairs of people (no company on either side) that the Fellegi–Sunter model
+/// learnt by EM from this batch's own candidate pairs of people is at least
+/// [`LEARNT_THRESHOLD`] sure of (none in a batch too small to learn from). The rules know what a customer is; the learnt weights know how reliable
 /// each field is in this batch (an id column full of typos, a region always filled),
 /// so a pair either accepts is a duplicate.
 fn learnt_pairs(keys: &[LeadKeys], config: &Config) -> Vec<(usize, usize, f32)> {
-    let candidates = crate::learn::candidate_levels(keys, config);
+    // Between companies the rules know what EM cannot learn (another contact at the
+    // same firm is no evidence against, the same name in another industry is another
+    // firm): the learnt model judges only people and households.
+    let people: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].company.core.is_empty()).collect();
+    if people.len() < 2 {
+        return Vec::new();
+    }
+    let people_keys: Vec<LeadKeys> = people.iter().map(|&i| keys[i].clone()).collect();
+    let candidates: Vec<(usize, usize, [u8; 6])> =
+        crate::learn::candidate_levels(&people_keys, config).into_iter().map(|(i, j, l)| (people[i], people[j], l)).collect();
     if candidates.len() < LEARN_MIN_PAIRS {
         return Vec::new();
     }
@@ -87,13 +96,9 @@ mod tests {
         assert!(pairs.iter().all(|p| p.2 >= 0.85));
     }
 
-    #[test]
-    fn a_pair_the_model_learnt_from_the_batch_is_sure_of_is_a_duplicate() {
-        // A person list whose id column was re-keyed: every person appears twice under
-        // the same name with an unrelated number, and the house number written with a
-        // digit too many. The rules read the other number as another person; what the
-        // batch itself teaches (the number says nothing here, the full name and the
-        // street a lot) finds them.
+    /// 400 people, each twice under one name with an unrelated number and the house
+    /// number written with a digit too many.
+    fn rekeyed_people() -> Vec<LeadRecord> {
         let given = ["amber", "joel", "erin", "kate", "lily", "harry", "chloe", "sarah", "ethan", "grace", "jake", "noah", "rosie", "blake", "flynn", "tate", "isla", "lucas", "ruby", "oscar"];
         let family = ["ryan", "white", "reid", "moody", "clarke", "mason", "dixon", "green", "parr", "thorpe", "spicer", "jankus", "graue", "cresp", "bishop", "mizon", "vilums", "pavli", "gamlin", "harbottle"];
         let mut seed = 12345u64;
@@ -109,6 +114,17 @@ mod tests {
                 records.push(LeadRecord { contact: format!("{g} {f}"), phone: phone(), region: "nsw".into(), address: Some(address), ..LeadRecord::default() });
             }
         }
+        records
+    }
+
+    #[test]
+    fn a_pair_the_model_learnt_from_the_batch_is_sure_of_is_a_duplicate() {
+        // A person list whose id column was re-keyed: every person appears twice under
+        // the same name with an unrelated number, and the house number written with a
+        // digit too many. The rules read the other number as another person; what the
+        // batch itself teaches (the number says nothing here, the full name and the
+        // street a lot) finds them.
+        let records = rekeyed_people();
         let keys: Vec<LeadKeys> = records.iter().map(LeadKeys::from_record).collect();
         assert!(crate::score::score(&keys[0], &keys[1]).score < 0.5, "the rules alone reject the pair");
         let pairs = dedup_pairs(&records, &Config::default());
@@ -122,5 +138,19 @@ mod tests {
     fn a_batch_too_small_to_learn_from_is_judged_by_the_rules() {
         let records: Vec<LeadRecord> = (0..20).map(|i| lead("", "joel ryan", &format!("{}", 2_000_000 + i * 7919))).collect();
         assert!(dedup_pairs(&records, &Config::default()).is_empty());
+    }
+
+    #[test]
+    fn the_learnt_model_judges_people_not_companies() {
+        // The same people, each time at a firm: whatever EM would learn from them, only
+        // the rules decide (every pair found is one the rules accept).
+        let records: Vec<LeadRecord> = rekeyed_people()
+            .into_iter()
+            .enumerate()
+            .map(|(i, r)| LeadRecord { company: format!("{} {} pty ltd", ["acme", "globex"][i % 2], i / 2), ..r })
+            .collect();
+        let keys: Vec<LeadKeys> = records.iter().map(LeadKeys::from_record).collect();
+        let pairs = dedup_pairs(&records, &Config::default());
+        assert!(pairs.iter().all(|p| crate::score::score(&keys[p.0], &keys[p.1]).score >= 0.85), "{pairs:?}");
     }
 }

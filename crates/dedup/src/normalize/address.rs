@@ -53,6 +53,12 @@ pub fn similarity(a: &str, b: &str) -> f32 {
         // averaged both ways), so word order, a dropped word or a typo in one word
         // cost only that word.
         sim = sim.max(monge_elkan(a, b).min(monge_elkan(b, a)));
+        // A part left out (a unit, a building, a locality): the shorter address, of
+        // at least three words, within the longer one.
+        let (short, long) = if a.split(' ').count() <= b.split(' ').count() { (a, b) } else { (b, a) };
+        if short.split(' ').count() >= 3 {
+            sim = sim.max(monge_elkan(short, long) - PART_LEFT_OUT_PENALTY);
+        }
     }
     if latin(a) || latin(b) {
         // Words joined or split by hand (`thomso n street`, `plantroad`).
@@ -69,6 +75,8 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     sim
 }
 
+/// What an address with a part left out costs.
+const PART_LEFT_OUT_PENALTY: f32 = 0.03;
 /// What comparing without spaces costs (it forgives more than comparing words).
 const JOINED_PENALTY: f32 = 0.02;
 /// Ceiling of addresses whose house numbers are one keystroke apart.
@@ -165,5 +173,14 @@ mod tests {
         assert_eq!(house_number("346 pennefather street 3057"), Some("346"));
         assert_eq!(house_number("pennefather street 3057"), None);
         assert_eq!(house_number("海淀区中关村大街1号"), Some("1"));
+    }
+
+    #[test]
+    fn an_address_with_a_part_left_out_is_the_same_address() {
+        assert!(sim("25 Thomson Street Salisbury 3188", "25 Thomson Street Warrina Lakes Salisbury 3188") >= 0.95);
+        assert!(sim("100 Main St", "100 Main St Suite 200") >= 0.95);
+        // …but not one word of it.
+        assert!(sim("Main", "100 Main St Springfield") < 0.9);
+        assert!(sim("100 Main St Springfield", "100 Main St Shelbyville") < 0.95);
     }
 }
