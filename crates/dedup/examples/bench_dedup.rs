@@ -99,8 +99,8 @@ fn learned_weights(name: &str, records: &[LeadRecord], truth: &rustc_hash::FxHas
     );
     let union = candidates.iter().filter(|c| model.probability(&c.2) >= 0.85).map(|c| (c.0, c.1)).chain(ours.iter().map(|p| (p.0, p.1)));
     let u = eval::pairwise(truth, union);
-    // Not what the product does (the rules decide); a pointer to what learning per
-    // registry could add.
+    // Not what the product does (its batch lets the learnt model judge only pairs of
+    // people, the rules decide between companies): the union over every pair.
     println!(
         "RESULT quality dataset={name} system=leadguard-or-em rows={} true_pairs={} predicted={} precision={:.4} recall={:.4} f1={:.4} seconds={:.2}",
         records.len(), truth.len(), u.true_positives + u.false_positives, u.precision, u.recall, u.f1, t.elapsed().as_secs_f64()

@@ -33,7 +33,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let keys: Vec<LeadKeys> = records.iter().map(LeadKeys::from_record).collect();
         let line = |i: usize| {
             let r = &records[i];
-            format!("{} | {} | {} | {} | {} [{}]", r.company, r.contact, r.phone, r.email, r.region, labels[i])
+            format!("{} | {} | {} | {} | {} | {} [{}]", r.company, r.contact, r.phone, r.email, r.region, r.address.as_deref().unwrap_or_default(), labels[i])
         };
         println!("--- false positives");
         for p in pairs.iter().filter(|p| !truth.contains(&(p.0, p.1))).take(show) {
@@ -45,7 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         fns.sort();
         for &(i, j) in fns.into_iter().take(show) {
             let sc = score(&keys[i], &keys[j]);
-            println!("{:.3} {:?}\n  {}\n  {}", sc.score, sc.reasons, line(i), line(j));
+            println!("{:.3} {:?} against {:?}\n  {}\n  {}", sc.score, sc.reasons, sc.against, line(i), line(j));
         }
     }
     Ok(())

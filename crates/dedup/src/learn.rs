@@ -25,6 +25,20 @@ pub const FIELDS: &[(&str, &[&str])] = &[
     ("address", &["missing", "same", "similar", "different"]),
 ];
 
+/// The direction of each level's evidence, parallel to [`FIELDS`]: `1` an agreement
+/// (never evidence against), `-1` a disagreement (never evidence for), `0` either.
+/// EM alone can learn the absurd (in a batch where region typos are common among
+/// duplicates but rare among the candidates proposed, "region differs" would become
+/// evidence *for*); the direction of an agreement is not something to learn.
+pub const DIRECTIONS: &[&[i8]] = &[
+    &[0, 1, 0, -1, -1],
+    &[0, 1, 1, 0, -1],
+    &[0, 1, 1, 1, -1, -1],
+    &[0, 1, 0, -1, -1],
+    &[0, 1, -1],
+    &[0, 1, 0, -1],
+];
+
 /// The level of every field of a pair.
 pub fn levels(c: &Comparison) -> [u8; 6] {
     let company = match c.company {
@@ -84,12 +98,18 @@ pub struct FsModel {
 }
 
 impl FsModel {
-    /// Weight in bits of one field level (0 for a missing field).
+    /// Weight in bits of one field level (0 for a missing field), in the level's
+    /// [`DIRECTIONS`].
     pub fn weight(&self, field: usize, level: usize) -> f64 {
         if level == 0 {
             return 0.0;
         }
-        (self.m[field][level] / self.u[field][level]).log2()
+        let w = (self.m[field][level] / self.u[field][level]).log2();
+        match DIRECTIONS[field][level] {
+            1 => w.max(0.0),
+            -1 => w.min(0.0),
+            _ => w,
+        }
     }
 
     /// Probability that a pair with these levels is a match.
@@ -179,5 +199,20 @@ mod tests {
         assert!(model.weight(2, 1) > 5.0 && model.weight(2, 4) < -2.0, "{model:?}");
         assert!(model.probability(&[1, 1, 1, 0, 1, 0]) > 0.99);
         assert!(model.probability(&[4, 4, 4, 0, 1, 0]) < 0.01);
+    }
+
+    #[test]
+    fn a_disagreement_is_never_evidence_for_a_match() {
+        // Regions differ in half the true pairs and in none of the others: EM would make
+        // "region differs" evidence for a match.
+        let mut v = vec![[0, 1, 1, 0, 2, 0]; 50];
+        v.extend(vec![[0, 1, 1, 0, 1, 0]; 50]);
+        v.extend(vec![[0, 4, 4, 0, 1, 0]; 900]);
+        let model = learn(&v, 50);
+        assert!(model.weight(4, 2) <= 0.0, "{model:?}");
+        assert!(model.weight(2, 1) > 0.0 && model.weight(2, 4) < 0.0, "{model:?}");
+        for (f, levels) in DIRECTIONS.iter().enumerate() {
+            assert_eq!(levels.len(), FIELDS[f].1.len());
+        }
     }
 }
