@@ -50,6 +50,7 @@
 
 pub mod batch;
 pub mod blocking;
+pub mod compact;
 pub mod csv_input;
 pub mod eval;
 pub mod index;
