@@ -29,7 +29,7 @@ struct Slot {
 /// Memory: each lead is a dense `u32` slot (id and arena offset, 16 bytes), its
 /// normalised keys packed back to back in one byte arena ([`crate::compact`]), its
 /// blocking keys as 12-byte entries of an open-addressing table (or 4 bytes in a shared
-/// list), and its id in a second such table — ≈ 250 bytes per lead at 1M leads.
+/// list), and its id in a second such table — ≈ 270 bytes per lead at 1M leads.
 #[derive(Debug, Default)]
 pub struct Index {
     config: Config,
