@@ -10,7 +10,8 @@
 #
 # The peer is installed into a venv under $HOME/.cache/leadguard/venv (not committed).
 # Environment: DEV_DATA (space-separated NAME=FILE pairs; default the two in-repo
-# sets), SIZES (default 100000,1000000), BATCH (default 100000), QUERIES (default 4000).
+# sets), SIZES (default 100000,1000000), BATCH (default 100000), QUERIES (default 4000),
+# FTS5 (default 1; 0 leaves the SQLite FTS5 lookup out, e.g. for SIZES=10000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
@@ -19,12 +20,14 @@ DEV_DATA="${DEV_DATA:-leads-dev=$DATA/leads-dev.csv leads-dev-v2=$DATA/leads-dev
 SIZES="${SIZES:-100000,1000000}"
 BATCH="${BATCH:-100000}"
 QUERIES="${QUERIES:-4000}"
+FTS5="${FTS5:-1}"
 OUT=bench-out/dedup
 VENV="$HOME/.cache/leadguard/venv"
 mkdir -p "$OUT"
 
 PEER_ARGS=()
 OUR_ARGS=()
+[[ "$FTS5" == 0 ]] && OUR_ARGS+=(--no-fts5)
 for spec in $DEV_DATA; do
   # A bare FILE is named after itself.
   [[ "$spec" == *=* ]] || spec="$(basename "$spec" .csv)=$spec"

@@ -9,6 +9,7 @@
 //!   (half of the checks are re-written known leads, a quarter new leads, a quarter
 //!   a 2-character trade name as typed), index build time and memory, and beside it an
 //!   SQLite FTS5 trigram lookup of the same names;
+//!   (`--no-fts5` leaves the SQLite lookup out, e.g. at 10M leads);
 //! - `--batch N`: `dedup_pairs` time on N generated rows (with duplicates), and its F1.
 
 #[path = "common/synth.rs"]
@@ -24,10 +25,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut sizes = Vec::new();
     let mut batch = None;
     let mut queries = 4000usize;
+    let mut fts5 = true;
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
+            "--no-fts5" => {
+                fts5 = false;
+                i += 1;
+                continue;
+            }
             "--labelled" => labelled.push(value),
             "--sizes" => sizes = value.split(',').filter(|s| !s.is_empty()).map(str::parse).collect::<Result<Vec<usize>, _>>()?,
             "--batch" if value.is_empty() => batch = None,
@@ -42,7 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         labelled_f1(name, path)?;
     }
     for &n in &sizes {
-        latency(n, queries)?;
+        latency(n, queries, fts5)?;
     }
     if let Some(n) = batch {
         batch_time(n);
@@ -133,7 +140,7 @@ fn rss_mb() -> f64 {
     pages * 4096.0 / 1e6
 }
 
-fn latency(n: usize, queries: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn latency(n: usize, queries: usize, fts5: bool) -> Result<(), Box<dyn std::error::Error>> {
     let synth = Synth::default();
     let mut rng = Rng::new(42);
     let mut registered = synth::Registered::default();
@@ -188,7 +195,9 @@ fn latency(n: usize, queries: usize) -> Result<(), Box<dyn std::error::Error>> {
         percentile(&cpu, 0.99), load_average(), build.as_secs_f64(), rss_after - rss_before,
         found_known as f64 / known_total.max(1) as f64, matches_new
     );
-    fts5_beside(n, &leads, &kinds, &index)?;
+    if fts5 {
+        fts5_beside(n, &leads, &kinds, &index)?;
+    }
     Ok(())
 }
 
