@@ -4,31 +4,19 @@
 //! output shows such characters as visible `\u{..}` escapes; JSON output escapes
 //! them as `\uXXXX`, which every JSON reader turns back into the same string.
 
-/// True for characters a terminal would act on or reorder text by, rather than show.
+use leadguard_schema::text::{self, Lines};
+
+/// True for characters a terminal would act on or reorder text by, rather than show:
+/// the characters no stored value may hold (the schema's own list), so a value
+/// stored before those rules, or by a patched laptop, still prints harmlessly.
 pub fn is_unsafe(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        // bidi embeddings, overrides and isolates; marks that reorder text
-        | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{61c}'
-        // line/paragraph separators start new lines in some terminals
-        | '\u{2028}' | '\u{2029}')
+    text::is_forbidden_char(c)
 }
 
 /// Human output: unsafe characters become `\u{1b}`-style escapes; newlines and tabs
 /// (the renderer's own layout) stay.
 pub fn human(text: &str) -> String {
-    if !text.chars().any(is_unsafe) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unsafe(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    text::escape(text, Lines::Many)
 }
 
 /// JSON output (already serialised): unsafe characters become `\uXXXX` escapes.
