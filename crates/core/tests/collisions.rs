@@ -4,29 +4,11 @@
 mod support;
 
 use leadguard_core::collisions::{case_id, CaseKind, CollisionCase};
-use leadguard_core::model::{EventKind, LeadFields, Role};
-use leadguard_core::registry::{InitOptions, Target};
+use leadguard_core::model::{EventKind, LeadFields};
+use leadguard_core::registry::Target;
 use leadguard_core::Registry;
-use support::simhub::SimHub;
+use support::simhub::team;
 use support::*;
-
-/// A manager and two reps enrolled through the simulated hub.
-fn team(dir: &std::path::Path) -> (SimHub, Vec<Registry>) {
-    let mut hub = SimHub::new(t0());
-    let mut m = Registry::init(&dir.join("m1"), InitOptions { rep: rep("m1", "张经理", Role::Manager), shard_size: 100 }, t0())
-        .unwrap();
-    m.put_rep(rep("r1", "李娜", Role::Rep), t0()).unwrap();
-    m.put_rep(rep("r2", "王强", Role::Rep), t0()).unwrap();
-    hub.sync(0, &mut m);
-    let mut regs = vec![m];
-    for (i, (id, name)) in [("r1", "李娜"), ("r2", "王强")].into_iter().enumerate() {
-        let mut r =
-            Registry::init(&dir.join(id), InitOptions { rep: rep(id, name, Role::Rep), shard_size: 100 }, t0()).unwrap();
-        hub.sync(i + 1, &mut r);
-        regs.push(r);
-    }
-    (hub, regs)
-}
 
 fn fields(company: &str, contact: &str, phone: &str) -> LeadFields {
     LeadFields {

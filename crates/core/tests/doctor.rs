@@ -5,9 +5,9 @@ mod support;
 
 use leadguard_core::doctor::{DoctorReport, META_LAST_REPORT};
 use leadguard_core::model::{EventKind, LeadFields, Role};
-use leadguard_core::registry::{InitOptions, Target};
+use leadguard_core::registry::Target;
 use leadguard_core::Registry;
-use support::simhub::SimHub;
+use support::simhub::team;
 use support::*;
 
 fn fields(company: &str, contact: &str, phone: &str) -> LeadFields {
@@ -24,19 +24,7 @@ fn fields(company: &str, contact: &str, phone: &str) -> LeadFields {
 /// A manager's registry holding a duplicate-registration case between two reps, plus
 /// a few unrelated leads. Returns the manager's registry and the team's registries.
 fn team_with_a_case(dir: &std::path::Path) -> Vec<Registry> {
-    let mut hub = SimHub::new(t0());
-    let mut m = Registry::init(&dir.join("m1"), InitOptions { rep: rep("m1", "张经理", Role::Manager), shard_size: 100 }, t0())
-        .unwrap();
-    m.put_rep(rep("r1", "李娜", Role::Rep), t0()).unwrap();
-    m.put_rep(rep("r2", "王强", Role::Rep), t0()).unwrap();
-    hub.sync(0, &mut m);
-    let mut regs = vec![m];
-    for (i, (id, name)) in [("r1", "李娜"), ("r2", "王强")].into_iter().enumerate() {
-        let mut r =
-            Registry::init(&dir.join(id), InitOptions { rep: rep(id, name, Role::Rep), shard_size: 100 }, t0()).unwrap();
-        hub.sync(i + 1, &mut r);
-        regs.push(r);
-    }
+    let (mut hub, mut regs) = team(dir);
     write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "13912345678") }, h(1));
     write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达科技（深圳）", "陈明", "+86 139 1234 5678") }, h(2));
     for (i, name) in ["华强电子", "天泰生物", "地远物流"].iter().enumerate() {

@@ -110,3 +110,25 @@ impl SimHub {
         self.tick(1);
     }
 }
+
+/// A manager (m1) and two reps (r1 李娜, r2 王强) enrolled through the simulated hub;
+/// registries in that order.
+pub fn team(dir: &std::path::Path) -> (SimHub, Vec<Registry>) {
+    use leadguard_core::model::Role;
+    use leadguard_core::registry::InitOptions;
+    let t0 = super::t0();
+    let mut hub = SimHub::new(t0);
+    let mut m = Registry::init(&dir.join("m1"), InitOptions { rep: super::rep("m1", "张经理", Role::Manager), shard_size: 100 }, t0)
+        .unwrap();
+    m.put_rep(super::rep("r1", "李娜", Role::Rep), t0).unwrap();
+    m.put_rep(super::rep("r2", "王强", Role::Rep), t0).unwrap();
+    hub.sync(0, &mut m);
+    let mut regs = vec![m];
+    for (i, (id, name)) in [("r1", "李娜"), ("r2", "王强")].into_iter().enumerate() {
+        let mut r =
+            Registry::init(&dir.join(id), InitOptions { rep: super::rep(id, name, Role::Rep), shard_size: 100 }, t0).unwrap();
+        hub.sync(i + 1, &mut r);
+        regs.push(r);
+    }
+    (hub, regs)
+}
