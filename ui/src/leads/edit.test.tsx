@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App as AntApp } from "antd";
-import { I18nProvider } from "../i18n";
-import { SessionProvider } from "../app/session";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { ApiFailure, fakeCore, lead, SESSION } from "../test/fakeCore";
+import { EMPTY_PAGE, renderScreen } from "../test/renderScreen";
 import { MyCustomersScreen } from "../screens/MyCustomersScreen";
 import { LeadDrawer } from "./LeadDrawer";
 import { changedFields } from "./leadFields";
@@ -13,17 +11,9 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const EMPTY = { items: [], total: 0, total_capped: false, offset: 0, limit: 200 };
+const EMPTY = EMPTY_PAGE;
 
-function wrap(ui: React.ReactNode) {
-  render(
-    <I18nProvider locale="zh-CN">
-      <SessionProvider>
-        <AntApp>{ui}</AntApp>
-      </SessionProvider>
-    </I18nProvider>,
-  );
-}
+const wrap = renderScreen;
 
 const mine = lead({
   company: "深圳腾达科技",

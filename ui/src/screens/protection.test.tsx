@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { App as AntApp } from "antd";
-import { I18nProvider } from "../i18n";
-import { SessionProvider } from "../app/session";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { fakeCore, lead, SESSION } from "../test/fakeCore";
+import { EMPTY_PAGE, renderScreen } from "../test/renderScreen";
 import { followupOutcome } from "../leads/FollowupDialog";
 import { claimBlockedReason, PoolScreen } from "./PoolScreen";
 import { MyCustomersScreen } from "./MyCustomersScreen";
@@ -14,17 +12,9 @@ afterEach(() => {
 });
 
 const i18n = { t: (k: string, p?: Record<string, unknown>) => `${k}${p ? JSON.stringify(p) : ""}`, dateTime: (d: string | Date) => new Date(d).toISOString() };
-const EMPTY = { items: [], total: 0, total_capped: false, offset: 0, limit: 200 };
+const EMPTY = EMPTY_PAGE;
 
-function wrap(ui: React.ReactNode) {
-  render(
-    <I18nProvider locale="zh-CN">
-      <SessionProvider>
-        <AntApp>{ui}</AntApp>
-      </SessionProvider>
-    </I18nProvider>,
-  );
-}
+const wrap = renderScreen;
 
 describe("protection feedback", () => {
   it("a qualifying follow-up reports the new protection end", () => {

@@ -1,10 +1,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { App as AntApp } from "antd";
-import { I18nProvider } from "../i18n";
-import { SessionProvider } from "../app/session";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { Rep } from "../api/generated/Rep";
 import { fakeCore, lead, SESSION } from "../test/fakeCore";
+import { EMPTY_PAGE, renderScreen } from "../test/renderScreen";
 import { teamListArgs } from "./TeamCustomers";
 import { TeamScreen } from "./TeamScreen";
 
@@ -13,20 +11,12 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const EMPTY = { items: [], total: 0, total_capped: false, offset: 0, limit: 200 };
+const EMPTY = EMPTY_PAGE;
 const MANAGER = { ...SESSION, rep: { ...SESSION.rep, id: "zhangwei", name: "张伟", role: "manager" as const } };
 const rep = (id: string, name: string, role: Rep["role"] = "rep"): Rep => ({ id, name, branch: "华南", region: "华南", role, active: true });
 const REPS = [rep("zhangwei", "张伟", "manager"), rep("lina", "李娜"), rep("wangqiang", "王强")];
 
-function wrap(ui: React.ReactNode) {
-  render(
-    <I18nProvider locale="zh-CN">
-      <SessionProvider>
-        <AntApp>{ui}</AntApp>
-      </SessionProvider>
-    </I18nProvider>,
-  );
-}
+const wrap = renderScreen;
 
 /** Opens an antd Select and picks the option shown as `label`. */
 async function pick(select: HTMLElement, label: string) {
