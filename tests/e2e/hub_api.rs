@@ -27,7 +27,8 @@ fn a_rep_pushes_and_a_colleague_pulls_the_same_changes_with_receipts() {
     let acks = a.push(&batch("sh/a/0", "branch:sh", &changes)).unwrap().acks;
     assert_eq!(acks.len(), 3);
     assert!(acks.windows(2).all(|w| w[0].hub_seq < w[1].hub_seq && w[0].received_at <= w[1].received_at));
-    assert!(acks.iter().all(|a| a.device_prev_sync.is_none()), "never synced before");
+    // Never synced before: the window opens at the device's enrolment.
+    assert!(acks.iter().all(|a| a.device_prev_sync.is_some_and(|p| p <= a.received_at)), "{acks:?}");
 
     let pulled = pull_all(&b, 100);
     assert_eq!(pulled.len(), 3);
@@ -58,7 +59,8 @@ fn a_repush_is_idempotent_and_keeps_the_first_receipt() {
     // The retry overlaps what was acknowledged and adds two more changes.
     let second = a.push(&batch("sh/a/0", "branch:sh", &changes)).unwrap().acks;
     assert_eq!(&second[..2], &first[..], "the original receipts, unchanged");
-    assert!(second[2].device_prev_sync.is_some() && first[0].device_prev_sync.is_none());
+    // The first push's window opens at enrolment, the later one's at the sync between.
+    assert!(second[2].device_prev_sync > first[0].device_prev_sync, "{first:?} {second:?}");
     assert_eq!(pull_all(&b, 100).len(), 4, "stored once each");
 }
 

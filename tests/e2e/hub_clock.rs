@@ -256,14 +256,17 @@ fn an_offline_laptop_works_on_its_own_clock_until_synced() {
     assert_eq!(provisional["owner"], "wang.qiang");
     assert!(time(&provisional["protected_until"]) > ahead + Duration::hours(71));
 
-    // Synced: an honest clock moves nothing; the clock-ahead claim falls back to hub time.
+    // Synced: the clock-ahead claim falls back to hub time. His registration was made
+    // before his laptop joined the hub, which nothing can prove: it counts from the
+    // enrolment (the lower end of a first push's window), never earlier.
     cli_at(wang, ahead, &["sync"]);
     let now = Utc::now();
-    assert_eq!(time(&show(wang, &own, now)["registered_at"]), registered, "an honest clock is within its window");
+    let counted = time(&show(wang, &own, now)["registered_at"]);
+    assert!(counted >= registered && counted <= now, "{counted} within [{registered}, {now}]");
     let back = show(wang, &hers, now);
     assert_eq!(back["owner"], "li.na", "{back}");
     cli(lina.path(), &["sync"]);
-    assert_eq!(show(lina.path(), &own, now)["registered_at"], offline["registered_at"]);
+    assert_eq!(time(&show(lina.path(), &own, now)["registered_at"]), counted, "every laptop counts it alike");
 }
 
 #[test]
@@ -316,4 +319,23 @@ fn replicas_agree_on_effective_times() {
     // 王强's claim from the pool, clock 3 days behind, counts from his last sync.
     assert_eq!(reference[0][1], "wang.qiang");
     assert!(time(&reference[0][4]) >= now - Duration::seconds(5), "{}", reference[0]);
+}
+
+#[test]
+fn a_first_push_cannot_predate_the_enrolment() {
+    let hub = Hub::start();
+    let lina = laptop(&hub, "li.na", "李娜", "rep");
+    // 王强 joins the hub, and before his first sync sets his clock 30 days back and
+    // registers a customer, hoping to look first.
+    let wang = laptop(&hub, "wang.qiang", "王强", "rep");
+    let enrolled = Utc::now();
+    let back = enrolled - Duration::days(30);
+    let his = add_lead(wang.path(), Some(back), "东莞五金制品有限公司", "13700002222");
+    assert!(time(&show(wang.path(), &his, back)["registered_at"]) < enrolled - Duration::days(29), "provisional, on his laptop");
+    cli(wang.path(), &["sync"]);
+    cli(lina.path(), &["sync"]);
+    for data in [wang.path(), lina.path()] {
+        let counted = time(&show(data, &his, Utc::now())["registered_at"]);
+        assert!(counted >= enrolled - Duration::seconds(5), "counted from the enrolment at the earliest, not {counted}");
+    }
 }

@@ -172,7 +172,10 @@ fn a_laptop_clock_is_not_evidence_the_window_is_in_hub_time() {
     sync::sync(&mut registry(a.path()), &mut |_| {}).unwrap();
     let (colleague, _) = hub.device("wang.wei", "sh", "rep");
     let pulled = hub_support::pull_all(&colleague, 1000);
-    let late: Vec<_> = pulled.iter().filter(|c| c.device_prev_sync.is_some()).collect();
+    // Every change carries the lower end of its window: the pusher's previous sync
+    // (its enrolment for what the first sync pushed).
+    assert!(pulled.iter().all(|c| c.device_prev_sync.is_some()));
+    let late: Vec<_> = pulled.iter().filter(|c| c.device_prev_sync.unwrap().to_datetime().unwrap() >= t1).collect();
     assert!(!late.is_empty(), "the offline changes carry the pusher's previous sync");
     for c in late {
         let prev = c.device_prev_sync.unwrap().to_datetime().unwrap();

@@ -46,8 +46,15 @@ impl Store {
     ) -> Result<Vec<Ack>, HubError> {
         let mut conn = self.writer();
         let tx = conn.transaction()?;
-        let prev_sync: Option<i64> =
-            tx.query_row("SELECT last_sync_at FROM devices WHERE id = ?1", params![device.id], |r| r.get(0))?;
+        // The lower end of the evidence window of what this push carries: the device's
+        // last sync, or — before its first — its enrolment: nothing it sends can be
+        // shown to predate the moment it joined, so a clock set back cannot date its
+        // first push earlier than that.
+        let prev_sync: Option<i64> = tx.query_row(
+            "SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = ?1",
+            params![device.id],
+            |r| r.get(0),
+        )?;
         let last: Option<i64> = tx
             .query_row("SELECT received_at FROM changes ORDER BY hub_seq DESC LIMIT 1", [], |r| r.get(0))
             .optional()?;
