@@ -163,8 +163,11 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       await linaSide.getByTestId("claim-window").getByText(/证据时间窗（服务器时间）：.+ 至 .+/).waitFor();
       await linaSide.getByTestId("claim-device-time").getByText(/设备时间\(仅供参考\)：/).waitFor();
       await linaSide.getByText("已生效").waitFor();
-      // 王伟 had never synced when he registered: his window opens before his first sync.
-      await detail.getByTestId("case-side").filter({ hasText: "王伟" }).getByText(/该设备首次同步之前/).waitFor();
+      // 王伟 registered before his laptop joined the hub: his window opens at his
+      // enrolment (hub time), not at whatever his clock said.
+      const wangSide = detail.getByTestId("case-side").filter({ hasText: "王伟" });
+      await wangSide.getByTestId("claim-window").getByText(/证据时间窗（服务器时间）：.+ 至 .+/).waitFor();
+      assert.equal(await wangSide.getByText(/该设备首次同步之前/).count(), 0, "the window has a lower end");
       await detail.getByTestId("case-duplicates").getByText(/相似度 \d+%/).waitFor();
       await detail.getByTestId("case-duplicates").getByText("电话相同").waitFor();
       const explanation = await detail.getByTestId("proposal-explanation").innerText();
