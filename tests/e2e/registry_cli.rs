@@ -83,6 +83,13 @@ fn registry_errors_are_typed_json_with_nonzero_exit() {
     assert_eq!(err(d, &["followup", "add", "x", "--kind", "dance"])["code"], "invalid_argument");
     assert_eq!(err(d, &["handover", "--from", "a", "--to", "b"])["code"], "forbidden");
     assert_eq!(err(d, &["rep", "add", "--id", "x", "--name", "X"])["code"], "forbidden");
+    // A phone without digits cannot complete a registration (and earn protection), nor
+    // is a malformed e-mail stored; nothing is registered.
+    let bad_phone = ["lead", "add", "--company", "深圳市腾达科技有限公司", "--contact", "陈明", "--phone", "abc", "--need", "门禁"];
+    assert_eq!(err(d, &bad_phone)["code"], "invalid_argument");
+    let bad_mail = ["lead", "add", "--company", "深圳市腾达科技有限公司", "--phone", "13912345678", "--email", "chen@", "--need", "门禁"];
+    assert_eq!(err(d, &bad_mail)["code"], "invalid_argument");
+    assert_eq!(ok(d, &["lead", "list"])["total"], 0);
     // A foreign file in the data directory is refused and left untouched.
     let foreign = tempfile::tempdir().unwrap();
     std::fs::write(foreign.path().join("registry.sqlite"), b"not a database, definitely not one, no no no no no no no no no").unwrap();

@@ -21,6 +21,7 @@ pub mod doctor;
 pub mod error;
 pub mod hooks;
 pub mod index;
+pub mod input;
 pub mod layout;
 pub mod metrics;
 pub mod model;

@@ -237,6 +237,7 @@ fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
 }
 
 pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
+    crate::input::check(&a.fields)?;
     let now = ctx.now();
     let reg = ctx.registry()?;
     let duplicates = super::dedup::find(reg, &a.fields, None, 5, now)?;
@@ -309,6 +310,7 @@ pub(super) fn lead_update(ctx: &mut Context, a: LeadUpdateArgs) -> R<LeadView> {
     if a.fields == LeadFields::default() {
         return Err(Error::Invalid("nothing to update".into()).into());
     }
+    crate::input::check(&a.fields)?;
     act(ctx, &a.id, EventKind::Update { fields: a.fields })
 }
 

@@ -1,0 +1,116 @@
+//! What a person may type into a lead's contact fields. Checked where input enters
+//! (the `lead_add` and `lead_update` commands, so the CLI, the web UI and the desktop
+//! app answer alike), not on replicated events: data already written elsewhere is
+//! never refused for its format.
+//!
+//! A phone is digits (full-width too) with the separators people write (spaces,
+//! `-`, `+`, brackets, `.`, `/`), an extension (`转`, `分机`, `ext`, `x`, `#`), masked
+//! digits (`*`, as distributors report them) or a `sha256:` digest; at least five
+//! digits, so "abc" or "待定" cannot make a registration complete and earn protection.
+//! An e-mail is `local@domain.tld` without spaces.
+
+use crate::error::{Error, Result};
+use crate::model::LeadFields;
+
+/// Fewest digits a phone number (landline without area code, masked mobile) shows.
+const MIN_PHONE_DIGITS: usize = 5;
+
+/// Checks the contact fields a person entered; blank fields are not checked.
+pub fn check(fields: &LeadFields) -> Result<()> {
+    if let Some(p) = fields.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        check_phone(p)?;
+    }
+    if let Some(e) = fields.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+        check_email(e)?;
+    }
+    Ok(())
+}
+
+fn check_phone(p: &str) -> Result<()> {
+    if let Some(hex) = p.strip_prefix("sha256:") {
+        return if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            Ok(())
+        } else {
+            Err(Error::Invalid(format!("phone {p:?}: a digest is sha256: followed by 64 hex digits")))
+        };
+    }
+    let lower = p.to_lowercase();
+    let rest = lower.replace("分机", " ").replace("ext", " ").replace('转', " ");
+    let mut digits = 0;
+    for c in rest.chars() {
+        if c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '*' {
+            digits += usize::from(c != '*');
+        } else if !(c.is_whitespace() || "-－+＋()（）./#x".contains(c)) {
+            return Err(Error::Invalid(format!("phone {p:?} holds {c:?}: write digits (e.g. 139 1234 5678, 0755-8888 8888 转 123)")));
+        }
+    }
+    if digits < MIN_PHONE_DIGITS {
+        return Err(Error::Invalid(format!("phone {p:?} has {digits} digits; a phone number has at least {MIN_PHONE_DIGITS}")));
+    }
+    Ok(())
+}
+
+fn check_email(e: &str) -> Result<()> {
+    let valid = match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Invalid(format!("e-mail {e:?} is not an address (name@company.com)")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phone(p: &str) -> Result<()> {
+        check(&LeadFields { phone: Some(p.into()), ..LeadFields::default() })
+    }
+    fn email(e: &str) -> Result<()> {
+        check(&LeadFields { email: Some(e.into()), ..LeadFields::default() })
+    }
+
+    #[test]
+    fn phones_as_people_write_them_are_accepted() {
+        for p in [
+            "13912345678",
+            "+86 139 1234 5678",
+            "139-1234-5678",
+            "（020）8765 4321",
+            "0755-8888 8888转123",
+            "021-5555 8888 ext. 12",
+            "１３９１２３４５６７８",
+            "139****3333",
+            "8765432",
+            &format!("sha256:{}", "ab".repeat(32)),
+        ] {
+            assert!(phone(p).is_ok(), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_phone_without_digits_cannot_complete_a_registration() {
+        for p in ["abc", "待定", "1234", "微信同号", "139 1234 5678 找王总", "sha256:xyz"] {
+            assert!(matches!(phone(p), Err(Error::Invalid(_))), "{p}");
+        }
+    }
+
+    #[test]
+    fn e_mail_must_be_an_address() {
+        assert!(email("chen.ming@tengda.com.cn").is_ok());
+        assert!(email("   ").is_ok(), "blank is absent");
+        for e in ["chen", "chen@", "@tengda.com", "chen@tengda", "chen ming@tengda.com", "a@b@c.com", "chen@.com"] {
+            assert!(matches!(email(e), Err(Error::Invalid(_))), "{e}");
+        }
+    }
+}
