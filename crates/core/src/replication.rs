@@ -203,15 +203,13 @@ impl Registry {
             // Leads whose identifying fields may have changed (their duplicate links
             // are re-scored); follow-ups, claims and decisions only change claims.
             let mut fields_touched = BTreeSet::new();
-            // Leads created by changes accepted in this batch → their document.
-            let mut homes: HashMap<String, String> = HashMap::new();
-            for (doc_id, items) in by_doc {
-                let exists = reg.doc_in_scope(doc_id, &items[0].0.scope)?;
+            let admitted = reg.check_in_hub_order(by_doc, &mut report, now)?;
+            for (doc_id, (exists, items)) in admitted {
                 let before = match exists {
                     Some(true) => reg.docs.get(&reg.conn, doc_id)?.doc.get_heads(),
                     _ => Vec::new(),
                 };
-                let accepted = reg.admit(doc_id, items, exists, &mut homes, &mut report, now)?;
+                let accepted = reg.admit(doc_id, items, exists, &mut report, now)?;
                 // Which change carries which event (for the claims' hub receipts).
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
                 let mut unlabelled = false;
@@ -293,49 +291,79 @@ impl Registry {
         })
     }
 
-    /// Checks the new changes of one document in hub order, quarantines the bad ones
-    /// and stores and merges the rest; returns those merged. The check needs no merge
-    /// in between (it tracks the leads and changes the batch adds), so the document
-    /// takes the whole batch at once; should Automerge refuse it, the changes are
-    /// merged one by one and the one it refuses is quarantined.
-    fn admit<'c>(
+    /// Checks every new change of a pull in hub order, across documents, and
+    /// quarantines the bad ones; returns the admitted ones by document (hub order
+    /// within each). Hub order across documents matters: a lead belongs to the
+    /// document whose change created it first, so a copy created later elsewhere is
+    /// refused the same way whether both arrived in one pull or in two.
+    #[allow(clippy::type_complexity)]
+    fn check_in_hub_order<'c>(
         &mut self,
-        doc_id: &str,
-        items: Vec<(&'c RemoteChange, Change)>,
-        exists: Option<bool>,
-        homes: &mut HashMap<String, String>,
+        by_doc: BTreeMap<&'c str, Vec<(&'c RemoteChange, Change)>>,
         report: &mut ApplyReport,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(&'c RemoteChange, Change)>> {
-        let mut accepted = Vec::with_capacity(items.len());
-        {
-            let mut doc = match exists {
-                Some(true) => Some(&mut self.docs.get(&self.conn, doc_id)?.doc),
-                _ => None,
-            };
-            let mut lists = ReplicaLists::from_doc(doc.as_deref());
-            let mut batch: HashSet<ChangeHash> = HashSet::new();
-            for (rc, change) in items {
-                let verdict = if exists == Some(false) {
-                    Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
-                } else {
-                    let st = quarantine::ReplicaState::with_lists(&self.conn, &lists.lists, homes);
-                    let mut present = |h: &ChangeHash| batch.contains(h) || doc.as_mut().is_some_and(|d| d.get_change_by_hash(h).is_some());
-                    quarantine::check(&self.conn, rc, &change, &mut present, &st)?
+    ) -> Result<BTreeMap<&'c str, (Option<bool>, Vec<(&'c RemoteChange, Change)>)>> {
+        struct DocCheck {
+            exists: Option<bool>,
+            lists: ReplicaLists,
+            batch: HashSet<ChangeHash>,
+        }
+        let mut all: Vec<(&'c str, &'c RemoteChange, Change)> =
+            by_doc.into_iter().flat_map(|(d, items)| items.into_iter().map(move |(rc, c)| (d, rc, c))).collect();
+        all.sort_by_key(|(_, rc, _)| rc.hub_seq);
+        let mut states: HashMap<&'c str, DocCheck> = HashMap::new();
+        // Leads created by changes admitted in this pull → their document.
+        let mut homes: HashMap<String, String> = HashMap::new();
+        let mut out: BTreeMap<&'c str, (Option<bool>, Vec<(&'c RemoteChange, Change)>)> = BTreeMap::new();
+        for (doc_id, rc, change) in all {
+            if !states.contains_key(doc_id) {
+                let exists = self.doc_in_scope(doc_id, &rc.scope)?;
+                let lists = match exists {
+                    Some(true) => ReplicaLists::from_doc(Some(&self.docs.get(&self.conn, doc_id)?.doc)),
+                    _ => ReplicaLists::from_doc(None),
                 };
-                match verdict {
-                    Ok(fx) => {
-                        lists.accept(doc_id, &fx, homes);
-                        batch.insert(change.hash());
-                        accepted.push((rc, change));
-                    }
-                    Err(v) => {
-                        quarantine::put(&self.conn, rc, Some(&change), &v, now)?;
-                        report.quarantined += 1;
-                    }
+                states.insert(doc_id, DocCheck { exists, lists, batch: HashSet::new() });
+            }
+            let st = states.get_mut(doc_id).expect("inserted above");
+            let verdict = if st.exists == Some(false) {
+                Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
+            } else {
+                let replica = quarantine::ReplicaState::with_lists(&self.conn, &st.lists.lists, &homes);
+                let (conn, docs, batch, exists) = (&self.conn, &mut self.docs, &st.batch, st.exists);
+                let mut present = |h: &ChangeHash| {
+                    batch.contains(h)
+                        || (exists == Some(true) && docs.get(conn, doc_id).is_ok_and(|l| l.doc.get_change_by_hash(h).is_some()))
+                };
+                quarantine::check(&self.conn, rc, &change, &mut present, &replica)?
+            };
+            match verdict {
+                Ok(fx) => {
+                    st.lists.accept(doc_id, &fx, &mut homes);
+                    st.batch.insert(change.hash());
+                    out.entry(doc_id).or_insert_with(|| (st.exists, Vec::new())).1.push((rc, change));
+                }
+                Err(v) => {
+                    quarantine::put(&self.conn, rc, Some(&change), &v, now)?;
+                    report.quarantined += 1;
                 }
             }
         }
+        Ok(out)
+    }
+
+    /// Stores and merges the admitted changes of one document; returns those merged.
+    /// The check needed no merge in between (it tracked the leads and changes the
+    /// pull adds), so the document takes the whole batch at once; should Automerge
+    /// refuse it, the changes are merged one by one and the one it refuses is
+    /// quarantined.
+    fn admit<'c>(
+        &mut self,
+        doc_id: &str,
+        accepted: Vec<(&'c RemoteChange, Change)>,
+        exists: Option<bool>,
+        report: &mut ApplyReport,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(&'c RemoteChange, Change)>> {
         if accepted.is_empty() {
             return Ok(accepted);
         }
