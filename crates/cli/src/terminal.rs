@@ -6,13 +6,6 @@
 
 use leadguard_schema::text::{self, Lines};
 
-/// True for characters a terminal would act on or reorder text by, rather than show:
-/// the characters no stored value may hold (the schema's own list), so a value
-/// stored before those rules, or by a patched laptop, still prints harmlessly.
-pub fn is_unsafe(c: char) -> bool {
-    text::is_forbidden_char(c)
-}
-
 /// Human output: unsafe characters become `\u{1b}`-style escapes; newlines and tabs
 /// (the renderer's own layout) stay.
 pub fn human(text: &str) -> String {
@@ -24,18 +17,7 @@ pub fn human(text: &str) -> String {
 /// which it leaves raw. They can only occur inside JSON strings, where `\uXXXX` is
 /// the same character to a reader.
 pub fn json(text: &str) -> String {
-    if !text.chars().any(is_unsafe) {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if is_unsafe(c) {
-            out.push_str(&format!("\\u{:04x}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    text::escape_with(text, Lines::Many, |c| format!("\\u{:04x}", c as u32))
 }
 
 #[cfg(test)]
@@ -46,7 +28,7 @@ mod tests {
     fn escape_sequences_are_shown_not_sent_to_the_terminal() {
         let s = human("深圳\u{1b}[2J腾达\u{9b}31m");
         assert_eq!(s, "深圳\\u{1b}[2J腾达\\u{9b}31m");
-        assert!(!s.chars().any(is_unsafe));
+        assert!(!s.chars().any(text::is_forbidden_char));
     }
 
     #[test]
@@ -66,7 +48,7 @@ mod tests {
     fn json_escapes_read_back_as_the_same_string() {
         let value = serde_json::json!({ "company": "腾达\u{202e}\u{9b}\u{7f}\u{1b}" });
         let text = json(&value.to_string());
-        assert!(!text.chars().any(is_unsafe), "{text}");
+        assert!(!text.chars().any(text::is_forbidden_char), "{text}");
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value);
     }

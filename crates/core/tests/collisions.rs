@@ -10,17 +10,6 @@ use leadguard_core::Registry;
 use support::simhub::team;
 use support::*;
 
-fn fields(company: &str, contact: &str, phone: &str) -> LeadFields {
-    LeadFields {
-        company: Some(company.into()),
-        contact: Some(contact.into()),
-        phone: Some(phone.into()),
-        region: Some("深圳".into()),
-        need: Some("采购".into()),
-        ..LeadFields::default()
-    }
-}
-
 fn cases(r: &Registry) -> Vec<CollisionCase> {
     r.collision_cases(None).unwrap()
 }

@@ -4,22 +4,11 @@
 mod support;
 
 use leadguard_core::doctor::{DoctorReport, META_LAST_REPORT};
-use leadguard_core::model::{EventKind, LeadFields, Role};
+use leadguard_core::model::{EventKind, Role};
 use leadguard_core::registry::Target;
 use leadguard_core::Registry;
 use support::simhub::team;
 use support::*;
-
-fn fields(company: &str, contact: &str, phone: &str) -> LeadFields {
-    LeadFields {
-        company: Some(company.into()),
-        contact: Some(contact.into()),
-        phone: Some(phone.into()),
-        region: Some("深圳".into()),
-        need: Some("采购".into()),
-        ..LeadFields::default()
-    }
-}
 
 /// A manager's registry holding a duplicate-registration case between two reps, plus
 /// a few unrelated leads. Returns the manager's registry and the team's registries.

@@ -55,10 +55,16 @@ pub fn check(field: &str, value: &str, lines: Lines, max_chars: usize) -> Result
 /// The same text with every forbidden character (and line breaks when `lines` is
 /// `One`) shown as `\u{..}`, for printing values that were stored before these rules.
 pub fn escape(value: &str, lines: Lines) -> String {
+    escape_with(value, lines, |c| format!("\\u{{{:x}}}", c as u32))
+}
+
+/// [`escape`] with the caller's notation for an escaped character (JSON output uses
+/// `\uXXXX`; every forbidden character is in the Basic Multilingual Plane).
+pub fn escape_with(value: &str, lines: Lines, notation: impl Fn(char) -> String) -> String {
     let mut out = String::with_capacity(value.len());
     for c in value.chars() {
         if is_forbidden_char(c) || (lines == Lines::One && matches!(c, '\n' | '\t')) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            out.push_str(&notation(c));
         } else {
             out.push(c);
         }

@@ -77,6 +77,18 @@ pub fn complete(company: &str) -> LeadFields {
     }
 }
 
+/// A complete registration in 深圳 with this company, contact and phone.
+pub fn fields(company: &str, contact: &str, phone: &str) -> LeadFields {
+    LeadFields {
+        company: Some(company.into()),
+        contact: Some(contact.into()),
+        phone: Some(phone.into()),
+        region: Some("深圳".into()),
+        need: Some("采购".into()),
+        ..LeadFields::default()
+    }
+}
+
 /// Writes one event on behalf of `rep` at `at`.
 pub fn write(reg: &mut Registry, rep: &str, target: Target, kind: EventKind, at: DateTime<Utc>) -> Written {
     reg.write_events(vec![(target, rep.to_string(), kind)], at).unwrap().remove(0)
