@@ -1,8 +1,9 @@
 // Chromium end-to-end test of the web build against the real core: `leadguard serve`
 // on a temp registry, the built ui/dist, headless Debian Chromium. Asserts real
-// behaviour and saves screenshots of the main screens (zh-CN and en) in docs/screenshots/.
+// behaviour and saves screenshots of the main screens (zh-CN and en) in --shots
+// (default bench-out/screenshots; `make screenshots` points it at docs/screenshots/).
 //
-// Usage: node tests/web/e2e.mjs --bin target/debug/leadguard --ui ui/dist [--shots docs/screenshots]
+// Usage: node tests/web/e2e.mjs --bin PATH/leadguard --hub-bin PATH/leadguard-hub --ui ui/dist [--shots DIR]
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -16,7 +17,7 @@ const { values: opt } = parseArgs({
   options: {
     bin: { type: "string" },
     ui: { type: "string" },
-    shots: { type: "string", default: "docs/screenshots" },
+    shots: { type: "string", default: "bench-out/screenshots" },
     // leadguard-hub: the collision review phase syncs three laptops through a real hub.
     "hub-bin": { type: "string" },
   },
