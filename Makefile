@@ -29,11 +29,8 @@ run-web: setup ui-build
 test: setup ui-build
 	$(MAKE) -k test-rust test-ui test-web test-tauri
 
-# The end-to-end tests run the workspace binaries (leadguard, leadguard-hub): nextest
-# builds test targets only, so build the binaries first or a stale one from the shared
-# cache would be tested.
+# The end-to-end tests build the binaries they run through cargo (tests/support/lib.rs).
 test-rust:
-	cargo build --workspace --bins
 	cargo nextest run --workspace --no-fail-fast
 
 test-ui:

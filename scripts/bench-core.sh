@@ -11,13 +11,14 @@
 # (default 1), SHARD_1M (default 2000), BENCH_DIR (scratch space, default /tmp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+# shellcheck source=scripts/lib-cargo.sh
+source scripts/lib-cargo.sh
 LEADS="${LEADS:-100000}"
 SHARDS="${SHARDS:-500,2000,10000}"
 OPEN_1M="${OPEN_1M:-1}"
 SHARD_1M="${SHARD_1M:-2000}"
-cargo build -q --release -p leadguard-core --example bench_core
+bench="$(cargo_exe --release -p leadguard-core --example bench_core)"
 args=(--leads "$LEADS" --shards "$SHARDS" --shard-1m "$SHARD_1M")
 [ "$OPEN_1M" = 1 ] && args+=(--open-1m)
 echo "leadguard registry benchmark — $(nproc) cores, $(date -u +%FT%TZ)"
-"$CARGO_TARGET_DIR/release/examples/bench_core" "${args[@]}"
+"$bench" "${args[@]}"

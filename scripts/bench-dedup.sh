@@ -14,7 +14,8 @@
 # FTS5 (default 1; 0 leaves the SQLite FTS5 lookup out, e.g. for SIZES=10000000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+# shellcheck source=scripts/lib-cargo.sh
+source scripts/lib-cargo.sh
 DATA=crates/dedup/tests/data
 DEV_DATA="${DEV_DATA:-leads-dev=$DATA/leads-dev.csv leads-dev-v2=$DATA/leads-dev-v2.csv}"
 SIZES="${SIZES:-100000,1000000}"
@@ -40,8 +41,7 @@ for spec in $DEV_DATA; do
 done
 
 echo "== building (release)" >&2
-cargo build -q --release -p leadguard-dedup --example bench_dedup
-BIN="$CARGO_TARGET_DIR/release/examples/bench_dedup"
+BIN="$(cargo_exe --release -p leadguard-dedup --example bench_dedup)"
 
 echo "== Python peer: recordlinkage (venv $VENV)" >&2
 if [[ ! -x "$VENV/bin/python" ]] || ! "$VENV/bin/python" -c 'import recordlinkage' 2>/dev/null; then

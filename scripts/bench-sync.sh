@@ -5,6 +5,5 @@
 # e.g. `scripts/bench-sync.sh --others 20000 --own 1000`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
 # Dependencies (automerge, SQLite) are optimised even in the dev profile.
 exec cargo run -q -p leadguard-hub --example bench_sync -- "$@"

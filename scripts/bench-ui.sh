@@ -6,14 +6,14 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+# shellcheck source=scripts/lib-cargo.sh
+source scripts/lib-cargo.sh
 leads="${BENCH_LEADS:-100000}"
 data="${BENCH_UI_DATA:-$HOME/.cache/leadguard/bench-ui-$leads}"
 
 bash scripts/ui-build.sh
 # Release: the figure is what a user's installed app does, not a debug build.
-cargo build -q --release -p leadguard-cli
-bin="$CARGO_TARGET_DIR/release/leadguard"
+bin="$(cargo_exe --release -p leadguard-cli --bin leadguard)"
 if [[ ! -e "$data/registry.sqlite" ]]; then
   echo "bench-ui: seeding $leads demo leads in $data (once; minutes at 100k)"
   "$bin" --data "$data" --json demo --leads "$leads" --as lina

@@ -6,7 +6,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+# shellcheck source=scripts/lib-cargo.sh
+source scripts/lib-cargo.sh
 tauri="$root/ui/node_modules/.bin/tauri"
 if [[ ! -x "$tauri" ]]; then
   echo "bundle: the tauri CLI is missing; run \`make ui-build\` (it installs ui/'s npm packages)" >&2
@@ -14,8 +15,9 @@ if [[ ! -x "$tauri" ]]; then
 fi
 start=$(date +%s)
 "$tauri" build --bundles deb,rpm
-deb="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/deb/*.deb | head -1)"
-rpm="$(ls -t "$CARGO_TARGET_DIR"/release/bundle/rpm/*.rpm 2>/dev/null | head -1 || true)"
+target="$(cargo_target_dir)"
+deb="$(ls -t "$target"/release/bundle/deb/*.deb | head -1)"
+rpm="$(ls -t "$target"/release/bundle/rpm/*.rpm 2>/dev/null | head -1 || true)"
 echo "bundle: built in $(( $(date +%s) - start )) s"
 echo "bundle: rpm $rpm"
 echo "bundle: deb $deb ($(du -h "$deb" | cut -f1))"

@@ -4,13 +4,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+# shellcheck source=scripts/lib-cargo.sh
+source scripts/lib-cargo.sh
 data="${LEADGUARD_DATA:-$root/leadguard-data}"
 listen="${LEADGUARD_LISTEN:-127.0.0.1:0}"
 
 bash scripts/ui-build.sh
-cargo build -q -p leadguard-cli
-bin="$CARGO_TARGET_DIR/debug/leadguard"
+bin="$(cargo_bin leadguard)"
 
 # A demo registry on first run (`demo` leaves an existing registry alone).
 "$bin" --data "$data" demo --as "${LEADGUARD_DEMO_AS:-lina}" >/dev/null

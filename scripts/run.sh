@@ -9,7 +9,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+# shellcheck source=scripts/lib-cargo.sh
+source scripts/lib-cargo.sh
 demo="${LEADGUARD_DEMO_DIR:-$root/.leadguard-demo}"
 data="$demo/device"
 hub_data="$demo/hub"
@@ -28,17 +29,18 @@ MSG
 fi
 
 echo "run: building leadguard, leadguard-hub and the desktop app"
-cargo build -q -p leadguard-cli -p leadguard-hub -p leadguard-app
-bin="$CARGO_TARGET_DIR/debug"
+leadguard="$(cargo_bin leadguard)"
+hub="$(cargo_bin leadguard-hub)"
+app="$(cargo_bin leadguard-app)"
 
 mkdir -p "$demo"
-"$bin/leadguard" --data "$data" demo --as "$rep" >/dev/null
+"$leadguard" --data "$data" demo --as "$rep" >/dev/null
 echo "run: demo registry in $data (signed in as $rep)"
 
 hub_pid=""
 stop_hub() { [[ -n "$hub_pid" ]] && kill "$hub_pid" 2>/dev/null && wait "$hub_pid" 2>/dev/null; true; }
 trap stop_hub EXIT
-"$bin/leadguard-hub" --data "$hub_data" serve --listen "127.0.0.1:$port" >"$demo/hub.log" 2>&1 &
+"$hub" --data "$hub_data" serve --listen "127.0.0.1:$port" >"$demo/hub.log" 2>&1 &
 hub_pid=$!
 hub_up=0
 for _ in $(seq 50); do
@@ -49,9 +51,9 @@ done
 if ((hub_up)); then
   echo "run: hub on $hub_url (log: $demo/hub.log)"
   if [[ ! -f "$demo/enrolled" ]]; then
-    token="$("$bin/leadguard-hub" --data "$hub_data" enroll --rep "$rep" --name "$rep" \
+    token="$("$hub" --data "$hub_data" enroll --rep "$rep" --name "$rep" \
               --branch huanan --role rep 2>/dev/null)"
-    if "$bin/leadguard" --data "$data" enroll --hub "$hub_url" --token "$token" >/dev/null; then
+    if "$leadguard" --data "$data" enroll --hub "$hub_url" --token "$token" >/dev/null; then
       touch "$demo/enrolled"
       echo "run: device enrolled with the hub"
     else
@@ -64,4 +66,4 @@ else
 fi
 
 echo "run: opening the desktop app (close the window to stop)"
-LEADGUARD_DATA="$data" "$bin/leadguard-app"
+LEADGUARD_DATA="$data" "$app"

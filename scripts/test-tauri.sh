@@ -8,12 +8,12 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+# shellcheck source=scripts/lib-cargo.sh
+source scripts/lib-cargo.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 
 echo "== test-tauri: building the desktop app (debug)"
-cargo build -q -p leadguard-app
-app="$CARGO_TARGET_DIR/debug/leadguard-app"
+app="$(cargo_bin leadguard-app)"
 
 tmp="$(mktemp -d)"
 driver_pid=""

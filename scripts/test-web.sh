@@ -6,7 +6,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/leadguard/target}"
+# shellcheck source=scripts/lib-cargo.sh
+source scripts/lib-cargo.sh
 
 if [[ ! -x /usr/bin/chromium && -z "${CHROMIUM:-}" ]]; then
   echo "test-web: /usr/bin/chromium is missing: run 'make setup' (Debian package chromium)" >&2
@@ -14,9 +15,9 @@ if [[ ! -x /usr/bin/chromium && -z "${CHROMIUM:-}" ]]; then
 fi
 bash scripts/ui-build.sh
 # Always ask cargo: a no-op when the binary is fresh, a rebuild when the core changed.
-cargo build -q -p leadguard-cli -p leadguard-hub
-bin="$CARGO_TARGET_DIR/debug/leadguard"
+bin="$(cargo_bin leadguard)"
+hub_bin="$(cargo_bin leadguard-hub)"
 shots="${SCREENSHOT_DIR:-$root/bench-out/screenshots}"
 mkdir -p "$shots"
 
-node tests/web/e2e.mjs --bin "$bin" --hub-bin "$CARGO_TARGET_DIR/debug/leadguard-hub" --ui "$root/ui/dist" --shots "$shots"
+node tests/web/e2e.mjs --bin "$bin" --hub-bin "$hub_bin" --ui "$root/ui/dist" --shots "$shots"
