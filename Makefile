@@ -1,27 +1,30 @@
 # Leadguard — the two commands a user needs: `make run` and `make test`.
 # Each target delegates to a script in scripts/ so the logic stays readable and testable.
 SHELL := /bin/bash
-# Cargo's build cache lives outside the clone so fresh clones (and CI) reuse compiled
-# dependencies. Workspace crates are keyed by their path relative to the workspace, so two
-# checkouts share artifacts too: a fresh clone (newer files) always rebuilds them, but an
-# older checkout can then run the clone's binaries. After building another clone, `touch`
-# this checkout's sources (or set CARGO_TARGET_DIR per checkout).
-export CARGO_TARGET_DIR ?= $(HOME)/.cache/leadguard/target
+# Each clone builds into its own target/ (ignored by git), so no checkout ever runs
+# another clone's binaries. Compiled dependencies are shared through a cache instead:
+# `target-cache` seeds a missing target/ from ~/.cache/leadguard/deps-target, and
+# test-rust saves the dependencies back after a build (scripts/target-cache.sh).
+export CARGO_TARGET_DIR := $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: setup run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
+.PHONY: setup target-cache run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
         bindings screenshots bench-core bench-dedup bench-sync bench-ui bench-collisions
 
 ## Install what is missing (Debian packages, npm packages, tauri-driver). Safe to run twice.
 setup:
 	bash scripts/setup.sh
 
+# A fresh clone's target/ starts from the shared dependency cache (no-op otherwise).
+target-cache:
+	bash scripts/target-cache.sh restore
+
 ## Open the desktop app on a demo registry with a local hub.
-run: setup ui-build
+run: setup ui-build target-cache
 	bash scripts/run.sh
 
 ## The same UI in a browser, served on loopback with the real core behind it.
-run-web: setup ui-build
+run-web: setup ui-build target-cache
 	bash scripts/run-web.sh
 
 ## Every test: Rust, UI unit, Chromium end-to-end, the real Tauri window.
@@ -29,17 +32,20 @@ run-web: setup ui-build
 test: setup ui-build
 	$(MAKE) -k test-rust test-ui test-web test-tauri
 
-# The end-to-end tests build the binaries they run through cargo (tests/support/lib.rs).
-test-rust:
+# Build first, save the compiled dependencies for other clones, then run. The end-to-end
+# tests build the binaries they run through cargo (tests/support/lib.rs).
+test-rust: target-cache
+	cargo nextest run --workspace --no-run
+	bash scripts/target-cache.sh save
 	cargo nextest run --workspace --no-fail-fast
 
 test-ui:
 	bash scripts/test-ui.sh
 
-test-web:
+test-web: target-cache
 	bash scripts/test-web.sh
 
-test-tauri:
+test-tauri: target-cache
 	bash scripts/test-tauri.sh
 
 ## Refresh the screenshots in docs/screenshots/ (tests write theirs under bench-out/).
@@ -50,25 +56,25 @@ ui-build:
 	bash scripts/ui-build.sh
 
 ## An installable .deb (and .rpm) of the desktop app.
-bundle: setup ui-build
+bundle: setup ui-build target-cache
 	bash scripts/bundle.sh
 
 ## Regenerate the UI's TypeScript types from the Rust command set.
-bindings:
+bindings: target-cache
 	UPDATE_BINDINGS=1 cargo test -q -p leadguard-core --test bindings
 
-bench-core:
+bench-core: target-cache
 	bash scripts/bench-core.sh
 
-bench-dedup:
+bench-dedup: target-cache
 	bash scripts/bench-dedup.sh
 
-bench-collisions:
+bench-collisions: target-cache
 	bash scripts/bench-collisions.sh
 
-bench-sync:
+bench-sync: target-cache
 	bash scripts/bench-sync.sh
 
 ## Registry search in the browser: keystroke → results p50/p99 on 100k leads.
-bench-ui: setup ui-build
+bench-ui: setup ui-build target-cache
 	bash scripts/bench-ui.sh

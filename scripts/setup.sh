@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Leadguard needs and is missing:
 # Debian packages (WebKitGTK for Tauri, Xvfb, Chromium and its WebDriver, ImageMagick,
-# CJK fonts) and tauri-driver. Idempotent and fast when everything is there: it only
+# CJK fonts), cargo-nextest and tauri-driver. Idempotent and fast when everything is there: it only
 # checks (dpkg -s, command -v) and calls apt-get update only when it must install.
 # npm packages are installed by scripts/ui-build.sh.
 set -euo pipefail
@@ -26,9 +26,16 @@ else
 fi
 
 export PATH="$HOME/.cargo/bin:$PATH"
+if ! cargo nextest --version >/dev/null 2>&1; then
+  echo "setup: installing cargo-nextest (a few minutes)"
+  env -u CARGO_TARGET_DIR cargo install cargo-nextest --locked
+else
+  echo "setup: cargo-nextest present"
+fi
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "setup: installing tauri-driver (about a minute)"
-  cargo install tauri-driver --locked --version '^2'
+  # Its own temporary build directory, not this clone's target/ (Makefile exports it).
+  env -u CARGO_TARGET_DIR cargo install tauri-driver --locked --version '^2'
 else
   echo "setup: tauri-driver present"
 fi
