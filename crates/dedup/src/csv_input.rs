@@ -1,8 +1,9 @@
 //! Reading leads from CSV (the batch mode and Excel/CSV import).
 //!
-//! Real exports are dirty: a BOM, Chinese or English headers, extra columns, rows with
-//! too few or too many fields, invalid UTF-8 from GBK files, an unterminated quote that
-//! would swallow the rest of the file. A broken row is reported with its line number
+//! Real exports are dirty: a BOM, GBK text (Excel on Chinese Windows), Chinese or English
+//! headers, extra columns, rows with too few or too many fields, an unterminated quote that
+//! would swallow the rest of the file. A file that is valid UTF-8 is read as UTF-8, any
+//! other as GB18030 (a superset of GBK and GB2312). A broken row is reported with its line number
 //! and a typed reason and skipped; only a file with no usable header is refused.
 //! An unterminated quote is caught (a record spanning too many lines) and parsing
 //! resumes on the line after it, so one bad cell never hides the rows below it.
@@ -32,9 +33,9 @@ pub enum RowErrorKind {
     /// The row has a different number of fields than the header.
     #[error("expected {expected} fields, found {found}")]
     FieldCount { expected: usize, found: usize },
-    /// The row is not valid UTF-8 (e.g. a GBK-encoded export).
-    #[error("not valid UTF-8 (save the file as UTF-8)")]
-    InvalidUtf8,
+    /// The file is neither UTF-8 nor GB18030: the row holds bytes neither can read.
+    #[error("neither UTF-8 nor GBK/GB18030 text (save the file as UTF-8)")]
+    InvalidEncoding,
     /// A quoted field is never closed.
     #[error("unterminated quoted field")]
     UnterminatedQuote,
@@ -60,7 +61,7 @@ impl RowErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             RowErrorKind::FieldCount { .. } => "field_count",
-            RowErrorKind::InvalidUtf8 => "invalid_utf8",
+            RowErrorKind::InvalidEncoding => "invalid_encoding",
             RowErrorKind::UnterminatedQuote => "unterminated_quote",
             RowErrorKind::FieldTooLong { .. } => "field_too_long",
             RowErrorKind::MissingId => "missing_id",
@@ -142,9 +143,10 @@ fn column_of(header: &str) -> Option<Column> {
 
 /// Read every row of a CSV with a header. Unknown columns are ignored.
 pub fn read_leads_csv<R: Read>(mut input: R) -> Result<CsvBatch, CsvError> {
-    let mut data = Vec::new();
-    input.read_to_end(&mut data)?;
-    let data = data.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(&data);
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let (text, malformed) = decode(&bytes);
+    let data = text.as_bytes();
 
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(data);
     let mut header = csv::ByteRecord::new();
@@ -158,14 +160,26 @@ pub fn read_leads_csv<R: Read>(mut input: R) -> Result<CsvBatch, CsvError> {
         return Err(CsvError::NoLeadColumns { found: names.join(",") });
     }
     let header_end = rdr.position().byte() as usize;
-    let mut state = Parse { columns, names, batch: CsvBatch::default(), seen_ids: Default::default() };
+    let mut state = Parse { columns, names, malformed, batch: CsvBatch::default(), seen_ids: Default::default() };
     state.parse_from(data, header_end, 2);
     Ok(state.batch)
+}
+
+/// The file's text: UTF-8 when the bytes are valid UTF-8 (a BOM dropped), else GB18030.
+/// `true` when GB18030 met bytes it cannot read (they became U+FFFD).
+fn decode(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, bool) {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.into(), false),
+        Err(_) => encoding_rs::GB18030.decode_without_bom_handling(bytes),
+    }
 }
 
 struct Parse {
     columns: Vec<Option<Column>>,
     names: Vec<String>,
+    /// The decoded text holds U+FFFD for unreadable bytes: rows with one are refused.
+    malformed: bool,
     batch: CsvBatch,
     seen_ids: rustc_hash::FxHashSet<String>,
 }
@@ -251,9 +265,11 @@ impl Parse {
         let mut id = None;
         for (i, field) in rec.iter().enumerate() {
             let Some(col) = self.columns[i] else { continue };
-            let Ok(text) = std::str::from_utf8(field) else {
-                return self.error(line, RowErrorKind::InvalidUtf8);
-            };
+            // Fields are slices of the decoded text, split at ASCII delimiters.
+            let text = String::from_utf8_lossy(field);
+            if self.malformed && text.contains(char::REPLACEMENT_CHARACTER) {
+                return self.error(line, RowErrorKind::InvalidEncoding);
+            }
             if text.len() > MAX_FIELD_BYTES {
                 let column = self.names[i].clone();
                 return self.error(line, RowErrorKind::FieldTooLong { column, len: text.len() });

@@ -36,10 +36,31 @@ fn an_unterminated_quote_does_not_swallow_the_rest_of_the_file() {
 }
 
 #[test]
-fn a_gbk_encoded_row_is_reported_as_invalid_utf8() {
-    let b = read("gbk_row.csv").unwrap();
-    assert_eq!(errors(&b), [(2, "invalid_utf8")]);
-    assert_eq!(ids(&b), ["r2"]);
+fn a_gbk_encoded_export_is_decoded_not_rejected() {
+    let b = read("gbk.csv").unwrap();
+    assert_eq!(errors(&b), []);
+    assert_eq!(ids(&b), ["r1", "r2"]);
+    assert_eq!(b.leads[0].record.company, "北京市");
+    assert_eq!(b.leads[1].record.company, "上海安光医疗器械有限公司");
+    assert_eq!(b.leads[1].record.contact, "孟然");
+}
+
+#[test]
+fn gbk_headers_are_recognised() {
+    // 公司名称,联系人,电话 then one row, all in GBK: 深圳腾达,陈明,13912345678
+    let mut bytes = b"\xb9\xab\xcb\xbe\xc3\xfb\xb3\xc6,\xc1\xaa\xcf\xb5\xc8\xcb,\xb5\xe7\xbb\xb0\n".to_vec();
+    bytes.extend_from_slice(b"\xc9\xee\xdb\xda\xcc\xda\xb4\xef,\xb3\xc2\xc3\xf7,13912345678\n");
+    let b = read_leads_csv(bytes.as_slice()).unwrap();
+    assert_eq!(errors(&b), []);
+    assert_eq!(b.leads[0].record.company, "深圳腾达");
+    assert_eq!(b.leads[0].record.contact, "陈明");
+}
+
+#[test]
+fn a_row_neither_utf8_nor_gb18030_can_read_is_reported() {
+    let b = read("unreadable_bytes.csv").unwrap();
+    assert_eq!(errors(&b), [(4, "invalid_encoding")]);
+    assert_eq!(ids(&b), ["r1", "r2"]);
 }
 
 #[test]
