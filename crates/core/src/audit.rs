@@ -103,7 +103,7 @@ fn hash_of(prev_hash: &str, e: &AuditEntry) -> String {
     let mut h = Sha256::new();
     h.update(prev_hash.as_bytes());
     h.update(serde_json::to_vec(&canonical).expect("plain struct serialises"));
-    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(h.finalize())
 }
 
 fn rfc(t: DateTime<Utc>) -> String {

@@ -576,12 +576,11 @@ fn validate_id(what: &str, s: &str) -> Result<()> {
 
 /// A new random id (16 hex digits).
 pub fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()[..16].to_string()
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    hex::encode(bytes)
 }
 
 fn hex_decode(s: &str) -> Option<Vec<u8>> {
-    if !s.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok()).collect()
+    hex::decode(s).ok()
 }

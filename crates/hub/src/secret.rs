@@ -20,23 +20,19 @@ pub struct RandomnessError(String);
 pub fn generate(prefix: &str) -> Result<String, RandomnessError> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| RandomnessError(e.to_string()))?;
-    Ok(format!("{prefix}{}", hex(&bytes)))
+    Ok(format!("{prefix}{}", hex::encode(bytes)))
 }
 
 /// A short random identifier (16 hex digits), e.g. for device ids.
 pub fn short_id() -> Result<String, RandomnessError> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes).map_err(|e| RandomnessError(e.to_string()))?;
-    Ok(hex(&bytes))
+    Ok(hex::encode(bytes))
 }
 
 /// SHA-256 of a secret, as stored.
 pub fn digest(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

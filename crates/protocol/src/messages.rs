@@ -34,7 +34,7 @@ pub struct ChangeHash(pub [u8; 32]);
 impl ChangeHash {
     /// Lowercase hex, Automerge's textual form.
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(self.0)
     }
 }
 

@@ -8,9 +8,6 @@ fn hash(fill: u8) -> ChangeHash {
     ChangeHash([fill; 32])
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 fn push_request() -> PushRequest {
     PushRequest {
@@ -66,26 +63,26 @@ const PULL_RESPONSE: &str = concat!(
 
 #[test]
 fn push_request_bytes_are_frozen() {
-    assert_eq!(hex(&push_request().encode()), PUSH_REQUEST);
+    assert_eq!(hex::encode(push_request().encode()), PUSH_REQUEST);
     assert_eq!(PushRequest::decode(&push_request().encode()).unwrap(), push_request());
 }
 
 #[test]
 fn push_response_bytes_are_frozen() {
-    assert_eq!(hex(&push_response().encode()), PUSH_RESPONSE);
+    assert_eq!(hex::encode(push_response().encode()), PUSH_RESPONSE);
     assert_eq!(PushResponse::decode(&push_response().encode()).unwrap(), push_response());
 }
 
 #[test]
 fn pull_response_bytes_are_frozen() {
-    assert_eq!(hex(&pull_response().encode()), PULL_RESPONSE);
+    assert_eq!(hex::encode(pull_response().encode()), PULL_RESPONSE);
     assert_eq!(PullResponse::decode(&pull_response().encode()).unwrap(), pull_response());
 }
 
 #[test]
 fn empty_messages_are_frozen() {
-    assert_eq!(hex(&PushRequest::default().encode()), "4c4701010000");
-    assert_eq!(hex(&PullResponse::default().encode()), "4c47010300000000");
+    assert_eq!(hex::encode(PushRequest::default().encode()), "4c4701010000");
+    assert_eq!(hex::encode(PullResponse::default().encode()), "4c47010300000000");
 }
 
 #[test]

@@ -45,7 +45,7 @@ pub fn case_id(lead_ids: &[String]) -> String {
     let mut h = Sha256::new();
     h.update(b"lg-case-v1\n");
     h.update(ids.join("\n").as_bytes());
-    h.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&h.finalize()[..8])
 }
 
 fn keys_of_row(row: &index::LeadRow) -> LeadKeys {

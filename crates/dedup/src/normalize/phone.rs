@@ -287,14 +287,7 @@ fn same_or(same: bool, otherwise: PhoneMatch) -> PhoneMatch {
 }
 
 fn hex_sha256(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(s.as_bytes());
-    let mut out = String::with_capacity(64);
-    for b in digest.iter() {
-        out.push(HEX[usize::from(b >> 4)] as char);
-        out.push(HEX[usize::from(b & 15)] as char);
-    }
-    out
+    hex::encode(Sha256::digest(s.as_bytes()))
 }
 
 #[cfg(test)]
