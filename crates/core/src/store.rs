@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use leadguard_migrations::{MigrateError, Migration};
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
@@ -259,20 +260,14 @@ fn check_ours(conn: &Connection, path: &Path) -> Result<()> {
 }
 
 fn migrate(conn: &Connection) -> Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    let known = MIGRATIONS.len() as i64;
-    if version > known {
-        return Err(Error::Corrupt(format!(
-            "the registry has schema version {version}, newer than this Leadguard understands ({known})"
-        )));
+    let steps: Vec<Migration> = MIGRATIONS.iter().map(|sql| Migration::sql(sql)).collect();
+    match leadguard_migrations::migrate(conn, &steps, None) {
+        Ok(_) => Ok(()),
+        Err(MigrateError::UnknownVersion { found, known }) => Err(Error::Corrupt(format!(
+            "the registry has schema version {found}, newer than this Leadguard understands ({known})"
+        ))),
+        Err(MigrateError::Sqlite(e)) => Err(e.into()),
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.unchecked_transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)?;
-        tx.commit()?;
-    }
-    Ok(())
 }
 
 /// Reads a `meta` value.
@@ -297,4 +292,45 @@ pub fn meta_set(conn: &Connection, key: &str, value: Option<&str>) -> Result<()>
 /// Reads a required `meta` value; its absence means the file is damaged.
 pub fn meta_require(conn: &Connection, key: &str) -> Result<String> {
     meta_get(conn, key)?.ok_or_else(|| Error::Corrupt(format!("registry meta `{key}` is missing")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user_version(conn: &Connection) -> i64 {
+        conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
+    }
+
+    /// Files written by earlier releases: `user_version` = the migrations applied, each
+    /// in order. Every such file opens and gets exactly the migrations it lacks.
+    #[test]
+    fn a_registry_at_any_earlier_schema_version_opens_and_is_brought_up_to_date() {
+        for applied in 0..=MIGRATIONS.len() {
+            let dir = tempfile::tempdir().unwrap();
+            let conn = Connection::open(file_path(dir.path())).unwrap();
+            conn.pragma_update(None, "application_id", APPLICATION_ID).unwrap();
+            for sql in &MIGRATIONS[..applied] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", applied as i64).unwrap();
+            conn.execute_batch("CREATE TABLE kept (x); INSERT INTO kept VALUES (42);").unwrap();
+            drop(conn);
+
+            let conn = open_existing(dir.path()).unwrap();
+            assert_eq!(user_version(&conn), MIGRATIONS.len() as i64, "from version {applied}");
+            let kept: i64 = conn.query_row("SELECT x FROM kept", [], |r| r.get(0)).unwrap();
+            assert_eq!(kept, 42, "data already there survives");
+        }
+    }
+
+    #[test]
+    fn a_registry_from_a_newer_leadguard_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(create(dir.path()).unwrap());
+        let conn = Connection::open(file_path(dir.path())).unwrap();
+        conn.pragma_update(None, "user_version", MIGRATIONS.len() as i64 + 1).unwrap();
+        drop(conn);
+        assert!(matches!(open_existing(dir.path()), Err(Error::Corrupt(_))));
+    }
 }

@@ -14,6 +14,7 @@ pub use changes::ValidChange;
 pub use devices::{DeviceRow, Enrolment};
 
 use crate::error::HubError;
+use leadguard_migrations::{MigrateError, Migration};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -22,7 +23,7 @@ use std::sync::{Mutex, MutexGuard};
 const APPLICATION_ID: i32 = 0x4c47_4842;
 
 /// Schema migrations; `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[Migration] = &[Migration::sql(r#"
 CREATE TABLE devices (
     id            TEXT PRIMARY KEY,
     rep           TEXT NOT NULL,
@@ -58,10 +59,11 @@ CREATE TABLE changes (
     bytes             BLOB NOT NULL
 );
 CREATE INDEX changes_scope ON changes (scope, hub_seq);
-"#,
+"#),
 // 2: what the authorship checks need: where each lead lives and which object is its
-// event list; the name last accepted for each rep of a branch directory.
-r#"
+// event list; the name last accepted for each rep of a branch directory; filled from
+// the changes already stored.
+Migration::sql_then(r#"
 CREATE TABLE leads (
     lead_id   TEXT PRIMARY KEY,
     doc_id    TEXT NOT NULL,
@@ -74,7 +76,7 @@ CREATE TABLE directory_names (
     name    TEXT NOT NULL,
     PRIMARY KEY (branch, rep)
 );
-"#];
+"#, crate::authorship::backfill)];
 
 /// The hub database.
 pub struct Store {
@@ -123,29 +125,18 @@ fn configure(conn: &Connection) -> Result<(), HubError> {
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HubError> {
     let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
     if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
         return Err(HubError::ForeignDatabase(path.display().to_string()));
     }
-    if version as usize > MIGRATIONS.len() {
-        return Err(HubError::ForeignDatabase(format!(
-            "{} has schema version {version}, newer than this hub ({})",
-            path.display(),
-            MIGRATIONS.len()
-        )));
+    match leadguard_migrations::migrate(conn, MIGRATIONS, Some(APPLICATION_ID)) {
+        Ok(_) => Ok(()),
+        Err(MigrateError::UnknownVersion { found, known }) => Err(HubError::ForeignDatabase(format!(
+            "{} has schema version {found}, newer than this hub ({known})",
+            path.display()
+        ))),
+        Err(MigrateError::Sqlite(e)) => Err(e.into()),
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        if i == 1 {
-            crate::authorship::backfill(&tx)?;
-        }
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-        tx.commit()?;
-    }
-    Ok(())
 }
 
 /// Current hub time in milliseconds.
