@@ -1,11 +1,13 @@
 /**
  * Who uses this device (the core's `session`). Loaded once; screens that need a
- * registry wait for it, and a device without one is offered the set-up form.
+ * registry wait for it, and a device without one is offered the set-up form. The
+ * provider also holds the session's query cache (TanStack Query) for every screen.
  */
 import { createContext, useContext, type ReactNode } from "react";
 import type { SessionInfo } from "../api/generated/SessionInfo";
 import { useCommand } from "../api/useCommand";
 import { CommandError } from "../api/transport";
+import { QueryProvider } from "../api/QueryProvider";
 
 export interface SessionState {
   session: SessionInfo | undefined;
@@ -19,6 +21,14 @@ export interface SessionState {
 const Ctx = createContext<SessionState | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
+  return (
+    <QueryProvider>
+      <Session>{children}</Session>
+    </QueryProvider>
+  );
+}
+
+function Session({ children }: { children: ReactNode }) {
   const s = useCommand("session", null);
   const uninitialised = s.error instanceof CommandError && s.error.code === "not_initialized";
   return (
