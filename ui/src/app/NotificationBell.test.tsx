@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { I18nProvider } from "../i18n";
+import { QueryProvider } from "../api/QueryProvider";
 import { fakeCore } from "../test/fakeCore";
 import { NotificationBell } from "./NotificationBell";
 
@@ -34,9 +35,11 @@ describe("notification bell", () => {
       },
     });
     render(
-      <I18nProvider locale="zh-CN">
-        <NotificationBell />
-      </I18nProvider>,
+      <QueryProvider>
+        <I18nProvider locale="zh-CN">
+          <NotificationBell />
+        </I18nProvider>
+      </QueryProvider>,
     );
     await waitFor(() => expect(screen.getByTestId("notification-count").textContent).toContain("1"));
     fireEvent.click(screen.getByTestId("notification-bell"));
@@ -51,9 +54,11 @@ describe("notification bell", () => {
   it("stays out of the way when the core has no registry yet", async () => {
     fakeCore({});
     const { container } = render(
-      <I18nProvider locale="en-US">
-        <NotificationBell />
-      </I18nProvider>,
+      <QueryProvider>
+        <I18nProvider locale="en-US">
+          <NotificationBell />
+        </I18nProvider>
+      </QueryProvider>,
     );
     await new Promise((r) => setTimeout(r, 50));
     expect(container.textContent).toBe("");

@@ -2,40 +2,37 @@
  * The bell in the header (docs/RULES.md rule 6: the reps involved and their manager are
  * told): new collision cases, decisions, conflicts and appeals, newest first, in the
  * user's language. Opening an item marks it read and shows its case. Polls the local
- * core (no hub needed) once a minute and after each sync screen visit.
+ * core (no hub needed) once a minute (a query's refetchInterval) and when opened.
  */
 import { BellOutlined } from "@ant-design/icons";
 import { Badge, Button, Empty, List, Popover, Typography } from "antd";
-import { useCallback, useEffect, useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import type { NotificationList } from "../api/generated/NotificationList";
 import type { Notification } from "../api/generated/Notification";
 import { call } from "../api/transport";
+import { commandKey, useCommand } from "../api/useCommand";
 import { useI18n } from "../i18n";
 
 const POLL_MS = 60_000;
 
 export function NotificationBell() {
   const { t, locale, dateTime } = useI18n();
-  const [list, setList] = useState<NotificationList | null>(null);
+  const client = useQueryClient();
+  // No registry yet, or an older core: no bell rather than an error in the header.
+  const bell = useCommand("notifications_list", null, { refetchInterval: POLL_MS });
+  const list: NotificationList | null = bell.error ? null : (bell.data ?? null);
   const [open, setOpen] = useState(false);
-  const load = useCallback(async () => {
-    try {
-      setList(await call("notifications_list", null));
-    } catch {
-      // No registry yet, or an older core: no bell rather than an error in the header.
-      setList(null);
-    }
-  }, []);
-  useEffect(() => {
-    void load();
-    const timer = window.setInterval(() => void load(), POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [load]);
+  const load = bell.reload;
+  const seen = useMutation({
+    mutationFn: (args: { ids: string[]; all: boolean }) => call("notifications_seen", args),
+    onSuccess: (next) => client.setQueryData(commandKey("notifications_list", null), next),
+  });
   if (!list) return null;
   const markSeen = async (ids: string[], all = false) => {
     if (ids.length === 0 && !all) return;
     try {
-      setList(await call("notifications_seen", { ids, all }));
+      await seen.mutateAsync({ ids, all });
     } catch {
       /* the list stays as it was */
     }

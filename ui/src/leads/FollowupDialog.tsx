@@ -5,10 +5,10 @@
  */
 import { App, Form, Input, Modal, Select } from "antd";
 import { useState } from "react";
-import { call } from "../api/transport";
 import type { FollowupKind } from "../api/generated/FollowupKind";
 import type { LeadView } from "../api/generated/LeadView";
 import { errorText } from "../components/errors";
+import { useWrite } from "../api/useCommand";
 import { useI18n, type I18n } from "../i18n";
 
 export const FOLLOWUP_KINDS: FollowupKind[] = ["call", "visit", "sample", "quote", "store_visit", "deal"];
@@ -38,12 +38,13 @@ export function FollowupDialog({
   const { message } = App.useApp();
   const [form] = Form.useForm<{ kind: FollowupKind; note: string }>();
   const [saving, setSaving] = useState(false);
+  const addFollowup = useWrite("followup_add");
   const submit = async () => {
     if (!lead) return;
     const v = await form.validateFields();
     setSaving(true);
     try {
-      const after = await call("followup_add", { id: lead.id, kind: v.kind, note: v.note ?? "" });
+      const after = await addFollowup.mutateAsync({ id: lead.id, kind: v.kind, note: v.note ?? "" });
       message.success(followupOutcome(i18n, v.kind, after, lead.protected_until ?? null));
       form.resetFields();
       onSaved();

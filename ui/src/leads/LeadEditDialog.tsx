@@ -6,8 +6,7 @@
  */
 import { Alert, App, Col, Form, Input, Modal, Row, Skeleton } from "antd";
 import { useEffect, useState } from "react";
-import { call } from "../api/transport";
-import { useCommand } from "../api/useCommand";
+import { useCommand, useWrite } from "../api/useCommand";
 import type { LeadView } from "../api/generated/LeadView";
 import { errorText } from "../components/errors";
 import { useI18n } from "../i18n";
@@ -20,6 +19,7 @@ export function LeadEditDialog({ id, onClose, onSaved }: { id: string | null; on
   const d = id !== null && detail.data?.lead.id === id ? detail.data : undefined;
   const [form] = Form.useForm<FormValues>();
   const [saving, setSaving] = useState(false);
+  const update = useWrite("lead_update");
   const [error, setError] = useState<unknown>(null);
   const completing = d?.lead.state === "incomplete";
   const missing = new Set(d?.missing.flat() ?? []);
@@ -33,7 +33,7 @@ export function LeadEditDialog({ id, onClose, onSaved }: { id: string | null; on
     setSaving(true);
     setError(null);
     try {
-      const after = await call("lead_update", { id: d.lead.id, fields });
+      const after = await update.mutateAsync({ id: d.lead.id, fields });
       if (completing && after.state === "protected" && after.protected_until) {
         message.success(t("edit.completed", { until: dateTime(after.protected_until) }));
       } else if (after.state === "incomplete") {

@@ -5,8 +5,7 @@
  */
 import { App, Button, Card, Popconfirm, Segmented, Space } from "antd";
 import { useState } from "react";
-import { call } from "../api/transport";
-import { useCommand } from "../api/useCommand";
+import { useCommand, useWrite } from "../api/useCommand";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useSession } from "../app/session";
@@ -40,9 +39,10 @@ export function MyCustomersScreen() {
     incomplete.reload();
   };
   const [followup, setFollowup] = useState<{ id: string; company?: string; protected_until?: string | null } | null>(null);
+  const releaseLead = useWrite("lead_release");
   const release = async (id: string) => {
     try {
-      await call("lead_release", { id });
+      await releaseLead.mutateAsync({ id });
       reloadAll();
     } catch (e) {
       message.error(errorText(t, e));

@@ -4,9 +4,9 @@
  */
 import { App, Button, Card, Col, Form, Input, Row, Space } from "antd";
 import { useState } from "react";
-import { call } from "../api/transport";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
+import { useWrite } from "../api/useCommand";
 import { useI18n } from "../i18n";
 import { clean, FIELDS, missingText, type FormValues } from "../leads/leadFields";
 import { DuplicateWarning } from "../leads/DuplicateWarning";
@@ -21,6 +21,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
   const fields = clean(values ?? {});
   const dup = useDuplicateCheck(fields);
   const [saving, setSaving] = useState(false);
+  const addLead = useWrite("lead_add");
   const warned = dup.matches.length > 0;
   const [open, setOpen] = useState<string | null>(null);
 
@@ -30,7 +31,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
     try {
       // "Register anyway": the warning the rep saw is recorded with the registration.
       const acknowledged = warned ? dup.matches.map((m) => m.lead.id) : null;
-      const added = await call("lead_add", { fields, acknowledged_duplicates: acknowledged });
+      const added = await addLead.mutateAsync({ fields, acknowledged_duplicates: acknowledged });
       if (added.missing.length > 0) {
         message.warning(t("newLead.incomplete", { missing: missingText(t, added.missing) }));
       } else {

@@ -3,8 +3,7 @@ import { App, Button, Card, Tooltip } from "antd";
 import type { LeadView } from "../api/generated/LeadView";
 import { useSession } from "../app/session";
 import { useState } from "react";
-import { call } from "../api/transport";
-import { useCommand } from "../api/useCommand";
+import { useCommand, useWrite } from "../api/useCommand";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n, type I18n } from "../i18n";
@@ -30,10 +29,11 @@ export function PoolScreen() {
   const { session } = useSession();
   const page = useCommand("lead_list", { filter: "pool", limit: 200 });
   const [busy, setBusy] = useState<string | null>(null);
+  const claimLead = useWrite("lead_claim");
   const claim = async (id: string, company: string | undefined) => {
     setBusy(id);
     try {
-      await call("lead_claim", { id });
+      await claimLead.mutateAsync({ id });
       message.success(t("pool.claimed", { company: company ?? id }));
       page.reload();
     } catch (e) {

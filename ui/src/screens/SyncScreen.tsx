@@ -6,10 +6,11 @@
  */
 import { Alert, App, Button, Card, Descriptions, Form, Input, Progress, Space } from "antd";
 import { SyncOutlined } from "@ant-design/icons";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { SyncProgress } from "../api/generated/SyncProgress";
 import type { SyncReport } from "../api/generated/SyncReport";
 import { call } from "../api/transport";
+import { useCommand } from "../api/useCommand";
 import { useSession } from "../app/session";
 import { useOnline } from "../app/useOnline";
 import { ErrorAlert } from "../components/ErrorAlert";
@@ -27,24 +28,8 @@ const PROGRESS_POLL_MS = 250;
 /** The progress bar of a running sync: changes pushed of the total, then pulled so far. */
 function SyncProgressBar() {
   const { t, number } = useI18n();
-  const [p, setP] = useState<SyncProgress | null>(null);
-  useEffect(() => {
-    let alive = true;
-    const read = async () => {
-      try {
-        const next = await call("sync_progress", null);
-        if (alive) setP(next.progress);
-      } catch {
-        /* keep the last reading */
-      }
-    };
-    void read();
-    const id = window.setInterval(() => void read(), PROGRESS_POLL_MS);
-    return () => {
-      alive = false;
-      window.clearInterval(id);
-    };
-  }, []);
+  // A failed reading keeps the last one (a query keeps its data on error).
+  const p: SyncProgress | null = useCommand("sync_progress", null, { refetchInterval: PROGRESS_POLL_MS }).data?.progress ?? null;
   const total = p?.total ?? null;
   const percent = p && total ? Math.min(100, Math.round((p.done / total) * 100)) : 100;
   const label = !p
