@@ -1,7 +1,7 @@
 /** First run on a device: create its registry for the person who uses it (`init`). */
+import { useWrite } from "../api/useCommand";
 import { App, Button, Card, Form, Input, Select } from "antd";
 import { useState } from "react";
-import { call } from "../api/transport";
 import type { Role } from "../api/generated/Role";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
@@ -20,10 +20,11 @@ export function InitScreen({ onDone }: { onDone: () => void }) {
   const { message } = App.useApp();
   const [form] = Form.useForm<InitForm>();
   const [saving, setSaving] = useState(false);
+  const init = useWrite("init");
   const submit = async (v: InitForm) => {
     setSaving(true);
     try {
-      await call("init", { rep_id: v.rep_id.trim(), name: v.name.trim(), branch: v.branch.trim(), role: v.role, region: v.region?.trim() || undefined });
+      await init.mutateAsync({ rep_id: v.rep_id.trim(), name: v.name.trim(), branch: v.branch.trim(), role: v.role, region: v.region?.trim() || undefined });
       onDone();
     } catch (e) {
       message.error(errorText(t, e));

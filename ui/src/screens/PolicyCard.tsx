@@ -1,7 +1,7 @@
 /** The branch's protection rules (保护期): editable by managers, read-only for others. */
+import { useWrite } from "../api/useCommand";
 import { App, Button, Card, Checkbox, Form, InputNumber, Typography } from "antd";
 import { useState } from "react";
-import { call } from "../api/transport";
 import type { Policy } from "../api/generated/Policy";
 import { useSession } from "../app/session";
 import { errorText } from "../components/errors";
@@ -15,12 +15,13 @@ export function PolicyCard() {
   const { session, reload } = useSession();
   const [form] = Form.useForm<Policy>();
   const [saving, setSaving] = useState(false);
+  const setPolicy = useWrite("policy_set");
   if (!session) return null;
   const manager = session.rep.role === "manager";
   const save = async (v: Policy) => {
     setSaving(true);
     try {
-      await call("policy_set", { ...session.policy, ...v });
+      await setPolicy.mutateAsync({ ...session.policy, ...v });
       message.success(t("policy.saved"));
       reload();
     } catch (e) {

@@ -4,10 +4,9 @@
  * history, a lead copied into another document, control characters. They were never
  * merged; the list says why and which device wrote them, so a manager can follow up.
  */
+import { useCommand } from "../api/useCommand";
 import { Alert, Card, Tag } from "antd";
-import { useEffect, useState } from "react";
 import type { QuarantinedChange } from "../api/generated/QuarantinedChange";
-import { call } from "../api/transport";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { useI18n, type MessageKey } from "../i18n";
 
@@ -39,17 +38,9 @@ export const REASONS = [
 
 export function QuarantineCard() {
   const { t, dateTime } = useI18n();
-  const [items, setItems] = useState<QuarantinedChange[] | null>(null);
-  const [error, setError] = useState<unknown>(undefined);
-  useEffect(() => {
-    let alive = true;
-    call("quarantine_list", null)
-      .then((r) => alive && setItems(r.items))
-      .catch((e) => alive && setError(e));
-    return () => {
-      alive = false;
-    };
-  }, []);
+  const list = useCommand("quarantine_list", null);
+  const items: QuarantinedChange[] | null = list.data?.items ?? null;
+  const error = list.error;
   const reason = (code: string) =>
     (REASONS as readonly string[]).includes(code) ? t(`quarantine.reason.${code}` as MessageKey) : code;
   return (

@@ -9,8 +9,7 @@ import { SyncOutlined } from "@ant-design/icons";
 import { useState } from "react";
 import type { SyncProgress } from "../api/generated/SyncProgress";
 import type { SyncReport } from "../api/generated/SyncReport";
-import { call } from "../api/transport";
-import { useCommand } from "../api/useCommand";
+import { useCommand, useWrite } from "../api/useCommand";
 import { useSession } from "../app/session";
 import { useOnline } from "../app/useOnline";
 import { ErrorAlert } from "../components/ErrorAlert";
@@ -65,10 +64,11 @@ function EnrollCard({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
   const [saving, setSaving] = useState(false);
+  const enroll = useWrite("sync_enroll");
   const submit = async (v: { hub_url: string; token: string }) => {
     setSaving(true);
     try {
-      const r = await call("sync_enroll", { hub_url: v.hub_url.trim(), token: v.token.trim() });
+      const r = await enroll.mutateAsync({ hub_url: v.hub_url.trim(), token: v.token.trim() });
       message.success(t("sync.enrolled", { hub: r.hub_url }));
       onDone();
     } catch (e) {
@@ -100,6 +100,8 @@ export function SyncScreen() {
   const { session, reload } = useSession();
   const online = useOnline();
   const [running, setRunning] = useState(false);
+  // A sync pulls colleagues' changes: every list shown is refetched after it.
+  const sync = useWrite("sync_run");
   const [report, setReport] = useState<SyncReport | null>(null);
   const [error, setError] = useState<unknown>(undefined);
   if (!session) return null;
@@ -109,7 +111,7 @@ export function SyncScreen() {
     setRunning(true);
     setError(undefined);
     try {
-      setReport(await call("sync_run", null));
+      setReport(await sync.mutateAsync(null));
       reload();
     } catch (e) {
       setError(e);

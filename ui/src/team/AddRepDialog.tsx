@@ -2,9 +2,9 @@
  * Adds a member to the branch (`rep_put`). The core's "add or update" would silently
  * replace a member with the same account, so an account already listed is refused here.
  */
+import { useWrite } from "../api/useCommand";
 import { Alert, App, Form, Input, Modal, Select } from "antd";
 import { useState } from "react";
-import { call } from "../api/transport";
 import type { Rep } from "../api/generated/Rep";
 import type { Role } from "../api/generated/Role";
 import { errorText } from "../components/errors";
@@ -18,6 +18,7 @@ export function AddRepDialog({ open, reps, onClose, onAdded }: { open: boolean; 
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
   const [saving, setSaving] = useState(false);
+  const putRep = useWrite("rep_put");
   const [error, setError] = useState<unknown>(null);
   const submit = async () => {
     // Invalid input is already shown beside the fields.
@@ -26,7 +27,7 @@ export function AddRepDialog({ open, reps, onClose, onAdded }: { open: boolean; 
     setSaving(true);
     setError(null);
     try {
-      const rep = await call("rep_put", { id: v.id.trim(), name: v.name.trim(), role: v.role, region: v.region?.trim() || undefined });
+      const rep = await putRep.mutateAsync({ id: v.id.trim(), name: v.name.trim(), role: v.role, region: v.region?.trim() || undefined });
       message.success(t("reps.added", { name: rep.name }));
       form.resetFields();
       onAdded();

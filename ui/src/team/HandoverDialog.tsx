@@ -6,8 +6,7 @@
  */
 import { Alert, App, Form, Modal, Select } from "antd";
 import { useEffect, useState } from "react";
-import { call } from "../api/transport";
-import { useCommand } from "../api/useCommand";
+import { useCommand, useWrite } from "../api/useCommand";
 import type { Rep } from "../api/generated/Rep";
 import { errorText } from "../components/errors";
 import { useI18n } from "../i18n";
@@ -17,6 +16,7 @@ export function HandoverDialog({ from, reps, onClose, onDone }: { from: Rep | nu
   const { message } = App.useApp();
   const [to, setTo] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  const handover = useWrite("handover");
   const [error, setError] = useState<unknown>(null);
   const owned = useCommand("lead_list", { filter: "team", owner: from?.id ?? "", limit: 1 }, { enabled: from !== null });
   useEffect(() => {
@@ -33,7 +33,7 @@ export function HandoverDialog({ from, reps, onClose, onDone }: { from: Rep | nu
     setSaving(true);
     setError(null);
     try {
-      const done = await call("handover", { from: from.id, to: target.id });
+      const done = await handover.mutateAsync({ from: from.id, to: target.id });
       message.success(t("handover.done", { n: done.moved.length, to: target.name, from: from.name }));
       onDone();
     } catch (e) {
