@@ -22,10 +22,11 @@ lock="$cache.lock"
 target="${CARGO_TARGET_DIR:-$root/target}"
 mkdir -p "$(dirname "$cache")"
 
-# What makes compiled dependencies reusable: the lock file, the workspace manifest
-# (profiles) and the compiler.
+# What makes compiled dependencies reusable: the lock file, the manifests (profiles,
+# features) and the compiler.
 cache_key() {
-  { cat Cargo.lock Cargo.toml; rustc -vV; } | sha256sum | cut -d' ' -f1
+  { cat Cargo.lock; git ls-files -z -- 'Cargo.toml' '*/Cargo.toml' | xargs -0 cat; rustc -vV; } |
+    sha256sum | cut -d' ' -f1
 }
 
 copy_tree() {
@@ -61,6 +62,7 @@ restore() {
   flock -s 9
   echo "target-cache: seeding $target from $cache"
   local start=$SECONDS
+  rm -rf "$target.seeding" # left by an interrupted seeding
   copy_tree "$cache" "$target.seeding"
   rm -f "$target.seeding/.key"
   mv "$target.seeding" "$target"
