@@ -38,6 +38,9 @@ copy_tree() {
 # crates (leadguard*), executables (tests, binaries, examples) and incremental state.
 prune() {
   local dir="$1" profile
+  # Only the profiles are worth sharing (not e.g. test failure output kept in target/).
+  find "$dir" -mindepth 1 -maxdepth 1 ! -name debug ! -name release ! -name CACHEDIR.TAG \
+    ! -name .rustc_info.json -exec rm -rf {} +
   for profile in "$dir"/debug "$dir"/release; do
     [[ -d $profile ]] || continue
     rm -rf "$profile"/incremental "$profile"/examples "$profile"/bundle "$profile"/.fingerprint/leadguard* \
