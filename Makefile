@@ -32,11 +32,12 @@ run-web: setup ui-build target-cache
 test: setup ui-build
 	$(MAKE) -k test-rust test-ui test-web test-tauri
 
-# Build first, save the compiled dependencies for other clones, then run. The end-to-end
+# Build first, save the compiled dependencies for other clones (a failed save does not
+# fail the tests: the cache only saves time), then run. The end-to-end
 # tests build the binaries they run through cargo (tests/support/lib.rs).
 test-rust: target-cache
 	cargo nextest run --workspace --no-run
-	bash scripts/target-cache.sh save
+	-bash scripts/target-cache.sh save
 	cargo nextest run --workspace --no-fail-fast
 
 test-ui:

@@ -48,6 +48,7 @@ prune() {
     # Top-level binaries and their dep-info files.
     find "$profile" -maxdepth 1 -type f -delete
     # Test executables are the only extension-less files in deps/; their dep-info too.
+    [[ -d $profile/deps ]] || continue
     find "$profile"/deps -maxdepth 1 -type f ! -name '*.*' -printf '%f\n' |
       while read -r exe; do rm -f "$profile/deps/$exe" "$profile/deps/$exe.d"; done
   done
