@@ -34,8 +34,9 @@ test: setup ui-build
 
 # Build first, save the compiled dependencies for other clones (a failed save does not
 # fail the tests: the cache only saves time), then run. The end-to-end
-# tests build the binaries they run through cargo (tests/support/lib.rs).
-test-rust: target-cache
+# tests build the binaries they run through cargo (tests/support/lib.rs). The desktop
+# shell compiles ui/dist in, hence ui-build.
+test-rust: ui-build target-cache
 	cargo nextest run --workspace --no-run
 	-bash scripts/target-cache.sh save
 	cargo nextest run --workspace --no-fail-fast
