@@ -99,7 +99,7 @@ fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() && std::env::args().any(|a| a == "--json") => {
-            let err = leadguard_core::ApiError::new(leadguard_core::ErrorCode::InvalidArgument, e.to_string().trim());
+            let err = leadguard_core::ApiError::from(leadguard_core::Reason::BadArguments { detail: e.to_string().trim().to_string() });
             println!("{}", serde_json::to_string(&err).unwrap_or_default());
             std::process::exit(2);
         }

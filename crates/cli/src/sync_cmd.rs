@@ -26,7 +26,7 @@ pub struct SyncArgs {}
 pub fn enroll(mut ctx: Context, args: EnrollArgs) -> Result<serde_json::Value, ApiError> {
     let reg = ctx.registry()?;
     let enrolled = sync::enroll(reg, &args.hub, &args.token)?;
-    serde_json::to_value(enrolled).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+    serde_json::to_value(enrolled).map_err(|e| ApiError::from(leadguard_core::Reason::Internal { detail: e.to_string() }))
 }
 
 pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json::Value, ApiError> {
@@ -60,7 +60,7 @@ pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json:
         // Always shown (also with --json): the rep must learn their clock is off.
         eprintln!("{}", clock_warning(skew));
     }
-    serde_json::to_value(report).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+    serde_json::to_value(report).map_err(|e| ApiError::from(leadguard_core::Reason::Internal { detail: e.to_string() }))
 }
 
 /// The line `leadguard sync` prints when the device clock is off the hub's.

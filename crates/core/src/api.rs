@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 
 mod arbitration;
 mod audit;
@@ -45,7 +45,7 @@ impl Context {
     /// Opens (creating the directory if needed) the registry in `data_dir`.
     pub fn open(data_dir: &std::path::Path) -> Result<Context, ApiError> {
         std::fs::create_dir_all(data_dir)
-            .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", data_dir.display())))?;
+            .map_err(|e| ApiError::from(crate::Reason::Storage { detail: format!("{}: {e}", data_dir.display()) }))?;
         let mut ctx = Context {
             data_dir: data_dir.to_path_buf(),
             registry: None,
@@ -152,13 +152,13 @@ macro_rules! commands {
             match cmd {
                 $( stringify!($name) => {
                     let args: $args = serde_json::from_value(args).map_err(|e| {
-                        ApiError::new(ErrorCode::InvalidArgument, format!("{}: {e}", stringify!($name)))
+                        ApiError::from(crate::Reason::BadArguments { detail: format!("{}: {e}", stringify!($name)) })
                     })?;
                     let result: $ret = $handler(ctx, args)?;
                     serde_json::to_value(result)
-                        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+                        .map_err(|e| ApiError::from(crate::Reason::Internal { detail: e.to_string() }))
                 } )*
-                other => Err(ApiError::new(ErrorCode::UnknownCommand, format!("unknown command `{other}`"))),
+                other => Err(ApiError::from(crate::Reason::UnknownCommand { command: other.to_string() })),
             }
         }
 
@@ -170,6 +170,8 @@ macro_rules! commands {
             let mut body = String::new();
             imports.insert("ApiError".to_string());
             <ApiError as TS>::export_all(&cfg)?;
+            <crate::Reason as TS>::export_all(&cfg)?;
+            std::fs::write(dir.join("reasons.ts"), crate::reason::typescript_catalog())?;
             $(
                 if <$args as TS>::output_path().is_some() {
                     <$args as TS>::export_all(&cfg)?;

@@ -89,7 +89,7 @@ impl DocCache {
             self.docs.insert(doc_id.to_string(), loaded);
         }
         let clock = self.clock;
-        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::NotFound(doc_id.to_string()))?;
+        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Document, id: doc_id.to_string() }))?;
         loaded.last_used = clock;
         catch_up(conn, doc_id, loaded)?;
         Ok(loaded)
@@ -99,7 +99,7 @@ impl DocCache {
     /// it (origin local) and takes a snapshot when due. Returns `None` if there was
     /// nothing to commit.
     pub fn commit(&mut self, conn: &Connection, doc_id: &str, message: &str, time: i64) -> Result<Option<Committed>> {
-        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::NotFound(doc_id.to_string()))?;
+        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Document, id: doc_id.to_string() }))?;
         let opts = automerge::transaction::CommitOptions::default().with_message(message).with_time(time);
         let Some(hash) = loaded.doc.commit_with(opts) else { return Ok(None) };
         let mut change = loaded
@@ -145,7 +145,7 @@ pub fn load(conn: &Connection, doc_id: &str, actor: &ActorId) -> Result<LoadedDo
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("document {doc_id}")))?;
+        .ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Document, id: doc_id.to_string() }))?;
     let doc = match snapshot {
         Some(bytes) => AutoCommit::load(&bytes)?,
         None => AutoCommit::new(),

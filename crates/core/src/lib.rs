@@ -19,6 +19,7 @@ pub mod demo;
 pub mod docs;
 pub mod doctor;
 pub mod error;
+pub mod reason;
 pub mod hooks;
 pub mod index;
 pub mod input;
@@ -40,4 +41,5 @@ pub mod store;
 pub mod validation;
 
 pub use error::{ApiError, Error, ErrorCode, Result};
+pub use reason::{FormField, ObjectKind, Reason};
 pub use registry::Registry;

@@ -367,30 +367,30 @@ impl Policy {
 
     /// Checks the policy is usable.
     pub fn validate(&self) -> Result<(), crate::Error> {
-        let bad = |m: &str| Err(crate::Error::Invalid(format!("policy: {m}")));
+        let bad = |r: crate::Reason| Err(crate::Error::Rejected(r));
         if self.protection_hours == 0 {
-            return bad("protection_hours must be at least 1");
+            return bad(crate::Reason::PolicyProtectionZero {});
         }
         if [self.protection_hours, self.extension_hours, self.reclaim_cooldown_hours, self.appeal_window_hours, self.appeal_sla_hours]
             .iter()
             .any(|h| *h > 24 * 366)
         {
-            return bad("periods are limited to one year");
+            return bad(crate::Reason::PolicyPeriodTooLong {});
         }
         if self.appeal_sla_hours == 0 {
-            return bad("appeal_sla_hours must be at least 1");
+            return bad(crate::Reason::PolicyAppealSlaZero {});
         }
         if self.arbitration.is_empty() {
-            return bad("arbitration needs at least one criterion");
+            return bad(crate::Reason::PolicyNoCriterion {});
         }
         if self.arbitration.iter().collect::<std::collections::BTreeSet<_>>().len() != self.arbitration.len() {
-            return bad("an arbitration criterion may appear only once");
+            return bad(crate::Reason::PolicyCriterionTwice {});
         }
         if self.required.iter().any(|g| g.is_empty()) {
-            return bad("a required group must name at least one field");
+            return bad(crate::Reason::PolicyEmptyGroup {});
         }
         if !(51..=99).contains(&self.dup_threshold_percent) {
-            return bad("dup_threshold_percent must be between 51 and 99");
+            return bad(crate::Reason::PolicyDupThreshold {});
         }
         Ok(())
     }

@@ -72,14 +72,14 @@ pub struct Written {
 impl Registry {
     /// Creates the registry in `data_dir` for the device's user.
     pub fn init(data_dir: &Path, opts: InitOptions, now: DateTime<Utc>) -> Result<Registry> {
-        validate_id("rep id", &opts.rep.id)?;
-        validate_id("branch", &opts.rep.branch)?;
+        validate_id(crate::FormField::RepId, &opts.rep.id)?;
+        validate_id(crate::FormField::Branch, &opts.rep.branch)?;
         if opts.rep.name.trim().is_empty() {
-            return Err(Error::Invalid("name must not be empty".into()));
+            return Err(crate::Reason::FieldRequired { field: crate::FormField::Name }.into());
         }
         crate::validation::check_rep(&opts.rep)?;
         if opts.shard_size == 0 {
-            return Err(Error::Invalid("shard size must be at least 1".into()));
+            return Err(crate::Reason::ShardSize {}.into());
         }
         let conn = store::create(data_dir)?;
         let (session, _) = crate::session::Session::begin(data_dir)?;
@@ -218,12 +218,12 @@ impl Registry {
         &self.conn
     }
 
-    pub(crate) fn require_role(&self, roles: &[Role], what: &str) -> Result<&Rep> {
+    pub(crate) fn require_role(&self, roles: &[Role], _what: &str) -> Result<&Rep> {
         let me = self.session()?;
         if roles.contains(&me.role) {
             Ok(me)
         } else {
-            Err(Error::Forbidden(format!("only a {} may {what}", roles[0].as_str())))
+            Err(crate::Reason::RoleRequired { roles: roles.to_vec() }.into())
         }
     }
 
@@ -279,7 +279,7 @@ impl Registry {
             for (target, rep, kind, at) in items {
                 let target = match target {
                     Target::Previous => Target::Lead(
-                        out.last().map(|w| w.lead_id.clone()).ok_or_else(|| Error::Invalid("no previous item".into()))?,
+                        out.last().map(|w| w.lead_id.clone()).ok_or_else(|| Error::from(crate::Reason::NoPreviousItem {}))?,
                     ),
                     t => t,
                 };
@@ -299,7 +299,7 @@ impl Registry {
     /// seeds as a manager and then opens as a rep).
     pub fn set_session_rep(&mut self, rep_id: &str) -> Result<()> {
         if !self.reps.contains_key(rep_id) {
-            return Err(Error::NotFound(format!("rep {rep_id}")));
+            return Err(Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Rep, id: rep_id.to_string() }));
         }
         store::meta_set(&self.conn, "rep_id", Some(rep_id))?;
         self.rep_id = rep_id.to_string();
@@ -319,9 +319,9 @@ impl Registry {
                 let doc_id = self.current_shard()?;
                 (new_id(), doc_id, self.branch.clone(), Vec::new())
             }
-            Target::Previous => return Err(Error::Invalid("`previous` needs an earlier item in the same write".into())),
+            Target::Previous => return Err(crate::Reason::NoPreviousItem {}.into()),
             Target::Lead(id) => {
-                let row = index::get(&self.conn, &id)?.ok_or_else(|| Error::NotFound(format!("lead {id}")))?;
+                let row = index::get(&self.conn, &id)?.ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Lead, id: id.clone() }))?;
                 let loaded = self.docs.get(&self.conn, &row.doc_id)?;
                 let events = layout::read_events(&loaded.doc, &id)?
                     .ok_or_else(|| Error::Corrupt(format!("lead {id} is indexed but missing from {}", row.doc_id)))?;
@@ -412,7 +412,7 @@ impl Registry {
     /// `acknowledged` leads, that is recorded with the registration (one transaction).
     pub fn add_lead_acknowledging(&mut self, fields: LeadFields, acknowledged: &[String], now: DateTime<Utc>) -> Result<Written> {
         if fields.is_empty() {
-            return Err(Error::Invalid("a lead needs at least one field".into()));
+            return Err(crate::Reason::LeadNeedsField {}.into());
         }
         let me = self.session()?.id.clone();
         let mut items = vec![(Target::New, me.clone(), EventKind::Register { fields })];
@@ -445,12 +445,12 @@ impl Registry {
     pub fn handover(&mut self, from: &str, to: &str, now: DateTime<Utc>) -> Result<Vec<String>> {
         let me = self.require_role(&[Role::Manager], "hand customers over")?.id.clone();
         if from == to {
-            return Err(Error::Invalid("handover needs two different reps".into()));
+            return Err(crate::Reason::HandoverSameRep {}.into());
         }
-        let mut departing = self.rep(from).cloned().ok_or_else(|| Error::NotFound(format!("rep {from}")))?;
-        let target = self.rep(to).ok_or_else(|| Error::NotFound(format!("rep {to}")))?;
+        let mut departing = self.rep(from).cloned().ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Rep, id: from.to_string() }))?;
+        let target = self.rep(to).ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Rep, id: to.to_string() }))?;
         if !target.active {
-            return Err(Error::Conflict(format!("rep {to} has left")));
+            return Err(crate::Reason::RepLeft { rep: to.to_string() }.into());
         }
         let leads = index::owned_by(&self.conn, from, now)?;
         let items = leads
@@ -468,12 +468,12 @@ impl Registry {
     /// Adds or updates a rep of the session's branch (managers only).
     pub fn put_rep(&mut self, rep: Rep, now: DateTime<Utc>) -> Result<()> {
         let me = self.require_role(&[Role::Manager], "manage reps")?.id.clone();
-        validate_id("rep id", &rep.id)?;
+        validate_id(crate::FormField::RepId, &rep.id)?;
         if rep.branch != self.branch {
-            return Err(Error::Invalid(format!("rep must belong to branch {}", self.branch)));
+            return Err(crate::Reason::RepWrongBranch { branch: self.branch.clone() }.into());
         }
         if rep.name.trim().is_empty() {
-            return Err(Error::Invalid("name must not be empty".into()));
+            return Err(crate::Reason::FieldRequired { field: crate::FormField::Name }.into());
         }
         crate::validation::check_rep(&rep)?;
         self.write_directory(&me, now, |doc| layout::put_rep(doc, &rep))
@@ -493,7 +493,7 @@ impl Registry {
 
     /// The index row of a lead.
     pub fn row(&self, lead_id: &str) -> Result<LeadRow> {
-        index::get(&self.conn, lead_id)?.ok_or_else(|| Error::NotFound(format!("lead {lead_id}")))
+        index::get(&self.conn, lead_id)?.ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Lead, id: lead_id.to_string() }))
     }
 
     /// The full history of a lead (loads its shard document).
@@ -563,14 +563,14 @@ impl Registry {
     }
 }
 
-fn validate_id(what: &str, s: &str) -> Result<()> {
+fn validate_id(field: crate::FormField, s: &str) -> Result<()> {
     let ok = !s.is_empty()
         && s.len() <= 64
         && s.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
     if ok {
         Ok(())
     } else {
-        Err(Error::Invalid(format!("{what} `{s}` must be 1-64 letters, digits, '-', '_' or '.'")))
+        Err(crate::Reason::IdMalformed { field, value: s.to_string() }.into())
     }
 }
 

@@ -205,7 +205,7 @@ fn session_info(reg: &Registry) -> R<SessionInfo> {
 
 pub(super) fn init(ctx: &mut Context, a: InitArgs) -> R<SessionInfo> {
     if ctx.has_registry() {
-        return Err(Error::Conflict(format!("{} already holds a registry", ctx.data_dir.display())).into());
+        return Err(Error::from(crate::Reason::RegistryExists { path: ctx.data_dir.display().to_string() }).into());
     }
     let rep = Rep {
         id: a.rep_id.trim().to_string(),
@@ -258,7 +258,7 @@ pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
     let reg = ctx.registry()?;
     let row = reg.row(&a.id)?;
     if !viewer(reg, at)?.may_see(row.registered_by.as_deref()) {
-        return Err(Error::Forbidden(format!("lead {} was reported by someone else", a.id)).into());
+        return Err(Error::from(crate::Reason::LeadNotYours { lead: a.id.clone() }).into());
     }
     let (events, status) = reg.status(&a.id, at)?;
     let v = viewer(reg, at)?;
@@ -279,7 +279,7 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
         (_, ListFilter::Pool) => Filter::Pool,
         (Role::Manager, ListFilter::Team) => Filter::Team { owner: a.owner.clone(), state: a.state },
         (_, ListFilter::Team) => {
-            return Err(Error::Forbidden("the team customer list is for managers".into()).into());
+            return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Manager] }).into());
         }
         (Role::Manager, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: a.owner.clone() },
         (_, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: Some(me.id.clone()) },
@@ -308,7 +308,7 @@ fn act(ctx: &mut Context, id: &str, kind: EventKind) -> R<LeadView> {
 
 pub(super) fn lead_update(ctx: &mut Context, a: LeadUpdateArgs) -> R<LeadView> {
     if a.fields == LeadFields::default() {
-        return Err(Error::Invalid("nothing to update".into()).into());
+        return Err(Error::from(crate::Reason::NothingToUpdate {}).into());
     }
     crate::input::check(&a.fields)?;
     act(ctx, &a.id, EventKind::Update { fields: a.fields })
@@ -324,7 +324,7 @@ pub(super) fn lead_release(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
 
 pub(super) fn lead_claim(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
     if ctx.registry()?.session()?.role == Role::Distributor {
-        return Err(Error::Forbidden("distributors report customers; they do not claim from the pool".into()).into());
+        return Err(Error::from(crate::Reason::DistributorCannotClaim {}).into());
     }
     act(ctx, &a.id, EventKind::Claim)
 }

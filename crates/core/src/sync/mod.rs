@@ -57,13 +57,13 @@ pub enum SyncError {
 
 impl From<SyncError> for crate::ApiError {
     fn from(e: SyncError) -> Self {
-        let code = match &e {
-            SyncError::Store(inner) => inner.code(),
-            SyncError::BranchMismatch { .. } | SyncError::OtherHub { .. } => crate::ErrorCode::Conflict,
-            SyncError::Hub(ClientError::BadUrl(_)) => crate::ErrorCode::InvalidArgument,
-            _ => crate::ErrorCode::Sync,
-        };
-        crate::ApiError::new(code, e.to_string())
+        let detail = e.to_string();
+        crate::ApiError::from(match &e {
+            SyncError::Store(inner) => inner.reason(),
+            SyncError::BranchMismatch { .. } | SyncError::OtherHub { .. } => crate::Reason::SyncConflict { detail },
+            SyncError::Hub(ClientError::BadUrl(_)) => crate::Reason::BadArguments { detail },
+            _ => crate::Reason::SyncFailed { detail },
+        })
     }
 }
 
