@@ -1,6 +1,6 @@
 //! `leadguard`: the command line over the core. Every command takes `--json`;
 //! the exit status is non-zero on error, and with `--json` the error is printed
-//! as `{"code": ..., "message": ...}` on stdout.
+//! as `{"code": ..., "reason": ..., "params": {...}, "message": ...}` on stdout.
 
 use clap::{Parser, Subcommand};
 use leadguard_core::api;

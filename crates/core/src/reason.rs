@@ -23,8 +23,10 @@ pub enum FormField {
     Size,
     Need,
     Notes,
-    /// The written reason of a decision or an appeal.
+    /// The written reason of a decision.
     Reason,
+    /// The written reason of an appeal.
+    Note,
     /// The rep a decision makes the owner.
     Owner,
     /// A split's shares.

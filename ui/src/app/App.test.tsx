@@ -89,10 +89,10 @@ describe("App shell", () => {
     window.location.hash = "#/settings";
     fakeCore({
       app_info: () => {
-        throw new ApiFailure(401, "forbidden", "missing or wrong access token");
+        throw new ApiFailure(401, "forbidden", "missing or wrong access token", "token_invalid");
       },
       session: () => {
-        throw new ApiFailure(401, "forbidden", "missing or wrong access token");
+        throw new ApiFailure(401, "forbidden", "missing or wrong access token", "token_invalid");
       },
     });
     render(<App />);

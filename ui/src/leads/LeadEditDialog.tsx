@@ -9,7 +9,7 @@ import { useEffect, useState } from "react";
 import { call } from "../api/transport";
 import { useCommand } from "../api/useCommand";
 import type { LeadView } from "../api/generated/LeadView";
-import { errorText } from "../components/errors";
+import { errorText, formError } from "../components/errors";
 import { useI18n } from "../i18n";
 import { changedFields, FIELDS, missingText, type FormValues } from "./leadFields";
 
@@ -48,7 +48,9 @@ export function LeadEditDialog({ id, onClose, onSaved }: { id: string | null; on
       detail.reload();
       onSaved(after);
     } catch (e) {
-      setError(e);
+      const failure = formError(t, e, FIELDS.map((f) => f.name));
+      if (failure.field) form.setFields([{ name: failure.field, errors: [failure.text] }]);
+      else setError(e);
     } finally {
       setSaving(false);
     }

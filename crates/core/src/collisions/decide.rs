@@ -138,7 +138,7 @@ impl Registry {
             return Err(crate::Reason::CaseNotYours { case: case_id.to_string() }.into());
         }
         if note.trim().is_empty() {
-            return Err(crate::Reason::FieldRequired { field: crate::FormField::Reason }.into());
+            return Err(crate::Reason::FieldRequired { field: crate::FormField::Note }.into());
         }
         let r = self.case_resolution(&case, now)?;
         if !r.appealable {

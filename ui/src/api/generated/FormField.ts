@@ -3,4 +3,4 @@
 /**
  * A form field a reason can point at, so the UI shows the sentence beside it.
  */
-export type FormField = "company" | "contact" | "phone" | "email" | "region" | "industry" | "size" | "need" | "notes" | "reason" | "owner" | "shares" | "into" | "supersedes" | "name" | "rep_id" | "branch";
+export type FormField = "company" | "contact" | "phone" | "email" | "region" | "industry" | "size" | "need" | "notes" | "reason" | "note" | "owner" | "shares" | "into" | "supersedes" | "name" | "rep_id" | "branch";
