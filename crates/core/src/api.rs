@@ -265,6 +265,8 @@ commands! {
     notifications_list(()) -> NotificationList => notifications::notifications_list;
     /// Marks notifications as seen.
     notifications_seen(NotificationIds) -> NotificationList => notifications::notifications_seen;
+    /// Records the UI's language on this device (desktop notifications use it).
+    ui_locale_set(UiLocaleArgs) -> UiLocaleArgs => notifications::ui_locale_set;
     /// Pulled changes this device refused (schema check) and set aside, newest first (managers).
     quarantine_list(()) -> crate::quarantine::QuarantineList => quarantine_list;
 }

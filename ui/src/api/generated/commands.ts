@@ -41,6 +41,7 @@ import type { SessionInfo } from "./SessionInfo";
 import type { SyncEnrollArgs } from "./SyncEnrollArgs";
 import type { SyncProgressReading } from "./SyncProgressReading";
 import type { SyncReport } from "./SyncReport";
+import type { UiLocaleArgs } from "./UiLocaleArgs";
 import type { VerifyReport } from "./VerifyReport";
 
 export type { ApiError };
@@ -77,6 +78,7 @@ export interface Commands {
   metrics: { args: MetricsArgs; result: Metrics };
   notifications_list: { args: null; result: NotificationList };
   notifications_seen: { args: NotificationIds; result: NotificationList };
+  ui_locale_set: { args: UiLocaleArgs; result: UiLocaleArgs };
   quarantine_list: { args: null; result: QuarantineList };
 }
 
