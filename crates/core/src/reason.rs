@@ -418,12 +418,12 @@ mod tests {
 
     /// Rejections are typed: no `Invalid`/`Conflict`/... error constructor with a text is
     /// left in the workspace (the variants are gone; this keeps them from coming back
-    /// under another error type of the core, CLI, web server or desktop shell).
+    /// under another error type of the core, CLI, web server, hub or desktop shell).
     #[test]
     fn no_error_is_built_from_text_alone() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut offenders = Vec::new();
-        for dir in ["crates/core/src", "crates/cli/src", "crates/web/src", "src-tauri/src"] {
+        for dir in ["crates/core/src", "crates/cli/src", "crates/web/src", "crates/hub/src", "src-tauri/src"] {
             scan(&root.join(dir), &mut offenders);
         }
         assert!(offenders.is_empty(), "build these from a Reason instead: {offenders:#?}");

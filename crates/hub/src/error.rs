@@ -15,8 +15,9 @@ use leadguard_protocol::{ErrorBody, ErrorCode};
 pub enum HubError {
     #[error("authentication required")]
     Unauthorized,
-    #[error("{0}")]
-    Forbidden(String),
+    /// The device's role and branch do not give it this scope.
+    #[error("this device may not {access} scope {scope:?}")]
+    ScopeForbidden { scope: String, access: ScopeAccess },
     #[error("{0}")]
     Malformed(String),
     #[error("{0}")]
@@ -44,11 +45,27 @@ pub enum HubError {
     Task(String),
 }
 
+/// What a device tried to do with a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeAccess {
+    Read,
+    Write,
+}
+
+impl std::fmt::Display for ScopeAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ScopeAccess::Read => "read",
+            ScopeAccess::Write => "write",
+        })
+    }
+}
+
 impl HubError {
     pub fn code(&self) -> ErrorCode {
         match self {
             HubError::Unauthorized => ErrorCode::Unauthorized,
-            HubError::Forbidden(_) => ErrorCode::Forbidden,
+            HubError::ScopeForbidden { .. } => ErrorCode::Forbidden,
             HubError::Malformed(_) => ErrorCode::Malformed,
             HubError::InvalidChange(_) => ErrorCode::InvalidChange,
             HubError::Refused { violation, .. } if violation.reason.is_forbidden() => ErrorCode::Forbidden,

@@ -187,7 +187,7 @@ async fn pull(
         if let Some(s) = &p.scope {
             let scope = Scope::parse(s).ok_or_else(|| HubError::Malformed(format!("{s:?} is not a scope")))?;
             if !store.may_read(&device, &scope)? {
-                return Err(HubError::Forbidden(format!("this device may not read scope {s:?}")));
+                return Err(HubError::ScopeForbidden { scope: s.clone(), access: crate::error::ScopeAccess::Read });
             }
         }
         Ok(store.pull(&device, p.since, limit, p.scope.as_deref())?.encode())
