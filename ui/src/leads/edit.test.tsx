@@ -94,6 +94,19 @@ describe("editing a lead", () => {
     expect(screen.queryByTestId("edit-error")).toBeNull();
   });
 
+  it("says in the UI's words why an event took no effect", async () => {
+    const claim = {
+      id: "e2", kind: "claim", rep: "lina", rep_name: "李娜-华南", device: "d1", device_time: "2026-03-02T01:00:00Z",
+      after: null, followup: null, note: null, fields: null, from: null, to: null,
+      ignored: { reason: "owned_by_other", params: { owner: "王强", until: "2026-03-05T01:00:00Z" } },
+    };
+    fakeCore({ session: () => SESSION, lead_get: () => ({ ...detail(mine), history: [claim] }) });
+    wrap(<LeadDrawer id={mine.id} onClose={() => {}} />);
+    expect(
+      await screen.findByText(`未生效：该客户由 王强 跟进中，保护期至 ${formatDateTime("2026-03-05T01:00:00Z", "zh-CN")}`),
+    ).toBeInTheDocument();
+  });
+
   it("someone else's customer has no edit button", async () => {
     fakeCore({ session: () => SESSION, lead_get: () => detail(lead({ company: "别人的客户" })) });
     wrap(<LeadDrawer id="L-别人的客户" onClose={() => {}} />);
