@@ -129,11 +129,11 @@ reasons! {
     CaseNotYours { case: String } => Forbidden;
     /// The lead was reported by another rep.
     LeadNotYours { lead: String } => Forbidden;
-    /// Another rep follows the lead and is protected until then.
+    /// Another rep follows the lead and is protected until then (`owner`: their name).
     OwnedByOther { owner: String, until: DateTime<Utc> } => Forbidden;
-    /// Another rep owns the lead for good (a deal).
+    /// Another rep (named) owns the lead for good (a deal).
     OwnedByOtherForGood { owner: String } => Forbidden;
-    /// The action needs the owner, and the lead is owned by someone else.
+    /// The action needs the owner, and the lead is owned by someone else (named).
     NotOwner { owner: String } => Forbidden;
     /// The action needs the owner, and the lead has none.
     NoOwner {} => Forbidden;

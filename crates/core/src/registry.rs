@@ -333,7 +333,8 @@ impl Registry {
         let policy = self.policy(&branch);
         let mut all = events;
         let timing = self.timing(&all)?;
-        let status = status::check(&all, &policy, &event, &timing).map_err(|r| r.into_error())?;
+        let status = status::check(&all, &policy, &event, &timing)
+            .map_err(|r| r.into_error_named(|id| self.rep(id).map(|r| r.name.clone())))?;
         let message = self.message(rep, now, &[&event.id]);
         let loaded = self.docs.get(&self.conn, &doc_id)?;
         layout::append_event(&mut loaded.doc, &lead_id, &event)?;

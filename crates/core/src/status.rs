@@ -78,16 +78,23 @@ pub enum Rejection {
 impl Rejection {
     /// The error a command gets when it would be rejected.
     pub fn into_error(self) -> crate::Error {
+        self.into_error_named(|_| None)
+    }
+
+    /// The same, with the owner named for people (`name` maps a rep id to the name the
+    /// directory has for them; an unknown rep keeps the id).
+    pub fn into_error_named(self, name: impl Fn(&str) -> Option<String>) -> crate::Error {
         use crate::Error;
         use crate::Reason as R;
+        let named = |id: String| name(&id).unwrap_or(id);
         Error::Rejected(match self {
             Rejection::Incomplete => R::Incomplete {},
-            Rejection::OwnedByOther { owner, until: Some(until) } => R::OwnedByOther { owner, until },
-            Rejection::OwnedByOther { owner, until: None } => R::OwnedByOtherForGood { owner },
+            Rejection::OwnedByOther { owner, until: Some(until) } => R::OwnedByOther { owner: named(owner), until },
+            Rejection::OwnedByOther { owner, until: None } => R::OwnedByOtherForGood { owner: named(owner) },
             Rejection::InPool => R::InPool {},
             Rejection::Cooldown { until } => R::Cooldown { until },
             Rejection::BoundByDeal => R::BoundByDeal {},
-            Rejection::NotOwner { owner: Some(owner) } => R::NotOwner { owner },
+            Rejection::NotOwner { owner: Some(owner) } => R::NotOwner { owner: named(owner) },
             Rejection::NotOwner { owner: None } => R::NoOwner {},
             Rejection::ClearsRequired(f) => R::ClearsRequired { field: f.into() },
             Rejection::AlreadyRegistered => R::AlreadyRegistered {},

@@ -263,7 +263,7 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
     events
         .iter()
         .map(|e| {
-            let ignored = s.ignored.iter().find(|(id, _)| id == &e.id).map(|(_, r)| r.clone().into_error().reason());
+            let ignored = s.ignored.iter().find(|(id, _)| id == &e.id).map(|(_, r)| r.clone().into_error_named(|id| name_of(&reps, Some(id))).reason());
             let mut out = EventView {
                 id: e.id.clone(),
                 kind: e.kind.name().to_string(),

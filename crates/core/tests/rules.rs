@@ -178,7 +178,7 @@ fn others_see_masked_summary_and_cannot_edit() {
     assert_eq!(got["history"], json!([]));
     let err = api::dispatch(&mut ctx, "lead_update", json!({ "id": id, "fields": { "notes": "x" } })).unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
-    assert!(matches!(&err.reason, Reason::OwnedByOther { owner, .. } if owner == "r1"), "{err:?}");
+    assert!(matches!(&err.reason, Reason::OwnedByOther { owner, .. } if owner == "李娜"), "{err:?}");
     let err = api::dispatch(&mut ctx, "followup_add", json!({ "id": id, "kind": "visit" })).unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
     // Lists mask too; once in the pool, the details are open.
