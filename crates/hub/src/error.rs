@@ -42,6 +42,11 @@ pub enum HubError {
     Randomness(#[from] crate::secret::RandomnessError),
     #[error("internal task failed: {0}")]
     Task(String),
+    /// The data directory is in use (a restore beside a serving hub).
+    #[error("{0}")]
+    Busy(String),
+    #[error("{0}")]
+    Io(String),
 }
 
 impl HubError {
@@ -58,7 +63,12 @@ impl HubError {
             HubError::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
             HubError::InvalidToken => ErrorCode::InvalidToken,
             HubError::NoSuchDevice(_) => ErrorCode::NotFound,
-            HubError::ForeignDatabase(_) | HubError::Db(_) | HubError::Randomness(_) | HubError::Task(_) => {
+            HubError::ForeignDatabase(_)
+            | HubError::Db(_)
+            | HubError::Randomness(_)
+            | HubError::Task(_)
+            | HubError::Busy(_)
+            | HubError::Io(_) => {
                 ErrorCode::Internal
             }
         }
@@ -78,7 +88,7 @@ impl IntoResponse for HubError {
     fn into_response(self) -> Response {
         let code = self.code();
         let message = if code == ErrorCode::Internal {
-            eprintln!("leadguard-hub: internal error: {self}");
+            tracing::error!(error = %self, "internal error");
             "the hub failed to handle the request; retry later".to_owned()
         } else {
             self.to_string()

@@ -41,6 +41,19 @@ pub struct WhoAmI {
     pub role: Role,
     pub write_scope: String,
     pub last_sync: Option<HubTime>,
+    /// The hub database's epoch; a new one after the hub was restored from a backup
+    /// (absent from hubs before backups existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<HubEpoch>,
+}
+
+/// A hub database's epoch: `id` changes when the hub is restored from a backup, and the
+/// hub then holds no change after `start_seq`. A device that sees a new id re-sends
+/// its own changes acknowledged after `start_seq` and pulls again from there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubEpoch {
+    pub id: String,
+    pub start_seq: u64,
 }
 
 /// `POST /v1/sync/complete`: the device applied everything up to `cursor`.

@@ -9,6 +9,7 @@
 
 mod changes;
 mod devices;
+pub mod ops;
 
 pub use changes::ValidChange;
 pub use devices::{DeviceRow, Enrolment};
@@ -19,10 +20,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// `PRAGMA application_id` of hub databases ("LGHB").
-const APPLICATION_ID: i32 = 0x4c47_4842;
+pub(crate) const APPLICATION_ID: i32 = 0x4c47_4842;
 
 /// Schema migrations; `user_version` is the number applied.
-const MIGRATIONS: &[&str] = &[r#"
+pub(crate) const MIGRATIONS: &[&str] = &[r#"
 CREATE TABLE devices (
     id            TEXT PRIMARY KEY,
     rep           TEXT NOT NULL,
@@ -74,6 +75,14 @@ CREATE TABLE directory_names (
     name    TEXT NOT NULL,
     PRIMARY KEY (branch, rep)
 );
+"#,
+// 3: the hub's epoch (store/ops.rs): a new one after each restore.
+r#"
+CREATE TABLE hub_meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+INSERT INTO hub_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('epoch_start_seq', '0');
 "#];
 
 /// The hub database.
@@ -102,13 +111,13 @@ impl Store {
         &self.path
     }
 
-    fn writer(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn writer(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (the
         // transaction rolls back), so a poisoned lock is safe to reuse.
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn reader(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
         self.reader.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

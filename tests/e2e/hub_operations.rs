@@ -1,0 +1,148 @@
+//! Running a hub: backup while serving, restore after a loss, devices re-sending what
+//! the hub lost (nothing lost overall), `/healthz` and `/metrics`. Included by
+//! `hub_robustness.rs` (one test binary).
+
+use crate::hub_support::Hub;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn cli(data: &Path, args: &[&str]) -> Value {
+    let out = leadguard_tests::leadguard(data, args);
+    assert!(out.status.success(), "leadguard {args:?} failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    leadguard_tests::json(&out)
+}
+
+fn add_lead(data: &Path, company: &str, phone: &str) -> String {
+    let v = cli(data, &["lead", "add", "--company", company, "--contact", "王经理", "--phone", phone, "--need", "年度采购"]);
+    v["lead"]["id"].as_str().unwrap_or_else(|| panic!("lead id in {v}")).to_owned()
+}
+
+fn lead_ids(data: &Path) -> BTreeSet<String> {
+    let v = cli(data, &["lead", "list", "--limit", "1000"]);
+    v["items"].as_array().expect("items").iter().map(|l| l["id"].as_str().unwrap().to_owned()).collect()
+}
+
+fn protected_until(data: &Path, lead: &str) -> Value {
+    cli(data, &["lead", "show", lead])["lead"]["protected_until"].clone()
+}
+
+fn admin_json(hub: &Hub, args: &[&str]) -> Value {
+    let out = hub.admin(args);
+    assert!(out.status.success(), "leadguard-hub {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn a_hub_restored_from_an_older_backup_loses_nothing_once_devices_resync() {
+    let mut hub = Hub::start();
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    cli(a.path(), &["init", "--rep", "li.na", "--name", "李娜", "--branch", "sh"]);
+    cli(b.path(), &["init", "--rep", "wang.wei", "--name", "王伟", "--branch", "sh"]);
+    cli(a.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("li.na", "sh", "rep")]);
+    cli(b.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("wang.wei", "sh", "rep")]);
+
+    let before = add_lead(a.path(), "上海华强电子有限公司", "13800138000");
+    cli(a.path(), &["sync"]);
+    cli(b.path(), &["sync"]);
+
+    // Backup while the hub serves.
+    let backups = tempfile::tempdir().unwrap();
+    let file = backups.path().join("hub-backup.sqlite");
+    let summary = admin_json(&hub, &["backup", "--output", file.to_str().unwrap()]);
+    assert!(summary["changes"].as_i64().unwrap() > 0, "{summary}");
+    assert!(file.exists());
+
+    // Work after the backup: both laptops push, B pulls A's.
+    let after_a = add_lead(a.path(), "杭州云帆科技有限公司", "13900139000");
+    cli(a.path(), &["sync"]);
+    let after_b = add_lead(b.path(), "苏州明德机械有限公司", "13700137000");
+    cli(b.path(), &["sync"]);
+    let until_before_restore = protected_until(a.path(), &after_a);
+    assert!(!until_before_restore.is_null());
+
+    // A restore beside a serving hub is refused and changes nothing.
+    let refused = hub.admin(&["restore", "--input", file.to_str().unwrap()]);
+    assert!(!refused.status.success(), "restore must refuse while the hub serves");
+
+    // The hub machine is lost; the backup is restored and the hub restarted.
+    hub.kill9();
+    let restored = admin_json(&hub, &["restore", "--input", file.to_str().unwrap()]);
+    assert_eq!(restored["epoch_start_seq"], summary["high_seq"], "{restored}");
+    assert!(restored["replaced"].is_string(), "the lost database is kept aside: {restored}");
+    hub.restart();
+
+    // Each laptop notices and sends again what the hub lost.
+    let ra = cli(a.path(), &["sync"]);
+    assert!(ra["resent_after_restore"].as_u64().unwrap() > 0, "{ra}");
+    let rb = cli(b.path(), &["sync"]);
+    assert!(rb["resent_after_restore"].as_u64().unwrap() > 0, "{rb}");
+    cli(a.path(), &["sync"]);
+    let again = cli(a.path(), &["sync"]);
+    assert_eq!(again["resent_after_restore"], Value::Null, "a restore is followed once");
+    assert_eq!((again["pushed"].as_u64(), again["pulled"].as_u64()), (Some(0), Some(0)), "{again}");
+
+    // Nothing lost: both laptops and a laptop enrolled after the restore hold all three.
+    let all: BTreeSet<String> = [before.clone(), after_a.clone(), after_b.clone()].into();
+    assert_eq!(lead_ids(a.path()), all);
+    assert_eq!(lead_ids(b.path()), all);
+    let c = tempfile::tempdir().unwrap();
+    cli(c.path(), &["init", "--rep", "zhang.wei", "--name", "张伟", "--branch", "sh", "--role", "manager"]);
+    cli(c.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("zhang.wei", "sh", "manager")]);
+    cli(c.path(), &["sync"]);
+    assert_eq!(lead_ids(c.path()), all);
+    // An honest laptop's protection ends where it did: the new receipt's window holds
+    // the old one, and the device time inside it is what counts.
+    assert_eq!(protected_until(a.path(), &after_a), until_before_restore);
+    assert_eq!(protected_until(c.path(), &after_a), until_before_restore);
+}
+
+#[test]
+fn a_damaged_or_foreign_backup_is_refused_before_anything_is_replaced() {
+    let mut hub = Hub::start();
+    hub.token("li.na", "sh", "rep");
+    hub.kill9();
+    let dir = tempfile::tempdir().unwrap();
+    let foreign = dir.path().join("foreign.sqlite");
+    rusqlite::Connection::open(&foreign).unwrap().execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    let garbage = dir.path().join("garbage.sqlite");
+    std::fs::write(&garbage, b"not a database at all, just text").unwrap();
+    for input in [&foreign, &garbage, &dir.path().join("missing.sqlite")] {
+        let out = hub.admin(&["restore", "--input", input.to_str().unwrap()]);
+        assert!(!out.status.success(), "{} must be refused", input.display());
+    }
+    // The hub's own database is untouched: it still knows its device.
+    let devices = admin_json(&hub, &["devices", "list"]);
+    assert_eq!(devices.as_array().map(Vec::len), Some(1), "{devices}");
+}
+
+#[test]
+fn healthz_and_metrics_report_the_hub() {
+    let hub = Hub::start();
+    let (client, _) = hub.device("li.na", "sh", "rep");
+    hub.token("wang.wei", "sh", "rep"); // pending: enrolled on the hub, not yet joined
+    client.pull(0, None).expect("pull");
+    let http = reqwest::blocking::Client::new();
+    let health = http.get(format!("{}/healthz", hub.url)).send().unwrap();
+    assert_eq!(health.status().as_u16(), 200);
+    assert_eq!(health.text().unwrap().trim(), "ok");
+    let text = http.get(format!("{}/metrics", hub.url)).send().unwrap().text().unwrap();
+    for line in [
+        "leadguard_hub_devices{state=\"enrolled\"} 1",
+        "leadguard_hub_devices{state=\"pending\"} 1",
+        "leadguard_hub_devices{state=\"revoked\"} 0",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
+    }
+    assert!(
+        text.lines().any(|l| l.starts_with("leadguard_hub_http_requests_total{") && l.contains("route=\"/v1/pull\"") && l.contains("status=\"200\"")),
+        "{text}"
+    );
+    assert!(text.contains("leadguard_hub_http_request_duration_seconds_bucket{"), "{text}");
+    // Unknown paths are counted under one label, not under the path a client chose.
+    http.get(format!("{}/no/such/{}", hub.url, "x".repeat(40))).send().unwrap();
+    let text = http.get(format!("{}/metrics", hub.url)).send().unwrap().text().unwrap();
+    assert!(!text.contains("xxxxxxxx"), "a client's path became a label");
+    assert!(text.contains("route=\"unmatched\""), "{text}");
+}
