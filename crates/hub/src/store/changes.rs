@@ -45,7 +45,7 @@ impl Store {
         check: impl Fn(&rusqlite::Connection, usize, &ValidChange) -> Result<(), HubError>,
     ) -> Result<Vec<Ack>, HubError> {
         let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // The lower end of the evidence window of what this push carries: the device's
         // last sync, or — before its first — its enrolment: nothing it sends can be
         // shown to predate the moment it joined, so a clock set back cannot date its

@@ -57,7 +57,7 @@ impl Store {
         let now = now_ms();
         let expires_at = now.saturating_add(ttl_ms);
         let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO devices (id, rep, name, branch, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![device_id, rep, name, branch, role.as_str(), now],
@@ -75,7 +75,7 @@ impl Store {
     pub fn enroll(&self, token: &str) -> Result<(Device, String), HubError> {
         let now = now_ms();
         let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let device_id: Option<String> = tx
             .query_row(
                 "SELECT t.device_id FROM enrol_tokens t JOIN devices d ON d.id = t.device_id
@@ -159,7 +159,7 @@ impl Store {
     /// Records a successful sync; later pushes carry its time as `device_prev_sync`.
     pub fn complete_sync(&self, device: &Device, cursor: u64) -> Result<SyncCompleted, HubError> {
         let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let previous: Option<i64> =
             tx.query_row("SELECT last_sync_at FROM devices WHERE id = ?1", params![device.id], |r| r.get(0))?;
         // Hub time only moves forward for a device, even if the hub's clock steps back.
