@@ -3,13 +3,15 @@
 //!
 //! Durability is the point: WAL with `synchronous=FULL`, and every push is one
 //! transaction committed before the acks are sent, so a hub killed with -9 never
-//! loses a change it acknowledged. One writer connection (SQLite serialises writers
-//! anyway) and one reader connection, which WAL lets run beside the writer, so
-//! pulls and authentication do not queue behind a large push.
+//! loses a change it acknowledged. One writer connection, owned by a thread that
+//! commits the writes queued meanwhile together (group commit, `writer.rs`), and one
+//! reader connection, which WAL lets run beside the writer, so pulls and
+//! authentication do not queue behind a large push.
 
 mod changes;
 mod devices;
 pub mod ops;
+mod writer;
 
 pub use changes::ValidChange;
 pub use devices::{DeviceRow, Enrolment};
@@ -88,7 +90,7 @@ INSERT INTO hub_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), (
 /// The hub database.
 pub struct Store {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: writer::Writer,
     reader: Mutex<Connection>,
 }
 
@@ -104,20 +106,25 @@ impl Store {
         migrate(&mut writer, &path)?;
         let reader = Connection::open(&path)?;
         configure(&reader)?;
-        Ok(Store { path, writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        Ok(Store { path, writer: writer::Writer::start(writer), reader: Mutex::new(reader) })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    pub(crate) fn writer(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (the
-        // transaction rolls back), so a poisoned lock is safe to reuse.
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    /// Runs `f` in a write transaction (grouped with others) and returns its result
+    /// once committed: an Ok answer is on disk.
+    pub(crate) fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, HubError> + Send + 'static,
+    ) -> Result<T, HubError> {
+        self.writer.write(f)
     }
 
     pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written, so a
+        // poisoned lock is safe to reuse.
         self.reader.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -184,8 +184,7 @@ pub fn restore(data_dir: &Path, input: &Path) -> Result<Restored, HubError> {
     drop(backup_conn);
     // Migrate an older backup, then start the new epoch at its last change.
     let store = Store::open(data_dir)?;
-    let epoch = {
-        let conn = store.writer();
+    let epoch = store.write(|conn| {
         let id: String = conn.query_row("SELECT lower(hex(randomblob(16)))", [], |r| r.get(0))?;
         let start: i64 = conn.query_row("SELECT coalesce(max(hub_seq), 0) FROM changes", [], |r| r.get(0))?;
         conn.execute(
@@ -193,8 +192,8 @@ pub fn restore(data_dir: &Path, input: &Path) -> Result<Restored, HubError> {
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             rusqlite::params![id, start.to_string()],
         )?;
-        read_epoch(&conn)?
-    };
+        read_epoch(conn)
+    })?;
     Ok(Restored { from: summary, replaced, epoch: epoch.id, epoch_start_seq: epoch.start_seq })
 }
 
