@@ -146,3 +146,39 @@ fn healthz_and_metrics_report_the_hub() {
     assert!(!text.contains("xxxxxxxx"), "a client's path became a label");
     assert!(text.contains("route=\"unmatched\""), "{text}");
 }
+
+#[test]
+fn two_hub_processes_over_one_database_serve_one_change_feed() {
+    let data = tempfile::tempdir().unwrap();
+    let first = Hub::spawn(data.path(), "127.0.0.1:0");
+    let second = Hub::spawn(data.path(), "127.0.0.1:0");
+    assert_ne!(first.url, second.url);
+    let (a, b, m) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    cli(a.path(), &["init", "--rep", "li.na", "--name", "李娜", "--branch", "sh"]);
+    cli(b.path(), &["init", "--rep", "wang.wei", "--name", "王伟", "--branch", "sh"]);
+    cli(m.path(), &["init", "--rep", "zhang.wei", "--name", "张伟", "--branch", "sh", "--role", "manager"]);
+    // Tokens made by either hub work at either: they share the database.
+    cli(a.path(), &["enroll", "--hub", &first.url, "--token", &second.token("li.na", "sh", "rep")]);
+    cli(b.path(), &["enroll", "--hub", &second.url, "--token", &first.token("wang.wei", "sh", "rep")]);
+    cli(m.path(), &["enroll", "--hub", &first.url, "--token", &first.token("zhang.wei", "sh", "manager")]);
+
+    // The same customer, registered offline on both laptops, synced through different hubs.
+    let la = add_lead(a.path(), "上海华强电子有限公司", "13800138000");
+    let lb = add_lead(b.path(), "华强电子（上海）", "+86 138-0013-8000");
+    cli(a.path(), &["sync"]);
+    cli(b.path(), &["sync"]);
+    cli(a.path(), &["sync"]);
+
+    // The manager, enrolled at the first hub, syncs through the second.
+    leadguard_core::Registry::open(m.path()).unwrap().set_hub_url(Some(&second.url)).unwrap();
+    cli(m.path(), &["sync"]);
+    let all: BTreeSet<String> = [la.clone(), lb.clone()].into();
+    for laptop in [a.path(), b.path(), m.path()] {
+        assert_eq!(lead_ids(laptop), all);
+    }
+    let cases = cli(m.path(), &["collisions", "list"]);
+    let cases = cases["cases"].as_array().expect("cases").clone();
+    assert_eq!(cases.len(), 1, "one case for the manager: {cases:?}");
+    let text = serde_json::to_string(&cases[0]).unwrap();
+    assert!(text.contains(&la) && text.contains(&lb), "{text}");
+}
