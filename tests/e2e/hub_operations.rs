@@ -182,3 +182,77 @@ fn two_hub_processes_over_one_database_serve_one_change_feed() {
     let text = serde_json::to_string(&cases[0]).unwrap();
     assert!(text.contains(&la) && text.contains(&lb), "{text}");
 }
+
+#[test]
+fn a_manager_invites_lists_and_revokes_devices_of_their_own_branch_only() {
+    use leadguard_protocol::{ErrorCode, InviteRequest, Role};
+    let hub = Hub::start();
+    let (manager, manager_id) = hub.device("zhang.wei", "sh", "manager");
+    let (other_manager, other_id) = hub.device("chen.jie", "gz", "manager");
+    let (rep, _) = hub.device("wang.wei", "sh", "rep");
+    let invite = |role: Role, ttl: Option<u32>| InviteRequest { rep: "li.na".into(), name: "李娜".into(), role, ttl_hours: ttl };
+    let code = |r: Result<_, leadguard_protocol::client::ClientError>| match r {
+        Err(leadguard_protocol::client::ClientError::Hub { code, .. }) => Some(code),
+        _ => None,
+    };
+
+    // Only a manager invites, only reps and distributors, with a sane validity.
+    assert_eq!(code(rep.invite(&invite(Role::Rep, None)).map(|_| ())), Some(ErrorCode::Forbidden));
+    assert_eq!(code(manager.invite(&invite(Role::Manager, None)).map(|_| ())), Some(ErrorCode::Forbidden));
+    assert_eq!(code(manager.invite(&invite(Role::Rep, Some(0))).map(|_| ())), Some(ErrorCode::Malformed));
+    let invitation = manager.invite(&invite(Role::Rep, Some(24))).expect("invite");
+    let joined = hub.anonymous().enroll(&invitation.token).expect("the token enrols a laptop");
+    assert_eq!((joined.branch.as_str(), joined.role, joined.rep.as_str()), ("sh", Role::Rep, "li.na"));
+    let laptop = hub.anonymous().with_credential(&joined.credential);
+    laptop.me().expect("the new laptop is authenticated");
+
+    // Each manager lists their own branch's devices only.
+    let listed: BTreeSet<String> = manager.devices().expect("list").into_iter().map(|d| d.rep).collect();
+    assert_eq!(listed, ["li.na", "wang.wei", "zhang.wei"].map(String::from).into());
+    assert!(other_manager.devices().unwrap().iter().all(|d| d.branch == "gz"));
+    assert_eq!(code(rep.devices().map(|_| ())), Some(ErrorCode::Forbidden));
+
+    // Revoking: another branch's device does not exist for this manager; one's own
+    // device is refused; a branch device stops working at once.
+    assert_eq!(code(manager.revoke_device(&other_id).map(|_| ())), Some(ErrorCode::NotFound));
+    assert_eq!(code(manager.revoke_device(&manager_id).map(|_| ())), Some(ErrorCode::Forbidden));
+    let revoked = manager.revoke_device(&joined.device_id).expect("revoke");
+    assert!(revoked.revoked_at.is_some());
+    assert_eq!(code(laptop.me().map(|_| ())), Some(ErrorCode::Unauthorized));
+    other_manager.me().expect("the other branch is untouched");
+}
+
+#[test]
+fn a_manager_enrols_a_reps_laptop_from_the_app_and_revokes_it() {
+    let hub = Hub::start();
+    let (m, r) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    cli(m.path(), &["init", "--rep", "zhang.wei", "--name", "张伟", "--branch", "sh", "--role", "manager"]);
+    cli(m.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("zhang.wei", "sh", "manager")]);
+    cli(m.path(), &["rep", "add", "--id", "li.na", "--name", "李娜"]);
+
+    // No shell on the hub: the manager's laptop asks the hub for the token.
+    let invitation = cli(m.path(), &["devices", "invite", "--rep", "li.na"]);
+    assert_eq!(invitation["name"], "李娜", "the name comes from the branch directory: {invitation}");
+    let token = invitation["token"].as_str().unwrap();
+    assert!(invitation["enrol_link"].as_str().unwrap().starts_with("leadguard://enroll?hub=http%3A%2F%2F127.0.0.1"), "{invitation}");
+
+    cli(r.path(), &["init", "--rep", "li.na", "--name", "李娜", "--branch", "sh"]);
+    cli(r.path(), &["enroll", "--hub", &hub.url, "--token", token]);
+    cli(r.path(), &["sync"]);
+    // A rep's laptop may not manage devices (refused before the hub is asked).
+    let refused = leadguard_tests::leadguard(r.path(), &["devices", "list"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stdout).contains("forbidden"), "{}", String::from_utf8_lossy(&refused.stdout));
+
+    let listed = cli(m.path(), &["devices", "list"]);
+    let devices = listed["devices"].as_array().unwrap();
+    let li_na = devices.iter().find(|d| d["rep"] == "li.na").expect("li.na's laptop");
+    assert_eq!(li_na["state"], "enrolled");
+    assert!(li_na["last_sync_at"].is_string());
+    assert!(devices.iter().any(|d| d["rep"] == "zhang.wei" && d["this_device"] == true));
+
+    let revoked = cli(m.path(), &["devices", "revoke", li_na["id"].as_str().unwrap()]);
+    assert_eq!(revoked["state"], "revoked");
+    let after = leadguard_tests::leadguard(r.path(), &["sync"]);
+    assert!(!after.status.success(), "a revoked laptop no longer syncs");
+}

@@ -238,6 +238,13 @@ commands! {
     /// Where the running sync is (`null` when none runs). Answered without waiting
     /// for the running sync ([`answer_lock_free`]).
     sync_progress(()) -> crate::sync::commands::SyncProgressReading => crate::sync::commands::sync_progress;
+    /// Invites a laptop for a rep or distributor of the branch: a one-time enrolment
+    /// token and its link for a QR code (managers; needs the hub).
+    device_invite(crate::sync::devices::DeviceInviteArgs) -> crate::sync::devices::DeviceInvitation => crate::sync::devices::device_invite;
+    /// The branch's devices as the hub knows them (managers; needs the hub).
+    device_list(()) -> crate::sync::devices::DeviceList => crate::sync::devices::device_list;
+    /// Revokes a device of the branch: its credential stops working at once (managers).
+    device_revoke(crate::sync::devices::DeviceIdArgs) -> crate::sync::devices::DeviceRecord => crate::sync::devices::device_revoke;
     /// Collision cases (撞单) this device can see: all of the branch for a manager.
     collisions_list(CollisionListArgs) -> CollisionList => collisions::collisions_list;
     /// One collision case with its leads (masked as the viewer may see them).

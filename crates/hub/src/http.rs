@@ -8,6 +8,9 @@
 //! | POST | `/v1/push` | bearer credential | binary `PushRequest` → binary `PushResponse` |
 //! | GET  | `/v1/pull?since=&limit=&scope=` | bearer credential | → binary `PullResponse` |
 //! | POST | `/v1/sync/complete` | bearer credential | JSON → JSON |
+//! | POST | `/v1/devices` | manager's credential | JSON `InviteRequest` → `Invitation` ([`crate::admin`]) |
+//! | GET  | `/v1/devices` | manager's credential | → JSON `[DeviceInfo]` (the branch's devices) |
+//! | POST | `/v1/devices/{id}/revoke` | manager's credential | → JSON `DeviceInfo` |
 //! | GET  | `/healthz` | none | → `ok` (200) or 503 when the database does not answer |
 //! | GET  | `/metrics` | none | → Prometheus text ([`crate::metrics`]; no customer data) |
 //!
@@ -59,6 +62,8 @@ pub fn router_with(store: AppState, metrics: Arc<Metrics>) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/sync/complete", post(complete))
+        .route("/v1/devices", post(crate::admin::invite).get(crate::admin::list))
+        .route("/v1/devices/{id}/revoke", post(crate::admin::revoke))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::Extension(metrics))
@@ -78,7 +83,7 @@ async fn not_found() -> Response {
 }
 
 /// Runs blocking work (SQLite, Automerge) off the async workers.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, HubError> + Send + 'static) -> Result<T, HubError> {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, HubError> + Send + 'static) -> Result<T, HubError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| HubError::Task(e.to_string()))?
 }
 

@@ -12,6 +12,7 @@
 //! (tokens and credentials, stored hashed), [`metrics`] (`/metrics`), `store::ops`
 //! (backup, restore, the hub's epoch).
 
+pub mod admin;
 pub mod authorship;
 pub mod error;
 pub mod http;

@@ -31,6 +31,42 @@ pub struct EnrollResponse {
     pub hub_time: HubTime,
 }
 
+/// `POST /v1/devices`: a manager's device asks for an enrolment token for a new
+/// device of its own branch (a rep's or a distributor's laptop).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    /// The person (rep id) who will use the device.
+    pub rep: String,
+    /// Display name, e.g. 李娜.
+    pub name: String,
+    pub role: Role,
+    /// Hours the token stays valid (1 to 720; default 72).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_hours: Option<u32>,
+}
+
+/// A new device's one-time enrolment token (shown once; the hub keeps a hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub device_id: String,
+    pub token: String,
+    pub expires_at: HubTime,
+}
+
+/// One device of a branch, as a manager sees it (`GET /v1/devices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub rep: String,
+    pub name: String,
+    pub branch: String,
+    pub role: Role,
+    pub created_at: HubTime,
+    pub enrolled_at: Option<HubTime>,
+    pub revoked_at: Option<HubTime>,
+    pub last_sync_at: Option<HubTime>,
+}
+
 /// `GET /v1/me`: who the hub thinks the caller is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhoAmI {

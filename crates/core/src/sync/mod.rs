@@ -19,6 +19,7 @@
 
 pub mod commands;
 mod convert;
+pub mod devices;
 pub mod epoch;
 
 use crate::registry::Registry;
