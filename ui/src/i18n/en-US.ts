@@ -459,4 +459,5 @@ export const enUS: Record<MessageKey, string> = {
   "devices.revoke": "Revoke",
   "devices.revokeConfirm": "Revoke {name}'s laptop? It stops syncing at once.",
   "devices.revoked": "Revoked {name}'s device",
+  "sync.hubRestored": "The hub was restored from a backup: this laptop sent again the {count} changes it had lost; nothing is lost.",
 };

@@ -457,6 +457,7 @@ export const zhCN = {
   "devices.revoke": "吊销",
   "devices.revokeConfirm": "吊销 {name} 的这台电脑？它将立即无法同步。",
   "devices.revoked": "已吊销 {name} 的设备",
+  "sync.hubRestored": "服务器已从备份恢复：本机已重新上传它丢失的 {count} 个变更，数据没有丢失。",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;
