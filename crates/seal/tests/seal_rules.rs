@@ -116,3 +116,18 @@ proptest! {
         let _ = CompanyKeys::parse(&format!("leadguard-keys 1\n{s}"));
     }
 }
+
+#[test]
+fn every_sealed_value_passes_the_schema_every_replica_runs() {
+    // The schema cannot open a sealed value; it must still accept every one a device
+    // makes, up to the longest value of each field (four-byte characters included).
+    use leadguard_schema::text::{check, is_sealed_form, Lines, MAX_LINE_CHARS, MAX_NOTE_CHARS};
+    let key = LeadKey::generate().unwrap();
+    for (max, lines) in [(MAX_LINE_CHARS, Lines::One), (MAX_NOTE_CHARS, Lines::Many)] {
+        for plain in ["王芳".to_string(), "😀".repeat(max), "a\nb".to_string()] {
+            let s = seal(&key, "a1b2c3d4e5f60718", "notes", &plain).unwrap();
+            assert!(is_sealed_form(&s), "{s}");
+            assert!(check("notes", &s, lines, max).is_ok(), "{} chars sealed to {}", plain.chars().count(), s.len());
+        }
+    }
+}
