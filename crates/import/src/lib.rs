@@ -10,11 +10,13 @@
 //! reason ([`BrokenReason`]). Nothing here registers anything: the core decides what
 //! a row becomes (duplicates, protected customers, owners).
 
+mod customers;
 mod error;
 mod header;
 mod rows;
 mod table;
 
+pub use customers::FileCustomer;
 pub use error::ImportError;
 pub use header::{field_for_header, Field};
 pub use rows::{BrokenReason, BrokenRow, ImportRow, ImportTable};

@@ -136,3 +136,37 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn rows_of_one_customer_in_a_file_become_one_whatever_their_order() {
+    let rows = [
+        "广州腾达电子有限公司,王芳,13812345678,,广州",
+        "深圳华强物流有限公司,李强,13700001111,,深圳",
+        "腾达电子（广州）,陈总,020-88886666,chen@tengda.cn,广州",
+        "广州腾达电子有限公司,王芳,138 1234 5678,wangfang@tengda.cn,广州",
+    ];
+    let csv = |order: &[usize]| {
+        let mut s = String::from("公司名称,联系人,电话,邮箱,城市\n");
+        for &i in order {
+            s.push_str(rows[i]);
+            s.push('\n');
+        }
+        read_csv_bytes(s.as_bytes()).unwrap()
+    };
+    let t = csv(&[0, 1, 2, 3]);
+    let customers = t.customers(0.85);
+    assert_eq!(customers.len(), 2, "{customers:#?}");
+    let tengda = &customers[0];
+    assert_eq!(tengda.rows, [2, 4, 5]);
+    assert_eq!(tengda.merged_rows(), [4, 5]);
+    assert_eq!(tengda.get(Field::Contact), Some("王芳"), "the first row wins");
+    assert_eq!(tengda.get(Field::Email), Some("chen@tengda.cn"), "later rows fill what it left empty");
+    // The same groups in any order of rows.
+    let reversed = csv(&[3, 2, 1, 0]).customers(0.85);
+    let companies = |cs: &[leadguard_import::FileCustomer]| {
+        let mut v: Vec<usize> = cs.iter().map(|c| c.rows.len()).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(companies(&customers), companies(&reversed));
+}
