@@ -27,7 +27,6 @@ pub mod metrics;
 pub mod model;
 pub mod notifications;
 pub mod receipts;
-pub mod quarantine;
 pub mod registry;
 pub mod replication;
 pub mod short_search;

@@ -18,7 +18,9 @@ use rusqlite::{params, OptionalExtension};
 use leadguard_schema::{Reason, Violation};
 
 use crate::collisions::rebuild::carried_events;
-use crate::quarantine::{self, ReplicaLists};
+pub mod quarantine;
+
+use quarantine::ReplicaLists;
 use crate::docs::DocCache;
 use crate::error::{Error, Result};
 use crate::layout;
