@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 use crate::collisions::claims::claim_attempts;
 use crate::collisions::model::{CaseClaim, CaseKind, CollisionCase, DuplicateLink};
-use crate::dedup_link::{lead_id as lead_id_of, numeric_id};
+use crate::duplicate_index::{lead_id as lead_id_of, numeric_id};
 use crate::error::{Error, Result};
 use crate::index;
 use crate::layout;
@@ -60,26 +60,6 @@ fn keys_of_row(row: &index::LeadRow) -> LeadKeys {
 }
 
 impl Registry {
-    /// Remembers which change carries an event (to find its hub receipt).
-    pub(crate) fn note_event_change(&self, event_id: &str, lead_id: &str, hash: &[u8]) -> Result<()> {
-        self.conn
-            .prepare_cached("INSERT OR IGNORE INTO event_changes(event_id, lead_id, hash) VALUES (?1, ?2, ?3)")?
-            .execute(params![event_id, lead_id, hash])?;
-        Ok(())
-    }
-
-    /// Leads whose events are carried by these changes.
-    pub(crate) fn leads_of_changes(&self, hashes: &[[u8; 32]]) -> Result<BTreeSet<String>> {
-        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT lead_id FROM event_changes WHERE hash = ?1")?;
-        let mut out = BTreeSet::new();
-        for h in hashes {
-            for id in stmt.query_map([&h[..]], |r| r.get::<_, String>(0))? {
-                out.insert(id?);
-            }
-        }
-        Ok(out)
-    }
-
     /// Re-derives duplicate links and cases. `fields_changed`: leads whose identifying
     /// fields may differ; `claims_changed`: leads whose claims or receipts may differ.
     /// Runs inside the caller's transaction; the duplicate index should be warm.
@@ -171,10 +151,10 @@ impl Registry {
             let me = numeric_id(id);
             let mut candidates: BTreeSet<String> = self.linked(id)?.into_iter().collect();
             if !keys.is_empty() {
-                for m in own.check_keys_scoring_at_most(keys, NEIGHBOURS, me, crate::dedup_link::COLLISION_CANDIDATES) {
+                for m in own.check_keys_scoring_at_most(keys, NEIGHBOURS, me, crate::duplicate_index::COLLISION_CANDIDATES) {
                     candidates.insert(lead_id_of(m.id));
                 }
-                if let Some(d) = &self.hooks.dedup {
+                if let Some(d) = &self.memory.dedup {
                     candidates.extend(d.candidates(keys, NEIGHBOURS, me).into_iter().map(lead_id_of));
                 }
             }
