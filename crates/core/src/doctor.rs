@@ -126,6 +126,12 @@ impl Registry {
         self.doctor_tables(Depth::All, true, "unclean_shutdown")
     }
 
+    /// The report of the check that ran at open after an unclean shutdown, if one did.
+    pub fn last_crash_report(&self) -> Result<Option<DoctorReport>> {
+        let Some(json) = crate::store::meta_get(&self.conn, META_LAST_REPORT)? else { return Ok(None) };
+        serde_json::from_str(&json).map(Some).map_err(|e| Error::Corrupt(format!("meta {META_LAST_REPORT}: {e}")))
+    }
+
     fn check_file(&self, pragma: &str) -> Result<()> {
         let answer: String = self.conn.query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))?;
         if answer != "ok" {

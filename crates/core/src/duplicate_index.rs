@@ -73,7 +73,4 @@ impl DuplicateIndex {
         self.index.check_keys_scoring_at_most(keys, limit, exclude, COLLISION_CANDIDATES).into_iter().map(|m| m.id).collect()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
-    }
 }

@@ -10,36 +10,41 @@
 //! [`registry`] (writes as single transactions), [`replication`] (the store side of
 //! sync), [`api`] (commands).
 
+// Used by the other crates (api, model, sync, notifications, demo) and by the
+// integration tests.
 pub mod api;
 pub mod arbitration;
 pub mod audit;
 pub mod collisions;
-pub mod duplicate_index;
 pub mod demo;
-pub mod derived;
-pub mod docs;
 pub mod doctor;
-pub mod error;
-pub mod memory_views;
-pub mod index;
-pub mod input;
-pub mod layout;
-pub mod lifecycle;
-pub mod metrics;
 pub mod model;
 pub mod notifications;
-pub mod receipts;
 pub mod registry;
 pub mod replication;
-pub mod short_search;
 pub mod status;
-pub mod session;
 pub mod sync;
 pub mod timing;
-pub mod view;
-pub mod store;
-pub mod validation;
-pub mod writes;
 
+// Internal.
+pub(crate) mod derived;
+pub(crate) mod docs;
+pub(crate) mod duplicate_index;
+pub(crate) mod error;
+pub(crate) mod index;
+pub(crate) mod input;
+pub(crate) mod layout;
+pub(crate) mod lifecycle;
+pub(crate) mod memory_views;
+pub(crate) mod metrics;
+pub(crate) mod receipts;
+pub(crate) mod session;
+pub(crate) mod short_search;
+pub(crate) mod store;
+pub(crate) mod validation;
+pub(crate) mod view;
+pub(crate) mod writes;
+
+pub use derived::ViewCheck;
 pub use error::{ApiError, Error, ErrorCode, Result};
 pub use registry::Registry;

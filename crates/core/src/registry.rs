@@ -13,7 +13,8 @@ use rusqlite::Connection;
 
 use crate::docs::DocCache;
 use crate::error::{Error, Result};
-use crate::index::{self, LeadRow};
+use crate::index;
+pub use crate::index::{Filter, LeadRow, Page};
 use crate::layout;
 use crate::model::{Event, Policy, Rep, Role};
 use crate::status::{self, Status};
@@ -216,6 +217,12 @@ impl Registry {
     /// The index row of a lead.
     pub fn row(&self, lead_id: &str) -> Result<LeadRow> {
         index::get(&self.conn, lead_id)?.ok_or_else(|| Error::NotFound(format!("lead {lead_id}")))
+    }
+
+    /// One page of leads matching `filter` and the optional search text, newest
+    /// first, as seen at `at` (never loads a document).
+    pub fn list(&self, filter: &Filter, search: Option<&str>, at: DateTime<Utc>, limit: u32, offset: u64) -> Result<Page> {
+        index::list(&self.conn, filter, search, at, limit, offset)
     }
 
     /// The full history of a lead (loads its shard document).

@@ -86,14 +86,6 @@ impl ShortSearch {
         self.put(lead_id.to_string(), updated_at, text);
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
     /// Every entry as (lead id, `updated_at`, searchable text), for verification.
     pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, i64, &str)> {
         self.entries.iter().map(|e| (e.lead_id.as_str(), e.updated_at, e.text.as_str()))

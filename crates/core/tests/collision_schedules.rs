@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use leadguard_core::collisions::{CollisionCase, Resolution};
-use leadguard_core::index::{self, Filter};
+use leadguard_core::registry::Filter;
 use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Role, Share};
 use leadguard_core::status::{self, LeadState, Rejection};
 use leadguard_core::registry::{InitOptions, Target};
@@ -142,7 +142,7 @@ fn hostile_is_contained(reg: &mut Registry, cases: &[CollisionCase]) -> Result<u
 }
 
 fn known_leads(reg: &Registry) -> Vec<String> {
-    let page = index::list(reg.connection(), &Filter::All, None, DateTime::<Utc>::MIN_UTC, 1000, 0).unwrap();
+    let page = reg.list(&Filter::All, None, DateTime::<Utc>::MIN_UTC, 1000, 0).unwrap();
     let mut ids: Vec<String> = page.rows.into_iter().map(|r| r.lead_id).collect();
     ids.sort();
     ids

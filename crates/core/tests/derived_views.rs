@@ -46,7 +46,7 @@ fn random_write(reg: &mut Registry, me: &str, rng: &mut Lcg, leads: &mut Vec<Str
     let _ = try_write(reg, me, &lead, kind, at);
 }
 
-fn assert_views_agree(reg: &mut Registry, who: &str) -> Vec<leadguard_core::derived::ViewCheck> {
+fn assert_views_agree(reg: &mut Registry, who: &str) -> Vec<leadguard_core::ViewCheck> {
     let checks = reg.verify_derived().unwrap();
     for c in &checks {
         assert!(c.drift.is_empty(), "{who}: view {} differs from its rebuild: {:?}", c.view, c.drift);
