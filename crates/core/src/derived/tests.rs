@@ -75,9 +75,8 @@ fn only_the_views_change_derived_state() {
                 if path.starts_with("derived/") {
                     continue;
                 }
-                for line in code(text).filter(|l| l.contains(&call) && !l.contains(&defined)) {
-                    panic!("{path} changes the view {} behind the pipeline: `{}`", view.name(), line.trim());
-                }
+                let outside = code(text).find(|l| l.contains(&call) && !l.contains(&defined));
+                assert!(outside.is_none(), "{path} changes the view {} behind the pipeline: `{}`", view.name(), outside.unwrap_or_default().trim());
             }
         }
     }
