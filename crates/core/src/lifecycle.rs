@@ -41,8 +41,7 @@ impl Registry {
             store::meta_set(&tx, crate::derived::META_EFFECTIVE_TIMES, Some("1"))?;
             tx.commit()?;
         }
-        let mut reg = Registry::from_conn(data_dir, conn)?;
-        reg._session = Some(session);
+        let mut reg = Registry::from_conn(data_dir, conn, session)?;
         let rep = opts.rep.clone();
         reg.write_directory(&rep.id.clone(), now, |doc| layout::put_rep(doc, &rep))?;
         Ok(reg)
@@ -52,8 +51,7 @@ impl Registry {
     pub fn open(data_dir: &Path) -> Result<Registry> {
         let conn = store::open_existing(data_dir)?;
         let (session, unclean) = crate::session::Session::begin(data_dir)?;
-        let mut reg = Registry::from_conn(data_dir, conn)?;
-        reg._session = Some(session);
+        let mut reg = Registry::from_conn(data_dir, conn, session)?;
         reg.ensure_derived_current()?;
         if unclean {
             // The last session was killed or crashed: check the derived tables now

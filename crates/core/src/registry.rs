@@ -1,8 +1,13 @@
-//! The registry of one device: its store, its document cache, its directory (reps,
-//! policies) and its in-memory views, and the transaction every write runs in.
+//! The registry of one device: the facade every command goes through. It holds the
+//! store, the document cache, the directory (reps, policies, the session's rep) and
+//! the in-memory views, runs every write in one transaction ([`Registry::transact`]),
+//! and places new leads in shards.
 //!
-//! Opening and creating it is in [`crate::lifecycle`], the writes in [`crate::writes`],
-//! the derived state they keep current in [`crate::derived`].
+//! Opening and creating it is in [`crate::lifecycle`], the lead writes in
+//! [`crate::writes`], the derived state they keep current in [`crate::derived`]. The
+//! device's identity and directory are private to this module; only the storage
+//! handles (`conn`, `docs`, `memory`) are shared with the crate, for the pipeline and
+//! the modules that read derived tables.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -34,20 +39,24 @@ pub struct InitOptions {
 
 /// One device's registry.
 pub struct Registry {
+    /// The store (SQLite): read by the derived tables' modules, written by the
+    /// pipeline and the writes, inside [`Registry::transact`].
     pub(crate) conn: Connection,
+    /// Automerge documents loaded from the store.
     pub(crate) docs: DocCache,
-    pub(crate) data_dir: PathBuf,
-    pub(crate) device: String,
-    pub(crate) rep_id: String,
-    pub(crate) branch: String,
-    pub(crate) shard_size: u32,
-    pub(crate) reps: BTreeMap<String, Rep>,
-    pub(crate) policies: HashMap<String, Policy>,
+    data_dir: PathBuf,
+    device: String,
+    rep_id: String,
+    branch: String,
+    shard_size: u32,
+    reps: BTreeMap<String, Rep>,
+    policies: HashMap<String, Policy>,
+    /// The in-memory views ([`crate::derived`] keeps them current).
     pub(crate) memory: crate::memory_views::MemoryViews,
     /// `PRAGMA data_version` when the directory was last read.
     data_version: i64,
     /// This process's share of the registry's open session (unclean-shutdown marker).
-    pub(crate) _session: Option<crate::session::Session>,
+    _session: Option<crate::session::Session>,
 }
 
 /// A lead's target in a write: a new lead, an existing one, or the lead of the
@@ -68,7 +77,7 @@ pub struct Written {
 }
 
 impl Registry {
-    pub(crate) fn from_conn(data_dir: &Path, conn: Connection) -> Result<Registry> {
+    pub(crate) fn from_conn(data_dir: &Path, conn: Connection, session: crate::session::Session) -> Result<Registry> {
         let actor_hex = store::meta_require(&conn, "actor")?;
         let actor = ActorId::from(
             hex_decode(&actor_hex).ok_or_else(|| Error::Corrupt("registry meta `actor` is malformed".into()))?,
@@ -88,7 +97,7 @@ impl Registry {
             policies: HashMap::new(),
             memory: crate::memory_views::MemoryViews::default(),
             data_version: 0,
-            _session: None,
+            _session: Some(session),
         };
         reg.reload_directory(&reg.branch.clone())?;
         Ok(reg)
@@ -211,6 +220,52 @@ impl Registry {
     }
 
     // ----- commands (as the session rep) -----
+
+    /// The change message: device, rep, device clock and the ids of the events the
+    /// change writes (so every replica maps event → change → hub receipt alike).
+    pub(crate) fn message(&self, rep: &str, now: DateTime<Utc>, events: &[&str]) -> String {
+        serde_json::json!({ "dev": self.device, "rep": rep, "at": now.to_rfc3339(), "ev": events }).to_string()
+    }
+
+    /// The shard new leads go into, opening the next one when the current one is full.
+    pub(crate) fn current_shard(&mut self) -> Result<String> {
+        let n: u32 = store::meta_require(&self.conn, "shard_n")?
+            .parse()
+            .map_err(|_| Error::Corrupt("registry meta `shard_n` is malformed".into()))?;
+        let id = layout::shard_doc_id(&self.branch, &self.device, n);
+        let count: Option<i64> = rusqlite::OptionalExtension::optional(self.conn.query_row(
+            "SELECT lead_count FROM docs WHERE doc_id = ?1",
+            [&id],
+            |r| r.get(0),
+        ))?;
+        match count {
+            None => {
+                self.docs.create(&self.conn, &id, &layout::branch_scope(&self.branch))?;
+                Ok(id)
+            }
+            Some(c) if c < i64::from(self.shard_size) => Ok(id),
+            Some(_) => {
+                let next = layout::shard_doc_id(&self.branch, &self.device, n + 1);
+                store::meta_set(&self.conn, "shard_n", Some(&(n + 1).to_string()))?;
+                self.docs.create(&self.conn, &next, &layout::branch_scope(&self.branch))?;
+                Ok(next)
+            }
+        }
+    }
+
+    /// Adds or updates a rep of the session's branch (managers only).
+    pub fn put_rep(&mut self, rep: Rep, now: DateTime<Utc>) -> Result<()> {
+        let me = self.require_role(&[Role::Manager], "manage reps")?.id.clone();
+        validate_id("rep id", &rep.id)?;
+        if rep.branch != self.branch {
+            return Err(Error::Invalid(format!("rep must belong to branch {}", self.branch)));
+        }
+        if rep.name.trim().is_empty() {
+            return Err(Error::Invalid("name must not be empty".into()));
+        }
+        crate::validation::check_rep(&rep)?;
+        self.write_directory(&me, now, |doc| layout::put_rep(doc, &rep))
+    }
 
     // ----- reads -----
 

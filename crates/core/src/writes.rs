@@ -14,18 +14,11 @@ use crate::docs::DocCache;
 use crate::error::{Error, Result};
 use crate::index;
 use crate::layout;
-use crate::model::{Event, EventKind, LeadFields, Policy, Rep, Role};
-use crate::registry::{new_id, validate_id, Registry, Target, Written};
+use crate::model::{Event, EventKind, LeadFields, Policy, Role};
+use crate::registry::{new_id, Registry, Target, Written};
 use crate::status;
-use crate::store;
 
 impl Registry {
-    /// The change message: device, rep, device clock and the ids of the events the
-    /// change writes (so every replica maps event → change → hub receipt alike).
-    fn message(&self, rep: &str, now: DateTime<Utc>, events: &[&str]) -> String {
-        serde_json::json!({ "dev": self.device, "rep": rep, "at": now.to_rfc3339(), "ev": events }).to_string()
-    }
-
     /// Appends events (each on behalf of `rep`) in one transaction. Commands use the
     /// session rep; seeding and tests may write for others.
     pub fn write_events(&mut self, items: Vec<(Target, String, EventKind)>, now: DateTime<Utc>) -> Result<Vec<Written>> {
@@ -69,7 +62,7 @@ impl Registry {
         let (lead_id, doc_id, branch, events) = match target {
             Target::New => {
                 let doc_id = self.current_shard()?;
-                (new_id(), doc_id, self.branch.clone(), Vec::new())
+                (new_id(), doc_id, self.branch().to_string(), Vec::new())
             }
             Target::Previous => return Err(Error::Invalid("`previous` needs an earlier item in the same write".into())),
             Target::Lead(id) => {
@@ -80,7 +73,7 @@ impl Registry {
                 (id, row.doc_id, row.branch, events)
             }
         };
-        let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device.clone(), device_time: now, after };
+        let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device().to_string(), device_time: now, after };
         crate::validation::check_event(&event)?;
         let policy = self.policy(&branch);
         let mut all = events;
@@ -104,32 +97,6 @@ impl Registry {
         Ok(Written { lead_id, event, status })
     }
 
-    /// The shard new leads go into, opening the next one when the current one is full.
-    fn current_shard(&mut self) -> Result<String> {
-        let n: u32 = store::meta_require(&self.conn, "shard_n")?
-            .parse()
-            .map_err(|_| Error::Corrupt("registry meta `shard_n` is malformed".into()))?;
-        let id = layout::shard_doc_id(&self.branch, &self.device, n);
-        let count: Option<i64> = rusqlite::OptionalExtension::optional(self.conn.query_row(
-            "SELECT lead_count FROM docs WHERE doc_id = ?1",
-            [&id],
-            |r| r.get(0),
-        ))?;
-        match count {
-            None => {
-                self.docs.create(&self.conn, &id, &layout::branch_scope(&self.branch))?;
-                Ok(id)
-            }
-            Some(c) if c < i64::from(self.shard_size) => Ok(id),
-            Some(_) => {
-                let next = layout::shard_doc_id(&self.branch, &self.device, n + 1);
-                store::meta_set(&self.conn, "shard_n", Some(&(n + 1).to_string()))?;
-                self.docs.create(&self.conn, &next, &layout::branch_scope(&self.branch))?;
-                Ok(next)
-            }
-        }
-    }
-
     /// Writes to the directory document of the session's branch.
     pub(crate) fn write_directory(
         &mut self,
@@ -137,7 +104,7 @@ impl Registry {
         now: DateTime<Utc>,
         f: impl FnOnce(&mut automerge::AutoCommit) -> Result<()>,
     ) -> Result<()> {
-        let branch = self.branch.clone();
+        let branch = self.branch().to_string();
         let id = layout::directory_doc_id(&branch);
         let message = self.message(rep, now, &[]);
         self.transact(|reg| {
@@ -212,20 +179,6 @@ impl Registry {
         departing.active = false;
         self.write_directory(&me, now, |doc| layout::put_rep(doc, &departing))?;
         Ok(leads.into_iter().map(|(id, _)| id).collect())
-    }
-
-    /// Adds or updates a rep of the session's branch (managers only).
-    pub fn put_rep(&mut self, rep: Rep, now: DateTime<Utc>) -> Result<()> {
-        let me = self.require_role(&[Role::Manager], "manage reps")?.id.clone();
-        validate_id("rep id", &rep.id)?;
-        if rep.branch != self.branch {
-            return Err(Error::Invalid(format!("rep must belong to branch {}", self.branch)));
-        }
-        if rep.name.trim().is_empty() {
-            return Err(Error::Invalid("name must not be empty".into()));
-        }
-        crate::validation::check_rep(&rep)?;
-        self.write_directory(&me, now, |doc| layout::put_rep(doc, &rep))
     }
 
     /// Sets the branch policy (managers only) and re-derives the branch's index rows.
