@@ -26,7 +26,7 @@ pub use leads::*;
 pub use metrics::*;
 pub use notifications::*;
 pub use crate::model::{Policy, Rep};
-pub use crate::view::{EventView, LeadView};
+pub use crate::visibility::{EventView, LeadView};
 
 /// What a command handler runs against: one device's registry.
 ///

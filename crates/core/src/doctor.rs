@@ -10,7 +10,7 @@
 //! check). The audit log is not derived: it is verified, never rebuilt.
 //!
 //! It also runs at open after an unclean shutdown (a process that had the registry
-//! open was killed or crashed): see [`crate::session`].
+//! open was killed or crashed): see [`crate::shutdown_marker`].
 
 use std::collections::BTreeMap;
 

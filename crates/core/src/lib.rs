@@ -4,11 +4,13 @@
 //! served to the desktop webview by Tauri `invoke`, to a browser over HTTP, and to
 //! the `leadguard` CLI. Business rules live here and nowhere else.
 //!
-//! Layers, bottom up: [`store`] (the SQLite file), [`docs`] (Automerge documents as
-//! snapshot + changes), [`layout`] (where leads live inside documents), [`model`] and
-//! [`status`] (the rules, pure), [`index`] (derived tables for listing and search),
-//! [`registry`] (writes as single transactions), [`replication`] (the store side of
-//! sync), [`api`] (commands).
+//! Layers, bottom up (docs/ARCHITECTURE.md has the whole module map): `store` (the
+//! SQLite file), `documents` (Automerge documents as snapshot + changes), `layout`
+//! (where leads live inside documents), [`model`], [`timing`] and [`status`] (the
+//! rules, pure), [`registry`] (the facade: store, directory, transactions), `writes`
+//! (every write), `derived` (the one pipeline keeping derived tables and in-memory
+//! indexes current), [`replication`] (the store side of sync), [`api`] (commands).
+//! The test `module_graph` keeps the modules free of import cycles.
 
 // Used by the other crates (api, model, sync, notifications, demo) and by the
 // integration tests.
@@ -27,22 +29,22 @@ pub mod sync;
 pub mod timing;
 
 // Internal.
+pub(crate) mod contact_input;
 pub(crate) mod derived;
-pub(crate) mod docs;
+pub(crate) mod documents;
 pub(crate) mod duplicate_index;
 pub(crate) mod error;
-pub(crate) mod index;
-pub(crate) mod input;
 pub(crate) mod layout;
+pub(crate) mod lead_index;
 pub(crate) mod lifecycle;
 pub(crate) mod memory_views;
 pub(crate) mod metrics;
 pub(crate) mod receipts;
-pub(crate) mod session;
+pub(crate) mod schema_check;
 pub(crate) mod short_search;
+pub(crate) mod shutdown_marker;
 pub(crate) mod store;
-pub(crate) mod validation;
-pub(crate) mod view;
+pub(crate) mod visibility;
 pub(crate) mod writes;
 
 pub use derived::ViewCheck;

@@ -20,12 +20,12 @@ impl Registry {
         if opts.rep.name.trim().is_empty() {
             return Err(Error::Invalid("name must not be empty".into()));
         }
-        crate::validation::check_rep(&opts.rep)?;
+        crate::schema_check::check_rep(&opts.rep)?;
         if opts.shard_size == 0 {
             return Err(Error::Invalid("shard size must be at least 1".into()));
         }
         let conn = store::create(data_dir)?;
-        let (session, _) = crate::session::Session::begin(data_dir)?;
+        let (session, _) = crate::shutdown_marker::Session::begin(data_dir)?;
         let actor = ActorId::random();
         let device = actor.to_hex_string()[..16].to_string();
         {
@@ -50,7 +50,7 @@ impl Registry {
     /// Opens the registry in `data_dir` (`not_initialized` if there is none).
     pub fn open(data_dir: &Path) -> Result<Registry> {
         let conn = store::open_existing(data_dir)?;
-        let (session, unclean) = crate::session::Session::begin(data_dir)?;
+        let (session, unclean) = crate::shutdown_marker::Session::begin(data_dir)?;
         let mut reg = Registry::from_conn(data_dir, conn, session)?;
         reg.ensure_derived_current()?;
         if unclean {

@@ -16,10 +16,10 @@ use automerge::ActorId;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-use crate::docs::DocCache;
+use crate::documents::DocCache;
 use crate::error::{Error, Result};
-use crate::index;
-pub use crate::index::{Filter, LeadRow, Page};
+use crate::lead_index;
+pub use crate::lead_index::{Filter, LeadRow, Page};
 use crate::layout;
 use crate::model::{Event, Policy, Rep, Role};
 use crate::status::{self, Status};
@@ -56,7 +56,7 @@ pub struct Registry {
     /// `PRAGMA data_version` when the directory was last read.
     data_version: i64,
     /// This process's share of the registry's open session (unclean-shutdown marker).
-    _session: Option<crate::session::Session>,
+    _session: Option<crate::shutdown_marker::Session>,
 }
 
 /// A lead's target in a write: a new lead, an existing one, or the lead of the
@@ -77,7 +77,7 @@ pub struct Written {
 }
 
 impl Registry {
-    pub(crate) fn from_conn(data_dir: &Path, conn: Connection, session: crate::session::Session) -> Result<Registry> {
+    pub(crate) fn from_conn(data_dir: &Path, conn: Connection, session: crate::shutdown_marker::Session) -> Result<Registry> {
         let actor_hex = store::meta_require(&conn, "actor")?;
         let actor = ActorId::from(
             hex_decode(&actor_hex).ok_or_else(|| Error::Corrupt("registry meta `actor` is malformed".into()))?,
@@ -263,7 +263,7 @@ impl Registry {
         if rep.name.trim().is_empty() {
             return Err(Error::Invalid("name must not be empty".into()));
         }
-        crate::validation::check_rep(&rep)?;
+        crate::schema_check::check_rep(&rep)?;
         self.write_directory(&me, now, |doc| layout::put_rep(doc, &rep))
     }
 
@@ -271,13 +271,13 @@ impl Registry {
 
     /// The index row of a lead.
     pub fn row(&self, lead_id: &str) -> Result<LeadRow> {
-        index::get(&self.conn, lead_id)?.ok_or_else(|| Error::NotFound(format!("lead {lead_id}")))
+        lead_index::get(&self.conn, lead_id)?.ok_or_else(|| Error::NotFound(format!("lead {lead_id}")))
     }
 
     /// One page of leads matching `filter` and the optional search text, newest
     /// first, as seen at `at` (never loads a document).
     pub fn list(&self, filter: &Filter, search: Option<&str>, at: DateTime<Utc>, limit: u32, offset: u64) -> Result<Page> {
-        index::list(&self.conn, filter, search, at, limit, offset)
+        lead_index::list(&self.conn, filter, search, at, limit, offset)
     }
 
     /// The full history of a lead (loads its shard document).

@@ -6,10 +6,10 @@
 //! far over the 100 ms a keystroke may take. A substring scan of the same text in
 //! memory takes a few milliseconds.
 //!
-//! Same semantics as the SQL path in [`crate::index::list`]: a substring of company,
+//! Same semantics as the SQL path in [`crate::lead_index::list`]: a substring of company,
 //! contact, phone or email (ASCII case-insensitive, like SQLite's `LIKE`) or the exact
 //! lead id; newest first (`updated_at DESC, lead_id`); totals counted up to
-//! [`crate::index::COUNT_CAP`]. The copy is built on first use from `lead_index` and
+//! [`crate::lead_index::COUNT_CAP`]. The copy is built on first use from `lead_index` and
 //! kept in step by [`crate::memory_views::MemoryViews`] after each commit; a commit by another
 //! process (`Registry::refresh_if_changed`, `PRAGMA data_version`) drops it, and the next search rebuilds it.
 

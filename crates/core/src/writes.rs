@@ -10,9 +10,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::derived::{self, Batch, LeadChange};
-use crate::docs::DocCache;
+use crate::documents::DocCache;
 use crate::error::{Error, Result};
-use crate::index;
+use crate::lead_index;
 use crate::layout;
 use crate::model::{Event, EventKind, LeadFields, Policy, Role};
 use crate::registry::{new_id, Registry, Target, Written};
@@ -66,7 +66,7 @@ impl Registry {
             }
             Target::Previous => return Err(Error::Invalid("`previous` needs an earlier item in the same write".into())),
             Target::Lead(id) => {
-                let row = index::get(&self.conn, &id)?.ok_or_else(|| Error::NotFound(format!("lead {id}")))?;
+                let row = lead_index::get(&self.conn, &id)?.ok_or_else(|| Error::NotFound(format!("lead {id}")))?;
                 let loaded = self.docs.get(&self.conn, &row.doc_id)?;
                 let events = layout::read_events(&loaded.doc, &id)?
                     .ok_or_else(|| Error::Corrupt(format!("lead {id} is indexed but missing from {}", row.doc_id)))?;
@@ -74,7 +74,7 @@ impl Registry {
             }
         };
         let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device().to_string(), device_time: now, after };
-        crate::validation::check_event(&event)?;
+        crate::schema_check::check_event(&event)?;
         let policy = self.policy(&branch);
         let mut all = events;
         let timing = self.timing(&all)?;
@@ -168,7 +168,7 @@ impl Registry {
         if !target.active {
             return Err(Error::Conflict(format!("rep {to} has left")));
         }
-        let leads = index::owned_by(&self.conn, from, now)?;
+        let leads = lead_index::owned_by(&self.conn, from, now)?;
         let items = leads
             .iter()
             .map(|(id, _)| {

@@ -7,7 +7,7 @@ use leadguard_dedup::{Config, Index, LeadKeys, LeadRecord, Match};
 
 use crate::duplicate_index::{lead_id, numeric_id, record, DuplicateIndex};
 use crate::error::Result;
-use crate::index::{self, Page, COUNT_CAP};
+use crate::lead_index::{self, Page, COUNT_CAP};
 use crate::model::LeadFields;
 use crate::registry::Registry;
 use crate::short_search::ShortSearch;
@@ -18,7 +18,7 @@ impl Registry {
         self.refresh_if_changed()?;
         if self.memory.dedup.is_none() {
             let mut index = Index::new(Config::default());
-            crate::index::for_each_identity(&self.conn, |id, company, contact, phone, email, region| {
+            crate::lead_index::for_each_identity(&self.conn, |id, company, contact, phone, email, region| {
                 if let Some(n) = numeric_id(id) {
                     let r = LeadRecord {
                         company: company.into(),
@@ -66,7 +66,7 @@ impl Registry {
         let (ids, total) = search.find(q.trim(), offset, limit.min(1000));
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {
-            if let Some(row) = index::get(&self.conn, &id)? {
+            if let Some(row) = lead_index::get(&self.conn, &id)? {
                 rows.push(row.at(at));
             }
         }

@@ -181,7 +181,7 @@ pub(crate) fn reindex_doc(
 pub(crate) fn reindex_leads(reg: &mut Registry, batch: &mut Batch, leads: &BTreeSet<String>) -> Result<()> {
     let mut by_doc: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for lead in leads {
-        if let Some(row) = crate::index::get(&reg.conn, lead)? {
+        if let Some(row) = crate::lead_index::get(&reg.conn, lead)? {
             by_doc.entry(row.doc_id).or_default().push(lead.clone());
         }
     }

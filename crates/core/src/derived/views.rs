@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{Batch, DerivedView, LeadChange, Reach, Rows};
 use crate::error::Result;
 use crate::registry::Registry;
-use crate::{index, status};
+use crate::{lead_index, status};
 
 /// (key, content) of every row a query returns.
 fn rows(reg: &Registry, sql: &str) -> Result<Rows> {
@@ -53,7 +53,7 @@ impl DerivedView for EventMap {
 }
 
 /// `lead_index` (and its full-text table `lead_fts`, kept by triggers): one row per
-/// lead, its status as of its last event ([`crate::index`]).
+/// lead, its status as of its last event ([`crate::lead_index`]).
 pub(crate) struct LeadRows;
 
 impl DerivedView for LeadRows {
@@ -64,7 +64,7 @@ impl DerivedView for LeadRows {
         Reach::Lead
     }
     fn writers(&self) -> &'static [&'static str] {
-        &["index::upsert"]
+        &["lead_index::upsert"]
     }
     fn clear(&self, reg: &mut Registry) -> Result<()> {
         reg.conn.execute_batch("DELETE FROM lead_index; DELETE FROM lead_fts;")?;
@@ -75,7 +75,7 @@ impl DerivedView for LeadRows {
         let timing = reg.timing(lead.events)?;
         // Store the status as of the last event; queries apply later expiry.
         let stored = status::derive(lead.events, &policy, DateTime::<Utc>::MIN_UTC, &timing);
-        index::upsert(&reg.conn, lead.lead_id, lead.doc_id, lead.branch, &stored)?;
+        lead_index::upsert(&reg.conn, lead.lead_id, lead.doc_id, lead.branch, &stored)?;
         lead.stored = Some(stored);
         Ok(())
     }

@@ -22,7 +22,7 @@ pub mod quarantine;
 use quarantine::ReplicaLists;
 use crate::derived::event_map::carried_events;
 use crate::derived::{self, Batch};
-use crate::docs::DocCache;
+use crate::documents::DocCache;
 use crate::error::{Error, Result};
 use crate::layout;
 use crate::registry::Registry;
