@@ -115,3 +115,35 @@ fn the_cycle_check_finds_a_cycle() {
     let cycle = find_cycle(&graph).expect("a cycle");
     assert!(cycle.contains(&"registry".to_string()) && cycle.contains(&"writes".to_string()), "{cycle:?}");
 }
+
+/// The module map in docs/ARCHITECTURE.md: its table's modules, in order.
+fn documented_order() -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/ARCHITECTURE.md");
+    let text = std::fs::read_to_string(path).expect("docs/ARCHITECTURE.md");
+    let map = text.split("Module map (`crates/core/src`)").nth(1).expect("the module map");
+    map.lines()
+        .skip_while(|l| !l.starts_with("| module |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .flat_map(|l| {
+            let first = l.split('|').nth(1).unwrap_or_default().to_string();
+            first.split(',').map(|m| m.trim().trim_matches('`').to_string()).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn the_documented_module_map_lists_every_module_bottom_up() {
+    let graph = module_graph();
+    let order = documented_order();
+    let listed: BTreeSet<String> = order.iter().cloned().collect();
+    let actual: BTreeSet<String> = graph.keys().cloned().collect();
+    assert_eq!(listed, actual, "docs/ARCHITECTURE.md's module map vs crates/core/src");
+    let rank = |m: &str| order.iter().position(|o| o == m).expect("listed");
+    for (from, tos) in &graph {
+        for to in tos {
+            // A module names only modules listed before it.
+            assert!(rank(to) <= rank(from), "{from} names {to}, which the module map lists above it");
+        }
+    }
+}
