@@ -10,7 +10,7 @@ use ts_rs::TS;
 
 use super::Context;
 use crate::error::{ApiError, Error};
-use crate::lead_index::{self, Filter};
+use crate::lead_index::Filter;
 use crate::model::{EventKind, FollowupKind, LeadFields, Policy, Rep, Role};
 use crate::status::LeadState;
 use crate::registry::{InitOptions, Registry, Written, DEFAULT_SHARD_SIZE};
@@ -291,7 +291,7 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
     let page = if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
         reg.short_search(q, at, limit, offset)?
     } else {
-        lead_index::list(reg.connection(), &filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
+        reg.list(&filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
     };
     let rows = page.rows;
     let v = viewer(reg, at)?;
