@@ -15,7 +15,7 @@ mod views;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::error::Result;
 use crate::layout;
@@ -168,9 +168,12 @@ pub(crate) fn reindex_doc(
         "UPDATE docs SET lead_count = ?2 WHERE doc_id = ?1 AND lead_count < ?2",
         rusqlite::params![doc_id, layout::lead_ids(&reg.docs.get(&reg.conn, doc_id)?.doc).len() as i64],
     )?;
+    let mut carried_by_lead: HashMap<&str, Vec<(String, [u8; 32])>> = HashMap::new();
+    for (ev, lead, hash) in carried {
+        carried_by_lead.entry(lead.as_str()).or_default().push((ev.clone(), *hash));
+    }
     for (id, events) in histories {
-        let mine: Vec<(String, [u8; 32])> =
-            carried.iter().filter(|(_, lead, _)| *lead == id).map(|(ev, _, hash)| (ev.clone(), *hash)).collect();
+        let mine = carried_by_lead.remove(id.as_str()).unwrap_or_default();
         let change = LeadChange::new(&id, doc_id, &branch, &events, &mine);
         lead_changed(reg, batch, change, fields_changed(&id))?;
     }
