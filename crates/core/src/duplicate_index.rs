@@ -8,8 +8,9 @@
 //! dedup index takes; an id that is not (only possible in hand-crafted data) is left
 //! out of duplicate checks.
 
-use leadguard_dedup::{Index, LeadKeys, LeadRecord, Match};
+use leadguard_dedup::{Config, Index, LeadKeys, LeadRecord, Match};
 
+use crate::error::Result;
 use crate::model::LeadFields;
 
 /// Candidates scored per lead when merges look for duplicate links: the best-blocked
@@ -42,8 +43,23 @@ pub fn record(f: &LeadFields) -> LeadRecord {
 }
 
 impl DuplicateIndex {
-    pub(crate) fn new(index: Index) -> DuplicateIndex {
-        DuplicateIndex { index }
+    /// Builds the index from the lead index table (no document is loaded).
+    pub(crate) fn build(conn: &rusqlite::Connection) -> Result<DuplicateIndex> {
+        let mut index = Index::new(Config::default());
+        crate::lead_index::for_each_identity(conn, |id, company, contact, phone, email, region| {
+            if let Some(n) = numeric_id(id) {
+                let r = LeadRecord {
+                    company: company.into(),
+                    contact: contact.into(),
+                    phone: phone.into(),
+                    email: email.into(),
+                    region: region.into(),
+                    address: None,
+                };
+                index.insert_keys(n, LeadKeys::from_record(&r));
+            }
+        })?;
+        Ok(DuplicateIndex { index })
     }
 
     /// Likely and possible matches of `keys` (see [`Index::check_possible`]).

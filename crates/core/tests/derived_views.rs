@@ -1,6 +1,7 @@
 //! Every derived view kept current write by write, merge by merge, equals its rebuild
-//! from the documents: random writes on two devices, pulls both ways, a hub receipt,
-//! a policy change; then `verify_derived` compares each view with a rebuild.
+//! from the documents: random writes on two devices, pulls both ways, late hub
+//! receipts, a pulled policy change (which can change whether an edit took effect, so
+//! a lead's identifying fields); `verify_derived` compares each view with a rebuild.
 
 mod support;
 
@@ -84,6 +85,17 @@ fn incremental_views_equal_a_rebuild_after_random_writes_and_pulls() {
             .map(|p| Ack { hash: p.hash, hub_seq: 10_000 + p.local_seq, received_at: h(60), device_prev_sync: Some(h(-1)) })
             .collect();
         r1.mark_acknowledged(&acks).unwrap();
+        // The manager shortens protection; r1 pulls the policy and re-derives every lead.
+        let mut m1 = branch(&dir.path().join("c"), "m1");
+        let mut policy = m1.policy("sz");
+        policy.protection_hours = 12;
+        m1.set_policy(policy, h(61)).unwrap();
+        assert_views_agree(&mut m1, "m1");
+        // (Verifying drops r1's in-memory indexes, as a commit by another process does:
+        // the policy pull then re-scores changed leads without a warm duplicate index.)
+        assert_views_agree(&mut r1, "r1 before the policy");
+        copy_all(&m1, &mut r1);
+        assert_eq!(r1.policy("sz").protection_hours, 12, "the policy arrived");
         let checks = assert_views_agree(&mut r1, "r1");
         assert_views_agree(&mut r2, "r2");
         let rows = |view: &str| checks.iter().find(|c| c.view == view).map(|c| c.rows).unwrap_or(0);

@@ -3,7 +3,7 @@
 //! pipeline ([`super::views`]) after every commit.
 
 use chrono::{DateTime, Utc};
-use leadguard_dedup::{Config, Index, LeadKeys, LeadRecord, Match};
+use leadguard_dedup::{LeadKeys, Match};
 
 use crate::duplicate_index::{lead_id, numeric_id, record, DuplicateIndex};
 use crate::error::Result;
@@ -17,21 +17,7 @@ impl Registry {
     pub fn warm_dedup(&mut self) -> Result<usize> {
         self.refresh_if_changed()?;
         if self.memory.dedup.is_none() {
-            let mut index = Index::new(Config::default());
-            crate::lead_index::for_each_identity(&self.conn, |id, company, contact, phone, email, region| {
-                if let Some(n) = numeric_id(id) {
-                    let r = LeadRecord {
-                        company: company.into(),
-                        contact: contact.into(),
-                        phone: phone.into(),
-                        email: email.into(),
-                        region: region.into(),
-                        address: None,
-                    };
-                    index.insert_keys(n, LeadKeys::from_record(&r));
-                }
-            })?;
-            self.memory.dedup = Some(DuplicateIndex::new(index));
+            self.memory.dedup = Some(DuplicateIndex::build(&self.conn)?);
         }
         Ok(self.memory.dedup.as_ref().map_or(0, DuplicateIndex::len))
     }

@@ -89,6 +89,10 @@ pub(crate) struct LeadChange<'a> {
     /// The status as of its last event: derived by the lead-rows view, read by the
     /// views after it.
     pub stored: Option<Status>,
+    /// Its identifying fields differ from its previous row (set by the lead-rows
+    /// view): a re-derivation can change them too, when a policy or a receipt decides
+    /// differently whether an edit took effect.
+    pub identity_changed: bool,
 }
 
 impl<'a> LeadChange<'a> {
@@ -99,7 +103,7 @@ impl<'a> LeadChange<'a> {
         events: &'a [Event],
         carried: &'a [(String, [u8; 32])],
     ) -> LeadChange<'a> {
-        LeadChange { lead_id, doc_id, branch, events, carried, stored: None }
+        LeadChange { lead_id, doc_id, branch, events, carried, stored: None, identity_changed: false }
     }
 }
 
@@ -123,7 +127,7 @@ pub(crate) fn lead_changed(reg: &mut Registry, batch: &mut Batch, mut lead: Lead
     for view in VIEWS {
         view.lead_changed(reg, &mut lead)?;
     }
-    if fields_changed {
+    if fields_changed || lead.identity_changed {
         batch.fields.insert(lead.lead_id.to_string());
     }
     batch.claims.insert(lead.lead_id.to_string());

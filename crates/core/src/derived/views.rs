@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{Batch, DerivedView, LeadChange, Reach, Rows};
+use crate::duplicate_index::DuplicateIndex;
 use crate::error::Result;
+use crate::model::LeadFields;
 use crate::registry::Registry;
 use crate::{lead_index, status};
 
@@ -75,6 +77,8 @@ impl DerivedView for LeadRows {
         let timing = reg.timing(lead.events)?;
         // Store the status as of the last event; queries apply later expiry.
         let stored = status::derive(lead.events, &policy, DateTime::<Utc>::MIN_UTC, &timing);
+        let before = lead_index::get(&reg.conn, lead.lead_id)?;
+        lead.identity_changed = before.is_none_or(|row| !same_identity(&row, &stored.fields));
         lead_index::upsert(&reg.conn, lead.lead_id, lead.doc_id, lead.branch, &stored)?;
         lead.stored = Some(stored);
         Ok(())
@@ -103,6 +107,16 @@ impl DerivedView for LeadRows {
             ),
         ])
     }
+}
+
+/// Whether a row holds these identifying fields (what duplicate links are scored on).
+fn same_identity(row: &lead_index::LeadRow, f: &LeadFields) -> bool {
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    row.company == v(&f.company)
+        && row.contact == v(&f.contact)
+        && row.phone == v(&f.phone)
+        && row.email == v(&f.email)
+        && row.region == v(&f.region)
 }
 
 /// `case_marks`: the decide and appeal events of every lead
@@ -203,7 +217,22 @@ impl DerivedView for Cases {
         Ok(())
     }
     fn batch_done(&self, reg: &mut Registry, batch: &Batch) -> Result<()> {
-        reg.refresh_collisions(&batch.fields, &batch.claims)
+        // Links are scored against every lead. Without the duplicate index in memory
+        // (another process wrote, or a pull held only a policy change), build one for
+        // this batch and drop it after: it holds this transaction's rows. Not needed
+        // when the batch holds every lead (a rebuild): it indexes its own leads.
+        let transient = reg.memory.dedup.is_none() && !batch.fields.is_empty() && {
+            let leads: i64 = reg.conn.query_row("SELECT COUNT(*) FROM lead_index", [], |r| r.get(0))?;
+            batch.fields.len() < leads as usize
+        };
+        if transient {
+            reg.memory.dedup = Some(DuplicateIndex::build(&reg.conn)?);
+        }
+        let refreshed = reg.refresh_collisions(&batch.fields, &batch.claims);
+        if transient {
+            reg.memory.dedup = None;
+        }
+        refreshed
     }
     fn snapshot(&self, reg: &mut Registry) -> Result<Vec<(&'static str, Rows)>> {
         Ok(vec![
