@@ -17,7 +17,6 @@
 //!
 //! The HTTP transport is `leadguard_protocol::client` (https, or http on loopback).
 
-pub mod commands;
 mod convert;
 
 use crate::registry::Registry;
