@@ -17,9 +17,7 @@
 //!
 //! The HTTP transport is `leadguard_protocol::client` (https, or http on loopback).
 
-pub mod commands;
 mod convert;
-pub mod devices;
 pub mod epoch;
 
 use crate::registry::Registry;
@@ -308,7 +306,7 @@ fn pull_all(
 }
 
 /// Runs `f`, retrying transient failures with exponential backoff (0.1 s … 6.4 s).
-fn retry<T>(mut f: impl FnMut() -> Result<T, ClientError>) -> Result<T, SyncError> {
+pub(crate) fn retry<T>(mut f: impl FnMut() -> Result<T, ClientError>) -> Result<T, SyncError> {
     let mut delay = Duration::from_millis(100);
     let mut attempt = 1;
     loop {

@@ -9,8 +9,8 @@ use leadguard_protocol::{DeviceInfo, InviteRequest, Role};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::{client, convert, retry, SyncError, META_HUB_DEVICE_ID};
 use crate::api::Context;
+use crate::sync::{client, retry, SyncError, META_HUB_DEVICE_ID};
 use crate::{store, ApiError, ErrorCode};
 
 /// Invite a laptop for a rep or distributor of the manager's branch.
@@ -97,7 +97,7 @@ fn hub_error(e: SyncError) -> ApiError {
 }
 
 fn time(t: leadguard_protocol::HubTime) -> Result<DateTime<Utc>, ApiError> {
-    convert::datetime(t).map_err(ApiError::from)
+    t.to_datetime().ok_or_else(|| ApiError::new(ErrorCode::Sync, format!("the hub's time {} ms is out of range", t.0)))
 }
 
 fn record(d: DeviceInfo, this_device: Option<&str>) -> Result<DeviceRecord, ApiError> {
