@@ -19,7 +19,7 @@ pub struct Shell {
     data_dir: PathBuf,
     ctx: Mutex<Option<Context>>,
     /// The sync progress of every context this shell opens, read without its lock.
-    progress: leadguard_core::sync::commands::ProgressBoard,
+    progress: leadguard_core::api::sync::ProgressBoard,
 }
 
 impl Shell {

@@ -48,6 +48,12 @@ pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json:
         }
     };
     let report = sync::sync_with_clock(reg, &clock, &mut show)?;
+    if let Some(n) = report.resent_after_restore {
+        eprintln!(
+            "sync: 服务器已从备份恢复；本机重新上传了 {n} 个它丢失的变更。\n\
+             sync: the hub was restored from a backup; this device sent again {n} change(s) it had lost."
+        );
+    }
     if report.quarantined > 0 {
         // Always shown: a colleague's device wrote something no replica accepts.
         eprintln!(

@@ -15,9 +15,11 @@ mod arbitration;
 mod audit;
 mod collisions;
 mod dedup;
+mod devices;
 mod leads;
 mod metrics;
 pub mod notifications;
+pub mod sync;
 pub use audit::{AuditLeadArgs, AuditTrail, DoctorArgs};
 pub use collisions::*;
 pub use dedup::*;
@@ -25,7 +27,7 @@ pub use leads::*;
 pub use metrics::*;
 pub use notifications::*;
 pub use crate::model::{Policy, Rep};
-pub use crate::view::{EventView, LeadView};
+pub use crate::visibility::{EventView, LeadView};
 
 /// What a command handler runs against: one device's registry.
 ///
@@ -38,7 +40,7 @@ pub struct Context {
     registry: Option<crate::Registry>,
     open_error: Option<ApiError>,
     now: Option<chrono::DateTime<chrono::Utc>>,
-    progress: crate::sync::commands::ProgressBoard,
+    progress: sync::ProgressBoard,
 }
 
 impl Context {
@@ -64,13 +66,13 @@ impl Context {
 
     /// Shares `board` as this context's sync progress (the desktop shell keeps one board
     /// across the contexts it opens).
-    pub fn with_progress_board(mut self, board: crate::sync::commands::ProgressBoard) -> Context {
+    pub fn with_progress_board(mut self, board: sync::ProgressBoard) -> Context {
         self.progress = board;
         self
     }
 
     /// The board a running sync reports to, readable without this context.
-    pub fn progress_board(&self) -> crate::sync::commands::ProgressBoard {
+    pub fn progress_board(&self) -> sync::ProgressBoard {
         self.progress.clone()
     }
 
@@ -117,7 +119,7 @@ impl Context {
 
 /// Commands a host answers without the context's lock, which a running sync holds:
 /// `Some(answer)` for those, `None` for every other command.
-pub fn answer_lock_free(board: &crate::sync::commands::ProgressBoard, cmd: &str) -> Option<serde_json::Value> {
+pub fn answer_lock_free(board: &sync::ProgressBoard, cmd: &str) -> Option<serde_json::Value> {
     (cmd == "sync_progress").then(|| serde_json::to_value(board.reading()).unwrap_or(serde_json::Value::Null))
 }
 
@@ -136,10 +138,10 @@ fn app_info(ctx: &mut Context, _args: ()) -> Result<AppInfo, ApiError> {
     })
 }
 
-fn quarantine_list(ctx: &mut Context, _args: ()) -> Result<crate::quarantine::QuarantineList, ApiError> {
+fn quarantine_list(ctx: &mut Context, _args: ()) -> Result<crate::replication::quarantine::QuarantineList, ApiError> {
     let reg = ctx.registry()?;
     reg.require_role(&[crate::model::Role::Manager], "list quarantined changes")?;
-    Ok(crate::quarantine::list(reg.connection())?)
+    Ok(crate::replication::quarantine::list(reg.connection())?)
 }
 
 macro_rules! commands {
@@ -234,12 +236,19 @@ commands! {
     /// Likely duplicates of a lead being typed: score, reasons, owner, protection end.
     dedup_check(DedupCheckArgs) -> DedupResult => dedup::dedup_check;
     /// Joins this device to a sync hub with a one-time enrolment token.
-    sync_enroll(crate::sync::commands::SyncEnrollArgs) -> crate::sync::Enrolled => crate::sync::commands::sync_enroll;
+    sync_enroll(sync::SyncEnrollArgs) -> crate::sync::Enrolled => sync::sync_enroll;
     /// Pushes local changes to the hub, pulls the branch's, records the sync.
-    sync_run(()) -> crate::sync::SyncReport => crate::sync::commands::sync_run;
+    sync_run(()) -> crate::sync::SyncReport => sync::sync_run;
     /// Where the running sync is (`null` when none runs). Answered without waiting
     /// for the running sync ([`answer_lock_free`]).
-    sync_progress(()) -> crate::sync::commands::SyncProgressReading => crate::sync::commands::sync_progress;
+    sync_progress(()) -> sync::SyncProgressReading => sync::sync_progress;
+    /// Invites a laptop for a rep or distributor of the branch: a one-time enrolment
+    /// token and its link for a QR code (managers; needs the hub).
+    device_invite(devices::DeviceInviteArgs) -> devices::DeviceInvitation => devices::device_invite;
+    /// The branch's devices as the hub knows them (managers; needs the hub).
+    device_list(()) -> devices::DeviceList => devices::device_list;
+    /// Revokes a device of the branch: its credential stops working at once (managers).
+    device_revoke(devices::DeviceIdArgs) -> devices::DeviceRecord => devices::device_revoke;
     /// Collision cases (撞单) this device can see: all of the branch for a manager.
     collisions_list(CollisionListArgs) -> CollisionList => collisions::collisions_list;
     /// One collision case with its leads (masked as the viewer may see them).
@@ -268,5 +277,5 @@ commands! {
     /// Records the UI's language on this device (desktop notifications use it).
     ui_locale_set(UiLocaleArgs) -> UiLocaleArgs => notifications::ui_locale_set;
     /// Pulled changes this device refused (schema check) and set aside, newest first (managers).
-    quarantine_list(()) -> crate::quarantine::QuarantineList => quarantine_list;
+    quarantine_list(()) -> crate::replication::quarantine::QuarantineList => quarantine_list;
 }

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::ErrorCode;
-use crate::model::{Field, Role};
+use crate::error_code::ErrorCode;
+use leadguard_schema::Role;
 
 /// A form field a reason can point at, so the UI shows the sentence beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -43,22 +43,6 @@ pub enum FormField {
     Branch,
 }
 
-impl From<Field> for FormField {
-    fn from(f: Field) -> FormField {
-        match f {
-            Field::Company => FormField::Company,
-            Field::Contact => FormField::Contact,
-            Field::Phone => FormField::Phone,
-            Field::Email => FormField::Email,
-            Field::Region => FormField::Region,
-            Field::Industry => FormField::Industry,
-            Field::Size => FormField::Size,
-            Field::Need => FormField::Need,
-            Field::Notes => FormField::Notes,
-        }
-    }
-}
-
 /// What a `not_found` reason was looking for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
@@ -67,6 +51,8 @@ pub enum ObjectKind {
     Rep,
     CollisionCase,
     Document,
+    /// A laptop enrolled with the hub.
+    Device,
 }
 
 /// How the UI formats a param: a date in the UI's date style, a field or object kind
@@ -241,6 +227,13 @@ reasons! {
     Storage { detail: String } => Storage;
     /// The hub could not be reached or refused.
     SyncFailed { detail: String } => Sync;
+    /// The hub refused a device-management request (not a manager, another branch's
+    /// device, a manager's own device).
+    HubRefused { detail: String } => Forbidden;
+    /// A manager invites rep and distributor laptops only.
+    InviteRole { role: String } => InvalidArgument;
+    /// An invitation for someone the branch directory does not know needs a name.
+    InviteNeedsName { rep: String } => InvalidArgument;
     /// A sync that conflicts with this device's enrolment.
     SyncConflict { detail: String } => Conflict;
     /// A request from another host or origin than this server's.
@@ -277,6 +270,7 @@ fn kind_name(k: ObjectKind) -> &'static str {
         ObjectKind::Rep => "rep",
         ObjectKind::CollisionCase => "collision case",
         ObjectKind::Document => "document",
+        ObjectKind::Device => "device",
     }
 }
 
@@ -364,6 +358,9 @@ impl std::fmt::Display for Reason {
             | R::UiMissing { detail }
             | R::Internal { detail } => f.write_str(detail),
             R::Storage { detail } => write!(f, "storage: {detail}"),
+            R::HubRefused { detail } => write!(f, "the hub refused: {detail}"),
+            R::InviteRole { role } => write!(f, "a manager invites rep or distributor laptops, not {role}"),
+            R::InviteNeedsName { rep } => write!(f, "{rep} is not in the branch directory: give a name"),
         }
     }
 }

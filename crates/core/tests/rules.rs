@@ -3,7 +3,7 @@
 mod support;
 
 use leadguard_core::api::{self, Context};
-use leadguard_core::index::{self, Filter};
+use leadguard_core::registry::Filter;
 use leadguard_core::model::{EventKind, FollowupKind, LeadFields};
 use leadguard_core::registry::Target;
 use leadguard_core::status::LeadState;
@@ -76,10 +76,10 @@ fn expired_customer_returns_to_public_pool() {
     let mut reg = branch(dir.path(), "m1");
     let id = register(&mut reg, "r1", "珠海游艇", h(0));
     let in_pool = |reg: &leadguard_core::Registry, at| {
-        index::list(reg.connection(), &Filter::Pool, None, at, 100, 0).unwrap().rows.iter().any(|r| r.lead_id == id)
+        reg.list(&Filter::Pool, None, at, 100, 0).unwrap().rows.iter().any(|r| r.lead_id == id)
     };
     let mine = |reg: &leadguard_core::Registry, at| {
-        index::list(reg.connection(), &Filter::Mine("r1".into()), None, at, 100, 0).unwrap().total
+        reg.list(&Filter::Mine("r1".into()), None, at, 100, 0).unwrap().total
     };
     assert!(!in_pool(&reg, h(71)));
     assert_eq!(mine(&reg, h(71)), 1);
@@ -122,7 +122,7 @@ fn deal_binds_customer_to_owner_permanently() {
     assert_eq!((s.state, s.owner.as_deref(), s.protected_until), (LeadState::Deal, Some("r1"), None));
     assert_eq!(try_write(&mut reg, "r1", &id, EventKind::Release, h(20)).unwrap_err().code(), ErrorCode::Conflict);
     assert_eq!(try_write(&mut reg, "r2", &id, EventKind::Claim, ten_years).unwrap_err().code(), ErrorCode::Forbidden);
-    let mine = index::list(reg.connection(), &Filter::Mine("r1".into()), None, ten_years, 10, 0).unwrap();
+    let mine = reg.list(&Filter::Mine("r1".into()), None, ten_years, 10, 0).unwrap();
     assert_eq!(mine.total, 1);
 }
 

@@ -26,7 +26,7 @@ use crate::guard::Guard;
 pub struct ApiState {
     pub ctx: Arc<Mutex<Context>>,
     /// The context's sync progress, read without its lock.
-    pub progress: leadguard_core::sync::commands::ProgressBoard,
+    pub progress: leadguard_core::api::sync::ProgressBoard,
     pub guard: Arc<Guard>,
 }
 

@@ -6,7 +6,7 @@ use ts_rs::TS;
 use super::Context;
 use crate::audit::{self, AuditEntry, VerifyReport};
 use crate::error::{ApiError, Error};
-use crate::view::Viewer;
+use crate::visibility::Viewer;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct AuditLeadArgs {

@@ -1,7 +1,7 @@
 //! Registry commands: session, leads, follow-ups, pool, handover, reps, policy.
 //!
 //! Handlers are thin: parse arguments, call [`crate::Registry`], shape the answer
-//! through [`crate::view`] so every caller (desktop, browser, CLI) sees the same
+//! through [`crate::visibility`] so every caller (desktop, browser, CLI) sees the same
 //! masking.
 
 use chrono::{DateTime, Utc};
@@ -10,11 +10,11 @@ use ts_rs::TS;
 
 use super::Context;
 use crate::error::{ApiError, Error};
-use crate::index::{self, Filter};
+use crate::lead_index::Filter;
 use crate::model::{EventKind, FollowupKind, LeadFields, Policy, Rep, Role};
 use crate::status::LeadState;
 use crate::registry::{InitOptions, Registry, Written, DEFAULT_SHARD_SIZE};
-use crate::view::{self, EventView, LeadView, Viewer};
+use crate::visibility::{self, EventView, LeadView, Viewer};
 
 type R<T> = Result<T, ApiError>;
 
@@ -233,11 +233,11 @@ fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
     let mut s = w.status.clone();
     s.settle(at);
     let viewer = Viewer { rep: me, at, reclaim_cooldown_hours: reg.policy(&row.branch).reclaim_cooldown_hours };
-    Ok(view::from_status(&viewer, &w.lead_id, &row.branch, &s, |id| reg.rep(id)))
+    Ok(visibility::from_status(&viewer, &w.lead_id, &row.branch, &s, |id| reg.rep(id)))
 }
 
 pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
-    crate::input::check(&a.fields)?;
+    crate::contact_input::check(&a.fields)?;
     let now = ctx.now();
     let reg = ctx.registry()?;
     let duplicates = super::dedup::find(reg, &a.fields, None, 5, now)?;
@@ -262,8 +262,8 @@ pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
     }
     let (events, status) = reg.status(&a.id, at)?;
     let v = viewer(reg, at)?;
-    let lead = view::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
-    let history = if lead.masked { Vec::new() } else { view::history(&events, &status, |id| reg.rep(id)) };
+    let lead = visibility::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
+    let history = if lead.masked { Vec::new() } else { visibility::history(&events, &status, |id| reg.rep(id)) };
     let missing = if lead.state == LeadState::Incomplete { reg.policy(&row.branch).missing(&status.fields) } else { Vec::new() };
     Ok(LeadDetail { lead, history, missing })
 }
@@ -291,11 +291,11 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
     let page = if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
         reg.short_search(q, at, limit, offset)?
     } else {
-        index::list(reg.connection(), &filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
+        reg.list(&filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
     };
     let rows = page.rows;
     let v = viewer(reg, at)?;
-    let items = rows.iter().map(|r| view::from_row(&v, r, |id| reg.rep(id))).collect();
+    let items = rows.iter().map(|r| visibility::from_row(&v, r, |id| reg.rep(id))).collect();
     Ok(LeadPage { items, total: page.total, total_capped: page.total_capped, offset, limit })
 }
 
@@ -310,7 +310,7 @@ pub(super) fn lead_update(ctx: &mut Context, a: LeadUpdateArgs) -> R<LeadView> {
     if a.fields == LeadFields::default() {
         return Err(Error::from(crate::Reason::NothingToUpdate {}).into());
     }
-    crate::input::check(&a.fields)?;
+    crate::contact_input::check(&a.fields)?;
     act(ctx, &a.id, EventKind::Update { fields: a.fields })
 }
 

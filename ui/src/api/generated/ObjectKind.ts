@@ -3,4 +3,4 @@
 /**
  * What a `not_found` reason was looking for.
  */
-export type ObjectKind = "lead" | "rep" | "collision_case" | "document";
+export type ObjectKind = "lead" | "rep" | "collision_case" | "document" | "device";

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::index::LeadRow;
+use crate::lead_index::LeadRow;
 use crate::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Rep, Role};
 use crate::status::{LeadState, Status};
 
