@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR := $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: setup target-cache run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
-        bindings screenshots bench-core bench-dedup bench-sync bench-ui bench-collisions
+        bindings screenshots bench-core bench-dedup bench-sync bench-ui bench-collisions bench-seal bench-hub
 
 ## Install what is missing (Debian packages, npm packages, tauri-driver). Safe to run twice.
 setup:
@@ -77,6 +77,14 @@ bench-collisions: target-cache
 bench-sync: target-cache
 	bash scripts/bench-sync.sh
 
+## Hundreds of simulated laptops syncing at once against one and two hub processes.
+bench-hub: target-cache
+	bash scripts/bench-hub.sh
+
 ## Registry search in the browser: keystroke → results p50/p99 on 100k leads.
 bench-ui: setup ui-build target-cache
 	bash scripts/bench-ui.sh
+
+## Digest and sealing costs beside a plain SHA-256 (what an attacker pays per guess).
+bench-seal: target-cache
+	cargo run --release -p leadguard-seal --example bench_seal

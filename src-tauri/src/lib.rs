@@ -23,7 +23,7 @@ pub mod shell;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use leadguard_core::{ApiError, ErrorCode};
+use leadguard_core::{ApiError, Reason};
 use tauri::{Manager, Runtime};
 
 pub use shell::Shell;
@@ -48,7 +48,7 @@ async fn api<R: Runtime>(
         move || shell.call(&cmd, args)
     })
     .await
-    .map_err(|e| ApiError::new(ErrorCode::Internal, format!("command `api` failed: {e}")))?;
+    .map_err(|e| ApiError::from(Reason::Internal { detail: format!("command `api` failed: {e}") }))?;
     if synced && result.is_ok() {
         // A sync is when other laptops' cases, decisions and appeals arrive.
         notify::deliver_soon(app, shell);
@@ -67,7 +67,7 @@ fn resolve_data_dir<R: Runtime>(app: &tauri::App<R>, data_dir: Option<PathBuf>) 
     }
     app.path()
         .app_data_dir()
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("no application data directory: {e}")))
+        .map_err(|e| ApiError::from(Reason::Storage { detail: format!("no application data directory: {e}") }))
 }
 
 /// Adds the app to `base` (Tauri's default builder, or the mock runtime's in

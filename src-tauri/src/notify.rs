@@ -29,9 +29,10 @@ pub fn every_few_minutes<R: Runtime>(app: AppHandle<R>, shell: Arc<Shell>) {
 }
 
 fn deliver<R: Runtime>(app: &AppHandle<R>, shell: &Shell) {
-    let zh = !std::env::var("LANG").unwrap_or_default().starts_with("en");
+    // The language the user picked in the UI, not the process environment's.
+    let locale = shell.ui_locale();
     for n in shell.take_undelivered().into_iter().take(5) {
-        let (title, body) = if zh { (n.title_zh, n.body_zh) } else { (n.title_en, n.body_en) };
+        let (title, body) = n.text(locale);
         if let Err(e) = app.notification().builder().title(title).body(body).show() {
             eprintln!("leadguard-app: desktop notification not shown: {e}");
         }

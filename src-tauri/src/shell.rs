@@ -19,7 +19,7 @@ pub struct Shell {
     data_dir: PathBuf,
     ctx: Mutex<Option<Context>>,
     /// The sync progress of every context this shell opens, read without its lock.
-    progress: leadguard_core::sync::commands::ProgressBoard,
+    progress: leadguard_core::api::sync::ProgressBoard,
 }
 
 impl Shell {
@@ -63,6 +63,13 @@ impl Shell {
         }
     }
 
+    /// The language the user chose in the UI (zh-CN before a registry exists).
+    pub fn ui_locale(&self) -> leadguard_core::notifications::UiLocale {
+        let mut guard = self.lock();
+        let Some(ctx) = guard.as_mut() else { return Default::default() };
+        ctx.registry().ok().and_then(|reg| reg.ui_locale().ok()).unwrap_or_default()
+    }
+
     fn lock(&self) -> MutexGuard<'_, Option<Context>> {
         match self.ctx.lock() {
             Ok(guard) => guard,
@@ -99,6 +106,20 @@ mod tests {
         let shell = Shell::new(tmp.path().to_path_buf());
         let err = shell.call("no_such_command", serde_json::Value::Null).unwrap_err();
         assert_eq!(err.code, ErrorCode::UnknownCommand);
+    }
+
+    #[test]
+    fn notifications_follow_the_language_chosen_in_the_ui() {
+        use leadguard_core::notifications::UiLocale;
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = Shell::new(tmp.path().to_path_buf());
+        assert_eq!(shell.ui_locale(), UiLocale::ZhCn, "no registry yet");
+        let init = serde_json::json!({ "rep_id": "zhang", "name": "张伟", "branch": "sz", "role": "manager" });
+        shell.call("init", init).unwrap();
+        assert_eq!(shell.ui_locale(), UiLocale::ZhCn);
+        let set = shell.call("ui_locale_set", serde_json::json!({ "locale": "en-US" })).unwrap();
+        assert_eq!(set["locale"], "en-US");
+        assert_eq!(shell.ui_locale(), UiLocale::EnUs);
     }
 
     #[test]

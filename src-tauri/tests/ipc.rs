@@ -58,9 +58,13 @@ fn absent_args_mean_null() {
 fn errors_come_back_typed_with_a_stable_code() {
     let tmp = tempfile::tempdir().unwrap();
     let app = app(tmp.path());
-    let err = invoke(&main_window(&app), "api", json!({ "cmd": "no_such_command", "args": null })).unwrap_err();
-    let err: ApiError = serde_json::from_value(err.clone()).unwrap_or_else(|e| panic!("{err} is not an ApiError: {e}"));
+    let raw = invoke(&main_window(&app), "api", json!({ "cmd": "no_such_command", "args": null })).unwrap_err();
+    // The whole ApiError crosses the bridge: code, typed reason and params, message.
+    assert_eq!(raw["reason"], "unknown_command", "{raw}");
+    assert_eq!(raw["params"], json!({ "command": "no_such_command" }), "{raw}");
+    let err: ApiError = serde_json::from_value(raw.clone()).unwrap_or_else(|e| panic!("{raw} is not an ApiError: {e}"));
     assert_eq!(err.code, ErrorCode::UnknownCommand);
+    assert_eq!(err.reason, leadguard_core::Reason::UnknownCommand { command: "no_such_command".into() });
     assert_eq!(serde_json::to_value(err.code).unwrap(), "unknown_command");
 
     let err = invoke(&main_window(&app), "api", json!({ "cmd": "app_info", "args": { "unexpected": 1 } }));

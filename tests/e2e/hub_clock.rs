@@ -107,7 +107,9 @@ fn a_clock_ahead_cannot_take_a_protected_customer() {
     }
     let history = cli(lina.path(), &["lead", "show", &id])["history"].clone();
     let claim = history.as_array().unwrap().iter().find(|e| e["kind"] == "claim").expect("the claim is kept");
-    assert!(claim["ignored"].is_string(), "it stays in the history and takes no effect: {claim}");
+    // It stays in the history and takes no effect, with the typed reason why.
+    assert_eq!(claim["ignored"]["reason"], "owned_by_other", "{claim}");
+    assert_eq!(claim["ignored"]["params"]["owner"], "李娜", "{claim}");
 
     // The manager gets a case: claimed during protection, with both sides' windows.
     let listed = cli(boss.path(), &["collisions", "list"]);

@@ -148,3 +148,6 @@ fn hub_killed_with_sigkill_mid_push_loses_no_acknowledged_change() {
     assert_eq!(all.len(), TOTAL);
     assert!(all.iter().all(|a| stored[&a.hash].hub_seq == a.hub_seq));
 }
+
+#[path = "hub_operations.rs"]
+mod hub_operations;

@@ -57,7 +57,11 @@ fn registry_lifecycle_through_the_cli() {
     assert_eq!(pool["total"], 1);
     assert_eq!(pool["items"][0]["id"], id.as_str());
     // Its previous owner waits out the cooldown ...
-    assert_eq!(err(&mgr, &["--now", later, "lead", "claim", &id])["code"], "conflict");
+    let cooldown = err(&mgr, &["--now", later, "lead", "claim", &id]);
+    assert_eq!(cooldown["code"], "conflict");
+    assert_eq!(cooldown["reason"], "cooldown");
+    assert_eq!(cooldown["params"]["until"], "2026-03-07T01:00:00Z");
+    assert!(cooldown["message"].as_str().unwrap().contains("claim it again"), "{cooldown}");
     // ... and can claim after it.
     let claimed = ok(&mgr, &["--now", "2026-03-07T10:00:00+08:00", "lead", "claim", &id]);
     assert_eq!(claimed["state"], "protected");
@@ -77,16 +81,24 @@ fn registry_errors_are_typed_json_with_nonzero_exit() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ok(d, &["init", "--rep", "lina", "--name", "李娜", "--branch", "sz"]);
-    assert_eq!(err(d, &["lead", "show", "ffffffffffffffff"])["code"], "not_found");
+    let missing = err(d, &["lead", "show", "ffffffffffffffff"]);
+    assert_eq!(missing["code"], "not_found");
+    assert_eq!(missing["reason"], "not_found");
+    assert_eq!(missing["params"], serde_json::json!({ "kind": "lead", "id": "ffffffffffffffff" }));
     assert_eq!(err(d, &["lead", "add"])["code"], "invalid_argument");
     assert_eq!(err(d, &["--now", "yesterday", "lead", "list"])["code"], "invalid_argument");
     assert_eq!(err(d, &["followup", "add", "x", "--kind", "dance"])["code"], "invalid_argument");
-    assert_eq!(err(d, &["handover", "--from", "a", "--to", "b"])["code"], "forbidden");
+    let handover = err(d, &["handover", "--from", "a", "--to", "b"]);
+    assert_eq!(handover["code"], "forbidden");
+    assert_eq!(handover["reason"], "role_required");
+    assert_eq!(handover["params"]["roles"], serde_json::json!(["manager"]));
     assert_eq!(err(d, &["rep", "add", "--id", "x", "--name", "X"])["code"], "forbidden");
     // A phone without digits cannot complete a registration (and earn protection), nor
     // is a malformed e-mail stored; nothing is registered.
     let bad_phone = ["lead", "add", "--company", "深圳市腾达科技有限公司", "--contact", "陈明", "--phone", "abc", "--need", "门禁"];
-    assert_eq!(err(d, &bad_phone)["code"], "invalid_argument");
+    let phone = err(d, &bad_phone);
+    assert_eq!(phone["code"], "invalid_argument");
+    assert_eq!(phone["reason"], "phone_character", "{phone}");
     let bad_mail = ["lead", "add", "--company", "深圳市腾达科技有限公司", "--phone", "13912345678", "--email", "chen@", "--need", "门禁"];
     assert_eq!(err(d, &bad_mail)["code"], "invalid_argument");
     assert_eq!(ok(d, &["lead", "list"])["total"], 0);

@@ -3,7 +3,7 @@
 
 use clap::{Args, Subcommand};
 use leadguard_core::api::{self, Context};
-use leadguard_core::{ApiError, ErrorCode};
+use leadguard_core::ApiError;
 use serde_json::{json, Value};
 
 #[derive(Subcommand, Debug)]
@@ -61,7 +61,7 @@ pub struct ResolveArgs {
 }
 
 fn invalid(msg: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidArgument, msg.into())
+    ApiError::from(leadguard_core::Reason::BadArguments { detail: msg.into() })
 }
 
 fn parse_split(s: &str) -> Result<Value, ApiError> {

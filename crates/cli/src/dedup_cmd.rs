@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use leadguard_core::{ApiError, ErrorCode};
+use leadguard_core::{ApiError, Reason};
 use leadguard_dedup::{dedup_pairs, read_leads_csv, Config};
 
 /// Skipped rows listed individually in the summary (the count is always complete).
@@ -37,17 +37,17 @@ pub struct DedupArgs {
 /// Run the batch and return the summary.
 pub fn run(args: DedupArgs) -> Result<serde_json::Value, ApiError> {
     if !(0.0..=1.0).contains(&args.threshold) {
-        return Err(ApiError::new(ErrorCode::InvalidArgument, format!("--threshold {} is not in [0, 1]", args.threshold)));
+        return Err(ApiError::from(Reason::BadArguments { detail: format!("--threshold {} is not in [0, 1]", args.threshold) }));
     }
     let started = Instant::now();
     let file = std::fs::File::open(&args.input)
-        .map_err(|e| ApiError::new(ErrorCode::InvalidArgument, format!("{}: {e}", args.input.display())))?;
+        .map_err(|e| ApiError::from(Reason::BadArguments { detail: format!("{}: {e}", args.input.display()) }))?;
     let batch = read_leads_csv(std::io::BufReader::new(file)).map_err(|e| {
-        let code = match e {
-            leadguard_dedup::CsvError::Io(_) => ErrorCode::Storage,
-            _ => ErrorCode::InvalidArgument,
-        };
-        ApiError::new(code, format!("{} [{}]: {e}", args.input.display(), e.code()))
+        let detail = format!("{} [{}]: {e}", args.input.display(), e.code());
+        ApiError::from(match e {
+            leadguard_dedup::CsvError::Io(_) => Reason::Storage { detail },
+            _ => Reason::BadArguments { detail },
+        })
     })?;
     let config = Config { threshold: args.threshold, ..Config::default() };
     let records: Vec<_> = batch.leads.iter().map(|l| l.record.clone()).collect();
@@ -64,7 +64,7 @@ pub fn run(args: DedupArgs) -> Result<serde_json::Value, ApiError> {
         out.push_str(&format!(",{score:.4}\n"));
     }
     write_atomically(&args.output, out.as_bytes())
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", args.output.display())))?;
+        .map_err(|e| ApiError::from(Reason::Storage { detail: format!("{}: {e}", args.output.display()) }))?;
 
     let skipped: Vec<serde_json::Value> = batch
         .errors
@@ -155,7 +155,7 @@ mod tests {
         let output = std::env::temp_dir().join(format!("leadguard-no-output-{}.csv", std::process::id()));
         let e = run(DedupArgs { input: "/nonexistent/in.csv".into(), output: output.clone(), threshold: 0.85, header: false })
             .unwrap_err();
-        assert_eq!(e.code, ErrorCode::InvalidArgument);
+        assert_eq!(e.code, leadguard_core::ErrorCode::InvalidArgument);
         assert!(!output.exists());
     }
 }

@@ -37,5 +37,5 @@ fn default_csv() -> std::path::PathBuf {
 pub fn run(ctx: &mut Context, a: DemoArgs) -> Result<Value, ApiError> {
     let csv = a.csv.unwrap_or_else(default_csv);
     let summary = leadguard_core::demo::seed(&ctx.data_dir, Some(&csv), a.leads, &a.as_rep, ctx.now())?;
-    serde_json::to_value(summary).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+    serde_json::to_value(summary).map_err(|e| ApiError::from(leadguard_core::Reason::Internal { detail: e.to_string() }))
 }

@@ -1,6 +1,6 @@
 //! `leadguard`: the command line over the core. Every command takes `--json`;
 //! the exit status is non-zero on error, and with `--json` the error is printed
-//! as `{"code": ..., "message": ...}` on stdout.
+//! as `{"code": ..., "reason": ..., "params": {...}, "message": ...}` on stdout.
 
 use clap::{Parser, Subcommand};
 use leadguard_core::api;
@@ -14,6 +14,7 @@ mod dedup_cmd;
 mod doctor_cmd;
 mod exit_status;
 mod demo_cmd;
+mod devices_cmd;
 mod fields_args;
 mod followup_cmd;
 mod handover_cmd;
@@ -84,6 +85,9 @@ enum Command {
     /// Pulled changes this device refused (schema check) and set aside (managers).
     #[command(subcommand)]
     Quarantine(quarantine_cmd::QuarantineCmd),
+    /// The branch's laptops on the hub: invite, list, revoke (managers).
+    #[command(subcommand)]
+    Devices(devices_cmd::DevicesCmd),
     /// Health metrics of the claim mechanism and the collision heat map (managers).
     Metrics {
         /// Period in days, ending now.
@@ -99,7 +103,7 @@ fn main() {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() && std::env::args().any(|a| a == "--json") => {
-            let err = leadguard_core::ApiError::new(leadguard_core::ErrorCode::InvalidArgument, e.to_string().trim());
+            let err = leadguard_core::ApiError::from(leadguard_core::Reason::BadArguments { detail: e.to_string().trim().to_string() });
             println!("{}", serde_json::to_string(&err).unwrap_or_default());
             std::process::exit(2);
         }
@@ -125,6 +129,7 @@ fn main() {
         Command::Audit(cmd) => audit_cmd::run(&mut ctx, cmd, cli.json),
         Command::Doctor(args) => doctor_cmd::run(&mut ctx, args, cli.json),
         Command::Quarantine(cmd) => quarantine_cmd::run(&mut ctx, cmd, cli.json),
+        Command::Devices(cmd) => devices_cmd::run(&mut ctx, cmd, cli.json),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
         }

@@ -76,7 +76,9 @@ pub fn human(v: &Value) -> String {
                 s(&e["kind"]),
                 e["rep_name"].as_str().unwrap_or(s(&e["rep"])),
                 e["note"].as_str().unwrap_or(""),
-                e["ignored"].as_str().map(|r| format!("  (无效: {r})")).unwrap_or_default()
+                serde_json::from_value::<leadguard_core::Reason>(e["ignored"].clone())
+                    .map(|r| format!("  (无效: {r})"))
+                    .unwrap_or_default()
             ));
         }
         return out;

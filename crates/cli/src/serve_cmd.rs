@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use leadguard_core::api::Context;
-use leadguard_core::{ApiError, ErrorCode};
+use leadguard_core::{ApiError, Reason};
 use leadguard_web::{BoundServer, ServeError, ServerConfig};
 
 /// Arguments of `leadguard serve`.
@@ -34,12 +34,12 @@ pub struct ServeArgs {
 }
 
 fn to_api_error(e: ServeError) -> ApiError {
-    let code = match &e {
-        ServeError::NotLoopback(_) | ServeError::Token(_) | ServeError::Bind { .. } => ErrorCode::InvalidArgument,
-        ServeError::NoUi(_) => ErrorCode::NotFound,
-        ServeError::Io(_) => ErrorCode::Internal,
-    };
-    ApiError::new(code, e.to_string())
+    let detail = e.to_string();
+    ApiError::from(match &e {
+        ServeError::NotLoopback(_) | ServeError::Token(_) | ServeError::Bind { .. } => Reason::BadArguments { detail },
+        ServeError::NoUi(_) => Reason::UiMissing { detail },
+        ServeError::Io(_) => Reason::Internal { detail },
+    })
 }
 
 /// Serves `ctx` until interrupted; returns `{"stopped": true, "url": ...}`.
@@ -47,7 +47,7 @@ pub fn run(ctx: Context, args: ServeArgs) -> Result<serde_json::Value, ApiError>
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("tokio runtime: {e}")))?;
+        .map_err(|e| ApiError::from(Reason::Internal { detail: format!("tokio runtime: {e}") }))?;
     runtime.block_on(async move {
         let config = ServerConfig {
             listen: args.listen,
@@ -58,7 +58,7 @@ pub fn run(ctx: Context, args: ServeArgs) -> Result<serde_json::Value, ApiError>
         let server = BoundServer::bind(ctx, config).await.map_err(to_api_error)?;
         let url = server.url();
         let mut out = std::io::stdout().lock();
-        writeln!(out, "{url}").and_then(|()| out.flush()).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        writeln!(out, "{url}").and_then(|()| out.flush()).map_err(|e| ApiError::from(Reason::Internal { detail: e.to_string() }))?;
         drop(out);
         eprintln!("Leadguard web UI on {} — open the URL above; Ctrl-C stops it.", server.addr());
         if args.open {

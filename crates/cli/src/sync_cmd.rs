@@ -26,7 +26,7 @@ pub struct SyncArgs {}
 pub fn enroll(mut ctx: Context, args: EnrollArgs) -> Result<serde_json::Value, ApiError> {
     let reg = ctx.registry()?;
     let enrolled = sync::enroll(reg, &args.hub, &args.token)?;
-    serde_json::to_value(enrolled).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+    serde_json::to_value(enrolled).map_err(|e| ApiError::from(leadguard_core::Reason::Internal { detail: e.to_string() }))
 }
 
 pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json::Value, ApiError> {
@@ -48,6 +48,12 @@ pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json:
         }
     };
     let report = sync::sync_with_clock(reg, &clock, &mut show)?;
+    if let Some(n) = report.resent_after_restore {
+        eprintln!(
+            "sync: 服务器已从备份恢复；本机重新上传了 {n} 个它丢失的变更。\n\
+             sync: the hub was restored from a backup; this device sent again {n} change(s) it had lost."
+        );
+    }
     if report.quarantined > 0 {
         // Always shown: a colleague's device wrote something no replica accepts.
         eprintln!(
@@ -60,7 +66,7 @@ pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json:
         // Always shown (also with --json): the rep must learn their clock is off.
         eprintln!("{}", clock_warning(skew));
     }
-    serde_json::to_value(report).map_err(|e| ApiError::new(leadguard_core::ErrorCode::Internal, e.to_string()))
+    serde_json::to_value(report).map_err(|e| ApiError::from(leadguard_core::Reason::Internal { detail: e.to_string() }))
 }
 
 /// The line `leadguard sync` prints when the device clock is off the hub's.

@@ -96,7 +96,7 @@ fn main() {
         merge * 1e6 / n as f64
     );
     let started = Instant::now();
-    b.rebuild_collisions().unwrap();
+    b.rebuild_derived().unwrap();
     let rebuild = started.elapsed().as_secs_f64();
     let rebuilt: std::collections::BTreeSet<String> = b.collision_cases(None).unwrap().into_iter().map(|c| c.id).collect();
     println!("peer — the same cases rebuilt from scratch (full rescan): {rebuild:.2} s → {} cases", rebuilt.len());

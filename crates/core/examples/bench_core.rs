@@ -12,7 +12,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::{Duration, TimeZone, Utc};
-use leadguard_core::index::{self, Filter};
+use leadguard_core::registry::Filter;
 use leadguard_core::model::{LeadFields, Rep, Role};
 use leadguard_core::registry::{InitOptions, Registry};
 
@@ -74,13 +74,13 @@ fn measure(dir: &Path, n: usize) {
     let open_ms = start.elapsed().as_secs_f64() * 1e3;
     let at = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap();
     let t = Instant::now();
-    let page = index::list(reg.connection(), &Filter::Mine("lina".into()), None, at, 50, 0).unwrap();
+    let page = reg.list(&Filter::Mine("lina".into()), None, at, 50, 0).unwrap();
     let list_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    let found = index::list(reg.connection(), &Filter::All, Some("恒鼎"), at, 50, 0).unwrap();
+    let found = reg.list(&Filter::All, Some("恒鼎"), at, 50, 0).unwrap();
     let search_ms = t.elapsed().as_secs_f64() * 1e3;
     let t = Instant::now();
-    let found3 = index::list(reg.connection(), &Filter::All, Some("恒鼎宏"), at, 50, 0).unwrap();
+    let found3 = reg.list(&Filter::All, Some("恒鼎宏"), at, 50, 0).unwrap();
     let search3_ms = t.elapsed().as_secs_f64() * 1e3;
     let id = page.rows[0].lead_id.clone();
     let t = Instant::now();

@@ -9,15 +9,17 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{ApiError, ErrorCode};
+use crate::error::ApiError;
 
 mod arbitration;
 mod audit;
 mod collisions;
 mod dedup;
+mod devices;
 mod leads;
 mod metrics;
 pub mod notifications;
+pub mod sync;
 pub use audit::{AuditLeadArgs, AuditTrail, DoctorArgs};
 pub use collisions::*;
 pub use dedup::*;
@@ -25,7 +27,7 @@ pub use leads::*;
 pub use metrics::*;
 pub use notifications::*;
 pub use crate::model::{Policy, Rep};
-pub use crate::view::{EventView, LeadView};
+pub use crate::visibility::{EventView, LeadView};
 
 /// What a command handler runs against: one device's registry.
 ///
@@ -38,14 +40,14 @@ pub struct Context {
     registry: Option<crate::Registry>,
     open_error: Option<ApiError>,
     now: Option<chrono::DateTime<chrono::Utc>>,
-    progress: crate::sync::commands::ProgressBoard,
+    progress: sync::ProgressBoard,
 }
 
 impl Context {
     /// Opens (creating the directory if needed) the registry in `data_dir`.
     pub fn open(data_dir: &std::path::Path) -> Result<Context, ApiError> {
         std::fs::create_dir_all(data_dir)
-            .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", data_dir.display())))?;
+            .map_err(|e| ApiError::from(crate::Reason::Storage { detail: format!("{}: {e}", data_dir.display()) }))?;
         let mut ctx = Context {
             data_dir: data_dir.to_path_buf(),
             registry: None,
@@ -64,13 +66,13 @@ impl Context {
 
     /// Shares `board` as this context's sync progress (the desktop shell keeps one board
     /// across the contexts it opens).
-    pub fn with_progress_board(mut self, board: crate::sync::commands::ProgressBoard) -> Context {
+    pub fn with_progress_board(mut self, board: sync::ProgressBoard) -> Context {
         self.progress = board;
         self
     }
 
     /// The board a running sync reports to, readable without this context.
-    pub fn progress_board(&self) -> crate::sync::commands::ProgressBoard {
+    pub fn progress_board(&self) -> sync::ProgressBoard {
         self.progress.clone()
     }
 
@@ -117,7 +119,7 @@ impl Context {
 
 /// Commands a host answers without the context's lock, which a running sync holds:
 /// `Some(answer)` for those, `None` for every other command.
-pub fn answer_lock_free(board: &crate::sync::commands::ProgressBoard, cmd: &str) -> Option<serde_json::Value> {
+pub fn answer_lock_free(board: &sync::ProgressBoard, cmd: &str) -> Option<serde_json::Value> {
     (cmd == "sync_progress").then(|| serde_json::to_value(board.reading()).unwrap_or(serde_json::Value::Null))
 }
 
@@ -136,10 +138,10 @@ fn app_info(ctx: &mut Context, _args: ()) -> Result<AppInfo, ApiError> {
     })
 }
 
-fn quarantine_list(ctx: &mut Context, _args: ()) -> Result<crate::quarantine::QuarantineList, ApiError> {
+fn quarantine_list(ctx: &mut Context, _args: ()) -> Result<crate::replication::quarantine::QuarantineList, ApiError> {
     let reg = ctx.registry()?;
     reg.require_role(&[crate::model::Role::Manager], "list quarantined changes")?;
-    Ok(crate::quarantine::list(reg.connection())?)
+    Ok(crate::replication::quarantine::list(reg.connection())?)
 }
 
 macro_rules! commands {
@@ -152,13 +154,13 @@ macro_rules! commands {
             match cmd {
                 $( stringify!($name) => {
                     let args: $args = serde_json::from_value(args).map_err(|e| {
-                        ApiError::new(ErrorCode::InvalidArgument, format!("{}: {e}", stringify!($name)))
+                        ApiError::from(crate::Reason::BadArguments { detail: format!("{}: {e}", stringify!($name)) })
                     })?;
                     let result: $ret = $handler(ctx, args)?;
                     serde_json::to_value(result)
-                        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+                        .map_err(|e| ApiError::from(crate::Reason::Internal { detail: e.to_string() }))
                 } )*
-                other => Err(ApiError::new(ErrorCode::UnknownCommand, format!("unknown command `{other}`"))),
+                other => Err(ApiError::from(crate::Reason::UnknownCommand { command: other.to_string() })),
             }
         }
 
@@ -170,6 +172,8 @@ macro_rules! commands {
             let mut body = String::new();
             imports.insert("ApiError".to_string());
             <ApiError as TS>::export_all(&cfg)?;
+            <crate::Reason as TS>::export_all(&cfg)?;
+            std::fs::write(dir.join("reasons.ts"), crate::reason::typescript_catalog())?;
             $(
                 if <$args as TS>::output_path().is_some() {
                     <$args as TS>::export_all(&cfg)?;
@@ -232,12 +236,19 @@ commands! {
     /// Likely duplicates of a lead being typed: score, reasons, owner, protection end.
     dedup_check(DedupCheckArgs) -> DedupResult => dedup::dedup_check;
     /// Joins this device to a sync hub with a one-time enrolment token.
-    sync_enroll(crate::sync::commands::SyncEnrollArgs) -> crate::sync::Enrolled => crate::sync::commands::sync_enroll;
+    sync_enroll(sync::SyncEnrollArgs) -> crate::sync::Enrolled => sync::sync_enroll;
     /// Pushes local changes to the hub, pulls the branch's, records the sync.
-    sync_run(()) -> crate::sync::SyncReport => crate::sync::commands::sync_run;
+    sync_run(()) -> crate::sync::SyncReport => sync::sync_run;
     /// Where the running sync is (`null` when none runs). Answered without waiting
     /// for the running sync ([`answer_lock_free`]).
-    sync_progress(()) -> crate::sync::commands::SyncProgressReading => crate::sync::commands::sync_progress;
+    sync_progress(()) -> sync::SyncProgressReading => sync::sync_progress;
+    /// Invites a laptop for a rep or distributor of the branch: a one-time enrolment
+    /// token and its link for a QR code (managers; needs the hub).
+    device_invite(devices::DeviceInviteArgs) -> devices::DeviceInvitation => devices::device_invite;
+    /// The branch's devices as the hub knows them (managers; needs the hub).
+    device_list(()) -> devices::DeviceList => devices::device_list;
+    /// Revokes a device of the branch: its credential stops working at once (managers).
+    device_revoke(devices::DeviceIdArgs) -> devices::DeviceRecord => devices::device_revoke;
     /// Collision cases (撞单) this device can see: all of the branch for a manager.
     collisions_list(CollisionListArgs) -> CollisionList => collisions::collisions_list;
     /// One collision case with its leads (masked as the viewer may see them).
@@ -263,6 +274,8 @@ commands! {
     notifications_list(()) -> NotificationList => notifications::notifications_list;
     /// Marks notifications as seen.
     notifications_seen(NotificationIds) -> NotificationList => notifications::notifications_seen;
+    /// Records the UI's language on this device (desktop notifications use it).
+    ui_locale_set(UiLocaleArgs) -> UiLocaleArgs => notifications::ui_locale_set;
     /// Pulled changes this device refused (schema check) and set aside, newest first (managers).
-    quarantine_list(()) -> crate::quarantine::QuarantineList => quarantine_list;
+    quarantine_list(()) -> crate::replication::quarantine::QuarantineList => quarantine_list;
 }

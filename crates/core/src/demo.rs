@@ -11,7 +11,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{EventKind, FollowupKind, LeadFields, Rep, Role};
 use crate::registry::{InitOptions, Registry, Target, DEFAULT_SHARD_SIZE};
 
@@ -71,7 +71,7 @@ pub fn seed(data_dir: &Path, csv: Option<&Path>, count: usize, session_rep: &str
     }
     let all = reps();
     if !all.iter().any(|r| r.id == session_rep) {
-        return Err(Error::Invalid(format!("demo user must be one of zhangwei, lina, wangqiang, chenjing (got {session_rep})")));
+        return Err(crate::Reason::DemoUser { user: session_rep.to_string() }.into());
     }
     let manager = all[0].clone();
     // Seed into a scratch directory and move the finished file into place, so a
@@ -179,7 +179,7 @@ fn read_csv(path: &Path, count: usize) -> Result<Vec<LeadFields>> {
     let (company, contact, phone, email, region, industry) =
         (col("company"), col("contact"), col("phone"), col("email"), col("region"), col("industry"));
     if company.is_none() {
-        return Err(Error::Invalid(format!("{}: no `company` column", path.display())));
+        return Err(crate::Reason::CsvMissingColumn { path: path.display().to_string(), column: "company".into() }.into());
     }
     let mut out = Vec::new();
     for (i, line) in lines.enumerate() {

@@ -10,13 +10,14 @@
 //! check). The audit log is not derived: it is verified, never rebuilt.
 //!
 //! It also runs at open after an unclean shutdown (a process that had the registry
-//! open was killed or crashed): see [`crate::session`].
+//! open was killed or crashed): see [`crate::shutdown_marker`].
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::derived::{self, Depth};
 use crate::error::{Error, Result};
 use crate::registry::Registry;
 
@@ -56,55 +57,17 @@ pub struct DoctorReport {
     pub trigger: String,
 }
 
-/// Each derived table: a name, and a query giving (key, content) of every row.
-/// Keys name the row without the rowid (which a rebuild reassigns).
-const TABLES: &[(&str, &str)] = &[
-    (
-        "lead_index",
-        "SELECT lead_id, json_array(doc_id, branch, company, contact, phone, email, region, industry, need,
-                state, owner, protected_until, claimed_at, previous_owner, pool_since, registered_by,
-                registered_at, updated_at, ignored_events) FROM lead_index",
-    ),
-    (
-        "lead_fts",
-        "SELECT coalesce(l.lead_id, 'orphan:' || f.rowid), f.text
-           FROM lead_fts f LEFT JOIN lead_index l ON l.rowid = f.rowid
-         UNION ALL
-         SELECT 'unsearchable:' || l.lead_id, '' FROM lead_index l
-          WHERE NOT EXISTS (SELECT 1 FROM lead_fts f WHERE f.rowid = l.rowid)",
-    ),
-    ("event_changes", "SELECT event_id, json_array(lead_id, hex(hash)) FROM event_changes"),
-    ("dup_links", "SELECT a || ' ' || b, printf('%.6f', score) FROM dup_links"),
-    ("cases", "SELECT case_id, json_array(branch, kind, surfaced_at, body) FROM cases"),
-    ("case_leads", "SELECT case_id || ' ' || lead_id, '' FROM case_leads"),
-    ("case_reps", "SELECT case_id || ' ' || rep, '' FROM case_reps"),
-    ("case_marks", "SELECT event_id, json_array(case_id, lead_id, event) FROM case_marks"),
-];
-
 type Snapshot = BTreeMap<&'static str, BTreeMap<String, String>>;
 
-/// The tables a list or search reads; checked first after a crash (cheap: no cases).
-const INDEX_TABLES: usize = 2;
-
-fn snapshot(conn: &rusqlite::Connection, tables: &[(&'static str, &str)]) -> Result<Snapshot> {
-    let mut out = Snapshot::new();
-    for (table, sql) in tables {
-        let mut stmt = conn.prepare(sql)?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?.unwrap_or_default())))?;
-        let mut map = BTreeMap::new();
-        for row in rows {
-            let (k, v) = row?;
-            map.insert(k, v);
-        }
-        out.insert(table, map);
-    }
-    Ok(out)
+fn snapshot(reg: &mut Registry, depth: Depth) -> Result<(Vec<&'static str>, Snapshot)> {
+    let tables = derived::snapshot(reg, depth, false)?;
+    Ok((tables.iter().map(|(t, _)| *t).collect(), tables.into_iter().collect()))
 }
 
-fn compare(tables: &[(&'static str, &str)], before: &Snapshot, after: &Snapshot) -> Vec<TableCheck> {
+fn compare(tables: &[&'static str], before: &Snapshot, after: &Snapshot) -> Vec<TableCheck> {
     tables
         .iter()
-        .map(|(table, _)| {
+        .map(|table| {
             let (b, a) = (&before[table], &after[table]);
             let mut check = TableCheck {
                 table: table.to_string(),
@@ -148,7 +111,7 @@ impl Registry {
     /// file could spread the damage.
     pub fn doctor(&mut self, repair: bool, trigger: &str) -> Result<DoctorReport> {
         self.check_file("integrity_check")?;
-        self.doctor_tables(TABLES, repair, trigger)
+        self.doctor_tables(Depth::All, repair, trigger)
     }
 
     /// The check at open after an unclean shutdown, bounded for large registries: the
@@ -156,11 +119,17 @@ impl Registry {
     /// included, which cost most to re-derive) only when those differed.
     pub fn doctor_after_crash(&mut self) -> Result<DoctorReport> {
         self.check_file("quick_check")?;
-        let quick = self.doctor_tables(&TABLES[..INDEX_TABLES], false, "unclean_shutdown")?;
+        let quick = self.doctor_tables(Depth::Leads, false, "unclean_shutdown")?;
         if quick.differences == 0 && quick.audit_ok {
             return Ok(quick);
         }
-        self.doctor_tables(TABLES, true, "unclean_shutdown")
+        self.doctor_tables(Depth::All, true, "unclean_shutdown")
+    }
+
+    /// The report of the check that ran at open after an unclean shutdown, if one did.
+    pub fn last_crash_report(&self) -> Result<Option<DoctorReport>> {
+        let Some(json) = crate::store::meta_get(&self.conn, META_LAST_REPORT)? else { return Ok(None) };
+        serde_json::from_str(&json).map(Some).map_err(|e| Error::Corrupt(format!("meta {META_LAST_REPORT}: {e}")))
     }
 
     fn check_file(&self, pragma: &str) -> Result<()> {
@@ -171,11 +140,10 @@ impl Registry {
         Ok(())
     }
 
-    fn doctor_tables(&mut self, tables: &[(&'static str, &str)], repair: bool, trigger: &str) -> Result<DoctorReport> {
+    fn doctor_tables(&mut self, depth: Depth, repair: bool, trigger: &str) -> Result<DoctorReport> {
         let audit = crate::audit::verify(&self.conn)?;
-        let full = tables.len() == TABLES.len();
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let outcome = self.rebuild_derived(tables, full);
+        let outcome = self.rebuild_and_compare(depth);
         let keep = matches!(&outcome, Ok(t) if repair && t.iter().any(|t| t.changed + t.missing + t.extra > 0));
         let end = if keep { self.conn.execute_batch("COMMIT") } else { self.conn.execute_batch("ROLLBACK") };
         // The in-memory indexes were rebuilt inside the transaction: keep them only if
@@ -184,12 +152,12 @@ impl Registry {
             if end.is_err() {
                 let _ = self.conn.execute_batch("ROLLBACK");
             }
-            self.hooks.drop_memory();
+            self.memory.drop_memory();
             self.docs.clear();
         }
         end?;
         if keep {
-            self.hooks.commit();
+            self.memory.commit();
         }
         let tables = outcome?;
         let differences = tables.iter().map(|t| t.changed + t.missing + t.extra).sum();
@@ -204,27 +172,12 @@ impl Registry {
         })
     }
 
-    /// Inside the open transaction: snapshot `tables`, rebuild (the index rows, and
-    /// with `full` everything derived from them), snapshot again, compare.
-    fn rebuild_derived(&mut self, tables: &[(&'static str, &str)], full: bool) -> Result<Vec<TableCheck>> {
-        let before = snapshot(&self.conn, tables)?;
-        // The in-memory duplicate index and search text may derive from bad rows.
-        self.hooks.drop_memory();
-        self.conn.execute_batch("DELETE FROM lead_index; DELETE FROM lead_fts; DELETE FROM case_marks;")?;
-        let doc_ids: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT doc_id FROM docs WHERE doc_id NOT LIKE 'directory/%' ORDER BY doc_id")?;
-            let rows = stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-            rows
-        };
-        for doc_id in &doc_ids {
-            self.reindex_doc(doc_id, None)?;
-        }
-        if full {
-            // Reads the rebuilt rows of this transaction.
-            self.warm_dedup()?;
-            self.rebuild_collisions_within()?;
-        }
-        let after = snapshot(&self.conn, tables)?;
-        Ok(compare(tables, &before, &after))
+    /// Inside the open transaction: snapshot the views of `depth`, rebuild them, snapshot
+    /// again, compare.
+    fn rebuild_and_compare(&mut self, depth: Depth) -> Result<Vec<TableCheck>> {
+        let (tables, before) = snapshot(self, depth)?;
+        derived::rebuild(self, depth)?;
+        let (_, after) = snapshot(self, depth)?;
+        Ok(compare(&tables, &before, &after))
     }
 }

@@ -4,60 +4,27 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Stable error codes. Never rename a variant: the UI and scripts match on them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// The command name is not part of the API.
-    UnknownCommand,
-    /// The arguments did not parse or a field is malformed.
-    InvalidArgument,
-    /// A referenced lead, rep, case, ... does not exist.
-    NotFound,
-    /// The caller may not do this (role, ownership, protection period).
-    Forbidden,
-    /// The action conflicts with the current state (e.g. claiming a protected lead).
-    Conflict,
-    /// The data directory holds no registry yet (run init).
-    NotInitialized,
-    /// The database file is corrupt or belongs to another program.
-    CorruptStore,
-    /// Storage failed (disk full, permissions).
-    Storage,
-    /// The hub could not be reached or refused the request.
-    Sync,
-    /// A bug: something that should not happen did.
-    Internal,
-}
+pub use crate::reason::Reason;
 
-impl ErrorCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::UnknownCommand => "unknown_command",
-            ErrorCode::InvalidArgument => "invalid_argument",
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Forbidden => "forbidden",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::NotInitialized => "not_initialized",
-            ErrorCode::CorruptStore => "corrupt_store",
-            ErrorCode::Storage => "storage",
-            ErrorCode::Sync => "sync",
-            ErrorCode::Internal => "internal",
-        }
-    }
-}
+pub use crate::error_code::ErrorCode;
 
-/// The error value every API command returns: `{ "code": "...", "message": "..." }`.
+/// The error value every API command returns:
+/// `{ "code": "...", "reason": "...", "params": {...}, "message": "..." }`.
+/// `reason` and `params` say why (the UI words them); `code` follows from the reason;
+/// `message` is the English sentence for the CLI and scripts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS, thiserror::Error)]
 #[error("{code:?}: {message}")]
 pub struct ApiError {
     pub code: ErrorCode,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub reason: Reason,
     pub message: String,
 }
 
-impl ApiError {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        ApiError { code, message: message.into() }
+impl From<Reason> for ApiError {
+    fn from(reason: Reason) -> ApiError {
+        ApiError { code: reason.code(), message: reason.to_string(), reason }
     }
 }
 
@@ -65,18 +32,10 @@ impl ApiError {
 /// the API layer never has to guess.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Malformed or missing input.
+    /// A rule refused the command: malformed input, a missing lead, a role or owner
+    /// that may not, a state that conflicts. The reason says which.
     #[error("{0}")]
-    Invalid(String),
-    /// A lead, rep, document ... that does not exist.
-    #[error("{0}")]
-    NotFound(String),
-    /// The caller may not do this (role, ownership, protection).
-    #[error("{0}")]
-    Forbidden(String),
-    /// The action conflicts with the current state.
-    #[error("{0}")]
-    Conflict(String),
+    Rejected(Reason),
     /// No registry in the data directory yet.
     #[error("no registry in {0}: run `leadguard init` first")]
     NotInitialized(String),
@@ -100,10 +59,7 @@ pub enum Error {
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Error::Invalid(_) => ErrorCode::InvalidArgument,
-            Error::NotFound(_) => ErrorCode::NotFound,
-            Error::Forbidden(_) => ErrorCode::Forbidden,
-            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Rejected(r) => r.code(),
             Error::NotInitialized(_) => ErrorCode::NotInitialized,
             Error::Corrupt(_) | Error::Automerge(_) | Error::Decode(_) => ErrorCode::CorruptStore,
             Error::Sqlite(e) if is_corrupt(e) => ErrorCode::CorruptStore,
@@ -119,9 +75,28 @@ fn is_corrupt(e: &rusqlite::Error) -> bool {
     )
 }
 
+impl Error {
+    /// The reason the API answers with.
+    pub fn reason(&self) -> Reason {
+        let detail = self.to_string();
+        match self {
+            Error::Rejected(r) => r.clone(),
+            Error::NotInitialized(dir) => Reason::NotInitialized { data_dir: dir.clone() },
+            _ if self.code() == ErrorCode::CorruptStore => Reason::CorruptStore { detail },
+            _ => Reason::Storage { detail: detail.trim_start_matches("storage: ").to_string() },
+        }
+    }
+}
+
+impl From<Reason> for Error {
+    fn from(r: Reason) -> Error {
+        Error::Rejected(r)
+    }
+}
+
 impl From<Error> for ApiError {
     fn from(e: Error) -> ApiError {
-        ApiError::new(e.code(), e.to_string())
+        ApiError { code: e.code(), message: e.to_string(), reason: e.reason() }
     }
 }
 

@@ -4,40 +4,52 @@
 //! served to the desktop webview by Tauri `invoke`, to a browser over HTTP, and to
 //! the `leadguard` CLI. Business rules live here and nowhere else.
 //!
-//! Layers, bottom up: [`store`] (the SQLite file), [`docs`] (Automerge documents as
-//! snapshot + changes), [`layout`] (where leads live inside documents), [`model`] and
-//! [`status`] (the rules, pure), [`index`] (derived tables for listing and search),
-//! [`registry`] (writes as single transactions), [`replication`] (the store side of
-//! sync), [`api`] (commands).
+//! Layers, bottom up (docs/ARCHITECTURE.md has the whole module map): `store` (the
+//! SQLite file), `documents` (Automerge documents as snapshot + changes), `layout`
+//! (where leads live inside documents), [`model`], [`timing`] and [`status`] (the
+//! rules, pure), [`registry`] (the facade: store, directory, transactions), `writes`
+//! (every write), `derived` (the one pipeline keeping derived tables and in-memory
+//! indexes current), [`replication`] (the store side of sync), [`api`] (commands).
+//! The test `module_graph` keeps the modules free of import cycles.
 
+// Used by the other crates (api, model, sync, notifications, demo) and by the
+// integration tests.
 pub mod api;
 pub mod arbitration;
 pub mod audit;
 pub mod collisions;
-pub mod dedup_link;
 pub mod demo;
-pub mod docs;
 pub mod doctor;
-pub mod error;
-pub mod hooks;
-pub mod index;
-pub mod input;
-pub mod layout;
-pub mod metrics;
 pub mod model;
 pub mod notifications;
-pub mod receipts;
-pub mod quarantine;
+pub mod reason;
 pub mod registry;
 pub mod replication;
-pub mod short_search;
 pub mod status;
-pub mod session;
 pub mod sync;
 pub mod timing;
-pub mod view;
-pub mod store;
-pub mod validation;
 
+// Internal.
+pub(crate) mod contact_input;
+pub(crate) mod derived;
+pub(crate) mod documents;
+pub(crate) mod duplicate_index;
+pub(crate) mod error;
+pub(crate) mod error_code;
+pub(crate) mod layout;
+pub(crate) mod lead_index;
+pub(crate) mod lifecycle;
+pub(crate) mod memory_views;
+pub(crate) mod metrics;
+pub(crate) mod receipts;
+pub(crate) mod schema_check;
+pub(crate) mod short_search;
+pub(crate) mod shutdown_marker;
+pub(crate) mod store;
+pub(crate) mod visibility;
+pub(crate) mod writes;
+
+pub use derived::ViewCheck;
 pub use error::{ApiError, Error, ErrorCode, Result};
+pub use reason::{FormField, ObjectKind, Reason};
 pub use registry::Registry;

@@ -308,8 +308,8 @@ pub struct Policy {
     pub appeal_sla_hours: u32,
     /// Arbitration criteria, highest priority first (docs/RULES.md rule 7):
     /// `crate::arbitration::propose` applies them in this order.
-    #[serde(default = "crate::arbitration::default_criteria")]
-    pub arbitration: Vec<crate::arbitration::Criterion>,
+    #[serde(default = "default_criteria")]
+    pub arbitration: Vec<Criterion>,
     /// A duplicate check warns from this score on, in percent (docs/RULES.md rule 2: the
     /// seeds quote 85%); lower scores from the possible-match floor are shown softly.
     #[serde(default = "default_dup_threshold_percent")]
@@ -344,7 +344,7 @@ impl Default for Policy {
             required: vec![vec![Field::Company], vec![Field::Contact, Field::Phone], vec![Field::Need]],
             appeal_window_hours: default_appeal_window_hours(),
             appeal_sla_hours: default_appeal_sla_hours(),
-            arbitration: crate::arbitration::default_criteria(),
+            arbitration: default_criteria(),
             dup_threshold_percent: default_dup_threshold_percent(),
         }
     }
@@ -367,30 +367,30 @@ impl Policy {
 
     /// Checks the policy is usable.
     pub fn validate(&self) -> Result<(), crate::Error> {
-        let bad = |m: &str| Err(crate::Error::Invalid(format!("policy: {m}")));
+        let bad = |r: crate::Reason| Err(crate::Error::Rejected(r));
         if self.protection_hours == 0 {
-            return bad("protection_hours must be at least 1");
+            return bad(crate::Reason::PolicyProtectionZero {});
         }
         if [self.protection_hours, self.extension_hours, self.reclaim_cooldown_hours, self.appeal_window_hours, self.appeal_sla_hours]
             .iter()
             .any(|h| *h > 24 * 366)
         {
-            return bad("periods are limited to one year");
+            return bad(crate::Reason::PolicyPeriodTooLong {});
         }
         if self.appeal_sla_hours == 0 {
-            return bad("appeal_sla_hours must be at least 1");
+            return bad(crate::Reason::PolicyAppealSlaZero {});
         }
         if self.arbitration.is_empty() {
-            return bad("arbitration needs at least one criterion");
+            return bad(crate::Reason::PolicyNoCriterion {});
         }
         if self.arbitration.iter().collect::<std::collections::BTreeSet<_>>().len() != self.arbitration.len() {
-            return bad("an arbitration criterion may appear only once");
+            return bad(crate::Reason::PolicyCriterionTwice {});
         }
         if self.required.iter().any(|g| g.is_empty()) {
-            return bad("a required group must name at least one field");
+            return bad(crate::Reason::PolicyEmptyGroup {});
         }
         if !(51..=99).contains(&self.dup_threshold_percent) {
-            return bad("dup_threshold_percent must be between 51 and 99");
+            return bad(crate::Reason::PolicyDupThreshold {});
         }
         Ok(())
     }
@@ -398,5 +398,53 @@ impl Policy {
     /// The duplicate-warning threshold as a score in [0, 1].
     pub fn dup_threshold(&self) -> f32 {
         self.dup_threshold_percent as f32 / 100.0
+    }
+}
+
+/// One arbitration criterion. The order in [`Policy::arbitration`] is the priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    /// A past deal binds the customer to its rep (历史成交).
+    PastDeal,
+    /// A follow-up provably in the 7 days before the case surfaced (近7天互动).
+    RecentFollowup,
+    /// The rep's region matches the customer's (区域匹配).
+    RegionMatch,
+    /// The more complete record at claim time (资料完整度).
+    Completeness,
+    /// The first complete registration or claim by hub-clock window (首次完整报备).
+    EarlierWindow,
+}
+
+impl Criterion {
+    pub const ALL: [Criterion; 5] = [
+        Criterion::PastDeal,
+        Criterion::RecentFollowup,
+        Criterion::RegionMatch,
+        Criterion::Completeness,
+        Criterion::EarlierWindow,
+    ];
+}
+
+/// The default order (rule 7): deal > recent follow-up > region > completeness >
+/// first registration.
+pub fn default_criteria() -> Vec<Criterion> {
+    Criterion::ALL.to_vec()
+}
+
+impl From<Field> for crate::reason::FormField {
+    fn from(f: Field) -> crate::reason::FormField {
+        match f {
+            Field::Company => crate::reason::FormField::Company,
+            Field::Contact => crate::reason::FormField::Contact,
+            Field::Phone => crate::reason::FormField::Phone,
+            Field::Email => crate::reason::FormField::Email,
+            Field::Region => crate::reason::FormField::Region,
+            Field::Industry => crate::reason::FormField::Industry,
+            Field::Size => crate::reason::FormField::Size,
+            Field::Need => crate::reason::FormField::Need,
+            Field::Notes => crate::reason::FormField::Notes,
+        }
     }
 }

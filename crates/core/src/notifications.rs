@@ -183,3 +183,42 @@ impl Registry {
         Ok(fresh)
     }
 }
+
+/// The language the user chose in the UI. Desktop notifications are shown in it: the
+/// UI records the choice with `ui_locale_set`, and the desktop shell reads it here
+/// (the process environment's `$LANG` says nothing about that choice).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum UiLocale {
+    #[default]
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en-US")]
+    EnUs,
+}
+
+/// Where the choice is kept: this device's `meta` table (not synced: a language is per device).
+const UI_LOCALE_KEY: &str = "ui_locale";
+
+impl Notification {
+    /// Title and body in `locale`.
+    pub fn text(&self, locale: UiLocale) -> (&str, &str) {
+        match locale {
+            UiLocale::ZhCn => (&self.title_zh, &self.body_zh),
+            UiLocale::EnUs => (&self.title_en, &self.body_en),
+        }
+    }
+}
+
+impl Registry {
+    /// The UI's language on this device (zh-CN until the user picks another).
+    pub fn ui_locale(&self) -> Result<UiLocale> {
+        let stored = crate::store::meta_get(&self.conn, UI_LOCALE_KEY)?;
+        Ok(stored.and_then(|s| serde_json::from_value(serde_json::Value::String(s)).ok()).unwrap_or_default())
+    }
+
+    /// Records the UI's language for the desktop notifications.
+    pub fn set_ui_locale(&mut self, locale: UiLocale) -> Result<()> {
+        let text = serde_json::to_value(locale).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        crate::store::meta_set(&self.conn, UI_LOCALE_KEY, Some(&text))
+    }
+}

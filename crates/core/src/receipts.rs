@@ -1,18 +1,15 @@
-//! The hub receipts of a lead's events, read from the store, and the re-derivation a
-//! new receipt calls for.
+//! The hub receipts of a lead's events, read from the store, and whether a new
+//! receipt calls for re-deriving the leads it covers.
 //!
 //! An event's effective time depends on the receipt of the change that carries it
 //! ([`crate::timing`]), so a receipt arriving (an acknowledgement of this device's
-//! push, or a pulled copy of a change it already had) can change a lead's status: its
-//! index row is re-derived in the same transaction.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! push, or a pulled copy of a change it already had) can change a lead's status: the
+//! lead is re-derived through [`crate::derived`] in the same transaction.
 
 use chrono::{DateTime, Utc};
 use rusqlite::OptionalExtension;
 
 use crate::error::Result;
-use crate::index;
 use crate::model::Event;
 use crate::registry::Registry;
 use crate::timing::{Receipt, Timing};
@@ -64,17 +61,4 @@ impl Registry {
         Ok(!inside)
     }
 
-    /// Re-derives the index rows of `leads` (their receipts changed).
-    pub(crate) fn reindex_leads(&mut self, leads: &BTreeSet<String>) -> Result<()> {
-        let mut by_doc: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for lead in leads {
-            if let Some(row) = index::get(&self.conn, lead)? {
-                by_doc.entry(row.doc_id).or_default().push(lead.clone());
-            }
-        }
-        for (doc, leads) in by_doc {
-            self.reindex_doc(&doc, Some(&leads))?;
-        }
-        Ok(())
-    }
 }

@@ -6,22 +6,19 @@
 //! far over the 100 ms a keystroke may take. A substring scan of the same text in
 //! memory takes a few milliseconds.
 //!
-//! Same semantics as the SQL path in [`crate::index::list`]: a substring of company,
+//! Same semantics as the SQL path in [`crate::lead_index::list`]: a substring of company,
 //! contact, phone or email (ASCII case-insensitive, like SQLite's `LIKE`) or the exact
 //! lead id; newest first (`updated_at DESC, lead_id`); totals counted up to
-//! [`crate::index::COUNT_CAP`]. The copy is built on first use from `lead_index` and
-//! kept in step by [`crate::hooks::Hooks`] after each commit; a commit by another
+//! [`crate::lead_index::COUNT_CAP`]. The copy is built on first use from `lead_index` and
+//! kept in step by [`crate::memory_views::MemoryViews`] after each commit; a commit by another
 //! process (`Registry::refresh_if_changed`, `PRAGMA data_version`) drops it, and the next search rebuilds it.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
 use crate::error::Result;
-use crate::index::{self, Page, COUNT_CAP};
 use crate::model::LeadFields;
-use crate::registry::Registry;
 
 /// Between fields, so a match never spans two of them.
 const SEP: char = '\u{1f}';
@@ -57,7 +54,7 @@ impl ShortSearch {
         (1..=2).contains(&n) && !q.contains(SEP)
     }
 
-    fn build(conn: &Connection) -> Result<ShortSearch> {
+    pub(crate) fn build(conn: &Connection) -> Result<ShortSearch> {
         let mut s = ShortSearch::default();
         let mut stmt = conn.prepare("SELECT lead_id, updated_at, company, contact, phone, email FROM lead_index")?;
         let mut rows = stmt.query([])?;
@@ -89,12 +86,9 @@ impl ShortSearch {
         self.put(lead_id.to_string(), updated_at, text);
     }
 
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+    /// Every entry as (lead id, `updated_at`, searchable text), for verification.
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, i64, &str)> {
+        self.entries.iter().map(|e| (e.lead_id.as_str(), e.updated_at, e.text.as_str()))
     }
 
     /// Lead ids of one page of matches, newest first, and the number of matches (the
@@ -113,24 +107,5 @@ impl ShortSearch {
         hits.sort_unstable_by(newest_first);
         let page = hits.into_iter().skip(offset as usize).map(|e| e.lead_id.clone()).collect();
         (page, total)
-    }
-}
-
-impl Registry {
-    /// One page of every lead matching a one- or two-character `q` (see the module doc).
-    pub fn short_search(&mut self, q: &str, at: DateTime<Utc>, limit: u32, offset: u64) -> Result<Page> {
-        self.refresh_if_changed()?;
-        let search = match &mut self.hooks.search {
-            Some(s) => s,
-            slot => slot.insert(ShortSearch::build(&self.conn)?),
-        };
-        let (ids, total) = search.find(q.trim(), offset, limit.min(1000));
-        let mut rows = Vec::with_capacity(ids.len());
-        for id in ids {
-            if let Some(row) = index::get(&self.conn, &id)? {
-                rows.push(row.at(at));
-            }
-        }
-        Ok(Page { rows, total: total.min(COUNT_CAP), total_capped: total > COUNT_CAP })
     }
 }

@@ -78,31 +78,30 @@ pub enum Rejection {
 impl Rejection {
     /// The error a command gets when it would be rejected.
     pub fn into_error(self) -> crate::Error {
+        self.into_error_named(|_| None)
+    }
+
+    /// The same, with the owner named for people (`name` maps a rep id to the name the
+    /// directory has for them; an unknown rep keeps the id).
+    pub fn into_error_named(self, name: impl Fn(&str) -> Option<String>) -> crate::Error {
         use crate::Error;
-        let fmt = |t: &Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339()).unwrap_or_else(|| "permanently (deal)".into());
-        match self {
-            Rejection::Incomplete => Error::Conflict("the lead is incomplete: fill the required fields first".into()),
-            Rejection::OwnedByOther { owner, until } => {
-                Error::Forbidden(format!("followed by {owner} until {}", fmt(&until)))
-            }
-            Rejection::InPool => Error::Conflict("the lead is in the public pool: claim it first".into()),
-            Rejection::Cooldown { until } => Error::Conflict(format!(
-                "you released or lost this lead recently: you may claim it again from {}",
-                until.to_rfc3339()
-            )),
-            Rejection::BoundByDeal => Error::Conflict("a deal binds this lead to its owner permanently".into()),
-            Rejection::NotOwner { owner } => Error::Forbidden(match owner {
-                Some(o) => format!("the lead is owned by {o}"),
-                None => "the lead has no owner".into(),
-            }),
-            Rejection::ClearsRequired(f) => {
-                Error::Invalid(format!("{f:?} is required and cannot be cleared").to_lowercase())
-            }
-            Rejection::AlreadyRegistered => Error::Conflict("the lead is already registered".into()),
-            Rejection::NotRegistered => Error::Invalid("the first event of a lead must register it".into()),
-            Rejection::Merged { into } => Error::Conflict(format!("this lead was merged into {into}")),
-            Rejection::Superseded => Error::Conflict("a later decision replaced this one".into()),
-        }
+        use crate::Reason as R;
+        let named = |id: String| name(&id).unwrap_or(id);
+        Error::Rejected(match self {
+            Rejection::Incomplete => R::Incomplete {},
+            Rejection::OwnedByOther { owner, until: Some(until) } => R::OwnedByOther { owner: named(owner), until },
+            Rejection::OwnedByOther { owner, until: None } => R::OwnedByOtherForGood { owner: named(owner) },
+            Rejection::InPool => R::InPool {},
+            Rejection::Cooldown { until } => R::Cooldown { until },
+            Rejection::BoundByDeal => R::BoundByDeal {},
+            Rejection::NotOwner { owner: Some(owner) } => R::NotOwner { owner: named(owner) },
+            Rejection::NotOwner { owner: None } => R::NoOwner {},
+            Rejection::ClearsRequired(f) => R::ClearsRequired { field: f.into() },
+            Rejection::AlreadyRegistered => R::AlreadyRegistered {},
+            Rejection::NotRegistered => R::NotRegistered {},
+            Rejection::Merged { into } => R::Merged { into },
+            Rejection::Superseded => R::Superseded {},
+        })
     }
 }
 

@@ -216,7 +216,7 @@ pub fn create(data_dir: &Path) -> Result<Connection> {
     std::fs::create_dir_all(data_dir)?;
     let path = file_path(data_dir);
     if path.exists() {
-        return Err(Error::Conflict(format!("{} already exists", path.display())));
+        return Err(crate::Reason::RegistryExists { path: path.display().to_string() }.into());
     }
     let conn = Connection::open(&path)?;
     configure(&conn)?;

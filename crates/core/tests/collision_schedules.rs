@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use leadguard_core::collisions::{CollisionCase, Resolution};
-use leadguard_core::index::{self, Filter};
+use leadguard_core::registry::Filter;
 use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Role, Share};
 use leadguard_core::status::{self, LeadState, Rejection};
 use leadguard_core::registry::{InitOptions, Target};
@@ -142,7 +142,7 @@ fn hostile_is_contained(reg: &mut Registry, cases: &[CollisionCase]) -> Result<u
 }
 
 fn known_leads(reg: &Registry) -> Vec<String> {
-    let page = index::list(reg.connection(), &Filter::All, None, DateTime::<Utc>::MIN_UTC, 1000, 0).unwrap();
+    let page = reg.list(&Filter::All, None, DateTime::<Utc>::MIN_UTC, 1000, 0).unwrap();
     let mut ids: Vec<String> = page.rows.into_iter().map(|r| r.lead_id).collect();
     ids.sort();
     ids
@@ -276,7 +276,7 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<(usize, usize), TestC
         prop_assert_eq!(&other.2, &first.2, "replica {} sees the cases' decisions differently", i);
     }
     let contained = hostile_is_contained(&mut regs[0], &first.1)?;
-    regs[0].rebuild_collisions().unwrap();
+    regs[0].rebuild_derived().unwrap();
     prop_assert_eq!(&regs[0].collision_cases(None).unwrap(), &first.1, "incremental cases differ from a rebuild");
     Ok((first.1.len(), contained))
 }

@@ -143,7 +143,7 @@ fn cases_are_rebuilt_identically_from_scratch() {
     hub.sync_all(&mut regs);
     let before = cases(&regs[0]);
     assert_eq!(before.len(), 1);
-    regs[0].rebuild_collisions().unwrap();
+    regs[0].rebuild_derived().unwrap();
     assert_eq!(cases(&regs[0]), before);
 }
 

@@ -8,7 +8,7 @@ use leadguard_core::collisions::{CaseState, CollisionCase};
 use leadguard_core::model::{EventKind, FollowupKind, LeadFields, Outcome, Role, Share};
 use leadguard_core::registry::{InitOptions, Target};
 use leadguard_core::status::LeadState;
-use leadguard_core::{Error, Registry};
+use leadguard_core::{Error, FormField, Reason, Registry};
 use support::simhub::SimHub;
 use support::*;
 
@@ -77,9 +77,9 @@ fn only_a_manager_decides_and_a_decision_needs_a_reason() {
     let (mut hub, mut regs) = team(dir.path());
     let (case, _, _) = duplicate_case(&mut hub, &mut regs);
     let by_rep = regs[1].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "我先来的", None, h(3));
-    assert!(matches!(by_rep, Err(Error::Forbidden(_))), "{by_rep:?}");
+    assert!(matches!(&by_rep, Err(Error::Rejected(Reason::RoleRequired { roles })) if roles == &[Role::Manager]), "{by_rep:?}");
     let no_reason = regs[0].decide_case(&case.id, Outcome::Pool, "  ", None, h(3));
-    assert!(matches!(no_reason, Err(Error::Invalid(_))));
+    assert!(matches!(no_reason, Err(Error::Rejected(Reason::FieldRequired { field: FormField::Reason }))), "{no_reason:?}");
 }
 
 #[test]
@@ -90,8 +90,8 @@ fn split_decision_records_shares_totalling_100_and_the_larger_share_follows_the_
     let shares = |x: u8, y: u8| Outcome::Split {
         shares: vec![Share { rep: "r1".into(), pct: x }, Share { rep: "r2".into(), pct: y }],
     };
-    assert!(matches!(regs[0].decide_case(&case.id, shares(60, 30), "证据", None, h(3)), Err(Error::Invalid(_))));
-    assert!(matches!(regs[0].decide_case(&case.id, shares(100, 0), "证据", None, h(3)), Err(Error::Invalid(_))));
+    assert!(matches!(regs[0].decide_case(&case.id, shares(60, 30), "证据", None, h(3)), Err(Error::Rejected(Reason::SplitTotal { total: 90 }))));
+    assert!(matches!(regs[0].decide_case(&case.id, shares(100, 0), "证据", None, h(3)), Err(Error::Rejected(Reason::ShareRange {}))));
     regs[0].decide_case(&case.id, shares(30, 70), "王强成交，李娜先致电", None, h(3)).unwrap();
     let (_, s) = regs[0].status(&a, h(4)).unwrap();
     assert_eq!(s.owner.as_deref(), Some("r2"));
@@ -153,7 +153,7 @@ fn two_managers_deciding_offline_differently_is_a_conflict_not_an_overwrite() {
     }
     // A plain third decision is refused; one that supersedes d1 and agrees with d2
     // settles the conflict.
-    assert!(matches!(regs[0].decide_case(&case.id, Outcome::Pool, "x", None, h(5)), Err(Error::Conflict(_))));
+    assert!(matches!(regs[0].decide_case(&case.id, Outcome::Pool, "x", None, h(5)), Err(Error::Rejected(Reason::ConflictNeedsSupersedes {}))));
     regs[0].decide_case(&case.id, Outcome::Owner { rep: "r2".into() }, "与刘经理商定", Some(&d1), h(5)).unwrap();
     hub.sync_all(&mut regs);
     assert_eq!(state(&mut regs[3], &case, h(6)), CaseState::Decided, "d2 and the new decision agree: r2");
@@ -165,17 +165,17 @@ fn appeal_window_sla_and_answer() {
     let (mut hub, mut regs) = team(dir.path());
     let (case, _, b) = duplicate_case(&mut hub, &mut regs);
     // No decision yet: nothing to appeal.
-    assert!(matches!(regs[2].appeal_case(&case.id, "我先拜访", h(3)), Err(Error::Conflict(_))));
+    assert!(matches!(regs[2].appeal_case(&case.id, "我先拜访", h(3)), Err(Error::Rejected(Reason::NothingToAppeal {}))));
     let d = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
     hub.sync_all(&mut regs);
     // A rep not named in the case cannot appeal.
-    assert!(matches!(regs[3].appeal_case(&case.id, "x", h(4)), Err(Error::Forbidden(_))));
+    assert!(matches!(regs[3].appeal_case(&case.id, "x", h(4)), Err(Error::Rejected(Reason::CaseNotYours { .. }))));
     let c2 = regs[2].collision_case(&case.id).unwrap().unwrap();
     let decided = regs[2].case_resolution(&c2, h(4)).unwrap();
     let until = decided.appeal_until.expect("window");
     // After the window (7 days by default): refused.
     let late = regs[2].appeal_case(&case.id, "我先拜访", until + Duration::hours(1));
-    assert!(matches!(late, Err(Error::Conflict(_))), "{late:?}");
+    assert!(matches!(late, Err(Error::Rejected(Reason::AppealWindowClosed { until: u })) if u == until), "{late:?}");
     regs[2].appeal_case(&case.id, "我在 3 月 1 日已拜访，有照片", h(5)).unwrap();
     hub.sync_all(&mut regs);
     let c = regs[0].collision_case(&case.id).unwrap().unwrap();
@@ -204,7 +204,7 @@ fn no_appeal_once_a_deal_is_signed() {
     try_write(&mut regs[1], "r1", &a, EventKind::Followup { followup: FollowupKind::Deal, note: "签约".into() }, h(4)).unwrap();
     hub.sync_all(&mut regs);
     let refused = regs[2].appeal_case(&case.id, "我先来的", h(5));
-    assert!(matches!(refused, Err(Error::Conflict(ref m)) if m.contains("deal")), "{refused:?}");
+    assert!(matches!(refused, Err(Error::Rejected(Reason::DecisionFinal {}))), "{refused:?}");
 }
 
 #[test]

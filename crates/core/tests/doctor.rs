@@ -3,7 +3,7 @@
 
 mod support;
 
-use leadguard_core::doctor::{DoctorReport, META_LAST_REPORT};
+use leadguard_core::doctor::DoctorReport;
 use leadguard_core::model::{EventKind, Role};
 use leadguard_core::registry::Target;
 use leadguard_core::Registry;
@@ -119,8 +119,7 @@ fn the_doctor_runs_at_open_after_an_unclean_shutdown() {
     std::fs::write(data.join("registry.open"), b"").unwrap();
     let reg = Registry::open(&data).unwrap();
     assert_eq!(company_in_index(&reg, &lead), "深圳市腾达科技有限公司", "repaired at open");
-    let last: String = leadguard_core::store::meta_get(reg.connection(), META_LAST_REPORT).unwrap().expect("report kept");
-    let report: DoctorReport = serde_json::from_str(&last).unwrap();
+    let report: DoctorReport = reg.last_crash_report().unwrap().expect("report kept");
     assert_eq!(report.trigger, "unclean_shutdown");
     assert!(report.repaired && report.differences >= 1, "{report:#?}");
 }

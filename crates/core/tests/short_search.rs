@@ -5,7 +5,7 @@
 mod support;
 
 use chrono::Duration;
-use leadguard_core::index::{self, Filter};
+use leadguard_core::registry::Filter;
 use leadguard_core::model::{EventKind, LeadFields};
 use leadguard_core::registry::Target;
 use leadguard_core::Registry;
@@ -31,9 +31,9 @@ fn fields(p: &[Vec<usize>; 4]) -> LeadFields {
 
 fn same_answers(reg: &mut Registry, q: &str, limit: u32, offset: u64) {
     let at = h(1000);
-    let sql = index::list(reg.connection(), &Filter::All, Some(q), at, limit, offset).unwrap();
+    let sql = reg.list(&Filter::All, Some(q), at, limit, offset).unwrap();
     let mem = reg.short_search(q, at, limit, offset).unwrap();
-    let ids = |p: &index::Page| p.rows.iter().map(|r| r.lead_id.clone()).collect::<Vec<_>>();
+    let ids = |p: &leadguard_core::registry::Page| p.rows.iter().map(|r| r.lead_id.clone()).collect::<Vec<_>>();
     assert_eq!(ids(&mem), ids(&sql), "query {q:?} limit {limit} offset {offset}");
     assert_eq!((mem.total, mem.total_capped), (sql.total, sql.total_capped), "query {q:?}");
     assert_eq!(mem.rows, sql.rows, "query {q:?}: the rows as of `at`");

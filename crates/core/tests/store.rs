@@ -184,7 +184,7 @@ fn concurrent_offline_claims_both_survive_and_replicas_agree() {
 
 #[test]
 fn search_finds_substrings_and_follows_edits() {
-    use leadguard_core::index::{self, Filter};
+    use leadguard_core::registry::Filter;
     use leadguard_core::model::LeadFields;
     let dir = tempfile::tempdir().unwrap();
     let mut reg = branch(dir.path(), "m1");
@@ -192,7 +192,7 @@ fn search_finds_substrings_and_follows_edits() {
     let b = register(&mut reg, "r1", "广州白云制药", h(0));
     let find = |reg: &Registry, q: &str| -> Vec<String> {
         let mut ids: Vec<String> =
-            index::list(reg.connection(), &Filter::All, Some(q), h(1), 50, 0).unwrap().rows.into_iter().map(|r| r.lead_id).collect();
+            reg.list(&Filter::All, Some(q), h(1), 50, 0).unwrap().rows.into_iter().map(|r| r.lead_id).collect();
         ids.sort();
         ids
     };

@@ -15,8 +15,18 @@ use leadguard_protocol::{ErrorBody, ErrorCode};
 pub enum HubError {
     #[error("authentication required")]
     Unauthorized,
-    #[error("{0}")]
-    Forbidden(String),
+    /// The device's role and branch do not give it this scope.
+    #[error("this device may not {access} scope {scope:?}")]
+    ScopeForbidden { scope: String, access: ScopeAccess },
+    /// Device management is for a branch manager's device.
+    #[error("only a branch manager's device may manage devices")]
+    NotManager,
+    /// Managers invite rep and distributor devices; a manager's is enrolled on the hub.
+    #[error("managers invite rep and distributor devices; a {role} device is enrolled on the hub")]
+    InviteRole { role: leadguard_protocol::Role },
+    /// A manager may not revoke the device they are using.
+    #[error("a manager cannot revoke their own device here; ask the hub's administrator")]
+    OwnDevice,
     #[error("{0}")]
     Malformed(String),
     #[error("{0}")]
@@ -42,13 +52,36 @@ pub enum HubError {
     Randomness(#[from] crate::secret::RandomnessError),
     #[error("internal task failed: {0}")]
     Task(String),
+    /// The data directory is in use (a restore beside a serving hub).
+    #[error("{0}")]
+    Busy(String),
+    #[error("{0}")]
+    Io(String),
+}
+
+/// What a device tried to do with a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeAccess {
+    Read,
+    Write,
+}
+
+impl std::fmt::Display for ScopeAccess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ScopeAccess::Read => "read",
+            ScopeAccess::Write => "write",
+        })
+    }
 }
 
 impl HubError {
     pub fn code(&self) -> ErrorCode {
         match self {
             HubError::Unauthorized => ErrorCode::Unauthorized,
-            HubError::Forbidden(_) => ErrorCode::Forbidden,
+            HubError::ScopeForbidden { .. } | HubError::NotManager | HubError::InviteRole { .. } | HubError::OwnDevice => {
+                ErrorCode::Forbidden
+            }
             HubError::Malformed(_) => ErrorCode::Malformed,
             HubError::InvalidChange(_) => ErrorCode::InvalidChange,
             HubError::Refused { violation, .. } if violation.reason.is_forbidden() => ErrorCode::Forbidden,
@@ -58,7 +91,12 @@ impl HubError {
             HubError::UnsupportedMedia(_) => ErrorCode::UnsupportedMedia,
             HubError::InvalidToken => ErrorCode::InvalidToken,
             HubError::NoSuchDevice(_) => ErrorCode::NotFound,
-            HubError::ForeignDatabase(_) | HubError::Db(_) | HubError::Randomness(_) | HubError::Task(_) => {
+            HubError::ForeignDatabase(_)
+            | HubError::Db(_)
+            | HubError::Randomness(_)
+            | HubError::Task(_)
+            | HubError::Busy(_)
+            | HubError::Io(_) => {
                 ErrorCode::Internal
             }
         }
@@ -78,7 +116,7 @@ impl IntoResponse for HubError {
     fn into_response(self) -> Response {
         let code = self.code();
         let message = if code == ErrorCode::Internal {
-            eprintln!("leadguard-hub: internal error: {self}");
+            tracing::error!(error = %self, "internal error");
             "the hub failed to handle the request; retry later".to_owned()
         } else {
             self.to_string()

@@ -8,6 +8,11 @@
 //! | POST | `/v1/push` | bearer credential | binary `PushRequest` → binary `PushResponse` |
 //! | GET  | `/v1/pull?since=&limit=&scope=` | bearer credential | → binary `PullResponse` |
 //! | POST | `/v1/sync/complete` | bearer credential | JSON → JSON |
+//! | POST | `/v1/devices` | manager's credential | JSON `InviteRequest` → `Invitation` ([`crate::admin`]) |
+//! | GET  | `/v1/devices` | manager's credential | → JSON `[DeviceInfo]` (the branch's devices) |
+//! | POST | `/v1/devices/{id}/revoke` | manager's credential | → JSON `DeviceInfo` |
+//! | GET  | `/healthz` | none | → `ok` (200) or 503 when the database does not answer |
+//! | GET  | `/metrics` | none | → Prometheus text ([`crate::metrics`]; no customer data) |
 //!
 //! Bodies may be gzip-compressed (`Content-Encoding`) and responses are compressed
 //! when the client accepts it. Authentication is checked before a body is read, and
@@ -16,6 +21,7 @@
 //! SQLite and Automerge work runs on the blocking pool, never on the async workers.
 
 use crate::error::HubError;
+use crate::metrics::Metrics;
 use crate::scope::{Device, Scope};
 use crate::store::Store;
 use axum::body::Body;
@@ -39,9 +45,16 @@ use tower_http::decompression::RequestDecompressionLayer;
 /// Shared state of all handlers.
 pub type AppState = Arc<Store>;
 
-/// The hub's router.
+/// The hub's router, with its own metrics.
 pub fn router(store: AppState) -> Router {
+    router_with(store, Arc::new(Metrics::new()))
+}
+
+/// The hub's router reporting to `metrics`.
+pub fn router_with(store: AppState, metrics: Arc<Metrics>) -> Router {
     Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(render_metrics))
         .route("/health", get(health))
         .route("/v1/health", get(health))
         .route("/v1/enroll", post(enroll))
@@ -49,7 +62,11 @@ pub fn router(store: AppState) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/sync/complete", post(complete))
+        .route("/v1/devices", post(crate::admin::invite).get(crate::admin::list))
+        .route("/v1/devices/{id}/revoke", post(crate::admin::revoke))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(crate::metrics::track))
+        .layer(axum::Extension(metrics))
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new())
         .with_state(store)
@@ -66,7 +83,7 @@ async fn not_found() -> Response {
 }
 
 /// Runs blocking work (SQLite, Automerge) off the async workers.
-async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, HubError> + Send + 'static) -> Result<T, HubError> {
+pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, HubError> + Send + 'static) -> Result<T, HubError> {
     tokio::task::spawn_blocking(f).await.map_err(|e| HubError::Task(e.to_string()))?
 }
 
@@ -94,6 +111,22 @@ async fn health() -> Json<Health> {
     Json(Health { status: "ok".into(), protocol: leadguard_protocol::VERSION, hub_time: HubTime::now() })
 }
 
+/// Liveness and readiness in one: the process answers and its database does.
+async fn healthz(State(store): State<AppState>) -> Response {
+    match blocking(move || store.ping()).await {
+        Ok(()) => "ok\n".into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}
+
+async fn render_metrics(State(store): State<AppState>, axum::Extension(metrics): axum::Extension<Arc<Metrics>>) -> Result<Response, HubError> {
+    let text = blocking(move || metrics.render(&store)).await?;
+    Ok(([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response())
+}
+
 fn json_body<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, HubError> {
     body.map(|Json(v)| v).map_err(|e| HubError::Malformed(e.body_text()))
 }
@@ -118,7 +151,7 @@ async fn enroll(
 
 async fn me(State(store): State<AppState>, AuthDevice(d): AuthDevice) -> Result<Json<WhoAmI>, HubError> {
     let id = d.id.clone();
-    let last_sync = blocking(move || store.last_sync(&id)).await?;
+    let (last_sync, epoch) = blocking(move || Ok((store.last_sync(&id)?, store.epoch()?))).await?;
     Ok(Json(WhoAmI {
         write_scope: d.write_scope(),
         device_id: d.id,
@@ -127,6 +160,7 @@ async fn me(State(store): State<AppState>, AuthDevice(d): AuthDevice) -> Result<
         branch: d.branch,
         role: d.role,
         last_sync,
+        epoch: Some(leadguard_protocol::HubEpoch { id: epoch.id, start_seq: epoch.start_seq }),
     }))
 }
 
@@ -147,6 +181,7 @@ async fn read_limited(body: Body) -> Result<axum::body::Bytes, HubError> {
 
 async fn push(
     State(store): State<AppState>,
+    axum::Extension(metrics): axum::Extension<Arc<Metrics>>,
     AuthDevice(device): AuthDevice,
     headers: HeaderMap,
     body: Body,
@@ -164,7 +199,14 @@ async fn push(
         let valid = crate::validate::validate_push(&device, req)?;
         store.push_checked(&device, &valid)
     })
-    .await?;
+    .await
+    .inspect_err(|e| {
+        if matches!(e, HubError::Refused { .. } | HubError::ScopeForbidden { .. } | HubError::ScopeMismatch { .. } | HubError::InvalidChange(_)) {
+            metrics.count_refused();
+            tracing::warn!(error = %e, "push refused");
+        }
+    })?;
+    metrics.count_pushed(acks.len());
     Ok(binary(PushResponse { acks }.encode()))
 }
 
@@ -178,6 +220,7 @@ struct PullParams {
 
 async fn pull(
     State(store): State<AppState>,
+    axum::Extension(metrics): axum::Extension<Arc<Metrics>>,
     AuthDevice(device): AuthDevice,
     params: Result<Query<PullParams>, QueryRejection>,
 ) -> Result<Response, HubError> {
@@ -187,12 +230,15 @@ async fn pull(
         if let Some(s) = &p.scope {
             let scope = Scope::parse(s).ok_or_else(|| HubError::Malformed(format!("{s:?} is not a scope")))?;
             if !store.may_read(&device, &scope)? {
-                return Err(HubError::Forbidden(format!("this device may not read scope {s:?}")));
+                return Err(HubError::ScopeForbidden { scope: s.clone(), access: crate::error::ScopeAccess::Read });
             }
         }
-        Ok(store.pull(&device, p.since, limit, p.scope.as_deref())?.encode())
+        let page = store.pull(&device, p.since, limit, p.scope.as_deref())?;
+        Ok((page.changes.len(), page.encode()))
     })
     .await?;
+    metrics.count_pulled(encoded.0);
+    let encoded = encoded.1;
     Ok(binary(encoded))
 }
 

@@ -2,18 +2,21 @@
 //!
 //! Laptops push the registry changes they made offline and pull what they lack
 //! (protocol: `leadguard_protocol`). The hub stores Automerge changes as opaque,
-//! validated bytes keyed by hash, each with its document and scope; it never
-//! interprets lead data. It stamps the time it first received each change and the
+//! validated bytes keyed by hash, each with its document and scope; it reads lead
+//! data only to check a change's schema and authorship (`authorship`). It stamps the time it first received each change and the
 //! pushing device's last successful sync: together they bound the evidence window
 //! of every offline claim (docs/RULES.md, time and trust).
 //!
 //! Modules: [`store`] (SQLite: devices, tokens, change log), [`scope`] (who may
 //! read/write what), [`validate`] (push checks), [`http`] (endpoints), [`secret`]
-//! (tokens and credentials, stored hashed).
+//! (tokens and credentials, stored hashed), [`metrics`] (`/metrics`), `store::ops`
+//! (backup, restore, the hub's epoch).
 
+pub mod admin;
 pub mod authorship;
 pub mod error;
 pub mod http;
+pub mod metrics;
 pub mod scope;
 pub mod secret;
 pub mod store;

@@ -2,6 +2,7 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use leadguard_hub::store::ops;
 use leadguard_hub::Store;
 use leadguard_protocol::Role;
 use std::io::Write;
@@ -16,6 +17,12 @@ struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     json: bool,
+    /// Log lines on stderr as text or JSON (one object per line, for log shippers).
+    #[arg(long, global = true, env = "LEADGUARD_HUB_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
+    /// What to log, e.g. `info` or `leadguard_hub=debug,warn`.
+    #[arg(long, global = true, env = "LEADGUARD_HUB_LOG", default_value = "info")]
+    log: String,
     #[command(subcommand)]
     command: Command,
 }
@@ -51,6 +58,20 @@ enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Copy the hub database to FILE while the hub may be serving (SQLite online
+    /// backup). The copy is checked before it takes the name FILE.
+    Backup {
+        #[arg(long)]
+        output: std::path::PathBuf,
+    },
+    /// Replace the hub database with a backup. Stop the hub first. The current database
+    /// moves to `replaced-<time>/` in the data directory; devices then re-send what the
+    /// hub lost. Devices enrolled or revoked after the backup must be enrolled or
+    /// revoked again.
+    Restore {
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
     /// Device management.
     Devices {
         #[command(subcommand)]
@@ -68,11 +89,68 @@ fn parse_role(s: &str) -> Result<Role, leadguard_protocol::control::UnknownRole>
     s.parse()
 }
 
+fn init_logging(format: &str, filter: &str) -> anyhow::Result<()> {
+    let targets: tracing_subscriber::filter::Targets = filter.parse().context("--log: not a log filter")?;
+    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(false);
+    use tracing_subscriber::layer::SubscriberExt;
+    let result = if format == "json" {
+        tracing::subscriber::set_global_default(builder.json().finish().with(targets))
+    } else {
+        tracing::subscriber::set_global_default(builder.finish().with(targets))
+    };
+    result.context("installing the logger")
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    init_logging(&cli.log_format, &cli.log)?;
+    // Backup and restore work on files and must not open (and migrate) the database
+    // the way serving does.
+    match &cli.command {
+        Command::Backup { output } => {
+            let summary = ops::backup(&cli.data, output)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&summary)?);
+            } else {
+                println!(
+                    "backed up {} changes (up to #{}) and {} devices to {} ({} bytes)",
+                    summary.changes,
+                    summary.high_seq,
+                    summary.devices,
+                    summary.file.display(),
+                    summary.bytes
+                );
+            }
+            return Ok(());
+        }
+        Command::Restore { input } => {
+            let restored = ops::restore(&cli.data, input)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&restored)?);
+            } else {
+                println!(
+                    "restored {} changes (up to #{}) from {}; new epoch {} starts at #{}",
+                    restored.from.changes,
+                    restored.from.high_seq,
+                    input.display(),
+                    restored.epoch,
+                    restored.epoch_start_seq
+                );
+                if let Some(aside) = &restored.replaced {
+                    println!("the replaced database is kept in {}", aside.display());
+                }
+                eprintln!("devices enrolled or revoked after this backup was taken: enroll or revoke them again");
+            }
+            return Ok(());
+        }
+        _ => {}
+    }
+    // Every other command opens the database: never in the middle of a restore.
+    let _lock = ops::DataLock::shared(&cli.data)?;
     let store = Store::open(&cli.data).with_context(|| format!("opening the hub database in {}", cli.data.display()))?;
     match cli.command {
         Command::Serve { listen } => serve(store, &listen),
+        Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
         Command::Enroll { rep, name, branch, role, ttl_hours } => {
             let e = store.create_enrolment(&rep, &name, &branch, role, ttl_hours.saturating_mul(3_600_000))?;
             if cli.json {
@@ -121,7 +199,7 @@ fn serve(store: Store, listen: &str) -> anyhow::Result<()> {
         writeln!(stdout, "http://{addr}")?;
         stdout.flush()?;
         drop(stdout);
-        eprintln!("leadguard-hub: serving {} on http://{addr}", store.path().display());
+        tracing::info!(database = %store.path().display(), %addr, "serving");
         leadguard_hub::serve(listener, Arc::new(store), shutdown_signal()).await?;
         Ok(())
     })

@@ -26,7 +26,7 @@ pub fn validate_push(device: &Device, req: PushRequest) -> Result<Vec<ValidChang
         let scope = Scope::parse(&c.scope)
             .ok_or_else(|| HubError::Malformed(format!("change {i}: {:?} is not a scope", c.scope)))?;
         if !device.may_write(&scope) {
-            return Err(HubError::Forbidden(format!("this device may not write scope {:?}", c.scope)));
+            return Err(HubError::ScopeForbidden { scope: c.scope.clone(), access: crate::error::ScopeAccess::Write });
         }
         if c.bytes.len() > MAX_CHANGE_BYTES {
             return Err(HubError::TooLarge(format!(

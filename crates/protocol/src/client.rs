@@ -11,7 +11,9 @@
 //! Compression is done here rather than by reqwest so [`Traffic`] can count the
 //! bytes that really crossed the wire (the sync benchmark reports them).
 
-use crate::control::{EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, SyncComplete, SyncCompleted, WhoAmI};
+use crate::control::{
+    DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, Invitation, InviteRequest, SyncComplete, SyncCompleted, WhoAmI,
+};
 use crate::{DecodeError, PullResponse, PushRequest, PushResponse, CONTENT_TYPE};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -261,6 +263,29 @@ impl HubClient {
     pub fn complete(&self, cursor: u64) -> Result<SyncCompleted, ClientError> {
         let body = serde_json::to_vec(&SyncComplete { cursor }).map_err(|e| ClientError::Decode(e.to_string()))?;
         let req = self.gzip_body(self.request(reqwest::Method::POST, "/v1/sync/complete"), "application/json", &body)?;
+        Self::json(&self.send(req)?)
+    }
+}
+
+impl HubClient {
+    /// `POST /v1/devices` (managers): an enrolment token for a new device of the
+    /// caller's branch.
+    pub fn invite(&self, request: &InviteRequest) -> Result<Invitation, ClientError> {
+        let body = serde_json::to_vec(request).map_err(|e| ClientError::Decode(e.to_string()))?;
+        let req = self.gzip_body(self.request(reqwest::Method::POST, "/v1/devices"), "application/json", &body)?;
+        Self::json(&self.send(req)?)
+    }
+
+    /// `GET /v1/devices` (managers): the devices of the caller's branch.
+    pub fn devices(&self) -> Result<Vec<DeviceInfo>, ClientError> {
+        Self::json(&self.send(self.request(reqwest::Method::GET, "/v1/devices"))?)
+    }
+
+    /// `POST /v1/devices/{id}/revoke` (managers): the device's credential stops
+    /// working at once.
+    pub fn revoke_device(&self, device_id: &str) -> Result<DeviceInfo, ClientError> {
+        let path = format!("/v1/devices/{}/revoke", percent_encode(device_id));
+        let req = self.gzip_body(self.request(reqwest::Method::POST, &path), "application/json", b"{}")?;
         Self::json(&self.send(req)?)
     }
 }

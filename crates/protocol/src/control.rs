@@ -31,6 +31,42 @@ pub struct EnrollResponse {
     pub hub_time: HubTime,
 }
 
+/// `POST /v1/devices`: a manager's device asks for an enrolment token for a new
+/// device of its own branch (a rep's or a distributor's laptop).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    /// The person (rep id) who will use the device.
+    pub rep: String,
+    /// Display name, e.g. 李娜.
+    pub name: String,
+    pub role: Role,
+    /// Hours the token stays valid (1 to 720; default 72).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_hours: Option<u32>,
+}
+
+/// A new device's one-time enrolment token (shown once; the hub keeps a hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub device_id: String,
+    pub token: String,
+    pub expires_at: HubTime,
+}
+
+/// One device of a branch, as a manager sees it (`GET /v1/devices`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub rep: String,
+    pub name: String,
+    pub branch: String,
+    pub role: Role,
+    pub created_at: HubTime,
+    pub enrolled_at: Option<HubTime>,
+    pub revoked_at: Option<HubTime>,
+    pub last_sync_at: Option<HubTime>,
+}
+
 /// `GET /v1/me`: who the hub thinks the caller is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WhoAmI {
@@ -41,6 +77,19 @@ pub struct WhoAmI {
     pub role: Role,
     pub write_scope: String,
     pub last_sync: Option<HubTime>,
+    /// The hub database's epoch; a new one after the hub was restored from a backup
+    /// (absent from hubs before backups existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<HubEpoch>,
+}
+
+/// A hub database's epoch: `id` changes when the hub is restored from a backup, and the
+/// hub then holds no change after `start_seq`. A device that sees a new id re-sends
+/// its own changes acknowledged after `start_seq` and pulls again from there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HubEpoch {
+    pub id: String,
+    pub start_seq: u64,
 }
 
 /// `POST /v1/sync/complete`: the device applied everything up to `cursor`.

@@ -36,8 +36,37 @@ pub fn is_forbidden_char(c: char) -> bool {
         || (0x2066..=0x2069).contains(&u)
 }
 
-/// Checks one text value of field `field`.
+/// Prefix of a sealed value (`leadguard-seal`: a field encrypted under its lead's key
+/// or the staff key, docs/VISIBILITY.md).
+pub const SEALED_PREFIX: &str = "s1:";
+/// Nonce and tag around a sealed value's ciphertext, in bytes.
+const SEAL_OVERHEAD: usize = 24 + 16;
+
+/// The longest sealed form of a value of at most `max_chars` characters: four bytes a
+/// character at most, plus nonce and tag, in unpadded base64.
+pub fn max_sealed_len(max_chars: usize) -> usize {
+    SEALED_PREFIX.len() + (SEAL_OVERHEAD + 4 * max_chars).div_ceil(3) * 4
+}
+
+/// Whether `value` has the sealed form: the prefix, then unpadded base64url of at
+/// least a nonce and a tag. Only the form: replicas without the key cannot open it.
+pub fn is_sealed_form(value: &str) -> bool {
+    value.strip_prefix(SEALED_PREFIX).is_some_and(|body| {
+        body.len() >= (SEAL_OVERHEAD * 4).div_ceil(3) && body.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+/// Checks one text value of field `field`. A sealed value (see [`is_sealed_form`])
+/// holds only base64url characters and is bounded by the sealed length of the field's
+/// limit; anything else is checked as the text a person typed.
 pub fn check(field: &str, value: &str, lines: Lines, max_chars: usize) -> Result<(), Violation> {
+    if is_sealed_form(value) {
+        let max = max_sealed_len(max_chars);
+        if value.len() > max {
+            return refuse(Reason::TooLong, format!("{field} is sealed to {} characters; the limit is {max}", value.len()));
+        }
+        return Ok(());
+    }
     if let Some(c) = value.chars().find(|c| is_forbidden_char(*c) || (lines == Lines::One && matches!(c, '\n' | '\t'))) {
         return refuse(
             Reason::BadText,
@@ -75,6 +104,26 @@ pub fn escape_with(value: &str, lines: Lines, notation: impl Fn(char) -> String)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sealed_value_is_bounded_by_the_sealed_length_of_its_field() {
+        let body = |bytes: usize| "A".repeat((bytes * 4).div_ceil(3));
+        let smallest = format!("s1:{}", body(40));
+        assert!(is_sealed_form(&smallest));
+        assert!(check("phone", &smallest, Lines::One, MAX_LINE_CHARS).is_ok());
+        // A 200-character company sealed is far longer than 200 characters, and fits.
+        let largest = format!("s1:{}", body(40 + 4 * MAX_LINE_CHARS));
+        assert!(largest.len() > MAX_LINE_CHARS && largest.len() <= max_sealed_len(MAX_LINE_CHARS));
+        assert!(check("company", &largest, Lines::One, MAX_LINE_CHARS).is_ok());
+        let too_long = format!("{largest}AAAA");
+        assert_eq!(check("company", &too_long, Lines::One, MAX_LINE_CHARS).unwrap_err().reason, Reason::TooLong);
+        // Not the sealed form: checked as typed text (a person may type "s1: …").
+        for typed in ["s1:", "s1: 见面再谈", "s1:AAAA", "s1:AAAA+AAAA"] {
+            assert!(!is_sealed_form(typed), "{typed}");
+        }
+        assert!(check("notes", "s1: 见面再谈", Lines::Many, MAX_NOTE_CHARS).is_ok());
+        assert_eq!(check("company", &format!("s1:{}", "x".repeat(300) + " "), Lines::One, MAX_LINE_CHARS).unwrap_err().reason, Reason::TooLong);
+    }
 
     #[test]
     fn control_characters_and_bidi_overrides_are_refused() {

@@ -17,7 +17,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use leadguard_core::api::{self, Context};
-use leadguard_core::{ApiError, ErrorCode};
+use leadguard_core::{ApiError, Reason};
 
 use crate::guard::Guard;
 
@@ -26,7 +26,7 @@ use crate::guard::Guard;
 pub struct ApiState {
     pub ctx: Arc<Mutex<Context>>,
     /// The context's sync progress, read without its lock.
-    pub progress: leadguard_core::sync::commands::ProgressBoard,
+    pub progress: leadguard_core::api::sync::ProgressBoard,
     pub guard: Arc<Guard>,
 }
 
@@ -58,7 +58,7 @@ pub async fn call(
         Err(e) => {
             return error_response(
                 e.status(),
-                ApiError::new(ErrorCode::InvalidArgument, format!("request body: {}", e.body_text())),
+                ApiError::from(Reason::BadArguments { detail: format!("request body: {}", e.body_text()) }),
             )
         }
     };
@@ -70,7 +70,7 @@ pub async fn call(
             Err(e) => {
                 return error_response(
                     StatusCode::BAD_REQUEST,
-                    ApiError::new(ErrorCode::InvalidArgument, format!("{cmd}: body is not JSON: {e}")),
+                    ApiError::from(Reason::BadArguments { detail: format!("{cmd}: body is not JSON: {e}") }),
                 )
             }
         }
@@ -95,7 +95,7 @@ pub async fn call(
         Ok(Err(err)) => error_response(crate::status::for_code(err.code), err),
         Err(join) => error_response(
             StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::new(ErrorCode::Internal, format!("{cmd} failed: {join}")),
+            ApiError::from(Reason::Internal { detail: format!("{cmd} failed: {join}") }),
         ),
     }
 }
@@ -104,7 +104,7 @@ pub async fn call(
 pub async fn not_found(uri: axum::http::Uri) -> Response {
     error_response(
         StatusCode::NOT_FOUND,
-        ApiError::new(ErrorCode::UnknownCommand, format!("no API route {}; use POST /api/<command>", uri.path())),
+        ApiError::from(Reason::UnknownCommand { command: uri.path().to_string() }),
     )
 }
 
@@ -112,6 +112,6 @@ pub async fn not_found(uri: axum::http::Uri) -> Response {
 pub async fn method_not_allowed(method: axum::http::Method) -> Response {
     error_response(
         StatusCode::METHOD_NOT_ALLOWED,
-        ApiError::new(ErrorCode::InvalidArgument, format!("{method} is not supported; use POST /api/<command>")),
+        ApiError::from(Reason::BadArguments { detail: format!("{method} is not supported; use POST /api/<command>") }),
     )
 }

@@ -14,7 +14,7 @@
 
 use std::net::SocketAddr;
 
-use leadguard_core::{ApiError, ErrorCode};
+use leadguard_core::{ApiError, Reason};
 
 /// Why a request was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,7 +38,10 @@ impl Rejection {
     }
 
     pub fn to_api_error(&self) -> ApiError {
-        ApiError::new(ErrorCode::Forbidden, self.to_string())
+        ApiError::from(match self {
+            Rejection::BadToken => Reason::TokenInvalid {},
+            _ => Reason::RequestRefused { detail: self.to_string() },
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
 use axum::{Json, Router};
 use leadguard_core::api::Context;
-use leadguard_core::{ApiError, ErrorCode};
+use leadguard_core::{ApiError, Reason};
 use tokio::net::TcpListener;
 
 use crate::api_route::{self, ApiState};
@@ -132,7 +132,7 @@ fn router(ctx: Context, guard: Arc<Guard>, ui_dir: Option<&Path>) -> Router {
 async fn no_ui() -> Response {
     (
         StatusCode::NOT_FOUND,
-        Json(ApiError::new(ErrorCode::NotFound, "this server was started without --ui; only /api/* is served")),
+        Json(ApiError::from(Reason::UiMissing { detail: "this server was started without --ui; only /api/* is served".into() })),
     )
         .into_response()
 }

@@ -157,6 +157,9 @@ fn requests_without_the_right_token_are_refused() {
     let wrong = request(r.addr, "POST", "/api/app_info", &[("Host", &h), (TOKEN_HEADER, "nope-nope-nope-nope")], b"null");
     assert_eq!(wrong.status, 401);
     assert_eq!(wrong.json()["code"], "forbidden");
+    // The UI words this from the reason, never by reading the message.
+    assert_eq!(wrong.json()["reason"], "token_invalid");
+    assert_eq!(wrong.json()["params"], serde_json::json!({}));
 }
 
 #[test]
@@ -173,6 +176,7 @@ fn cross_origin_calls_are_refused_even_with_the_token() {
         );
         assert_eq!(reply.status, 403, "{origin}");
         assert_eq!(reply.json()["code"], "forbidden");
+        assert_eq!(reply.json()["reason"], "request_refused");
     }
 }
 

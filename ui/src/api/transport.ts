@@ -10,19 +10,27 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ApiError, CommandName, Commands } from "./generated/commands";
 import type { ErrorCode } from "./generated/ErrorCode";
+import { ERROR_CODES, REASONS, type ReasonName } from "./generated/reasons";
 
 /** Error codes a call can fail with: the core's, plus `transport` when the core was not reached. */
 export type CallErrorCode = ErrorCode | "transport";
 
-/** A failed call. `code` is stable; `message` is for humans. */
+/**
+ * A failed call. `code` is stable; `reason` and `params` (when the core answered) say
+ * why, for the UI's catalogs; `message` is the core's English sentence.
+ */
 export class CommandError extends Error {
   readonly code: CallErrorCode;
   readonly cmd: string;
-  constructor(cmd: string, code: CallErrorCode, message: string) {
+  readonly reason?: ReasonName;
+  readonly params: Record<string, unknown>;
+  constructor(cmd: string, code: CallErrorCode, message: string, reason?: ReasonName, params: Record<string, unknown> = {}) {
     super(message);
     this.name = "CommandError";
     this.code = code;
     this.cmd = cmd;
+    this.reason = reason;
+    this.params = params;
   }
 }
 
@@ -38,26 +46,16 @@ export interface TransportEnv {
   token: () => string | null;
 }
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  "unknown_command",
-  "invalid_argument",
-  "not_found",
-  "forbidden",
-  "conflict",
-  "not_initialized",
-  "corrupt_store",
-  "storage",
-  "sync",
-  "internal",
-];
-
 /** Narrows anything a backend rejected with to a `CommandError`. */
 export function toCommandError(cmd: string, raw: unknown): CommandError {
   if (raw instanceof CommandError) return raw;
   if (raw && typeof raw === "object" && "code" in raw && "message" in raw) {
-    const { code, message } = raw as ApiError;
+    const { code, message, reason, params } = raw as ApiError;
     const known = (ERROR_CODES as readonly string[]).includes(code) ? code : "internal";
-    return new CommandError(cmd, known, String(message));
+    // A reason newer than this UI is dropped: the code and message still say enough.
+    const why = typeof reason === "string" && Object.hasOwn(REASONS, reason) ? reason : undefined;
+    const p = why && params && typeof params === "object" ? (params as Record<string, unknown>) : {};
+    return new CommandError(cmd, known, String(message), why, p);
   }
   if (typeof raw === "string") {
     try {

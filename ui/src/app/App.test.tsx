@@ -40,11 +40,13 @@ describe("App shell", () => {
   });
 
   it("switches to English and remembers the choice", async () => {
-    fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE });
+    const core = fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE, ui_locale_set: (a) => a });
     render(<App />);
     fireEvent.click(screen.getAllByText("English")[0]);
     expect(screen.getAllByText("Registry search").length).toBeGreaterThan(0);
     expect(localStorage.getItem("leadguard.locale")).toBe("en-US");
+    // The core keeps the choice too: desktop notifications are shown in it.
+    await waitFor(() => expect(core.calls.find((c) => c.cmd === "ui_locale_set")?.args).toEqual({ locale: "en-US" }));
     expect(await screen.findByText("No matching customers")).toBeInTheDocument();
   });
 
@@ -89,10 +91,10 @@ describe("App shell", () => {
     window.location.hash = "#/settings";
     fakeCore({
       app_info: () => {
-        throw new ApiFailure(401, "forbidden", "missing or wrong access token");
+        throw new ApiFailure(401, "forbidden", "missing or wrong access token", "token_invalid");
       },
       session: () => {
-        throw new ApiFailure(401, "forbidden", "missing or wrong access token");
+        throw new ApiFailure(401, "forbidden", "missing or wrong access token", "token_invalid");
       },
     });
     render(<App />);

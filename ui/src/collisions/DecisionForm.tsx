@@ -2,15 +2,24 @@
  * The manager's decision on a case: one owner, a commission split (percent per rep,
  * totalling 100), to the pool (归公), merging duplicate lead documents, or undoing a
  * decision; a reason is always required. Pre-filled from the system's proposal. The
- * rules are checked here (decision.ts) before the core checks them again.
+ * core checks the decision; its refusal is shown beside the field it concerns.
  */
 import { Alert, App as AntApp, Button, Form, Input, InputNumber, Radio, Select, Space, Typography } from "antd";
 import { useState } from "react";
 import type { CollisionDetail } from "../api/generated/CollisionDetail";
 import { call } from "../api/transport";
-import { errorText } from "../components/errors";
+import { formError } from "../components/errors";
 import { useI18n } from "../i18n";
-import { draftFrom, splitTotal, toOutcome, validateDecision, type DecisionContext, type DecisionDraft, type DecisionKind } from "./decision";
+import {
+  DECISION_FIELDS,
+  draftFrom,
+  splitTotal,
+  toOutcome,
+  type DecisionContext,
+  type DecisionDraft,
+  type DecisionField,
+  type DecisionKind,
+} from "./decision";
 import { outcomeText } from "./parts";
 import type { RepName } from "./useReps";
 
@@ -40,12 +49,14 @@ export function DecisionForm({
   const ctx = decisionContext(detail);
   const proposed = detail.proposal.outcome;
   const [draft, setDraft] = useState<DecisionDraft>(() => draftFrom(proposed, ctx));
-  const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string | null>(null);
-  const errors = validateDecision(draft, ctx);
-  const shown = tried ? errors : {};
-  const set = (p: Partial<DecisionDraft>) => setDraft((d) => ({ ...d, ...p }));
+  // The core's refusal: beside its field when it names one, else above the button.
+  const [failure, setFailure] = useState<{ field?: DecisionField; text: string } | null>(null);
+  const shown: Partial<Record<DecisionField, string>> = failure?.field ? { [failure.field]: failure.text } : {};
+  const set = (p: Partial<DecisionDraft>) => {
+    setFailure(null);
+    setDraft((d) => ({ ...d, ...p }));
+  };
   const standing = detail.resolution.decisions.filter((d) => !d.superseded);
   const kinds: DecisionKind[] = ["owner", "split", "pool"];
   if (ctx.kind === "duplicate_leads") kinds.push("merge");
@@ -53,9 +64,7 @@ export function DecisionForm({
   const repOptions = ctx.reps.map((r) => ({ value: r, label: name(r) }));
 
   const submit = async () => {
-    setTried(true);
     setFailure(null);
-    if (Object.keys(errors).length > 0) return;
     setBusy(true);
     try {
       const res = await call("collision_resolve", {
@@ -65,11 +74,10 @@ export function DecisionForm({
         ...(draft.supersedes ? { supersedes: draft.supersedes } : {}),
       });
       void message.success(t("decide.saved"));
-      setTried(false);
       setDraft({ ...draftFrom(res.proposal.outcome, decisionContext(res)), reason: "" });
       onDecided(res);
     } catch (e) {
-      setFailure(errorText(t, e));
+      setFailure(formError(t, e, DECISION_FIELDS));
     } finally {
       setBusy(false);
     }
@@ -82,7 +90,7 @@ export function DecisionForm({
           {t("decide.fromProposal")}
         </Typography.Paragraph>
       )}
-      <Form.Item validateStatus={shown.kind ? "error" : undefined} help={shown.kind && t(shown.kind)}>
+      <Form.Item>
         <Radio.Group
           value={draft.kind}
           onChange={(e) => set({ kind: e.target.value as DecisionKind })}
@@ -92,7 +100,7 @@ export function DecisionForm({
         />
       </Form.Item>
       {(draft.kind === "owner" || draft.kind === "merge") && (
-        <Form.Item label={t("decide.owner")} validateStatus={shown.owner ? "error" : undefined} help={shown.owner && t(shown.owner)}>
+        <Form.Item label={t("decide.owner")} validateStatus={shown.owner ? "error" : undefined} help={shown.owner}>
           <Select
             data-testid="decide-owner"
             value={draft.owner}
@@ -103,7 +111,7 @@ export function DecisionForm({
         </Form.Item>
       )}
       {draft.kind === "merge" && (
-        <Form.Item label={t("decide.into")} validateStatus={shown.into ? "error" : undefined} help={shown.into && t(shown.into)}>
+        <Form.Item label={t("decide.into")} validateStatus={shown.into ? "error" : undefined} help={shown.into}>
           <Select
             data-testid="decide-into"
             value={draft.into}
@@ -114,7 +122,7 @@ export function DecisionForm({
         </Form.Item>
       )}
       {draft.kind === "split" && (
-        <Form.Item label={t("decide.shares")} validateStatus={shown.shares ? "error" : undefined} help={shown.shares && t(shown.shares)}>
+        <Form.Item label={t("decide.shares")} validateStatus={shown.shares ? "error" : undefined} help={shown.shares}>
           <Space wrap>
             {ctx.reps.map((r) => (
               <Space.Compact key={r} style={{ width: 220 }}>
@@ -141,7 +149,7 @@ export function DecisionForm({
         <Form.Item
           label={t("decide.supersedes")}
           validateStatus={shown.supersedes ? "error" : undefined}
-          help={shown.supersedes && t(shown.supersedes)}
+          help={shown.supersedes}
         >
           <Select
             data-testid="decide-supersedes"
@@ -160,7 +168,7 @@ export function DecisionForm({
         label={t("decide.reason")}
         required
         validateStatus={shown.reason ? "error" : undefined}
-        help={shown.reason && t(shown.reason)}
+        help={shown.reason}
       >
         <Input.TextArea
           data-testid="decide-reason"
@@ -170,7 +178,7 @@ export function DecisionForm({
           onChange={(e) => set({ reason: e.target.value })}
         />
       </Form.Item>
-      {failure && <Alert type="error" showIcon message={failure} style={{ marginBottom: 12 }} role="alert" />}
+      {failure && !failure.field && <Alert type="error" showIcon message={failure.text} style={{ marginBottom: 12 }} role="alert" />}
       <Button type="primary" loading={busy} data-testid="decide-submit" onClick={submit}>
         {t("decide.submit")}
       </Button>

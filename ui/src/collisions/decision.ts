@@ -1,13 +1,13 @@
-import type { CaseKind } from "../api/generated/CaseKind";
 /**
- * The manager's decision form as data: the draft, its validation (the same rules the
- * core enforces, so the form says what is wrong before anything is written) and the
- * `Outcome` it turns into. Pure: unit-tested without React.
+ * The manager's decision form as data: the draft and the `Outcome` it turns into. The
+ * rules (a reason, shares totalling 100, ...) are the core's alone: the form sends the
+ * draft and shows the core's typed refusal beside the field it concerns. Pure:
+ * unit-tested without React.
  */
+import type { CaseKind } from "../api/generated/CaseKind";
 import type { Outcome } from "../api/generated/Outcome";
 import type { ProposedOutcome } from "../api/generated/ProposedOutcome";
 import type { DecisionView } from "../api/generated/DecisionView";
-import type { MessageKey } from "../i18n";
 
 export type DecisionKind = "owner" | "split" | "pool" | "merge" | "undo";
 
@@ -33,44 +33,16 @@ export interface DecisionContext {
   decisions: DecisionView[];
 }
 
-export type DecisionErrors = Partial<Record<"kind" | "owner" | "shares" | "into" | "reason" | "supersedes", MessageKey>>;
+/** The form's fields a refusal can be shown beside. */
+export const DECISION_FIELDS = ["owner", "shares", "into", "supersedes", "reason"] as const;
+export type DecisionField = (typeof DECISION_FIELDS)[number];
 
+/** The sum of the shares typed so far (shown beside them as they are typed). */
 export function splitTotal(shares: DecisionDraft["shares"]): number {
   return Object.values(shares).reduce<number>((sum, v) => sum + (typeof v === "number" && v > 0 ? v : 0), 0);
 }
 
-/** What is wrong with a draft; empty when it can be sent. */
-export function validateDecision(d: DecisionDraft, ctx: DecisionContext): DecisionErrors {
-  const e: DecisionErrors = {};
-  if (d.reason.trim() === "") e.reason = "decide.err.reason";
-  switch (d.kind) {
-    case "owner":
-      if (!d.owner) e.owner = "decide.err.owner";
-      break;
-    case "split": {
-      const taken = Object.entries(d.shares).filter(([, v]) => typeof v === "number" && v > 0);
-      if (taken.length < 2) e.shares = "decide.err.splitTwo";
-      else if (taken.some(([, v]) => !Number.isInteger(v) || (v as number) > 99)) e.shares = "decide.err.splitRange";
-      else if (splitTotal(d.shares) !== 100) e.shares = "decide.err.splitTotal";
-      break;
-    }
-    case "merge":
-      if (ctx.kind !== "duplicate_leads") e.kind = "decide.err.mergeKind";
-      if (!d.into || !ctx.leadIds.includes(d.into)) e.into = "decide.err.into";
-      if (!d.owner) e.owner = "decide.err.owner";
-      break;
-    case "undo":
-      if (!d.supersedes) e.supersedes = "decide.err.undo";
-      break;
-    case "pool":
-      break;
-  }
-  if (ctx.conflict && !d.supersedes) e.supersedes = "decide.err.conflict";
-  if (d.supersedes && !ctx.decisions.some((x) => x.decision === d.supersedes)) e.supersedes = "decide.err.supersedes";
-  return e;
-}
-
-/** The outcome the core receives. Call only on a draft without errors. */
+/** The outcome the core receives; the core checks it and says what is wrong, if anything. */
 export function toOutcome(d: DecisionDraft): Outcome {
   switch (d.kind) {
     case "owner":

@@ -3,12 +3,13 @@
  * `useI18n()` gives components `t` and the locale-aware formatters; components never
  * hold user-visible strings themselves.
  */
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import dayjs from "dayjs";
 import "dayjs/locale/zh-cn";
 import "dayjs/locale/en";
 import { DEFAULT_LOCALE, isLocale, translator, type Locale, type Translate } from "./translate";
 import * as fmt from "../format";
+import { call } from "../api/transport";
 
 const STORAGE_KEY = "leadguard.locale";
 
@@ -35,6 +36,15 @@ export function I18nProvider({ children, locale: fixed }: { children: ReactNode;
   const setLocale = useCallback((l: Locale) => {
     setState(l);
     globalThis.localStorage?.setItem(STORAGE_KEY, l);
+    // The desktop shell shows notifications in this language: tell the core. Before
+    // set-up there is no registry to keep it in; the default (zh-CN) holds until then.
+    call("ui_locale_set", { locale: l }).catch(() => undefined);
+  }, []);
+  // A choice made before this device had a registry (or by an older version) reaches
+  // the core once the app opens again.
+  useEffect(() => {
+    if (!fixed && locale !== DEFAULT_LOCALE) call("ui_locale_set", { locale }).catch(() => undefined);
+    // Once per mount: later switches go through setLocale.
   }, []);
   const value = useMemo<I18n>(() => {
     const t = translator(locale);

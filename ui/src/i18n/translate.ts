@@ -12,7 +12,8 @@ export const DEFAULT_LOCALE: Locale = "zh-CN";
 const CATALOGS: Record<Locale, Record<MessageKey, string>> = { "zh-CN": zhCN, "en-US": enUS };
 
 export type Vars = Record<string, string | number>;
-export type Translate = (key: MessageKey, vars?: Vars) => string;
+/** Looks up and fills in a message; `locale` says whose catalog (dates in sentences follow it). */
+export type Translate = ((key: MessageKey, vars?: Vars) => string) & { locale?: Locale };
 
 /** Replaces `{name}` placeholders; an unknown placeholder is left visible, not dropped. */
 export function interpolate(template: string, vars: Vars = {}): string {
@@ -23,7 +24,9 @@ export function interpolate(template: string, vars: Vars = {}): string {
 
 export function translator(locale: Locale): Translate {
   const catalog = CATALOGS[locale];
-  return (key, vars) => interpolate(catalog[key] ?? zhCN[key] ?? key, vars);
+  const t: Translate = (key, vars) => interpolate(catalog[key] ?? zhCN[key] ?? key, vars);
+  t.locale = locale;
+  return t;
 }
 
 export function catalog(locale: Locale): Record<MessageKey, string> {

@@ -7,8 +7,8 @@ import { App, Form, Input, Modal, Select } from "antd";
 import { useState } from "react";
 import type { FollowupKind } from "../api/generated/FollowupKind";
 import type { LeadView } from "../api/generated/LeadView";
-import { errorText } from "../components/errors";
 import { useWrite } from "../api/useCommand";
+import { formError } from "../components/errors";
 import { useI18n, type I18n } from "../i18n";
 
 export const FOLLOWUP_KINDS: FollowupKind[] = ["call", "visit", "sample", "quote", "store_visit", "deal"];
@@ -49,7 +49,9 @@ export function FollowupDialog({
       form.resetFields();
       onSaved();
     } catch (e) {
-      message.error(errorText(t, e));
+      const failure = formError(t, e, ["kind", "note"] as const);
+      if (failure.field) form.setFields([{ name: failure.field, errors: [failure.text] }]);
+      else message.error(failure.text);
     } finally {
       setSaving(false);
     }

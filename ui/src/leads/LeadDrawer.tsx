@@ -9,6 +9,7 @@ import { useState } from "react";
 import type { EventView } from "../api/generated/EventView";
 import { useCommand } from "../api/useCommand";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { reasonText } from "../components/errors";
 import { useI18n, type MessageKey } from "../i18n";
 import { catalog } from "../i18n/translate";
 import { LeadEditDialog } from "./LeadEditDialog";
@@ -51,7 +52,7 @@ function EventItem({ e }: { e: EventView }) {
           {e.after && ` · ${t("detail.after", { time: dateTime(e.after) })}`}
         </Typography.Text>
       </div>
-      {e.ignored && <Tag color="warning">{t("detail.ignored", { reason: e.ignored })}</Tag>}
+      {e.ignored && <Tag color="warning">{t("detail.ignored", { reason: reasonText(t, e.ignored.reason, e.ignored.params) })}</Tag>}
     </div>
   );
 }

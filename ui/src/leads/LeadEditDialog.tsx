@@ -8,7 +8,7 @@ import { Alert, App, Col, Form, Input, Modal, Row, Skeleton } from "antd";
 import { useEffect, useState } from "react";
 import { useCommand, useWrite } from "../api/useCommand";
 import type { LeadView } from "../api/generated/LeadView";
-import { errorText } from "../components/errors";
+import { errorText, formError } from "../components/errors";
 import { useI18n } from "../i18n";
 import { changedFields, FIELDS, missingText, type FormValues } from "./leadFields";
 
@@ -21,10 +21,15 @@ export function LeadEditDialog({ id, onClose, onSaved }: { id: string | null; on
   const [saving, setSaving] = useState(false);
   const update = useWrite("lead_update");
   const [error, setError] = useState<unknown>(null);
+  // A refusal about one field, shown beside it (over the "still missing" hint).
+  const [fieldError, setFieldError] = useState<{ field: keyof FormValues; text: string } | null>(null);
   const completing = d?.lead.state === "incomplete";
   const missing = new Set(d?.missing.flat() ?? []);
 
-  useEffect(() => setError(null), [id]);
+  useEffect(() => {
+    setError(null);
+    setFieldError(null);
+  }, [id]);
 
   const submit = async () => {
     if (!d) return;
@@ -32,6 +37,7 @@ export function LeadEditDialog({ id, onClose, onSaved }: { id: string | null; on
     if (Object.keys(fields).length === 0) return onClose();
     setSaving(true);
     setError(null);
+    setFieldError(null);
     try {
       const after = await update.mutateAsync({ id: d.lead.id, fields });
       if (completing && after.state === "protected" && after.protected_until) {
@@ -48,7 +54,9 @@ export function LeadEditDialog({ id, onClose, onSaved }: { id: string | null; on
       detail.reload();
       onSaved(after);
     } catch (e) {
-      setError(e);
+      const failure = formError(t, e, FIELDS.map((f) => f.name));
+      if (failure.field) setFieldError({ field: failure.field, text: failure.text });
+      else setError(e);
     } finally {
       setSaving(false);
     }
@@ -95,8 +103,8 @@ export function LeadEditDialog({ id, onClose, onSaved }: { id: string | null; on
                 <Form.Item
                   name={f.name}
                   label={t(f.label)}
-                  validateStatus={missing.has(f.name) ? "warning" : undefined}
-                  help={missing.has(f.name) ? t("edit.fieldMissing") : undefined}
+                  validateStatus={fieldError?.field === f.name ? "error" : missing.has(f.name) ? "warning" : undefined}
+                  help={fieldError?.field === f.name ? fieldError.text : missing.has(f.name) ? t("edit.fieldMissing") : undefined}
                 >
                   {f.area ? <Input.TextArea rows={2} data-testid={`edit-${f.name}`} /> : <Input data-testid={`edit-${f.name}`} autoComplete="off" />}
                 </Form.Item>

@@ -5,6 +5,7 @@ import { EMPTY_PAGE, renderScreen } from "../test/renderScreen";
 import { MyCustomersScreen } from "../screens/MyCustomersScreen";
 import { LeadDrawer } from "./LeadDrawer";
 import { changedFields } from "./leadFields";
+import { formatDateTime } from "../format";
 
 afterEach(() => {
   cleanup();
@@ -61,7 +62,10 @@ describe("editing a lead", () => {
       session: () => SESSION,
       lead_get: () => detail(mine),
       lead_update: () => {
-        throw new ApiFailure(409, "conflict", "lead L-深圳腾达科技 is followed by 王强 until 2026-03-05");
+        throw new ApiFailure(403, "forbidden", "followed by wang until 2026-03-05T01:00:00+00:00", "owned_by_other", {
+          owner: "王强",
+          until: "2026-03-05T01:00:00Z",
+        });
       },
     });
     wrap(<LeadDrawer id={mine.id} onClose={() => {}} />);
@@ -69,8 +73,38 @@ describe("editing a lead", () => {
     fireEvent.change(await screen.findByTestId("edit-need"), { target: { value: "年度采购" } });
     fireEvent.click(screen.getByTestId("edit-submit"));
     const error = await screen.findByTestId("edit-error");
-    expect(error).toHaveTextContent("followed by 王强");
+    expect(error).toHaveTextContent(`该客户由 王强 跟进中，保护期至 ${formatDateTime("2026-03-05T01:00:00Z", "zh-CN")}`);
     expect(screen.getByTestId("edit-form")).toBeInTheDocument();
+  });
+
+  it("shows a refusal about one field beside that field", async () => {
+    fakeCore({
+      session: () => SESSION,
+      lead_get: () => detail(mine),
+      lead_update: () => {
+        throw new ApiFailure(400, "invalid_argument", "phone \"微信同号\" holds '微'", "phone_character", { phone: "微信同号", character: "微" });
+      },
+    });
+    wrap(<LeadDrawer id={mine.id} onClose={() => {}} />);
+    fireEvent.click(await screen.findByTestId("lead-edit"));
+    fireEvent.change(await screen.findByTestId("edit-phone"), { target: { value: "微信同号" } });
+    fireEvent.click(screen.getByTestId("edit-submit"));
+    const item = (await screen.findByText(/电话“微信同号”含有“微”/)).closest(".ant-form-item");
+    expect(item).toContainElement(screen.getByTestId("edit-phone"));
+    expect(screen.queryByTestId("edit-error")).toBeNull();
+  });
+
+  it("says in the UI's words why an event took no effect", async () => {
+    const claim = {
+      id: "e2", kind: "claim", rep: "lina", rep_name: "李娜-华南", device: "d1", device_time: "2026-03-02T01:00:00Z",
+      after: null, followup: null, note: null, fields: null, from: null, to: null,
+      ignored: { reason: "owned_by_other", params: { owner: "王强", until: "2026-03-05T01:00:00Z" } },
+    };
+    fakeCore({ session: () => SESSION, lead_get: () => ({ ...detail(mine), history: [claim] }) });
+    wrap(<LeadDrawer id={mine.id} onClose={() => {}} />);
+    expect(
+      await screen.findByText(`未生效：该客户由 王强 跟进中，保护期至 ${formatDateTime("2026-03-05T01:00:00Z", "zh-CN")}`),
+    ).toBeInTheDocument();
   });
 
   it("someone else's customer has no edit button", async () => {

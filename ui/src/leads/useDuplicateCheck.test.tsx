@@ -4,7 +4,7 @@ import { App as AntApp } from "antd";
 import { I18nProvider } from "../i18n";
 import { SessionProvider } from "../app/session";
 import { NewLeadScreen } from "../screens/NewLeadScreen";
-import { fakeCore, lead, SESSION } from "../test/fakeCore";
+import { ApiFailure, fakeCore, lead, SESSION } from "../test/fakeCore";
 import { checkInput } from "./useDuplicateCheck";
 
 afterEach(() => {
@@ -84,5 +84,35 @@ describe("New lead form", () => {
     await waitFor(() => expect(core.calls.some((c) => c.cmd === "lead_add")).toBe(true));
     const add = core.calls.find((c) => c.cmd === "lead_add")?.args as { acknowledged_duplicates: string[] | null };
     expect(add.acknowledged_duplicates).toEqual(["known-lead-1"]);
+  });
+
+  it("shows the core's refusal beside the field it names, in the UI's language", async () => {
+    fakeCore({
+      session: () => SESSION,
+      dedup_check: () => ({ matches: [] }),
+      lead_add: () => {
+        throw new ApiFailure(400, "invalid_argument", 'phone "1234" has 4 digits; a phone number has at least 7', "phone_too_short", {
+          phone: "1234",
+          digits: 4,
+          min: 7,
+        });
+      },
+    });
+    render(
+      <I18nProvider locale="en-US">
+        <SessionProvider>
+          <AntApp>
+            <NewLeadScreen />
+          </AntApp>
+        </SessionProvider>
+      </I18nProvider>,
+    );
+    fireEvent.change(screen.getByTestId("lead-company"), { target: { value: "腾达科技" } });
+    fireEvent.change(screen.getByTestId("lead-phone"), { target: { value: "1234" } });
+    fireEvent.change(screen.getByTestId("lead-need"), { target: { value: "工控机" } });
+    fireEvent.click(screen.getByTestId("lead-submit"));
+    const text = await screen.findByText("Phone “1234” has 4 digits; a phone number has at least 7");
+    expect(text.closest(".ant-form-item")).toContainElement(screen.getByTestId("lead-phone"));
+    expect(text.closest(".ant-form-item")).not.toContainElement(screen.getByTestId("lead-company"));
   });
 });

@@ -4,7 +4,7 @@
  */
 import { App, Button, Card, Col, Form, Input, Row, Space } from "antd";
 import { useState } from "react";
-import { errorText } from "../components/errors";
+import { formError } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useWrite } from "../api/useCommand";
 import { useI18n } from "../i18n";
@@ -40,7 +40,10 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
       form.resetFields();
       onRegistered?.();
     } catch (e) {
-      message.error(errorText(t, e));
+      // A refusal about one field (a phone without digits ...) stands beside that field.
+      const failure = formError(t, e, FIELDS.map((f) => f.name));
+      if (failure.field) form.setFields([{ name: failure.field, errors: [failure.text] }]);
+      else message.error(failure.text);
     } finally {
       setSaving(false);
     }

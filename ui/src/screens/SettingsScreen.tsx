@@ -7,6 +7,7 @@ import { useI18n } from "../i18n";
 import { LOCALES, type Locale } from "../i18n/translate";
 import { useSession } from "../app/session";
 import { PolicyCard } from "./PolicyCard";
+import { DevicesCard } from "../team/DevicesCard";
 
 /** Language, and what this installation is (version, data directory, connection). */
 export function SettingsScreen() {
@@ -44,6 +45,7 @@ export function SettingsScreen() {
           )}
         </Card>
         {session && <PolicyCard />}
+        {session?.rep.role === "manager" && <DevicesCard />}
       </Space>
     </>
   );

@@ -4,7 +4,7 @@ import { App as AntApp } from "antd";
 import { I18nProvider } from "../i18n";
 import { SessionProvider } from "../app/session";
 import { ApiFailure, fakeCore, SESSION } from "../test/fakeCore";
-import { SyncScreen } from "./SyncScreen";
+import { parseEnrolLink, SyncScreen } from "./SyncScreen";
 
 afterEach(() => {
   cleanup();
@@ -37,7 +37,30 @@ const REPORT = {
   clock_off: false,
 };
 
+describe("enrolment link", () => {
+  it("reads the hub and the token from a manager's invitation link", () => {
+    expect(parseEnrolLink(" leadguard://enroll?hub=https%3A%2F%2Fhub.example.com&token=lge_abc ")).toEqual({ hub_url: "https://hub.example.com", token: "lge_abc" });
+    expect(parseEnrolLink("lge_abc")).toBeNull();
+    expect(parseEnrolLink("leadguard://enroll?hub=https%3A%2F%2Fhub.example.com")).toBeNull();
+  });
+});
+
 describe("Sync screen", () => {
+  it("a pasted invitation link fills the hub address and the token", async () => {
+    const core = fakeCore({
+      session: () => SESSION,
+      sync_enroll: () => ({ hub_url: "https://hub.example.com", device_id: "d1", rep: "lina", branch: "华南", role: "rep" }),
+    });
+    renderSync();
+    const token = (await screen.findByTestId("hub-token")) as HTMLInputElement;
+    fireEvent.change(token, { target: { value: "leadguard://enroll?hub=https%3A%2F%2Fhub.example.com&token=lge_abc" } });
+    expect((screen.getByTestId("hub-url") as HTMLInputElement).value).toBe("https://hub.example.com");
+    expect(token.value).toBe("lge_abc");
+    fireEvent.submit(token.closest("form")!);
+    await vi.waitFor(() => expect(core.calls.find((c) => c.cmd === "sync_enroll")?.args).toEqual({ hub_url: "https://hub.example.com", token: "lge_abc" }));
+  });
+
+
   it("without a hub says so honestly and offers to join one", async () => {
     fakeCore({ session: () => SESSION });
     renderSync();
@@ -54,6 +77,13 @@ describe("Sync screen", () => {
     expect(await screen.findByTestId("sync-report")).toHaveTextContent("上传 3 条，收到 1,200 条（新 1,100 条），涉及 2 个客户");
     expect(screen.queryByTestId("clock-banner")).toBeNull();
     expect(core.calls.filter((c) => c.cmd === "sync_run")).toHaveLength(1);
+  });
+
+  it("says when the hub was restored and this laptop re-sent what it lost", async () => {
+    fakeCore({ session: () => ({ ...SESSION, hub_url: "https://hub.example.com" }), sync_run: () => ({ ...REPORT, resent_after_restore: 12 }) });
+    renderSync();
+    fireEvent.click(await screen.findByTestId("sync-now"));
+    expect(await screen.findByTestId("sync-restored")).toHaveTextContent("本机已重新上传它丢失的 12 个变更");
   });
 
   it("warns with a banner when the device clock is off the hub's", async () => {

@@ -60,9 +60,25 @@ export function ClockBanner({ skewSecs }: { skewSecs: number }) {
   );
 }
 
+/** The enrolment link a manager's invitation shows (and its QR code encodes):
+ * `leadguard://enroll?hub=…&token=…`. Pasted into either field, it fills both. */
+export function parseEnrolLink(text: string): { hub_url: string; token: string } | null {
+  const s = text.trim();
+  if (!s.startsWith("leadguard://enroll?")) return null;
+  const q = new URLSearchParams(s.slice("leadguard://enroll?".length));
+  const hub_url = q.get("hub")?.trim();
+  const token = q.get("token")?.trim();
+  return hub_url && token ? { hub_url, token } : null;
+}
+
 function EnrollCard({ onDone }: { onDone: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
+  const [form] = Form.useForm<{ hub_url: string; token: string }>();
+  const fillFromLink = (changed: Partial<{ hub_url: string; token: string }>) => {
+    const link = parseEnrolLink(changed.token ?? changed.hub_url ?? "");
+    if (link) form.setFieldsValue(link);
+  };
   const [saving, setSaving] = useState(false);
   const enroll = useWrite("sync_enroll");
   const submit = async (v: { hub_url: string; token: string }) => {
@@ -80,7 +96,7 @@ function EnrollCard({ onDone }: { onDone: () => void }) {
   const required = (label: string) => [{ required: true, whitespace: true, message: t("newLead.required", { field: label }) }];
   return (
     <Card title={t("sync.enrollTitle")}>
-      <Form layout="inline" onFinish={submit}>
+      <Form form={form} layout="inline" onFinish={submit} onValuesChange={fillFromLink}>
         <Form.Item name="hub_url" label={t("sync.hubUrl")} rules={required(t("sync.hubUrl"))}>
           <Input placeholder="https://hub.example.com" style={{ width: 280 }} data-testid="hub-url" />
         </Form.Item>
@@ -137,6 +153,14 @@ export function SyncScreen() {
         {running && <SyncProgressBar />}
         {error !== undefined && <ErrorAlert error={error} onRetry={syncNow} />}
         {!running && skew !== null && Math.abs(skew) > CLOCK_TOLERANCE_SECS && <ClockBanner skewSecs={skew} />}
+        {report && !running && report.resent_after_restore != null && (
+          <Alert
+            type="warning"
+            showIcon
+            data-testid="sync-restored"
+            message={t("sync.hubRestored", { count: number(report.resent_after_restore) })}
+          />
+        )}
         {report && !running && (
           <Alert
             type="success"

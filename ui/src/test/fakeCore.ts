@@ -9,11 +9,14 @@ import type { SessionInfo } from "../api/generated/SessionInfo";
 
 export type Handler = (args: unknown) => unknown;
 
+/** A refusal as the core sends it: a code, and (when given) a typed reason with params. */
 export class ApiFailure {
   constructor(
     readonly status: number,
     readonly code: string,
     readonly message: string,
+    readonly reason?: string,
+    readonly params: Record<string, unknown> = {},
   ) {}
 }
 
@@ -78,7 +81,8 @@ export function fakeCore(handlers: Record<string, Handler>) {
     try {
       return reply(200, await h(args));
     } catch (e) {
-      if (e instanceof ApiFailure) return reply(e.status, { code: e.code, message: e.message });
+      if (e instanceof ApiFailure)
+        return reply(e.status, { code: e.code, message: e.message, ...(e.reason ? { reason: e.reason, params: e.params } : {}) });
       throw e;
     }
   });

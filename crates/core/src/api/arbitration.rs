@@ -30,9 +30,9 @@ pub fn receipts_of(conn: &Connection, events: &[Event]) -> crate::Result<Receipt
 pub(super) fn collision_propose(ctx: &mut Context, a: CollisionIdArgs) -> Result<Proposal, ApiError> {
     let reg = ctx.registry()?;
     let me = reg.session()?.clone();
-    let case = reg.collision_case(&a.id)?.ok_or_else(|| Error::NotFound(format!("collision case {}", a.id)))?;
+    let case = reg.collision_case(&a.id)?.ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::CollisionCase, id: a.id.clone() }))?;
     if me.role != Role::Manager && !case.reps.contains(&me.id) {
-        return Err(Error::Forbidden(format!("collision case {} does not name you", a.id)).into());
+        return Err(Error::from(crate::Reason::CaseNotYours { case: a.id.clone() }).into());
     }
     Ok(proposal_for(reg, &case)?)
 }

@@ -6,7 +6,7 @@ use ts_rs::TS;
 use super::Context;
 use crate::audit::{self, AuditEntry, VerifyReport};
 use crate::error::{ApiError, Error};
-use crate::view::Viewer;
+use crate::visibility::Viewer;
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct AuditLeadArgs {
@@ -35,7 +35,7 @@ pub(super) fn audit_for_lead(ctx: &mut Context, a: AuditLeadArgs) -> Result<Audi
     let row = reg.row(&a.lead_id)?;
     let v = Viewer { rep: &me, at, reclaim_cooldown_hours: reg.policy(&me.branch).reclaim_cooldown_hours };
     if !v.may_see(row.registered_by.as_deref()) {
-        return Err(Error::Forbidden(format!("lead {} was not reported by you", a.lead_id)).into());
+        return Err(Error::from(crate::Reason::LeadNotYours { lead: a.lead_id.clone() }).into());
     }
     Ok(AuditTrail { entries: audit::for_lead(reg.connection(), &a.lead_id)?, lead_id: a.lead_id })
 }

@@ -11,7 +11,7 @@ use crate::collisions::{CaseState, CollisionCase, Resolution};
 use crate::model::Outcome;
 use crate::error::{ApiError, Error};
 use crate::model::Role;
-use crate::view::{self, LeadView, Viewer};
+use crate::visibility::{self, LeadView, Viewer};
 
 type R<T> = Result<T, ApiError>;
 
@@ -111,9 +111,9 @@ pub(super) fn collision_get(ctx: &mut Context, a: CollisionIdArgs) -> R<Collisio
     let at = ctx.now();
     let reg = ctx.registry()?;
     let me = reg.session()?.clone();
-    let case = reg.collision_case(&a.id)?.ok_or_else(|| Error::NotFound(format!("collision case {}", a.id)))?;
+    let case = reg.collision_case(&a.id)?.ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::CollisionCase, id: a.id.clone() }))?;
     if me.role != Role::Manager && !case.reps.contains(&me.id) {
-        return Err(Error::Forbidden(format!("collision case {} does not name you", a.id)).into());
+        return Err(Error::from(crate::Reason::CaseNotYours { case: a.id.clone() }).into());
     }
     let mut leads = Vec::new();
     for id in &case.lead_ids {
@@ -121,7 +121,7 @@ pub(super) fn collision_get(ctx: &mut Context, a: CollisionIdArgs) -> R<Collisio
         let (_, status) = reg.status(id, at)?;
         let v = Viewer { rep: &me, at, reclaim_cooldown_hours: reg.policy(&me.branch).reclaim_cooldown_hours };
         if v.may_see(row.registered_by.as_deref()) {
-            leads.push(view::from_status(&v, id, &row.branch, &status, |r| reg.rep(r)));
+            leads.push(visibility::from_status(&v, id, &row.branch, &status, |r| reg.rep(r)));
         }
     }
     let resolution = reg.case_resolution(&case, at)?;

@@ -11,7 +11,7 @@ use leadguard_dedup::{Match, Reason};
 use crate::error::ApiError;
 use crate::model::LeadFields;
 use crate::registry::Registry;
-use crate::view::{self, LeadView, Viewer};
+use crate::visibility::{self, LeadView, Viewer};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(optional_fields)]
@@ -93,7 +93,7 @@ fn present(reg: &mut Registry, found: Vec<(String, Match)>, at: DateTime<Utc>) -
     for (id, m) in found {
         // The dedup index may briefly know a lead another process removed; skip it.
         let Ok(row) = reg.row(&id) else { continue };
-        let lead = view::from_row(&viewer, &row.at(at), |r| reg.rep(r));
+        let lead = visibility::from_row(&viewer, &row.at(at), |r| reg.rep(r));
         out.push(DuplicateMatch {
             lead,
             score: m.score,

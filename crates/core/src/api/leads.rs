@@ -1,7 +1,7 @@
 //! Registry commands: session, leads, follow-ups, pool, handover, reps, policy.
 //!
 //! Handlers are thin: parse arguments, call [`crate::Registry`], shape the answer
-//! through [`crate::view`] so every caller (desktop, browser, CLI) sees the same
+//! through [`crate::visibility`] so every caller (desktop, browser, CLI) sees the same
 //! masking.
 
 use chrono::{DateTime, Utc};
@@ -10,11 +10,11 @@ use ts_rs::TS;
 
 use super::Context;
 use crate::error::{ApiError, Error};
-use crate::index::{self, Filter};
+use crate::lead_index::Filter;
 use crate::model::{EventKind, FollowupKind, LeadFields, Policy, Rep, Role};
 use crate::status::LeadState;
 use crate::registry::{InitOptions, Registry, Written, DEFAULT_SHARD_SIZE};
-use crate::view::{self, EventView, LeadView, Viewer};
+use crate::visibility::{self, EventView, LeadView, Viewer};
 
 type R<T> = Result<T, ApiError>;
 
@@ -205,7 +205,7 @@ fn session_info(reg: &Registry) -> R<SessionInfo> {
 
 pub(super) fn init(ctx: &mut Context, a: InitArgs) -> R<SessionInfo> {
     if ctx.has_registry() {
-        return Err(Error::Conflict(format!("{} already holds a registry", ctx.data_dir.display())).into());
+        return Err(Error::from(crate::Reason::RegistryExists { path: ctx.data_dir.display().to_string() }).into());
     }
     let rep = Rep {
         id: a.rep_id.trim().to_string(),
@@ -233,11 +233,11 @@ fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
     let mut s = w.status.clone();
     s.settle(at);
     let viewer = Viewer { rep: me, at, reclaim_cooldown_hours: reg.policy(&row.branch).reclaim_cooldown_hours };
-    Ok(view::from_status(&viewer, &w.lead_id, &row.branch, &s, |id| reg.rep(id)))
+    Ok(visibility::from_status(&viewer, &w.lead_id, &row.branch, &s, |id| reg.rep(id)))
 }
 
 pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
-    crate::input::check(&a.fields)?;
+    crate::contact_input::check(&a.fields)?;
     let now = ctx.now();
     let reg = ctx.registry()?;
     let duplicates = super::dedup::find(reg, &a.fields, None, 5, now)?;
@@ -258,12 +258,12 @@ pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
     let reg = ctx.registry()?;
     let row = reg.row(&a.id)?;
     if !viewer(reg, at)?.may_see(row.registered_by.as_deref()) {
-        return Err(Error::Forbidden(format!("lead {} was reported by someone else", a.id)).into());
+        return Err(Error::from(crate::Reason::LeadNotYours { lead: a.id.clone() }).into());
     }
     let (events, status) = reg.status(&a.id, at)?;
     let v = viewer(reg, at)?;
-    let lead = view::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
-    let history = if lead.masked { Vec::new() } else { view::history(&events, &status, |id| reg.rep(id)) };
+    let lead = visibility::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
+    let history = if lead.masked { Vec::new() } else { visibility::history(&events, &status, |id| reg.rep(id)) };
     let missing = if lead.state == LeadState::Incomplete { reg.policy(&row.branch).missing(&status.fields) } else { Vec::new() };
     Ok(LeadDetail { lead, history, missing })
 }
@@ -279,7 +279,7 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
         (_, ListFilter::Pool) => Filter::Pool,
         (Role::Manager, ListFilter::Team) => Filter::Team { owner: a.owner.clone(), state: a.state },
         (_, ListFilter::Team) => {
-            return Err(Error::Forbidden("the team customer list is for managers".into()).into());
+            return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Manager] }).into());
         }
         (Role::Manager, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: a.owner.clone() },
         (_, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: Some(me.id.clone()) },
@@ -291,11 +291,11 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
     let page = if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
         reg.short_search(q, at, limit, offset)?
     } else {
-        index::list(reg.connection(), &filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
+        reg.list(&filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
     };
     let rows = page.rows;
     let v = viewer(reg, at)?;
-    let items = rows.iter().map(|r| view::from_row(&v, r, |id| reg.rep(id))).collect();
+    let items = rows.iter().map(|r| visibility::from_row(&v, r, |id| reg.rep(id))).collect();
     Ok(LeadPage { items, total: page.total, total_capped: page.total_capped, offset, limit })
 }
 
@@ -308,9 +308,9 @@ fn act(ctx: &mut Context, id: &str, kind: EventKind) -> R<LeadView> {
 
 pub(super) fn lead_update(ctx: &mut Context, a: LeadUpdateArgs) -> R<LeadView> {
     if a.fields == LeadFields::default() {
-        return Err(Error::Invalid("nothing to update".into()).into());
+        return Err(Error::from(crate::Reason::NothingToUpdate {}).into());
     }
-    crate::input::check(&a.fields)?;
+    crate::contact_input::check(&a.fields)?;
     act(ctx, &a.id, EventKind::Update { fields: a.fields })
 }
 
@@ -324,7 +324,7 @@ pub(super) fn lead_release(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
 
 pub(super) fn lead_claim(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
     if ctx.registry()?.session()?.role == Role::Distributor {
-        return Err(Error::Forbidden("distributors report customers; they do not claim from the pool".into()).into());
+        return Err(Error::from(crate::Reason::DistributorCannotClaim {}).into());
     }
     act(ctx, &a.id, EventKind::Claim)
 }

@@ -25,7 +25,7 @@ pub(super) fn metrics(ctx: &mut Context, a: MetricsArgs) -> Result<Metrics, ApiE
     let at = ctx.now();
     let reg = ctx.registry()?;
     if reg.session()?.role != Role::Manager {
-        return Err(Error::Forbidden("only a manager sees the branch's metrics".into()).into());
+        return Err(Error::from(crate::Reason::RoleRequired { roles: vec![crate::model::Role::Manager] }).into());
     }
     let days = a.days.unwrap_or(90).clamp(1, 3660);
     let heat_days = a.heat_days.unwrap_or(14).clamp(1, 92);

@@ -50,3 +50,15 @@ pub(super) fn notifications_seen(ctx: &mut Context, a: NotificationIds) -> Resul
     reg.mark_notifications_seen(&ids)?;
     notifications_list(ctx, ())
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct UiLocaleArgs {
+    pub locale: crate::notifications::UiLocale,
+}
+
+/// Records the language the user picked in the UI; desktop notifications follow it.
+pub(super) fn ui_locale_set(ctx: &mut Context, a: UiLocaleArgs) -> Result<UiLocaleArgs, ApiError> {
+    let reg = ctx.registry()?;
+    reg.set_ui_locale(a.locale)?;
+    Ok(UiLocaleArgs { locale: reg.ui_locale()? })
+}

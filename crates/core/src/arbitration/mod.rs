@@ -60,42 +60,11 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::collisions::model::{CaseClaim, CollisionCase, Window};
+pub use crate::model::{default_criteria, Criterion};
 use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Policy, Rep, Share};
 
 /// How far back a follow-up counts as recent interaction (rule 7: 近7天).
 pub const RECENT_DAYS: i64 = 7;
-
-/// One arbitration criterion. The order in [`Policy::arbitration`] is the priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Criterion {
-    /// A past deal binds the customer to its rep (历史成交).
-    PastDeal,
-    /// A follow-up provably in the 7 days before the case surfaced (近7天互动).
-    RecentFollowup,
-    /// The rep's region matches the customer's (区域匹配).
-    RegionMatch,
-    /// The more complete record at claim time (资料完整度).
-    Completeness,
-    /// The first complete registration or claim by hub-clock window (首次完整报备).
-    EarlierWindow,
-}
-
-impl Criterion {
-    pub const ALL: [Criterion; 5] = [
-        Criterion::PastDeal,
-        Criterion::RecentFollowup,
-        Criterion::RegionMatch,
-        Criterion::Completeness,
-        Criterion::EarlierWindow,
-    ];
-}
-
-/// The default order (rule 7): deal > recent follow-up > region > completeness >
-/// first registration.
-pub fn default_criteria() -> Vec<Criterion> {
-    Criterion::ALL.to_vec()
-}
 
 /// What the system proposes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -13,7 +13,7 @@ use crate::registry::{new_id, Registry, Target};
 
 impl Registry {
     fn case_or_not_found(&self, id: &str) -> Result<CollisionCase> {
-        self.collision_case(id)?.ok_or_else(|| Error::NotFound(format!("collision case {id}")))
+        self.collision_case(id)?.ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::CollisionCase, id: id.to_string() }))
     }
 
     /// Hub receipt of the change carrying `event`, if known.
@@ -50,20 +50,18 @@ impl Registry {
         let me = self.require_role(&[Role::Manager], "decide a collision case")?.id.clone();
         let case = self.case_or_not_found(case_id)?;
         if reason.trim().is_empty() {
-            return Err(Error::Invalid("a decision needs a reason".into()));
+            return Err(crate::Reason::FieldRequired { field: crate::FormField::Reason }.into());
         }
         self.validate_outcome(&case, &outcome)?;
         let current = self.case_resolution(&case, now)?;
         if let Some(s) = supersedes {
             if !current.decisions.iter().any(|d| d.decision == s) {
-                return Err(Error::Invalid(format!("decision {s} is not a decision of case {case_id}")));
+                return Err(crate::Reason::DecisionNotInCase { decision: s.to_string(), case: case_id.to_string() }.into());
             }
         } else if outcome == Outcome::Undo {
-            return Err(Error::Invalid("undo names the decision it withdraws (supersedes)".into()));
+            return Err(crate::Reason::FieldRequired { field: crate::FormField::Supersedes }.into());
         } else if current.state == CaseState::Conflict {
-            return Err(Error::Conflict(
-                "managers decided this case differently: decide again superseding one of the decisions".into(),
-            ));
+            return Err(crate::Reason::ConflictNeedsSupersedes {}.into());
         }
         let decision = new_id();
         let covers: Vec<String> = case.claims.iter().map(|c| c.event_id.clone()).collect();
@@ -90,10 +88,13 @@ impl Registry {
 
     fn validate_outcome(&self, case: &CollisionCase, outcome: &Outcome) -> Result<()> {
         let known = |rep: &str| -> Result<()> {
+            if rep.is_empty() {
+                return Err(crate::Reason::FieldRequired { field: crate::FormField::Owner }.into());
+            }
             match self.rep(rep) {
                 Some(r) if r.active && r.role != Role::Distributor || case.reps.iter().any(|x| x == rep) => Ok(()),
-                Some(_) => Err(Error::Invalid(format!("rep {rep} cannot own customers"))),
-                None => Err(Error::NotFound(format!("rep {rep}"))),
+                Some(_) => Err(crate::Reason::RepCannotOwn { rep: rep.to_string() }.into()),
+                None => Err(crate::Reason::NotFound { kind: crate::ObjectKind::Rep, id: rep.to_string() }.into()),
             }
         };
         match outcome {
@@ -101,24 +102,27 @@ impl Registry {
             Outcome::Split { shares } => {
                 let reps: BTreeSet<&str> = shares.iter().map(|s| s.rep.as_str()).collect();
                 if shares.len() < 2 || reps.len() != shares.len() {
-                    return Err(Error::Invalid("a split names at least two different reps".into()));
+                    return Err(crate::Reason::SplitTwoReps {}.into());
                 }
                 if shares.iter().any(|s| s.pct == 0 || s.pct > 99) {
-                    return Err(Error::Invalid("each share is 1–99 percent".into()));
+                    return Err(crate::Reason::ShareRange {}.into());
                 }
                 let total: u32 = shares.iter().map(|s| u32::from(s.pct)).sum();
                 if total != 100 {
-                    return Err(Error::Invalid(format!("the shares total {total}%, not 100%")));
+                    return Err(crate::Reason::SplitTotal { total }.into());
                 }
                 shares.iter().try_for_each(|s| known(&s.rep))
             }
             Outcome::Pool | Outcome::Undo => Ok(()),
             Outcome::Merge { into, owner } => {
                 if case.kind != CaseKind::DuplicateLeads {
-                    return Err(Error::Invalid("only duplicate lead documents can be merged".into()));
+                    return Err(crate::Reason::MergeNeedsDuplicates {}.into());
+                }
+                if into.is_empty() {
+                    return Err(crate::Reason::FieldRequired { field: crate::FormField::Into }.into());
                 }
                 if !case.lead_ids.contains(into) {
-                    return Err(Error::Invalid(format!("lead {into} is not part of the case")));
+                    return Err(crate::Reason::LeadNotInCase { lead: into.clone(), case: case.id.clone() }.into());
                 }
                 known(owner)
             }
@@ -131,19 +135,19 @@ impl Registry {
         let me = self.session()?.id.clone();
         let case = self.case_or_not_found(case_id)?;
         if !case.reps.contains(&me) {
-            return Err(Error::Forbidden(format!("collision case {case_id} does not name you")));
+            return Err(crate::Reason::CaseNotYours { case: case_id.to_string() }.into());
         }
         if note.trim().is_empty() {
-            return Err(Error::Invalid("an appeal needs a reason".into()));
+            return Err(crate::Reason::FieldRequired { field: crate::FormField::Note }.into());
         }
         let r = self.case_resolution(&case, now)?;
         if !r.appealable {
             let why = match (r.state, r.appeal_until) {
-                (CaseState::Decided, Some(u)) if now >= u => format!("the appeal window closed at {}", u.to_rfc3339()),
-                (CaseState::Decided, _) => "a deal is signed: the decision is final".to_string(),
-                _ => "there is no standing decision to appeal".to_string(),
+                (CaseState::Decided, Some(u)) if now >= u => crate::Reason::AppealWindowClosed { until: u },
+                (CaseState::Decided, _) => crate::Reason::DecisionFinal {},
+                _ => crate::Reason::NothingToAppeal {},
             };
-            return Err(Error::Conflict(why));
+            return Err(why.into());
         }
         let decision = r
             .decisions
@@ -151,7 +155,7 @@ impl Registry {
             .rev()
             .find(|d| !d.superseded && d.outcome != Outcome::Undo)
             .map(|d| d.decision.clone())
-            .ok_or_else(|| Error::Conflict("there is no standing decision to appeal".into()))?;
+            .ok_or_else(|| Error::from(crate::Reason::NothingToAppeal {}))?;
         let appeal = new_id();
         let items = case
             .lead_ids

@@ -27,9 +27,9 @@ use sha2::{Digest, Sha256};
 
 use crate::collisions::claims::claim_attempts;
 use crate::collisions::model::{CaseClaim, CaseKind, CollisionCase, DuplicateLink};
-use crate::dedup_link::{lead_id as lead_id_of, numeric_id};
+use crate::duplicate_index::{lead_id as lead_id_of, numeric_id};
 use crate::error::{Error, Result};
-use crate::index;
+use crate::lead_index;
 use crate::layout;
 use crate::model::Event;
 use crate::registry::Registry;
@@ -48,7 +48,7 @@ pub fn case_id(lead_ids: &[String]) -> String {
     hex::encode(&h.finalize()[..8])
 }
 
-fn keys_of_row(row: &index::LeadRow) -> LeadKeys {
+fn keys_of_row(row: &lead_index::LeadRow) -> LeadKeys {
     LeadKeys::from_record(&LeadRecord {
         company: row.company.clone(),
         contact: row.contact.clone(),
@@ -60,26 +60,6 @@ fn keys_of_row(row: &index::LeadRow) -> LeadKeys {
 }
 
 impl Registry {
-    /// Remembers which change carries an event (to find its hub receipt).
-    pub(crate) fn note_event_change(&self, event_id: &str, lead_id: &str, hash: &[u8]) -> Result<()> {
-        self.conn
-            .prepare_cached("INSERT OR IGNORE INTO event_changes(event_id, lead_id, hash) VALUES (?1, ?2, ?3)")?
-            .execute(params![event_id, lead_id, hash])?;
-        Ok(())
-    }
-
-    /// Leads whose events are carried by these changes.
-    pub(crate) fn leads_of_changes(&self, hashes: &[[u8; 32]]) -> Result<BTreeSet<String>> {
-        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT lead_id FROM event_changes WHERE hash = ?1")?;
-        let mut out = BTreeSet::new();
-        for h in hashes {
-            for id in stmt.query_map([&h[..]], |r| r.get::<_, String>(0))? {
-                out.insert(id?);
-            }
-        }
-        Ok(out)
-    }
-
     /// Re-derives duplicate links and cases. `fields_changed`: leads whose identifying
     /// fields may differ; `claims_changed`: leads whose claims or receipts may differ.
     /// Runs inside the caller's transaction; the duplicate index should be warm.
@@ -124,7 +104,7 @@ impl Registry {
         // registry has 200, and a customer's leads sit in different shards).
         let mut by_doc: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for lead in components.iter().flatten() {
-            if let Some(row) = index::get(&self.conn, lead)? {
+            if let Some(row) = lead_index::get(&self.conn, lead)? {
                 by_doc.entry(row.doc_id).or_default().push(lead.clone());
             }
         }
@@ -152,7 +132,7 @@ impl Registry {
         let threshold = Config::default().threshold;
         let mut batch: BTreeMap<String, LeadKeys> = BTreeMap::new();
         for id in leads {
-            match index::get(&self.conn, id)? {
+            match lead_index::get(&self.conn, id)? {
                 Some(row) => {
                     batch.insert(id.clone(), keys_of_row(&row));
                 }
@@ -171,10 +151,10 @@ impl Registry {
             let me = numeric_id(id);
             let mut candidates: BTreeSet<String> = self.linked(id)?.into_iter().collect();
             if !keys.is_empty() {
-                for m in own.check_keys_scoring_at_most(keys, NEIGHBOURS, me, crate::dedup_link::COLLISION_CANDIDATES) {
+                for m in own.check_keys_scoring_at_most(keys, NEIGHBOURS, me, crate::duplicate_index::COLLISION_CANDIDATES) {
                     candidates.insert(lead_id_of(m.id));
                 }
-                if let Some(d) = &self.hooks.dedup {
+                if let Some(d) = &self.memory.dedup {
                     candidates.extend(d.candidates(keys, NEIGHBOURS, me).into_iter().map(lead_id_of));
                 }
             }
@@ -182,7 +162,7 @@ impl Registry {
             for other in candidates {
                 let other_keys = match batch.get(&other) {
                     Some(k) => Some(k.clone()),
-                    None => index::get(&self.conn, &other)?.map(|r| keys_of_row(&r)),
+                    None => lead_index::get(&self.conn, &other)?.map(|r| keys_of_row(&r)),
                 };
                 let (a, b) = if *id < other { (id.as_str(), other.as_str()) } else { (other.as_str(), id.as_str()) };
                 let s = match other_keys {
@@ -250,7 +230,7 @@ impl Registry {
         let mut current: Vec<usize> = Vec::new();
         let mut branch = None;
         for lead in comp {
-            let Some(row) = index::get(&self.conn, lead)? else { continue };
+            let Some(row) = lead_index::get(&self.conn, lead)? else { continue };
             let Some(events) = histories.get(lead) else { continue };
             let policy = self.policy(&row.branch);
             branch.get_or_insert(row.branch.clone());
@@ -349,8 +329,8 @@ impl Registry {
     }
 
     fn duplicate_link(&self, a: &str, b: &str) -> Result<DuplicateLink> {
-        let ka = index::get(&self.conn, a)?.map(|r| keys_of_row(&r));
-        let kb = index::get(&self.conn, b)?.map(|r| keys_of_row(&r));
+        let ka = lead_index::get(&self.conn, a)?.map(|r| keys_of_row(&r));
+        let kb = lead_index::get(&self.conn, b)?.map(|r| keys_of_row(&r));
         let (Some(ka), Some(kb)) = (ka, kb) else {
             return Err(Error::Corrupt(format!("duplicate link {a}–{b} names a lead that is not indexed")));
         };

@@ -3,9 +3,10 @@
 //!
 //! A decision or appeal is written to every lead of its case, so one case's marks sit
 //! in several shard documents; loading those per case made the review queue cost a
-//! document load per lead (≈70 s for 3,000 cases at 100k leads). Marks are recorded
-//! wherever the lead index is (a local write, a merge, a reindex), in the same
-//! transaction, and never change afterwards: events are immutable and merges only add.
+//! document load per lead (≈70 s for 3,000 cases at 100k leads). Marks are recorded by
+//! the derived-state pipeline (`derived`'s `CaseMarks` view) with every lead it
+//! re-derives (a local write, a merge, a reindex), in the same transaction, and never
+//! change afterwards: events are immutable and merges only add.
 //! Registries from before the table (schema 7) fill it once, on first use.
 
 use std::collections::BTreeMap;

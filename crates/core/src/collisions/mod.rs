@@ -1,14 +1,13 @@
 //! Collision cases (撞单): found after every write and merge, identical on every replica.
 //!
 //! [`model`] says what a case is, [`claims`] which events are claims, [`detect`] how
-//! cases are kept in step with the data, [`rebuild`] how they are derived from scratch.
+//! cases are kept in step with the data.
 
 pub mod claims;
 pub mod decide;
 pub mod detect;
 pub mod marks;
 pub mod model;
-pub mod rebuild;
 pub mod resolution;
 
 pub use detect::case_id;

@@ -8,29 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// When a claim can have happened, in hub-clock time (docs/RULES.md, time and trust).
-///
-/// `from`: the writing device's last successful sync before the claim (`None`: the
-/// device had never synced, so since the beginning). `to`: when the hub first received
-/// the change carrying the claim (`None`: not at the hub yet, so open-ended).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-pub struct Window {
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
-
-impl Window {
-    /// Whether the two windows share a moment: neither claim provably came first.
-    pub fn overlaps(&self, other: &Window) -> bool {
-        !self.before(other) && !other.before(self)
-    }
-
-    /// Whether this claim provably happened before `other`: the hub had it before
-    /// `other`'s device last synced.
-    pub fn before(&self, other: &Window) -> bool {
-        matches!((self.to, other.from), (Some(to), Some(from)) if to <= from)
-    }
-}
+pub use crate::timing::Window;
 
 /// How a claim was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]

@@ -17,8 +17,8 @@
 //!
 //! The HTTP transport is `leadguard_protocol::client` (https, or http on loopback).
 
-pub mod commands;
 mod convert;
+pub mod epoch;
 
 use crate::registry::Registry;
 use crate::store;
@@ -57,13 +57,13 @@ pub enum SyncError {
 
 impl From<SyncError> for crate::ApiError {
     fn from(e: SyncError) -> Self {
-        let code = match &e {
-            SyncError::Store(inner) => inner.code(),
-            SyncError::BranchMismatch { .. } | SyncError::OtherHub { .. } => crate::ErrorCode::Conflict,
-            SyncError::Hub(ClientError::BadUrl(_)) => crate::ErrorCode::InvalidArgument,
-            _ => crate::ErrorCode::Sync,
-        };
-        crate::ApiError::new(code, e.to_string())
+        let detail = e.to_string();
+        crate::ApiError::from(match &e {
+            SyncError::Store(inner) => inner.reason(),
+            SyncError::BranchMismatch { .. } | SyncError::OtherHub { .. } => crate::Reason::SyncConflict { detail },
+            SyncError::Hub(ClientError::BadUrl(_)) => crate::Reason::BadArguments { detail },
+            _ => crate::Reason::SyncFailed { detail },
+        })
     }
 }
 
@@ -119,6 +119,11 @@ pub struct SyncReport {
     /// The hub cursor reached.
     #[ts(type = "number")]
     pub cursor: u64,
+    /// Set when this sync found the hub restored from a backup: how many of this
+    /// device's changes it sent again (the hub had lost them).
+    #[ts(type = "number | null")]
+    #[serde(default)]
+    pub resent_after_restore: Option<u64>,
     /// Requests sent, and compressed body bytes sent and received.
     #[ts(type = "number")]
     pub requests: u64,
@@ -196,6 +201,7 @@ pub fn sync_with_clock(
 ) -> Result<SyncReport, SyncError> {
     let client = client(reg)?;
     let mut report = SyncReport::default();
+    report.resent_after_restore = epoch::follow(reg, &client)?;
     push_all(reg, &client, &mut report, progress)?;
     pull_all(reg, &client, &mut report, progress)?;
     progress(&SyncProgress { phase: SyncPhase::Completing, done: 0, total: None });
@@ -300,7 +306,7 @@ fn pull_all(
 }
 
 /// Runs `f`, retrying transient failures with exponential backoff (0.1 s … 6.4 s).
-fn retry<T>(mut f: impl FnMut() -> Result<T, ClientError>) -> Result<T, SyncError> {
+pub(crate) fn retry<T>(mut f: impl FnMut() -> Result<T, ClientError>) -> Result<T, SyncError> {
     let mut delay = Duration::from_millis(100);
     let mut attempt = 1;
     loop {

@@ -35,17 +35,19 @@ impl Store {
     /// sees the leads the changes before it in the batch created. Re-pushed changes
     /// get their original receipts without a second check.
     pub fn push_checked(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
-        self.push_with(device, changes, |conn, i, c| crate::authorship::check_and_record(conn, device, i, &c.doc_id, &c.bytes))
+        let author = device.clone();
+        self.push_with(device, changes, move |conn, i, c| crate::authorship::check_and_record(conn, &author, i, &c.doc_id, &c.bytes))
     }
 
     fn push_with(
         &self,
         device: &Device,
         changes: &[ValidChange],
-        check: impl Fn(&rusqlite::Connection, usize, &ValidChange) -> Result<(), HubError>,
+        check: impl Fn(&rusqlite::Connection, usize, &ValidChange) -> Result<(), HubError> + Send + 'static,
     ) -> Result<Vec<Ack>, HubError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let device = device.clone();
+        let changes = changes.to_vec();
+        self.write(move |tx| {
         // The lower end of the evidence window of what this push carries: the device's
         // last sync, or — before its first — its enrolment: nothing it sends can be
         // shown to predate the moment it joined, so a clock set back cannot date its
@@ -78,7 +80,7 @@ impl Store {
                 Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
                 Some((seq, _, received_at, prev)) => ack(c.hash, seq, received_at, prev),
                 None => {
-                    check(&tx, i, c)?;
+                    check(tx, i, c)?;
                     tx.prepare_cached(
                         "INSERT INTO changes (hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -89,8 +91,8 @@ impl Store {
             };
             acks.push(ack);
         }
-        tx.commit()?;
         Ok(acks)
+        })
     }
 
     /// Up to `limit` changes after `since` that `device` may read and did not push

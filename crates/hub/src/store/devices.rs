@@ -56,37 +56,37 @@ impl Store {
         let token = secret::generate(secret::TOKEN_PREFIX)?;
         let now = now_ms();
         let expires_at = now.saturating_add(ttl_ms);
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO devices (id, rep, name, branch, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![device_id, rep, name, branch, role.as_str(), now],
-        )?;
-        tx.execute(
-            "INSERT INTO enrol_tokens (token_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
-            params![secret::digest(&token), device_id, expires_at],
-        )?;
-        tx.commit()?;
-        Ok(Enrolment { device_id, token, expires_at: HubTime(expires_at) })
+        let (rep, name, branch) = (rep.to_owned(), name.to_owned(), branch.to_owned());
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO devices (id, rep, name, branch, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![device_id, rep, name, branch, role.as_str(), now],
+            )?;
+            tx.execute(
+                "INSERT INTO enrol_tokens (token_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
+                params![secret::digest(&token), device_id, expires_at],
+            )?;
+            Ok(Enrolment { device_id, token, expires_at: HubTime(expires_at) })
+        })
     }
 
     /// Exchanges a one-time token for a credential. The token is spent in the same
     /// transaction that stores the credential's hash.
     pub fn enroll(&self, token: &str) -> Result<(Device, String), HubError> {
         let now = now_ms();
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let token = token.to_owned();
+        self.write(move |tx| {
         let device_id: Option<String> = tx
             .query_row(
                 "SELECT t.device_id FROM enrol_tokens t JOIN devices d ON d.id = t.device_id
                  WHERE t.token_hash = ?1 AND t.used_at IS NULL AND t.expires_at > ?2 AND d.revoked_at IS NULL",
-                params![secret::digest(token), now],
+                params![secret::digest(&token), now],
                 |r| r.get(0),
             )
             .optional()?;
         let device_id = device_id.ok_or(HubError::InvalidToken)?;
         let credential = secret::generate(secret::CREDENTIAL_PREFIX)?;
-        tx.execute("UPDATE enrol_tokens SET used_at = ?2 WHERE token_hash = ?1", params![secret::digest(token), now])?;
+        tx.execute("UPDATE enrol_tokens SET used_at = ?2 WHERE token_hash = ?1", params![secret::digest(&token), now])?;
         tx.execute(
             "UPDATE devices SET credential = ?2, enrolled_at = ?3 WHERE id = ?1",
             params![device_id, secret::digest(&credential), now],
@@ -96,8 +96,8 @@ impl Store {
             params![device_id],
             device_from_row,
         )?;
-        tx.commit()?;
         Ok((device, credential))
+        })
     }
 
     /// The device holding `credential`, unless unknown or revoked.
@@ -115,10 +115,10 @@ impl Store {
     /// Revokes a device: its credential and any unused token stop working at once.
     /// Its changes stay in the log (they are history others may depend on).
     pub fn revoke(&self, device_id: &str) -> Result<(), HubError> {
-        let n = self.writer().execute(
-            "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1",
-            params![device_id, now_ms()],
-        )?;
+        let id = device_id.to_owned();
+        let n = self.write(move |conn| {
+            Ok(conn.execute("UPDATE devices SET revoked_at = coalesce(revoked_at, ?2) WHERE id = ?1", params![id, now_ms()])?)
+        })?;
         if n == 0 {
             return Err(HubError::NoSuchDevice(device_id.to_owned()));
         }
@@ -158,8 +158,8 @@ impl Store {
 
     /// Records a successful sync; later pushes carry its time as `device_prev_sync`.
     pub fn complete_sync(&self, device: &Device, cursor: u64) -> Result<SyncCompleted, HubError> {
-        let mut conn = self.writer();
-        let tx = conn.transaction()?;
+        let device = device.clone();
+        self.write(move |tx| {
         let previous: Option<i64> =
             tx.query_row("SELECT last_sync_at FROM devices WHERE id = ?1", params![device.id], |r| r.get(0))?;
         // Hub time only moves forward for a device, even if the hub's clock steps back.
@@ -168,8 +168,8 @@ impl Store {
             "UPDATE devices SET last_sync_at = ?2, last_cursor = ?3 WHERE id = ?1",
             params![device.id, now, i64::try_from(cursor).unwrap_or(i64::MAX)],
         )?;
-        tx.commit()?;
         Ok(SyncCompleted { synced_at: HubTime(now), previous: previous.map(HubTime) })
+        })
     }
 }
 

@@ -3,12 +3,15 @@
 //!
 //! Durability is the point: WAL with `synchronous=FULL`, and every push is one
 //! transaction committed before the acks are sent, so a hub killed with -9 never
-//! loses a change it acknowledged. One writer connection (SQLite serialises writers
-//! anyway) and one reader connection, which WAL lets run beside the writer, so
-//! pulls and authentication do not queue behind a large push.
+//! loses a change it acknowledged. One writer connection, owned by a thread that
+//! commits the writes queued meanwhile together (group commit, `writer.rs`), and one
+//! reader connection, which WAL lets run beside the writer, so pulls and
+//! authentication do not queue behind a large push.
 
 mod changes;
 mod devices;
+pub mod ops;
+mod writer;
 
 pub use changes::ValidChange;
 pub use devices::{DeviceRow, Enrolment};
@@ -20,10 +23,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 /// `PRAGMA application_id` of hub databases ("LGHB").
-const APPLICATION_ID: i32 = 0x4c47_4842;
+pub(crate) const APPLICATION_ID: i32 = 0x4c47_4842;
 
 /// Schema migrations; `user_version` is the number applied.
-const MIGRATIONS: &[Migration] = &[Migration::sql(r#"
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration::sql(r#"
 CREATE TABLE devices (
     id            TEXT PRIMARY KEY,
     rep           TEXT NOT NULL,
@@ -76,12 +79,20 @@ CREATE TABLE directory_names (
     name    TEXT NOT NULL,
     PRIMARY KEY (branch, rep)
 );
-"#, crate::authorship::backfill)];
+"#, crate::authorship::backfill),
+// 3: the hub's epoch (store/ops.rs): a new one after each restore.
+Migration::sql(r#"
+CREATE TABLE hub_meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+INSERT INTO hub_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('epoch_start_seq', '0');
+"#)];
 
 /// The hub database.
 pub struct Store {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: writer::Writer,
     reader: Mutex<Connection>,
 }
 
@@ -97,20 +108,25 @@ impl Store {
         migrate(&mut writer, &path)?;
         let reader = Connection::open(&path)?;
         configure(&reader)?;
-        Ok(Store { path, writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        Ok(Store { path, writer: writer::Writer::start(writer), reader: Mutex::new(reader) })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    fn writer(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (the
-        // transaction rolls back), so a poisoned lock is safe to reuse.
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    /// Runs `f` in a write transaction (grouped with others) and returns its result
+    /// once committed: an Ok answer is on disk.
+    pub(crate) fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, HubError> + Send + 'static,
+    ) -> Result<T, HubError> {
+        self.writer.write(f)
     }
 
-    fn reader(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written, so a
+        // poisoned lock is safe to reuse.
         self.reader.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -44,6 +44,11 @@ clock_off: boolean,
  */
 cursor: number, 
 /**
+ * Set when this sync found the hub restored from a backup: how many of this
+ * device's changes it sent again (the hub had lost them).
+ */
+resent_after_restore: number | null, 
+/**
  * Requests sent, and compressed body bytes sent and received.
  */
 requests: number, bytes_sent: number, bytes_received: number, };

@@ -11,6 +11,11 @@ import type { CollisionListArgs } from "./CollisionListArgs";
 import type { CollisionResolveArgs } from "./CollisionResolveArgs";
 import type { DedupCheckArgs } from "./DedupCheckArgs";
 import type { DedupResult } from "./DedupResult";
+import type { DeviceIdArgs } from "./DeviceIdArgs";
+import type { DeviceInvitation } from "./DeviceInvitation";
+import type { DeviceInviteArgs } from "./DeviceInviteArgs";
+import type { DeviceList } from "./DeviceList";
+import type { DeviceRecord } from "./DeviceRecord";
 import type { DoctorArgs } from "./DoctorArgs";
 import type { DoctorReport } from "./DoctorReport";
 import type { Enrolled } from "./Enrolled";
@@ -41,6 +46,7 @@ import type { SessionInfo } from "./SessionInfo";
 import type { SyncEnrollArgs } from "./SyncEnrollArgs";
 import type { SyncProgressReading } from "./SyncProgressReading";
 import type { SyncReport } from "./SyncReport";
+import type { UiLocaleArgs } from "./UiLocaleArgs";
 import type { VerifyReport } from "./VerifyReport";
 
 export type { ApiError };
@@ -66,6 +72,9 @@ export interface Commands {
   sync_enroll: { args: SyncEnrollArgs; result: Enrolled };
   sync_run: { args: null; result: SyncReport };
   sync_progress: { args: null; result: SyncProgressReading };
+  device_invite: { args: DeviceInviteArgs; result: DeviceInvitation };
+  device_list: { args: null; result: DeviceList };
+  device_revoke: { args: DeviceIdArgs; result: DeviceRecord };
   collisions_list: { args: CollisionListArgs; result: CollisionList };
   collision_get: { args: CollisionIdArgs; result: CollisionDetail };
   collision_resolve: { args: CollisionResolveArgs; result: CollisionDetail };
@@ -77,6 +86,7 @@ export interface Commands {
   metrics: { args: MetricsArgs; result: Metrics };
   notifications_list: { args: null; result: NotificationList };
   notifications_seen: { args: NotificationIds; result: NotificationList };
+  ui_locale_set: { args: UiLocaleArgs; result: UiLocaleArgs };
   quarantine_list: { args: null; result: QuarantineList };
 }
 

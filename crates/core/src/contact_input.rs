@@ -9,7 +9,7 @@
 //! digits, so "abc" or "待定" cannot make a registration complete and earn protection.
 //! An e-mail is `local@domain.tld` without spaces.
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::LeadFields;
 
 /// Fewest digits a phone number (landline without area code, masked mobile) shows.
@@ -31,7 +31,7 @@ fn check_phone(p: &str) -> Result<()> {
         return if hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
             Ok(())
         } else {
-            Err(Error::Invalid(format!("phone {p:?}: a digest is sha256: followed by 64 hex digits")))
+            Err(crate::Reason::PhoneDigest { phone: p.to_string() }.into())
         };
     }
     let lower = p.to_lowercase();
@@ -41,11 +41,11 @@ fn check_phone(p: &str) -> Result<()> {
         if c.is_ascii_digit() || ('０'..='９').contains(&c) || c == '*' {
             digits += usize::from(c != '*');
         } else if !(c.is_whitespace() || "-－+＋()（）./#x".contains(c)) {
-            return Err(Error::Invalid(format!("phone {p:?} holds {c:?}: write digits (e.g. 139 1234 5678, 0755-8888 8888 转 123)")));
+            return Err(crate::Reason::PhoneCharacter { phone: p.to_string(), character: c.to_string() }.into());
         }
     }
     if digits < MIN_PHONE_DIGITS {
-        return Err(Error::Invalid(format!("phone {p:?} has {digits} digits; a phone number has at least {MIN_PHONE_DIGITS}")));
+        return Err(crate::Reason::PhoneTooShort { phone: p.to_string(), digits: digits as u32, min: MIN_PHONE_DIGITS as u32 }.into());
     }
     Ok(())
 }
@@ -65,13 +65,14 @@ fn check_email(e: &str) -> Result<()> {
     if valid {
         Ok(())
     } else {
-        Err(Error::Invalid(format!("e-mail {e:?} is not an address (name@company.com)")))
+        Err(crate::Reason::EmailInvalid { email: e.to_string() }.into())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     fn phone(p: &str) -> Result<()> {
         check(&LeadFields { phone: Some(p.into()), ..LeadFields::default() })
@@ -101,7 +102,18 @@ mod tests {
     #[test]
     fn a_phone_without_digits_cannot_complete_a_registration() {
         for p in ["abc", "待定", "1234", "微信同号", "139 1234 5678 找王总", "sha256:xyz"] {
-            assert!(matches!(phone(p), Err(Error::Invalid(_))), "{p}");
+            let refused = phone(p);
+            assert!(
+                matches!(
+                    refused,
+                    Err(Error::Rejected(
+                        crate::Reason::PhoneDigest { .. }
+                            | crate::Reason::PhoneCharacter { .. }
+                            | crate::Reason::PhoneTooShort { .. }
+                    ))
+                ),
+                "{p}: {refused:?}"
+            );
         }
     }
 
@@ -110,7 +122,7 @@ mod tests {
         assert!(email("chen.ming@tengda.com.cn").is_ok());
         assert!(email("   ").is_ok(), "blank is absent");
         for e in ["chen", "chen@", "@tengda.com", "chen@tengda", "chen ming@tengda.com", "a@b@c.com", "chen@.com"] {
-            assert!(matches!(email(e), Err(Error::Invalid(_))), "{e}");
+            assert!(matches!(email(e), Err(Error::Rejected(crate::Reason::EmailInvalid { .. }))), "{e}");
         }
     }
 }

@@ -1,10 +1,10 @@
 //! The sync commands of the API (`sync_enroll`, `sync_run`), for the desktop app and
-//! the browser build; the CLI calls [`super::enroll`] and [`super::sync`] directly to
+//! the browser build; the CLI calls [`crate::sync::enroll`] and [`crate::sync::sync`] directly to
 //! show progress as it goes.
 
 use std::sync::{Arc, Mutex};
 
-use super::{Enrolled, SyncPhase, SyncProgress, SyncReport};
+use crate::sync::{Enrolled, SyncPhase, SyncProgress, SyncReport};
 use crate::api::Context;
 use crate::ApiError;
 use serde::{Deserialize, Serialize};
@@ -48,7 +48,7 @@ pub struct SyncEnrollArgs {
 }
 
 pub fn sync_enroll(ctx: &mut Context, args: SyncEnrollArgs) -> Result<Enrolled, ApiError> {
-    Ok(super::enroll(ctx.registry()?, &args.hub_url, &args.token)?)
+    Ok(crate::sync::enroll(ctx.registry()?, &args.hub_url, &args.token)?)
 }
 
 pub fn sync_run(ctx: &mut Context, _args: ()) -> Result<SyncReport, ApiError> {
@@ -56,7 +56,7 @@ pub fn sync_run(ctx: &mut Context, _args: ()) -> Result<SyncReport, ApiError> {
     board.set(Some(SyncProgress { phase: SyncPhase::Pushing, done: 0, total: None }));
     let _running = Running(&board);
     let clock = ctx.clock();
-    Ok(super::sync_with_clock(ctx.registry()?, &clock, &mut |p| board.set(Some(p.clone())))?)
+    Ok(crate::sync::sync_with_clock(ctx.registry()?, &clock, &mut |p| board.set(Some(p.clone())))?)
 }
 
 /// An answer to `sync_progress`.

@@ -17,9 +17,12 @@ use rusqlite::{params, OptionalExtension};
 
 use leadguard_schema::{Reason, Violation};
 
-use crate::collisions::rebuild::carried_events;
-use crate::quarantine::{self, ReplicaLists};
-use crate::docs::DocCache;
+pub mod quarantine;
+
+use quarantine::ReplicaLists;
+use crate::derived::event_map::carried_events;
+use crate::derived::{self, Batch};
+use crate::documents::DocCache;
 use crate::error::{Error, Result};
 use crate::layout;
 use crate::registry::Registry;
@@ -145,8 +148,10 @@ impl Registry {
                 }
             }
             let moved = reg.leads_of_changes(&moved)?;
-            reg.reindex_leads(&moved)?;
-            reg.refresh_collisions(&BTreeSet::new(), &leads)?;
+            let mut batch = Batch::default();
+            derived::reindex_leads(reg, &mut batch, &moved)?;
+            batch.claims_changed(leads);
+            derived::finish(reg, &batch)?;
             Ok(n)
         })
     }
@@ -162,6 +167,7 @@ impl Registry {
         let now = Utc::now();
         self.transact(|reg| {
             let mut report = ApplyReport::default();
+            let mut batch = Batch::default();
             let mut receipts_changed: Vec<[u8; 32]> = Vec::new();
             let mut policy_changed = false;
             let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Change)>> = BTreeMap::new();
@@ -235,7 +241,7 @@ impl Registry {
                     let old = reg.policy(&branch);
                     reg.reload_directory(&branch)?;
                     if reg.policy(&branch) != old {
-                        reg.reindex_branch(&branch)?;
+                        derived::reindex_all(reg, &mut batch, Some(&branch))?;
                         policy_changed = true;
                     }
                     continue;
@@ -253,9 +259,9 @@ impl Registry {
                     }
                 }
                 let leads: Vec<String> = leads.into_iter().collect();
+                let mut notes = Vec::new();
                 if !carried.is_empty() {
                     let loaded = reg.docs.get(&reg.conn, doc_id)?;
-                    let mut notes = Vec::new();
                     for lead in &leads {
                         for e in crate::layout::read_events(&loaded.doc, lead)?.unwrap_or_default() {
                             if let Some(hash) = carried.get(&e.id) {
@@ -267,25 +273,22 @@ impl Registry {
                             }
                         }
                     }
-                    for (ev, lead, hash) in notes {
-                        reg.note_event_change(&ev, &lead, &hash)?;
-                    }
                 }
                 if unlabelled {
                     // A change that does not list its events: assume any field changed.
                     fields_touched.extend(leads.iter().cloned());
                 }
-                // After the event → change map: statuses are judged on receipts.
-                reg.reindex_doc(doc_id, Some(&leads))?;
+                // With the event → change map: statuses are judged on receipts.
+                derived::reindex_doc(reg, &mut batch, doc_id, Some(&leads), &notes, &|l| fields_touched.contains(l))?;
                 touched.extend(leads);
             }
             let windows = reg.leads_of_changes(&receipts_changed)?;
-            reg.reindex_leads(&windows)?;
-            let claims_touched: BTreeSet<String> = touched.union(&windows).cloned().collect();
-            reg.refresh_collisions(&fields_touched, &claims_touched)?;
+            derived::reindex_leads(reg, &mut batch, &windows)?;
             if policy_changed {
-                reg.refresh_all_cases()?;
+                // Whether an edit completed a registration depends on the policy.
+                batch.claims_changed(derived::all_leads(reg)?);
             }
+            derived::finish(reg, &batch)?;
             report.touched_leads = touched.into_iter().collect();
             Ok(report)
         })
@@ -430,19 +433,6 @@ impl Registry {
             .query_row("SELECT scope FROM docs WHERE doc_id = ?1", [doc_id], |r| r.get(0))
             .optional()?;
         Ok(existing.map(|s| s == scope))
-    }
-
-    fn reindex_branch(&mut self, branch: &str) -> Result<()> {
-        let prefix = format!("{branch}/%");
-        let ids: Vec<String> = {
-            let mut stmt = self.conn.prepare("SELECT doc_id FROM docs WHERE doc_id LIKE ?1")?;
-            let rows = stmt.query_map([prefix], |r| r.get(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
-            rows
-        };
-        for id in ids {
-            self.reindex_doc(&id, None)?;
-        }
-        Ok(())
     }
 
     // ----- sync state in `meta` -----

@@ -27,7 +27,6 @@ const CACHE_LIMIT: usize = 64;
 /// One loaded document.
 pub struct LoadedDoc {
     pub doc: AutoCommit,
-    pub scope: String,
     /// Highest `changes.seq` applied to `doc`.
     pub max_seq: i64,
     since_snapshot: u32,
@@ -37,7 +36,6 @@ pub struct LoadedDoc {
 /// A change just committed locally: what was stored.
 #[derive(Debug, Clone)]
 pub struct Committed {
-    pub seq: i64,
     pub hash: ChangeHash,
 }
 
@@ -76,7 +74,7 @@ impl DocCache {
         self.evict_if_full();
         self.clock += 1;
         let doc = AutoCommit::new().with_actor(self.actor.clone());
-        let loaded = LoadedDoc { doc, scope: scope.to_string(), max_seq: 0, since_snapshot: 0, last_used: self.clock };
+        let loaded = LoadedDoc { doc, max_seq: 0, since_snapshot: 0, last_used: self.clock };
         Ok(self.docs.entry(doc_id.to_string()).insert_entry(loaded).into_mut())
     }
 
@@ -89,7 +87,7 @@ impl DocCache {
             self.docs.insert(doc_id.to_string(), loaded);
         }
         let clock = self.clock;
-        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::NotFound(doc_id.to_string()))?;
+        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Document, id: doc_id.to_string() }))?;
         loaded.last_used = clock;
         catch_up(conn, doc_id, loaded)?;
         Ok(loaded)
@@ -99,7 +97,7 @@ impl DocCache {
     /// it (origin local) and takes a snapshot when due. Returns `None` if there was
     /// nothing to commit.
     pub fn commit(&mut self, conn: &Connection, doc_id: &str, message: &str, time: i64) -> Result<Option<Committed>> {
-        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::NotFound(doc_id.to_string()))?;
+        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Document, id: doc_id.to_string() }))?;
         let opts = automerge::transaction::CommitOptions::default().with_message(message).with_time(time);
         let Some(hash) = loaded.doc.commit_with(opts) else { return Ok(None) };
         let mut change = loaded
@@ -114,18 +112,7 @@ impl DocCache {
         loaded.max_seq = seq;
         loaded.since_snapshot += 1;
         maybe_snapshot(conn, doc_id, loaded)?;
-        Ok(Some(Committed { seq, hash }))
-    }
-
-    /// Applies a remote change (already stored in `changes` with `seq`) to the document.
-    pub fn apply_stored(&mut self, conn: &Connection, doc_id: &str, change: Change, seq: i64) -> Result<()> {
-        let loaded = self.get(conn, doc_id)?;
-        if seq > loaded.max_seq {
-            loaded.doc.apply_changes([change])?;
-            loaded.max_seq = seq;
-            loaded.since_snapshot += 1;
-        }
-        maybe_snapshot(conn, doc_id, loaded)
+        Ok(Some(Committed { hash }))
     }
 
     fn evict_if_full(&mut self) {
@@ -140,18 +127,18 @@ impl DocCache {
 
 /// Loads a document from its snapshot and later changes (not cached).
 pub fn load(conn: &Connection, doc_id: &str, actor: &ActorId) -> Result<LoadedDoc> {
-    let (scope, snapshot, snapshot_seq): (String, Option<Vec<u8>>, i64) = conn
-        .query_row("SELECT scope, snapshot, snapshot_seq FROM docs WHERE doc_id = ?1", [doc_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+    let (snapshot, snapshot_seq): (Option<Vec<u8>>, i64) = conn
+        .query_row("SELECT snapshot, snapshot_seq FROM docs WHERE doc_id = ?1", [doc_id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?
-        .ok_or_else(|| Error::NotFound(format!("document {doc_id}")))?;
+        .ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Document, id: doc_id.to_string() }))?;
     let doc = match snapshot {
         Some(bytes) => AutoCommit::load(&bytes)?,
         None => AutoCommit::new(),
     }
     .with_actor(actor.clone());
-    let mut loaded = LoadedDoc { doc, scope, max_seq: snapshot_seq, since_snapshot: 0, last_used: 0 };
+    let mut loaded = LoadedDoc { doc, max_seq: snapshot_seq, since_snapshot: 0, last_used: 0 };
     catch_up(conn, doc_id, &mut loaded)?;
     Ok(loaded)
 }
@@ -196,9 +183,4 @@ fn maybe_snapshot(conn: &Connection, doc_id: &str, loaded: &mut LoadedDoc) -> Re
     )?;
     loaded.since_snapshot = 0;
     Ok(())
-}
-
-/// Number of leads (root keys) in a shard document.
-pub fn root_len(doc: &AutoCommit) -> usize {
-    doc.length(automerge::ROOT)
 }

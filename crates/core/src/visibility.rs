@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::index::LeadRow;
+use crate::lead_index::LeadRow;
 use crate::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Rep, Role};
 use crate::status::{LeadState, Status};
 
@@ -56,7 +56,7 @@ pub struct EventView {
     pub to: Option<String>,
     /// Why the event took no effect (e.g. written offline while someone else
     /// protected the lead), if it did not.
-    pub ignored: Option<String>,
+    pub ignored: Option<crate::Reason>,
     /// duplicate_acknowledged: the leads the rep was warned about and registered anyway.
     pub acknowledged: Option<Vec<String>>,
 }
@@ -263,7 +263,7 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
     events
         .iter()
         .map(|e| {
-            let ignored = s.ignored.iter().find(|(id, _)| id == &e.id).map(|(_, r)| r.clone().into_error().to_string());
+            let ignored = s.ignored.iter().find(|(id, _)| id == &e.id).map(|(_, r)| r.clone().into_error_named(|id| name_of(&reps, Some(id))).reason());
             let mut out = EventView {
                 id: e.id.clone(),
                 kind: e.kind.name().to_string(),

@@ -8,15 +8,15 @@
 use crate::model::LeadFields;
 
 #[derive(Default)]
-pub struct Hooks {
+pub struct MemoryViews {
     pending: Vec<(String, LeadFields, i64)>,
     /// The duplicate index, once built.
-    pub(crate) dedup: Option<crate::dedup_link::DedupIndex>,
+    pub(crate) dedup: Option<crate::duplicate_index::DuplicateIndex>,
     /// The text of 1–2 character searches, once built.
     pub(crate) search: Option<crate::short_search::ShortSearch>,
 }
 
-impl Hooks {
+impl MemoryViews {
     /// A lead's fields (and its `updated_at`, epoch ms) were written in the open transaction.
     pub fn lead_written(&mut self, lead_id: &str, fields: &LeadFields, updated_at: i64) {
         if self.dedup.is_some() || self.search.is_some() {

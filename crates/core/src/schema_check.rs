@@ -8,11 +8,15 @@ use crate::model::{Event, Rep};
 /// Checks `event` as every replica will.
 pub fn check_event(event: &Event) -> Result<()> {
     let json = serde_json::to_string(event).map_err(|e| Error::Decode(e.to_string()))?;
-    leadguard_schema::event::parse(&json).map(|_| ()).map_err(|v| Error::Invalid(v.message))
+    leadguard_schema::event::parse(&json).map(|_| ()).map_err(schema_violation)
 }
 
 /// Checks a directory entry of `branch` as every replica will.
 pub fn check_rep(rep: &Rep) -> Result<()> {
     let json = serde_json::to_string(rep).map_err(|e| Error::Decode(e.to_string()))?;
-    leadguard_schema::directory::entry(&json, &rep.id, &rep.branch).map(|_| ()).map_err(|v| Error::Invalid(v.message))
+    leadguard_schema::directory::entry(&json, &rep.id, &rep.branch).map(|_| ()).map_err(schema_violation)
+}
+
+fn schema_violation(v: leadguard_schema::Violation) -> Error {
+    crate::Reason::SchemaViolation { rule: v.reason.code().to_string(), detail: v.message }.into()
 }

@@ -1,0 +1,245 @@
+//! Hub load benchmark (a harness that prints figures, not a test): hundreds of
+//! simulated laptops — each with its own credential, its own document and its own new
+//! leads — sync at once against one and two `leadguard-hub` processes over one
+//! database, through the real protocol and client over loopback HTTP.
+//!
+//! A device's sync is what a laptop does: push its new changes, pull every page since
+//! its cursor (its branch's colleagues' changes), complete. Reported per configuration:
+//! sync latency p50/p99 (client side, the whole three-request sync), syncs per second,
+//! and where the time goes on the hub (mean time per route from its `/metrics`).
+//!
+//! Run: `make bench-hub` (or `scripts/bench-hub.sh --devices 100,500 --hubs 1,2`).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Barrier};
+use std::time::{Duration, Instant};
+
+use automerge::transaction::Transactable;
+use leadguard_hub::Store;
+use leadguard_protocol::client::HubClient;
+use leadguard_protocol::{PushChange, PushRequest, Role};
+
+struct Args {
+    hub_bin: String,
+    devices: Vec<usize>,
+    hubs: Vec<usize>,
+    branches: usize,
+    rounds: usize,
+    leads_per_round: usize,
+}
+
+fn parse_args() -> Args {
+    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], branches: 20, rounds: 3, leads_per_round: 5 };
+    let list = |v: &str| v.split(',').map(|x| x.trim().parse().expect("a number")).collect::<Vec<usize>>();
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--hub-bin" => a.hub_bin = v,
+            "--devices" => a.devices = list(&v),
+            "--hubs" => a.hubs = list(&v),
+            "--branches" => a.branches = v.parse().expect("--branches"),
+            "--rounds" => a.rounds = v.parse().expect("--rounds"),
+            "--leads-per-round" => a.leads_per_round = v.parse().expect("--leads-per-round"),
+            _ => panic!("unknown flag {flag}"),
+        }
+    }
+    assert!(!a.hub_bin.is_empty(), "--hub-bin PATH (the leadguard-hub binary) is required");
+    a
+}
+
+/// A simulated laptop: credential, branch, and its changes, one batch per round.
+struct Device {
+    credential: String,
+    rounds: Vec<PushRequest>,
+}
+
+fn lead_id(device: usize, i: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in device.to_le_bytes().into_iter().chain(i.to_le_bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Real Automerge changes in the core's layout, registering leads for `rep`.
+fn device_changes(n: usize, branch: &str, rep: &str, rounds: usize, per_round: usize) -> Vec<PushRequest> {
+    let actor = format!("{n:08x}");
+    let doc_id = format!("{branch}/{actor}/0");
+    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
+    (0..rounds)
+        .map(|r| PushRequest {
+            changes: (0..per_round)
+                .map(|i| {
+                    let lead = lead_id(n, r * per_round + i);
+                    let list = doc.put_object(automerge::ROOT, &lead, automerge::ObjType::List).expect("list");
+                    let event = serde_json::json!({
+                        "id": format!("e{lead}"), "kind": "register", "rep": rep, "device": actor,
+                        "device_time": "2026-11-30T08:00:00Z",
+                        "fields": { "company": format!("{branch} 华南贸易有限公司 {n}-{r}-{i}"), "phone": format!("139{:08}", n * 100 + i) }
+                    });
+                    doc.insert(&list, 0, event.to_string()).expect("insert");
+                    doc.commit();
+                    PushChange {
+                        doc_id: doc_id.clone(),
+                        scope: format!("branch:{branch}"),
+                        bytes: doc.get_last_local_change().expect("change").raw_bytes().to_vec(),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+struct HubProcess {
+    url: String,
+    child: Child,
+}
+
+impl Drop for HubProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_hub(bin: &str, data: &std::path::Path) -> HubProcess {
+    let mut child = Command::new(bin)
+        .arg("--data")
+        .arg(data)
+        .args(["--log", "warn", "serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn leadguard-hub");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("hub url");
+    HubProcess { url: line.trim().to_owned(), child }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Mean seconds per route from the hubs' `/metrics` histograms (sum / count).
+fn route_means(hubs: &[HubProcess]) -> Vec<(String, f64, f64)> {
+    let mut totals: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    for hub in hubs {
+        let text = reqwest::blocking::get(format!("{}/metrics", hub.url)).and_then(|r| r.text()).unwrap_or_default();
+        for line in text.lines() {
+            for (suffix, slot) in [("_sum{", 0), ("_count{", 1)] {
+                let prefix = format!("leadguard_hub_http_request_duration_seconds{suffix}");
+                if let Some(rest) = line.strip_prefix(&prefix) {
+                    let route = rest.split('"').nth(1).unwrap_or("?").to_owned();
+                    let value: f64 = rest.rsplit(' ').next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+                    let e = totals.entry(route).or_default();
+                    if slot == 0 { e.0 += value } else { e.1 += value }
+                }
+            }
+        }
+    }
+    totals.into_iter().filter(|(_, (_, n))| *n > 0.0).map(|(r, (sum, n))| (r, sum / n, n)).collect()
+}
+
+fn run(args: &Args, devices: usize, hub_count: usize) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // Enrol every simulated device in-process before the hubs start (enrolment is not
+    // what is measured), then generate its changes.
+    let store = Store::open(dir.path()).expect("hub store");
+    let mut sims = Vec::with_capacity(devices);
+    for n in 0..devices {
+        let branch = format!("b{}", n % args.branches);
+        let rep = format!("rep{n}");
+        let e = store.create_enrolment(&rep, &rep, &branch, Role::Rep, 3_600_000).expect("enrolment");
+        let (_, credential) = store.enroll(&e.token).expect("enroll");
+        sims.push(Device { credential, rounds: device_changes(n, &branch, &rep, args.rounds, args.leads_per_round) });
+    }
+    drop(store);
+    let hubs: Vec<HubProcess> = (0..hub_count).map(|_| start_hub(&args.hub_bin, dir.path())).collect();
+    let urls: Vec<String> = hubs.iter().map(|h| h.url.clone()).collect();
+
+    let barrier = Arc::new(Barrier::new(devices));
+    let started = Instant::now();
+    let threads: Vec<_> = sims
+        .into_iter()
+        .enumerate()
+        .map(|(n, sim)| {
+            let barrier = barrier.clone();
+            let url = urls[n % urls.len()].clone();
+            std::thread::Builder::new()
+                .stack_size(256 * 1024)
+                .spawn(move || {
+                    let client = HubClient::new(&url).expect("client").with_credential(&sim.credential);
+                    let mut cursor = 0;
+                    let mut latencies = Vec::with_capacity(sim.rounds.len());
+                    let mut failures = 0usize;
+                    barrier.wait();
+                    for batch in &sim.rounds {
+                        let t = Instant::now();
+                        let ok = (|| -> Result<(), leadguard_protocol::client::ClientError> {
+                            client.push(batch)?;
+                            loop {
+                                let page = client.pull(cursor, None)?;
+                                cursor = page.next_cursor;
+                                if !page.more {
+                                    break;
+                                }
+                            }
+                            client.complete(cursor)?;
+                            Ok(())
+                        })();
+                        match ok {
+                            Ok(()) => latencies.push(t.elapsed()),
+                            Err(_) => failures += 1,
+                        }
+                    }
+                    (latencies, failures)
+                })
+                .expect("thread")
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut failures = 0;
+    for t in threads {
+        let (l, f) = t.join().expect("device thread");
+        all.extend(l);
+        failures += f;
+    }
+    let wall = started.elapsed();
+    all.sort();
+    println!(
+        "{:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        devices,
+        hub_count,
+        all.len(),
+        failures,
+        wall.as_secs_f64(),
+        percentile(&all, 0.50).as_secs_f64() * 1e3,
+        percentile(&all, 0.99).as_secs_f64() * 1e3,
+        all.len() as f64 / wall.as_secs_f64()
+    );
+    let means = route_means(&hubs);
+    let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
+    println!("        on the hub (mean per request): {where_}");
+}
+
+fn main() {
+    let args = parse_args();
+    println!(
+        "leadguard-hub load: {} branches, {} syncs per device, {} new leads per sync; SQLite, {} cores",
+        args.branches,
+        args.rounds,
+        args.leads_per_round,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!("{:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s");
+    for &devices in &args.devices {
+        for &hubs in &args.hubs {
+            run(&args, devices, hubs);
+        }
+    }
+}

@@ -1,0 +1,122 @@
+//! What the hub tells its operators: a Prometheus text endpoint (`GET /metrics`) with
+//! request counts and latencies per route, changes pushed and pulled, refusals, and
+//! device counts read from the database at each scrape.
+//!
+//! Labels are bounded by construction (the route *pattern*, the method, the status
+//! code), never a device id or a path a client chose, so a hostile client cannot
+//! grow the hub's memory through label cardinality.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::Next;
+use axum::response::Response;
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
+use prometheus_client::registry::Registry;
+
+use crate::error::HubError;
+use crate::store::Store;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    route: String,
+    method: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabels {
+    state: &'static str,
+}
+
+fn latency_histogram() -> Histogram {
+    // 1 ms … ~16 s.
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+/// The hub's metrics; one per process, shared by every request.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram>,
+    pushed: Counter,
+    pulled: Counter,
+    refused: Counter,
+    devices: Family<StateLabels, Gauge>,
+    changes_stored: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("leadguard_hub");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::<RouteLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        let (pushed, pulled, refused) = (Counter::default(), Counter::default(), Counter::default());
+        let devices = Family::<StateLabels, Gauge>::default();
+        let changes_stored = Gauge::default();
+        registry.register("http_requests", "HTTP requests by route pattern, method and status", requests.clone());
+        registry.register("http_request_duration_seconds", "Time to answer a request, by route pattern", latency.clone());
+        registry.register("changes_acknowledged", "Changes acknowledged to pushing devices (re-sends included)", pushed.clone());
+        registry.register("changes_pulled", "Changes served to pulling devices", pulled.clone());
+        registry.register("pushes_refused", "Push batches refused (schema, authorship, scope)", refused.clone());
+        registry.register("devices", "Devices by state (enrolled, pending, revoked)", devices.clone());
+        registry.register("changes_stored", "Changes in the hub's log (the highest hub_seq)", changes_stored.clone());
+        Metrics { registry, requests, latency, pushed, pulled, refused, devices, changes_stored }
+    }
+
+    pub fn count_pushed(&self, n: usize) {
+        self.pushed.inc_by(n as u64);
+    }
+
+    pub fn count_pulled(&self, n: usize) {
+        self.pulled.inc_by(n as u64);
+    }
+
+    pub fn count_refused(&self) {
+        self.refused.inc();
+    }
+
+    /// The text exposition, with the database-derived gauges read now.
+    pub fn render(&self, store: &Store) -> Result<String, HubError> {
+        let census = store.census()?;
+        for (state, n) in [("enrolled", census.enrolled), ("pending", census.pending), ("revoked", census.revoked)] {
+            self.devices.get_or_create(&StateLabels { state }).set(n);
+        }
+        self.changes_stored.set(census.high_seq);
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)
+            .map_err(|e| HubError::Task(format!("encoding metrics: {e}")))?;
+        Ok(out)
+    }
+}
+
+/// Middleware: counts and times every request under its route pattern (unmatched
+/// paths all count as `unmatched`).
+pub async fn track(metrics: axum::Extension<Arc<Metrics>>, req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str()).to_owned();
+    let method = req.method().as_str().to_owned();
+    let started = Instant::now();
+    let response = next.run(req).await;
+    let elapsed = started.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    metrics.requests.get_or_create(&RequestLabels { route: route.clone(), method, status }).inc();
+    metrics.latency.get_or_create(&RouteLabels { route: route.clone() }).observe(elapsed);
+    tracing::info!(target: "leadguard_hub::http", route = %route, status, ms = (elapsed * 1000.0).round() as u64, "request");
+    response
+}
