@@ -146,3 +146,6 @@ fn incomplete_and_team_lists_through_the_cli() {
     assert_eq!(ok(&mgr, &["--now", T0, "lead", "list", "--team", "--owner", "zhang", "--state", "protected"])["total"], 1);
     assert_eq!(err(&mgr, &["lead", "list", "--team", "--state", "gone"])["code"], "invalid_argument");
 }
+
+#[path = "import_cli.rs"]
+mod import_cli;

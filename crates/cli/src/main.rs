@@ -18,6 +18,7 @@ mod devices_cmd;
 mod fields_args;
 mod followup_cmd;
 mod handover_cmd;
+mod import_cmd;
 mod init_cmd;
 mod lead_cmd;
 mod render;
@@ -85,6 +86,8 @@ enum Command {
     /// Pulled changes this device refused (schema check) and set aside (managers).
     #[command(subcommand)]
     Quarantine(quarantine_cmd::QuarantineCmd),
+    /// Import a team's spreadsheet (xlsx, xls, CSV in UTF-8 or GBK) with a report of every row.
+    Import(import_cmd::ImportArgs),
     /// The branch's laptops on the hub: invite, list, revoke (managers).
     #[command(subcommand)]
     Devices(devices_cmd::DevicesCmd),
@@ -129,6 +132,7 @@ fn main() {
         Command::Audit(cmd) => audit_cmd::run(&mut ctx, cmd, cli.json),
         Command::Doctor(args) => doctor_cmd::run(&mut ctx, args, cli.json),
         Command::Quarantine(cmd) => quarantine_cmd::run(&mut ctx, cmd, cli.json),
+        Command::Import(args) => import_cmd::run(&mut ctx, args, cli.json),
         Command::Devices(cmd) => devices_cmd::run(&mut ctx, cmd, cli.json),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))

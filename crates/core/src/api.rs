@@ -16,6 +16,7 @@ mod audit;
 mod collisions;
 mod dedup;
 mod devices;
+mod import;
 mod leads;
 mod metrics;
 pub mod notifications;
@@ -242,6 +243,10 @@ commands! {
     /// Where the running sync is (`null` when none runs). Answered without waiting
     /// for the running sync ([`answer_lock_free`]).
     sync_progress(()) -> sync::SyncProgressReading => sync::sync_progress;
+    /// Imports a team's spreadsheet (xlsx, xls, CSV in UTF-8 or GBK): rows of one customer
+    /// become one, customers already known are left alone, customers someone else works
+    /// are reported (registered only with `include_matches`), broken rows listed.
+    import_file(import::ImportArgs) -> import::ImportSummary => import::import_file;
     /// Invites a laptop for a rep or distributor of the branch: a one-time enrolment
     /// token and its link for a QR code (managers; needs the hub).
     device_invite(devices::DeviceInviteArgs) -> devices::DeviceInvitation => devices::device_invite;

@@ -234,6 +234,16 @@ reasons! {
     InviteRole { role: String } => InvalidArgument;
     /// An invitation for someone the branch directory does not know needs a name.
     InviteNeedsName { rep: String } => InvalidArgument;
+    /// A spreadsheet that cannot be read as a customer list (not a spreadsheet, no header row, no such sheet).
+    ImportUnreadable { detail: String } => InvalidArgument;
+    /// An imported value longer than the registry keeps.
+    ImportTooLong { field: FormField, chars: u32, max: u32 } => InvalidArgument;
+    /// An imported value with control characters (or a line break where none belongs).
+    ImportControlCharacters { field: FormField } => InvalidArgument;
+    /// An imported row names an owner the branch directory does not know (or who has left).
+    ImportUnknownOwner { owner: String } => InvalidArgument;
+    /// Only a manager imports customers for someone else.
+    ImportOwnerNotAllowed { owner: String } => Forbidden;
     /// A sync that conflicts with this device's enrolment.
     SyncConflict { detail: String } => Conflict;
     /// A request from another host or origin than this server's.
@@ -359,6 +369,11 @@ impl std::fmt::Display for Reason {
             | R::Internal { detail } => f.write_str(detail),
             R::Storage { detail } => write!(f, "storage: {detail}"),
             R::HubRefused { detail } => write!(f, "the hub refused: {detail}"),
+            R::ImportUnreadable { detail } => write!(f, "the file cannot be imported: {detail}"),
+            R::ImportTooLong { field, chars, max } => write!(f, "{} is {chars} characters; the limit is {max}", field_name(*field)),
+            R::ImportControlCharacters { field } => write!(f, "{} holds control characters", field_name(*field)),
+            R::ImportUnknownOwner { owner } => write!(f, "owner {owner} is not an active member of the branch"),
+            R::ImportOwnerNotAllowed { owner } => write!(f, "only a manager imports customers for someone else ({owner})"),
             R::InviteRole { role } => write!(f, "a manager invites rep or distributor laptops, not {role}"),
             R::InviteNeedsName { rep } => write!(f, "{rep} is not in the branch directory: give a name"),
         }

@@ -31,6 +31,11 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<ImportTable, ImportError
     rows::extract(sheets, sheet)
 }
 
+/// [`read`] for a file already in memory (an upload), named `name` in errors.
+pub fn read_bytes(name: &str, bytes: &[u8], sheet: Option<&str>) -> Result<ImportTable, ImportError> {
+    rows::extract(table::sheets_from_bytes(name, bytes)?, sheet)
+}
+
 /// [`read`] for CSV bytes already in memory (an upload, a test).
 pub fn read_csv_bytes(bytes: &[u8]) -> Result<ImportTable, ImportError> {
     rows::extract(vec![table::csv_sheet(bytes)?], None)

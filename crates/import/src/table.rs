@@ -48,8 +48,27 @@ pub(crate) fn read_sheets(path: &Path) -> Result<Vec<RawSheet>, ImportError> {
 
 fn read_workbook(path: &Path) -> Result<Vec<RawSheet>, ImportError> {
     let shown = path.display().to_string();
-    let bad = |e: &dyn std::fmt::Display| ImportError::NotASpreadsheet { path: shown.clone(), message: e.to_string() };
-    let mut book = calamine::open_workbook_auto(path).map_err(|e| bad(&e))?;
+    let book = calamine::open_workbook_auto(path)
+        .map_err(|e| ImportError::NotASpreadsheet { path: shown.clone(), message: e.to_string() })?;
+    Ok(workbook_sheets(book))
+}
+
+/// Sheets of a file already in memory (an upload), by content like [`read_sheets`].
+pub(crate) fn sheets_from_bytes(name: &str, bytes: &[u8]) -> Result<Vec<RawSheet>, ImportError> {
+    let is_zip = bytes.starts_with(b"PK\x03\x04");
+    let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    if is_zip || is_ole {
+        let book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+            .map_err(|e| ImportError::NotASpreadsheet { path: name.into(), message: e.to_string() })?;
+        return Ok(workbook_sheets(book));
+    }
+    if bytes.contains(&0) {
+        return Err(ImportError::NotASpreadsheet { path: name.into(), message: "binary content".into() });
+    }
+    Ok(vec![csv_sheet(bytes)?])
+}
+
+fn workbook_sheets<RS: std::io::Read + std::io::Seek>(mut book: calamine::Sheets<RS>) -> Vec<RawSheet> {
     let mut out = Vec::new();
     for name in book.sheet_names() {
         let range = match book.worksheet_range(&name) {
@@ -60,7 +79,7 @@ fn read_workbook(path: &Path) -> Result<Vec<RawSheet>, ImportError> {
         let merged = merged_regions(&mut book, &name);
         out.push(RawSheet { name, format: SourceFormat::Workbook, rows: grid(&range, &merged) });
     }
-    Ok(out)
+    out
 }
 
 fn merged_regions<RS: std::io::Read + std::io::Seek>(book: &mut calamine::Sheets<RS>, name: &str) -> Vec<calamine::Dimensions> {

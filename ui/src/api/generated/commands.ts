@@ -22,6 +22,8 @@ import type { Enrolled } from "./Enrolled";
 import type { FollowupAddArgs } from "./FollowupAddArgs";
 import type { HandoverArgs } from "./HandoverArgs";
 import type { HandoverResult } from "./HandoverResult";
+import type { ImportArgs } from "./ImportArgs";
+import type { ImportSummary } from "./ImportSummary";
 import type { InitArgs } from "./InitArgs";
 import type { LeadAddArgs } from "./LeadAddArgs";
 import type { LeadAdded } from "./LeadAdded";
@@ -72,6 +74,7 @@ export interface Commands {
   sync_enroll: { args: SyncEnrollArgs; result: Enrolled };
   sync_run: { args: null; result: SyncReport };
   sync_progress: { args: null; result: SyncProgressReading };
+  import_file: { args: ImportArgs; result: ImportSummary };
   device_invite: { args: DeviceInviteArgs; result: DeviceInvitation };
   device_list: { args: null; result: DeviceList };
   device_revoke: { args: DeviceIdArgs; result: DeviceRecord };

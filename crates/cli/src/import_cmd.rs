@@ -1,0 +1,95 @@
+//! `leadguard import --input FILE`: a team's spreadsheet into the registry, with a
+//! report of what became of every row.
+
+use base64::Engine;
+use clap::Args;
+use leadguard_core::api::{self, Context};
+use leadguard_core::{ApiError, Reason};
+use serde_json::{json, Value};
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// The spreadsheet: .xlsx, .xls, or CSV in UTF-8 or GBK.
+    #[arg(long)]
+    pub input: std::path::PathBuf,
+    /// The sheet to read (default: the first with a header row).
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Register for this rep (managers; a 负责人 column names an owner per row).
+    #[arg(long)]
+    pub owner: Option<String>,
+    /// Report what would happen; register nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also register customers someone else works (recorded as seen despite the warning).
+    #[arg(long)]
+    pub include_matches: bool,
+}
+
+fn s(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        other => other.to_string(),
+    }
+}
+
+fn rows(v: &Value) -> String {
+    v.as_array().map(|a| a.iter().map(s).collect::<Vec<_>>().join(",")).unwrap_or_default()
+}
+
+fn report(v: &Value) -> String {
+    let n = |k: &str| v[k].as_array().map_or(0, Vec::len);
+    let mut out = format!(
+        "{}{} [{}]: 读取 {} 行，{} 个客户 / read {} rows, {} customers\n  登记 registered: {}  已有 already known: {}  他人客户 others' customers: {}  文件内合并 merged in file: {}  无法导入 broken: {}",
+        if v["dry_run"] == true { "(试运行 dry run) " } else { "" },
+        s(&v["file_name"]),
+        s(&v["sheet"]),
+        s(&v["rows_read"]),
+        s(&v["customers"]),
+        s(&v["rows_read"]),
+        s(&v["customers"]),
+        n("registered"),
+        n("already_known"),
+        n("matches"),
+        n("merged_in_file"),
+        n("broken"),
+    );
+    if let Some(ignored) = v["ignored_columns"].as_array().filter(|a| !a.is_empty()) {
+        out.push_str(&format!("\n  忽略的列 ignored columns: {}", ignored.iter().map(s).collect::<Vec<_>>().join(", ")));
+    }
+    for m in v["matches"].as_array().into_iter().flatten() {
+        out.push_str(&format!(
+            "\n  行 row {}: {} — 已由 {} 跟进至 {} (score {:.2}){}",
+            rows(&m["rows"]),
+            s(&m["company"]),
+            s(&m["owner_name"]),
+            s(&m["protected_until"]),
+            m["score"].as_f64().unwrap_or(0.0),
+            if m["registered"] == true { "；仍然登记 registered anyway" } else { "；未登记 not registered" }
+        ));
+    }
+    for b in v["broken"].as_array().into_iter().flatten() {
+        out.push_str(&format!("\n  行 row {}: {}", s(&b["row"]), s(&b["error"]["message"])));
+    }
+    out
+}
+
+pub fn run(ctx: &mut Context, a: ImportArgs, as_json: bool) -> Result<Value, ApiError> {
+    let bytes = std::fs::read(&a.input)
+        .map_err(|e| ApiError::from(Reason::ImportUnreadable { detail: format!("{}: {e}", a.input.display()) }))?;
+    let name = a.input.file_name().and_then(|n| n.to_str()).unwrap_or("import").to_owned();
+    let args = json!({
+        "file_name": name,
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(&bytes),
+        "sheet": a.sheet,
+        "owner": a.owner,
+        "dry_run": a.dry_run,
+        "include_matches": a.include_matches,
+    });
+    let v = api::dispatch(ctx, "import_file", args)?;
+    if as_json {
+        return Ok(v);
+    }
+    Ok(Value::String(report(&v)))
+}

@@ -1,0 +1,243 @@
+//! `import_file`: a team's spreadsheet into the registry.
+//!
+//! The file's bytes come with the call (the UI reads a file the user picked; the CLI
+//! reads the path it was given): the core never opens a path the webview names.
+//! Rows of one customer within the file become one customer; a customer the importer
+//! (or the named owner) already has is recognised and left alone, so importing a file
+//! again — or again after an import was cut off half-way — registers nothing twice;
+//! a customer someone else works is not registered unless the caller says so, and then
+//! it is recorded like 仍然登记: with the acknowledged matches, so a case opens.
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use leadguard_import::{BrokenReason, Field, FileCustomer};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::dedup::DuplicateMatch;
+use super::Context;
+use crate::error::ApiError;
+use crate::model::{EventKind, LeadFields, Rep, Role};
+use crate::{FormField, Reason};
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportArgs {
+    /// The file's name, for messages.
+    pub file_name: String,
+    /// The file's bytes in base64: `.xlsx`, `.xls`, or CSV in UTF-8 or GBK.
+    pub content_base64: String,
+    /// The sheet to read (default: the first with a header row).
+    #[serde(default)]
+    pub sheet: Option<String>,
+    /// Register for this rep instead of the importer (managers; a 负责人 column names
+    /// an owner per row).
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Report what would happen; write nothing.
+    #[serde(default)]
+    pub dry_run: bool,
+    /// Also register customers someone else works (recorded as seen despite the warning).
+    #[serde(default)]
+    pub include_matches: bool,
+}
+
+/// A customer of the file and the spreadsheet rows it was written in.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportedCustomer {
+    pub rows: Vec<u32>,
+    pub company: String,
+    /// The registered lead (none in a dry run).
+    pub lead_id: Option<String>,
+    pub owner: String,
+}
+
+/// A customer of the file that someone else already works.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportMatch {
+    pub rows: Vec<u32>,
+    pub company: String,
+    /// The known customer, as the importer may see it (masked if someone else's).
+    pub lead_id: String,
+    pub owner_name: Option<String>,
+    pub protected_until: Option<DateTime<Utc>>,
+    pub score: f32,
+    /// Registered anyway (`include_matches`).
+    pub registered: bool,
+}
+
+/// A row that cannot become a customer, and why.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportBrokenRow {
+    pub row: u32,
+    pub error: ApiError,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportSummary {
+    pub file_name: String,
+    pub sheet: String,
+    pub header_row: u32,
+    /// Column header → lead field.
+    pub columns: Vec<(String, String)>,
+    /// Headers no field takes.
+    pub ignored_columns: Vec<String>,
+    pub rows_read: u32,
+    /// Customers in the file after rows of one customer were merged.
+    pub customers: u32,
+    pub registered: Vec<ImportedCustomer>,
+    /// Groups of rows that were one customer (more than one row each).
+    pub merged_in_file: Vec<Vec<u32>>,
+    /// Customers the importer (or the owner) already has: nothing new.
+    pub already_known: Vec<ImportedCustomer>,
+    pub matches: Vec<ImportMatch>,
+    pub broken: Vec<ImportBrokenRow>,
+    pub dry_run: bool,
+}
+
+fn form_field(f: Field) -> FormField {
+    match f {
+        Field::Company => FormField::Company,
+        Field::Contact => FormField::Contact,
+        Field::Phone => FormField::Phone,
+        Field::Email => FormField::Email,
+        Field::Region => FormField::Region,
+        Field::Industry => FormField::Industry,
+        Field::Size => FormField::Size,
+        Field::Need => FormField::Need,
+        Field::Notes | Field::Address => FormField::Notes,
+        Field::Owner => FormField::Owner,
+    }
+}
+
+fn broken_reason(r: &BrokenReason) -> Reason {
+    match r {
+        BrokenReason::NoCompany => Reason::FieldRequired { field: FormField::Company },
+        BrokenReason::TooLong { field, chars, max } => {
+            Reason::ImportTooLong { field: form_field(*field), chars: *chars as u32, max: *max as u32 }
+        }
+        BrokenReason::ControlCharacters { field } => Reason::ImportControlCharacters { field: form_field(*field) },
+    }
+}
+
+/// The lead fields of a file customer; an address goes into the notes.
+fn lead_fields(c: &FileCustomer) -> LeadFields {
+    let get = |f: Field| c.get(f).map(str::to_owned);
+    let notes = match (get(Field::Notes), get(Field::Address)) {
+        (Some(n), Some(a)) => Some(format!("{n}\n地址：{a}")),
+        (None, Some(a)) => Some(format!("地址：{a}")),
+        (n, None) => n,
+    };
+    LeadFields {
+        company: get(Field::Company),
+        contact: get(Field::Contact),
+        phone: get(Field::Phone),
+        email: get(Field::Email),
+        region: get(Field::Region),
+        industry: get(Field::Industry),
+        size: get(Field::Size),
+        need: get(Field::Need),
+        notes,
+        relations: None,
+    }
+}
+
+/// Whom a customer is for, checked against the directory and the importer's role.
+fn owner_for(me: &Rep, wanted: Option<&str>, directory: impl Fn(&str) -> Option<Rep>) -> Result<String, Reason> {
+    let Some(owner) = wanted.filter(|o| *o != me.id) else { return Ok(me.id.clone()) };
+    if me.role != Role::Manager {
+        return Err(Reason::ImportOwnerNotAllowed { owner: owner.to_owned() });
+    }
+    match directory(owner) {
+        Some(r) if r.active && r.role != Role::Distributor => Ok(r.id),
+        _ => Err(Reason::ImportUnknownOwner { owner: owner.to_owned() }),
+    }
+}
+
+fn rows(c: &FileCustomer) -> Vec<u32> {
+    c.rows.iter().map(|r| *r as u32).collect()
+}
+
+pub(super) fn import_file(ctx: &mut Context, a: ImportArgs) -> Result<ImportSummary, ApiError> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(a.content_base64.as_bytes())
+        .map_err(|e| Reason::BadArguments { detail: format!("content_base64: {e}") })?;
+    let table = leadguard_import::read_bytes(&a.file_name, &bytes, a.sheet.as_deref())
+        .map_err(|e| Reason::ImportUnreadable { detail: e.to_string() })?;
+    let now = ctx.now();
+    let reg = ctx.registry()?;
+    let me = reg.session()?.clone();
+    if let Some(owner) = a.owner.as_deref() {
+        // A wrong --owner is the whole import's problem, not each row's.
+        owner_for(&me, Some(owner), |id| reg.rep(id).cloned())?;
+    }
+    let threshold = reg.policy(&me.branch).dup_threshold();
+    let customers = table.customers(threshold);
+    let mut summary = ImportSummary {
+        file_name: a.file_name.clone(),
+        sheet: table.sheet.clone(),
+        header_row: table.header_row as u32,
+        columns: table.columns.iter().map(|(h, f)| (h.clone(), f.as_str().to_owned())).collect(),
+        ignored_columns: table.ignored_columns.clone(),
+        rows_read: table.rows_read as u32,
+        customers: customers.len() as u32,
+        registered: Vec::new(),
+        merged_in_file: customers.iter().filter(|c| c.rows.len() > 1).map(rows).collect(),
+        already_known: Vec::new(),
+        matches: Vec::new(),
+        broken: table.broken.iter().map(|b| ImportBrokenRow { row: b.row as u32, error: broken_reason(&b.reason).into() }).collect(),
+        dry_run: a.dry_run,
+    };
+    for c in &customers {
+        let first_row = c.rows[0] as u32;
+        let broken = |e: ApiError| ImportBrokenRow { row: first_row, error: e };
+        let owner = match owner_for(&me, c.get(Field::Owner).or(a.owner.as_deref()), |id| reg.rep(id).cloned()) {
+            Ok(o) => o,
+            Err(r) => {
+                summary.broken.push(broken(r.into()));
+                continue;
+            }
+        };
+        let fields = lead_fields(c);
+        if let Err(e) = crate::contact_input::check(&fields) {
+            summary.broken.push(broken(e.into()));
+            continue;
+        }
+        let company = fields.company.clone().unwrap_or_default();
+        let found: Vec<DuplicateMatch> = super::dedup::find(reg, &fields, None, 5, now)?.into_iter().filter(|m| m.likely).collect();
+        let ours = |m: &DuplicateMatch| {
+            m.lead.owner.as_deref() == Some(owner.as_str()) || m.lead.registered_by.as_deref() == Some(me.id.as_str())
+        };
+        if let Some(known) = found.iter().find(|m| ours(m)) {
+            summary.already_known.push(ImportedCustomer { rows: rows(c), company, lead_id: Some(known.lead.id.clone()), owner });
+            continue;
+        }
+        let register = found.is_empty() || a.include_matches;
+        for m in &found {
+            summary.matches.push(ImportMatch {
+                rows: rows(c),
+                company: company.clone(),
+                lead_id: m.lead.id.clone(),
+                owner_name: m.lead.owner_name.clone(),
+                protected_until: m.lead.protected_until,
+                score: m.score,
+                registered: register,
+            });
+        }
+        if !register {
+            continue;
+        }
+        let lead_id = if a.dry_run {
+            None
+        } else {
+            let acknowledged: Vec<String> = found.iter().map(|m| m.lead.id.clone()).collect();
+            let w = reg.add_lead_acknowledging(fields, &acknowledged, now)?;
+            if owner != me.id {
+                reg.act(&w.lead_id, EventKind::Handover { from: me.id.clone(), to: owner.clone() }, now)?;
+            }
+            Some(w.lead_id)
+        };
+        summary.registered.push(ImportedCustomer { rows: rows(c), company, lead_id, owner });
+    }
+    summary.broken.sort_by_key(|b| b.row);
+    Ok(summary)
+}
