@@ -8,7 +8,7 @@
 //! alone. The caller is answered only after the COMMIT, so an acknowledgement still
 //! means "on disk" — nothing acknowledged is ever lost.
 
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
@@ -19,14 +19,14 @@ use crate::error::HubError;
 const MAX_GROUP: usize = 256;
 
 /// Called with the commit's outcome, after the commit.
-type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
+type Deliver = Box<dyn FnOnce(Result<(), Arc<rusqlite::Error>>) + Send>;
 
 /// One queued write: run inside the group's transaction, or refused unrun.
 trait Work: Send {
     /// Runs the write; says whether it succeeded and how to answer once committed.
     fn run(self: Box<Self>, conn: &Connection) -> (bool, Deliver);
     /// Answers without running (the transaction could not start).
-    fn refuse(self: Box<Self>, why: String);
+    fn refuse(self: Box<Self>, why: &rusqlite::Error);
 }
 
 struct Item<T, F> {
@@ -57,7 +57,7 @@ where
         (ok, deliver)
     }
 
-    fn refuse(self: Box<Self>, why: String) {
+    fn refuse(self: Box<Self>, why: &rusqlite::Error) {
         let _ = self.reply.send(Err(HubError::Task(format!(
             "the write transaction could not start: {why}"
         ))));
@@ -126,7 +126,7 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
         // Waits up to the connection's busy timeout for another hub process's writer.
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             for job in group {
-                job.refuse(e.to_string());
+                job.refuse(&e);
             }
             continue;
         }
@@ -140,7 +140,8 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
             };
             delivers.push(deliver);
         }
-        let committed = conn.execute_batch("COMMIT").map_err(|e| e.to_string());
+        // One failed COMMIT answers every write of the group: share the error.
+        let committed = conn.execute_batch("COMMIT").map_err(Arc::new);
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }
