@@ -5,6 +5,7 @@
 import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Skeleton, Tag, Tooltip, Typography } from "antd";
 import {
   BarChartOutlined,
+  UploadOutlined,
   InboxOutlined,
   SearchOutlined,
   SettingOutlined,
@@ -21,6 +22,7 @@ import type { ReactNode } from "react";
 import { I18nProvider, useI18n, type Locale, type MessageKey } from "../i18n";
 import { LOCALES } from "../i18n/translate";
 import { theme } from "./theme";
+import { ImportScreen } from "../import/ImportScreen";
 import { useRoute, type Screen } from "./route";
 import { useOnline } from "./useOnline";
 import { NotificationBell } from "./NotificationBell";
@@ -42,6 +44,7 @@ const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean
   { key: "new", label: "nav.newLead", icon: <UserAddOutlined /> },
   { key: "mine", label: "nav.mine", icon: <TeamOutlined /> },
   { key: "pool", label: "nav.pool", icon: <InboxOutlined /> },
+  { key: "import", label: "nav.import", icon: <UploadOutlined /> },
   { key: "team", label: "nav.team", icon: <UsergroupAddOutlined />, managers: true },
   { key: "collisions", label: "nav.collisions", icon: <ThunderboltOutlined /> },
   { key: "sync", label: "nav.sync", icon: <SyncOutlined /> },
@@ -65,6 +68,8 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
       return <MyCustomersScreen />;
     case "pool":
       return <PoolScreen />;
+    case "import":
+      return <ImportScreen />;
     case "team":
       return <TeamScreen />;
     case "collisions":
