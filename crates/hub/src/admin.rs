@@ -15,7 +15,6 @@ use leadguard_protocol::{DeviceInfo, Invitation, InviteRequest, Role};
 use crate::error::HubError;
 use crate::http::{blocking, AppState, AuthDevice};
 use crate::scope::Device;
-use crate::store::DeviceRow;
 
 const DEFAULT_TTL_HOURS: u32 = 72;
 const MAX_TTL_HOURS: u32 = 720;
@@ -25,20 +24,6 @@ fn require_manager(device: &Device) -> Result<(), HubError> {
         return Err(HubError::NotManager);
     }
     Ok(())
-}
-
-fn info(d: DeviceRow) -> DeviceInfo {
-    DeviceInfo {
-        id: d.id,
-        rep: d.rep,
-        name: d.name,
-        branch: d.branch,
-        role: d.role,
-        created_at: d.created_at,
-        enrolled_at: d.enrolled_at,
-        revoked_at: d.revoked_at,
-        last_sync_at: d.last_sync_at,
-    }
 }
 
 /// `POST /v1/devices`.
@@ -69,7 +54,7 @@ pub(crate) async fn invite(
 pub(crate) async fn list(State(store): State<AppState>, AuthDevice(manager): AuthDevice) -> Result<Json<Vec<DeviceInfo>>, HubError> {
     require_manager(&manager)?;
     let rows = blocking(move || store.list_devices()).await?;
-    Ok(Json(rows.into_iter().filter(|d| d.branch == manager.branch).map(info).collect()))
+    Ok(Json(rows.into_iter().filter(|d| d.branch == manager.branch).collect()))
 }
 
 /// `POST /v1/devices/{id}/revoke`.
@@ -90,5 +75,5 @@ pub(crate) async fn revoke(
         store.list_devices()?.into_iter().find(|d| d.id == id).ok_or(HubError::NoSuchDevice(id))
     })
     .await?;
-    Ok(Json(info(row)))
+    Ok(Json(row))
 }

@@ -11,19 +11,9 @@ use crate::secret;
 use leadguard_protocol::{HubTime, Role, SyncCompleted};
 use rusqlite::{params, OptionalExtension};
 
-/// A device record as listed by `devices list`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DeviceRow {
-    pub id: String,
-    pub rep: String,
-    pub name: String,
-    pub branch: String,
-    pub role: Role,
-    pub created_at: HubTime,
-    pub enrolled_at: Option<HubTime>,
-    pub revoked_at: Option<HubTime>,
-    pub last_sync_at: Option<HubTime>,
-}
+/// A device record as listed by `devices list` — the same record a manager's laptop
+/// receives from `GET /v1/devices`.
+pub use leadguard_protocol::DeviceInfo as DeviceRow;
 
 /// A freshly created device and its one-time enrolment token.
 #[derive(Debug, Clone, serde::Serialize)]
