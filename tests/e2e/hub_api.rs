@@ -126,7 +126,7 @@ fn unauthenticated_revoked_and_cross_branch_requests_are_refused_and_leak_nothin
     // Cross-branch write and explicit cross-branch read: 403.
     assert_eq!(code(c.push(&batch("sh/x/0", "branch:sh", &automerge_changes("cccc", "zhao.lei", 1)))), (403, ErrorCode::Forbidden));
     assert_eq!(code(c.pull_scope(0, None, "branch:sh")), (403, ErrorCode::Forbidden));
-    assert_eq!(code(c.pull_scope(0, None, "dist:nobody")), (403, ErrorCode::Forbidden));
+    assert_eq!(code(c.pull_scope(0, None, "dist:sh/nobody")), (403, ErrorCode::Forbidden));
 
     // Revocation takes effect at once, and looks exactly like an unknown credential.
     let out = hub.admin(&["revoke", "--device", &a_id]);
@@ -151,19 +151,27 @@ fn distributors_see_only_their_reports_and_their_branch_reads_them() {
     let (rep, _) = hub.device("li.na", "sh", "rep");
     let (manager, _) = hub.device("boss", "sh", "manager");
     let (other, _) = hub.device("zhao.lei", "bj", "manager");
-    let (dist, dist_id) = hub.device("agent-7", "sh", "distributor");
-    let dist_scope = format!("dist:{dist_id}");
+    let (dist, _) = hub.device("agent-7", "sh", "distributor");
+    let (other_dist, _) = hub.device("agent-8", "sh", "distributor");
+    let dist_scope = "dist:sh/agent-7";
     rep.push(&batch("sh/r/0", "branch:sh", &automerge_changes("rrrr", "li.na", 2))).unwrap();
-    dist.push(&batch(&format!("dist:{dist_id}/0"), &dist_scope, &automerge_changes("dddd", "agent-7", 3))).unwrap();
+    dist.push(&batch("dist:sh/agent-7/0", dist_scope, &automerge_changes("dddd", "agent-7", 3))).unwrap();
 
     assert_eq!(code(dist.push(&batch("sh/d/0", "branch:sh", &automerge_changes("dddx", "agent-7", 1)))), (403, ErrorCode::Forbidden));
-    assert_eq!(code(rep.push(&batch(&format!("dist:{dist_id}/1"), &dist_scope, &automerge_changes("rrrx", "li.na", 1)))), (403, ErrorCode::Forbidden));
+    assert_eq!(code(other_dist.push(&batch("dist:sh/agent-7/1", dist_scope, &automerge_changes("eeee", "agent-8", 1)))), (403, ErrorCode::Forbidden));
+    assert_eq!(code(other_dist.pull_scope(0, None, dist_scope)), (403, ErrorCode::Forbidden), "another distributor reads none of it");
+    // Branch staff may append to a report (a review, a decision) but never open one
+    // in the distributor's name or their own.
+    // (the scope admits the rep; the schema's authorship check refuses the event)
+    let refused = rep.push(&batch("dist:sh/agent-7/1", dist_scope, &automerge_changes("rrrx", "li.na", 1))).unwrap_err();
+    assert!(refused.to_string().contains("foreign_author"), "{refused}");
     assert!(pull_all(&dist, 100).is_empty(), "a distributor never receives branch data");
     assert_eq!(code(dist.pull_scope(0, None, "branch:sh")), (403, ErrorCode::Forbidden));
     assert_eq!(pull_all(&manager, 100).len(), 5, "the branch reads its distributor's reports");
     assert_eq!(pull_all(&rep, 100).len(), 3);
     assert!(pull_all(&other, 100).is_empty(), "another branch reads neither");
-    assert_eq!(code(other.pull_scope(0, None, &dist_scope)), (403, ErrorCode::Forbidden));
+    assert_eq!(code(other.pull_scope(0, None, dist_scope)), (403, ErrorCode::Forbidden));
+    assert_eq!(code(other.push(&batch("dist:sh/agent-7/1", dist_scope, &automerge_changes("oooo", "zhao.lei", 1)))), (403, ErrorCode::Forbidden));
 }
 
 #[test]

@@ -234,14 +234,14 @@ fn an_unknown_event_kind_is_refused_even_from_a_distributor() {
     assert_eq!((status, code), (422, ErrorCode::InvalidChange));
     assert!(why.starts_with("unknown_kind"), "{why}");
     // A distributor's own scope is checked alike (its branch reads it).
-    let (dist, dist_id) = hub.device("agent-7", "sh", "distributor");
+    let (dist, _) = hub.device("agent-7", "sh", "distributor");
     let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(&b"dd01"[..]));
     let list = doc.put_object(automerge::ROOT, lead_id("agent", 0), automerge::ObjType::List).unwrap();
     doc.insert(&list, 0, register_event("agent-7", "汕头玩具厂")).unwrap();
     doc.insert(&list, 1, json!({ "id": "x", "kind": "claim", "rep": "agent-7", "device": "d", "device_time": "2026-11-22T08:00:00Z", "fields": 1 }).to_string()).unwrap();
     doc.commit();
     let bad = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
-    let (status, _, why) = refusal(dist.push(&batch(&format!("dist:{dist_id}/0"), &format!("dist:{dist_id}"), &[bad])));
+    let (status, _, why) = refusal(dist.push(&batch("dist:sh/agent-7/0", "dist:sh/agent-7", &[bad])));
     assert_eq!(status, 422);
     assert!(why.starts_with("unknown_key"), "{why}");
 }

@@ -20,6 +20,7 @@ mod import;
 mod leads;
 mod metrics;
 pub mod notifications;
+mod reports;
 pub mod sync;
 pub use audit::{AuditLeadArgs, AuditTrail, DoctorArgs};
 pub use collisions::*;
@@ -27,6 +28,7 @@ pub use dedup::*;
 pub use leads::*;
 pub use metrics::*;
 pub use notifications::*;
+pub use reports::{ReportItem, ReportList, ReportListArgs, ReportReviewArgs, ReviewState};
 pub use crate::model::{Policy, Rep};
 pub use crate::visibility::{EventView, LeadView};
 
@@ -254,6 +256,12 @@ commands! {
     device_list(()) -> devices::DeviceList => devices::device_list;
     /// Revokes a device of the branch: its credential stops working at once (managers).
     device_revoke(devices::DeviceIdArgs) -> devices::DeviceRecord => devices::device_revoke;
+    /// Distributors' reports (分销报备): the branch's for a manager (the review queue),
+    /// its own for a distributor, with validity and review state.
+    report_list(ReportListArgs) -> ReportList => reports::report_list;
+    /// A manager accepts a distributor's report (its validity starts afresh) or
+    /// rejects it with a reason (the customer goes to the pool).
+    report_review(ReportReviewArgs) -> ReportItem => reports::report_review;
     /// Collision cases (撞单) this device can see: all of the branch for a manager.
     collisions_list(CollisionListArgs) -> CollisionList => collisions::collisions_list;
     /// One collision case with its leads (masked as the viewer may see them).

@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::model::{Event, EventKind, FollowupKind, Outcome};
+use crate::model::{Event, EventKind, FollowupKind, Outcome, Verdict};
 use crate::store;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -119,7 +119,8 @@ pub fn audited(kind: &EventKind) -> bool {
         | EventKind::Handover { .. }
         | EventKind::Decide { .. }
         | EventKind::Appeal { .. }
-        | EventKind::DuplicateAcknowledged { .. } => true,
+        | EventKind::DuplicateAcknowledged { .. }
+        | EventKind::Review { .. } => true,
         EventKind::Followup { followup, .. } => *followup == FollowupKind::Deal,
         EventKind::Update { .. } => false,
     }
@@ -240,6 +241,8 @@ fn summary(e: &Event) -> (String, String) {
             format!("{r} 看到查重提醒（{}）后仍登记", leads.join("、")),
             format!("{r} registered despite the duplicate warning ({})", leads.join(", ")),
         ),
+        EventKind::Review { verdict: Verdict::Accept, .. } => (format!("{r} 审核通过该报备"), format!("{r} accepted the report")),
+        EventKind::Review { verdict: Verdict::Reject, .. } => (format!("{r} 驳回该报备"), format!("{r} rejected the report")),
     }
 }
 

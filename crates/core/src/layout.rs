@@ -33,6 +33,38 @@ pub fn shard_doc_id(branch: &str, device: &str, n: u32) -> String {
     format!("{branch}/{device}/{n}")
 }
 
+/// Id of the `n`-th document of the reports distributor `rep` makes to `branch`.
+/// Named by the distributor, not the laptop, so every laptop of one distributor
+/// writes the same documents (they merge like any Automerge document).
+pub fn report_doc_id(branch: &str, rep: &str, n: u32) -> String {
+    format!("dist:{branch}/{rep}/{n}")
+}
+
+/// Scope of the reports distributor `rep` makes to `branch` (the hub serves it to
+/// that distributor and to the branch's staff).
+pub fn report_scope(branch: &str, rep: &str) -> String {
+    format!("dist:{branch}/{rep}")
+}
+
+/// Whether a document holds distributors' reports (a lead there follows the
+/// report rules: validity period, review).
+pub fn is_report_doc(doc_id: &str) -> bool {
+    doc_id.starts_with("dist:")
+}
+
+/// Scope of a document that never leaves the laptop: a distributor's copy of its own
+/// directory entry (the branch directory is the manager's, and a distributor does
+/// not receive it).
+pub fn local_scope(branch: &str) -> String {
+    format!("local:{branch}")
+}
+
+/// The branch a lead document belongs to: `<branch>/<device>/<n>` or
+/// `dist:<branch>/<rep>/<n>`.
+pub fn branch_of_doc(doc_id: &str) -> &str {
+    doc_id.strip_prefix("dist:").unwrap_or(doc_id).split('/').next().unwrap_or_default()
+}
+
 fn str_value(v: &Value<'_>) -> Option<String> {
     match v {
         Value::Scalar(s) => match s.as_ref() {

@@ -153,6 +153,18 @@ pub fn get(conn: &Connection, lead_id: &str) -> Result<Option<LeadRow>> {
     conn.prepare_cached(&sql)?.query_row([lead_id], read_row).optional()?.map(finish).transpose()
 }
 
+/// Distributors' reports to `branch` (of `reporter` only, if given), newest first:
+/// `(lead id, branch)`.
+pub fn reports(conn: &Connection, branch: &str, reporter: Option<&str>) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT lead_id, branch FROM lead_index
+         WHERE substr(doc_id, 1, 5) = 'dist:' AND branch = ?1 AND (?2 IS NULL OR registered_by = ?2)
+         ORDER BY registered_at DESC, lead_id",
+    )?;
+    let rows = stmt.query_map(rusqlite::params![branch, reporter], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Which leads a listing covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {

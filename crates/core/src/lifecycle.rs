@@ -43,6 +43,11 @@ impl Registry {
         }
         let mut reg = Registry::from_conn(data_dir, conn, session)?;
         let rep = opts.rep.clone();
+        if rep.role == crate::model::Role::Distributor {
+            // Its own directory entry stays on the laptop (writes.rs, write_directory).
+            let id = layout::directory_doc_id(&rep.branch);
+            reg.docs.create(&reg.conn, &id, &layout::local_scope(&rep.branch))?;
+        }
         reg.write_directory(&rep.id.clone(), now, |doc| layout::put_rep(doc, &rep))?;
         Ok(reg)
     }

@@ -241,6 +241,23 @@ pub enum EventKind {
     /// The rep registered the lead although the duplicate check named these known
     /// leads ("register anyway"): written with the registration, kept as evidence.
     DuplicateAcknowledged { leads: Vec<String> },
+    /// A manager reviewed a distributor's report (报备审核).
+    Review {
+        verdict: Verdict,
+        #[serde(default)]
+        reason: String,
+    },
+}
+
+/// A manager's verdict on a distributor's report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The report is genuine: the distributor keeps the customer for a fresh
+    /// validity period.
+    Accept,
+    /// The report is refused: the customer leaves the distributor (to the pool).
+    Reject,
 }
 
 /// A commission share in a split decision.
@@ -279,6 +296,7 @@ impl EventKind {
             EventKind::Decide { .. } => "decide",
             EventKind::Appeal { .. } => "appeal",
             EventKind::DuplicateAcknowledged { .. } => "duplicate_acknowledged",
+            EventKind::Review { .. } => "review",
         }
     }
 }
@@ -314,6 +332,19 @@ pub struct Policy {
     /// seeds quote 85%); lower scores from the possible-match floor are shown softly.
     #[serde(default = "default_dup_threshold_percent")]
     pub dup_threshold_percent: u32,
+    /// How long a distributor's report protects the customer (报备有效期, default 30
+    /// days); a manager's acceptance starts it afresh.
+    #[serde(default = "default_report_validity_days")]
+    pub report_validity_days: u32,
+    /// Whether this policy is applied to a distributor's report (set by
+    /// [`Policy::for_report`] from the lead's document, never stored).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub applies_to_report: bool,
+}
+
+fn default_report_validity_days() -> u32 {
+    30
 }
 
 fn default_dup_threshold_percent() -> u32 {
@@ -346,6 +377,8 @@ impl Default for Policy {
             appeal_sla_hours: default_appeal_sla_hours(),
             arbitration: default_criteria(),
             dup_threshold_percent: default_dup_threshold_percent(),
+            report_validity_days: default_report_validity_days(),
+            applies_to_report: false,
         }
     }
 }
@@ -365,6 +398,13 @@ impl Policy {
             .collect()
     }
 
+    /// The rules for a distributor's report (a lead in a `dist:` document): a
+    /// complete report protects the customer for the report validity period instead
+    /// of the protection period, and a manager may review it.
+    pub fn for_report(&self) -> Policy {
+        Policy { protection_hours: self.report_validity_days.saturating_mul(24), applies_to_report: true, ..self.clone() }
+    }
+
     /// Checks the policy is usable.
     pub fn validate(&self) -> Result<(), crate::Error> {
         let bad = |r: crate::Reason| Err(crate::Error::Rejected(r));
@@ -376,6 +416,9 @@ impl Policy {
             .any(|h| *h > 24 * 366)
         {
             return bad(crate::Reason::PolicyPeriodTooLong {});
+        }
+        if self.report_validity_days == 0 || self.report_validity_days > 366 {
+            return bad(crate::Reason::PolicyReportValidity {});
         }
         if self.appeal_sla_hours == 0 {
             return bad(crate::Reason::PolicyAppealSlaZero {});

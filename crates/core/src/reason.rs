@@ -125,6 +125,8 @@ reasons! {
     NoOwner {} => Forbidden;
     /// Distributors report customers; they do not claim from the pool.
     DistributorCannotClaim {} => Forbidden;
+    /// Only a distributor's report is reviewed (报备审核); this lead is a rep's.
+    NotAReport {} => InvalidArgument;
     /// The web server's access token is missing or wrong.
     TokenInvalid {} => Forbidden;
     /// The lead lacks required fields.
@@ -209,6 +211,8 @@ reasons! {
     PolicyEmptyGroup {} => InvalidArgument;
     /// Policy: the duplicate threshold is outside 51–99.
     PolicyDupThreshold {} => InvalidArgument;
+    /// The report validity period is out of range.
+    PolicyReportValidity {} => InvalidArgument;
     /// A value every replica's schema refuses (`rule` is the schema's code).
     SchemaViolation { rule: String, detail: String } => InvalidArgument;
     /// The demo user is none of the demo's reps.
@@ -298,6 +302,7 @@ impl std::fmt::Display for Reason {
             R::NotOwner { owner } => write!(f, "the lead is owned by {owner}"),
             R::NoOwner {} => f.write_str("the lead has no owner"),
             R::DistributorCannotClaim {} => f.write_str("distributors report customers; they do not claim from the pool"),
+            R::NotAReport {} => f.write_str("only a distributor's report is reviewed; this customer was registered by a rep"),
             R::TokenInvalid {} => f.write_str("missing or wrong access token: open the full URL `leadguard serve` printed"),
             R::Incomplete {} => f.write_str("the lead is incomplete: fill the required fields first"),
             R::InPool {} => f.write_str("the lead is in the public pool: claim it first"),
@@ -353,6 +358,7 @@ impl std::fmt::Display for Reason {
             R::PolicyCriterionTwice {} => f.write_str("policy: an arbitration criterion may appear only once"),
             R::PolicyEmptyGroup {} => f.write_str("policy: a required group must name at least one field"),
             R::PolicyDupThreshold {} => f.write_str("policy: dup_threshold_percent must be between 51 and 99"),
+            R::PolicyReportValidity {} => f.write_str("policy: report_validity_days must be between 1 and 366"),
             R::SchemaViolation { detail, .. } => f.write_str(detail),
             R::DemoUser { user } => {
                 write!(f, "demo user must be one of zhangwei, lina, wangqiang, chenjing (got {user})")

@@ -168,6 +168,16 @@ impl Registry {
     pub fn policy(&self, branch: &str) -> Policy {
         self.policies.get(branch).cloned().unwrap_or_default()
     }
+    /// The rules a lead of document `doc_id` follows: its branch's policy, as it
+    /// applies to a distributor's report when the document holds reports.
+    pub fn lead_policy(&self, branch: &str, doc_id: &str) -> Policy {
+        let policy = self.policy(branch);
+        if layout::is_report_doc(doc_id) {
+            policy.for_report()
+        } else {
+            policy
+        }
+    }
     pub fn connection(&self) -> &Connection {
         &self.conn
     }
@@ -228,11 +238,18 @@ impl Registry {
     }
 
     /// The shard new leads go into, opening the next one when the current one is full.
+    /// The document a new lead goes to: the device's current shard, or for a
+    /// distributor its current report document (the only scope it may write).
     pub(crate) fn current_shard(&mut self) -> Result<String> {
         let n: u32 = store::meta_require(&self.conn, "shard_n")?
             .parse()
             .map_err(|_| Error::Corrupt("registry meta `shard_n` is malformed".into()))?;
-        let id = layout::shard_doc_id(&self.branch, &self.device, n);
+        let (doc_id, scope): (fn(&Self, u32) -> String, String) = if self.session()?.role == Role::Distributor {
+            (|r, n| layout::report_doc_id(&r.branch, &r.rep_id, n), layout::report_scope(&self.branch, &self.rep_id))
+        } else {
+            (|r, n| layout::shard_doc_id(&r.branch, &r.device, n), layout::branch_scope(&self.branch))
+        };
+        let id = doc_id(self, n);
         let count: Option<i64> = rusqlite::OptionalExtension::optional(self.conn.query_row(
             "SELECT lead_count FROM docs WHERE doc_id = ?1",
             [&id],
@@ -240,14 +257,14 @@ impl Registry {
         ))?;
         match count {
             None => {
-                self.docs.create(&self.conn, &id, &layout::branch_scope(&self.branch))?;
+                self.docs.create(&self.conn, &id, &scope)?;
                 Ok(id)
             }
             Some(c) if c < i64::from(self.shard_size) => Ok(id),
             Some(_) => {
-                let next = layout::shard_doc_id(&self.branch, &self.device, n + 1);
+                let next = doc_id(self, n + 1);
                 store::meta_set(&self.conn, "shard_n", Some(&(n + 1).to_string()))?;
-                self.docs.create(&self.conn, &next, &layout::branch_scope(&self.branch))?;
+                self.docs.create(&self.conn, &next, &scope)?;
                 Ok(next)
             }
         }
@@ -292,7 +309,7 @@ impl Registry {
     pub fn status(&mut self, lead_id: &str, at: DateTime<Utc>) -> Result<(Vec<Event>, Status)> {
         let row = self.row(lead_id)?;
         let events = self.events(lead_id)?;
-        let s = status::derive(&events, &self.policy(&row.branch), at, &self.timing(&events)?);
+        let s = status::derive(&events, &self.lead_policy(&row.branch, &row.doc_id), at, &self.timing(&events)?);
         Ok((events, s))
     }
 

@@ -17,7 +17,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Outcome, Policy, Share};
+use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Outcome, Policy, Share, Verdict};
 use crate::timing::{self, Timing};
 
 /// The claim state of a lead at a time.
@@ -73,6 +73,8 @@ pub enum Rejection {
     Merged { into: String },
     /// A later decision replaced this one.
     Superseded,
+    /// A review of a lead that is not a distributor's report.
+    NotAReport,
 }
 
 impl Rejection {
@@ -101,6 +103,7 @@ impl Rejection {
             Rejection::NotRegistered => R::NotRegistered {},
             Rejection::Merged { into } => R::Merged { into },
             Rejection::Superseded => R::Superseded {},
+            Rejection::NotAReport => R::NotAReport {},
         })
     }
 }
@@ -128,8 +131,20 @@ pub struct Status {
     pub split: Option<Vec<Share>>,
     /// The lead this one was merged into.
     pub merged_into: Option<String>,
+    /// A distributor's report: the manager's last review that took effect (None
+    /// while it waits for review, and for a rep's lead).
+    pub review: Option<ReportReview>,
     /// Events that took no effect, with the reason.
     pub ignored: Vec<(String, Rejection)>,
+}
+
+/// A manager's review of a report, as it took effect.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportReview {
+    pub verdict: Verdict,
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
 }
 
 impl Status {
@@ -148,6 +163,7 @@ impl Status {
             updated_at: None,
             split: None,
             merged_into: None,
+            review: None,
             ignored: Vec::new(),
         }
     }
@@ -254,6 +270,10 @@ impl Status {
                 self.protected_until = None;
                 self.claimed_at = None;
             }
+            EventKind::Review { verdict, reason } => {
+                self.review_report(*verdict, t, policy)?;
+                self.review = Some(ReportReview { verdict: *verdict, by: e.rep.clone(), at: t, reason: reason.clone() });
+            }
             EventKind::Handover { from, to } => {
                 if self.owner.as_deref() != Some(from.as_str()) {
                     return Err(Rejection::NotOwner { owner: self.owner.clone() });
@@ -270,6 +290,40 @@ impl Status {
         }
         self.updated_at = Some(t);
         Ok(())
+    }
+
+    /// 报备审核: accepting keeps the customer with the distributor for a fresh
+    /// validity period; rejecting takes it from them (to the pool) unless a deal
+    /// binds it. A report the distributor no longer holds cannot be accepted.
+    fn review_report(&mut self, verdict: Verdict, t: DateTime<Utc>, policy: &Policy) -> Result<(), Rejection> {
+        if !policy.applies_to_report {
+            return Err(Rejection::NotAReport);
+        }
+        let held = self.owner.is_some() && self.owner == self.registered_by;
+        match (verdict, self.state) {
+            (_, LeadState::Incomplete) => Err(Rejection::Incomplete),
+            (Verdict::Accept, LeadState::Pool) => Err(Rejection::InPool),
+            (Verdict::Accept, LeadState::Protected | LeadState::Deal) if !held => {
+                Err(Rejection::NotOwner { owner: self.owner.clone() })
+            }
+            (Verdict::Accept, _) => {
+                let fresh = t + hours(policy.protection_hours);
+                if self.protected_until.is_some_and(|u| u < fresh) {
+                    self.protected_until = Some(fresh);
+                }
+                Ok(())
+            }
+            (Verdict::Reject, LeadState::Deal) if held => Err(Rejection::BoundByDeal),
+            (Verdict::Reject, LeadState::Protected) if held => {
+                self.state = LeadState::Pool;
+                self.previous_owner = self.owner.take();
+                self.pool_since = Some(t);
+                self.protected_until = None;
+                self.claimed_at = None;
+                Ok(())
+            }
+            (Verdict::Reject, _) => Ok(()),
+        }
     }
 
     /// Editing: the owner may edit; an unowned incomplete lead is open to anyone

@@ -73,7 +73,13 @@ impl Viewer<'_> {
     fn sees_full(&self, state: LeadState, owner: Option<&str>, registered_by: Option<&str>, branch: &str) -> bool {
         match self.rep.role {
             Role::Manager => branch == self.rep.branch,
-            Role::Distributor => registered_by == Some(self.rep.id.as_str()),
+            // Its own reports while it holds them (or they are incomplete); once
+            // a rejection or a lapse passed the customer on, what others record is
+            // theirs.
+            Role::Distributor => {
+                let me = Some(self.rep.id.as_str());
+                registered_by == me && (owner == me || (owner.is_none() && state == LeadState::Incomplete))
+            }
             Role::Rep => match state {
                 LeadState::Incomplete | LeadState::Pool => true,
                 LeadState::Protected | LeadState::Deal => owner == Some(self.rep.id.as_str()),
@@ -298,7 +304,7 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                         _ => None,
                     };
                 }
-                EventKind::Appeal { note, .. } => out.note = Some(note.clone()),
+                EventKind::Appeal { note, .. } | EventKind::Review { reason: note, .. } => out.note = Some(note.clone()),
                 EventKind::DuplicateAcknowledged { leads } => out.acknowledged = Some(leads.clone()),
             }
             out

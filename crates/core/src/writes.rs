@@ -75,7 +75,7 @@ impl Registry {
         };
         let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device().to_string(), device_time: now, after };
         crate::schema_check::check_event(&event)?;
-        let policy = self.policy(&branch);
+        let policy = self.lead_policy(&branch, &doc_id);
         let mut all = events;
         let timing = self.timing(&all)?;
         let status = status::check(&all, &policy, &event, &timing)
@@ -109,6 +109,8 @@ impl Registry {
         let id = layout::directory_doc_id(&branch);
         let message = self.message(rep, now, &[]);
         self.transact(|reg| {
+            // (A distributor's laptop created its directory document at init, in a
+            // `local:` scope: lifecycle.rs.)
             if !DocCache::exists(&reg.conn, &id)? {
                 reg.docs.create(&reg.conn, &id, &layout::branch_scope(&branch))?;
             }

@@ -51,6 +51,8 @@ fn every_kind() -> Vec<EventKind> {
         decide(Outcome::Undo),
         EventKind::Appeal { case_id: "c1".into(), appeal: "a1".into(), decision: "d1".into(), note: "我 3 月 1 日已拜访".into() },
         EventKind::DuplicateAcknowledged { leads: vec!["fedcba9876543210".into()] },
+        EventKind::Review { verdict: leadguard_core::model::Verdict::Accept, reason: String::new() },
+        EventKind::Review { verdict: leadguard_core::model::Verdict::Reject, reason: "客户未到访".into() },
     ]
 }
 
@@ -67,7 +69,8 @@ fn every_kind_is_listed(k: &EventKind) {
         | EventKind::Handover { .. }
         | EventKind::Decide { .. }
         | EventKind::Appeal { .. }
-        | EventKind::DuplicateAcknowledged { .. } => {}
+        | EventKind::DuplicateAcknowledged { .. }
+        | EventKind::Review { .. } => {}
     }
 }
 
@@ -116,12 +119,13 @@ fn keys_of(kind: &str) -> Vec<(&'static str, Value)> {
         ],
         "appeal" => vec![("case_id", json!("c")), ("appeal", json!("a")), ("decision", json!("d")), ("note", json!("n"))],
         "duplicate_acknowledged" => vec![("leads", json!(["0123456789abcdef"]))],
+        "review" => vec![("verdict", json!("reject")), ("reason", json!("r"))],
         _ => vec![],
     }
 }
 
 fn candidate() -> impl Strategy<Value = String> {
-    let kinds = ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged"];
+    let kinds = ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review"];
     (prop::sample::select(kinds.to_vec()), any::<u64>()).prop_flat_map(|(kind, _)| {
         let mut keys = vec![
             ("id", json!("e1")),
@@ -159,7 +163,7 @@ proptest! {
 
 #[test]
 fn the_generator_starts_from_valid_events() {
-    for kind in ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged"] {
+    for kind in ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review"] {
         let mut m = json!({"kind": kind, "id": "e1", "rep": "li.na", "device": "d", "device_time": "2026-03-02T09:00:00Z"});
         for (k, v) in keys_of(kind) {
             m[k] = v;

@@ -229,7 +229,7 @@ async fn pull(
     let encoded = blocking(move || {
         if let Some(s) = &p.scope {
             let scope = Scope::parse(s).ok_or_else(|| HubError::Malformed(format!("{s:?} is not a scope")))?;
-            if !store.may_read(&device, &scope)? {
+            if !device.may_read(&scope) {
                 return Err(HubError::ScopeForbidden { scope: s.clone(), access: crate::error::ScopeAccess::Read });
             }
         }

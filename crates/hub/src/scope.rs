@@ -3,12 +3,15 @@
 //! Every document has a scope, the unit the hub authorises (docs/ARCHITECTURE.md):
 //!
 //! * `branch:<B>`: read and written by the reps and managers of branch B;
-//! * `dist:<device>`: a distributor device's own reports; written only by that
-//!   device, read by it and by the reps and managers of the branch it reports to.
+//! * `dist:<B>/<rep>`: the reports distributor `rep` makes to branch B. Its devices
+//!   create the reports; the staff of branch B read them and append to them (a
+//!   review, a decision, a claim once a rejected report is in the pool) — which
+//!   events each may append is the schema's authorship check, not the scope's.
+//!   Nobody else reads them: not another branch, not another distributor.
 //!
-//! These rules are pure functions of the device record so they are tested here
-//! without a database; the pull query in `store::changes` encodes the same rules in
-//! SQL and the integration tests check the two agree.
+//! These rules are pure functions of the device record and the scope's name, so they
+//! are tested here without a database; the pull query in `store::changes` encodes the
+//! same rules in SQL and the integration tests check the two agree.
 
 use leadguard_protocol::Role;
 
@@ -26,18 +29,18 @@ pub struct Device {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope<'a> {
     Branch(&'a str),
-    Dist(&'a str),
+    Dist { branch: &'a str, rep: &'a str },
 }
 
 impl<'a> Scope<'a> {
-    /// Parses `branch:<B>` or `dist:<device>`; anything else is not a scope.
+    /// Parses `branch:<B>` or `dist:<B>/<rep>`; anything else is not a scope.
     pub fn parse(s: &'a str) -> Option<Self> {
         let valid = |rest: &str| !rest.is_empty() && rest.len() <= 128 && !rest.chars().any(char::is_control);
         if let Some(b) = s.strip_prefix("branch:") {
-            return valid(b).then_some(Scope::Branch(b));
+            return (valid(b) && !b.contains('/')).then_some(Scope::Branch(b));
         }
-        if let Some(d) = s.strip_prefix("dist:") {
-            return valid(d).then_some(Scope::Dist(d));
+        if let Some((branch, rep)) = s.strip_prefix("dist:").and_then(|d| d.split_once('/')) {
+            return (valid(branch) && valid(rep) && !rep.contains('/')).then_some(Scope::Dist { branch, rep });
         }
         None
     }
@@ -47,28 +50,22 @@ impl Device {
     /// The one scope this device writes into.
     pub fn write_scope(&self) -> String {
         match self.role {
-            Role::Distributor => leadguard_protocol::dist_scope(&self.id),
+            Role::Distributor => leadguard_protocol::dist_scope(&self.branch, &self.rep),
             Role::Rep | Role::Manager => leadguard_protocol::branch_scope(&self.branch),
         }
     }
 
     /// Whether this device may push changes of `scope`.
     pub fn may_write(&self, scope: &Scope<'_>) -> bool {
-        match (self.role, scope) {
-            (Role::Distributor, Scope::Dist(d)) => *d == self.id,
-            (Role::Rep | Role::Manager, Scope::Branch(b)) => *b == self.branch,
-            _ => false,
-        }
+        self.may_read(scope)
     }
 
-    /// Whether this device may read `scope`. For a `dist:` scope the caller
-    /// supplies the branch of the distributor device it names (None if unknown).
-    pub fn may_read(&self, scope: &Scope<'_>, dist_owner_branch: Option<&str>) -> bool {
+    /// Whether this device may read `scope`.
+    pub fn may_read(&self, scope: &Scope<'_>) -> bool {
         match (self.role, scope) {
-            (Role::Distributor, Scope::Dist(d)) => *d == self.id,
+            (Role::Distributor, Scope::Dist { branch, rep }) => *branch == self.branch && *rep == self.rep,
             (Role::Distributor, Scope::Branch(_)) => false,
-            (Role::Rep | Role::Manager, Scope::Branch(b)) => *b == self.branch,
-            (Role::Rep | Role::Manager, Scope::Dist(_)) => dist_owner_branch == Some(self.branch.as_str()),
+            (Role::Rep | Role::Manager, Scope::Branch(b) | Scope::Dist { branch: b, .. }) => *b == self.branch,
         }
     }
 }
@@ -84,8 +81,8 @@ mod tests {
     #[test]
     fn scopes_parse_strictly() {
         assert_eq!(Scope::parse("branch:sh"), Some(Scope::Branch("sh")));
-        assert_eq!(Scope::parse("dist:d1"), Some(Scope::Dist("d1")));
-        for bad in ["", "branch:", "dist:", "sh", "Branch:sh", "branch:a\nb", "team:x"] {
+        assert_eq!(Scope::parse("dist:sh/agent-7"), Some(Scope::Dist { branch: "sh", rep: "agent-7" }));
+        for bad in ["", "branch:", "dist:", "dist:d1", "dist:sh/", "dist:/a", "dist:sh/a/b", "branch:a/b", "sh", "Branch:sh", "branch:a\nb", "team:x"] {
             assert_eq!(Scope::parse(bad), None, "{bad:?}");
         }
     }
@@ -95,29 +92,30 @@ mod tests {
         let rep = device("d1", "sh", Role::Rep);
         assert!(rep.may_write(&Scope::Branch("sh")));
         assert!(!rep.may_write(&Scope::Branch("bj")));
-        assert!(rep.may_read(&Scope::Branch("sh"), None));
-        assert!(!rep.may_read(&Scope::Branch("bj"), None));
+        assert!(rep.may_read(&Scope::Branch("sh")));
+        assert!(!rep.may_read(&Scope::Branch("bj")));
         assert_eq!(rep.write_scope(), "branch:sh");
     }
 
     #[test]
     fn distributors_see_only_what_they_reported() {
-        let dist = device("d9", "sh", Role::Distributor);
-        assert!(dist.may_write(&Scope::Dist("d9")));
-        assert!(!dist.may_write(&Scope::Dist("d8")));
-        assert!(!dist.may_write(&Scope::Branch("sh")));
-        assert!(dist.may_read(&Scope::Dist("d9"), Some("sh")));
-        assert!(!dist.may_read(&Scope::Dist("d8"), Some("sh")));
-        assert!(!dist.may_read(&Scope::Branch("sh"), None));
-        assert_eq!(dist.write_scope(), "dist:d9");
+        let dist = Device { rep: "agent-7".into(), ..device("d9", "sh", Role::Distributor) };
+        let own = Scope::Dist { branch: "sh", rep: "agent-7" };
+        assert!(dist.may_write(&own) && dist.may_read(&own));
+        for other in [Scope::Dist { branch: "sh", rep: "agent-8" }, Scope::Dist { branch: "bj", rep: "agent-7" }, Scope::Branch("sh")] {
+            assert!(!dist.may_write(&other) && !dist.may_read(&other), "{other:?}");
+        }
+        assert_eq!(dist.write_scope(), "dist:sh/agent-7");
     }
 
     #[test]
-    fn branch_staff_read_but_never_write_their_distributors_reports() {
-        let manager = device("d2", "sh", Role::Manager);
-        assert!(manager.may_read(&Scope::Dist("d9"), Some("sh")));
-        assert!(!manager.may_read(&Scope::Dist("d9"), Some("bj")));
-        assert!(!manager.may_read(&Scope::Dist("unknown"), None));
-        assert!(!manager.may_write(&Scope::Dist("d9")));
+    fn branch_staff_read_and_append_to_their_distributors_reports_only() {
+        for role in [Role::Manager, Role::Rep] {
+            let staff = device("d2", "sh", role);
+            assert!(staff.may_read(&Scope::Dist { branch: "sh", rep: "agent-7" }));
+            assert!(staff.may_write(&Scope::Dist { branch: "sh", rep: "agent-7" }));
+            assert!(!staff.may_read(&Scope::Dist { branch: "bj", rep: "agent-7" }));
+            assert!(!staff.may_write(&Scope::Dist { branch: "bj", rep: "agent-7" }));
+        }
     }
 }

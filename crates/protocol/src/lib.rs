@@ -58,7 +58,7 @@ pub fn branch_scope(branch: &str) -> String {
     format!("branch:{branch}")
 }
 
-/// Scope of a distributor device's own reports.
-pub fn dist_scope(device_id: &str) -> String {
-    format!("dist:{device_id}")
+/// Scope of the reports distributor `rep` makes to `branch` (from any of its laptops).
+pub fn dist_scope(branch: &str, rep: &str) -> String {
+    format!("dist:{branch}/{rep}")
 }

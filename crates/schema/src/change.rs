@@ -88,7 +88,8 @@ pub fn check_change(doc_id: &str, change: &automerge::Change, state: &dyn DocSta
     let start = change.start_op().get();
     let fx = match name {
         DocName::Directory { branch } => check_directory(&branch, &expanded.operations, state, author)?,
-        _ => check_leads(doc_id, &expanded.operations, &actor, start, state, author)?,
+        DocName::Dist { ref rep, .. } => check_leads(doc_id, Some(rep), &expanded.operations, &actor, start, state, author)?,
+        DocName::Shard { .. } => check_leads(doc_id, None, &expanded.operations, &actor, start, state, author)?,
     };
     check_message(change.message(), &fx)?;
     Ok(fx)
@@ -117,8 +118,11 @@ struct NewList {
     head_inserts: usize,
 }
 
+/// `reporter`: in a distributor's report document, the distributor whose reports it
+/// holds — only they open a lead there (branch staff append reviews and decisions).
 fn check_leads(
     doc_id: &str,
+    reporter: Option<&str>,
     ops: &[automerge::legacy::Op],
     actor: &str,
     start: u64,
@@ -185,6 +189,9 @@ fn check_leads(
                         return refuse(Reason::RegisterMisplaced, format!("a `register` event only opens a lead (lead {lead})"))
                     }
                     _ => {}
+                }
+                if let Some(reporter) = reporter.filter(|r| ev.kind == Kind::Register && *r != ev.rep) {
+                    return refuse(Reason::ForeignAuthor, format!("lead {lead} is registered by {:?} in the report document of distributor {reporter:?}", ev.rep));
                 }
                 if let Some(a) = author {
                     check_event_author(a, &ev)?;

@@ -32,10 +32,11 @@ pub enum Kind {
     Decide,
     Appeal,
     DuplicateAcknowledged,
+    Review,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Register,
         Kind::Update,
         Kind::Claim,
@@ -45,6 +46,7 @@ impl Kind {
         Kind::Decide,
         Kind::Appeal,
         Kind::DuplicateAcknowledged,
+        Kind::Review,
     ];
 
     /// The `kind` value in JSON.
@@ -59,6 +61,7 @@ impl Kind {
             Kind::Decide => "decide",
             Kind::Appeal => "appeal",
             Kind::DuplicateAcknowledged => "duplicate_acknowledged",
+            Kind::Review => "review",
         }
     }
 
@@ -68,7 +71,7 @@ impl Kind {
 
     /// Kinds only a manager's device may write.
     pub fn manager_only(self) -> bool {
-        matches!(self, Kind::Decide | Kind::Handover)
+        matches!(self, Kind::Decide | Kind::Handover | Kind::Review)
     }
 
     /// The keys of this kind besides the common ones.
@@ -90,6 +93,7 @@ impl Kind {
             ],
             Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
             Kind::DuplicateAcknowledged => &[("leads", Ids)],
+            Kind::Review => &[("verdict", Verdict), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
         }
     }
 }
@@ -115,6 +119,8 @@ enum Spec {
     OptIds,
     OptBool,
     FollowupKind,
+    /// A manager's review of a distributor's report: `accept` or `reject`.
+    Verdict,
     LeadFields,
     Outcome,
 }
@@ -199,6 +205,8 @@ fn check_value(key: &str, spec: Spec, v: Option<&Value>) -> Result<(), Violation
         (OptBool, _) => malformed(key, "true or false"),
         (FollowupKind, Some(Value::String(s))) if FOLLOWUP_KINDS.contains(&s.as_str()) => Ok(()),
         (FollowupKind, _) => malformed(key, "one of call, visit, sample, quote, store_visit, deal"),
+        (Verdict, Some(Value::String(s))) if matches!(s.as_str(), "accept" | "reject") => Ok(()),
+        (Verdict, _) => malformed(key, "accept or reject"),
         (LeadFields, Some(Value::Object(m))) => check_lead_fields(m),
         (LeadFields, _) => malformed(key, "an object of lead fields"),
         (Outcome, Some(Value::Object(m))) => check_outcome(m),
@@ -305,6 +313,8 @@ mod tests {
             json!({"kind": "decide", "case_id": "c1", "decision": "d3", "outcome": {"kind": "undo"}, "supersedes": "d2"}),
             json!({"kind": "appeal", "case_id": "c1", "appeal": "a1", "decision": "d1", "note": "我先拜访"}),
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"]}),
+            json!({"kind": "review", "verdict": "accept"}),
+            json!({"kind": "review", "verdict": "reject", "reason": "客户信息不实"}),
         ];
         for extra in ok {
             let s = ev(extra.clone());
@@ -328,6 +338,8 @@ mod tests {
             (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "reason": null}), Reason::Malformed),
             (json!({"kind": "claim", "device_time": "yesterday"}), Reason::Malformed),
             (json!({"kind": "claim", "rep": "li na"}), Reason::BadId),
+            (json!({"kind": "review", "verdict": "maybe"}), Reason::Malformed),
+            (json!({"kind": "review"}), Reason::Malformed),
         ];
         for (extra, reason) in cases {
             let s = ev(extra);

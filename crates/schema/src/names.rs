@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `directory/<branch>` | `branch:<branch>` |
 //! | `<branch>/<device>/<n>` (a device's n-th lead shard) | `branch:<branch>` |
-//! | `dist:<device>/<n>` (a distributor's reports) | `dist:<device>` |
+//! | `dist:<branch>/<rep>/<n>` (a distributor's reports to a branch) | `dist:<branch>/<rep>` |
 //!
 //! Branch, rep and device ids are 1–64 bytes of letters, digits, `-`, `_`, `.`; a colon
 //! or slash never appears in them, so the forms cannot be confused.
@@ -42,8 +42,10 @@ pub enum DocName {
     Directory { branch: String },
     /// `<branch>/<device>/<n>`: leads registered on a branch device.
     Shard { branch: String, device: String, n: u32 },
-    /// `dist:<device>/<n>`: leads reported by a distributor device.
-    Dist { device: String, n: u32 },
+    /// `dist:<branch>/<rep>/<n>`: leads distributor `rep` reported to `branch`, from
+    /// any of its laptops (named by the account, not the device, so reports written
+    /// before the laptop was enrolled, or on a replaced laptop, keep their home).
+    Dist { branch: String, rep: String, n: u32 },
 }
 
 fn shard_number(s: &str) -> Option<u32> {
@@ -54,14 +56,15 @@ fn shard_number(s: &str) -> Option<u32> {
 impl DocName {
     /// Parses a document id; anything else is `bad_doc_id`.
     pub fn parse(doc_id: &str) -> Result<DocName, Violation> {
-        let bad = || Violation::new(Reason::BadDocId, format!("{doc_id:?} is not a document id (directory/<branch>, <branch>/<device>/<n> or dist:<device>/<n>)"));
+        let bad = || Violation::new(Reason::BadDocId, format!("{doc_id:?} is not a document id (directory/<branch>, <branch>/<device>/<n> or dist:<branch>/<rep>/<n>)"));
         if let Some(branch) = doc_id.strip_prefix("directory/").filter(|b| is_id(b)) {
             return Ok(DocName::Directory { branch: branch.to_owned() });
         }
         if let Some(rest) = doc_id.strip_prefix("dist:") {
-            let (device, n) = rest.split_once('/').ok_or_else(bad)?;
-            let n = shard_number(n).filter(|_| is_id(device)).ok_or_else(bad)?;
-            return Ok(DocName::Dist { device: device.to_owned(), n });
+            let parts: Vec<&str> = rest.split('/').collect();
+            let [branch, rep, n] = parts[..] else { return Err(bad()) };
+            let n = shard_number(n).filter(|_| is_id(branch) && is_id(rep)).ok_or_else(bad)?;
+            return Ok(DocName::Dist { branch: branch.to_owned(), rep: rep.to_owned(), n });
         }
         let parts: Vec<&str> = doc_id.split('/').collect();
         match parts[..] {
@@ -77,7 +80,15 @@ impl DocName {
     pub fn scope(&self) -> String {
         match self {
             DocName::Directory { branch } | DocName::Shard { branch, .. } => format!("branch:{branch}"),
-            DocName::Dist { device, .. } => format!("dist:{device}"),
+            DocName::Dist { branch, rep, .. } => format!("dist:{branch}/{rep}"),
+        }
+    }
+
+    /// The branch the document belongs to (a distributor's reports: the branch they
+    /// are reported to).
+    pub fn branch(&self) -> &str {
+        match self {
+            DocName::Directory { branch } | DocName::Shard { branch, .. } | DocName::Dist { branch, .. } => branch,
         }
     }
 
@@ -106,12 +117,14 @@ mod tests {
         assert_eq!(DocName::in_scope("directory/sh", "branch:sh").unwrap(), DocName::Directory { branch: "sh".into() });
         assert_eq!(DocName::parse("sh/4f1a2b3c4d5e6f70/12").unwrap().scope(), "branch:sh");
         assert_eq!(DocName::parse("华南/4f1a/0").unwrap().scope(), "branch:华南");
-        assert_eq!(DocName::parse("dist:d9/0").unwrap().scope(), "dist:d9");
+        assert_eq!(DocName::parse("dist:sh/agent-7/0").unwrap().scope(), "dist:sh/agent-7");
+        assert_eq!(DocName::parse("dist:sh/agent-7/0").unwrap().branch(), "sh");
         assert_eq!(DocName::parse("directory/a/0").unwrap().scope(), "branch:directory", "a branch may be called directory");
         assert_eq!(DocName::in_scope("directory/east", "branch:north").unwrap_err().reason, Reason::WrongScope);
         assert_eq!(DocName::in_scope("east/d/0", "branch:north").unwrap_err().reason, Reason::WrongScope);
-        assert_eq!(DocName::in_scope("dist:d9/0", "dist:d8").unwrap_err().reason, Reason::WrongScope);
-        for bad in ["", "d", "shared-id", "sh/d", "sh/d/01", "sh/d/x", "sh/d/0/1", "directory/", "dist:d9", "dist:/0", "sh/a b/0", "sh/d/-1", "directory/a:b"] {
+        assert_eq!(DocName::in_scope("dist:sh/d9/0", "dist:sh/d8").unwrap_err().reason, Reason::WrongScope);
+        assert_eq!(DocName::in_scope("dist:sh/d9/0", "dist:bj/d9").unwrap_err().reason, Reason::WrongScope);
+        for bad in ["", "d", "shared-id", "sh/d", "sh/d/01", "sh/d/x", "sh/d/0/1", "directory/", "dist:d9", "dist:/0", "dist:d9/0", "dist:sh//0", "dist:sh/d9/0/1", "dist:sh/d 9/0", "sh/a b/0", "sh/d/-1", "directory/a:b"] {
             assert_eq!(DocName::parse(bad).unwrap_err().reason, Reason::BadDocId, "{bad:?}");
         }
     }

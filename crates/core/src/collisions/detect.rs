@@ -232,7 +232,7 @@ impl Registry {
         for lead in comp {
             let Some(row) = lead_index::get(&self.conn, lead)? else { continue };
             let Some(events) = histories.get(lead) else { continue };
-            let policy = self.policy(&row.branch);
+            let policy = self.lead_policy(&row.branch, &row.doc_id);
             branch.get_or_insert(row.branch.clone());
             let timing = self.timing(events)?;
             let mut latest = None;

@@ -155,7 +155,7 @@ pub(crate) fn reindex_doc(
     carried: &[(String, String, [u8; 32])],
     fields_changed: &dyn Fn(&str) -> bool,
 ) -> Result<u64> {
-    let branch = doc_id.split('/').next().unwrap_or_default().to_string();
+    let branch = layout::branch_of_doc(doc_id).to_string();
     let loaded = reg.docs.get(&reg.conn, doc_id)?;
     let ids = match leads {
         Some(l) => l.to_vec(),

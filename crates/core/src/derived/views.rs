@@ -73,7 +73,7 @@ impl DerivedView for LeadRows {
         Ok(())
     }
     fn lead_changed(&self, reg: &mut Registry, lead: &mut LeadChange<'_>) -> Result<()> {
-        let policy = reg.policy(lead.branch);
+        let policy = reg.lead_policy(lead.branch, lead.doc_id);
         let timing = reg.timing(lead.events)?;
         // Store the status as of the last event; queries apply later expiry.
         let stored = status::derive(lead.events, &policy, DateTime::<Utc>::MIN_UTC, &timing);

@@ -91,11 +91,12 @@ fn rfc(t: DateTime<Utc>) -> String {
 }
 
 impl Registry {
-    /// Up to `limit` local changes without a `hub_seq`, oldest first.
+    /// Up to `limit` local changes without a `hub_seq`, oldest first (documents in a
+    /// `local:` scope never leave the laptop).
     pub fn pending_changes(&self, limit: usize) -> Result<Vec<PendingChange>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.seq, c.doc_id, d.scope, c.hash, c.bytes FROM changes c JOIN docs d USING (doc_id)
-             WHERE c.origin = 'local' AND c.hub_seq IS NULL ORDER BY c.seq LIMIT ?1",
+             WHERE c.origin = 'local' AND c.hub_seq IS NULL AND d.scope NOT LIKE 'local:%' ORDER BY c.seq LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?, r.get(4)?))
@@ -113,7 +114,8 @@ impl Registry {
     /// Number of local changes not yet acknowledged.
     pub fn pending_count(&self) -> Result<u64> {
         let n: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM changes WHERE origin = 'local' AND hub_seq IS NULL",
+            "SELECT COUNT(*) FROM changes c JOIN docs d USING (doc_id)
+             WHERE c.origin = 'local' AND c.hub_seq IS NULL AND d.scope NOT LIKE 'local:%'",
             [],
             |r| r.get(0),
         )?;

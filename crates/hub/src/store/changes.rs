@@ -9,7 +9,7 @@
 
 use super::{now_ms, Store};
 use crate::error::HubError;
-use crate::scope::{Device, Scope};
+use crate::scope::Device;
 use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
 use rusqlite::{params, OptionalExtension};
 
@@ -115,13 +115,12 @@ impl Store {
         let (sql, scope_arg, branch_arg) = match (only_scope, device.role) {
             (Some(scope), _) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), scope.to_owned(), None),
             (None, Role::Distributor) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), device.write_scope(), None),
+            // The branch's own scope and its distributors' (`dist:<B>/…`; a prefix
+            // compare, since `_` in an id would be a LIKE wildcard).
             (None, Role::Rep | Role::Manager) => (
-                format!(
-                    "{COLUMNS} AND (scope = ?3 OR scope IN
-                       (SELECT 'dist:' || id FROM devices WHERE branch = ?4 AND role = 'distributor'))"
-                ),
+                format!("{COLUMNS} AND (scope = ?3 OR substr(scope, 1, length(?4)) = ?4)"),
                 device.write_scope(),
-                Some(device.branch.clone()),
+                Some(format!("dist:{}/", device.branch)),
             ),
         };
         let mut stmt = tx.prepare(&format!("{sql} ORDER BY hub_seq LIMIT ?5"))?;
@@ -153,23 +152,6 @@ impl Store {
             _ => max_seq.max(since) as u64,
         };
         Ok(out)
-    }
-
-    /// The branch of distributor device `id`, if it is one.
-    pub fn distributor_branch(&self, id: &str) -> Result<Option<String>, HubError> {
-        let conn = self.reader();
-        Ok(conn
-            .query_row("SELECT branch FROM devices WHERE id = ?1 AND role = 'distributor'", params![id], |r| r.get(0))
-            .optional()?)
-    }
-
-    /// Whether `device` may read `scope` (resolving a distributor's branch).
-    pub fn may_read(&self, device: &Device, scope: &Scope<'_>) -> Result<bool, HubError> {
-        let owner_branch = match scope {
-            Scope::Dist(id) => self.distributor_branch(id)?,
-            Scope::Branch(_) => None,
-        };
-        Ok(device.may_read(scope, owner_branch.as_deref()))
     }
 
     /// Number of changes stored (for status and benchmarks).

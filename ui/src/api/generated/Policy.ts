@@ -48,4 +48,9 @@ arbitration: Array<Criterion>,
  * A duplicate check warns from this score on, in percent (docs/RULES.md rule 2: the
  * seeds quote 85%); lower scores from the possible-match floor are shown softly.
  */
-dup_threshold_percent: number, };
+dup_threshold_percent: number, 
+/**
+ * How long a distributor's report protects the customer (报备有效期, default 30
+ * days); a manager's acceptance starts it afresh.
+ */
+report_validity_days: number, };
