@@ -259,3 +259,73 @@ fn a_rep_whose_clock_is_30_days_back_cannot_win_against_a_claim_the_hub_had_befo
     assert!(proposal["explanation_zh"].as_str().unwrap().contains("李娜"));
     assert!(!proposal["explanation_en"].as_str().unwrap().is_empty());
 }
+
+/// Distributors (分销报备) through the real hub: a distributor's laptop syncs its
+/// reports and receives nothing of the branch; the branch sees the report, a rep is
+/// warned about it, the manager rejects it with a reason and the distributor reads
+/// the verdict on its next sync.
+#[test]
+fn a_distributor_syncs_its_reports_and_reads_the_branch_review() {
+    let hub = Hub::start();
+    let m = tempfile::tempdir().unwrap();
+    let r = tempfile::tempdir().unwrap();
+    let d = tempfile::tempdir().unwrap();
+    call(m.path(), "init", json!({ "rep_id": "zhang.jing", "name": "张经理", "branch": "sh", "role": "manager" }));
+    cli(m.path(), &["rep", "add", "--id", "agent-7", "--name", "远航分销", "--role", "distributor"]);
+    cli(m.path(), &["rep", "add", "--id", "li.na", "--name", "李娜"]);
+    cli(m.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("zhang.jing", "sh", "manager")]);
+    cli(m.path(), &["sync"]);
+    call(r.path(), "init", json!({ "rep_id": "li.na", "name": "李娜", "branch": "sh" }));
+    cli(r.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("li.na", "sh", "rep")]);
+    let branch_lead = call(
+        r.path(),
+        "lead_add",
+        json!({ "fields": { "company": "上海申通物流有限公司", "contact": "王敏", "phone": "13700001111", "need": "仓储" } }),
+    )["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli(r.path(), &["sync"]);
+
+    // The distributor reports offline, the way seed rules write it: a masked phone.
+    call(d.path(), "init", json!({ "rep_id": "agent-7", "name": "远航分销", "branch": "sh", "role": "distributor" }));
+    let report = cli(
+        d.path(),
+        &["lead", "add", "--company", "上海澄海玩具有限公司", "--contact", "陈先生", "--phone", "139****3333", "--need", "展厅样品"],
+    )["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli(d.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("agent-7", "sh", "distributor")]);
+    let synced = cli(d.path(), &["sync"]);
+    assert!(synced["pushed"].as_u64().unwrap() > 0, "{synced:#}");
+    assert_eq!(synced["pulled"], 0, "a distributor receives nothing of the branch");
+    assert!(registry(d.path()).row(&branch_lead).is_err(), "the rep's customer never reaches the distributor's laptop");
+    assert_eq!(registry(d.path()).pending_count().unwrap(), 0);
+
+    // The branch: the manager's review queue, the rep's duplicate warning.
+    cli(m.path(), &["sync"]);
+    let queue = cli(m.path(), &["reports", "list", "--pending"]);
+    assert_eq!(queue["pending"], 1, "{queue:#}");
+    assert_eq!(queue["items"][0]["lead"]["id"], report.as_str());
+    assert_eq!(queue["items"][0]["reporter_name"], "远航分销");
+    cli(r.path(), &["sync"]);
+    let warned = cli(r.path(), &["check", "--company", "澄海玩具(上海)", "--phone", "13912343333"]);
+    let hit = warned["matches"].as_array().and_then(|m| m.iter().find(|x| x["lead"]["id"] == report.as_str())).cloned();
+    let hit = hit.unwrap_or_else(|| panic!("the rep is warned about the report: {warned:#}"));
+    assert_eq!(hit["lead"]["owner_name"], "远航分销");
+    assert_eq!(hit["lead"]["masked"], true);
+
+    // The manager rejects it; the distributor reads why.
+    let refused = leadguard_tests::leadguard(m.path(), &["reports", "review", &report, "--reject"]);
+    assert!(!refused.status.success(), "a rejection needs a reason");
+    let reviewed = cli(m.path(), &["reports", "review", &report, "--reject", "--reason", "客户已由本店接待"]);
+    assert_eq!(reviewed["review"], "rejected");
+    cli(m.path(), &["sync"]);
+    let again = cli(d.path(), &["sync"]);
+    assert!(again["pulled"].as_u64().unwrap() >= 1, "the review comes back to the distributor: {again:#}");
+    let mine = cli(d.path(), &["reports", "list"]);
+    assert_eq!(mine["items"][0]["review"], "rejected", "{mine:#}");
+    assert_eq!(mine["items"][0]["review_reason"], "客户已由本店接待");
+    assert!(registry(d.path()).row(&branch_lead).is_err());
+}

@@ -23,6 +23,7 @@ mod init_cmd;
 mod lead_cmd;
 mod render;
 mod rep_cmd;
+mod reports_cmd;
 mod serve_cmd;
 mod sync_cmd;
 
@@ -88,6 +89,9 @@ enum Command {
     Quarantine(quarantine_cmd::QuarantineCmd),
     /// Import a team's spreadsheet (xlsx, xls, CSV in UTF-8 or GBK) with a report of every row.
     Import(import_cmd::ImportArgs),
+    /// Distributors' reports (分销报备): list (managers: the review queue), review (managers).
+    #[command(subcommand)]
+    Reports(reports_cmd::ReportsCmd),
     /// The branch's laptops on the hub: invite, list, revoke (managers).
     #[command(subcommand)]
     Devices(devices_cmd::DevicesCmd),
@@ -134,6 +138,7 @@ fn main() {
         Command::Quarantine(cmd) => quarantine_cmd::run(&mut ctx, cmd, cli.json),
         Command::Import(args) => import_cmd::run(&mut ctx, args, cli.json),
         Command::Devices(cmd) => devices_cmd::run(&mut ctx, cmd, cli.json),
+        Command::Reports(cmd) => reports_cmd::run(&mut ctx, cmd, cli.json),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
         }

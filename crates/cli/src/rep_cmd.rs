@@ -48,6 +48,9 @@ pub enum PolicyCmd {
         /// Duplicate-warning threshold: a score in (0.5, 1) such as 0.85, or a percent.
         #[arg(long)]
         dup_threshold: Option<f32>,
+        /// How long a distributor's report protects the customer (报备有效期), in days.
+        #[arg(long)]
+        report_validity_days: Option<u32>,
     },
 }
 
@@ -63,7 +66,16 @@ pub fn run_rep(ctx: &mut Context, cmd: RepCmd) -> Result<Value, ApiError> {
 pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> {
     match cmd {
         PolicyCmd::Show => api::dispatch(ctx, "policy_get", Value::Null),
-        PolicyCmd::Set { protection_hours, extension_hours, reclaim_cooldown_hours, appeal_window_hours, appeal_sla_hours, arbitration, dup_threshold } => {
+        PolicyCmd::Set {
+            protection_hours,
+            extension_hours,
+            reclaim_cooldown_hours,
+            appeal_window_hours,
+            appeal_sla_hours,
+            arbitration,
+            dup_threshold,
+            report_validity_days,
+        } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
             if let Some(t) = dup_threshold {
                 // 0.85 and 85 both mean 85%; the core validates the range.
@@ -78,6 +90,7 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
                 ("extension_hours", extension_hours),
                 ("reclaim_cooldown_hours", reclaim_cooldown_hours),
                 ("appeal_window_hours", appeal_window_hours),
+                ("report_validity_days", report_validity_days),
                 ("appeal_sla_hours", appeal_sla_hours),
             ] {
                 if let Some(v) = v {

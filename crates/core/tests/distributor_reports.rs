@@ -3,7 +3,7 @@
 //! the report validity period, and the branch manager reviews it (报备审核): accept
 //! starts the validity afresh, reject sends the customer to the pool with a reason the
 //! distributor reads. Changes travel as the hub would route them: the distributor
-//! receives its own scope only (tests/e2e/distributor_sync.rs runs the real hub).
+//! receives its own scope only (tests/e2e/hub_sync.rs runs the real hub).
 
 mod support;
 
