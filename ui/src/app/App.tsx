@@ -4,6 +4,7 @@
  */
 import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Skeleton, Tag, Tooltip, Typography } from "antd";
 import {
+  AuditOutlined,
   BarChartOutlined,
   UploadOutlined,
   InboxOutlined,
@@ -36,15 +37,18 @@ import { SyncScreen } from "../screens/SyncScreen";
 import { CollisionsScreen } from "../collisions/CollisionsScreen";
 import { MetricsScreen } from "../metrics/MetricsScreen";
 import { TeamScreen } from "../team/TeamScreen";
+import { ReportsScreen } from "../reports/ReportsScreen";
 import { SessionProvider, useSession } from "./session";
 import { ErrorAlert } from "../components/ErrorAlert";
 
-const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean }[] = [
+type RoleName = "rep" | "manager" | "distributor";
+const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean; roles?: RoleName[] }[] = [
   { key: "search", label: "nav.search", icon: <SearchOutlined /> },
   { key: "new", label: "nav.newLead", icon: <UserAddOutlined /> },
   { key: "mine", label: "nav.mine", icon: <TeamOutlined /> },
   { key: "pool", label: "nav.pool", icon: <InboxOutlined /> },
   { key: "import", label: "nav.import", icon: <UploadOutlined /> },
+  { key: "reports", label: "nav.reports", icon: <AuditOutlined />, roles: ["manager", "distributor"] },
   { key: "team", label: "nav.team", icon: <UsergroupAddOutlined />, managers: true },
   { key: "collisions", label: "nav.collisions", icon: <ThunderboltOutlined /> },
   { key: "sync", label: "nav.sync", icon: <SyncOutlined /> },
@@ -70,6 +74,8 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
       return <PoolScreen />;
     case "import":
       return <ImportScreen />;
+    case "reports":
+      return <ReportsScreen />;
     case "team":
       return <TeamScreen />;
     case "collisions":
@@ -122,7 +128,8 @@ export function OnlineIndicator() {
 function Shell() {
   const { t, locale, setLocale } = useI18n();
   const [screen, go] = useRoute();
-  const manager = useSession().session?.rep.role === "manager";
+  const role = useSession().session?.rep.role;
+  const manager = role === "manager";
   return (
     <ConfigProvider locale={locale === "zh-CN" ? zhCNLocale : enUSLocale} theme={theme}>
       <AntApp>
@@ -137,7 +144,7 @@ function Shell() {
               mode="inline"
               selectedKeys={[screen]}
               onClick={(e) => go(e.key as Screen)}
-              items={NAV.filter((n) => !n.managers || manager).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
+              items={NAV.filter((n) => (!n.managers || manager) && (!n.roles || (role !== undefined && n.roles.includes(role)))).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
             />
           </Layout.Sider>
           <Layout>

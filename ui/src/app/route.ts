@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from "react";
 
-export const SCREENS = ["search", "new", "mine", "pool", "import", "team", "collisions", "sync", "metrics", "settings"] as const;
+export const SCREENS = ["search", "new", "mine", "pool", "import", "reports", "team", "collisions", "sync", "metrics", "settings"] as const;
 export type Screen = (typeof SCREENS)[number];
 export const DEFAULT_SCREEN: Screen = "search";
 

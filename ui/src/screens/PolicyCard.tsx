@@ -55,6 +55,9 @@ export function PolicyCard() {
         <Form.Item name="dup_threshold_percent" label={t("policy.dupThreshold")} rules={[{ required: true }]}>
           <InputNumber min={51} max={99} suffix="%" style={{ width: 160 }} data-testid="policy-dup-threshold" />
         </Form.Item>
+        <Form.Item name="report_validity_days" label={t("policy.reportValidityDays")} rules={[{ required: true }]}>
+          <InputNumber min={1} max={366} style={{ width: 160 }} data-testid="policy-report-validity" />
+        </Form.Item>
         <Form.Item name="arbitration" label={t("policy.arbitration")}>
           <ArbitrationOrder disabled={!manager} />
         </Form.Item>

@@ -34,6 +34,7 @@ export const SESSION: SessionInfo = {
     appeal_sla_hours: 24,
     arbitration: ["past_deal", "recent_followup", "region_match", "completeness", "earlier_window"],
     dup_threshold_percent: 85,
+    report_validity_days: 30,
   },
   data_dir: "/data",
   pending_changes: 0n as unknown as bigint,
