@@ -328,4 +328,30 @@ fn a_distributor_syncs_its_reports_and_reads_the_branch_review() {
     assert_eq!(mine["items"][0]["review"], "rejected", "{mine:#}");
     assert_eq!(mine["items"][0]["review_reason"], "客户已由本店接待");
     assert!(registry(d.path()).row(&branch_lead).is_err());
+
+    // No file of the distributor's data directory (database, WAL, logs, anything)
+    // holds the rep's customer: not the phone, not the contact, not the company.
+    for needle in ["13700001111", "王敏", "申通物流"] {
+        let found = files_holding(d.path(), needle.as_bytes());
+        assert!(found.is_empty(), "{needle} found in {found:?}");
+    }
+    // (The scan finds what is there: the distributor's own report is.)
+    assert!(!files_holding(d.path(), "澄海玩具".as_bytes()).is_empty());
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_holding(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path).unwrap().windows(needle.len()).any(|w| w == needle) {
+                out.push(path);
+            }
+        }
+    }
+    out
 }
