@@ -337,6 +337,28 @@ fn a_distributor_syncs_its_reports_and_reads_the_branch_review() {
     }
     // (The scan finds what is there: the distributor's own report is.)
     assert!(!files_holding(d.path(), "澄海玩具".as_bytes()).is_empty());
+
+    // Enrolment gave each laptop the company keys, in a file beside the registry
+    // readable by its user only: the same digest key everywhere, the staff key to
+    // employees and never to the distributor; the registry file holds neither.
+    let keys = |dir: &Path| std::fs::read_to_string(dir.join("company.keys")).expect("company.keys after enrolment");
+    let line = |text: &str, name: &str| text.lines().find(|l| l.starts_with(name)).map(str::to_owned);
+    let (mk, rk, dk) = (keys(m.path()), keys(r.path()), keys(d.path()));
+    assert_eq!(line(&mk, "digest="), line(&dk, "digest="));
+    assert_eq!(mk, rk, "employees hold the same keys");
+    let staff = line(&mk, "staff=").expect("employees get the staff key");
+    assert_eq!(line(&dk, "staff="), None, "a distributor never gets the staff key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.path().join("company.keys")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let digest_hex = line(&mk, "digest=").unwrap().trim_start_matches("digest=").to_owned();
+    for secret in [digest_hex, staff.trim_start_matches("staff=").to_owned()] {
+        let holders = files_holding(m.path(), secret.as_bytes());
+        assert_eq!(holders, vec![m.path().join("company.keys")], "the keys live in their file only");
+    }
 }
 
 /// Every file under `dir` whose bytes contain `needle`.

@@ -52,6 +52,9 @@ pub enum HubError {
     Randomness(#[from] crate::secret::RandomnessError),
     #[error("internal task failed: {0}")]
     Task(String),
+    /// The company keys stored in the hub database do not parse.
+    #[error("company keys: {0}")]
+    CompanyKeys(#[from] leadguard_seal::SealError),
     /// The data directory is in use (a restore beside a serving hub).
     #[error("{0}")]
     Busy(String),
@@ -95,6 +98,7 @@ impl HubError {
             | HubError::Db(_)
             | HubError::Randomness(_)
             | HubError::Task(_)
+            | HubError::CompanyKeys(_)
             | HubError::Busy(_)
             | HubError::Io(_) => {
                 ErrorCode::Internal

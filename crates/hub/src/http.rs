@@ -136,8 +136,14 @@ async fn enroll(
     body: Result<Json<EnrollRequest>, JsonRejection>,
 ) -> Result<Json<EnrollResponse>, HubError> {
     let req = json_body(body)?;
-    let (device, credential) = blocking(move || store.enroll(req.token.trim())).await?;
+    let (device, credential, keys) = blocking(move || {
+        let (device, credential) = store.enroll(req.token.trim())?;
+        let keys = store.company_keys_for(device.role)?;
+        Ok((device, credential, keys))
+    })
+    .await?;
     Ok(Json(EnrollResponse {
+        company_keys: Some(keys.to_text()),
         write_scope: device.write_scope(),
         device_id: device.id,
         credential,

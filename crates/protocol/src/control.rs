@@ -29,6 +29,11 @@ pub struct EnrollResponse {
     /// The scope this device writes its documents into.
     pub write_scope: String,
     pub hub_time: HubTime,
+    /// The company keys in the key-file form (`leadguard_seal::CompanyKeys`): the
+    /// digest key every device shares, and the staff key for employees (never for a
+    /// distributor). The laptop keeps them in a file beside its registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_keys: Option<String>,
 }
 
 /// `POST /v1/devices`: a manager's device asks for an enrolment token for a new

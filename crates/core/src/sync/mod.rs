@@ -53,6 +53,9 @@ pub enum SyncError {
     Protocol(String),
     #[error(transparent)]
     Store(#[from] crate::Error),
+    /// The company keys the hub sent do not parse, or their file cannot be written.
+    #[error("company keys: {0}")]
+    CompanyKeys(#[from] leadguard_seal::SealError),
 }
 
 impl From<SyncError> for crate::ApiError {
@@ -156,6 +159,12 @@ pub fn enroll(reg: &mut Registry, hub_url: &str, token: &str) -> Result<Enrolled
     if e.branch != reg.branch() {
         return Err(SyncError::BranchMismatch { hub: e.branch, local: reg.branch().to_owned() });
     }
+    // The company keys go beside the registry, not into it (docs/VISIBILITY.md): a
+    // copied registry file alone digests nothing. Written before the credential, so an
+    // enrolled device always has them.
+    if let Some(text) = &e.company_keys {
+        leadguard_seal::CompanyKeys::parse(text)?.write(&company_keys_path(reg.data_dir()))?;
+    }
     reg.set_hub_url(Some(client.base_url()))?;
     reg.set_device_token(Some(&e.credential))?;
     store::meta_set(reg.connection(), META_HUB_DEVICE_ID, Some(&e.device_id))?;
@@ -166,6 +175,11 @@ pub fn enroll(reg: &mut Registry, hub_url: &str, token: &str) -> Result<Enrolled
         branch: e.branch,
         role: e.role.as_str().to_owned(),
     })
+}
+
+/// The company key file of the registry in `data_dir`.
+pub fn company_keys_path(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("company.keys")
 }
 
 /// The authenticated client for this registry's hub.

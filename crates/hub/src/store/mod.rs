@@ -10,6 +10,7 @@
 
 mod changes;
 mod devices;
+mod keys;
 pub mod ops;
 mod writer;
 
@@ -106,6 +107,7 @@ impl Store {
         let mut writer = Connection::open(&path)?;
         configure(&writer)?;
         migrate(&mut writer, &path)?;
+        keys::ensure(&writer)?;
         let reader = Connection::open(&path)?;
         configure(&reader)?;
         Ok(Store { path, writer: writer::Writer::start(writer), reader: Mutex::new(reader) })
