@@ -171,3 +171,36 @@ fn only_a_manager_reviews_and_only_reports() {
     let err = api::dispatch(&mut dctx, "report_review", json!({ "id": report_id, "verdict": "accept" })).unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
 }
+
+#[test]
+fn a_report_and_a_branch_lead_of_one_customer_are_one_case_the_manager_decides() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut mgr, mut dist) = setup(dir.path());
+    // Offline on both sides: the distributor reports with a masked phone, a rep of the
+    // branch registers the same company written differently.
+    let reported = write(&mut dist, "agent-7", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "139****5678") }, h(1)).lead_id;
+    let registered = write(&mut mgr, "r1", Target::New, EventKind::Register { fields: fields("腾达科技（深圳）", "陈明", "13912345678") }, h(2)).lead_id;
+    deliver(&dist, &mut mgr, "dist:");
+    let cases = mgr.collision_cases(None).unwrap();
+    assert_eq!(cases.len(), 1, "one channel case: {cases:#?}");
+    let mut leads = vec![reported.clone(), registered.clone()];
+    leads.sort();
+    assert_eq!(cases[0].lead_ids, leads);
+    assert_eq!(cases[0].reps, vec!["agent-7".to_string(), "r1".to_string()]);
+    let case_id = cases[0].id.clone();
+    drop(mgr);
+
+    let mut ctx = Context::open(&dir.path().join("manager-bootstrap")).unwrap();
+    ctx.set_now(Some(h(5)));
+    let decided = api::dispatch(
+        &mut ctx,
+        "collision_resolve",
+        json!({ "id": case_id, "outcome": { "kind": "owner", "rep": "r1" }, "reason": "客户已到店，由李娜接待" }),
+    );
+    assert!(decided.is_ok(), "{decided:?}");
+    // The decision reaches the distributor on its own report: it no longer holds it.
+    deliver(ctx.registry().unwrap(), &mut dist, "dist:");
+    let (_, s) = dist.status(&reported, h(6)).unwrap();
+    assert_eq!(s.owner.as_deref(), Some("r1"));
+    assert!(dist.row(&registered).is_err(), "the rep's lead never reaches the distributor");
+}
