@@ -1,86 +1,54 @@
-//! The shell's state: one device registry, opened lazily and shared behind a
-//! mutex.
-//!
-//! Why lazily: opening the registry may run migrations or find a corrupt file.
-//! Doing it on the first command keeps start-up off that path, lets the window
-//! appear and show the typed error (e.g. `corrupt_store`), and retries on the
-//! next command once the user has fixed the cause. The core is single-writer,
-//! so commands are serialised by the mutex. If a command panics, the context
-//! is dropped and reopened from disk (the source of truth) on the next call.
+//! The shell's state: the device's registry behind the core's [`Host`], the same host
+//! the web server uses (lazy opening, serialised commands, sync outside the lock, a
+//! panicked command's context reopened from disk), plus what only the desktop needs.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 
-use leadguard_core::api::{self, Context};
+use leadguard_core::api::Host;
 use leadguard_core::ApiError;
 
 /// One device's registry as seen by the desktop app.
 pub struct Shell {
-    data_dir: PathBuf,
-    ctx: Mutex<Option<Context>>,
-    /// The sync progress of every context this shell opens, read without its lock.
-    progress: leadguard_core::api::sync::ProgressBoard,
+    host: Host,
 }
 
 impl Shell {
     /// A shell over `data_dir`; nothing is opened until the first [`Shell::call`].
     pub fn new(data_dir: PathBuf) -> Shell {
-        Shell { data_dir, ctx: Mutex::new(None), progress: Default::default() }
+        Shell { host: Host::new(data_dir) }
     }
 
     /// The directory the registry lives in.
     pub fn data_dir(&self) -> &Path {
-        &self.data_dir
+        self.host.data_dir()
     }
 
     /// Runs one core command. Blocking: call it off the main thread.
     pub fn call(&self, cmd: &str, args: serde_json::Value) -> Result<serde_json::Value, ApiError> {
-        if let Some(value) = api::answer_lock_free(&self.progress, cmd) {
-            return Ok(value);
-        }
-        let mut guard = self.lock();
-        if guard.is_none() {
-            *guard = Some(Context::open(&self.data_dir)?.with_progress_board(self.progress.clone()));
-        }
-        let ctx = guard.as_mut().expect("context opened above");
-        api::dispatch(ctx, cmd, args)
+        self.host.call(cmd, args)
     }
 
     /// Closes the registry (the app is exiting).
     pub fn close(&self) {
-        self.lock().take();
+        self.host.close();
     }
 
     /// Notifications the user has not seen nor been shown on the desktop yet; marks
     /// them shown. Empty when no registry exists yet.
     pub fn take_undelivered(&self) -> Vec<leadguard_core::notifications::Notification> {
-        let mut guard = self.lock();
-        let Some(ctx) = guard.as_mut() else { return Vec::new() };
-        let now = ctx.now();
-        match ctx.registry() {
-            Ok(reg) => reg.take_undelivered_notifications(now).unwrap_or_default(),
-            Err(_) => Vec::new(),
-        }
+        self.host
+            .with_context(|ctx| {
+                let now = ctx.now();
+                Ok(ctx.registry().ok().and_then(|reg| reg.take_undelivered_notifications(now).ok()).unwrap_or_default())
+            })
+            .unwrap_or_default()
     }
 
     /// The language the user chose in the UI (zh-CN before a registry exists).
     pub fn ui_locale(&self) -> leadguard_core::notifications::UiLocale {
-        let mut guard = self.lock();
-        let Some(ctx) = guard.as_mut() else { return Default::default() };
-        ctx.registry().ok().and_then(|reg| reg.ui_locale().ok()).unwrap_or_default()
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Option<Context>> {
-        match self.ctx.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => {
-                // A command panicked mid-way: forget the in-memory state.
-                let mut guard = poisoned.into_inner();
-                *guard = None;
-                self.ctx.clear_poison();
-                guard
-            }
-        }
+        self.host
+            .with_context(|ctx| Ok(ctx.registry().ok().and_then(|reg| reg.ui_locale().ok()).unwrap_or_default()))
+            .unwrap_or_default()
     }
 }
 

@@ -5,10 +5,11 @@
 //! status from [`crate::status::for_code`]. Every failure, including a refused or
 //! oversized request, is answered as an `ApiError`, so the UI has one error shape.
 //!
-//! The core is synchronous (SQLite): commands run one at a time under a mutex, on
-//! tokio's blocking pool so the server keeps accepting connections meanwhile.
+//! The core is synchronous (SQLite): commands run through the core's [`Host`] (one at a
+//! time, a sync outside the lock), on tokio's blocking pool so the server keeps
+//! accepting connections meanwhile.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -16,7 +17,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use leadguard_core::api::{self, Context};
+use leadguard_core::api::Host;
 use leadguard_core::{ApiError, Reason};
 
 use crate::guard::Guard;
@@ -24,9 +25,8 @@ use crate::guard::Guard;
 /// Shared state of the API routes.
 #[derive(Clone)]
 pub struct ApiState {
-    pub ctx: Arc<Mutex<Context>>,
-    /// The context's sync progress, read without its lock.
-    pub progress: leadguard_core::api::sync::ProgressBoard,
+    /// The core's host: the same rules as the desktop shell's.
+    pub host: Arc<Host>,
     pub guard: Arc<Guard>,
 }
 
@@ -75,21 +75,9 @@ pub async fn call(
             }
         }
     };
-    if let Some(value) = api::answer_lock_free(&state.progress, &cmd) {
-        return (StatusCode::OK, Json(value)).into_response();
-    }
-    let ctx = state.ctx.clone();
+    let host = state.host.clone();
     let cmd_for_task = cmd.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        // A command that panicked poisons the mutex; the registry's writes are
-        // transactional, so the next command may safely use the context again.
-        let mut guard = ctx.lock().unwrap_or_else(|poisoned| {
-            ctx.clear_poison();
-            poisoned.into_inner()
-        });
-        api::dispatch(&mut guard, &cmd_for_task, args)
-    })
-    .await;
+    let outcome = tokio::task::spawn_blocking(move || host.call(&cmd_for_task, args)).await;
     match outcome {
         Ok(Ok(value)) => (StatusCode::OK, Json(value)).into_response(),
         Ok(Err(err)) => error_response(crate::status::for_code(err.code), err),

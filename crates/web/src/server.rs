@@ -6,7 +6,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, StatusCode};
@@ -14,7 +14,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
 use axum::{Json, Router};
-use leadguard_core::api::Context;
+use leadguard_core::api::{Context, Host};
 use leadguard_core::{ApiError, Reason};
 use tokio::net::TcpListener;
 
@@ -112,8 +112,7 @@ impl BoundServer {
 }
 
 fn router(ctx: Context, guard: Arc<Guard>, ui_dir: Option<&Path>) -> Router {
-    let progress = ctx.progress_board();
-    let state = ApiState { ctx: Arc::new(Mutex::new(ctx)), progress, guard: guard.clone() };
+    let state = ApiState { host: Arc::new(Host::from_context(ctx)), guard: guard.clone() };
     let api = Router::new()
         .route("/api/{cmd}", post(api_route::call).fallback(api_route::method_not_allowed))
         .route("/api/{cmd}/{*rest}", any(api_route::not_found))

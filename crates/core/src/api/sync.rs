@@ -10,10 +10,10 @@ use crate::ApiError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// Where the running sync is. A sync holds the context for its whole run, so the web
-/// server and the desktop shell answer `sync_progress` from this board without taking
-/// the context's lock ([`crate::api::answer_lock_free`]); the UI polls it for its
-/// progress bar.
+/// Where the running sync is. The app's host answers `sync_progress` from this board
+/// without the context's lock ([`crate::api::answer_lock_free`]), which a sync run
+/// through [`crate::api::Context`] directly holds for its whole run; the UI polls it
+/// for its progress bar.
 #[derive(Debug, Clone, Default)]
 pub struct ProgressBoard(Arc<Mutex<Option<SyncProgress>>>);
 
@@ -23,7 +23,7 @@ impl ProgressBoard {
         self.0.lock().map(|g| g.clone()).unwrap_or(None)
     }
 
-    fn set(&self, p: Option<SyncProgress>) {
+    pub(super) fn set(&self, p: Option<SyncProgress>) {
         if let Ok(mut g) = self.0.lock() {
             *g = p;
         }
@@ -31,7 +31,7 @@ impl ProgressBoard {
 }
 
 /// Clears the board when the sync ends, however it ends.
-struct Running<'a>(&'a ProgressBoard);
+pub(super) struct Running<'a>(pub(super) &'a ProgressBoard);
 
 impl Drop for Running<'_> {
     fn drop(&mut self) {

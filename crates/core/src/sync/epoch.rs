@@ -8,24 +8,24 @@
 //! are re-sent, and pulls start again at `start_seq`, where other devices' re-sent
 //! changes arrive with their new receipts. Nothing this device holds is dropped.
 
-use leadguard_protocol::client::HubClient;
+use leadguard_protocol::HubEpoch;
 use rusqlite::params;
 
 use crate::registry::Registry;
 use crate::replication::META_LAST_PULLED;
 use crate::store;
 
-use super::{retry, SyncError};
+use super::SyncError;
 
 /// Meta key of the hub epoch this device last synced with.
 pub const META_HUB_EPOCH: &str = "sync.hub_epoch";
 
-/// Compares the hub's epoch with the one this device knew; after a restore, rewinds
-/// the device's acknowledgements and cursor to the epoch's start. Returns the number
-/// of this device's own changes that became pending again (None: no restore seen).
-pub(super) fn follow(reg: &mut Registry, client: &HubClient) -> Result<Option<u64>, SyncError> {
-    let me = retry(|| client.me())?;
-    let Some(epoch) = me.epoch else { return Ok(None) };
+/// Compares the hub's epoch (from `GET /v1/me`) with the one this device knew; after
+/// a restore, rewinds the device's acknowledgements and cursor to the epoch's start.
+/// Returns the number of this device's own changes that became pending again (None:
+/// no restore seen).
+pub(super) fn follow(reg: &mut Registry, epoch: Option<&HubEpoch>) -> Result<Option<u64>, SyncError> {
+    let Some(epoch) = epoch else { return Ok(None) };
     let conn = reg.connection();
     let known = store::meta_get(conn, META_HUB_EPOCH)?;
     if known.as_deref() == Some(epoch.id.as_str()) {

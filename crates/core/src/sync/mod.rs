@@ -53,6 +53,9 @@ pub enum SyncError {
     Protocol(String),
     #[error(transparent)]
     Store(#[from] crate::Error),
+    /// The registry could not be reached (the app's host could not open it).
+    #[error("{}", .0.message)]
+    Unavailable(crate::ApiError),
     /// The company keys the hub sent do not parse, or their file cannot be written.
     #[error("company keys: {0}")]
     CompanyKeys(#[from] leadguard_seal::SealError),
@@ -61,6 +64,9 @@ pub enum SyncError {
 impl From<SyncError> for crate::ApiError {
     fn from(e: SyncError) -> Self {
         let detail = e.to_string();
+        if let SyncError::Unavailable(inner) = e {
+            return inner;
+        }
         crate::ApiError::from(match &e {
             SyncError::Store(inner) => inner.reason(),
             SyncError::BranchMismatch { .. } | SyncError::OtherHub { .. } => crate::Reason::SyncConflict { detail },
@@ -201,6 +207,21 @@ pub fn last_clock_skew(reg: &Registry) -> Result<Option<i64>, crate::Error> {
     Ok(store::meta_get(reg.connection(), META_CLOCK_SKEW)?.and_then(|v| v.parse().ok()))
 }
 
+/// How the sync engine reaches the registry. The CLI holds it for the whole run
+/// (`&mut Registry`); the app's host ([`crate::api::Host`]) lends it for each local
+/// step only — reading pending changes, recording acknowledgements, applying a pulled
+/// page — so the network exchange, retries and back-off included, never keeps the
+/// user's other commands waiting.
+pub trait RegistryAccess {
+    fn with_registry<T>(&mut self, f: impl FnOnce(&mut Registry) -> Result<T, SyncError>) -> Result<T, SyncError>;
+}
+
+impl RegistryAccess for &mut Registry {
+    fn with_registry<T>(&mut self, f: impl FnOnce(&mut Registry) -> Result<T, SyncError>) -> Result<T, SyncError> {
+        f(self)
+    }
+}
+
 /// One full sync with the hub: push, pull, complete (device clock: the system's).
 pub fn sync(reg: &mut Registry, progress: &mut dyn FnMut(&SyncProgress)) -> Result<SyncReport, SyncError> {
     sync_with_clock(reg, &chrono::Utc::now, progress)
@@ -209,21 +230,34 @@ pub fn sync(reg: &mut Registry, progress: &mut dyn FnMut(&SyncProgress)) -> Resu
 /// [`sync`] with the device clock given (`--now` in the CLI, tests): the clock is
 /// compared with the hub's when the sync completes.
 pub fn sync_with_clock(
-    reg: &mut Registry,
+    mut reg: &mut Registry,
     clock: &dyn Fn() -> chrono::DateTime<chrono::Utc>,
     progress: &mut dyn FnMut(&SyncProgress),
 ) -> Result<SyncReport, SyncError> {
-    let client = client(reg)?;
+    sync_using(&mut reg, clock, progress)
+}
+
+/// [`sync_with_clock`] reaching the registry through `access`, one local step at a time.
+pub fn sync_using(
+    access: &mut impl RegistryAccess,
+    clock: &dyn Fn() -> chrono::DateTime<chrono::Utc>,
+    progress: &mut dyn FnMut(&SyncProgress),
+) -> Result<SyncReport, SyncError> {
+    let client = access.with_registry(|reg| client(reg))?;
     let mut report = SyncReport::default();
-    report.resent_after_restore = epoch::follow(reg, &client)?;
-    push_all(reg, &client, &mut report, progress)?;
-    pull_all(reg, &client, &mut report, progress)?;
+    let me = retry(|| client.me())?;
+    report.resent_after_restore = access.with_registry(|reg| epoch::follow(reg, me.epoch.as_ref()))?;
+    push_all(access, &client, &mut report, progress)?;
+    pull_all(access, &client, &mut report, progress)?;
     progress(&SyncProgress { phase: SyncPhase::Completing, done: 0, total: None });
     let done = retry(|| client.complete(report.cursor))?;
     let synced_at = convert::datetime(done.synced_at)?;
     let skew = (clock() - synced_at).num_seconds();
-    reg.set_last_sync_at(synced_at)?;
-    store::meta_set(reg.connection(), META_CLOCK_SKEW, Some(&skew.to_string()))?;
+    access.with_registry(|reg| {
+        reg.set_last_sync_at(synced_at)?;
+        store::meta_set(reg.connection(), META_CLOCK_SKEW, Some(&skew.to_string()))?;
+        Ok(())
+    })?;
     report.synced_at = Some(synced_at);
     report.clock_skew_secs = Some(skew);
     report.clock_off = skew.abs() > CLOCK_TOLERANCE_SECS;
@@ -235,15 +269,15 @@ pub fn sync_with_clock(
 }
 
 fn push_all(
-    reg: &mut Registry,
+    access: &mut impl RegistryAccess,
     client: &HubClient,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(&SyncProgress),
 ) -> Result<(), SyncError> {
-    let total = reg.pending_count()?;
+    let total = access.with_registry(|reg| Ok(reg.pending_count()?))?;
     progress(&SyncProgress { phase: SyncPhase::Pushing, done: 0, total: Some(total) });
     loop {
-        let mut pending = reg.pending_changes(PUSH_BATCH.min(MAX_PUSH_CHANGES))?;
+        let mut pending = access.with_registry(|reg| Ok(reg.pending_changes(PUSH_BATCH.min(MAX_PUSH_CHANGES))?))?;
         if pending.is_empty() {
             return Ok(());
         }
@@ -273,7 +307,7 @@ fn push_all(
         };
         let response = retry(|| client.push(&request))?;
         let acks = convert::acks(&pending, &response.acks)?;
-        let marked = reg.mark_acknowledged(&acks)?;
+        let marked = access.with_registry(|reg| Ok(reg.mark_acknowledged(&acks)?))?;
         if marked != acks.len() {
             return Err(SyncError::Protocol(format!("{} of {} acknowledged changes were recorded", marked, acks.len())));
         }
@@ -283,32 +317,37 @@ fn push_all(
 }
 
 fn pull_all(
-    reg: &mut Registry,
+    access: &mut impl RegistryAccess,
     client: &HubClient,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(&SyncProgress),
 ) -> Result<(), SyncError> {
-    let mut since = u64::try_from(reg.last_pulled_hub_seq()?).unwrap_or(0);
+    let mut since = u64::try_from(access.with_registry(|reg| Ok(reg.last_pulled_hub_seq()?))?).unwrap_or(0);
     let mut touched = std::collections::BTreeSet::new();
     progress(&SyncProgress { phase: SyncPhase::Pulling, done: 0, total: None });
     loop {
         let page = retry(|| client.pull(since, None))?;
-        if !page.changes.is_empty() {
-            let remote = convert::remote_changes(&page.changes)?;
-            let applied = reg.apply_remote(&remote)?;
-            report.pulled += page.changes.len() as u64;
-            report.applied += applied.applied as u64;
-            report.quarantined += applied.quarantined as u64;
-            touched.extend(applied.touched_leads);
-        }
         if page.next_cursor < since {
             return Err(SyncError::Protocol(format!(
                 "the hub's cursor went back from {since} to {}: was the hub database replaced?",
                 page.next_cursor
             )));
         }
+        let remote = convert::remote_changes(&page.changes)?;
+        let next = i64::try_from(page.next_cursor).unwrap_or(i64::MAX);
+        // One page applied and the cursor moved past it in one hold of the registry.
+        let applied = access.with_registry(|reg| {
+            let applied = if remote.is_empty() { None } else { Some(reg.apply_remote(&remote)?) };
+            reg.set_last_pulled_hub_seq(next)?;
+            Ok(applied)
+        })?;
+        if let Some(applied) = applied {
+            report.pulled += page.changes.len() as u64;
+            report.applied += applied.applied as u64;
+            report.quarantined += applied.quarantined as u64;
+            touched.extend(applied.touched_leads);
+        }
         since = page.next_cursor;
-        reg.set_last_pulled_hub_seq(i64::try_from(since).unwrap_or(i64::MAX))?;
         progress(&SyncProgress { phase: SyncPhase::Pulling, done: report.pulled, total: None });
         if !page.more {
             break;

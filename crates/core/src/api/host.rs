@@ -1,0 +1,111 @@
+//! The one host of the command set for the apps: the desktop shell (Tauri) and the web
+//! server both run commands through a [`Host`], so they share its rules.
+//!
+//! - **One registry, opened lazily.** Opening may find a corrupt file or run
+//!   migrations; doing it on the first command lets the window appear and show the
+//!   typed error, and retries on the next command once the cause is fixed.
+//! - **Commands are serialised** by one lock (the core is single-writer), except
+//!   `sync_progress` and `import_progress`, answered from the progress board without it,
+//!   and `sync_run`, which takes the registry only for each local step
+//!   ([`crate::sync::RegistryAccess`]): while a sync waits on the network, searches and
+//!   edits go on. Syncs run one at a time.
+//! - **A command that panics** drops the in-memory context; the next command reopens
+//!   the registry from disk, the source of truth (every write is one transaction, so
+//!   nothing acknowledged is lost, and no half-updated in-memory view survives).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use serde_json::Value;
+
+use super::{answer_lock_free, dispatch, sync::ProgressBoard, Context};
+use crate::sync::{RegistryAccess, SyncError, SyncPhase, SyncProgress};
+use crate::{ApiError, Registry};
+
+pub struct Host {
+    data_dir: PathBuf,
+    ctx: Mutex<Option<Context>>,
+    progress: ProgressBoard,
+    /// Held by the running sync.
+    sync_gate: Mutex<()>,
+}
+
+impl Host {
+    /// A host over `data_dir`; nothing is opened before the first command.
+    pub fn new(data_dir: PathBuf) -> Host {
+        Host { data_dir, ctx: Mutex::new(None), progress: ProgressBoard::default(), sync_gate: Mutex::new(()) }
+    }
+
+    /// A host over a context already open (the web server opens it up front).
+    pub fn from_context(ctx: Context) -> Host {
+        let progress = ctx.progress_board();
+        Host { data_dir: ctx.data_dir.clone(), ctx: Mutex::new(Some(ctx)), progress, sync_gate: Mutex::new(()) }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Runs one command. Blocking: call it off an async runtime's threads.
+    pub fn call(&self, cmd: &str, args: Value) -> Result<Value, ApiError> {
+        if let Some(answer) = answer_lock_free(&self.progress, cmd) {
+            return Ok(answer);
+        }
+        if cmd == "sync_run" {
+            return self.sync_run();
+        }
+        self.with_context(|ctx| dispatch(ctx, cmd, args))
+    }
+
+    /// Runs `f` on the context (opened if needed), holding the lock.
+    pub fn with_context<T>(&self, f: impl FnOnce(&mut Context) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let mut guard = self.lock();
+        f(self.context(&mut guard)?)
+    }
+
+    /// Closes the registry (the app is exiting); a later command reopens it.
+    pub fn close(&self) {
+        self.lock().take();
+    }
+
+    fn context<'g>(&self, guard: &'g mut MutexGuard<'_, Option<Context>>) -> Result<&'g mut Context, ApiError> {
+        if guard.is_none() {
+            **guard = Some(Context::open(&self.data_dir)?.with_progress_board(self.progress.clone()));
+        }
+        Ok(guard.as_mut().expect("context opened above"))
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Context>> {
+        match self.ctx.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => {
+                // A command panicked mid-way: forget the in-memory state.
+                let mut guard = poisoned.into_inner();
+                *guard = None;
+                self.ctx.clear_poison();
+                guard
+            }
+        }
+    }
+
+    fn sync_run(&self) -> Result<Value, ApiError> {
+        let _one_at_a_time = self.sync_gate.lock().unwrap_or_else(|p| p.into_inner());
+        let clock = self.with_context(|ctx| Ok(ctx.clock()))?;
+        let board = self.progress.clone();
+        board.set(Some(SyncProgress { phase: SyncPhase::Pushing, done: 0, total: None }));
+        let _clear = super::sync::Running(&board);
+        let report = crate::sync::sync_using(&mut Lent(self), &clock, &mut |p| board.set(Some(p.clone())))?;
+        serde_json::to_value(report).map_err(|e| crate::Reason::Internal { detail: e.to_string() }.into())
+    }
+}
+
+/// The registry lent to the sync engine one step at a time.
+struct Lent<'h>(&'h Host);
+
+impl RegistryAccess for Lent<'_> {
+    fn with_registry<T>(&mut self, f: impl FnOnce(&mut Registry) -> Result<T, SyncError>) -> Result<T, SyncError> {
+        let mut guard = self.0.lock();
+        let ctx = self.0.context(&mut guard).map_err(SyncError::Unavailable)?;
+        f(ctx.registry().map_err(SyncError::Unavailable)?)
+    }
+}
