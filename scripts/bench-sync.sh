@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Sync benchmark: a laptop offline for a week (5k own changes) syncs against a hub
-# holding 100k changes from others, over loopback, beside a naive whole-document
-# exchange. Prints figures; never fails on timing. Extra args go to the harness,
-# e.g. `scripts/bench-sync.sh --others 20000 --own 1000`.
+# Sync benchmarks (figures only; never fails on timing).
+#   scripts/bench-sync.sh [ARGS]           a laptop offline for a week (5k own changes)
+#                                          syncs against a hub holding 100k changes from
+#                                          others, beside a naive whole-document exchange,
+#                                          e.g. `--others 20000 --own 1000`
+#   scripts/bench-sync.sh --search [ARGS]  search latency on a laptop during its first
+#                                          sync, the app's host beside a sync holding the
+#                                          registry, e.g. `--search --leads 100000`
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [[ "${1:-}" == "--search" ]]; then
+  shift
+  exec cargo run -q --release -p leadguard-hub --example bench_search_during_sync -- "$@"
+fi
 # Dependencies (automerge, SQLite) are optimised even in the dev profile.
 exec cargo run -q -p leadguard-hub --example bench_sync -- "$@"

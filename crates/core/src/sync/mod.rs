@@ -196,6 +196,11 @@ pub fn client(reg: &Registry) -> Result<HubClient, SyncError> {
     }
 }
 
+/// Pulled changes applied per hold of the registry: small enough that a search
+/// waiting behind a batch answers quickly, large enough to amortise the derived-state
+/// update of a batch.
+pub const APPLY_BATCH: usize = 250;
+
 /// How far a device clock may be off the hub before the rep is told.
 pub const CLOCK_TOLERANCE_SECS: i64 = 5 * 60;
 
@@ -334,19 +339,19 @@ fn pull_all(
             )));
         }
         let remote = convert::remote_changes(&page.changes)?;
-        let next = i64::try_from(page.next_cursor).unwrap_or(i64::MAX);
-        // One page applied and the cursor moved past it in one hold of the registry.
-        let applied = access.with_registry(|reg| {
-            let applied = if remote.is_empty() { None } else { Some(reg.apply_remote(&remote)?) };
-            reg.set_last_pulled_hub_seq(next)?;
-            Ok(applied)
-        })?;
-        if let Some(applied) = applied {
-            report.pulled += page.changes.len() as u64;
+        // A page is applied in hub order, a batch per hold of the registry (other
+        // commands run between batches); the cursor moves past the page after its
+        // last batch, so a sync cut short re-pulls the page and re-applies it, which
+        // changes nothing already applied.
+        for batch in remote.chunks(APPLY_BATCH) {
+            let applied = access.with_registry(|reg| Ok(reg.apply_remote(batch)?))?;
             report.applied += applied.applied as u64;
             report.quarantined += applied.quarantined as u64;
             touched.extend(applied.touched_leads);
         }
+        report.pulled += page.changes.len() as u64;
+        let next = i64::try_from(page.next_cursor).unwrap_or(i64::MAX);
+        access.with_registry(|reg| Ok(reg.set_last_pulled_hub_seq(next)?))?;
         since = page.next_cursor;
         progress(&SyncProgress { phase: SyncPhase::Pulling, done: report.pulled, total: None });
         if !page.more {

@@ -1,0 +1,133 @@
+//! Search during a first sync (a harness that prints figures, not a test): a new
+//! laptop pulls `--leads` colleagues' registrations from the real hub over loopback
+//! while the user searches the registry every 20 ms. Two runs in one: the app's host
+//! (`leadguard_core::api::Host`: the sync takes the registry one local step at a time)
+//! beside the same sync holding the registry for its whole run (how the host ran
+//! before). Prints the sync's wall time and the search latencies (p50, p99, max).
+//!
+//! Run: `scripts/bench-sync.sh --search` (or `cargo run --release -p leadguard-hub
+//! --example bench_search_during_sync -- --leads 100000`).
+
+use leadguard_core::api::{self, Host};
+use leadguard_hub::Store;
+use leadguard_protocol::client::HubClient;
+use leadguard_protocol::{PushChange, PushRequest, Role};
+use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn arg(name: &str, default: usize) -> usize {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(|v| v.parse().expect("a number")).unwrap_or(default)
+}
+
+fn lead_id(k: usize) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in k.to_le_bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// `n` registrations by colleague `rep`, one change each, pushed in batches.
+fn push_colleague(client: &HubClient, rep: &str, from: usize, n: usize) {
+    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(rep.as_bytes()));
+    let mut batch = Vec::new();
+    for i in from..from + n {
+        use automerge::transaction::Transactable;
+        let lead = doc.put_object(automerge::ROOT, lead_id(i), automerge::ObjType::List).expect("lead");
+        let event = json!({
+            "id": format!("e{i}"), "kind": "register", "rep": rep, "device": rep,
+            "device_time": "2026-11-22T08:00:00Z",
+            "fields": { "company": format!("{}市第{i}号电子科技有限公司", ["深圳", "广州", "东莞", "佛山"][i % 4]),
+                        "contact": format!("联系人{}", i % 997), "phone": format!("139{:08}", i), "need": "年度采购" }
+        });
+        doc.insert(&lead, 0, event.to_string()).expect("insert");
+        doc.commit();
+        let bytes = doc.get_last_local_change().expect("change").raw_bytes().to_vec();
+        batch.push(PushChange { doc_id: format!("sh/{rep}/{}", (i - from) / 2_000), scope: "branch:sh".into(), bytes });
+        if batch.len() == 1_000 {
+            client.push(&PushRequest { changes: std::mem::take(&mut batch) }).expect("push");
+        }
+    }
+    if !batch.is_empty() {
+        client.push(&PushRequest { changes: batch }).expect("push");
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+/// A fresh laptop syncs (`hold_whole_sync`: under one lock for the whole run) while
+/// another thread searches; returns the sync's wall time and the search latencies.
+fn run(url: &str, token: &str, hold_whole_sync: bool) -> (Duration, Vec<Duration>) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let host = Host::new(dir.path().to_path_buf());
+    host.call("init", json!({ "rep_id": "laptop", "name": "新同事", "branch": "sh" })).expect("init");
+    host.call("sync_enroll", json!({ "hub_url": url, "token": token })).expect("enroll");
+    let done = AtomicBool::new(false);
+    let mut latencies = Vec::new();
+    let t = Instant::now();
+    let wall = std::thread::scope(|s| {
+        let syncing = s.spawn(|| {
+            let r = if hold_whole_sync {
+                host.with_context(|ctx| api::dispatch(ctx, "sync_run", json!(null)))
+            } else {
+                host.call("sync_run", json!(null))
+            };
+            let wall = t.elapsed();
+            done.store(true, Ordering::SeqCst);
+            r.expect("sync");
+            wall
+        });
+        // Every search started while the sync runs counts, however long it waited.
+        while !done.load(Ordering::SeqCst) {
+            let q = Instant::now();
+            host.call("lead_list", json!({ "search": "电子科技", "limit": 20 })).expect("search");
+            latencies.push(q.elapsed());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        syncing.join().expect("sync thread")
+    });
+    latencies.sort();
+    (wall, latencies)
+}
+
+fn main() {
+    let leads = arg("--leads", 20_000);
+    let colleagues = arg("--colleagues", 4).max(1);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("store"));
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    runtime.spawn(leadguard_hub::serve(listener, store.clone(), std::future::pending()));
+    let enrol = |rep: &str| store.create_enrolment(rep, rep, "sh", Role::Rep, 3_600_000).expect("enrolment").token;
+
+    println!("search during a first sync: {leads} colleagues' leads on the hub, a search every 20 ms on the syncing laptop");
+    let t = Instant::now();
+    for c in 0..colleagues {
+        let rep = format!("colleague{c}");
+        let client = HubClient::new(&url).expect("client");
+        let cred = client.enroll(&enrol(&rep)).expect("enroll").credential;
+        let n = leads / colleagues + usize::from(c < leads % colleagues);
+        push_colleague(&client.with_credential(&cred), &rep, c * (leads / colleagues + 1), n);
+    }
+    println!("setup: pushed in {:.1} s", t.elapsed().as_secs_f64());
+    for (label, hold) in [("host (sync outside the lock)", false), ("sync holding the registry", true)] {
+        let (wall, l) = run(&url, &enrol("laptop"), hold);
+        println!(
+            "{label:<30} sync {:>6.1} s | {:>4} searches during it: p50 {:>7.1} ms, p99 {:>7.1} ms, max {:>7.1} ms",
+            wall.as_secs_f64(),
+            l.len(),
+            percentile(&l, 0.5).as_secs_f64() * 1e3,
+            percentile(&l, 0.99).as_secs_f64() * 1e3,
+            l.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+        );
+    }
+}
