@@ -24,6 +24,9 @@ pub struct ImportArgs {
     /// Also register customers someone else works (recorded as seen despite the warning).
     #[arg(long)]
     pub include_matches: bool,
+    /// Also write the report as a workbook (汇总, 已登记, 已有客户, 他人客户, 文件内合并, 无法读取).
+    #[arg(long, value_name = "REPORT.xlsx")]
+    pub report: Option<std::path::PathBuf>,
 }
 
 fn s(v: &Value) -> String {
@@ -88,8 +91,14 @@ pub fn run(ctx: &mut Context, a: ImportArgs, as_json: bool) -> Result<Value, Api
         "include_matches": a.include_matches,
     });
     let v = api::dispatch(ctx, "import_file", args)?;
+    let mut text = report(&v);
+    if let Some(path) = &a.report {
+        let file = api::dispatch(ctx, "import_report", v.clone())?;
+        crate::export_cmd::save(&file, path)?;
+        text.push_str(&format!("\n  报告 report: {}", path.display()));
+    }
     if as_json {
         return Ok(v);
     }
-    Ok(Value::String(report(&v)))
+    Ok(Value::String(text))
 }

@@ -16,7 +16,9 @@ mod audit;
 mod collisions;
 mod dedup;
 mod devices;
+mod export;
 mod import;
+mod import_report;
 mod leads;
 mod metrics;
 pub mod notifications;
@@ -24,6 +26,7 @@ pub mod sync;
 pub use audit::{AuditLeadArgs, AuditTrail, DoctorArgs};
 pub use collisions::*;
 pub use dedup::*;
+pub use export::{ExportArgs, ExportFormat, ExportWhat, FileDownload};
 pub use leads::*;
 pub use metrics::*;
 pub use notifications::*;
@@ -247,6 +250,12 @@ commands! {
     /// become one, customers already known are left alone, customers someone else works
     /// are reported (registered only with `include_matches`), broken rows listed.
     import_file(import::ImportArgs) -> import::ImportSummary => import::import_file;
+    /// An import's summary as a workbook (汇总, 已登记, 已有客户, 他人客户, 文件内合并,
+    /// 无法读取), returned as bytes for the user to save.
+    import_report(import::ImportSummary) -> export::FileDownload => import_report::import_report;
+    /// A list (mine, pool, team), the collision cases or the metrics as .xlsx or CSV,
+    /// as the user sees them (masked where the screen masks), returned as bytes.
+    export_file(export::ExportArgs) -> export::FileDownload => export::export_file;
     /// Invites a laptop for a rep or distributor of the branch: a one-time enrolment
     /// token and its link for a QR code (managers; needs the hub).
     device_invite(devices::DeviceInviteArgs) -> devices::DeviceInvitation => devices::device_invite;

@@ -9,18 +9,23 @@
 //! spreadsheet row number, and the rows that cannot become a lead with a typed
 //! reason ([`BrokenReason`]). Nothing here registers anything: the core decides what
 //! a row becomes (duplicates, protected customers, owners).
+//!
+//! The way out is here too ([`to_xlsx`], [`to_csv`]): the core's import report and
+//! exports as workbooks or CSV that Excel opens as written.
 
 mod customers;
 mod error;
 mod header;
 mod rows;
 mod table;
+mod write;
 
 pub use customers::FileCustomer;
 pub use error::ImportError;
 pub use header::{field_for_header, Field};
 pub use rows::{BrokenReason, BrokenRow, ImportRow, ImportTable};
 pub use table::{RawSheet, SourceFormat};
+pub use write::{to_csv, to_xlsx, Cell, Table, WriteError};
 
 use std::path::Path;
 

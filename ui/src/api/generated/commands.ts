@@ -19,6 +19,8 @@ import type { DeviceRecord } from "./DeviceRecord";
 import type { DoctorArgs } from "./DoctorArgs";
 import type { DoctorReport } from "./DoctorReport";
 import type { Enrolled } from "./Enrolled";
+import type { ExportArgs } from "./ExportArgs";
+import type { FileDownload } from "./FileDownload";
 import type { FollowupAddArgs } from "./FollowupAddArgs";
 import type { HandoverArgs } from "./HandoverArgs";
 import type { HandoverResult } from "./HandoverResult";
@@ -75,6 +77,8 @@ export interface Commands {
   sync_run: { args: null; result: SyncReport };
   sync_progress: { args: null; result: SyncProgressReading };
   import_file: { args: ImportArgs; result: ImportSummary };
+  import_report: { args: ImportSummary; result: FileDownload };
+  export_file: { args: ExportArgs; result: FileDownload };
   device_invite: { args: DeviceInviteArgs; result: DeviceInvitation };
   device_list: { args: null; result: DeviceList };
   device_revoke: { args: DeviceIdArgs; result: DeviceRecord };
