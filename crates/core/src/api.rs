@@ -17,7 +17,7 @@ mod collisions;
 mod dedup;
 mod devices;
 mod export;
-mod import;
+pub mod import;
 mod import_report;
 mod leads;
 mod metrics;
@@ -121,10 +121,14 @@ impl Context {
     }
 }
 
-/// Commands a host answers without the context's lock, which a running sync holds:
+/// Commands a host answers without the context's lock, which a running sync or import holds:
 /// `Some(answer)` for those, `None` for every other command.
 pub fn answer_lock_free(board: &sync::ProgressBoard, cmd: &str) -> Option<serde_json::Value> {
-    (cmd == "sync_progress").then(|| serde_json::to_value(board.reading()).unwrap_or(serde_json::Value::Null))
+    match cmd {
+        "sync_progress" => Some(serde_json::to_value(board.reading()).unwrap_or(serde_json::Value::Null)),
+        "import_progress" => Some(serde_json::to_value(board.import_reading()).unwrap_or(serde_json::Value::Null)),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -250,6 +254,9 @@ commands! {
     /// become one, customers already known are left alone, customers someone else works
     /// are reported (registered only with `include_matches`), broken rows listed.
     import_file(import::ImportArgs) -> import::ImportSummary => import::import_file;
+    /// Where the running import is (`null` when none runs): customers decided of all.
+    /// Answered without waiting for the running import ([`answer_lock_free`]).
+    import_progress(()) -> sync::ImportProgressReading => sync::import_progress;
     /// An import's summary as a workbook (汇总, 已登记, 已有客户, 他人客户, 文件内合并,
     /// 无法读取), returned as bytes for the user to save.
     import_report(import::ImportSummary) -> export::FileDownload => import_report::import_report;

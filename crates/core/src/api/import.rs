@@ -18,6 +18,7 @@ use super::dedup::DuplicateMatch;
 use super::Context;
 use crate::error::ApiError;
 use crate::model::{EventKind, LeadFields, Rep, Role};
+use crate::registry::Target;
 use crate::{FormField, Reason};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -157,7 +158,61 @@ fn rows(c: &FileCustomer) -> Vec<u32> {
     c.rows.iter().map(|r| *r as u32).collect()
 }
 
+/// Customers written per transaction: an import cut off (killed, power lost) keeps
+/// whole batches, and a re-run finds them as the importer's own (`already_known`).
+pub const IMPORT_BATCH: usize = 500;
+
+/// How far an import is: customers of the file decided on, of all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// A customer waiting for its batch's transaction.
+struct Pending {
+    index: usize,
+    fields: LeadFields,
+    acknowledged: Vec<String>,
+    owner: String,
+}
+
+/// Writes one batch in one transaction: each customer's registration, its
+/// acknowledgement of others' customers, and its handover to a named owner.
+fn commit(reg: &mut crate::Registry, me: &str, batch: Vec<Pending>, summary: &mut ImportSummary, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let mut items = Vec::new();
+    let mut first_item = Vec::with_capacity(batch.len());
+    for p in batch {
+        first_item.push((items.len(), p.index));
+        items.push((Target::New, me.to_owned(), EventKind::Register { fields: p.fields }));
+        if !p.acknowledged.is_empty() {
+            let mut leads = p.acknowledged;
+            leads.sort();
+            leads.dedup();
+            items.push((Target::Previous, me.to_owned(), EventKind::DuplicateAcknowledged { leads }));
+        }
+        if p.owner != me {
+            items.push((Target::Previous, me.to_owned(), EventKind::Handover { from: me.to_owned(), to: p.owner }));
+        }
+    }
+    if items.is_empty() {
+        return Ok(());
+    }
+    let written = reg.write_events(items, now)?;
+    for (item, index) in first_item {
+        summary.registered[index].lead_id = Some(written[item].lead_id.clone());
+    }
+    Ok(())
+}
+
 pub(super) fn import_file(ctx: &mut Context, a: ImportArgs) -> Result<ImportSummary, ApiError> {
+    let board = ctx.progress_board();
+    let _running = super::sync::ImportRunning::start(&board);
+    import_file_with_progress(ctx, a, &mut |p| board.set_import(Some(p)))
+}
+
+/// [`import_file`] reporting its progress after each customer (the CLI's bar).
+pub fn import_file_with_progress(ctx: &mut Context, a: ImportArgs, progress: &mut dyn FnMut(ImportProgress)) -> Result<ImportSummary, ApiError> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(a.content_base64.as_bytes())
         .map_err(|e| Reason::BadArguments { detail: format!("content_base64: {e}") })?;
@@ -187,7 +242,14 @@ pub(super) fn import_file(ctx: &mut Context, a: ImportArgs) -> Result<ImportSumm
         broken: table.broken.iter().map(|b| ImportBrokenRow { row: b.row as u32, error: broken_reason(&b.reason).into() }).collect(),
         dry_run: a.dry_run,
     };
-    for c in &customers {
+    let total = customers.len() as u32;
+    let mut pending: Vec<Pending> = Vec::new();
+    progress(ImportProgress { done: 0, total });
+    for (done, c) in customers.iter().enumerate() {
+        if pending.len() >= IMPORT_BATCH {
+            commit(reg, &me.id, std::mem::take(&mut pending), &mut summary, now)?;
+            progress(ImportProgress { done: done as u32, total });
+        }
         let first_row = c.rows[0] as u32;
         let broken = |e: ApiError| ImportBrokenRow { row: first_row, error: e };
         let owner = match owner_for(&me, c.get(Field::Owner).or(a.owner.as_deref()), |id| reg.rep(id).cloned()) {
@@ -226,18 +288,14 @@ pub(super) fn import_file(ctx: &mut Context, a: ImportArgs) -> Result<ImportSumm
         if !register {
             continue;
         }
-        let lead_id = if a.dry_run {
-            None
-        } else {
-            let acknowledged: Vec<String> = found.iter().map(|m| m.lead.id.clone()).collect();
-            let w = reg.add_lead_acknowledging(fields, &acknowledged, now)?;
-            if owner != me.id {
-                reg.act(&w.lead_id, EventKind::Handover { from: me.id.clone(), to: owner.clone() }, now)?;
-            }
-            Some(w.lead_id)
-        };
-        summary.registered.push(ImportedCustomer { rows: rows(c), company, lead_id, owner });
+        if !a.dry_run {
+            let acknowledged = found.iter().map(|m| m.lead.id.clone()).collect();
+            pending.push(Pending { index: summary.registered.len(), fields, acknowledged, owner: owner.clone() });
+        }
+        summary.registered.push(ImportedCustomer { rows: rows(c), company, lead_id: None, owner });
     }
+    commit(reg, &me.id, pending, &mut summary, now)?;
+    progress(ImportProgress { done: total, total });
     summary.broken.sort_by_key(|b| b.row);
     Ok(summary)
 }

@@ -25,6 +25,7 @@ import type { FollowupAddArgs } from "./FollowupAddArgs";
 import type { HandoverArgs } from "./HandoverArgs";
 import type { HandoverResult } from "./HandoverResult";
 import type { ImportArgs } from "./ImportArgs";
+import type { ImportProgressReading } from "./ImportProgressReading";
 import type { ImportSummary } from "./ImportSummary";
 import type { InitArgs } from "./InitArgs";
 import type { LeadAddArgs } from "./LeadAddArgs";
@@ -77,6 +78,7 @@ export interface Commands {
   sync_run: { args: null; result: SyncReport };
   sync_progress: { args: null; result: SyncProgressReading };
   import_file: { args: ImportArgs; result: ImportSummary };
+  import_progress: { args: null; result: ImportProgressReading };
   import_report: { args: ImportSummary; result: FileDownload };
   export_file: { args: ExportArgs; result: FileDownload };
   device_invite: { args: DeviceInviteArgs; result: DeviceInvitation };
