@@ -27,6 +27,11 @@ pub struct ImportArgs {
     /// Also write the report as a workbook (汇总, 已登记, 已有客户, 他人客户, 文件内合并, 无法读取).
     #[arg(long, value_name = "REPORT.xlsx")]
     pub report: Option<std::path::PathBuf>,
+    /// A column the header names do not map, or map wrongly: `HEADER=FIELD` (company,
+    /// contact, phone, email, region, industry, size, need, notes, address, owner), or
+    /// `HEADER=` to leave it out. Repeatable.
+    #[arg(long = "column", value_name = "HEADER=FIELD")]
+    pub columns: Vec<String>,
 }
 
 fn s(v: &Value) -> String {
@@ -103,6 +108,14 @@ pub fn run(ctx: &mut Context, a: ImportArgs, as_json: bool) -> Result<Value, Api
         owner: a.owner.clone(),
         dry_run: a.dry_run,
         include_matches: a.include_matches,
+        columns: a
+            .columns
+            .iter()
+            .map(|c| {
+                let (header, field) = c.split_once('=').unwrap_or((c.as_str(), ""));
+                api::import::ImportColumn { header: header.to_owned(), field: (!field.is_empty()).then(|| field.to_owned()) }
+            })
+            .collect(),
     };
     let bar = progress_bar(as_json);
     let summary = api::import::import_file_with_progress(ctx, args, &mut |p| {

@@ -40,6 +40,19 @@ pub struct ImportArgs {
     /// Also register customers someone else works (recorded as seen despite the warning).
     #[serde(default)]
     pub include_matches: bool,
+    /// The user's column choices (the wizard's mapping step): they win over the
+    /// recognised header names. Empty: the recognised names only.
+    #[serde(default)]
+    pub columns: Vec<ImportColumn>,
+}
+
+/// A column of the file and the lead field it fills (`None`: left out).
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ImportColumn {
+    /// The header as written in the file.
+    pub header: String,
+    /// company, contact, phone, email, region, industry, size, need, notes, address, owner.
+    pub field: Option<String>,
 }
 
 /// A customer of the file and the spreadsheet rows it was written in.
@@ -216,7 +229,15 @@ pub fn import_file_with_progress(ctx: &mut Context, a: ImportArgs, progress: &mu
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(a.content_base64.as_bytes())
         .map_err(|e| Reason::BadArguments { detail: format!("content_base64: {e}") })?;
-    let table = leadguard_import::read_bytes(&a.file_name, &bytes, a.sheet.as_deref())
+    let mut mapping = Vec::with_capacity(a.columns.len());
+    for c in &a.columns {
+        let field = match c.field.as_deref() {
+            None | Some("") => None,
+            Some(name) => Some(Field::parse(name).ok_or_else(|| Reason::BadArguments { detail: format!("columns: no lead field {name:?}") })?),
+        };
+        mapping.push((c.header.clone(), field));
+    }
+    let table = leadguard_import::read_bytes_mapped(&a.file_name, &bytes, a.sheet.as_deref(), &mapping)
         .map_err(|e| Reason::ImportUnreadable { detail: e.to_string() })?;
     let now = ctx.now();
     let reg = ctx.registry()?;
