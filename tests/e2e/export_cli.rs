@@ -8,19 +8,19 @@ use leadguard_tests::{json, leadguard};
 
 use super::import_cli::{ok, team_list};
 
-fn sheet(path: &std::path::Path, name: &str) -> Vec<Vec<String>> {
+pub(crate) fn sheet(path: &std::path::Path, name: &str) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = calamine::open_workbook(path).unwrap();
     let range = book.worksheet_range(name).unwrap_or_else(|e| panic!("sheet {name}: {e}"));
     range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
 }
 
-fn column(rows: &[Vec<String>], header: &str) -> Vec<String> {
+pub(crate) fn column(rows: &[Vec<String>], header: &str) -> Vec<String> {
     let j = rows[0].iter().position(|h| h == header).unwrap_or_else(|| panic!("no column {header} in {:?}", rows[0]));
     rows[1..].iter().map(|r| r.get(j).cloned().unwrap_or_default()).collect()
 }
 
 /// 张伟 (manager) set up 李娜 and 王伟; 王伟 works 佛山南方家具厂. The laptop is then 李娜's.
-fn branch(dir: &std::path::Path) -> std::path::PathBuf {
+pub(crate) fn branch(dir: &std::path::Path) -> std::path::PathBuf {
     let data = dir.join("lina");
     ok(&data, &["init", "--rep", "zhang", "--name", "张伟", "--branch", "gz", "--role", "manager"]);
     ok(&data, &["rep", "add", "--id", "lina", "--name", "李娜"]);

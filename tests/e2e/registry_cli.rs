@@ -151,3 +151,5 @@ fn incomplete_and_team_lists_through_the_cli() {
 mod import_cli;
 #[path = "export_cli.rs"]
 mod export_cli;
+#[path = "import_bar.rs"]
+mod import_bar;
