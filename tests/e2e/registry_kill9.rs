@@ -149,7 +149,8 @@ fn an_import_killed_half_way_and_run_again_registers_each_customer_exactly_once(
     child.wait().unwrap();
     let (after_kill, _) = leads_in(&data);
     assert!(after_kill > 0 && after_kill < customers, "killed half-way: {after_kill} of {customers}");
-    assert_eq!(after_kill % 500, 0, "whole batches only: {after_kill}");
+    let batch = leadguard_core::api::import::IMPORT_BATCH as i64;
+    assert_eq!(after_kill % batch, 0, "whole batches of {batch} only: {after_kill}");
 
     let again = json(&leadguard(&data, &["import", "--input", input]));
     assert_eq!(again["already_known"].as_array().unwrap().len() as i64, after_kill, "the cut-off import's customers are recognised");
