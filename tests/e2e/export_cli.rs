@@ -95,7 +95,9 @@ fn exports_show_each_user_what_their_screens_show() {
     let team = leadguard(&data, &["export", "--what", "team", "--output", dir.path().join("t.xlsx").to_str().unwrap()]);
     assert!(!team.status.success());
     assert_eq!(json(&team)["reason"], "role_required");
-    let huaqiang = column(&mine, "客户编号")[1].clone();
+    let companies = column(&mine, "公司名称");
+    let row = companies.iter().position(|c| c == "深圳华强物流有限公司").expect("华强 in my list");
+    let huaqiang = column(&mine, "客户编号")[row].clone();
     ok(&data, &["lead", "release", &huaqiang]);
     let pool_csv = dir.path().join("pool.csv");
     ok(&data, &["export", "--what", "pool", "--output", pool_csv.to_str().unwrap()]);

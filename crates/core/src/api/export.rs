@@ -32,7 +32,8 @@ pub enum ExportWhat {
     /// The branch's customers (managers).
     Team,
     /// Collision cases (a rep: the cases naming them).
-    Cases,
+    #[serde(rename = "cases")]
+    CollisionCases,
     /// The branch's health metrics (managers).
     Metrics,
 }
@@ -241,7 +242,7 @@ pub(super) fn export_file(ctx: &mut Context, a: ExportArgs) -> Result<FileDownlo
         ExportWhat::Mine => ("我的客户", vec![lead_table("我的客户", locale, &all_leads(ctx, ListFilter::Mine)?)]),
         ExportWhat::Pool => ("公海", vec![lead_table("公海", locale, &all_leads(ctx, ListFilter::Pool)?)]),
         ExportWhat::Team => ("团队客户", vec![lead_table("团队客户", locale, &all_leads(ctx, ListFilter::Team)?)]),
-        ExportWhat::Cases => ("撞单案件", vec![cases_table(ctx, locale)?]),
+        ExportWhat::CollisionCases => ("撞单案件", vec![cases_table(ctx, locale)?]),
         ExportWhat::Metrics => ("健康指标", metrics_tables(ctx, locale)?),
     };
     download(&format!("{stem}-{stamp}"), a.format, &tables)
