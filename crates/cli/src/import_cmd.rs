@@ -91,7 +91,7 @@ fn progress_bar(as_json: bool) -> indicatif::ProgressBar {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template("导入 importing {bar:40} {pos}/{len} 客户 customers ({per_sec}, {eta})") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template("导入 importing {bar:40} {pos}/{len} 客户 customers ({elapsed})") {
         bar.set_style(style);
     }
     bar
