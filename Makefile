@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR := $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: setup target-cache run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
-        bindings screenshots bench-core bench-dedup bench-sync bench-ui bench-collisions bench-seal bench-hub
+        bindings screenshots bench-core bench-dedup bench-sync bench-ui bench-collisions bench-seal bench-hub bench-import
 
 ## Install what is missing (Debian packages, npm packages, tauri-driver). Safe to run twice.
 setup:
@@ -73,6 +73,11 @@ bench-dedup: target-cache
 
 bench-collisions: target-cache
 	bash scripts/bench-collisions.sh
+
+## A generated 100,000-row .xlsx imported into a registry of 100,000 leads, with the
+## dedup report, beside pandas + openpyxl reading the same file.
+bench-import: target-cache
+	bash scripts/bench-import.sh
 
 bench-sync: target-cache
 	bash scripts/bench-sync.sh

@@ -8,13 +8,13 @@ use leadguard_tests::{json, leadguard};
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
 
-fn ok(data: &std::path::Path, args: &[&str]) -> Value {
+pub(crate) fn ok(data: &std::path::Path, args: &[&str]) -> Value {
     let out = leadguard(data, args);
     assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stdout));
     json(&out)
 }
 
-fn team_list(path: &std::path::Path) {
+pub(crate) fn team_list(path: &std::path::Path) {
     let mut book = Workbook::new();
     let help = book.add_worksheet().set_name("说明").unwrap();
     help.write(0, 0, "每行一个客户").unwrap();

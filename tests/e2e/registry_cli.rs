@@ -149,3 +149,7 @@ fn incomplete_and_team_lists_through_the_cli() {
 
 #[path = "import_cli.rs"]
 mod import_cli;
+#[path = "export_cli.rs"]
+mod export_cli;
+#[path = "import_bar.rs"]
+mod import_bar;

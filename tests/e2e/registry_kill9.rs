@@ -93,3 +93,69 @@ fn registry_survives_kill_minus_9_during_lead_add_burst() {
     assert_eq!(reg.reindex().unwrap() as i64, indexed);
     eprintln!("{kills} kills, {} confirmed adds, {total} leads present", confirmed.len());
 }
+
+/// Distinct customers a dedup check does not pair: company, contact and phone all differ.
+fn big_customer_list(path: &std::path::Path, n: usize) {
+    const A: [&str; 20] = ["华", "泰", "信", "达", "恒", "瑞", "鑫", "博", "宏", "安", "盛", "锦", "嘉", "润", "丰", "源", "凯", "诚", "德", "顺"];
+    const B: [&str; 10] = ["科技", "物流", "电子", "机械", "化工", "食品", "纺织", "建材", "医疗", "传媒"];
+    const C: [&str; 8] = ["广州", "深圳", "佛山", "东莞", "珠海", "中山", "惠州", "江门"];
+    let mut csv = String::from("客户名称,联系人,手机,城市\n");
+    for i in 0..n {
+        let name = format!("{}{}{}{}{}有限公司", C[i % 8], A[i % 20], A[(i / 20) % 20], A[(i / 400) % 20], B[(i / 8) % 10]);
+        csv.push_str(&format!("{name},联系人{i},1{:010},{}\n", 3_000_000_000u64 + (i as u64) * 7919, C[i % 8]));
+    }
+    std::fs::write(path, csv).unwrap();
+}
+
+fn leads_in(data: &std::path::Path) -> (i64, i64) {
+    let conn = rusqlite::Connection::open_with_flags(data.join("registry.sqlite"), rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    let total = conn.query_row("SELECT count(*) FROM lead_index", [], |r| r.get(0)).unwrap_or(0);
+    let twice = conn
+        .query_row("SELECT count(*) FROM (SELECT company FROM lead_index GROUP BY company HAVING count(*) > 1)", [], |r| r.get(0))
+        .unwrap_or(0);
+    (total, twice)
+}
+
+#[test]
+fn an_import_killed_half_way_and_run_again_registers_each_customer_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    assert!(leadguard(&data, &["init", "--rep", "lina", "--name", "李娜", "--branch", "sz"]).status.success());
+    let file = dir.path().join("big.csv");
+    big_customer_list(&file, 2_500);
+    let input = file.to_str().unwrap();
+    let dry = json(&leadguard(&data, &["import", "--input", input, "--dry-run"]));
+    let customers = dry["customers"].as_i64().unwrap();
+    assert_eq!(dry["registered"].as_array().unwrap().len() as i64, customers, "{}", dry["broken"]);
+    assert!(customers > 2_000, "the file's customers are distinct ({customers})");
+
+    let mut child = Command::new(bin("leadguard"))
+        .arg("--data")
+        .arg(&data)
+        .args(["--json", "import", "--input", input])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill as soon as the first batch is committed, while the next ones are written.
+    let started = Instant::now();
+    while leads_in(&data).0 == 0 {
+        assert!(child.try_wait().unwrap().is_none(), "the import finished before a kill could land");
+        assert!(started.elapsed() < Duration::from_secs(120), "no batch committed");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let (after_kill, _) = leads_in(&data);
+    assert!(after_kill > 0 && after_kill < customers, "killed half-way: {after_kill} of {customers}");
+    let batch = leadguard_core::api::import::IMPORT_BATCH as i64;
+    assert_eq!(after_kill % batch, 0, "whole batches of {batch} only: {after_kill}");
+
+    let again = json(&leadguard(&data, &["import", "--input", input]));
+    assert_eq!(again["already_known"].as_array().unwrap().len() as i64, after_kill, "the cut-off import's customers are recognised");
+    assert_eq!(again["registered"].as_array().unwrap().len() as i64, customers - after_kill);
+    assert_eq!(leads_in(&data), (customers, 0), "each customer exactly once");
+    let once_more = json(&leadguard(&data, &["import", "--input", input]));
+    assert_eq!(once_more["registered"].as_array().unwrap().len(), 0);
+}

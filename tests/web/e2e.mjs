@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { launchChromium, leadguardJson, runner, startServer, CHROMIUM } from "./harness.mjs";
 import { collisionReview } from "./collisions.mjs";
 import { managerWorkflows } from "./team.mjs";
+import { importAndExport } from "./importing.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -306,6 +307,9 @@ try {
     await shot("my-customers.en-US");
     await page.getByText("简体中文", { exact: true }).first().click();
   });
+
+  // 导入客户 walked as a wizard, then an export (tests/web/importing.mjs).
+  await importAndExport({ t, page, server, shot, menu });
 
   // A manager completes, edits, filters the team list, adds a member, hands over (tests/web/team.mjs).
   consoleErrors.push(...(await managerWorkflows({ t, chrome, bin: opt.bin, uiDir: opt.ui, shots, failPage: (p) => (page = p) })));

@@ -5,7 +5,7 @@ use base64::Engine;
 use clap::Args;
 use leadguard_core::api::{self, Context};
 use leadguard_core::{ApiError, Reason};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 #[derive(Args, Debug)]
 pub struct ImportArgs {
@@ -24,6 +24,14 @@ pub struct ImportArgs {
     /// Also register customers someone else works (recorded as seen despite the warning).
     #[arg(long)]
     pub include_matches: bool,
+    /// Also write the report as a workbook (汇总, 已登记, 已有客户, 他人客户, 文件内合并, 无法读取).
+    #[arg(long, value_name = "REPORT.xlsx")]
+    pub report: Option<std::path::PathBuf>,
+    /// A column the header names do not map, or map wrongly: `HEADER=FIELD` (company,
+    /// contact, phone, email, region, industry, size, need, notes, address, owner), or
+    /// `HEADER=` to leave it out. Repeatable.
+    #[arg(long = "column", value_name = "HEADER=FIELD")]
+    pub columns: Vec<String>,
 }
 
 fn s(v: &Value) -> String {
@@ -75,21 +83,55 @@ fn report(v: &Value) -> String {
     out
 }
 
+/// A bar on stderr for people watching; none for scripts (`--json`) or when stderr is
+/// not a terminal (a log file, a pipe).
+fn progress_bar(as_json: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if as_json || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template("导入 importing {bar:40} {pos}/{len} 客户 customers ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar
+}
+
 pub fn run(ctx: &mut Context, a: ImportArgs, as_json: bool) -> Result<Value, ApiError> {
     let bytes = std::fs::read(&a.input)
         .map_err(|e| ApiError::from(Reason::ImportUnreadable { detail: format!("{}: {e}", a.input.display()) }))?;
     let name = a.input.file_name().and_then(|n| n.to_str()).unwrap_or("import").to_owned();
-    let args = json!({
-        "file_name": name,
-        "content_base64": base64::engine::general_purpose::STANDARD.encode(&bytes),
-        "sheet": a.sheet,
-        "owner": a.owner,
-        "dry_run": a.dry_run,
-        "include_matches": a.include_matches,
+    let args = api::import::ImportArgs {
+        file_name: name,
+        content_base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
+        sheet: a.sheet.clone(),
+        owner: a.owner.clone(),
+        dry_run: a.dry_run,
+        include_matches: a.include_matches,
+        columns: a
+            .columns
+            .iter()
+            .map(|c| {
+                let (header, field) = c.split_once('=').unwrap_or((c.as_str(), ""));
+                api::import::ImportColumn { header: header.to_owned(), field: (!field.is_empty()).then(|| field.to_owned()) }
+            })
+            .collect(),
+    };
+    let bar = progress_bar(as_json);
+    let summary = api::import::import_file_with_progress(ctx, args, &mut |p| {
+        bar.set_length(u64::from(p.total));
+        bar.set_position(u64::from(p.done));
     });
-    let v = api::dispatch(ctx, "import_file", args)?;
+    bar.finish_and_clear();
+    let v = serde_json::to_value(summary?).map_err(|e| ApiError::from(Reason::Storage { detail: e.to_string() }))?;
+    let mut text = report(&v);
+    if let Some(path) = &a.report {
+        let file = api::dispatch(ctx, "import_report", v.clone())?;
+        crate::export_cmd::save(&file, path)?;
+        text.push_str(&format!("\n  报告 report: {}", path.display()));
+    }
     if as_json {
         return Ok(v);
     }
-    Ok(Value::String(report(&v)))
+    Ok(Value::String(text))
 }

@@ -13,6 +13,7 @@ mod collisions_cmd;
 mod dedup_cmd;
 mod doctor_cmd;
 mod exit_status;
+mod export_cmd;
 mod demo_cmd;
 mod devices_cmd;
 mod fields_args;
@@ -92,6 +93,9 @@ enum Command {
     /// Distributors' reports (分销报备): list (managers: the review queue), review (managers).
     #[command(subcommand)]
     Reports(reports_cmd::ReportsCmd),
+    /// Export my customers, the pool, the team, the cases or the metrics to .xlsx or .csv
+    /// (as this user sees them: others' contacts stay masked).
+    Export(export_cmd::ExportArgs),
     /// The branch's laptops on the hub: invite, list, revoke (managers).
     #[command(subcommand)]
     Devices(devices_cmd::DevicesCmd),
@@ -137,6 +141,7 @@ fn main() {
         Command::Doctor(args) => doctor_cmd::run(&mut ctx, args, cli.json),
         Command::Quarantine(cmd) => quarantine_cmd::run(&mut ctx, cmd, cli.json),
         Command::Import(args) => import_cmd::run(&mut ctx, args, cli.json),
+        Command::Export(args) => export_cmd::run(&mut ctx, args, cli.json),
         Command::Devices(cmd) => devices_cmd::run(&mut ctx, cmd, cli.json),
         Command::Reports(cmd) => reports_cmd::run(&mut ctx, cmd, cli.json),
         Command::Metrics { days, heat_days } => {

@@ -16,8 +16,10 @@ mod audit;
 mod collisions;
 mod dedup;
 mod devices;
+mod export;
 mod host;
-mod import;
+pub mod import;
+mod import_report;
 mod leads;
 mod metrics;
 pub mod notifications;
@@ -26,6 +28,7 @@ pub mod sync;
 pub use audit::{AuditLeadArgs, AuditTrail, DoctorArgs};
 pub use collisions::*;
 pub use dedup::*;
+pub use export::{ExportArgs, ExportFormat, ExportWhat, FileDownload};
 pub use host::Host;
 pub use leads::*;
 pub use metrics::*;
@@ -122,10 +125,14 @@ impl Context {
     }
 }
 
-/// Commands a host answers without the context's lock, which a running sync holds:
+/// Commands a host answers without the context's lock, which a running sync or import holds:
 /// `Some(answer)` for those, `None` for every other command.
 pub fn answer_lock_free(board: &sync::ProgressBoard, cmd: &str) -> Option<serde_json::Value> {
-    (cmd == "sync_progress").then(|| serde_json::to_value(board.reading()).unwrap_or(serde_json::Value::Null))
+    match cmd {
+        "sync_progress" => Some(serde_json::to_value(board.reading()).unwrap_or(serde_json::Value::Null)),
+        "import_progress" => Some(serde_json::to_value(board.import_reading()).unwrap_or(serde_json::Value::Null)),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -251,6 +258,15 @@ commands! {
     /// become one, customers already known are left alone, customers someone else works
     /// are reported (registered only with `include_matches`), broken rows listed.
     import_file(import::ImportArgs) -> import::ImportSummary => import::import_file;
+    /// Where the running import is (`null` when none runs): customers decided of all.
+    /// Answered without waiting for the running import ([`answer_lock_free`]).
+    import_progress(()) -> sync::ImportProgressReading => sync::import_progress;
+    /// An import's summary as a workbook (汇总, 已登记, 已有客户, 他人客户, 文件内合并,
+    /// 无法读取), returned as bytes for the user to save.
+    import_report(import::ImportSummary) -> export::FileDownload => import_report::import_report;
+    /// A list (mine, pool, team), the collision cases or the metrics as .xlsx or CSV,
+    /// as the user sees them (masked where the screen masks), returned as bytes.
+    export_file(export::ExportArgs) -> export::FileDownload => export::export_file;
     /// Invites a laptop for a rep or distributor of the branch: a one-time enrolment
     /// token and its link for a QR code (managers; needs the hub).
     device_invite(devices::DeviceInviteArgs) -> devices::DeviceInvitation => devices::device_invite;

@@ -39,6 +39,7 @@ pub(crate) mod error_code;
 pub(crate) mod layout;
 pub(crate) mod lead_index;
 pub(crate) mod lifecycle;
+pub(crate) mod locale_text;
 pub(crate) mod memory_views;
 pub(crate) mod metrics;
 pub(crate) mod receipts;

@@ -58,3 +58,41 @@ fn distributors_see_only_what_they_reported() {
     assert_eq!(api::dispatch(&mut ctx, "lead_get", json!({ "id": mine })).unwrap()["lead"]["masked"], false);
     assert_eq!(api::dispatch(&mut ctx, "lead_claim", json!({ "id": theirs })).unwrap_err().code, ErrorCode::Forbidden);
 }
+
+/// An import holds the context like a sync; the wizard's bar reads `import_progress`
+/// without that lock, and the readings move batch by batch.
+#[test]
+fn import_progress_is_readable_while_an_import_holds_the_context() {
+    use base64::Engine;
+    let dir = tempfile::tempdir().unwrap();
+    let mut ctx = Context::open(dir.path()).unwrap();
+    api::dispatch(&mut ctx, "init", json!({ "rep_id": "li.na", "name": "李娜", "branch": "sh" })).unwrap();
+    let mut csv = String::from("客户名称,联系人,手机\n");
+    for i in 0..1_600u64 {
+        csv.push_str(&format!("上海{}号{}贸易有限公司,联系人{i},1{:010}\n", i * 37, ["东", "南", "西", "北"][(i % 4) as usize], 3_000_000_000 + i * 7_919));
+    }
+    let args = json!({ "file_name": "list.csv", "content_base64": base64::engine::general_purpose::STANDARD.encode(csv) });
+    let board = ctx.progress_board();
+    assert_eq!(api::answer_lock_free(&board, "import_progress"), Some(json!({ "progress": null })));
+    let ctx = std::sync::Arc::new(std::sync::Mutex::new(ctx));
+    let runner = {
+        let ctx = ctx.clone();
+        std::thread::spawn(move || api::dispatch(&mut ctx.lock().unwrap(), "import_file", args))
+    };
+    let mut readings: Vec<(u64, u64)> = Vec::new();
+    while !runner.is_finished() {
+        let r = api::answer_lock_free(&board, "import_progress").unwrap();
+        if let (Some(done), Some(total)) = (r["progress"]["done"].as_u64(), r["progress"]["total"].as_u64()) {
+            if readings.last() != Some(&(done, total)) {
+                readings.push((done, total));
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let summary = runner.join().unwrap().unwrap();
+    let customers = summary["customers"].as_u64().unwrap();
+    assert_eq!(summary["registered"].as_array().unwrap().len() as u64, customers);
+    assert!(readings.iter().any(|&(d, t)| t == customers && d > 0 && d < t), "a reading between batches: {readings:?}");
+    assert!(readings.windows(2).all(|w| w[0].0 <= w[1].0), "never backwards: {readings:?}");
+    assert_eq!(api::answer_lock_free(&board, "import_progress"), Some(json!({ "progress": null })), "cleared when done");
+}

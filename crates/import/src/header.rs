@@ -37,6 +37,25 @@ impl Field {
         matches!(self, Field::Need | Field::Notes | Field::Address)
     }
 
+    pub const ALL: [Field; 11] = [
+        Field::Company,
+        Field::Contact,
+        Field::Phone,
+        Field::Email,
+        Field::Region,
+        Field::Industry,
+        Field::Size,
+        Field::Need,
+        Field::Notes,
+        Field::Address,
+        Field::Owner,
+    ];
+
+    /// The field named by [`Field::as_str`].
+    pub fn parse(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Field::Company => "company",

@@ -68,13 +68,30 @@ struct Header {
     fields: usize,
 }
 
-fn find_header(sheet: &RawSheet) -> Option<Header> {
+/// The user's column choices: a header (as written in the file) → the field it fills,
+/// or `None` to leave the column out. They win over the names recognised by default.
+pub type ColumnMapping = [(String, Option<Field>)];
+
+fn field_for(mapping: &ColumnMapping, name: &str) -> Option<Field> {
+    match mapping.iter().find(|(h, _)| h.trim() == name.trim()) {
+        Some((_, chosen)) => *chosen,
+        None => field_for_header(name),
+    }
+}
+
+fn find_header(sheet: &RawSheet, mapping: &ColumnMapping) -> Option<Header> {
     let mut best: Option<Header> = None;
     for (i, cells) in sheet.rows.iter().take(HEADER_SEARCH_ROWS).enumerate() {
         let mut seen = std::collections::BTreeSet::new();
+        // A field the user chose for a column is not also taken by a recognised name.
+        let chosen: std::collections::BTreeSet<Field> =
+            cells.iter().filter_map(|c| mapping.iter().find(|(h, _)| h.trim() == c.trim()).and_then(|(_, f)| *f)).collect();
         let by_column: Vec<Option<Field>> = cells
             .iter()
-            .map(|c| field_for_header(c).filter(|f| seen.insert(*f)))
+            .map(|c| {
+                let explicit = mapping.iter().any(|(h, _)| h.trim() == c.trim());
+                field_for(mapping, c).filter(|f| (explicit || !chosen.contains(f)) && seen.insert(*f))
+            })
             .collect();
         let fields = seen.len();
         if seen.contains(&Field::Company) && fields >= 2 && best.as_ref().is_none_or(|b| fields > b.fields) {
@@ -141,16 +158,16 @@ fn table_from(sheet: RawSheet, header: Header) -> ImportTable {
 
 /// The lead rows of the named sheet, or of the first sheet with a header (an
 /// instructions sheet before the data is skipped).
-pub(crate) fn extract(sheets: Vec<RawSheet>, wanted: Option<&str>) -> Result<ImportTable, ImportError> {
+pub(crate) fn extract(sheets: Vec<RawSheet>, wanted: Option<&str>, mapping: &ColumnMapping) -> Result<ImportTable, ImportError> {
     if let Some(name) = wanted {
         let available = sheets.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ");
         let sheet = sheets.into_iter().find(|s| s.name == name).ok_or_else(|| ImportError::NoSuchSheet { name: name.into(), available })?;
-        let header = find_header(&sheet).ok_or_else(|| ImportError::NoHeader { sheets: name.into(), rows: HEADER_SEARCH_ROWS })?;
+        let header = find_header(&sheet, mapping).ok_or_else(|| ImportError::NoHeader { sheets: name.into(), rows: HEADER_SEARCH_ROWS })?;
         return Ok(table_from(sheet, header));
     }
     let names = sheets.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ");
     for sheet in sheets {
-        if let Some(header) = find_header(&sheet) {
+        if let Some(header) = find_header(&sheet, mapping) {
             return Ok(table_from(sheet, header));
         }
     }

@@ -170,3 +170,19 @@ fn rows_of_one_customer_in_a_file_become_one_whatever_their_order() {
     };
     assert_eq!(companies(&customers), companies(&reversed));
 }
+
+#[test]
+fn the_users_column_choices_win_over_the_recognised_names() {
+    let csv = "客户全称,对接手机,备注,说明\n广州腾达电子有限公司,13812345678,老客户,展会认识\n".as_bytes();
+    let mapped = |mapping: &[(String, Option<Field>)]| leadguard_import::read_bytes_mapped("x.csv", csv, None, mapping);
+    // Nothing recognisable names the company: no header without the user's choice.
+    assert!(matches!(mapped(&[]), Err(ImportError::NoHeader { .. })));
+    let t = mapped(&[("客户全称".into(), Some(Field::Company)), ("对接手机".into(), Some(Field::Phone)), ("说明".into(), Some(Field::Notes))]).unwrap();
+    assert_eq!(t.rows[0].get(Field::Company), Some("广州腾达电子有限公司"));
+    assert_eq!(t.rows[0].get(Field::Phone), Some("13812345678"));
+    assert_eq!(t.rows[0].get(Field::Notes), Some("展会认识"), "说明 was chosen for the notes");
+    assert_eq!(t.ignored_columns, ["备注"], "the recognised 备注 gives way");
+    let t = mapped(&[("客户全称".into(), Some(Field::Company)), ("对接手机".into(), None)]).unwrap();
+    assert_eq!(t.rows[0].get(Field::Phone), None, "a column the user left out");
+    assert_eq!(t.rows[0].get(Field::Notes), Some("老客户"));
+}

@@ -12,6 +12,7 @@ import type { CaseSummary } from "../api/generated/CaseSummary";
 import { useCommand } from "../api/useCommand";
 import { useSession } from "../app/session";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { ExportButtons } from "../components/ExportButtons";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { CaseDrawer } from "./CaseDrawer";
@@ -111,6 +112,7 @@ export function CollisionsScreen() {
         hint={t("collisions.hint")}
         extra={
           <Space>
+            <ExportButtons what="cases" />
             {manager && (
               <Space size={6}>
                 <Switch size="small" checked={mineOnly} onChange={setMineOnly} data-testid="mine-only" />

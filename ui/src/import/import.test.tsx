@@ -7,6 +7,7 @@ import { fileBase64, ImportScreen } from "./ImportScreen";
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
 });
 
 const SUMMARY = {
@@ -25,23 +26,70 @@ const SUMMARY = {
   dry_run: true,
 };
 
+/** Picks `label` in the antd Select of mapping row `i`. */
+async function choose(i: number, label: string) {
+  const select = screen.getByTestId(`import-map-${i}`);
+  fireEvent.mouseDown(select.querySelector(".ant-select-selector") as Element);
+  const options = await screen.findAllByTitle(label);
+  fireEvent.click(options[options.length - 1]);
+}
+
 describe("import screen", () => {
-  it("reads the chosen file, sends its bytes for a dry run and reports every row's fate", async () => {
-    const core = fakeCore({ session: () => SESSION, import_file: () => SUMMARY });
+  it("walks the wizard: file, detected columns (edited), preview, import with progress, report download", async () => {
+    let finish: () => void = () => {};
+    const done = new Promise<void>((r) => (finish = r));
+    const core = fakeCore({
+      session: () => SESSION,
+      import_file: async (a) => {
+        const args = a as { dry_run: boolean };
+        if (!args.dry_run) await done;
+        return { ...SUMMARY, dry_run: args.dry_run };
+      },
+      import_progress: () => ({ progress: { done: 2, total: 5 } }),
+      import_report: () => ({ file_name: "导入报告-客户名单.xlsx", mime: "application/octet-stream", content_base64: btoa("PK"), rows: 3 }),
+    });
+    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => {});
+    const created: Blob[] = [];
+    vi.stubGlobal("URL", { ...URL, createObjectURL: (b: Blob) => (created.push(b), "blob:x"), revokeObjectURL: () => {} });
     renderScreen(<ImportScreen />);
     const input = document.querySelector('input[type="file"]') as HTMLInputElement;
     const file = new File(["公司名称,电话\n腾达,13800138000\n"], "客户名单.csv", { type: "text/csv" });
     fireEvent.change(input, { target: { files: [file] } });
     fireEvent.click(await screen.findByTestId("import-dry-run"));
+
+    // Step 2: the columns as the core recognised them, 序号 left out; the user maps it.
+    const mapping = await screen.findByTestId("import-mapping");
+    expect(mapping).toHaveTextContent("客户名称");
+    expect(mapping).toHaveTextContent("序号");
+    const first = core.calls.find((c) => c.cmd === "import_file")?.args as Record<string, unknown>;
+    expect(first).toMatchObject({ file_name: "客户名单.csv", dry_run: true, include_matches: false, columns: [] });
+    expect(atob(String(first.content_base64))).toBe(atob(await fileBase64(file)));
+    await choose(2, "备注");
+    fireEvent.click(screen.getByTestId("import-preview"));
+
+    // Step 3: the preview with counts and the dedup report, from a dry run with the mapping.
     await screen.findByTestId("import-report");
-    const args = core.calls.find((c) => c.cmd === "import_file")?.args as Record<string, unknown>;
-    expect(args).toMatchObject({ file_name: "客户名单.csv", dry_run: true, include_matches: false });
-    expect(atob(String(args.content_base64))).toBe(atob(await fileBase64(file)));
+    const preview = core.calls.filter((c) => c.cmd === "import_file")[1].args as Record<string, unknown>;
+    expect(preview.dry_run).toBe(true);
+    expect(preview.columns).toEqual([
+      { header: "客户名称", field: "company" },
+      { header: "手机号码", field: "phone" },
+      { header: "序号", field: "notes" },
+    ]);
     expect(screen.getByText(/试运行：将登记 1 个客户/)).toBeInTheDocument();
     expect(screen.getByTestId("import-matches")).toHaveTextContent("由 王伟 跟进，保护期至");
-    // A broken row says why in words, from the core's typed reason.
     expect(screen.getByTestId("import-broken")).toHaveTextContent("第 7 行");
     expect(screen.getByTestId("import-broken").textContent).not.toContain("company is required");
+
+    // Step 4: the import runs with its progress polled, then the report downloads.
+    fireEvent.click(screen.getByTestId("import-run"));
+    expect(await screen.findByText("2 / 5 个客户")).toBeInTheDocument();
+    finish();
+    fireEvent.click(await screen.findByTestId("import-report-download"));
+    await waitFor(() => expect(created).toHaveLength(1));
+    const real = core.calls.filter((c) => c.cmd === "import_file")[2].args as Record<string, unknown>;
+    expect(real).toMatchObject({ dry_run: false, columns: preview.columns });
+    expect(core.calls.find((c) => c.cmd === "import_report")?.args).toMatchObject({ file_name: "客户名单.xlsx", dry_run: false });
   });
 
   it("encodes any bytes, large files included", async () => {
@@ -54,7 +102,7 @@ describe("import screen", () => {
   it("nothing runs before a file is chosen", async () => {
     const core = fakeCore({ session: () => SESSION, import_file: () => SUMMARY });
     renderScreen(<ImportScreen />);
-    await waitFor(() => expect(screen.getByTestId("import-run")).toBeDisabled());
+    await waitFor(() => expect(screen.getByTestId("import-dry-run")).toBeDisabled());
     expect(core.calls.some((c) => c.cmd === "import_file")).toBe(false);
   });
 });

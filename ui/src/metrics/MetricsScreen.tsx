@@ -11,6 +11,7 @@ import { CommandError } from "../api/transport";
 import { useCommand } from "../api/useCommand";
 import { useSession } from "../app/session";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { ExportButtons } from "../components/ExportButtons";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n, type I18n } from "../i18n";
 import { useRepNames, type RepName } from "../collisions/useReps";
@@ -164,6 +165,7 @@ export function MetricsScreen() {
   return (
     <>
       {header}
+      <ExportButtons what="metrics" bar />
       <Row gutter={[16, 16]} style={{ marginBottom: 16 }} data-testid="metrics">
         <Col xs={24} md={12} xl={6}>
           <Kpi

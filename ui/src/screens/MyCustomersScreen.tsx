@@ -7,6 +7,7 @@ import { App, Button, Card, Popconfirm, Segmented, Space } from "antd";
 import { useState } from "react";
 import { useCommand, useWrite } from "../api/useCommand";
 import { errorText } from "../components/errors";
+import { ExportButtons } from "../components/ExportButtons";
 import { PageHeader } from "../components/PageHeader";
 import { useSession } from "../app/session";
 import { useI18n } from "../i18n";
@@ -67,6 +68,7 @@ export function MyCustomersScreen() {
           />
         }
       />
+      <ExportButtons what="mine" bar />
       <Card>
         <LeadListView
           page={page}

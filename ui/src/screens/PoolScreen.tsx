@@ -5,6 +5,7 @@ import { useSession } from "../app/session";
 import { useState } from "react";
 import { useCommand, useWrite } from "../api/useCommand";
 import { errorText } from "../components/errors";
+import { ExportButtons } from "../components/ExportButtons";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n, type I18n } from "../i18n";
 import { LeadListView } from "../leads/LeadListView";
@@ -44,7 +45,7 @@ export function PoolScreen() {
   };
   return (
     <>
-      <PageHeader title={t("pool.title")} hint={t("pool.hint")} />
+      <PageHeader title={t("pool.title")} hint={t("pool.hint")} extra={<ExportButtons what="pool" />} />
       <Card>
         <LeadListView
           page={page}

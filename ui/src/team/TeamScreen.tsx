@@ -9,6 +9,7 @@ import { useCommand } from "../api/useCommand";
 import type { Rep } from "../api/generated/Rep";
 import { useSession } from "../app/session";
 import { ErrorAlert } from "../components/ErrorAlert";
+import { ExportButtons } from "../components/ExportButtons";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { AddRepDialog } from "./AddRepDialog";
@@ -83,7 +84,7 @@ export function TeamScreen() {
   const [tab, setTab] = useState("customers");
   return (
     <>
-      <PageHeader title={t("team.title")} hint={t("team.hint")} />
+      <PageHeader title={t("team.title")} hint={t("team.hint")} extra={manager && <ExportButtons what="team" />} />
       <Card>
         {!manager ? (
           <Alert type="info" showIcon message={t("team.managerOnly")} data-testid="team-manager-only" />

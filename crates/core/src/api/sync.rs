@@ -5,6 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use crate::sync::{Enrolled, SyncPhase, SyncProgress, SyncReport};
+use crate::api::import::ImportProgress;
 use crate::api::Context;
 use crate::ApiError;
 use serde::{Deserialize, Serialize};
@@ -14,8 +15,9 @@ use ts_rs::TS;
 /// without the context's lock ([`crate::api::answer_lock_free`]), which a sync run
 /// through [`crate::api::Context`] directly holds for its whole run; the UI polls it
 /// for its progress bar.
+/// A running import (`import_file`) reports on the same board (`import_progress`).
 #[derive(Debug, Clone, Default)]
-pub struct ProgressBoard(Arc<Mutex<Option<SyncProgress>>>);
+pub struct ProgressBoard(Arc<Mutex<Option<SyncProgress>>>, Arc<Mutex<Option<ImportProgress>>>);
 
 impl ProgressBoard {
     /// The running sync's progress; `None` when no sync runs.
@@ -28,6 +30,45 @@ impl ProgressBoard {
             *g = p;
         }
     }
+}
+
+/// The running import's progress, answered lock-free like `sync_progress`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ImportProgressReading {
+    /// `None` when no import runs.
+    pub progress: Option<ImportProgress>,
+}
+
+impl ProgressBoard {
+    pub fn import_reading(&self) -> ImportProgressReading {
+        ImportProgressReading { progress: self.1.lock().map(|g| *g).unwrap_or(None) }
+    }
+
+    pub(crate) fn set_import(&self, p: Option<ImportProgress>) {
+        if let Ok(mut g) = self.1.lock() {
+            *g = p;
+        }
+    }
+}
+
+/// Clears the import's progress when it ends, however it ends.
+pub(crate) struct ImportRunning<'a>(&'a ProgressBoard);
+
+impl<'a> ImportRunning<'a> {
+    pub(crate) fn start(board: &'a ProgressBoard) -> ImportRunning<'a> {
+        board.set_import(Some(ImportProgress { done: 0, total: 0 }));
+        ImportRunning(board)
+    }
+}
+
+impl Drop for ImportRunning<'_> {
+    fn drop(&mut self) {
+        self.0.set_import(None);
+    }
+}
+
+pub fn import_progress(ctx: &mut Context, _args: ()) -> Result<ImportProgressReading, ApiError> {
+    Ok(ctx.progress_board().import_reading())
 }
 
 /// Clears the board when the sync ends, however it ends.
