@@ -7,7 +7,7 @@ import { ApiFailure, fakeCore, lead, SESSION } from "../test/fakeCore";
 import type { CaseSummary } from "../api/generated/CaseSummary";
 import type { CollisionDetail } from "../api/generated/CollisionDetail";
 import type { DecisionView } from "../api/generated/DecisionView";
-import { CollisionsScreen, sortCases } from "./CollisionsScreen";
+import { CollisionsScreen, keepOrder, sortCases } from "./CollisionsScreen";
 import { CaseDrawer } from "./CaseDrawer";
 import { toOutcome, draftFrom, type DecisionContext, type DecisionDraft } from "./decision";
 
@@ -394,5 +394,53 @@ describe("decision form", () => {
       }),
     );
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
+  });
+});
+
+describe("after a decision", () => {
+  it("the form folds to 已裁决 · 修改裁决, and changing it starts from the standing decision and replaces it", async () => {
+    const decided = detail({ resolution: { state: "decided", decisions: [decision({ decision: "d9", outcome: { kind: "owner", rep: "wang" } })] } });
+    // As the real core: once decided, the case reads as decided.
+    let current = detail();
+    const core = fakeCore({
+      session: () => MANAGER,
+      rep_list: () => REPS,
+      collision_get: () => current,
+      lead_get: leadGet,
+      collision_resolve: () => (current = decided),
+    });
+    wrap(<CaseDrawer id="c1" onClose={() => {}} onChanged={() => {}} company={() => undefined} />);
+    const form = await screen.findByTestId("decision-form");
+    fireEvent.change(within(form).getByTestId("decide-reason"), { target: { value: "王强已报价" } });
+    fireEvent.click(within(form).getByTestId("decide-submit"));
+    const folded = await screen.findByTestId("case-decided");
+    expect(folded).toHaveTextContent("已裁决");
+    expect(folded).toHaveTextContent("王强");
+    expect(screen.queryByTestId("decision-form")).toBeNull();
+    fireEvent.click(within(folded).getByTestId("decide-change"));
+    const again = await screen.findByTestId("decision-form");
+    fireEvent.change(within(again).getByTestId("decide-reason"), { target: { value: "改判" } });
+    fireEvent.click(within(again).getByTestId("decide-submit"));
+    await waitFor(() =>
+      expect(core.calls.filter((c) => c.cmd === "collision_resolve").at(-1)?.args).toEqual({
+        id: "c1",
+        outcome: { kind: "owner", rep: "wang" },
+        reason: "改判",
+        supersedes: "d9",
+      }),
+    );
+  });
+
+  it("the queue keeps its order after a refresh until the manager sorts again", () => {
+    const order = { current: null as string[] | null };
+    const open = summary({ id: "a", state: "open", due_at: iso(Date.now() + HOUR) });
+    const later = summary({ id: "b", state: "open", due_at: iso(Date.now() + 5 * HOUR) });
+    expect(keepOrder(sortCases([later, open]), order).map((c) => c.id)).toEqual(["a", "b"]);
+    // "a" was just decided: sorting alone would move it below "b"; the queue keeps it.
+    const decidedA = { ...open, state: "decided" as const };
+    expect(sortCases([decidedA, later]).map((c) => c.id)).toEqual(["b", "a"]);
+    expect(keepOrder(sortCases([decidedA, later]), order).map((c) => c.id)).toEqual(["a", "b"]);
+    order.current = null;
+    expect(keepOrder(sortCases([decidedA, later]), order).map((c) => c.id)).toEqual(["b", "a"]);
   });
 });
