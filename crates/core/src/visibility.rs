@@ -59,6 +59,23 @@ pub struct EventView {
     pub ignored: Option<crate::Reason>,
     /// duplicate_acknowledged: the leads the rep was warned about and registered anyway.
     pub acknowledged: Option<Vec<String>>,
+    /// duplicate_acknowledged: those leads as people know them (company, owner), filled
+    /// by `lead_get`.
+    pub acknowledged_leads: Option<Vec<LeadRef>>,
+    /// duplicate_acknowledged: the rep asked to work the customer with its owner.
+    pub collaborate: Option<bool>,
+    /// handover: the names of `from` and `to` (decide: of the owner it names).
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+}
+
+/// A lead named in another lead's history: what a person recognises it by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LeadRef {
+    pub id: String,
+    pub company: String,
+    pub owner_name: Option<String>,
+    pub protected_until: Option<DateTime<Utc>>,
 }
 
 /// Who is looking.
@@ -279,6 +296,10 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                 to: None,
                 ignored,
                 acknowledged: None,
+                acknowledged_leads: None,
+                collaborate: None,
+                from_name: None,
+                to_name: None,
             };
             match &e.kind {
                 EventKind::Register { fields } | EventKind::Update { fields } => out.fields = Some(fields.clone()),
@@ -289,6 +310,8 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                 EventKind::Handover { from, to } => {
                     out.from = Some(from.clone());
                     out.to = Some(to.clone());
+                    out.from_name = name_of(&reps, Some(from));
+                    out.to_name = name_of(&reps, Some(to));
                 }
                 EventKind::Claim | EventKind::Release => {}
                 EventKind::Decide { outcome, reason, .. } => {
@@ -297,9 +320,14 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                         Outcome::Owner { rep } | Outcome::Merge { owner: rep, .. } => Some(rep.clone()),
                         _ => None,
                     };
+                    out.to_name = name_of(&reps, out.to.as_deref());
                 }
                 EventKind::Appeal { note, .. } => out.note = Some(note.clone()),
-                EventKind::DuplicateAcknowledged { leads } => out.acknowledged = Some(leads.clone()),
+                EventKind::DuplicateAcknowledged { leads, reason, collaborate } => {
+                    out.acknowledged = Some(leads.clone());
+                    out.note = reason.clone();
+                    out.collaborate = Some(*collaborate);
+                }
             }
             out
         })

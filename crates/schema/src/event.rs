@@ -89,7 +89,7 @@ impl Kind {
                 ("merged_away", OptBool),
             ],
             Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
-            Kind::DuplicateAcknowledged => &[("leads", Ids)],
+            Kind::DuplicateAcknowledged => &[("leads", Ids), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)), ("collaborate", OptBool)],
         }
     }
 }
@@ -305,6 +305,7 @@ mod tests {
             json!({"kind": "decide", "case_id": "c1", "decision": "d3", "outcome": {"kind": "undo"}, "supersedes": "d2"}),
             json!({"kind": "appeal", "case_id": "c1", "appeal": "a1", "decision": "d1", "note": "我先拜访"}),
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"]}),
+            json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"], "reason": "客户主动来电\n要求报价", "collaborate": true}),
         ];
         for extra in ok {
             let s = ev(extra.clone());
