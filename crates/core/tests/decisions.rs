@@ -362,5 +362,13 @@ fn a_managers_own_earlier_decision_takes_no_effect_on_the_leads_once_they_decide
         assert_eq!(sb.owner.as_deref(), Some("r2"), "replica {i}");
         assert_eq!(r.status(&a, h(4)).unwrap().1.owner.as_deref(), Some("r2"), "replica {i}");
         assert_eq!(state(r, &case, h(4)), CaseState::Decided, "replica {i}");
+        // The lead's history shows the merge as replaced, not as in force.
+        let (events, sa) = r.status(&a, h(4)).unwrap();
+        let merge_event = events.iter().find(|e| matches!(&e.kind, EventKind::Decide { outcome: Outcome::Merge { .. }, .. })).unwrap();
+        assert!(
+            sa.ignored.iter().any(|(id, why)| id == &merge_event.id && *why == leadguard_core::status::Rejection::Superseded),
+            "replica {i}: {:?}",
+            sa.ignored
+        );
     }
 }
