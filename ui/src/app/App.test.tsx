@@ -21,9 +21,10 @@ describe("App shell", () => {
   });
 
   it("shows the sidebar in Chinese by default, and who is signed in", async () => {
+    window.location.hash = "#/search";
     fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE });
     render(<App />);
-    for (const label of ["客户查询", "新建线索", "我的客户", "公海", "撞单处理", "同步", "指标", "设置"]) {
+    for (const label of ["工作台", "客户查询", "新建线索", "我的客户", "公海", "撞单处理", "同步", "指标", "设置"]) {
       expect(screen.getAllByText(label).length).toBeGreaterThan(0);
     }
     expect(await screen.findByTestId("session")).toHaveTextContent("李娜-华南");
@@ -40,6 +41,7 @@ describe("App shell", () => {
   });
 
   it("switches to English and remembers the choice", async () => {
+    window.location.hash = "#/search";
     const core = fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE, ui_locale_set: (a) => a });
     render(<App />);
     fireEvent.click(screen.getAllByText("English")[0]);

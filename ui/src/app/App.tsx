@@ -5,6 +5,7 @@
 import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Skeleton, Tag, Tooltip, Typography } from "antd";
 import {
   BarChartOutlined,
+  HomeOutlined,
   UploadOutlined,
   InboxOutlined,
   SearchOutlined,
@@ -28,6 +29,7 @@ import { useOnline } from "./useOnline";
 import { NotificationBell } from "./NotificationBell";
 import { SettingsScreen } from "../screens/SettingsScreen";
 import { SearchScreen } from "../screens/SearchScreen";
+import { HomeScreen } from "../home/HomeScreen";
 import { NewLeadScreen } from "../screens/NewLeadScreen";
 import { MyCustomersScreen } from "../screens/MyCustomersScreen";
 import { PoolScreen } from "../screens/PoolScreen";
@@ -40,6 +42,7 @@ import { SessionProvider, useSession } from "./session";
 import { ErrorAlert } from "../components/ErrorAlert";
 
 const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean }[] = [
+  { key: "home", label: "nav.home", icon: <HomeOutlined /> },
   { key: "search", label: "nav.search", icon: <SearchOutlined /> },
   { key: "new", label: "nav.newLead", icon: <UserAddOutlined /> },
   { key: "mine", label: "nav.mine", icon: <TeamOutlined /> },
@@ -60,6 +63,8 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
   if (session.error) return <ErrorAlert error={session.error} onRetry={session.reload} />;
   if (!session.session) return <Skeleton active />;
   switch (screen) {
+    case "home":
+      return <HomeScreen />;
     case "search":
       return <SearchScreen />;
     case "new":
