@@ -167,7 +167,7 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       // enrolment (hub time), not at whatever his clock said.
       const wangSide = detail.getByTestId("case-side").filter({ hasText: "王伟" });
       await wangSide.getByTestId("claim-window").getByText(/证据时间窗（服务器时间）：.+ 至 .+/).waitFor();
-      assert.equal(await wangSide.getByText(/该设备首次同步之前/).count(), 0, "the window has a lower end");
+      assert.equal(await wangSide.getByText(/此前该设备从未同步/).count(), 0, "the window has a lower end");
       await detail.getByTestId("case-duplicates").getByText(/相似度 \d+%/).waitFor();
       await detail.getByTestId("case-duplicates").getByText("电话相同").waitFor();
       const explanation = await detail.getByTestId("proposal-explanation").innerText();

@@ -252,8 +252,9 @@ describe("case page", () => {
     expect(sides[0]).toHaveTextContent("已生效");
     // The follow-up from the lead's history sits on its rep's side.
     await waitFor(() => expect(sides[0]).toHaveTextContent("上门拜访，有签到"));
-    // A device that had never synced: the window is open at the start.
-    expect(sides[1]).toHaveTextContent("该设备首次同步之前");
+    // A device that had never synced: only the hub's receipt bounds the claim, said so in words.
+    expect(sides[1]).toHaveTextContent("此前该设备从未同步，没有更早的时间证据");
+    expect(sides[1]).not.toHaveTextContent(" 至 ");
     expect(within(page).getByTestId("case-duplicates")).toHaveTextContent("相似度 97%");
     expect(within(page).getByTestId("case-duplicates")).toHaveTextContent("电话相同");
     expect(within(page).getByTestId("proposal-outcome")).toHaveTextContent("归属：李娜-华南");

@@ -172,8 +172,9 @@ export const zhCN = {
   "case.claim.complete": "补全资料构成报备",
   "case.claim.claim": "从公海认领",
   "case.window": "证据时间窗（服务器时间）：{from} 至 {to}",
-  "case.window.since": "该设备首次同步之前",
-  "case.window.open": "尚未到达服务器",
+  "case.window.toOnly": "服务器于 {to} 收到（此前该设备从未同步，没有更早的时间证据）",
+  "case.window.fromOnly": "发生在 {from}（服务器时间）之后，尚未同步到服务器",
+  "case.window.none": "该设备尚未同步过，暂无服务器时间证据",
   "case.deviceTime": "设备时间(仅供参考)：{time}",
   "case.effectiveTime": "生效时间（按服务器时间校准）：{time}",
   "case.skew.ahead": "设备时钟快了 {days} 天 {hours} 小时 {minutes} 分",
@@ -616,6 +617,9 @@ export const zhCN = {
   "home.activity": "最近动态",
   "home.activityNone": "暂无动态",
   "home.customer": "客户",
+  "dup.ownedByMe": "这是您自己的客户，保护期至 {date}，无需重复登记",
+  "dup.ownedByMeNoEnd": "这是您自己的客户，无需重复登记",
+  "ack.ownerMe": "负责人：您自己",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -22,7 +22,10 @@ export function RegisterAnywayDialog({
   onView,
   onConfirm,
   onCancel,
+  me,
 }: {
+  /** The session's rep id: their own customer is "you". */
+  me?: string;
   open: boolean;
   matches: DuplicateMatch[];
   busy?: boolean;
@@ -77,8 +80,10 @@ export function RegisterAnywayDialog({
               <Space direction="vertical" size={0}>
                 <Typography.Text strong>{m.lead.fields.company}</Typography.Text>
                 <Typography.Text>
-                  {m.lead.owner_name && (m.lead.state === "protected" || m.lead.state === "deal")
-                    ? t("ack.owner", { owner: m.lead.owner_name })
+                  {m.lead.state === "protected" || m.lead.state === "deal"
+                    ? m.lead.owner === me
+                      ? t("ack.ownerMe")
+                      : t("ack.owner", { owner: m.lead.owner_name ?? t("common.none") })
                     : t("ack.unowned")}
                   {m.lead.state === "protected" && m.lead.protected_until
                     ? ` · ${t("ack.until", { date: dateTime(m.lead.protected_until) })}`

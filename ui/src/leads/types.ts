@@ -19,6 +19,7 @@ export interface LeadFieldsLike {
 export interface LeadLike {
   id: string;
   state: LeadStateName;
+  owner?: string | null;
   owner_name: string | null;
   protected_until: string | null;
   masked: boolean;

@@ -8,6 +8,7 @@ import { useState } from "react";
 import { formError } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
 import { useWrite } from "../api/useCommand";
+import { useSession } from "../app/session";
 import { useI18n } from "../i18n";
 import { clean, FIELDS, missingText, type FormValues } from "../leads/leadFields";
 import { DuplicateWarning } from "../leads/DuplicateWarning";
@@ -18,6 +19,7 @@ import { useDuplicateCheck } from "../leads/useDuplicateCheck";
 export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
+  const me = useSession().session?.rep.id;
   const [form] = Form.useForm<FormValues>();
   const values = Form.useWatch([], form) as Partial<FormValues> | undefined;
   const fields = clean(values ?? {});
@@ -116,7 +118,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
         <Col xs={24} xl={9}>
           <Card title={t("dup.title")} size="small">
             {dup.error ? null : warned || dup.possible.length > 0 ? (
-              <DuplicateWarning matches={dup.matches} possible={dup.possible} onOpen={setOpen} />
+              <DuplicateWarning matches={dup.matches} possible={dup.possible} onOpen={setOpen} me={me} />
             ) : (
               <span data-testid="dup-status" className="lg-muted">
                 {t(dup.checking ? "dup.checking" : "dup.clear")}
@@ -128,6 +130,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
       <RegisterAnywayDialog
         open={confirming}
         matches={dup.matches}
+        me={me}
         busy={saving}
         onView={setOpen}
         onConfirm={(ack) => void register(ack)}
