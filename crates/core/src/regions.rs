@@ -90,6 +90,28 @@ pub fn covers(rep_region: &str, customer_region: &str) -> bool {
     c.starts_with(&r) || parents(&c).iter().any(|p| *p == r)
 }
 
+/// `place` and every place the tables put inside it, as names a region field starts
+/// with: 华南 → 华南, 广东, 广州, 深圳, …, 广西, …; an unknown place → itself. A lead lies
+/// in `place` when its region begins with one of them (a list filter).
+pub fn within(place: &str) -> Vec<String> {
+    let p = normalize(place);
+    if p.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![p.clone()];
+    let provinces: Vec<&str> = match AREAS.iter().find(|(a, _)| *a == p) {
+        Some((_, ps)) => ps.to_vec(),
+        None => AREAS.iter().flat_map(|(_, ps)| ps.iter().copied()).filter(|x| *x == p).collect(),
+    };
+    for province in provinces {
+        if province != p {
+            out.push(province.to_string());
+        }
+        out.extend(CITIES.iter().filter(|(_, pr)| *pr == province).map(|(c, _)| c.to_string()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +133,16 @@ mod tests {
         assert!(!covers("广州", "华南"));
         assert!(!covers("华东", "广州"));
         assert!(!covers("", "广州"));
+    }
+
+    #[test]
+    fn within_lists_an_area_with_its_provinces_and_cities() {
+        let south = within("华南");
+        for place in ["华南", "广东", "广州", "深圳", "广西", "海口"] {
+            assert!(south.iter().any(|p| p == place), "{place} in {south:?}");
+        }
+        assert!(!south.iter().any(|p| p == "杭州"));
+        assert_eq!(within("广州市"), vec!["广州".to_string()]);
+        assert_eq!(within("某地"), vec!["某地".to_string()]);
     }
 }

@@ -22,6 +22,8 @@ pub struct LeadView {
     pub protected_until: Option<DateTime<Utc>>,
     pub claimed_at: Option<DateTime<Utc>>,
     pub previous_owner: Option<String>,
+    /// The previous owner's name (the pool shows who followed the customer before).
+    pub previous_owner_name: Option<String>,
     pub pool_since: Option<DateTime<Utc>>,
     pub registered_by: Option<String>,
     pub registered_at: Option<DateTime<Utc>>,
@@ -260,6 +262,7 @@ fn build<'a>(v: &Viewer<'_>, p: Parts<'_>, reps: impl Fn(&str) -> Option<&'a Rep
         protected_until: p.protected_until,
         claimed_at: p.claimed_at,
         previous_owner: p.previous_owner.map(str::to_string),
+        previous_owner_name: name_of(&reps, p.previous_owner),
         pool_since: p.pool_since,
         registered_by: p.registered_by.map(str::to_string),
         registered_at: p.registered_at,

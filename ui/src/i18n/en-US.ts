@@ -622,4 +622,11 @@ export const enUS: Record<MessageKey, string> = {
   "dup.ownedByMe": "This is your own customer, protected until {date}; no need to register it again",
   "dup.ownedByMeNoEnd": "This is your own customer; no need to register it again",
   "ack.ownerMe": "Owner: you",
+  "list.total": "{n} customers",
+  "list.totalCapped": "More than {n} customers",
+  "pool.search": "Search company, contact, phone or e-mail",
+  "pool.region": "Region (e.g. 华南, 广州)",
+  "pool.emptyFiltered": "No pool customer matches",
+  "pool.col.previousOwner": "Previous owner",
+  "pool.col.since": "In the pool since",
 };

@@ -620,6 +620,13 @@ export const zhCN = {
   "dup.ownedByMe": "这是您自己的客户，保护期至 {date}，无需重复登记",
   "dup.ownedByMeNoEnd": "这是您自己的客户，无需重复登记",
   "ack.ownerMe": "负责人：您自己",
+  "list.total": "共 {n} 个客户",
+  "list.totalCapped": "超过 {n} 个客户",
+  "pool.search": "搜索公司、联系人、电话或邮箱",
+  "pool.region": "区域（如 华南、广州）",
+  "pool.emptyFiltered": "没有符合条件的公海客户",
+  "pool.col.previousOwner": "原负责人",
+  "pool.col.since": "进入公海时间",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

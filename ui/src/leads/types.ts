@@ -21,6 +21,8 @@ export interface LeadLike {
   state: LeadStateName;
   owner?: string | null;
   owner_name: string | null;
+  previous_owner_name?: string | null;
+  pool_since?: string | null;
   protected_until: string | null;
   masked: boolean;
   editable: boolean;

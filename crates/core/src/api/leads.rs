@@ -143,6 +143,9 @@ pub struct LeadListArgs {
     /// `team`: only leads in this state now.
     #[serde(default)]
     pub state: Option<LeadState>,
+    /// Only leads in this region or a place inside it (华南 lists 广州 and 深圳).
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -345,7 +348,10 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
     let limit = a.limit.unwrap_or(50).clamp(1, 1000);
     let offset = a.offset.unwrap_or(0);
     let q = a.search.as_deref().map(str::trim).unwrap_or_default();
-    let page = if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
+    let region = a.region.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let page = if let Some(region) = region {
+        reg.list_in_region(&filter, a.search.as_deref(), region, at, limit, offset).map_err(ApiError::from)?
+    } else if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
         reg.short_search(q, at, limit, offset)?
     } else {
         reg.list(&filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
