@@ -27,6 +27,7 @@ import { ImportScreen } from "../import/ImportScreen";
 import { useRoute, type Screen } from "./route";
 import { useOnline } from "./useOnline";
 import { NotificationBell } from "./NotificationBell";
+import { DemoUserSwitch } from "./DemoUserSwitch";
 import { SettingsScreen } from "../screens/SettingsScreen";
 import { SearchScreen } from "../screens/SearchScreen";
 import { HomeScreen } from "../home/HomeScreen";
@@ -152,6 +153,7 @@ function Shell() {
               </Typography.Text>
               <div className="lg-header-right">
                 <SessionBadge />
+                <DemoUserSwitch />
                 <SessionOnly>
                   <NotificationBell />
                 </SessionOnly>

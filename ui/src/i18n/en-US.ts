@@ -629,4 +629,8 @@ export const enUS: Record<MessageKey, string> = {
   "pool.emptyFiltered": "No pool customer matches",
   "pool.col.previousOwner": "Previous owner",
   "pool.col.since": "In the pool since",
+  "reason.not_demo": "Only a demo registry (leadguard demo) lets you switch its user",
+  "demo.switch": "Demo: switch user",
+  "demo.switched": "Signed in as {name}",
+  "demo.manager": "manager",
 };

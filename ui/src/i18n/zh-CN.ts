@@ -627,6 +627,10 @@ export const zhCN = {
   "pool.emptyFiltered": "没有符合条件的公海客户",
   "pool.col.previousOwner": "原负责人",
   "pool.col.since": "进入公海时间",
+  "reason.not_demo": "只有演示客户库（leadguard demo）可以切换用户",
+  "demo.switch": "演示：切换用户",
+  "demo.switched": "已切换为 {name}",
+  "demo.manager": "经理",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

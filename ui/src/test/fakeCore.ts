@@ -40,6 +40,7 @@ export const SESSION: SessionInfo = {
   hub_url: null,
   last_sync_at: null,
   last_clock_skew_secs: null,
+  demo: false,
 };
 
 export function lead(over: Partial<LeadView> & { company: string }): LeadView {

@@ -46,6 +46,8 @@ pub struct SessionInfo {
     /// screen warns past `sync::CLOCK_TOLERANCE_SECS`).
     #[ts(type = "number | null")]
     pub last_clock_skew_secs: Option<i64>,
+    /// A demo registry (`leadguard demo`): the app offers to switch the user.
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -221,7 +223,21 @@ fn session_info(reg: &Registry) -> R<SessionInfo> {
         hub_url: reg.hub_url()?,
         last_sync_at: reg.last_sync_at()?,
         last_clock_skew_secs: crate::sync::last_clock_skew(reg)?,
+        demo: crate::demo::is_demo(reg)?,
     })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoSwitchArgs {
+    /// zhangwei (the manager), lina, wangqiang or chenjing.
+    pub rep: String,
+}
+
+/// A demo registry only: signs in as another of the demo's people.
+pub(super) fn demo_switch_user(ctx: &mut Context, a: DemoSwitchArgs) -> R<SessionInfo> {
+    let reg = ctx.registry()?;
+    crate::demo::switch_user(reg, a.rep.trim())?;
+    session_info(reg)
 }
 
 pub(super) fn init(ctx: &mut Context, a: InitArgs) -> R<SessionInfo> {

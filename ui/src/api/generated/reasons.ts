@@ -75,6 +75,7 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   policy_dup_threshold: {},
   schema_violation: { rule: "text", detail: "text" },
   demo_user: { user: "text" },
+  not_demo: {},
   csv_missing_column: { path: "text", column: "text" },
   unknown_command: { command: "text" },
   bad_arguments: { detail: "text" },
