@@ -215,6 +215,8 @@ reasons! {
     DemoUser { user: String } => InvalidArgument;
     /// Switching the user is for demo registries only.
     NotDemo {} => Forbidden;
+    /// A field typed into a lead is longer than it may be.
+    FieldTooLong { field: FormField, chars: u32, max: u32 } => InvalidArgument;
     /// A CSV lacks a column.
     CsvMissingColumn { path: String, column: String } => InvalidArgument;
     /// The command name is not part of the API.
@@ -356,6 +358,7 @@ impl std::fmt::Display for Reason {
             R::PolicyEmptyGroup {} => f.write_str("policy: a required group must name at least one field"),
             R::PolicyDupThreshold {} => f.write_str("policy: dup_threshold_percent must be between 51 and 99"),
             R::SchemaViolation { detail, .. } => f.write_str(detail),
+            R::FieldTooLong { field, chars, max } => write!(f, "{} is {chars} characters; the limit is {max}", field_name(*field)),
             R::NotDemo {} => f.write_str("only a demo registry (leadguard demo) lets you switch its user"),
             R::DemoUser { user } => {
                 write!(f, "demo user must be one of zhangwei, lina, wangqiang, chenjing (got {user})")

@@ -633,4 +633,5 @@ export const enUS: Record<MessageKey, string> = {
   "demo.switch": "Demo: switch user",
   "demo.switched": "Signed in as {name}",
   "demo.manager": "manager",
+  "reason.field_too_long": "{field} may have at most {max} characters; it has {chars}",
 };

@@ -631,6 +631,7 @@ export const zhCN = {
   "demo.switch": "演示：切换用户",
   "demo.switched": "已切换为 {name}",
   "demo.manager": "经理",
+  "reason.field_too_long": "{field}最多 {max} 个字符，现在有 {chars} 个",
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

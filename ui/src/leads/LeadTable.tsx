@@ -58,6 +58,7 @@ function LeadTableInner<L extends LeadLike>({ leads, loading, empty, actions, to
       ? [
           { title: t("pool.col.previousOwner"), key: "previous", render: (l: L) => l.previous_owner_name || none },
           { title: t("pool.col.since"), key: "since", render: (l: L) => (l.pool_since ? dateTime(l.pool_since) : none) },
+          { title: t("search.col.status"), key: "status", render: (l: L) => <StateTag state={l.state} /> },
         ]
       : [
           { title: t("search.col.owner"), key: "owner", render: (l: L) => l.owner_name || none },

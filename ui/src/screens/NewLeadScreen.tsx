@@ -79,7 +79,15 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
       <Row gutter={24}>
         <Col xs={24} xl={15}>
           <Card>
-            <Form form={form} layout="vertical" requiredMark>
+            <Form
+              form={form}
+              layout="vertical"
+              requiredMark
+              // The core's refusal stands beside a field until that field is changed.
+              onValuesChange={(changed: Partial<FormValues>) =>
+                form.setFields(Object.keys(changed).map((name) => ({ name: name as keyof FormValues, errors: [] })))
+              }
+            >
               <Row gutter={16}>
                 {FIELDS.map((f) => (
                   <Col key={f.name} span={f.wide ? 24 : 12}>

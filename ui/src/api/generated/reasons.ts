@@ -76,6 +76,7 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   schema_violation: { rule: "text", detail: "text" },
   demo_user: { user: "text" },
   not_demo: {},
+  field_too_long: { field: "field", chars: "number", max: "number" },
   csv_missing_column: { path: "text", column: "text" },
   unknown_command: { command: "text" },
   bad_arguments: { detail: "text" },
