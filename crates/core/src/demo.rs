@@ -91,6 +91,8 @@ pub fn seed(data_dir: &Path, csv: Option<&Path>, count: usize, session_rep: &str
         rows.extend(generate(count - rows.len()));
         source = if source.is_empty() { "generated".into() } else { format!("{source} + generated") };
     }
+    // The story's customers are part of the count asked for.
+    rows.truncate(count.saturating_sub(STORY_LEADS));
     let all = reps();
     if !all.iter().any(|r| r.id == session_rep) {
         return Err(crate::Reason::DemoUser { user: session_rep.to_string() }.into());
@@ -178,7 +180,7 @@ fn build(dir: &Path, manager: Rep, all: &[Rep], rows: Vec<LeadFields>, session_r
     story(&mut reg, now)?;
     crate::store::meta_set(&reg.conn, DEMO_META, Some("1"))?;
     reg.set_session_rep(session_rep)?;
-    let n = written.len() as u64;
+    let n = (written.len() + STORY_LEADS) as u64;
     drop(reg); // closes the database: the WAL is checkpointed into the main file
     Ok(n)
 }
@@ -202,6 +204,9 @@ fn case_of(reg: &Registry, lead: &str) -> Result<crate::collisions::CollisionCas
         .find(|c| c.lead_ids.iter().any(|l| l == lead))
         .ok_or_else(|| crate::Reason::NotFound { kind: crate::ObjectKind::CollisionCase, id: lead.to_string() }.into())
 }
+
+/// How many customers [`story`] registers.
+const STORY_LEADS: usize = 7;
 
 /// The whole story on one screen each: a collision case waiting for the manager
 /// (王强 registered 李娜's customer anyway, with his reason), a decided one with 李娜's
