@@ -351,7 +351,8 @@ try {
     assert.equal(mine.cases.length, 1, "one collision case on the new lead");
     // 查看案件 opens the case page.
     await detail.getByTestId("lead-case-open").click();
-    await page.getByTestId("case-detail").waitFor();
+    // The case page puts the reason on her side, where the manager reads it.
+    await page.getByTestId("case-detail").getByTestId("case-acknowledged").getByText("理由：客户主动来电，指定由我对接").waitFor();
     await page.keyboard.press("Escape");
     await page.getByTestId("case-detail").waitFor({ state: "detached" });
   });

@@ -147,7 +147,9 @@ const leadGet = (args: unknown) => {
     history:
       id === "A1"
         ? [{ id: "f1", kind: "followup", rep: "lina", rep_name: "李娜-华南", device: "d1", device_time: "2026-03-01T03:00:00Z", after: "2026-03-01T01:00:00Z", followup: "visit", note: "上门拜访，有签到", fields: null, from: null, to: null, ignored: null }]
-        : [],
+        : id === "B2"
+          ? [{ id: "k1", kind: "duplicate_acknowledged", rep: "wang", rep_name: "王强-华东", device: "d2", device_time: "2026-03-01T05:00:00Z", after: null, followup: null, note: "客户主动来电", fields: null, from: null, to: null, ignored: null, acknowledged: ["A1"], collaborate: true }]
+          : [],
   };
 };
 
@@ -252,6 +254,9 @@ describe("case page", () => {
     expect(sides[0]).toHaveTextContent("已生效");
     // The follow-up from the lead's history sits on its rep's side.
     await waitFor(() => expect(sides[0]).toHaveTextContent("上门拜访，有签到"));
+    // 王强 registered anyway: the manager reads his reason and his request to collaborate.
+    await waitFor(() => expect(sides[1]).toHaveTextContent("理由：客户主动来电"));
+    expect(sides[1]).toHaveTextContent("申请与负责人协作");
     // A device that had never synced: only the hub's receipt bounds the claim, said so in words.
     expect(sides[1]).toHaveTextContent("此前该设备从未同步，没有更早的时间证据");
     expect(sides[1]).not.toHaveTextContent(" 至 ");
