@@ -81,7 +81,7 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       }
     });
 
-    await t.step("collisions: 李娜 registers the customer; typing it again warns, naming her", async () => {
+    await t.step("collisions: 李娜 registers the customer; typing it again warns her it is her own", async () => {
       const page = lina.page;
       failPage(page);
       await menu(page, "新建线索");
@@ -96,7 +96,7 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       await menu(page, "新建线索");
       await page.getByTestId("lead-company").fill("华强电子");
       await page.getByTestId("lead-phone").fill("+86 138 0013 8000");
-      await page.getByTestId("duplicate-warning").getByText(/该客户正在由【李娜】跟进，保护期至 .+/).waitFor();
+      await page.getByTestId("duplicate-warning").getByText(/这是您自己的客户，保护期至 .+/).waitFor();
       await syncNow(page);
     });
 
@@ -167,7 +167,7 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       // enrolment (hub time), not at whatever his clock said.
       const wangSide = detail.getByTestId("case-side").filter({ hasText: "王伟" });
       await wangSide.getByTestId("claim-window").getByText(/证据时间窗（服务器时间）：.+ 至 .+/).waitFor();
-      assert.equal(await wangSide.getByText(/该设备首次同步之前/).count(), 0, "the window has a lower end");
+      assert.equal(await wangSide.getByText(/此前该设备从未同步/).count(), 0, "the window has a lower end");
       await detail.getByTestId("case-duplicates").getByText(/相似度 \d+%/).waitFor();
       await detail.getByTestId("case-duplicates").getByText("电话相同").waitFor();
       const explanation = await detail.getByTestId("proposal-explanation").innerText();
@@ -222,11 +222,42 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       const decided = page.getByTestId("case-decision").first();
       await decided.getByText("归属：李娜").waitFor();
       await page.getByTestId("case-detail").getByTestId("case-state-decided").waitFor();
+      // Decided: the form folds to 已裁决 · 修改裁决 instead of staying open pre-filled.
+      const folded = page.getByTestId("case-decided");
+      await folded.getByText("已裁决").waitFor();
+      await folded.getByText(/当前裁决：归属：李娜/).waitFor();
+      assert.equal(await page.getByTestId("decision-form").count(), 0, "the form is folded");
+      await shot(page, "collision-decided.zh-CN");
       await closeDrawer(page);
       await page.getByTestId("case-row").first().getByText("已裁决").waitFor();
       await syncNow(page);
       const shown = leadguardJson(bin, boss.dir, ["collisions", "show", caseId]);
       assert.equal(shown.resolution.state, "decided");
+    });
+
+    await t.step("collisions: the manager changes his own decision twice (修改裁决, then the CLI without naming it): never a conflict with himself", async () => {
+      const page = boss.page;
+      await menu(page, "撞单处理");
+      await page.getByTestId("case-row").first().click();
+      await page.getByTestId("decide-change").click();
+      const form = page.getByTestId("decision-form");
+      await form.getByTestId("decide-reason").fill("复核：维持李娜，补充拜访记录");
+      await form.getByTestId("decide-submit").click();
+      await page.getByTestId("case-decided").waitFor();
+      // Seconds later on the same laptop, a decision that does not name the earlier one.
+      leadguardJson(bin, boss.dir, ["collisions", "resolve", caseId, "--owner", LINA.id, "--reason", "再次确认：李娜"]);
+      const shown = leadguardJson(bin, boss.dir, ["collisions", "show", caseId]);
+      assert.equal(shown.resolution.state, "decided", "a manager's later decision replaces his own");
+      assert.equal(shown.resolution.decisions.filter((d) => !d.superseded).length, 1);
+      await closeDrawer(page);
+      await page.getByTestId("collisions-refresh").click();
+      await page.getByTestId("case-row").first().getByText("已裁决").waitFor();
+      await page.getByTestId("case-row").first().click();
+      await page.getByTestId("case-detail").getByTestId("case-state-decided").waitFor();
+      assert.equal(await page.getByTestId("case-conflict").count(), 0, "no self-conflict");
+      assert.equal(await page.getByText(/两位经理/).count(), 0);
+      await closeDrawer(page);
+      await syncNow(page);
     });
 
     await t.step("collisions: 刘敏 decided differently offline; after sync the case shows the conflict, and the manager settles it", async () => {

@@ -68,7 +68,7 @@ try {
   await t.step("the app shell renders in zh-CN with the token taken from the URL", async () => {
     await page.goto(server.url);
     await page.getByText("撞单卫士", { exact: true }).waitFor();
-    for (const label of ["客户查询", "新建线索", "我的客户", "公海", "撞单处理", "同步", "指标", "设置"]) {
+    for (const label of ["工作台", "客户查询", "新建线索", "我的客户", "公海", "撞单处理", "同步", "指标", "设置"]) {
       await page.getByRole("menuitem", { name: label }).waitFor();
     }
     assert.equal(new URL(page.url()).searchParams.get("token"), null, "token must be removed from the address bar");
@@ -92,7 +92,9 @@ try {
     await page.getByTestId("init-branch").fill("华南");
     await page.getByTestId("init-submit").click();
     await page.getByTestId("session").getByText("李娜-华南").waitFor();
-    await page.getByTestId("search-input").waitFor();
+    // The first screen is the home screen (工作台), empty on a fresh device.
+    await page.getByText("工作台 · 李娜-华南").waitFor();
+    await page.getByTestId("home-expiring").getByText("24 小时内没有到期的客户").waitFor();
     assert.equal(await page.getByRole("menuitem", { name: "团队管理" }).count(), 0, "team management is a manager's menu");
   });
 
@@ -105,6 +107,33 @@ try {
   });
 
   const company = "深圳市腾达科技有限公司";
+  await t.step("the core's validation stands beside the field: a phone without digits, a bad e-mail, a name too long", async () => {
+    await menu("新建线索");
+    const item = (testId) => page.locator(".ant-form-item").filter({ has: page.getByTestId(testId) });
+    await page.getByTestId("lead-company").fill(company);
+    await page.getByTestId("lead-contact").fill("王伟");
+    await page.getByTestId("lead-need").fill("采购 200 台工控机");
+    await page.getByTestId("lead-phone").fill("abc");
+    await page.getByTestId("lead-submit").click();
+    await item("lead-phone").getByText(/电话“abc”含有/).waitFor();
+    await page.getByTestId("lead-phone").fill("139-1234-3333");
+    await page.getByTestId("lead-email").fill("wangwei@");
+    await page.getByTestId("lead-submit").click();
+    await item("lead-email").getByText(/邮箱“wangwei@”不是有效地址/).waitFor();
+    await page.getByTestId("lead-email").fill("");
+    await page.getByTestId("lead-company").fill("腾".repeat(201));
+    await page.getByTestId("lead-submit").click();
+    await item("lead-company").locator(".ant-form-item-explain-error").waitFor();
+    await shot("validation.zh-CN");
+    // Nothing was registered by the refused attempts.
+    const none = await page.evaluate(
+      (token) =>
+        fetch("/api/lead_list", { method: "POST", headers: { "content-type": "application/json", "x-leadguard-token": token }, body: JSON.stringify({ filter: "all" }) }).then((r) => r.json()),
+      server.token,
+    );
+    assert.equal(none.total, 0, "a refused registration writes nothing");
+  });
+
   await t.step("register a lead in the form; it is protected and listed under my customers", async () => {
     await menu("新建线索");
     await page.getByTestId("lead-company").fill(company);
@@ -123,12 +152,13 @@ try {
     await shot("my-customers.zh-CN");
   });
 
-  await t.step("typing the same customer again warns at once, naming the owner and protection end", async () => {
+  await t.step("typing her own customer again warns at once, in the second person, with the protection end", async () => {
     await menu("新建线索");
     // Written differently: no 市, no 有限公司 — the dedup engine still knows it.
     await page.getByTestId("lead-company").fill("深圳腾达科技");
     const warning = page.getByTestId("duplicate-warning");
-    await warning.getByText(/该客户正在由【李娜-华南】跟进，保护期至 .+/).waitFor();
+    await warning.getByText(/这是您自己的客户，保护期至 .+，无需重复登记/).waitFor();
+    assert.equal(await warning.getByText(/【李娜-华南】/).count(), 0, "not 【李娜-华南】 in the third person");
     await warning.getByText("公司名称相同").waitFor();
     await page.getByTestId("lead-phone").fill("+86 139 1234 3333");
     await warning.getByText("电话相同").waitFor();
@@ -221,6 +251,21 @@ try {
   await page.goto(server.url);
   await page.getByTestId("session").getByText("李娜").waitFor();
 
+  await t.step("the demo opens on 李娜's home screen: a reminder, the case naming her, her appeal, recent activity", async () => {
+    await page.getByText("工作台 · 李娜").waitFor();
+    await page.getByTestId("home-reminder").getByText(/您有 \d+ 个客户的保护期将在 24 小时内结束/).waitFor();
+    await page.getByTestId("home-expiring").getByText("佛山市瑞丰家具有限公司").waitFor();
+    await page.getByTestId("home-cases").getByTestId("home-case").filter({ hasText: "王强" }).waitFor();
+    await page.getByTestId("home-appeals").getByTestId("home-case").filter({ hasText: "陈静" }).waitFor();
+    await page.getByTestId("home-activity").getByText("保护期即将结束").first().waitFor();
+    await shot("home.zh-CN");
+    await page.getByText("English", { exact: true }).first().click();
+    await page.getByText("Home · 李娜").waitFor();
+    await shot("home.en-US");
+    await page.getByText("简体中文", { exact: true }).first().click();
+    await page.getByText("工作台 · 李娜").waitFor();
+  });
+
   // A customer someone else protects, as the core reports it to this device.
   const all = await page.evaluate(async (token) => {
     const res = await fetch("/api/lead_list", {
@@ -260,7 +305,7 @@ try {
     await page.getByText("简体中文", { exact: true }).first().click();
   });
 
-  await t.step("register anyway: the registration records the warning the rep saw", async () => {
+  await t.step("仍然登记 asks first: whom it collides with, a reason, 查看该客户 / 申请协作; the new lead says a case is open", async () => {
     await menu("新建线索");
     await page.getByTestId("lead-company").fill(theirs);
     await page.getByTestId("lead-contact").fill("赵敏");
@@ -268,14 +313,28 @@ try {
     await page.getByTestId("lead-need").fill("年度采购");
     await page.getByTestId("duplicate-warning").getByText(new RegExp(`该客户正在由【${others.owner_name}】跟进`)).waitFor();
     await page.getByTestId("lead-submit").getByText("仍然登记").click();
-    await page.getByText(`已登记：${theirs}`).waitFor();
-    // Registration opens my customers, where the new lead is mine.
-    await page.getByTestId("lead-row").filter({ hasText: theirs }).first().click();
+    // Not one click: a confirmation names the owner and the protection end, no contacts.
+    const dialog = page.getByTestId("ack-dialog");
+    await dialog.getByTestId("ack-match").filter({ hasText: theirs }).getByText(`负责人：${others.owner_name}`).waitFor();
+    await dialog.getByText(/保护期至 .+/).first().waitFor();
+    await dialog.getByText("他人客户的联系方式不显示").waitFor();
+    await page.getByTestId("ack-view").waitFor();
+    await page.getByTestId("ack-collaborate").waitFor();
+    await page.getByTestId("ack-confirm").click();
+    await page.getByText("请填写登记理由，经理裁决时会看到").waitFor();
+    await page.getByTestId("ack-reason").fill("客户主动来电，指定由我对接");
+    await shot("register-anyway.zh-CN");
+    await page.getByTestId("ack-confirm").click();
+    await page.getByText("已登记，撞单案件已提交经理裁决").waitFor();
+    // The new lead opens: its page says a case is open and names the customer warned about.
     const detail = page.getByTestId("lead-detail");
+    await detail.getByTestId("lead-case").getByText(new RegExp(`该客户有撞单案件待经理裁决（涉及 .*${others.owner_name}`)).waitFor();
     await detail.getByText("看到查重提醒后仍登记").waitFor();
-    await detail.getByTestId("acknowledged-leads").getByText(others.id, { exact: false }).waitFor();
+    await detail.getByText("理由：客户主动来电，指定由我对接").waitFor();
+    await detail.getByTestId("acknowledged-leads").getByText(new RegExp(`提醒涉及：${theirs}（${others.owner_name} 跟进）`)).waitFor();
+    assert.equal(await detail.getByText(others.id).count(), 0, "no raw lead id in the history");
     await shot("lead-acknowledged.zh-CN");
-    // The core stored it as evidence on the new lead, naming the lead warned about.
+    // The core stored it as evidence on the new lead: the lead warned about and the reason.
     const mine = await page.evaluate(async ({ token, company }) => {
       const post = (cmd, body) =>
         fetch(`/api/${cmd}`, {
@@ -289,7 +348,62 @@ try {
     const ack = mine.history.find((e) => e.kind === "duplicate_acknowledged");
     assert.ok(ack, `history of the new lead: ${mine.history.map((e) => e.kind)}`);
     assert.ok(ack.acknowledged.includes(others.id), `acknowledged ${ack.acknowledged}, warned about ${others.id}`);
+    assert.equal(ack.note, "客户主动来电，指定由我对接");
+    assert.equal(mine.cases.length, 1, "one collision case on the new lead");
+    // 查看案件 opens the case page.
+    await detail.getByTestId("lead-case-open").click();
+    // The case page puts the reason on her side, where the manager reads it.
+    await page.getByTestId("case-detail").getByTestId("case-acknowledged").getByText("理由：客户主动来电，指定由我对接").waitFor();
     await page.keyboard.press("Escape");
+    await page.getByTestId("case-detail").waitFor({ state: "detached" });
+  });
+
+  await t.step("lists page through every customer with the total; the pool searches and filters by region", async () => {
+    await menu("客户查询");
+    await page.getByTestId("search-input").fill("");
+    const all = await page.evaluate(
+      (token) =>
+        fetch("/api/lead_list", { method: "POST", headers: { "content-type": "application/json", "x-leadguard-token": token }, body: JSON.stringify({ limit: 1 }) }).then((r) => r.json()),
+      server.token,
+    );
+    await page.getByTestId("list-total").getByText(`共 ${all.total} 个客户`).waitFor();
+    const first = await page.getByTestId("lead-row").first().getAttribute("data-lead-id");
+    // The next page: the next 20 customers, the same total.
+    await page.getByTestId("list-pager").locator(".ant-pagination-next").click();
+    await page.getByTestId("list-pager").locator(".ant-pagination-item-active.ant-pagination-item-2").waitFor();
+    await page.waitForFunction(
+      ([n, id]) => {
+        const rows = [...document.querySelectorAll("[data-testid=lead-row]")];
+        return rows.length === n && !rows.some((r) => r.getAttribute("data-lead-id") === id);
+      },
+      [Math.min(20, all.total - 20), first],
+    );
+    await page.getByTestId("list-total").getByText(`共 ${all.total} 个客户`).waitFor();
+    await shot("search-paged.zh-CN");
+    await menu("公海");
+    const pool = await page.evaluate(
+      (token) =>
+        fetch("/api/lead_list", { method: "POST", headers: { "content-type": "application/json", "x-leadguard-token": token }, body: JSON.stringify({ filter: "pool", limit: 1 }) }).then((r) => r.json()),
+      server.token,
+    );
+    await page.getByTestId("list-total").getByText(`共 ${pool.total} 个客户`).waitFor();
+    // Who followed a pooled customer before, not a column of dashes.
+    await page.getByText("原负责人").waitFor();
+    const before = pool.items[0].previous_owner_name;
+    assert.ok(before, "the demo's pooled customers had owners");
+    await page.getByTestId("lead-row").first().getByText(before, { exact: true }).waitFor();
+    await page.getByTestId("pool-region").fill("华南");
+    const south = await page.evaluate(
+      (token) =>
+        fetch("/api/lead_list", { method: "POST", headers: { "content-type": "application/json", "x-leadguard-token": token }, body: JSON.stringify({ filter: "pool", region: "华南", limit: 1 }) }).then((r) => r.json()),
+      server.token,
+    );
+    assert.ok(south.total < pool.total, `华南 narrows the pool (${south.total} of ${pool.total})`);
+    if (south.total > 0) await page.getByTestId("list-total").getByText(`共 ${south.total} 个客户`).waitFor();
+    else await page.getByText("没有符合条件的公海客户").waitFor();
+    await shot("pool-filtered.zh-CN");
+    await page.getByTestId("pool-region").fill("");
+    await page.getByTestId("list-total").getByText(`共 ${pool.total} 个客户`).waitFor();
   });
 
   await t.step("my customers and the pool of the demo registry", async () => {

@@ -56,6 +56,24 @@ export async function managerWorkflows({ t, chrome, bin, uiDir, shots, failPage 
     await page.goto(server.url);
     await page.getByTestId("session").getByText("张伟").waitFor();
 
+    await t.step("the manager's home screen: the team's expiring customers, the case to decide, the open appeal", async () => {
+      await page.getByText("工作台 · 张伟").waitFor();
+      await page.getByTestId("home-cases").getByTestId("home-case").filter({ hasText: "腾达" }).waitFor();
+      await page.getByTestId("home-appeals").getByTestId("home-case").filter({ hasText: "恒信" }).waitFor();
+      await page.getByTestId("home-reminder").getByText(/团队有 \d+ 个客户的保护期将在 24 小时内结束/).waitFor();
+      await shot("home-manager.zh-CN");
+    });
+
+    await t.step("the demo's user switches in the header (demo registries only), and back", async () => {
+      await pick("demo-user", "李娜");
+      await page.getByTestId("session").getByText("李娜").waitFor();
+      await page.getByText("工作台 · 李娜").waitFor();
+      assert.equal(await page.getByRole("menuitem", { name: "团队管理" }).count(), 0, "李娜 is a rep");
+      await pick("demo-user", "张伟（经理）");
+      await page.getByTestId("session").getByText("张伟").waitFor();
+      await page.getByRole("menuitem", { name: "团队管理" }).waitFor();
+    });
+
     await t.step("a registration without contact details waits under 待补全; completing it makes it mine", async () => {
       await menu("新建线索");
       await page.getByTestId("lead-company").fill(COMPANY);
@@ -107,8 +125,9 @@ export async function managerWorkflows({ t, chrome, bin, uiDir, shots, failPage 
       assert.ok(wang.total > 0, "王强 owns customers in the demo");
       await page.waitForFunction(
         (n) => document.querySelectorAll("[data-testid=lead-row]").length === n,
-        Math.min(wang.total, 200),
+        Math.min(wang.total, 50),
       );
+      await page.getByTestId("list-total").getByText(`共 ${wang.total} 个客户`).waitFor();
       for (const text of await rows().allInnerTexts()) assert.ok(text.includes("王强"), `a row of 王强's list: ${text}`);
       await page.evaluate(() => window.scrollTo(0, 0));
       await shot("team-customers.zh-CN");
@@ -122,13 +141,34 @@ export async function managerWorkflows({ t, chrome, bin, uiDir, shots, failPage 
           const r = [...document.querySelectorAll("[data-testid=lead-row]")];
           return r.length === n && r.every((row) => row.textContent.includes("公海"));
         },
-        Math.min(pool.total, 200),
+        Math.min(pool.total, 50),
       );
       await page.getByTestId("team-expiring").click();
       const expiring = await api("lead_list", { filter: "expiring", limit: 1000 });
       if (expiring.total === 0) await page.getByText("没有符合条件的客户").waitFor();
-      else await page.waitForFunction((n) => document.querySelectorAll("[data-testid=lead-row]").length === n, expiring.total);
+      else await page.waitForFunction((n) => document.querySelectorAll("[data-testid=lead-row]").length === n, Math.min(expiring.total, 50));
       await page.getByTestId("team-expiring").click();
+    });
+
+    await t.step("the heat map colours a customer by touches: three on one day is red", async () => {
+      // The manager's own customer, touched three times today: registered, called, visited.
+      const added = await api("lead_add", { fields: { company: "佛山市热力测试有限公司", contact: "黄敏", phone: "13922223333", need: "测试热力图" } });
+      for (const kind of ["call", "visit"]) await api("followup_add", { id: added.lead.id, kind, note: "跟进" });
+      await menu("指标");
+      const canvas = page.getByTestId("heat-map").locator("canvas").first();
+      await canvas.waitFor();
+      // The ≥3 colour (#f5222d) is painted; cells of one rep are not left pale.
+      await page.waitForFunction(() => {
+        const c = document.querySelector("[data-testid=heat-map] canvas");
+        if (!c) return false;
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4) {
+          if (Math.abs(d[i] - 245) < 6 && Math.abs(d[i + 1] - 34) < 6 && Math.abs(d[i + 2] - 45) < 6) return true;
+        }
+        return false;
+      });
+      await shot("metrics-heat.zh-CN");
+      await menu("团队管理");
     });
 
     await t.step("a manager adds a member", async () => {

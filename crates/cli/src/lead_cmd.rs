@@ -61,6 +61,9 @@ pub struct ListArgs {
     /// Substring of company, contact, phone or email.
     #[arg(long)]
     pub search: Option<String>,
+    /// Only leads in this region or a place inside it (华南 lists 广州 and 深圳).
+    #[arg(long)]
+    pub region: Option<String>,
     #[arg(long, value_parser = parse_time)]
     pub at: Option<chrono::DateTime<chrono::Utc>>,
     #[arg(long, default_value_t = 50)]
@@ -94,7 +97,7 @@ pub fn run(ctx: &mut Context, cmd: LeadCmd) -> Result<Value, ApiError> {
                 "lead_list",
                 json!({
                     "filter": filter, "search": a.search, "at": a.at, "limit": a.limit, "offset": a.offset,
-                    "owner": a.owner, "state": a.state,
+                    "owner": a.owner, "state": a.state, "region": a.region,
                 }),
             )
         }

@@ -221,6 +221,8 @@ commands! {
     init(InitArgs) -> SessionInfo => leads::init;
     /// Who am I: rep, role, branch, device, policy.
     session(()) -> SessionInfo => leads::session;
+    /// A demo registry only: sign in as another of the demo's people (manager or rep).
+    demo_switch_user(DemoSwitchArgs) -> SessionInfo => leads::demo_switch_user;
     /// Registers a lead; complete registrations are claimed at once.
     lead_add(LeadAddArgs) -> LeadAdded => leads::lead_add;
     /// One lead (masked if someone else follows it) and its history.

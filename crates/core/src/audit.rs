@@ -237,7 +237,7 @@ fn summary(e: &Event) -> (String, String) {
             format!("{r} 对案件 {case_id} 的裁决 {decision} 提出申诉"),
             format!("{r} appealed decision {decision} of case {case_id}"),
         ),
-        EventKind::DuplicateAcknowledged { leads } => (
+        EventKind::DuplicateAcknowledged { leads, .. } => (
             format!("{r} 看到查重提醒（{}）后仍登记", leads.join("、")),
             format!("{r} registered despite the duplicate warning ({})", leads.join(", ")),
         ),

@@ -15,8 +15,28 @@ use crate::model::LeadFields;
 /// Fewest digits a phone number (landline without area code, masked mobile) shows.
 const MIN_PHONE_DIGITS: usize = 5;
 
-/// Checks the contact fields a person entered; blank fields are not checked.
+/// Checks the fields a person entered: lengths (the schema's limits, said about the
+/// field so the form shows it there), then phone and e-mail; blank fields are not checked.
 pub fn check(fields: &LeadFields) -> Result<()> {
+    use crate::FormField as F;
+    use leadguard_schema::text::{MAX_LINE_CHARS, MAX_NEED_CHARS, MAX_NOTE_CHARS};
+    let limits = [
+        (F::Company, &fields.company, MAX_LINE_CHARS),
+        (F::Contact, &fields.contact, MAX_LINE_CHARS),
+        (F::Phone, &fields.phone, MAX_LINE_CHARS),
+        (F::Email, &fields.email, MAX_LINE_CHARS),
+        (F::Region, &fields.region, MAX_LINE_CHARS),
+        (F::Industry, &fields.industry, MAX_LINE_CHARS),
+        (F::Size, &fields.size, MAX_LINE_CHARS),
+        (F::Need, &fields.need, MAX_NEED_CHARS),
+        (F::Notes, &fields.notes, MAX_NOTE_CHARS),
+    ];
+    for (field, value, max) in limits {
+        let chars = value.as_deref().map_or(0, |v| v.chars().count());
+        if chars > max {
+            return Err(crate::Reason::FieldTooLong { field, chars: chars as u32, max: max as u32 }.into());
+        }
+    }
     if let Some(p) = fields.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         check_phone(p)?;
     }
@@ -79,6 +99,19 @@ mod tests {
     }
     fn email(e: &str) -> Result<()> {
         check(&LeadFields { email: Some(e.into()), ..LeadFields::default() })
+    }
+
+    #[test]
+    fn a_field_longer_than_its_limit_is_refused_naming_the_field() {
+        let long = LeadFields { company: Some("腾".repeat(201)), ..LeadFields::default() };
+        match check(&long) {
+            Err(Error::Rejected(crate::Reason::FieldTooLong { field: crate::FormField::Company, chars: 201, max: 200 })) => {}
+            other => panic!("{other:?}"),
+        }
+        let need = LeadFields { need: Some("需".repeat(1000)), company: Some("腾".repeat(200)), ..LeadFields::default() };
+        assert!(check(&need).is_ok(), "at the limit is fine");
+        let need = LeadFields { need: Some("需".repeat(1001)), ..LeadFields::default() };
+        assert!(matches!(check(&need), Err(Error::Rejected(crate::Reason::FieldTooLong { field: crate::FormField::Need, .. }))));
     }
 
     #[test]

@@ -207,6 +207,20 @@ pub fn list(
     limit: u32,
     offset: u64,
 ) -> Result<Page> {
+    list_within(conn, filter, search, &[], at, limit, offset)
+}
+
+/// [`list`], narrowed to leads whose region begins with one of `places` (none: any
+/// region) — the places of a region filter, [`crate::regions::within`].
+pub fn list_within(
+    conn: &Connection,
+    filter: &Filter,
+    search: Option<&str>,
+    places: &[String],
+    at: DateTime<Utc>,
+    limit: u32,
+    offset: u64,
+) -> Result<Page> {
     let at_ms = at.timestamp_millis();
     let mut cond = vec![];
     let mut args: Vec<rusqlite::types::Value> = vec![];
@@ -280,6 +294,16 @@ pub fn list(
              OR email LIKE {p} ESCAPE '\\' OR lead_id = {exact})",
             exact = arg(q.to_string().into())
         ));
+    }
+    if !places.is_empty() {
+        let any: Vec<String> = places
+            .iter()
+            .map(|p| {
+                let escaped = p.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                format!("region LIKE {} ESCAPE '\\'", arg(format!("{escaped}%").into()))
+            })
+            .collect();
+        cond.push(format!("({})", any.join(" OR ")));
     }
     let where_ = if cond.is_empty() { String::new() } else { format!("WHERE {}", cond.join(" AND ")) };
     let total: i64 = conn.query_row(

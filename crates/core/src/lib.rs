@@ -43,6 +43,7 @@ pub(crate) mod locale_text;
 pub(crate) mod memory_views;
 pub(crate) mod metrics;
 pub(crate) mod receipts;
+pub(crate) mod regions;
 pub(crate) mod schema_check;
 pub(crate) mod short_search;
 pub(crate) mod shutdown_marker;

@@ -239,8 +239,16 @@ pub enum EventKind {
     /// A rep named in a case appeals its decision (申诉).
     Appeal { case_id: String, appeal: String, decision: String, note: String },
     /// The rep registered the lead although the duplicate check named these known
-    /// leads ("register anyway"): written with the registration, kept as evidence.
-    DuplicateAcknowledged { leads: Vec<String> },
+    /// leads ("register anyway"): written with the registration, kept as evidence,
+    /// with the rep's reason and whether they asked to work the customer together
+    /// with its owner (申请协作) rather than to take it.
+    DuplicateAcknowledged {
+        leads: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        collaborate: bool,
+    },
     /// A manager reviewed a distributor's report (报备审核).
     Review {
         verdict: Verdict,

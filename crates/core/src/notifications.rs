@@ -1,5 +1,6 @@
 //! Notifications (docs/RULES.md rule 6: "both reps and their manager are told"): a new
-//! case, a decision, a conflict between decisions, an appeal. Derived from the cases
+//! case, a decision, a conflict between decisions, an appeal; and a reminder to the
+//! owner 24 h before a customer's protection ends. Derived from the cases and leads
 //! the session's user can see, so every device tells its user about what it has
 //! merged, offline or not; only "seen" and "shown on the desktop" are stored, per
 //! device.
@@ -22,14 +23,22 @@ pub enum NotificationKind {
     Conflict,
     Appeal,
     AppealOverdue,
+    /// One of my customers' protection ends within 24 h.
+    ProtectionEnding,
 }
+
+/// How long before protection ends the owner is reminded.
+pub const PROTECTION_REMINDER_HOURS: u32 = 24;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Notification {
     /// Stable: the same event gives the same id on every call.
     pub id: String,
     pub kind: NotificationKind,
+    /// The case it is about (empty for a protection reminder).
     pub case_id: String,
+    /// The customer a protection reminder is about.
+    pub lead_id: Option<String>,
     pub at: Option<DateTime<Utc>>,
     pub title_zh: String,
     pub title_en: String,
@@ -75,6 +84,7 @@ impl Registry {
                     id,
                     kind,
                     case_id: case.id.clone(),
+                    lead_id: None,
                     at,
                     title_zh: tz,
                     title_en: te,
@@ -140,6 +150,7 @@ impl Registry {
                 }
             }
         }
+        out.extend(self.protection_reminders(&me.id, now)?);
         let mut stmt = self.conn.prepare_cached("SELECT seen, delivered FROM notification_state WHERE id = ?1")?;
         for n in &mut out {
             if let Some((seen, delivered)) =
@@ -151,6 +162,35 @@ impl Registry {
         }
         out.sort_by(|a, b| b.at.cmp(&a.at).then(a.id.cmp(&b.id)));
         Ok(out)
+    }
+
+    /// A reminder per customer of `me` whose protection ends within
+    /// [`PROTECTION_REMINDER_HOURS`]; its id carries the end, so a follow-up that extends
+    /// the protection earns a new reminder before the new end.
+    fn protection_reminders(&self, me: &str, now: DateTime<Utc>) -> Result<Vec<Notification>> {
+        let filter = crate::lead_index::Filter::Expiring { hours: PROTECTION_REMINDER_HOURS, owner: Some(me.to_string()) };
+        let page = self.list(&filter, None, now, 200, 0)?;
+        Ok(page
+            .rows
+            .into_iter()
+            .filter_map(|row| {
+                let until = row.protected_until?;
+                let company = row.company;
+                Some(Notification {
+                    id: format!("expiring:{}:{}", row.lead_id, until.timestamp()),
+                    kind: NotificationKind::ProtectionEnding,
+                    case_id: String::new(),
+                    lead_id: Some(row.lead_id),
+                    at: Some(until - chrono::Duration::hours(i64::from(PROTECTION_REMINDER_HOURS))),
+                    title_zh: "保护期即将结束".into(),
+                    title_en: "Protection ending".into(),
+                    body_zh: format!("【{company}】的保护期将在 24 小时内结束；拜访、寄样、报价或到店可延长保护期，电话不延长"),
+                    body_en: format!("{company}: protection ends within 24 h; a visit, sample, quote or store visit extends it, a call does not"),
+                    seen: false,
+                    delivered: false,
+                })
+            })
+            .collect())
     }
 
     /// Marks notifications as seen in the app (and so also not to show on the desktop).

@@ -217,6 +217,10 @@ reasons! {
     SchemaViolation { rule: String, detail: String } => InvalidArgument;
     /// The demo user is none of the demo's reps.
     DemoUser { user: String } => InvalidArgument;
+    /// Switching the user is for demo registries only.
+    NotDemo {} => Forbidden;
+    /// A field typed into a lead is longer than it may be.
+    FieldTooLong { field: FormField, chars: u32, max: u32 } => InvalidArgument;
     /// A CSV lacks a column.
     CsvMissingColumn { path: String, column: String } => InvalidArgument;
     /// The command name is not part of the API.
@@ -360,6 +364,8 @@ impl std::fmt::Display for Reason {
             R::PolicyDupThreshold {} => f.write_str("policy: dup_threshold_percent must be between 51 and 99"),
             R::PolicyReportValidity {} => f.write_str("policy: report_validity_days must be between 1 and 366"),
             R::SchemaViolation { detail, .. } => f.write_str(detail),
+            R::FieldTooLong { field, chars, max } => write!(f, "{} is {chars} characters; the limit is {max}", field_name(*field)),
+            R::NotDemo {} => f.write_str("only a demo registry (leadguard demo) lets you switch its user"),
             R::DemoUser { user } => {
                 write!(f, "demo user must be one of zhangwei, lina, wangqiang, chenjing (got {user})")
             }

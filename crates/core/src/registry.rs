@@ -297,6 +297,11 @@ impl Registry {
         lead_index::list(&self.conn, filter, search, at, limit, offset)
     }
 
+    /// [`Registry::list`] of the leads in `region` or a place inside it (华南: 广州, 深圳 …).
+    pub fn list_in_region(&self, filter: &Filter, search: Option<&str>, region: &str, at: DateTime<Utc>, limit: u32, offset: u64) -> Result<Page> {
+        lead_index::list_within(&self.conn, filter, search, &crate::regions::within(region), at, limit, offset)
+    }
+
     /// The full history of a lead (loads its shard document).
     pub fn events(&mut self, lead_id: &str) -> Result<Vec<Event>> {
         let row = self.row(lead_id)?;

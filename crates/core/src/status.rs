@@ -429,18 +429,39 @@ pub struct Step<'a> {
     pub status: &'a Status,
 }
 
+/// Decisions a later one replaces: those a decision names in `supersedes`, and a
+/// manager's earlier decisions of a case they decided again (a manager never conflicts
+/// with themselves; `collisions::resolution` applies the same rule). "Later" is by
+/// device time, then decision id — the order every replica sees.
+fn superseded_decisions(events: &[Event]) -> std::collections::HashSet<&str> {
+    let mut out = std::collections::HashSet::new();
+    let mut latest: std::collections::HashMap<(&str, &str), (DateTime<Utc>, &str)> = std::collections::HashMap::new();
+    for e in events {
+        if let EventKind::Decide { case_id, decision, supersedes, .. } = &e.kind {
+            if let Some(d) = supersedes {
+                out.insert(d.as_str());
+            }
+            let key = (case_id.as_str(), e.rep.as_str());
+            let this = (e.device_time, decision.as_str());
+            latest.entry(key).and_modify(|l| *l = (*l).max(this)).or_insert(this);
+        }
+    }
+    for e in events {
+        if let EventKind::Decide { case_id, decision, .. } = &e.kind {
+            if latest[&(case_id.as_str(), e.rep.as_str())].1 != decision.as_str() {
+                out.insert(decision.as_str());
+            }
+        }
+    }
+    out
+}
+
 /// Replays `events` (in document order) by effective time, reporting each step.
 ///
 /// A decision that a later decision supersedes (undo, an appeal answered) is skipped,
 /// so withdrawing a decision restores what it changed.
 pub fn replay(events: &[Event], policy: &Policy, timing: &Timing, mut visit: impl FnMut(Step<'_>)) -> Status {
-    let superseded: std::collections::HashSet<&str> = events
-        .iter()
-        .filter_map(|e| match &e.kind {
-            EventKind::Decide { supersedes: Some(d), .. } => Some(d.as_str()),
-            _ => None,
-        })
-        .collect();
+    let superseded = superseded_decisions(events);
     let times = timing::effective_times(events, timing);
     let mut s = Status::empty();
     for i in timing::replay_order(&times) {

@@ -22,6 +22,8 @@ pub struct LeadView {
     pub protected_until: Option<DateTime<Utc>>,
     pub claimed_at: Option<DateTime<Utc>>,
     pub previous_owner: Option<String>,
+    /// The previous owner's name (the pool shows who followed the customer before).
+    pub previous_owner_name: Option<String>,
     pub pool_since: Option<DateTime<Utc>>,
     pub registered_by: Option<String>,
     pub registered_at: Option<DateTime<Utc>>,
@@ -59,6 +61,23 @@ pub struct EventView {
     pub ignored: Option<crate::Reason>,
     /// duplicate_acknowledged: the leads the rep was warned about and registered anyway.
     pub acknowledged: Option<Vec<String>>,
+    /// duplicate_acknowledged: those leads as people know them (company, owner), filled
+    /// by `lead_get`.
+    pub acknowledged_leads: Option<Vec<LeadRef>>,
+    /// duplicate_acknowledged: the rep asked to work the customer with its owner.
+    pub collaborate: Option<bool>,
+    /// handover: the names of `from` and `to` (decide: of the owner it names).
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+}
+
+/// A lead named in another lead's history: what a person recognises it by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct LeadRef {
+    pub id: String,
+    pub company: String,
+    pub owner_name: Option<String>,
+    pub protected_until: Option<DateTime<Utc>>,
 }
 
 /// Who is looking.
@@ -249,6 +268,7 @@ fn build<'a>(v: &Viewer<'_>, p: Parts<'_>, reps: impl Fn(&str) -> Option<&'a Rep
         protected_until: p.protected_until,
         claimed_at: p.claimed_at,
         previous_owner: p.previous_owner.map(str::to_string),
+        previous_owner_name: name_of(&reps, p.previous_owner),
         pool_since: p.pool_since,
         registered_by: p.registered_by.map(str::to_string),
         registered_at: p.registered_at,
@@ -285,6 +305,10 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                 to: None,
                 ignored,
                 acknowledged: None,
+                acknowledged_leads: None,
+                collaborate: None,
+                from_name: None,
+                to_name: None,
             };
             match &e.kind {
                 EventKind::Register { fields } | EventKind::Update { fields } => out.fields = Some(fields.clone()),
@@ -295,6 +319,8 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                 EventKind::Handover { from, to } => {
                     out.from = Some(from.clone());
                     out.to = Some(to.clone());
+                    out.from_name = name_of(&reps, Some(from));
+                    out.to_name = name_of(&reps, Some(to));
                 }
                 EventKind::Claim | EventKind::Release => {}
                 EventKind::Decide { outcome, reason, .. } => {
@@ -303,9 +329,14 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                         Outcome::Owner { rep } | Outcome::Merge { owner: rep, .. } => Some(rep.clone()),
                         _ => None,
                     };
+                    out.to_name = name_of(&reps, out.to.as_deref());
                 }
                 EventKind::Appeal { note, .. } | EventKind::Review { reason: note, .. } => out.note = Some(note.clone()),
-                EventKind::DuplicateAcknowledged { leads } => out.acknowledged = Some(leads.clone()),
+                EventKind::DuplicateAcknowledged { leads, reason, collaborate } => {
+                    out.acknowledged = Some(leads.clone());
+                    out.note = reason.clone();
+                    out.collaborate = Some(*collaborate);
+                }
             }
             out
         })

@@ -18,6 +18,17 @@ use crate::model::{Event, EventKind, LeadFields, Policy, Role};
 use crate::registry::{new_id, Registry, Target, Written};
 use crate::status;
 
+/// A rep's answer to the duplicate warning when registering anyway (仍然登记).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Acknowledgement {
+    /// The known leads the warning named.
+    pub leads: Vec<String>,
+    /// Why the rep registers anyway.
+    pub reason: Option<String>,
+    /// The rep asks to work the customer with its owner (申请协作), not to take it.
+    pub collaborate: bool,
+}
+
 impl Registry {
     /// Appends events (each on behalf of `rep`) in one transaction. Commands use the
     /// session rep; seeding and tests may write for others.
@@ -130,16 +141,24 @@ impl Registry {
     /// Registers a lead; when the rep registers it although the duplicate check named
     /// `acknowledged` leads, that is recorded with the registration (one transaction).
     pub fn add_lead_acknowledging(&mut self, fields: LeadFields, acknowledged: &[String], now: DateTime<Utc>) -> Result<Written> {
+        let ack = Acknowledgement { leads: acknowledged.to_vec(), ..Acknowledgement::default() };
+        self.add_lead_with_acknowledgement(fields, ack, now)
+    }
+
+    /// Registers a lead with the rep's acknowledgement of the duplicate warning (the
+    /// leads it named, their reason, whether they ask to collaborate), one transaction.
+    pub fn add_lead_with_acknowledgement(&mut self, fields: LeadFields, ack: Acknowledgement, now: DateTime<Utc>) -> Result<Written> {
         if fields.is_empty() {
             return Err(crate::Reason::LeadNeedsField {}.into());
         }
         let me = self.session()?.id.clone();
         let mut items = vec![(Target::New, me.clone(), EventKind::Register { fields })];
-        if !acknowledged.is_empty() {
-            let mut leads = acknowledged.to_vec();
+        if !ack.leads.is_empty() {
+            let mut leads = ack.leads;
             leads.sort();
             leads.dedup();
-            items.push((Target::Previous, me, EventKind::DuplicateAcknowledged { leads }));
+            let reason = ack.reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+            items.push((Target::Previous, me, EventKind::DuplicateAcknowledged { leads, reason, collaborate: ack.collaborate }));
         }
         Ok(self.write_events(items, now)?.remove(0))
     }

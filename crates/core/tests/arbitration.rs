@@ -151,6 +151,22 @@ fn recent_followup_wins_when_no_deal() {
 }
 
 #[test]
+fn a_rep_of_a_sales_area_matches_a_customer_in_one_of_its_cities() {
+    // 广州 is in 广东, 广东 is in 华南: a rep of 华南 matches; a rep of 深圳 does not.
+    let mut s = Setup::new((-5, -4), (-10, -9));
+    s.histories.get_mut("la").unwrap()[0] =
+        ev("ra", "a", EventKind::Register { fields: fields(3, Some("广州")) }, h(-5), Some(h(-5)));
+    let mut r = reps();
+    r.get_mut("a").unwrap().region = Some("华南".into());
+    r.get_mut("b").unwrap().region = Some("深圳".into());
+    let p = arbitration::propose(&s.case, &s.histories, &r, &Policy::default());
+    assert_eq!(owner(&p), "a", "{}", p.explanation_zh);
+    assert_eq!(p.decided_by, Some(Criterion::RegionMatch));
+    assert!(p.explanation_zh.contains("华南"), "{}", p.explanation_zh);
+    assert!(!p.explanation_zh.contains("华南 与客户区域 广州 不一致"), "{}", p.explanation_zh);
+}
+
+#[test]
 fn region_match_decides_next() {
     let mut s = Setup::new((-5, -4), (-10, -9));
     s.histories.get_mut("la").unwrap()[0] =

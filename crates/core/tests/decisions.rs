@@ -345,3 +345,30 @@ fn a_managers_later_decision_replaces_their_own_earlier_one() {
     hub.sync_all(&mut regs);
     assert_eq!(state(&mut regs[0], &case, h(6)), CaseState::Conflict);
 }
+
+#[test]
+fn a_managers_own_earlier_decision_takes_no_effect_on_the_leads_once_they_decide_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let (case, a, b) = duplicate_case(&mut hub, &mut regs);
+    regs[0].decide_case(&case.id, Outcome::Merge { into: a.clone(), owner: "r1".into() }, "同一客户，合并", None, h(3)).unwrap();
+    // The same manager changes their mind without naming the merge: the merge is
+    // replaced on the leads too, not only in the case's state.
+    regs[0].decide_case(&case.id, Outcome::Owner { rep: "r2".into() }, "改判：王强已报价", None, h(3) + Duration::seconds(20)).unwrap();
+    hub.sync_all(&mut regs);
+    for (i, r) in regs.iter_mut().enumerate() {
+        let (_, sb) = r.status(&b, h(4)).unwrap();
+        assert_ne!(sb.state, LeadState::Merged, "replica {i}: the replaced merge still applied");
+        assert_eq!(sb.owner.as_deref(), Some("r2"), "replica {i}");
+        assert_eq!(r.status(&a, h(4)).unwrap().1.owner.as_deref(), Some("r2"), "replica {i}");
+        assert_eq!(state(r, &case, h(4)), CaseState::Decided, "replica {i}");
+        // The lead's history shows the merge as replaced, not as in force.
+        let (events, sa) = r.status(&a, h(4)).unwrap();
+        let merge_event = events.iter().find(|e| matches!(&e.kind, EventKind::Decide { outcome: Outcome::Merge { .. }, .. })).unwrap();
+        assert!(
+            sa.ignored.iter().any(|(id, why)| id == &merge_event.id && *why == leadguard_core::status::Rejection::Superseded),
+            "replica {i}: {:?}",
+            sa.ignored
+        );
+    }
+}

@@ -90,6 +90,50 @@ fn register_anyway_records_that_the_rep_saw_the_warning() {
     assert_eq!(detail["history"].as_array().unwrap().len(), 1);
 }
 
+#[test]
+fn register_anyway_records_the_reason_and_the_lead_page_says_a_case_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "r2");
+    let known = write(&mut reg, "r1", Target::New, EventKind::Register { fields: jinxin() }, h(0)).lead_id;
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("r2")).unwrap();
+    ctx.set_now(Some(h(1)));
+    let added = api::dispatch(
+        &mut ctx,
+        "lead_add",
+        json!({
+            "fields": { "company": "锦信环保", "contact": "丁艳", "phone": "+86 136 2644 5365", "need": "x" },
+            "acknowledged_duplicates": [known],
+            "acknowledgement_reason": "  客户主动来电，指定由我对接 ",
+            "collaborate": true
+        }),
+    )
+    .unwrap();
+    let id = added["lead"]["id"].as_str().unwrap().to_string();
+    let detail = api::dispatch(&mut ctx, "lead_get", json!({ "id": id })).unwrap();
+    let ack = &detail["history"][1];
+    assert_eq!(ack["kind"], "duplicate_acknowledged", "{detail}");
+    assert_eq!(ack["note"], "客户主动来电，指定由我对接", "the reason is kept, trimmed");
+    assert_eq!(ack["collaborate"], true);
+    // The history names the known customer as people know it, not by its id.
+    assert_eq!(ack["acknowledged_leads"][0]["company"], "北京市锦信环保科技有限公司");
+    assert_eq!(ack["acknowledged_leads"][0]["owner_name"], "李娜");
+    // A collision case is open and the lead's page says so, naming both reps.
+    let cases = detail["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 1, "{detail}");
+    assert_eq!(cases[0]["state"], "open");
+    let names: Vec<&str> = cases[0]["rep_names"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(names.contains(&"李娜") && names.contains(&"王强"), "{names:?}");
+    // A reason longer than the schema allows is refused, not written.
+    let long = "理".repeat(4001);
+    let refused = api::dispatch(
+        &mut ctx,
+        "lead_add",
+        json!({ "fields": { "company": "锦信环保科技", "phone": "13626445365", "need": "x" }, "acknowledged_duplicates": [known], "acknowledgement_reason": long }),
+    );
+    assert!(refused.is_err(), "{refused:?}");
+}
+
 fn huaqiang() -> LeadFields {
     LeadFields {
         company: Some("广州市华强电子科技有限公司".into()),

@@ -94,3 +94,34 @@ fn an_incomplete_registration_is_listed_says_what_is_missing_and_completing_clai
     assert_eq!(list(&mut ctx, json!({ "filter": "mine" })), ["深圳腾达"]);
     assert_eq!(api::dispatch(&mut ctx, "lead_get", json!({ "id": id })).unwrap()["missing"], json!([]));
 }
+
+#[test]
+fn the_pool_filters_by_region_including_the_places_inside_it_and_pages_through_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut mgr = branch(dir.path(), "m1");
+    for (company, region) in [("甲公司", "广州"), ("乙公司", "广东省深圳市"), ("丙公司", "杭州"), ("丁公司", "华南"), ("戊公司", "海口市")] {
+        let mut f = complete(company);
+        f.region = Some(region.into());
+        let id = write(&mut mgr, "r1", Target::New, EventKind::Register { fields: f }, h(0)).lead_id;
+        write(&mut mgr, "r1", Target::Lead(id), EventKind::Release, h(0));
+    }
+    drop(mgr);
+    let mut ctx = Context::open(&dir.path().join("manager-bootstrap")).unwrap();
+    ctx.set_now(Some(h(1)));
+    // 华南 holds 广东 (广州, 深圳) and 海南 (海口): the region hierarchy, not the letters.
+    assert_eq!(list(&mut ctx, json!({ "filter": "pool", "region": "华南" })), ["丁公司", "乙公司", "戊公司", "甲公司"]);
+    assert_eq!(list(&mut ctx, json!({ "filter": "pool", "region": "广州" })), ["甲公司"]);
+    assert_eq!(list(&mut ctx, json!({ "filter": "pool", "region": "浙江", "search": "丙公司" })), ["丙公司"]);
+    // Paging: every lead once, with the total on every page.
+    let mut seen = Vec::new();
+    for offset in [0, 2, 4] {
+        let page = api::dispatch(&mut ctx, "lead_list", json!({ "filter": "pool", "limit": 2, "offset": offset })).unwrap();
+        assert_eq!(page["total"], 5);
+        seen.extend(companies(&page));
+    }
+    seen.sort();
+    assert_eq!(seen, ["丁公司", "丙公司", "乙公司", "戊公司", "甲公司"]);
+    // The pool names who followed a customer before.
+    let page = api::dispatch(&mut ctx, "lead_list", json!({ "filter": "pool", "limit": 1 })).unwrap();
+    assert_eq!(page["items"][0]["previous_owner_name"], "李娜");
+}

@@ -92,7 +92,7 @@ impl Kind {
                 ("merged_away", OptBool),
             ],
             Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
-            Kind::DuplicateAcknowledged => &[("leads", Ids)],
+            Kind::DuplicateAcknowledged => &[("leads", Ids), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)), ("collaborate", OptBool)],
             Kind::Review => &[("verdict", Verdict), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
         }
     }
@@ -315,6 +315,7 @@ mod tests {
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"]}),
             json!({"kind": "review", "verdict": "accept"}),
             json!({"kind": "review", "verdict": "reject", "reason": "客户信息不实"}),
+            json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"], "reason": "客户主动来电\n要求报价", "collaborate": true}),
         ];
         for extra in ok {
             let s = ev(extra.clone());

@@ -21,9 +21,10 @@ describe("App shell", () => {
   });
 
   it("shows the sidebar in Chinese by default, and who is signed in", async () => {
+    window.location.hash = "#/search";
     fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE });
     render(<App />);
-    for (const label of ["客户查询", "新建线索", "我的客户", "公海", "撞单处理", "同步", "指标", "设置"]) {
+    for (const label of ["工作台", "客户查询", "新建线索", "我的客户", "公海", "撞单处理", "同步", "指标", "设置"]) {
       expect(screen.getAllByText(label).length).toBeGreaterThan(0);
     }
     expect(await screen.findByTestId("session")).toHaveTextContent("李娜-华南");
@@ -33,6 +34,32 @@ describe("App shell", () => {
     expect(screen.queryByText("团队管理")).toBeNull();
   });
 
+  it("a demo registry lets the user switch to the manager; every screen follows", async () => {
+    let me = SESSION;
+    const manager = { ...SESSION, demo: true, rep: { ...SESSION.rep, id: "zhangwei", name: "张伟", role: "manager" as const } };
+    const core = fakeCore({
+      session: () => me,
+      lead_list: () => EMPTY_PAGE,
+      rep_list: () => ({ reps: [SESSION.rep, manager.rep] }),
+      demo_switch_user: () => (me = manager),
+    });
+    me = { ...SESSION, demo: true };
+    render(<App />);
+    const select = await screen.findByTestId("demo-user");
+    fireEvent.mouseDown(select.querySelector(".ant-select-selector")!);
+    fireEvent.click(await screen.findByText("张伟（经理）"));
+    await waitFor(() => expect(screen.getByTestId("session")).toHaveTextContent("张伟"));
+    expect(core.calls.find((c) => c.cmd === "demo_switch_user")?.args).toEqual({ rep: "zhangwei" });
+    expect(await screen.findByText("团队管理")).toBeInTheDocument();
+  });
+
+  it("a real registry offers no user switch", async () => {
+    fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE });
+    render(<App />);
+    expect(await screen.findByTestId("session")).toHaveTextContent("李娜-华南");
+    expect(screen.queryByTestId("demo-user")).toBeNull();
+  });
+
   it("a manager gets the team menu", async () => {
     fakeCore({ session: () => ({ ...SESSION, rep: { ...SESSION.rep, role: "manager" } }), lead_list: () => EMPTY_PAGE });
     render(<App />);
@@ -40,6 +67,7 @@ describe("App shell", () => {
   });
 
   it("switches to English and remembers the choice", async () => {
+    window.location.hash = "#/search";
     const core = fakeCore({ session: () => SESSION, lead_list: () => EMPTY_PAGE, ui_locale_set: (a) => a });
     render(<App />);
     fireEvent.click(screen.getAllByText("English")[0]);

@@ -6,6 +6,7 @@ import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Skeleton, Tag, 
 import {
   AuditOutlined,
   BarChartOutlined,
+  HomeOutlined,
   UploadOutlined,
   InboxOutlined,
   SearchOutlined,
@@ -27,8 +28,10 @@ import { ImportScreen } from "../import/ImportScreen";
 import { useRoute, type Screen } from "./route";
 import { useOnline } from "./useOnline";
 import { NotificationBell } from "./NotificationBell";
+import { DemoUserSwitch } from "./DemoUserSwitch";
 import { SettingsScreen } from "../screens/SettingsScreen";
 import { SearchScreen } from "../screens/SearchScreen";
+import { HomeScreen } from "../home/HomeScreen";
 import { NewLeadScreen } from "../screens/NewLeadScreen";
 import { MyCustomersScreen } from "../screens/MyCustomersScreen";
 import { PoolScreen } from "../screens/PoolScreen";
@@ -43,6 +46,7 @@ import { ErrorAlert } from "../components/ErrorAlert";
 
 type RoleName = "rep" | "manager" | "distributor";
 const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean; roles?: RoleName[] }[] = [
+  { key: "home", label: "nav.home", icon: <HomeOutlined /> },
   { key: "search", label: "nav.search", icon: <SearchOutlined /> },
   { key: "new", label: "nav.newLead", icon: <UserAddOutlined /> },
   { key: "mine", label: "nav.mine", icon: <TeamOutlined /> },
@@ -64,6 +68,8 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
   if (session.error) return <ErrorAlert error={session.error} onRetry={session.reload} />;
   if (!session.session) return <Skeleton active />;
   switch (screen) {
+    case "home":
+      return <HomeScreen />;
     case "search":
       return <SearchScreen />;
     case "new":
@@ -154,6 +160,7 @@ function Shell() {
               </Typography.Text>
               <div className="lg-header-right">
                 <SessionBadge />
+                <DemoUserSwitch />
                 <SessionOnly>
                   <NotificationBell />
                 </SessionOnly>

@@ -40,7 +40,8 @@ export function NotificationBell() {
   const show = (n: Notification) => {
     void markSeen([n.id]);
     setOpen(false);
-    window.location.hash = `/collisions/${n.case_id}`;
+    // A protection reminder is about a customer: the home screen lists it.
+    window.location.hash = n.case_id ? `/collisions/${n.case_id}` : "/home";
   };
   const zh = locale === "zh-CN";
   const content = (

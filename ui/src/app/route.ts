@@ -4,9 +4,9 @@
  */
 import { useEffect, useState } from "react";
 
-export const SCREENS = ["search", "new", "mine", "pool", "import", "reports", "team", "collisions", "sync", "metrics", "settings"] as const;
+export const SCREENS = ["home", "search", "new", "mine", "pool", "import", "reports", "team", "collisions", "sync", "metrics", "settings"] as const;
 export type Screen = (typeof SCREENS)[number];
-export const DEFAULT_SCREEN: Screen = "search";
+export const DEFAULT_SCREEN: Screen = "home";
 
 export function parseHash(hash: string): Screen {
   const name = hash.replace(/^#\/?/, "").split(/[/?]/)[0];

@@ -6,7 +6,8 @@
  * current language, the decisions and appeals, a conflict spelled out, the decision
  * form for managers and the appeal for the reps named. The parts live in `case/`.
  */
-import { Alert, Card, Col, Drawer, Row, Skeleton, Typography } from "antd";
+import { Alert, Button, Card, Col, Drawer, Row, Skeleton, Space, Tag, Typography } from "antd";
+import { useState } from "react";
 import type { CollisionDetail } from "../api/generated/CollisionDetail";
 import { useSession } from "../app/session";
 import { ErrorAlert } from "../components/ErrorAlert";
@@ -20,6 +21,7 @@ import { DuplicateRow } from "./case/DuplicateRow";
 import { Proposal } from "./case/Proposal";
 import { Side } from "./case/Side";
 import { useCase } from "./case/useCase";
+import { outcomeText } from "./parts";
 import { useRepNames } from "./useReps";
 
 export function CaseDrawer({
@@ -40,7 +42,9 @@ export function CaseDrawer({
   const d = c.detail;
   const company = (leadId: string) =>
     d?.leads.find((l) => l.id === leadId)?.fields.company ?? c.leads[leadId]?.lead.fields.company ?? companyFromQueue(leadId) ?? leadId;
+  const [amending, setAmending] = useState(false);
   const changed = (next: CollisionDetail) => {
+    setAmending(false);
     c.replace(next);
     onChanged();
   };
@@ -48,6 +52,9 @@ export function CaseDrawer({
   const manager = me?.role === "manager";
   const named = !!me && !!d && d.case.reps.includes(me.id);
   const r = d?.resolution;
+  // The one standing decision of a decided case (the latest that is not superseded).
+  const standing =
+    r?.state === "decided" ? [...r.decisions].reverse().find((x) => !x.superseded && x.outcome.kind !== "undo") : undefined;
   return (
     <Drawer
       open={id !== null}
@@ -91,10 +98,30 @@ export function CaseDrawer({
               <AppealButton detail={d} onDone={changed} />
             </div>
           )}
-          {manager && (
-            <Card size="small" title={t("decide.title")} data-testid="case-decide">
-              <DecisionForm key={`${d.case.id}-${r.decisions.length}`} detail={d} name={name} company={company} onDecided={changed} />
+          {manager && standing && !amending ? (
+            // Decided: the form folds away (no pre-filled opposite proposal left open).
+            <Card size="small" data-testid="case-decided">
+              <Space wrap>
+                <Tag color="success">{t("decide.decided")}</Tag>
+                <Typography.Text>{t("decide.current", { outcome: outcomeText(t, standing.outcome, name) })}</Typography.Text>
+                <Button size="small" onClick={() => setAmending(true)} data-testid="decide-change">
+                  {t("decide.change")}
+                </Button>
+              </Space>
             </Card>
+          ) : (
+            manager && (
+              <Card size="small" title={t("decide.title")} data-testid="case-decide">
+                <DecisionForm
+                  key={`${d.case.id}-${r.decisions.length}`}
+                  detail={d}
+                  name={name}
+                  company={company}
+                  amend={amending ? standing : undefined}
+                  onDecided={changed}
+                />
+              </Card>
+            )
           )}
         </div>
       )}

@@ -7,7 +7,7 @@
 import { Badge, Button, Card, Empty, Segmented, Space, Switch, Table, Typography } from "antd";
 import { ReloadOutlined } from "@ant-design/icons";
 import type { ColumnsType } from "antd/es/table";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState, type MutableRefObject } from "react";
 import type { CaseSummary } from "../api/generated/CaseSummary";
 import { useCommand } from "../api/useCommand";
 import { useSession } from "../app/session";
@@ -34,6 +34,19 @@ export function sortCases(cases: CaseSummary[]): CaseSummary[] {
   );
 }
 
+/** `sorted` in the order remembered in `order` (cases new since then after, in their
+ * sorted order); remembers the result. */
+export function keepOrder(sorted: CaseSummary[], order: MutableRefObject<string[] | null>): CaseSummary[] {
+  const known = order.current;
+  let out = sorted;
+  if (known) {
+    const at = new Map(known.map((id, i) => [id, i]));
+    out = [...sorted].sort((a, b) => (at.get(a.id) ?? known.length) - (at.get(b.id) ?? known.length));
+  }
+  if (out.length > 0) order.current = out.map((c) => c.id);
+  return out;
+}
+
 /** The case id in the address (`#/collisions/<id>`), so a notification or a reload opens it. */
 function caseFromHash(): string | null {
   const m = window.location.hash.match(/^#\/collisions\/([0-9a-f]+)/i);
@@ -58,7 +71,14 @@ export function CollisionsScreen() {
   }, []);
   const list = useCommand("collisions_list", manager && !mineOnly ? {} : { mine: true }, { enabled: !!session });
   const name = useRepNames();
-  const cases = useMemo(() => sortCases(list.data?.cases ?? []), [list.data]);
+  // The queue keeps its order while the manager works through it: a case just decided
+  // stays where it was instead of sinking under the cursor; 刷新 sorts again.
+  const order = useRef<string[] | null>(null);
+  const cases = useMemo(() => keepOrder(sortCases(list.data?.cases ?? []), order), [list.data]);
+  const refresh = () => {
+    order.current = null;
+    list.reload();
+  };
   const shown = filter === "open" ? cases.filter((c) => NEEDS_ACTION.has(c.state) || c.open_appeals > 0) : cases;
   const companies = useCompanies(cases.map((c) => c.lead_ids[0]));
   const open = (id: string | null) => {
@@ -127,7 +147,7 @@ export function CollisionsScreen() {
                 { value: "open", label: t("collisions.filter.open") },
               ]}
             />
-            <Button icon={<ReloadOutlined />} onClick={list.reload} aria-label={t("collisions.refresh")} />
+            <Button icon={<ReloadOutlined />} onClick={refresh} aria-label={t("collisions.refresh")} data-testid="collisions-refresh" />
           </Space>
         }
       />

@@ -7,12 +7,14 @@
 import { Alert, App as AntApp, Button, Form, Input, InputNumber, Radio, Select, Space, Typography } from "antd";
 import { useState } from "react";
 import type { CollisionDetail } from "../api/generated/CollisionDetail";
+import type { DecisionView } from "../api/generated/DecisionView";
 import { call } from "../api/transport";
 import { formError } from "../components/errors";
 import { useI18n } from "../i18n";
 import {
   DECISION_FIELDS,
   draftFrom,
+  draftFromDecision,
   splitTotal,
   toOutcome,
   type DecisionContext,
@@ -37,18 +39,21 @@ export function DecisionForm({
   detail,
   name,
   company,
+  amend,
   onDecided,
 }: {
   detail: CollisionDetail;
   name: RepName;
   company: (leadId: string) => string;
+  /** Changing this standing decision: the form starts from it and replaces it. */
+  amend?: DecisionView;
   onDecided: (d: CollisionDetail) => void;
 }) {
   const { t } = useI18n();
   const { message } = AntApp.useApp();
   const ctx = decisionContext(detail);
   const proposed = detail.proposal.outcome;
-  const [draft, setDraft] = useState<DecisionDraft>(() => draftFrom(proposed, ctx));
+  const [draft, setDraft] = useState<DecisionDraft>(() => (amend ? draftFromDecision(amend, ctx) : draftFrom(proposed, ctx)));
   const [busy, setBusy] = useState(false);
   // The core's refusal: beside its field when it names one, else above the button.
   const [failure, setFailure] = useState<{ field?: DecisionField; text: string } | null>(null);
@@ -85,7 +90,7 @@ export function DecisionForm({
 
   return (
     <Form layout="vertical" data-testid="decision-form" component="div">
-      {proposed.kind !== "undecided" && (
+      {!amend && proposed.kind !== "undecided" && (
         <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>
           {t("decide.fromProposal")}
         </Typography.Paragraph>

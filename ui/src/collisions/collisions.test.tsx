@@ -7,7 +7,7 @@ import { ApiFailure, fakeCore, lead, SESSION } from "../test/fakeCore";
 import type { CaseSummary } from "../api/generated/CaseSummary";
 import type { CollisionDetail } from "../api/generated/CollisionDetail";
 import type { DecisionView } from "../api/generated/DecisionView";
-import { CollisionsScreen, sortCases } from "./CollisionsScreen";
+import { CollisionsScreen, keepOrder, sortCases } from "./CollisionsScreen";
 import { CaseDrawer } from "./CaseDrawer";
 import { toOutcome, draftFrom, type DecisionContext, type DecisionDraft } from "./decision";
 
@@ -147,7 +147,9 @@ const leadGet = (args: unknown) => {
     history:
       id === "A1"
         ? [{ id: "f1", kind: "followup", rep: "lina", rep_name: "李娜-华南", device: "d1", device_time: "2026-03-01T03:00:00Z", after: "2026-03-01T01:00:00Z", followup: "visit", note: "上门拜访，有签到", fields: null, from: null, to: null, ignored: null }]
-        : [],
+        : id === "B2"
+          ? [{ id: "k1", kind: "duplicate_acknowledged", rep: "wang", rep_name: "王强-华东", device: "d2", device_time: "2026-03-01T05:00:00Z", after: null, followup: null, note: "客户主动来电", fields: null, from: null, to: null, ignored: null, acknowledged: ["A1"], collaborate: true }]
+          : [],
   };
 };
 
@@ -252,8 +254,12 @@ describe("case page", () => {
     expect(sides[0]).toHaveTextContent("已生效");
     // The follow-up from the lead's history sits on its rep's side.
     await waitFor(() => expect(sides[0]).toHaveTextContent("上门拜访，有签到"));
-    // A device that had never synced: the window is open at the start.
-    expect(sides[1]).toHaveTextContent("该设备首次同步之前");
+    // 王强 registered anyway: the manager reads his reason and his request to collaborate.
+    await waitFor(() => expect(sides[1]).toHaveTextContent("理由：客户主动来电"));
+    expect(sides[1]).toHaveTextContent("申请与负责人协作");
+    // A device that had never synced: only the hub's receipt bounds the claim, said so in words.
+    expect(sides[1]).toHaveTextContent("此前该设备从未同步，没有更早的时间证据");
+    expect(sides[1]).not.toHaveTextContent(" 至 ");
     expect(within(page).getByTestId("case-duplicates")).toHaveTextContent("相似度 97%");
     expect(within(page).getByTestId("case-duplicates")).toHaveTextContent("电话相同");
     expect(within(page).getByTestId("proposal-outcome")).toHaveTextContent("归属：李娜-华南");
@@ -394,5 +400,53 @@ describe("decision form", () => {
       }),
     );
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
+  });
+});
+
+describe("after a decision", () => {
+  it("the form folds to 已裁决 · 修改裁决, and changing it starts from the standing decision and replaces it", async () => {
+    const decided = detail({ resolution: { state: "decided", decisions: [decision({ decision: "d9", outcome: { kind: "owner", rep: "wang" } })] } });
+    // As the real core: once decided, the case reads as decided.
+    let current = detail();
+    const core = fakeCore({
+      session: () => MANAGER,
+      rep_list: () => REPS,
+      collision_get: () => current,
+      lead_get: leadGet,
+      collision_resolve: () => (current = decided),
+    });
+    wrap(<CaseDrawer id="c1" onClose={() => {}} onChanged={() => {}} company={() => undefined} />);
+    const form = await screen.findByTestId("decision-form");
+    fireEvent.change(within(form).getByTestId("decide-reason"), { target: { value: "王强已报价" } });
+    fireEvent.click(within(form).getByTestId("decide-submit"));
+    const folded = await screen.findByTestId("case-decided");
+    expect(folded).toHaveTextContent("已裁决");
+    expect(folded).toHaveTextContent("王强");
+    expect(screen.queryByTestId("decision-form")).toBeNull();
+    fireEvent.click(within(folded).getByTestId("decide-change"));
+    const again = await screen.findByTestId("decision-form");
+    fireEvent.change(within(again).getByTestId("decide-reason"), { target: { value: "改判" } });
+    fireEvent.click(within(again).getByTestId("decide-submit"));
+    await waitFor(() =>
+      expect(core.calls.filter((c) => c.cmd === "collision_resolve").at(-1)?.args).toEqual({
+        id: "c1",
+        outcome: { kind: "owner", rep: "wang" },
+        reason: "改判",
+        supersedes: "d9",
+      }),
+    );
+  });
+
+  it("the queue keeps its order after a refresh until the manager sorts again", () => {
+    const order = { current: null as string[] | null };
+    const open = summary({ id: "a", state: "open", due_at: iso(Date.now() + HOUR) });
+    const later = summary({ id: "b", state: "open", due_at: iso(Date.now() + 5 * HOUR) });
+    expect(keepOrder(sortCases([later, open]), order).map((c) => c.id)).toEqual(["a", "b"]);
+    // "a" was just decided: sorting alone would move it below "b"; the queue keeps it.
+    const decidedA = { ...open, state: "decided" as const };
+    expect(sortCases([decidedA, later]).map((c) => c.id)).toEqual(["b", "a"]);
+    expect(keepOrder(sortCases([decidedA, later]), order).map((c) => c.id)).toEqual(["a", "b"]);
+    order.current = null;
+    expect(keepOrder(sortCases([decidedA, later]), order).map((c) => c.id)).toEqual(["b", "a"]);
   });
 });

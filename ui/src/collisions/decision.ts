@@ -78,3 +78,21 @@ export function draftFrom(proposal: ProposedOutcome | undefined, ctx: DecisionCo
     return { ...base, kind: "split", shares: { ...base.shares, ...Object.fromEntries(proposal.shares.map((s) => [s.rep, s.pct])) } };
   return base;
 }
+
+/** A draft that changes a standing decision: it starts from that decision and replaces it. */
+export function draftFromDecision(d: DecisionView, ctx: DecisionContext): DecisionDraft {
+  const base: DecisionDraft = { kind: "owner", shares: Object.fromEntries(ctx.reps.map((r) => [r, null])), reason: "", supersedes: d.decision };
+  const o = d.outcome;
+  switch (o.kind) {
+    case "owner":
+      return { ...base, owner: o.rep };
+    case "split":
+      return { ...base, kind: "split", shares: { ...base.shares, ...Object.fromEntries(o.shares.map((s) => [s.rep, s.pct])) } };
+    case "pool":
+      return { ...base, kind: "pool" };
+    case "merge":
+      return { ...base, kind: "merge", into: o.into, owner: o.owner };
+    case "undo":
+      return base;
+  }
+}

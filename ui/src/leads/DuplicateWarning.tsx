@@ -25,10 +25,13 @@ export interface DuplicateMatch {
   lowered_by?: DupReason[];
 }
 
-export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: string) => string, lead: LeadLike): string {
+export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: string) => string, lead: LeadLike, me?: string): string {
   switch (lead.state) {
     case "protected":
     case "deal":
+      // My own customer: said to me, not about me in the third person.
+      if (me && lead.owner === me)
+        return lead.protected_until ? t("dup.ownedByMe", { date: dateTime(lead.protected_until) }) : t("dup.ownedByMeNoEnd");
       return lead.protected_until && lead.owner_name
         ? t("dup.owned", { owner: lead.owner_name, date: dateTime(lead.protected_until) })
         : t("dup.ownedNoEnd", { owner: lead.owner_name ?? t("common.none") });
@@ -98,10 +101,13 @@ export function DuplicateWarning({
   matches,
   possible = [],
   onOpen,
+  me,
 }: {
   matches: DuplicateMatch[];
   possible?: DuplicateMatch[];
   onOpen?: (id: string) => void;
+  /** The session's rep id: their own customer is spoken of in the second person. */
+  me?: string;
 }) {
   const { t, dateTime } = useI18n();
   if (matches.length === 0 && possible.length === 0) return null;
@@ -116,7 +122,7 @@ export function DuplicateWarning({
                 type={group[0].lead.state === "pool" ? "info" : "warning"}
                 showIcon
                 data-testid="duplicate-group"
-                message={<Typography.Text strong>{headline(t, dateTime, group[0].lead)}</Typography.Text>}
+                message={<Typography.Text strong>{headline(t, dateTime, group[0].lead, me)}</Typography.Text>}
                 description={
                   <Space direction="vertical" size={4}>
                     {group.map((m) => (

@@ -4,7 +4,7 @@
  * releases, handovers — with device time and evidence window, the record that settles
  * disputes (docs/RULES.md rule 5).
  */
-import { Button, Descriptions, Drawer, Empty, Skeleton, Tag, Timeline, Typography } from "antd";
+import { Alert, Button, Descriptions, Drawer, Empty, Skeleton, Tag, Timeline, Typography } from "antd";
 import { useState } from "react";
 import type { EventView } from "../api/generated/EventView";
 import { useCommand } from "../api/useCommand";
@@ -39,12 +39,27 @@ function EventItem({ e }: { e: EventView }) {
         {followup}
       </Typography.Text>{" "}
       <Typography.Text type="secondary">{e.rep_name ?? e.rep}</Typography.Text>
-      {e.note && <div>{e.note}</div>}
-      {e.kind === "handover" && e.from && e.to && <div>{t("event.handoverTo", { from: e.from, to: e.to })}</div>}
-      {e.acknowledged && e.acknowledged.length > 0 && (
+      {e.note && <div>{e.kind === "duplicate_acknowledged" ? t("event.reason", { reason: e.note }) : e.note}</div>}
+      {e.kind === "handover" && e.from && e.to && (
+        <div>{t("event.handoverTo", { from: e.from_name ?? e.from, to: e.to_name ?? e.to })}</div>
+      )}
+      {e.kind === "decide" && e.to && <div>{t("event.decidedOwner", { name: e.to_name ?? e.to })}</div>}
+      {e.collaborate && <div data-testid="event-collaborate">{t("event.collaborate")}</div>}
+      {e.acknowledged_leads && e.acknowledged_leads.length > 0 ? (
         <div data-testid="acknowledged-leads">
-          {t("event.acknowledgedLeads", { n: e.acknowledged.length, ids: e.acknowledged.join(", ") })}
+          {e.acknowledged_leads.map((l) => (
+            <div key={l.id}>
+              {l.owner_name
+                ? t("event.acknowledgedOwned", { company: l.company, owner: l.owner_name })
+                : t("event.acknowledgedCustomer", { company: l.company })}
+            </div>
+          ))}
         </div>
+      ) : (
+        e.acknowledged &&
+        e.acknowledged.length > 0 && (
+          <div data-testid="acknowledged-leads">{t("event.acknowledgedLeads", { n: e.acknowledged.length })}</div>
+        )
       )}
       <div>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
@@ -59,7 +74,7 @@ function EventItem({ e }: { e: EventView }) {
 
 /** `onChanged` runs after an edit, so the list behind the drawer can refresh. */
 export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onClose: () => void; onChanged?: () => void }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const detail = useCommand("lead_get", { id: id ?? "" }, { enabled: id !== null });
   const d = id !== null && detail.data?.lead.id === id ? detail.data : undefined;
   const [editing, setEditing] = useState<string | null>(null);
@@ -87,6 +102,21 @@ export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onCl
         <Skeleton active />
       ) : (
         <div data-testid="lead-detail">
+          {(d.cases ?? []).map((c) => (
+            <Alert
+              key={c.id}
+              type={c.state === "decided" ? "info" : "warning"}
+              showIcon
+              style={{ marginBottom: 12 }}
+              data-testid="lead-case"
+              message={t(`leadCase.${c.state}`, { reps: c.rep_names.join(locale === "zh-CN" ? "、" : ", ") })}
+              action={
+                <Button size="small" onClick={() => (window.location.hash = `#/collisions/${c.id}`)} data-testid="lead-case-open">
+                  {t("leadCase.view")}
+                </Button>
+              }
+            />
+          ))}
           {d.missing.length > 0 && (
             <Typography.Paragraph type="warning" data-testid="detail-missing">
               {t("edit.missing", { missing: missingText(t, d.missing) })}

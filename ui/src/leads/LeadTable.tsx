@@ -15,7 +15,12 @@ import { Protection } from "./Protection";
 import { StateTag } from "./StateTag";
 import type { LeadLike } from "./types";
 
+/** Which owner/state columns a table shows: the current owner and protection, or (the
+ * pool) who followed the customer before and since when it is in the pool. */
+export type LeadColumns = "owner" | "pool";
+
 export interface LeadTableProps<L extends LeadLike> {
+  columns?: LeadColumns;
   leads: L[];
   loading?: boolean;
   empty: ReactNode;
@@ -27,8 +32,8 @@ export interface LeadTableProps<L extends LeadLike> {
   onOpen?: (lead: L) => void;
 }
 
-function LeadTableInner<L extends LeadLike>({ leads, loading, empty, actions, total, totalCapped, onOpen }: LeadTableProps<L>) {
-  const { t, number } = useI18n();
+function LeadTableInner<L extends LeadLike>({ leads, loading, empty, actions, total, totalCapped, onOpen, columns: variant = "owner" }: LeadTableProps<L>) {
+  const { t, number, dateTime } = useI18n();
   // Cells are plain elements with the theme's colours (app.css), not Typography or
   // Tooltip components: 20 rows × 6 cells of those cost most of a keystroke's render.
   const none = <span className="lg-muted">{t("common.none")}</span>;
@@ -49,17 +54,25 @@ function LeadTableInner<L extends LeadLike>({ leads, loading, empty, actions, to
     { title: t("search.col.contact"), key: "contact", render: (l) => masked(l, l.fields.contact) },
     { title: t("search.col.phone"), key: "phone", render: (l) => masked(l, l.fields.phone) },
     { title: t("search.col.region"), key: "region", render: (l) => l.fields.region || none },
-    { title: t("search.col.owner"), key: "owner", render: (l) => l.owner_name || none },
-    {
-      title: t("search.col.status"),
-      key: "status",
-      render: (l) => (
-        <>
-          <StateTag state={l.state} />
-          {l.state === "protected" && <Protection until={l.protected_until} />}
-        </>
-      ),
-    },
+    ...(variant === "pool"
+      ? [
+          { title: t("pool.col.previousOwner"), key: "previous", render: (l: L) => l.previous_owner_name || none },
+          { title: t("pool.col.since"), key: "since", render: (l: L) => (l.pool_since ? dateTime(l.pool_since) : none) },
+          { title: t("search.col.status"), key: "status", render: (l: L) => <StateTag state={l.state} /> },
+        ]
+      : [
+          { title: t("search.col.owner"), key: "owner", render: (l: L) => l.owner_name || none },
+          {
+            title: t("search.col.status"),
+            key: "status",
+            render: (l: L) => (
+              <>
+                <StateTag state={l.state} />
+                {l.state === "protected" && <Protection until={l.protected_until} />}
+              </>
+            ),
+          },
+        ]),
   ];
   if (actions) columns.push({ key: "actions", align: "right", render: (l) => actions(l) });
   const open = (l: L) => (e: React.MouseEvent) => {

@@ -34,6 +34,13 @@ describe("DuplicateWarning", () => {
     expect(w).toHaveTextContent("93%");
   });
 
+  it("speaks to a rep about their own customer in the second person", () => {
+    inLocale("zh-CN", <DuplicateWarning matches={[{ ...match, lead: { ...protectedLead, owner: "lina" } }]} me="lina" />);
+    const w = screen.getByTestId("duplicate-warning");
+    expect(w).toHaveTextContent("这是您自己的客户，保护期至");
+    expect(w).not.toHaveTextContent("【李娜-华南】");
+  });
+
   it("speaks English when asked", () => {
     inLocale("en-US", <DuplicateWarning matches={[match, { ...match, lead: { ...protectedLead, id: "L2" } }]} />);
     const w = screen.getByTestId("duplicate-warning");

@@ -19,7 +19,10 @@ export interface LeadFieldsLike {
 export interface LeadLike {
   id: string;
   state: LeadStateName;
+  owner?: string | null;
   owner_name: string | null;
+  previous_owner_name?: string | null;
+  pool_since?: string | null;
   protected_until: string | null;
   masked: boolean;
   editable: boolean;

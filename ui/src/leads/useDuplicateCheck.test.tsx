@@ -81,9 +81,28 @@ describe("New lead form", () => {
     fireEvent.change(screen.getByTestId("lead-need"), { target: { value: "工控机" } });
     await screen.findByTestId("duplicate-warning");
     fireEvent.click(screen.getByTestId("lead-submit"));
+    // 仍然登记 is not one click: a confirmation names whom it collides with and asks why.
+    const dialog = await screen.findByTestId("ack-dialog");
+    expect(dialog).toHaveTextContent("深圳市腾达科技有限公司");
+    expect(dialog).toHaveTextContent("负责人：");
+    expect(dialog).toHaveTextContent("保护期至");
+    expect(dialog).toHaveTextContent("联系方式不显示");
+    expect(screen.getByTestId("ack-view")).toHaveTextContent("查看该客户");
+    expect(screen.getByTestId("ack-collaborate")).toHaveTextContent("申请协作");
+    fireEvent.click(screen.getByTestId("ack-confirm"));
+    expect(await screen.findByText("请填写登记理由，经理裁决时会看到")).toBeInTheDocument();
+    expect(core.calls.some((c) => c.cmd === "lead_add")).toBe(false);
+    fireEvent.change(screen.getByTestId("ack-reason"), { target: { value: "客户主动来电" } });
+    fireEvent.click(screen.getByTestId("ack-confirm"));
     await waitFor(() => expect(core.calls.some((c) => c.cmd === "lead_add")).toBe(true));
-    const add = core.calls.find((c) => c.cmd === "lead_add")?.args as { acknowledged_duplicates: string[] | null };
+    const add = core.calls.find((c) => c.cmd === "lead_add")?.args as {
+      acknowledged_duplicates: string[] | null;
+      acknowledgement_reason: string | null;
+      collaborate: boolean | null;
+    };
     expect(add.acknowledged_duplicates).toEqual(["known-lead-1"]);
+    expect(add.acknowledgement_reason).toBe("客户主动来电");
+    expect(add.collaborate).toBe(false);
   });
 
   it("shows the core's refusal beside the field it names, in the UI's language", async () => {

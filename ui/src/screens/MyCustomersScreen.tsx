@@ -13,6 +13,7 @@ import { useSession } from "../app/session";
 import { useI18n } from "../i18n";
 import { FollowupDialog } from "../leads/FollowupDialog";
 import { LeadListView } from "../leads/LeadListView";
+import { usePagedList } from "../leads/usePagedList";
 import { LeadDrawer } from "../leads/LeadDrawer";
 import { LeadEditDialog } from "../leads/LeadEditDialog";
 
@@ -30,7 +31,7 @@ export function MyCustomersScreen() {
   // (the team's is under 团队管理).
   const me = session?.rep.id;
   const ready = { enabled: me !== undefined };
-  const page = useCommand("lead_list", tab === "expiring" ? { filter: tab, owner: me, limit: 200 } : { filter: tab, limit: 200 }, ready);
+  const { query: page, paging } = usePagedList(tab === "expiring" ? { filter: tab, owner: me } : { filter: tab }, ready);
   const expiring = useCommand("lead_list", { filter: "expiring", owner: me, limit: 1 }, ready);
   const incomplete = useCommand("lead_list", { filter: "incomplete", limit: 1 });
   const [completing, setCompleting] = useState<string | null>(null);
@@ -72,6 +73,7 @@ export function MyCustomersScreen() {
       <Card>
         <LeadListView
           page={page}
+          paging={paging}
           onOpen={(l) => setOpen(l.id)}
           empty={
             tab === "incomplete" ? (

@@ -1,15 +1,21 @@
-/** The public pool (公海): customers without an owner, claimable by anyone allowed. */
-import { App, Button, Card, Tooltip } from "antd";
+/**
+ * The public pool (公海): customers without an owner, claimable by anyone allowed —
+ * searchable, narrowed by region (华南 includes 广州 and 深圳), paged with the total; each
+ * shows who followed it before and since when it is in the pool.
+ */
+import { App, Button, Card, Input, Space, Tooltip } from "antd";
 import type { LeadView } from "../api/generated/LeadView";
 import { useSession } from "../app/session";
 import { useState } from "react";
-import { useCommand, useWrite } from "../api/useCommand";
+import { useWrite } from "../api/useCommand";
+import { useDebounced } from "../app/useDebounced";
 import { errorText } from "../components/errors";
 import { ExportButtons } from "../components/ExportButtons";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n, type I18n } from "../i18n";
 import { LeadListView } from "../leads/LeadListView";
 import { LeadDrawer } from "../leads/LeadDrawer";
+import { usePagedList } from "../leads/usePagedList";
 
 /** Why the user cannot claim `l` now (`null` when they can): the cooldown's end when
  * they released or lost it recently (the core refuses the claim until then). */
@@ -28,7 +34,11 @@ export function PoolScreen() {
   const [open, setOpen] = useState<string | null>(null);
   const { message } = App.useApp();
   const { session } = useSession();
-  const page = useCommand("lead_list", { filter: "pool", limit: 200 });
+  const [search, setSearch] = useState("");
+  const [region, setRegion] = useState("");
+  const q = useDebounced(search.trim(), 200);
+  const r = useDebounced(region.trim(), 300);
+  const { query: page, paging } = usePagedList({ filter: "pool", search: q || undefined, region: r || undefined });
   const [busy, setBusy] = useState<string | null>(null);
   const claimLead = useWrite("lead_claim");
   const claim = async (id: string, company: string | undefined) => {
@@ -47,10 +57,30 @@ export function PoolScreen() {
     <>
       <PageHeader title={t("pool.title")} hint={t("pool.hint")} extra={<ExportButtons what="pool" />} />
       <Card>
+        <Space wrap style={{ marginBottom: 16 }}>
+          <Input.Search
+            allowClear
+            style={{ width: 300 }}
+            placeholder={t("pool.search")}
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            data-testid="pool-search"
+          />
+          <Input
+            allowClear
+            style={{ width: 200 }}
+            placeholder={t("pool.region")}
+            value={region}
+            onChange={(e) => setRegion(e.target.value)}
+            data-testid="pool-region"
+          />
+        </Space>
         <LeadListView
           page={page}
+          paging={paging}
+          columns="pool"
           onOpen={(l) => setOpen(l.id)}
-          empty={t("pool.empty")}
+          empty={q || r ? t("pool.emptyFiltered") : t("pool.empty")}
           actions={(l) => {
             const blocked = claimBlockedReason(i18n, l, session?.rep.id, session?.policy.reclaim_cooldown_hours ?? 24);
             return (

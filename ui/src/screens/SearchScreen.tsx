@@ -4,11 +4,11 @@
  */
 import { Card, Input } from "antd";
 import { useCallback, useState } from "react";
-import { useCommand } from "../api/useCommand";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n } from "../i18n";
 import { LeadListView } from "../leads/LeadListView";
 import { LeadDrawer } from "../leads/LeadDrawer";
+import { usePagedList } from "../leads/usePagedList";
 
 export function SearchScreen() {
   const { t } = useI18n();
@@ -18,8 +18,7 @@ export function SearchScreen() {
   // No debounce: the local index answers in milliseconds, and useCommand drops answers
   // to superseded keystrokes, so results follow every keystroke.
   const q = text.trim();
-  const args = { filter: "all" as const, search: q || undefined, limit: 20 };
-  const page = useCommand("lead_list", args);
+  const { query: page, paging } = usePagedList({ filter: "all", search: q || undefined }, {}, 20);
   // Which query the table shows (the browser benchmark waits for it).
   const shown = page.dataKey ? ((JSON.parse(page.dataKey) as { search?: string }).search ?? "") : null;
   return (
@@ -37,11 +36,7 @@ export function SearchScreen() {
           style={{ marginBottom: 16 }}
         />
         <div data-testid="search-results" data-query={shown ?? undefined} hidden />
-        <LeadListView
-          page={page}
-          onOpen={onOpen}
-          empty={t("search.empty")}
-        />
+        <LeadListView page={page} paging={paging} onOpen={onOpen} empty={t("search.empty")} />
       </Card>
       <LeadDrawer id={open} onClose={() => setOpen(null)} />
     </>

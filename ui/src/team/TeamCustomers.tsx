@@ -5,7 +5,6 @@
  */
 import { Input, Select, Space, Switch, Typography } from "antd";
 import { useState } from "react";
-import { useCommand } from "../api/useCommand";
 import type { LeadListArgs } from "../api/generated/LeadListArgs";
 import type { LeadState } from "../api/generated/LeadState";
 import type { Rep } from "../api/generated/Rep";
@@ -13,6 +12,7 @@ import { useDebounced } from "../app/useDebounced";
 import { useI18n, type MessageKey } from "../i18n";
 import { LeadDrawer } from "../leads/LeadDrawer";
 import { LeadListView } from "../leads/LeadListView";
+import { usePagedList } from "../leads/usePagedList";
 
 const STATES: { value: LeadState; label: MessageKey }[] = [
   { value: "protected", label: "lead.status.protected" },
@@ -23,7 +23,7 @@ const STATES: { value: LeadState; label: MessageKey }[] = [
 
 /** The `lead_list` arguments for the chosen filters. */
 export function teamListArgs(f: { owner: string | null; state: LeadState | null; expiring: boolean; search: string }): LeadListArgs {
-  const base = { owner: f.owner ?? undefined, search: f.search.trim() || undefined, limit: 200 };
+  const base = { owner: f.owner ?? undefined, search: f.search.trim() || undefined };
   return f.expiring ? { ...base, filter: "expiring" } : { ...base, filter: "team", state: f.state ?? undefined };
 }
 
@@ -34,7 +34,7 @@ export function TeamCustomers({ reps }: { reps: Rep[] }) {
   const [expiring, setExpiring] = useState(false);
   const [search, setSearch] = useState("");
   const q = useDebounced(search, 250);
-  const page = useCommand("lead_list", teamListArgs({ owner, state, expiring, search: q }));
+  const { query: page, paging } = usePagedList(teamListArgs({ owner, state, expiring, search: q }));
   const [open, setOpen] = useState<string | null>(null);
   return (
     <>
@@ -71,7 +71,7 @@ export function TeamCustomers({ reps }: { reps: Rep[] }) {
           data-testid="team-search"
         />
       </Space>
-      <LeadListView page={page} onOpen={(l) => setOpen(l.id)} empty={t("team.empty")} />
+      <LeadListView page={page} paging={paging} onOpen={(l) => setOpen(l.id)} empty={t("team.empty")} />
       <LeadDrawer id={open} onClose={() => setOpen(null)} onChanged={page.reload} />
     </>
   );

@@ -27,10 +27,10 @@ async function pick(select: HTMLElement, label: string) {
 
 describe("teamListArgs", () => {
   it("asks the core for the team list, or the expiring list, narrowed as chosen", () => {
-    expect(teamListArgs({ owner: null, state: null, expiring: false, search: " " })).toEqual({ filter: "team", limit: 200, owner: undefined, state: undefined, search: undefined });
+    expect(teamListArgs({ owner: null, state: null, expiring: false, search: " " })).toEqual({ filter: "team", owner: undefined, state: undefined, search: undefined });
     expect(teamListArgs({ owner: "lina", state: "pool", expiring: false, search: "腾达" })).toMatchObject({ filter: "team", owner: "lina", state: "pool", search: "腾达" });
     // Expiring means protected: the state choice does not apply.
-    expect(teamListArgs({ owner: "lina", state: "pool", expiring: true, search: "" })).toEqual({ filter: "expiring", owner: "lina", limit: 200, search: undefined });
+    expect(teamListArgs({ owner: "lina", state: "pool", expiring: true, search: "" })).toEqual({ filter: "expiring", owner: "lina", search: undefined });
   });
 });
 

@@ -41,6 +41,7 @@ export const SESSION: SessionInfo = {
   hub_url: null,
   last_sync_at: null,
   last_clock_skew_secs: null,
+  demo: false,
 };
 
 export function lead(over: Partial<LeadView> & { company: string }): LeadView {
@@ -53,6 +54,7 @@ export function lead(over: Partial<LeadView> & { company: string }): LeadView {
     protected_until: new Date(Date.now() + 3 * 24 * 3_600_000).toISOString(),
     claimed_at: null,
     previous_owner: null,
+    previous_owner_name: null,
     pool_since: null,
     registered_by: "wang",
     registered_at: null,

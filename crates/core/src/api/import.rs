@@ -203,7 +203,7 @@ fn commit(reg: &mut crate::Registry, me: &str, batch: Vec<Pending>, summary: &mu
             let mut leads = p.acknowledged;
             leads.sort();
             leads.dedup();
-            items.push((Target::Previous, me.to_owned(), EventKind::DuplicateAcknowledged { leads }));
+            items.push((Target::Previous, me.to_owned(), EventKind::DuplicateAcknowledged { leads, reason: None, collaborate: false }));
         }
         if p.owner != me {
             items.push((Target::Previous, me.to_owned(), EventKind::Handover { from: me.to_owned(), to: p.owner }));

@@ -46,6 +46,8 @@ pub struct SessionInfo {
     /// screen warns past `sync::CLOCK_TOLERANCE_SECS`).
     #[ts(type = "number | null")]
     pub last_clock_skew_secs: Option<i64>,
+    /// A demo registry (`leadguard demo`): the app offers to switch the user.
+    pub demo: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -55,6 +57,12 @@ pub struct LeadAddArgs {
     /// recorded with the registration as evidence for a later collision review.
     #[serde(default)]
     pub acknowledged_duplicates: Option<Vec<String>>,
+    /// Why the rep registers anyway (recorded with the acknowledgement).
+    #[serde(default)]
+    pub acknowledgement_reason: Option<String>,
+    /// The rep asks to work the customer with its owner (申请协作) rather than take it.
+    #[serde(default)]
+    pub collaborate: Option<bool>,
 }
 
 /// A registered lead with its claim state and any likely duplicates.
@@ -83,6 +91,18 @@ pub struct LeadDetail {
     pub history: Vec<EventView>,
     /// Required-field groups an incomplete lead still lacks (empty otherwise).
     pub missing: Vec<Vec<crate::model::Field>>,
+    /// Collision cases of this lead the viewer may open (a manager: all; a rep: those
+    /// naming them), with where each stands.
+    pub cases: Vec<LeadCase>,
+}
+
+/// A collision case as a lead's page mentions it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadCase {
+    pub id: String,
+    pub state: crate::collisions::CaseState,
+    /// The reps the case names, by name.
+    pub rep_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, Default)]
@@ -125,6 +145,9 @@ pub struct LeadListArgs {
     /// `team`: only leads in this state now.
     #[serde(default)]
     pub state: Option<LeadState>,
+    /// Only leads in this region or a place inside it (华南 lists 广州 and 深圳).
+    #[serde(default)]
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -200,7 +223,21 @@ fn session_info(reg: &Registry) -> R<SessionInfo> {
         hub_url: reg.hub_url()?,
         last_sync_at: reg.last_sync_at()?,
         last_clock_skew_secs: crate::sync::last_clock_skew(reg)?,
+        demo: crate::demo::is_demo(reg)?,
     })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct DemoSwitchArgs {
+    /// zhangwei (the manager), lina, wangqiang or chenjing.
+    pub rep: String,
+}
+
+/// A demo registry only: signs in as another of the demo's people.
+pub(super) fn demo_switch_user(ctx: &mut Context, a: DemoSwitchArgs) -> R<SessionInfo> {
+    let reg = ctx.registry()?;
+    crate::demo::switch_user(reg, a.rep.trim())?;
+    session_info(reg)
 }
 
 pub(super) fn init(ctx: &mut Context, a: InitArgs) -> R<SessionInfo> {
@@ -241,8 +278,12 @@ pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
     let now = ctx.now();
     let reg = ctx.registry()?;
     let duplicates = super::dedup::find(reg, &a.fields, None, 5, now)?;
-    let ack = a.acknowledged_duplicates.unwrap_or_default();
-    let w = reg.add_lead_acknowledging(a.fields, &ack, now)?;
+    let ack = crate::writes::Acknowledgement {
+        leads: a.acknowledged_duplicates.unwrap_or_default(),
+        reason: a.acknowledgement_reason,
+        collaborate: a.collaborate.unwrap_or(false),
+    };
+    let w = reg.add_lead_with_acknowledgement(a.fields, ack, now)?;
     let missing = reg.policy(reg.branch()).missing(&w.status.fields);
     Ok(LeadAdded { lead: written_view(reg, &w, now)?, missing, duplicates })
 }
@@ -263,9 +304,44 @@ pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
     let (events, status) = reg.status(&a.id, at)?;
     let v = viewer(reg, at)?;
     let lead = visibility::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
-    let history = if lead.masked { Vec::new() } else { visibility::history(&events, &status, |id| reg.rep(id)) };
+    let mut history = if lead.masked { Vec::new() } else { visibility::history(&events, &status, |id| reg.rep(id)) };
+    for e in &mut history {
+        if let Some(ids) = &e.acknowledged {
+            e.acknowledged_leads = Some(ids.iter().filter_map(|id| lead_ref(reg, id, at)).collect());
+        }
+    }
     let missing = if lead.state == LeadState::Incomplete { reg.policy(&row.branch).missing(&status.fields) } else { Vec::new() };
-    Ok(LeadDetail { lead, history, missing })
+    let cases = lead_cases(reg, &a.id, at)?;
+    Ok(LeadDetail { lead, history, missing, cases })
+}
+
+/// A lead named in a history, as people know it (company, owner and protection end,
+/// which every rep may see); `None` when this device does not hold it.
+fn lead_ref(reg: &Registry, id: &str, at: DateTime<Utc>) -> Option<visibility::LeadRef> {
+    let row = reg.row(id).ok()?.at(at);
+    let owned = matches!(row.state, LeadState::Protected | LeadState::Deal);
+    Some(visibility::LeadRef {
+        id: id.to_string(),
+        company: row.company.clone(),
+        owner_name: if owned { visibility::name_of(|r| reg.rep(r), row.owner.as_deref()) } else { None },
+        protected_until: if row.state == LeadState::Protected { row.protected_until } else { None },
+    })
+}
+
+/// The cases of a lead the session may open, with their state.
+fn lead_cases(reg: &mut Registry, lead: &str, at: DateTime<Utc>) -> R<Vec<LeadCase>> {
+    let me = reg.session()?.clone();
+    let mut out = Vec::new();
+    for id in reg.cases_for_lead(lead)? {
+        let Some(case) = reg.collision_case(&id)? else { continue };
+        if me.role != Role::Manager && !case.reps.contains(&me.id) {
+            continue;
+        }
+        let state = reg.case_resolution(&case, at)?.state;
+        let rep_names = case.reps.iter().map(|r| reg.rep(r).map_or_else(|| r.clone(), |x| x.name.clone())).collect();
+        out.push(LeadCase { id, state, rep_names });
+    }
+    Ok(out)
 }
 
 pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
@@ -288,7 +364,10 @@ pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
     let limit = a.limit.unwrap_or(50).clamp(1, 1000);
     let offset = a.offset.unwrap_or(0);
     let q = a.search.as_deref().map(str::trim).unwrap_or_default();
-    let page = if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
+    let region = a.region.as_deref().map(str::trim).filter(|r| !r.is_empty());
+    let page = if let Some(region) = region {
+        reg.list_in_region(&filter, a.search.as_deref(), region, at, limit, offset).map_err(ApiError::from)?
+    } else if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
         reg.short_search(q, at, limit, offset)?
     } else {
         reg.list(&filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?

@@ -31,7 +31,8 @@
 //!    merged history was replayed (it is evidence of a real deal).
 //! 2. [`Criterion::RecentFollowup`] (近7天互动): a rep with a follow-up provably in the 7
 //!    days before `T` (any kind: "有沟通者优先").
-//! 3. [`Criterion::RegionMatch`] (区域匹配): the rep's region matches the customer's. The
+//! 3. [`Criterion::RegionMatch`] (区域匹配): the rep's region covers the customer's
+//!    (the same place or one containing it: a rep of 华南 matches a customer in 广州). The
 //!    customer's region is the region field of the case's leads; when those leads
 //!    disagree nobody matches (a rep cannot win by typing their own region into their
 //!    duplicate).
@@ -330,23 +331,13 @@ fn completeness_at(history: &[Event], event_id: &str) -> u32 {
 
 /// Lower-cased, trimmed, without an administrative suffix (省, 市, 区, 地区, 大区).
 pub fn normalize_region(s: &str) -> String {
-    let mut s = s.trim().to_lowercase();
-    for suffix in ["地区", "大区", "省", "市", "区"] {
-        if let Some(x) = s.strip_suffix(suffix) {
-            if !x.is_empty() {
-                s = x.to_string();
-                break;
-            }
-        }
-    }
-    s
+    crate::regions::normalize(s)
 }
 
-/// Whether a rep's region covers the customer's region (equal, or a prefix such as
-/// 上海 for 上海浦东).
+/// Whether a rep's region covers the customer's region: equal, a place containing it
+/// (华南 ⊃ 广东 ⊃ 广州, [`crate::regions`]), or a prefix such as 上海 for 上海浦东.
 pub fn region_matches(rep_region: &str, customer_region: &str) -> bool {
-    let (r, c) = (normalize_region(rep_region), normalize_region(customer_region));
-    !r.is_empty() && c.starts_with(&r)
+    crate::regions::covers(rep_region, customer_region)
 }
 
 /// The customer's region(s): the region field of each of the case's leads, as its

@@ -6,4 +6,12 @@ export type LeadAddArgs = { fields: LeadFields,
  * Known leads the duplicate warning named when the rep chose "register anyway":
  * recorded with the registration as evidence for a later collision review.
  */
-acknowledged_duplicates: Array<string> | null, };
+acknowledged_duplicates: Array<string> | null, 
+/**
+ * Why the rep registers anyway (recorded with the acknowledgement).
+ */
+acknowledgement_reason: string | null, 
+/**
+ * The rep asks to work the customer with its owner (申请协作) rather than take it.
+ */
+collaborate: boolean | null, };

@@ -18,4 +18,8 @@ owner?: string,
 /**
  * `team`: only leads in this state now.
  */
-state?: LeadState, };
+state?: LeadState, 
+/**
+ * Only leads in this region or a place inside it (华南 lists 广州 and 深圳).
+ */
+region?: string, };

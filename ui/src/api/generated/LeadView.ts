@@ -9,7 +9,11 @@ export type LeadView = { id: string, state: LeadState, owner: string | null, own
 /**
  * End of protection; `null` when unprotected or bound by a deal.
  */
-protected_until: string | null, claimed_at: string | null, previous_owner: string | null, pool_since: string | null, registered_by: string | null, registered_at: string | null, updated_at: string | null, 
+protected_until: string | null, claimed_at: string | null, previous_owner: string | null, 
+/**
+ * The previous owner's name (the pool shows who followed the customer before).
+ */
+previous_owner_name: string | null, pool_since: string | null, registered_by: string | null, registered_at: string | null, updated_at: string | null, 
 /**
  * Contact details are hidden: someone else follows this customer.
  */

@@ -5,4 +5,12 @@ export type Notification = {
 /**
  * Stable: the same event gives the same id on every call.
  */
-id: string, kind: NotificationKind, case_id: string, at: string | null, title_zh: string, title_en: string, body_zh: string, body_en: string, seen: boolean, delivered: boolean, };
+id: string, kind: NotificationKind, 
+/**
+ * The case it is about (empty for a protection reminder).
+ */
+case_id: string, 
+/**
+ * The customer a protection reminder is about.
+ */
+lead_id: string | null, at: string | null, title_zh: string, title_en: string, body_zh: string, body_en: string, seen: boolean, delivered: boolean, };

@@ -14,4 +14,8 @@ pending_changes: bigint, hub_url: string | null, last_sync_at: string | null,
  * This device's clock minus the hub's at the last sync, in seconds (the Sync
  * screen warns past `sync::CLOCK_TOLERANCE_SECS`).
  */
-last_clock_skew_secs: number | null, };
+last_clock_skew_secs: number | null, 
+/**
+ * A demo registry (`leadguard demo`): the app offers to switch the user.
+ */
+demo: boolean, };

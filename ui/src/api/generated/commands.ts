@@ -11,6 +11,7 @@ import type { CollisionListArgs } from "./CollisionListArgs";
 import type { CollisionResolveArgs } from "./CollisionResolveArgs";
 import type { DedupCheckArgs } from "./DedupCheckArgs";
 import type { DedupResult } from "./DedupResult";
+import type { DemoSwitchArgs } from "./DemoSwitchArgs";
 import type { DeviceIdArgs } from "./DeviceIdArgs";
 import type { DeviceInvitation } from "./DeviceInvitation";
 import type { DeviceInviteArgs } from "./DeviceInviteArgs";
@@ -65,6 +66,7 @@ export interface Commands {
   app_info: { args: null; result: AppInfo };
   init: { args: InitArgs; result: SessionInfo };
   session: { args: null; result: SessionInfo };
+  demo_switch_user: { args: DemoSwitchArgs; result: SessionInfo };
   lead_add: { args: LeadAddArgs; result: LeadAdded };
   lead_get: { args: LeadGetArgs; result: LeadDetail };
   lead_list: { args: LeadListArgs; result: LeadPage };

@@ -77,6 +77,8 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   policy_report_validity: {},
   schema_violation: { rule: "text", detail: "text" },
   demo_user: { user: "text" },
+  not_demo: {},
+  field_too_long: { field: "field", chars: "number", max: "number" },
   csv_missing_column: { path: "text", column: "text" },
   unknown_command: { command: "text" },
   bad_arguments: { detail: "text" },
