@@ -109,7 +109,14 @@ fn main() {
         if only_merge + only_rebuild == 0 {
             "identical".to_string()
         } else {
-            format!("DIFFER ({only_merge} only after the merge, {only_rebuild} only after the rebuild)")
+            let sample = |a: &std::collections::BTreeSet<String>, b: &std::collections::BTreeSet<String>| {
+                a.difference(b).take(5).cloned().collect::<Vec<_>>().join(", ")
+            };
+            format!(
+                "DIFFER ({only_merge} only after the merge, e.g. [{}]; {only_rebuild} only after the rebuild, e.g. [{}])",
+                sample(&incremental, &rebuilt),
+                sample(&rebuilt, &incremental)
+            )
         }
     );
     let before: std::collections::HashSet<[u8; 32]> = changes.iter().map(|c| c.hash).collect();

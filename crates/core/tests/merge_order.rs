@@ -6,7 +6,7 @@
 //! manager ends with the same cases, and each equals a rebuild from scratch (every
 //! derived view, duplicate links included).
 //!
-//! 64 cases by default; `PROPTEST_CASES=10000 cargo nextest run -p leadguard-core
+//! 128 cases by default; `PROPTEST_CASES=10000 cargo nextest run -p leadguard-core
 //! --test merge_order` runs 10,000 (docs/TESTING.md).
 
 mod support;
@@ -21,11 +21,11 @@ use proptest::prelude::*;
 use support::*;
 
 /// Trade names are two or three of these: many leads share a bigram.
-const CHARS: &[&str] = &["华", "恒", "鼎", "宏"];
-const INDUSTRIES: &[&str] = &["科技有限公司", "贸易", "科技"];
+const CHARS: &[&str] = &["华", "恒", "鼎"];
+const INDUSTRIES: &[&str] = &["科技有限公司", "贸易", "科技", "", "有限公司"];
 const CONTACTS: &[&str] = &["陈明", "陈总", "李强", ""];
 const PHONES: &[&str] = &["13912345678", "+86 139 1234 5678", "13800001111", "020-87654321", "13700002222", ""];
-const CITIES: &[&str] = &["深圳", "广州", ""];
+const CITIES: &[&str] = &["深圳", "深圳市", ""];
 
 #[derive(Debug, Clone)]
 enum Write {
@@ -49,7 +49,7 @@ fn write(reps: usize) -> impl Strategy<Value = Write> {
 
 /// Reps, their writes, the fuzzy block cap, and three merge orders (seeds).
 fn scenario() -> impl Strategy<Value = (usize, Vec<Write>, usize, [u64; 3])> {
-    (2usize..=3).prop_flat_map(|reps| (Just(reps), prop::collection::vec(write(reps), 2..24), 1usize..=3, any::<[u64; 3]>()))
+    (2usize..=3).prop_flat_map(|reps| (Just(reps), prop::collection::vec(write(reps), 2..24), 1usize..=4, any::<[u64; 3]>()))
 }
 
 fn trade(name: &[usize]) -> String {
@@ -202,7 +202,7 @@ fn run(reps: usize, writes: &[Write], cap: usize, seeds: [u64; 3]) -> Result<usi
 }
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(128)
 }
 
 proptest! {

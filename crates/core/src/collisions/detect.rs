@@ -71,8 +71,10 @@ impl Registry {
         if fields_changed.is_empty() && claims_changed.is_empty() {
             return Ok(());
         }
-        self.refresh_dup_links(fields_changed, previous)?;
+        let relinked = self.refresh_dup_links(fields_changed, previous)?;
         let mut seeds: BTreeSet<String> = fields_changed.union(claims_changed).cloned().collect();
+        // A block that crossed the cap links or unlinks leads nobody wrote.
+        seeds.extend(relinked);
         for lead in seeds.clone() {
             for case in self.cases_of_lead(&lead)? {
                 seeds.extend(self.leads_of_case(&case)?);
@@ -129,16 +131,24 @@ impl Registry {
     /// candidate ([`crate::link_blocks`]) scoring at least the threshold. Only pairs
     /// with a side whose keys changed, or that shares a fuzzy block which crossed the
     /// cap, can change; they are re-derived, in bulk when there are many.
-    fn refresh_dup_links(&mut self, leads: &BTreeSet<String>, previous: &HashMap<String, Option<LeadRecord>>) -> Result<()> {
+    /// Returns the leads whose links changed.
+    fn refresh_dup_links(
+        &mut self,
+        leads: &BTreeSet<String>,
+        previous: &HashMap<String, Option<LeadRecord>>,
+    ) -> Result<BTreeSet<String>> {
+        let mut relinked = BTreeSet::new();
         if leads.is_empty() {
-            return Ok(());
+            return Ok(relinked);
         }
         let threshold = Config::default().threshold;
         let cap = self.memory.fuzzy_cap.unwrap_or(FUZZY_BLOCK_CAP);
         let total: i64 = self.conn.query_row("SELECT COUNT(*) FROM lead_index", [], |r| r.get(0))?;
         // The blocks, brought to the data as it is now (with this transaction's rows).
+        // Re-filing a known lead costs a pass over its blocks: with many, build anew.
+        let known = |b: &LinkBlocks| leads.iter().filter(|id| numeric_id(id).is_some_and(|n| !b.keys(n).is_empty())).count();
         let blocks = match self.memory.links.take() {
-            Some(mut b) if leads.len() * 4 < total as usize => {
+            Some(mut b) if known(&b) * 4 <= total as usize => {
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
                         let keys = lead_index::get(&self.conn, id)?.map(|r| keys_of_row(&r));
@@ -209,9 +219,11 @@ impl Registry {
         }
         for ((a, b), _) in stale.iter().filter(|(pair, _)| !fresh.contains_key(*pair)) {
             self.conn.prepare_cached("DELETE FROM dup_links WHERE a = ?1 AND b = ?2")?.execute([a, b])?;
+            relinked.extend([a.clone(), b.clone()]);
         }
         for ((a, b), s) in &fresh {
             if stale.get(&(a.clone(), b.clone())) != Some(&f64::from(*s)) {
+                relinked.extend([a.clone(), b.clone()]);
                 self.conn
                     .prepare_cached(
                         "INSERT INTO dup_links(a, b, score) VALUES (?1, ?2, ?3)
@@ -220,7 +232,7 @@ impl Registry {
                     .execute(params![a, b, f64::from(*s)])?;
             }
         }
-        Ok(())
+        Ok(relinked)
     }
 
     fn drop_links(&self, lead: &str) -> Result<()> {
