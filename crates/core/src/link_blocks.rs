@@ -141,6 +141,13 @@ impl LinkBlocks {
         !fuzzy || size <= self.cap
     }
 
+    /// Whether two leads are a candidate pair: they share an exact key, or a fuzzy key
+    /// whose block is within the cap.
+    pub fn is_candidate(&self, a: u64, b: u64) -> bool {
+        let theirs = self.keys(b);
+        self.keys(a).iter().any(|k| theirs.contains(k) && self.usable(k.1, self.size(k.0)))
+    }
+
     /// The leads `id` is a candidate pair with, sorted, without `id`.
     pub fn candidates(&self, id: u64) -> Vec<u64> {
         let mut out = Vec::new();
@@ -160,28 +167,47 @@ impl LinkBlocks {
     /// Parallel over the machine's cores when there are many leads.
     pub fn links_of(&self, affected: &[u64], threshold: f32) -> Vec<(u64, u64, f32)> {
         let is_affected: std::collections::HashSet<u64> = affected.iter().copied().collect();
+        let threads = if affected.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
+        // In bulk, every lead is unpacked once rather than once per pair.
+        let unpacked: HashMap<u64, LeadKeys> = if affected.len() < 4096 {
+            HashMap::new()
+        } else {
+            self.leads.iter().map(|(id, e)| (*id, compact::decode(&e.packed, &self.regions))).collect()
+        };
         let work = |part: &[u64]| {
             let mut out = Vec::new();
             let (mut mine, mut other) = (LeadKeys::default(), LeadKeys::default());
             for &a in part {
                 let Some(ea) = self.leads.get(&a) else { continue };
-                compact::decode_into(&ea.packed, &self.regions, &mut mine);
+                let x = match unpacked.get(&a) {
+                    Some(k) => k,
+                    None => {
+                        compact::decode_into(&ea.packed, &self.regions, &mut mine);
+                        &mine
+                    }
+                };
                 for b in self.candidates(a) {
                     // A pair of two affected leads is scored once, from its lower side.
                     if b < a && is_affected.contains(&b) {
                         continue;
                     }
-                    let Some(eb) = self.leads.get(&b) else { continue };
-                    compact::decode_into(&eb.packed, &self.regions, &mut other);
-                    let (lo, hi, x, y) = if a < b { (a, b, &mine, &other) } else { (b, a, &other, &mine) };
-                    if let Some(s) = score_at_least(x, y, threshold, PairContext::default()) {
+                    let y = match unpacked.get(&b) {
+                        Some(k) => k,
+                        None => {
+                            let Some(eb) = self.leads.get(&b) else { continue };
+                            compact::decode_into(&eb.packed, &self.regions, &mut other);
+                            &other
+                        }
+                    };
+                    // Scored from the lower id's side, as a rebuild would.
+                    let (lo, hi, p, q) = if a < b { (a, b, x, y) } else { (b, a, y, x) };
+                    if let Some(s) = score_at_least(p, q, threshold, PairContext::default()) {
                         out.push((lo, hi, s.score));
                     }
                 }
             }
             out
         };
-        let threads = if affected.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
         let mut links = if threads == 1 {
             work(affected)
         } else {

@@ -5,11 +5,11 @@
 //! the leads' fields), re-derived only for what a write, merge or acknowledgement
 //! touched:
 //!
-//! 1. **Duplicate links.** For each lead whose fields may have changed, candidates
-//!    from the duplicate index (and from the other leads of the same batch, which the
-//!    index learns only at commit) and its existing links are re-scored; a pair at or
-//!    above the threshold is a link `(a, b)`, `a < b`. The score is symmetric, so the
-//!    link does not depend on which side was written last.
+//! 1. **Duplicate links.** A candidate pair ([`crate::link_blocks`]: an exact key
+//!    shared, or a fuzzy block within the cap) scoring at least the threshold is a
+//!    link `(a, b)`, `a < b` — a function of the two leads and the blocks, never of
+//!    the order leads arrived in. The pairs of the leads whose fields changed, and of
+//!    the leads of fuzzy blocks that crossed the cap, are re-derived.
 //! 2. **Components.** A customer is a connected component of links. Every component
 //!    holding a touched lead (or a lead that shared a case with one: cases can split)
 //!    is re-derived.
@@ -182,11 +182,28 @@ impl Registry {
                 *delta.entry(*k).or_default() -= 1;
             }
         }
+        // A block under the cap now pairs its leads: score them. One over it now pairs
+        // nobody: the links it made between leads nobody wrote (same fields, same
+        // score) stay only if another key still pairs them.
+        let mut outgrown: BTreeSet<u64> = BTreeSet::new();
         for (k, d) in delta {
             let size = blocks.size(k);
             let was = (size as i64 - d).max(0) as usize;
-            if blocks.usable(true, size) != blocks.usable(true, was) {
-                affected.extend(blocks.members(k).iter().copied());
+            match (blocks.usable(true, was), blocks.usable(true, size)) {
+                (false, true) => affected.extend(blocks.members(k).iter().copied()),
+                (true, false) => outgrown.extend(blocks.members(k).iter().copied()),
+                _ => {}
+            }
+        }
+        for n in outgrown.into_iter().filter(|n| !affected.contains(n)) {
+            let me = lead_id_of(n);
+            for other in self.linked(&me)? {
+                let Some(m) = numeric_id(&other) else { continue };
+                if !affected.contains(&m) && !blocks.is_candidate(n, m) {
+                    let (a, b) = if n < m { (me.clone(), other) } else { (other, me.clone()) };
+                    self.conn.prepare_cached("DELETE FROM dup_links WHERE a = ?1 AND b = ?2")?.execute([&a, &b])?;
+                    relinked.extend([a, b]);
+                }
             }
         }
         let affected: Vec<u64> = affected.into_iter().collect();
