@@ -75,6 +75,11 @@ impl DuplicateIndex {
         }
     }
 
+    /// Every indexed lead's numeric id and keys (what the link blocks start from).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (u64, LeadKeys)> + '_ {
+        self.index.entries()
+    }
+
     pub fn len(&self) -> usize {
         self.index.len()
     }

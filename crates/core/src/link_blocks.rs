@@ -88,13 +88,16 @@ impl LinkBlocks {
                 rows.push((n, r));
             }
         })?;
-        let keys = normalise_all(rows);
+        Ok(LinkBlocks::from_keys(normalise_all(rows), cap))
+    }
+
+    /// The blocks of leads already normalised (the duplicate index's).
+    pub fn from_keys(keys: impl IntoIterator<Item = (u64, LeadKeys)>, cap: usize) -> LinkBlocks {
         let mut blocks = LinkBlocks::new(cap);
-        blocks.leads.reserve(keys.len());
         for (n, k) in keys {
             blocks.set(n, Some(k));
         }
-        Ok(blocks)
+        blocks
     }
 
     /// Files a lead under its keys (replacing what it had), or forgets it (`None`).

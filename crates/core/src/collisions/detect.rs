@@ -146,8 +146,14 @@ impl Registry {
         let total: i64 = self.conn.query_row("SELECT COUNT(*) FROM lead_index", [], |r| r.get(0))?;
         // The blocks, brought to the data as it is now (with this transaction's rows).
         // Re-filing a known lead costs a pass over its blocks: with many, build anew.
+        // Without blocks, start from the duplicate index's keys (no normalising) when
+        // it is in memory; either way the changed leads are then filed as they are now.
         let known = |b: &LinkBlocks| leads.iter().filter(|id| numeric_id(id).is_some_and(|n| !b.keys(n).is_empty())).count();
-        let blocks = match self.memory.links.take() {
+        let start = match self.memory.links.take() {
+            Some(b) => Some(b),
+            None => self.memory.dedup.as_ref().map(|d| LinkBlocks::from_keys(d.entries(), cap)),
+        };
+        let blocks = match start {
             Some(mut b) if known(&b) * 4 <= total as usize => {
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
