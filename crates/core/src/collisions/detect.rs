@@ -180,8 +180,7 @@ impl Registry {
                 Some(Some(r)) => link_blocks::keys_of(&LeadKeys::from_record(r)),
                 _ => Vec::new(),
             };
-            for (k, fuzzy) in now.iter().filter(|k| k.1 && !before.contains(k)) {
-                debug_assert!(*fuzzy);
+            for (k, _) in now.iter().filter(|k| k.1 && !before.contains(k)) {
                 *delta.entry(*k).or_default() += 1;
             }
             for (k, _) in before.iter().filter(|k| k.1 && !now.contains(k)) {
