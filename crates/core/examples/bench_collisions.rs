@@ -35,6 +35,24 @@ fn lead(i: usize, respelled: bool) -> LeadFields {
     }
 }
 
+/// CPU seconds this process has used (user + system, all threads), from
+/// /proc/self/stat: on a shared machine wall time also counts the others' work.
+fn cpu_secs() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after_name = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after_name.split(' ').collect();
+    let ticks = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// " (CPU x.xx s)" since `from`, if known.
+fn cpu_since(from: Option<f64>) -> String {
+    match (from, cpu_secs()) {
+        (Some(a), Some(b)) => format!(" (CPU {:.2} s)", b - a),
+        _ => String::new(),
+    }
+}
+
 fn rep(id: &str, role: Role) -> Rep {
     Rep { id: id.into(), name: id.into(), branch: "sz".into(), region: None, role, active: true }
 }
@@ -83,6 +101,7 @@ fn main() {
     println!("leadguard collision benchmark — {} cores", std::thread::available_parallelism().map_or(1, |p| p.get()));
     println!("laptop A registered {n} leads in {a_secs:.1} s; laptop B, offline, {} ({dups} respelled duplicates of A's) in {b_secs:.1} s", dups + own);
     let changes = pending_as_remote(&a, t0 + Duration::hours(2));
+    let cpu = cpu_secs();
     let started = Instant::now();
     for page in changes.chunks(10_000) {
         b.apply_remote(page).unwrap();
@@ -91,15 +110,18 @@ fn main() {
     let incremental: std::collections::BTreeSet<String> = b.collision_cases(None).unwrap().into_iter().map(|c| c.id).collect();
     let cases = incremental.len();
     println!(
-        "merge of A's {} changes into B, finding cases as it goes: {merge:.2} s ({:.0} µs per lead) → {cases} cases",
+        "merge of A's {} changes into B, finding cases as it goes: {merge:.2} s{} ({:.0} µs per lead) → {cases} cases",
         changes.len(),
+        cpu_since(cpu),
         merge * 1e6 / n as f64
     );
+    let cpu = cpu_secs();
     let started = Instant::now();
     b.rebuild_derived().unwrap();
     let rebuild = started.elapsed().as_secs_f64();
+    let rebuild_cpu = cpu_since(cpu);
     let rebuilt: std::collections::BTreeSet<String> = b.collision_cases(None).unwrap().into_iter().map(|c| c.id).collect();
-    println!("peer — the same cases rebuilt from scratch (full rescan): {rebuild:.2} s → {} cases", rebuilt.len());
+    println!("peer — the same cases rebuilt from scratch (full rescan): {rebuild:.2} s{rebuild_cpu} → {} cases", rebuilt.len());
     // The invariant the schedules test checks at small scale (incremental = rebuild),
     // reported at this scale rather than asserted: a benchmark prints, it does not judge.
     let only_merge = incremental.difference(&rebuilt).count();
@@ -109,14 +131,22 @@ fn main() {
         if only_merge + only_rebuild == 0 {
             "identical".to_string()
         } else {
-            format!("DIFFER ({only_merge} only after the merge, {only_rebuild} only after the rebuild)")
+            let sample = |a: &std::collections::BTreeSet<String>, b: &std::collections::BTreeSet<String>| {
+                a.difference(b).take(5).cloned().collect::<Vec<_>>().join(", ")
+            };
+            format!(
+                "DIFFER ({only_merge} only after the merge, e.g. [{}]; {only_rebuild} only after the rebuild, e.g. [{}])",
+                sample(&incremental, &rebuilt),
+                sample(&rebuilt, &incremental)
+            )
         }
     );
     let before: std::collections::HashSet<[u8; 32]> = changes.iter().map(|c| c.hash).collect();
     a.add_leads((0..100).map(|k| lead(n * 5 + k, false)).collect(), t0 + Duration::hours(3)).unwrap();
     let next: Vec<RemoteChange> =
         pending_as_remote(&a, t0 + Duration::hours(4)).into_iter().filter(|c| !before.contains(&c.hash)).collect();
+    let cpu = cpu_secs();
     let started = Instant::now();
     b.apply_remote(&next).unwrap();
-    println!("next-day merge of {} changes (100 leads): {:.3} s", next.len(), started.elapsed().as_secs_f64());
+    println!("next-day merge of {} changes (100 leads): {:.3} s{}", next.len(), started.elapsed().as_secs_f64(), cpu_since(cpu));
 }

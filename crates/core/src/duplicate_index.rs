@@ -1,6 +1,6 @@
 //! The in-memory duplicate index: [`leadguard_dedup::Index`] over every lead's
-//! identifying fields, kept in step with the lead index table. (The `dup_links` table
-//! of collision detection is another thing: see [`crate::collisions::detect`].)
+//! identifying fields, kept in step with the lead index table. (Collision detection
+//! finds its `dup_links` in [`crate::link_blocks`] instead.)
 //!
 //! It is built on the first duplicate check from `lead_index` (no Automerge document
 //! is loaded; [`crate::derived::memory`]), then updated after every committed write and
@@ -12,11 +12,6 @@ use leadguard_dedup::{Config, Index, LeadKeys, LeadRecord, Match};
 
 use crate::error::Result;
 use crate::model::LeadFields;
-
-/// Candidates scored per lead when merges look for duplicate links: the best-blocked
-/// 64 (sharing phone, e-mail or name keys) rather than the 512 an interactive check
-/// scores; see `bench-collisions`.
-pub const COLLISION_CANDIDATES: usize = 64;
 
 pub struct DuplicateIndex {
     index: Index,
@@ -80,13 +75,12 @@ impl DuplicateIndex {
         }
     }
 
+    /// Every indexed lead's numeric id and keys (what the link blocks start from).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (u64, LeadKeys)> + '_ {
+        self.index.entries()
+    }
+
     pub fn len(&self) -> usize {
         self.index.len()
     }
-
-    /// Ids of known leads matching `keys` above the threshold (collision detection).
-    pub(crate) fn candidates(&self, keys: &LeadKeys, limit: usize, exclude: Option<u64>) -> Vec<u64> {
-        self.index.check_keys_scoring_at_most(keys, limit, exclude, COLLISION_CANDIDATES).into_iter().map(|m| m.id).collect()
-    }
-
 }

@@ -14,6 +14,11 @@ pub struct MemoryViews {
     pub(crate) dedup: Option<crate::duplicate_index::DuplicateIndex>,
     /// The text of 1–2 character searches, once built.
     pub(crate) search: Option<crate::short_search::ShortSearch>,
+    /// The blocks duplicate links are found in, once built: changed inside the
+    /// transaction (by the collision view) and dropped if it rolls back.
+    pub(crate) links: Option<crate::link_blocks::LinkBlocks>,
+    /// A fuzzy block cap other than [`crate::link_blocks::FUZZY_BLOCK_CAP`] (tests only).
+    pub(crate) fuzzy_cap: Option<usize>,
 }
 
 impl MemoryViews {
@@ -28,6 +33,7 @@ impl MemoryViews {
     pub fn drop_memory(&mut self) {
         self.dedup = None;
         self.search = None;
+        self.links = None;
         self.pending.clear();
     }
 
@@ -37,6 +43,7 @@ impl MemoryViews {
 
     pub fn rollback(&mut self, checkpoint: usize) {
         self.pending.truncate(checkpoint);
+        self.links = None;
     }
 
     pub fn commit(&mut self) {

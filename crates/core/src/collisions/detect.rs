@@ -5,11 +5,11 @@
 //! the leads' fields), re-derived only for what a write, merge or acknowledgement
 //! touched:
 //!
-//! 1. **Duplicate links.** For each lead whose fields may have changed, candidates
-//!    from the duplicate index (and from the other leads of the same batch, which the
-//!    index learns only at commit) and its existing links are re-scored; a pair at or
-//!    above the threshold is a link `(a, b)`, `a < b`. The score is symmetric, so the
-//!    link does not depend on which side was written last.
+//! 1. **Duplicate links.** A candidate pair ([`crate::link_blocks`]: an exact key
+//!    shared, or a fuzzy block within the cap) scoring at least the threshold is a
+//!    link `(a, b)`, `a < b` — a function of the two leads and the blocks, never of
+//!    the order leads arrived in. The pairs of the leads whose fields changed, and of
+//!    the leads of fuzzy blocks that crossed the cap, are re-derived.
 //! 2. **Components.** A customer is a connected component of links. Every component
 //!    holding a touched lead (or a lead that shared a case with one: cases can split)
 //!    is re-derived.
@@ -21,7 +21,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use leadguard_dedup::{score, Config, Index, LeadKeys, LeadRecord};
+use leadguard_dedup::{score, Config, LeadKeys, LeadRecord};
 use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
@@ -31,11 +31,9 @@ use crate::duplicate_index::{lead_id as lead_id_of, numeric_id};
 use crate::error::{Error, Result};
 use crate::lead_index;
 use crate::layout;
+use crate::link_blocks::{self, LinkBlocks, FUZZY_BLOCK_CAP};
 use crate::model::Event;
 use crate::registry::Registry;
-
-/// Candidates asked of the duplicate index per lead.
-const NEIGHBOURS: usize = 64;
 
 /// The stable id of the case about these leads (any order).
 pub fn case_id(lead_ids: &[String]) -> String {
@@ -62,17 +60,21 @@ fn keys_of_row(row: &lead_index::LeadRow) -> LeadKeys {
 impl Registry {
     /// Re-derives duplicate links and cases. `fields_changed`: leads whose identifying
     /// fields may differ; `claims_changed`: leads whose claims or receipts may differ.
-    /// Runs inside the caller's transaction; the duplicate index should be warm.
+    /// `previous`: the identifying fields of `fields_changed` that the links were
+    /// derived from. Runs inside the caller's transaction.
     pub(crate) fn refresh_collisions(
         &mut self,
         fields_changed: &BTreeSet<String>,
         claims_changed: &BTreeSet<String>,
+        previous: &HashMap<String, Option<LeadRecord>>,
     ) -> Result<()> {
         if fields_changed.is_empty() && claims_changed.is_empty() {
             return Ok(());
         }
-        self.refresh_dup_links(fields_changed)?;
+        let relinked = self.refresh_dup_links(fields_changed, previous)?;
         let mut seeds: BTreeSet<String> = fields_changed.union(claims_changed).cloned().collect();
+        // A block that crossed the cap links or unlinks leads nobody wrote.
+        seeds.extend(relinked);
         for lead in seeds.clone() {
             for case in self.cases_of_lead(&lead)? {
                 seeds.extend(self.leads_of_case(&case)?);
@@ -125,63 +127,134 @@ impl Registry {
         Ok(())
     }
 
-    fn refresh_dup_links(&mut self, leads: &BTreeSet<String>) -> Result<()> {
+    /// Brings `dup_links` to the links of the data: a pair is linked when it is a
+    /// candidate ([`crate::link_blocks`]) scoring at least the threshold. Only pairs
+    /// with a side whose keys changed, or that shares a fuzzy block which crossed the
+    /// cap, can change; they are re-derived, in bulk when there are many.
+    /// Returns the leads whose links changed.
+    fn refresh_dup_links(
+        &mut self,
+        leads: &BTreeSet<String>,
+        previous: &HashMap<String, Option<LeadRecord>>,
+    ) -> Result<BTreeSet<String>> {
+        let mut relinked = BTreeSet::new();
         if leads.is_empty() {
-            return Ok(());
+            return Ok(relinked);
         }
         let threshold = Config::default().threshold;
-        let mut batch: BTreeMap<String, LeadKeys> = BTreeMap::new();
+        let cap = self.memory.fuzzy_cap.unwrap_or(FUZZY_BLOCK_CAP);
+        let total: i64 = self.conn.query_row("SELECT COUNT(*) FROM lead_index", [], |r| r.get(0))?;
+        // The blocks, brought to the data as it is now (with this transaction's rows).
+        // Re-filing a known lead costs a pass over its blocks: with many, build anew.
+        // Without blocks, start from the duplicate index's keys (no normalising) when
+        // it is in memory; either way the changed leads are then filed as they are now.
+        let known = |b: &LinkBlocks| leads.iter().filter(|id| numeric_id(id).is_some_and(|n| !b.keys(n).is_empty())).count();
+        let start = match self.memory.links.take() {
+            Some(b) => Some(b),
+            None => self.memory.dedup.as_ref().map(|d| LinkBlocks::from_keys(d.entries(), cap)),
+        };
+        let blocks = match start {
+            Some(mut b) if known(&b) * 4 <= total as usize => {
+                for id in leads {
+                    if let Some(n) = numeric_id(id) {
+                        let keys = lead_index::get(&self.conn, id)?.map(|r| keys_of_row(&r));
+                        b.set(n, keys);
+                    }
+                }
+                b
+            }
+            _ => LinkBlocks::build(&self.conn, cap)?,
+        };
+        let mut affected: BTreeSet<u64> = BTreeSet::new();
+        // Fuzzy blocks the changed leads joined (+1) or left (−1): one that crossed the
+        // cap pairs its leads differently now.
+        let mut delta: HashMap<u64, i64> = HashMap::new();
         for id in leads {
-            match lead_index::get(&self.conn, id)? {
-                Some(row) => {
-                    batch.insert(id.clone(), keys_of_row(&row));
-                }
-                None => self.drop_links(id)?,
+            let Some(n) = numeric_id(id) else {
+                self.drop_links(id)?;
+                continue;
+            };
+            affected.insert(n);
+            let now: Vec<(u64, bool)> = blocks.keys(n).to_vec();
+            let before = match previous.get(id) {
+                Some(Some(r)) => link_blocks::keys_of(&LeadKeys::from_record(r)),
+                _ => Vec::new(),
+            };
+            for (k, _) in now.iter().filter(|k| k.1 && !before.contains(k)) {
+                *delta.entry(*k).or_default() += 1;
+            }
+            for (k, _) in before.iter().filter(|k| k.1 && !now.contains(k)) {
+                *delta.entry(*k).or_default() -= 1;
             }
         }
-        // The index learns this batch's leads only at commit: match them among
-        // themselves through a small index of their own.
-        let mut own = Index::new(Config::default());
-        for (id, keys) in &batch {
-            if let Some(n) = numeric_id(id) {
-                own.insert_keys(n, keys.clone());
+        // A block under the cap now pairs its leads: score them. One over it now pairs
+        // nobody: the links it made between leads nobody wrote (same fields, same
+        // score) stay only if another key still pairs them.
+        let mut outgrown: BTreeSet<u64> = BTreeSet::new();
+        for (k, d) in delta {
+            let size = blocks.size(k);
+            let was = (size as i64 - d).max(0) as usize;
+            match (blocks.usable(true, was), blocks.usable(true, size)) {
+                (false, true) => affected.extend(blocks.members(k).iter().copied()),
+                (true, false) => outgrown.extend(blocks.members(k).iter().copied()),
+                _ => {}
             }
         }
-        for (id, keys) in &batch {
-            let me = numeric_id(id);
-            let mut candidates: BTreeSet<String> = self.linked(id)?.into_iter().collect();
-            if !keys.is_empty() {
-                for m in own.check_keys_scoring_at_most(keys, NEIGHBOURS, me, crate::duplicate_index::COLLISION_CANDIDATES) {
-                    candidates.insert(lead_id_of(m.id));
-                }
-                if let Some(d) = &self.memory.dedup {
-                    candidates.extend(d.candidates(keys, NEIGHBOURS, me).into_iter().map(lead_id_of));
-                }
-            }
-            candidates.remove(id);
-            for other in candidates {
-                let other_keys = match batch.get(&other) {
-                    Some(k) => Some(k.clone()),
-                    None => lead_index::get(&self.conn, &other)?.map(|r| keys_of_row(&r)),
-                };
-                let (a, b) = if *id < other { (id.as_str(), other.as_str()) } else { (other.as_str(), id.as_str()) };
-                let s = match other_keys {
-                    Some(k) if !keys.is_empty() && !k.is_empty() => score(keys, &k).score,
-                    _ => 0.0,
-                };
-                if s >= threshold {
-                    self.conn
-                        .prepare_cached(
-                            "INSERT INTO dup_links(a, b, score) VALUES (?1, ?2, ?3)
-                             ON CONFLICT(a, b) DO UPDATE SET score = excluded.score",
-                        )?
-                        .execute(params![a, b, f64::from(s)])?;
-                } else {
-                    self.conn.prepare_cached("DELETE FROM dup_links WHERE a = ?1 AND b = ?2")?.execute([a, b])?;
+        for n in outgrown.into_iter().filter(|n| !affected.contains(n)) {
+            let me = lead_id_of(n);
+            for other in self.linked(&me)? {
+                let Some(m) = numeric_id(&other) else { continue };
+                if !affected.contains(&m) && !blocks.is_candidate(n, m) {
+                    let (a, b) = if n < m { (me.clone(), other) } else { (other, me.clone()) };
+                    self.conn.prepare_cached("DELETE FROM dup_links WHERE a = ?1 AND b = ?2")?.execute([&a, &b])?;
+                    relinked.extend([a, b]);
                 }
             }
         }
-        Ok(())
+        let affected: Vec<u64> = affected.into_iter().collect();
+        let fresh: BTreeMap<(String, String), f32> =
+            blocks.links_of(&affected, threshold).into_iter().map(|(a, b, s)| ((lead_id_of(a), lead_id_of(b)), s)).collect();
+        self.memory.links = Some(blocks);
+        // The links these leads had.
+        let mut stale: BTreeMap<(String, String), f64> = BTreeMap::new();
+        if affected.len() * 8 > total as usize {
+            let is_affected: HashSet<u64> = affected.iter().copied().collect();
+            let mut stmt = self.conn.prepare("SELECT a, b, score FROM dup_links")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?)))?;
+            for row in rows {
+                let (a, b, s) = row?;
+                let touched = |x: &str| numeric_id(x).is_some_and(|n| is_affected.contains(&n));
+                if touched(&a) || touched(&b) {
+                    stale.insert((a, b), s);
+                }
+            }
+        } else {
+            let mut stmt =
+                self.conn.prepare_cached("SELECT a, b, score FROM dup_links WHERE a = ?1 UNION SELECT a, b, score FROM dup_links WHERE b = ?1")?;
+            for n in &affected {
+                let rows = stmt.query_map([lead_id_of(*n)], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?)))?;
+                for row in rows {
+                    let (a, b, s) = row?;
+                    stale.insert((a, b), s);
+                }
+            }
+        }
+        for ((a, b), _) in stale.iter().filter(|(pair, _)| !fresh.contains_key(*pair)) {
+            self.conn.prepare_cached("DELETE FROM dup_links WHERE a = ?1 AND b = ?2")?.execute([a, b])?;
+            relinked.extend([a.clone(), b.clone()]);
+        }
+        for ((a, b), s) in &fresh {
+            if stale.get(&(a.clone(), b.clone())) != Some(&f64::from(*s)) {
+                relinked.extend([a.clone(), b.clone()]);
+                self.conn
+                    .prepare_cached(
+                        "INSERT INTO dup_links(a, b, score) VALUES (?1, ?2, ?3)
+                         ON CONFLICT(a, b) DO UPDATE SET score = excluded.score",
+                    )?
+                    .execute(params![a, b, f64::from(*s)])?;
+            }
+        }
+        Ok(relinked)
     }
 
     fn drop_links(&self, lead: &str) -> Result<()> {
@@ -385,6 +458,16 @@ impl Registry {
             self.conn.query_row("SELECT body FROM cases WHERE case_id = ?1", [id], |r| r.get(0)).optional()?;
         body.map(|b| serde_json::from_str(&b).map_err(|e| Error::Corrupt(format!("collision case {id}: {e}"))))
             .transpose()
+    }
+
+    /// Test only: pairs leads of fuzzy blocks up to `cap` leads (instead of
+    /// [`FUZZY_BLOCK_CAP`]), so a small registry exercises blocks over the cap. Every
+    /// replica must use the same cap for them to hold the same links; the derived links
+    /// are not rebuilt here.
+    #[doc(hidden)]
+    pub fn set_fuzzy_block_cap_for_tests(&mut self, cap: usize) {
+        self.memory.fuzzy_cap = Some(cap);
+        self.memory.links = None;
     }
 
     /// Cases of a lead (ids).

@@ -17,6 +17,8 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use leadguard_dedup::LeadRecord;
+
 use crate::error::Result;
 use crate::layout;
 use crate::model::Event;
@@ -93,6 +95,9 @@ pub(crate) struct LeadChange<'a> {
     /// view): a re-derivation can change them too, when a policy or a receipt decides
     /// differently whether an edit took effect.
     pub identity_changed: bool,
+    /// Its identifying fields before this change (`None`: a new lead); set by the
+    /// lead-rows view.
+    pub previous: Option<LeadRecord>,
 }
 
 impl<'a> LeadChange<'a> {
@@ -103,7 +108,7 @@ impl<'a> LeadChange<'a> {
         events: &'a [Event],
         carried: &'a [(String, [u8; 32])],
     ) -> LeadChange<'a> {
-        LeadChange { lead_id, doc_id, branch, events, carried, stored: None, identity_changed: false }
+        LeadChange { lead_id, doc_id, branch, events, carried, stored: None, identity_changed: false, previous: None }
     }
 }
 
@@ -114,6 +119,9 @@ pub(crate) struct Batch {
     pub fields: BTreeSet<String>,
     /// Leads whose claims or receipts may differ.
     pub claims: BTreeSet<String>,
+    /// The identifying fields of the leads of `fields` when the transaction began
+    /// (`None`: new), what the duplicate links were derived from.
+    pub previous: HashMap<String, Option<LeadRecord>>,
 }
 
 impl Batch {
@@ -129,6 +137,7 @@ pub(crate) fn lead_changed(reg: &mut Registry, batch: &mut Batch, mut lead: Lead
     }
     if fields_changed || lead.identity_changed {
         batch.fields.insert(lead.lead_id.to_string());
+        batch.previous.entry(lead.lead_id.to_string()).or_insert(lead.previous.take());
     }
     batch.claims.insert(lead.lead_id.to_string());
     Ok(())

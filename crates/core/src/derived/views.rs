@@ -3,7 +3,6 @@
 use chrono::{DateTime, Utc};
 
 use super::{Batch, DerivedView, LeadChange, Reach, Rows};
-use crate::duplicate_index::DuplicateIndex;
 use crate::error::Result;
 use crate::model::LeadFields;
 use crate::registry::Registry;
@@ -78,7 +77,8 @@ impl DerivedView for LeadRows {
         // Store the status as of the last event; queries apply later expiry.
         let stored = status::derive(lead.events, &policy, DateTime::<Utc>::MIN_UTC, &timing);
         let before = lead_index::get(&reg.conn, lead.lead_id)?;
-        lead.identity_changed = before.is_none_or(|row| !same_identity(&row, &stored.fields));
+        lead.identity_changed = before.as_ref().is_none_or(|row| !same_identity(row, &stored.fields));
+        lead.previous = before.as_ref().map(crate::link_blocks::identity);
         lead_index::upsert(&reg.conn, lead.lead_id, lead.doc_id, lead.branch, &stored)?;
         lead.stored = Some(stored);
         Ok(())
@@ -217,22 +217,7 @@ impl DerivedView for Cases {
         Ok(())
     }
     fn batch_done(&self, reg: &mut Registry, batch: &Batch) -> Result<()> {
-        // Links are scored against every lead. Without the duplicate index in memory
-        // (another process wrote, or a pull held only a policy change), build one for
-        // this batch and drop it after: it holds this transaction's rows. Not needed
-        // when the batch holds every lead (a rebuild): it indexes its own leads.
-        let transient = reg.memory.dedup.is_none() && !batch.fields.is_empty() && {
-            let leads: i64 = reg.conn.query_row("SELECT COUNT(*) FROM lead_index", [], |r| r.get(0))?;
-            batch.fields.len() < leads as usize
-        };
-        if transient {
-            reg.memory.dedup = Some(DuplicateIndex::build(&reg.conn)?);
-        }
-        let refreshed = reg.refresh_collisions(&batch.fields, &batch.claims);
-        if transient {
-            reg.memory.dedup = None;
-        }
-        refreshed
+        reg.refresh_collisions(&batch.fields, &batch.claims, &batch.previous)
     }
     fn snapshot(&self, reg: &mut Registry) -> Result<Vec<(&'static str, Rows)>> {
         Ok(vec![
