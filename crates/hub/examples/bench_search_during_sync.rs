@@ -30,18 +30,50 @@ fn lead_id(k: usize) -> String {
     format!("{h:016x}")
 }
 
+const CITIES: [&str; 4] = ["深圳", "广州", "东莞", "佛山"];
+const TRADE: &str = "华腾达恒瑞丰鼎盛远航新宏泰安康嘉鸿德佳美金银海天正中国富创信源通";
+const TRADES: [&str; 8] = ["电子科技", "贸易", "实业", "五金制品", "物流", "建材", "服装", "餐饮管理"];
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹";
+const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉";
+
+fn pick(table: &str, i: usize) -> char {
+    let chars: Vec<char> = table.chars().collect();
+    chars[i % chars.len()]
+}
+
+/// A customer the way a team's registry looks: mostly distinct companies and
+/// people, a trade name now and then shared across cities and trades.
+fn customer(i: usize) -> (String, String) {
+    let t = TRADE.chars().count();
+    let company = format!(
+        "{}市{}{}{}有限公司",
+        CITIES[i % 4],
+        pick(TRADE, i / 4),
+        pick(TRADE, i / (4 * t) + i / 7),
+        TRADES[(i / 3) % TRADES.len()]
+    );
+    let contact = format!("{}{}{}", pick(SURNAMES, i), pick(GIVEN, i / 30), pick(GIVEN, i / 900 + i % 7));
+    (company, contact)
+}
+
 /// `n` registrations by colleague `rep`, one change each, pushed in batches.
 fn push_colleague(client: &HubClient, rep: &str, from: usize, n: usize) {
-    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(rep.as_bytes()));
+    let new_doc = |k: usize| automerge::AutoCommit::new().with_actor(automerge::ActorId::from(format!("{rep}-{k}").as_bytes()));
+    let mut doc = new_doc(0);
     let mut batch = Vec::new();
     for i in from..from + n {
         use automerge::transaction::Transactable;
+        // A new document every 2,000 leads, as the app's shards (a change belongs
+        // to the document whose history it continues).
+        if i > from && (i - from) % 2_000 == 0 {
+            doc = new_doc((i - from) / 2_000);
+        }
         let lead = doc.put_object(automerge::ROOT, lead_id(i), automerge::ObjType::List).expect("lead");
+        let (company, contact) = customer(i);
         let event = json!({
             "id": format!("e{i}"), "kind": "register", "rep": rep, "device": rep,
             "device_time": "2026-11-22T08:00:00Z",
-            "fields": { "company": format!("{}市第{i}号电子科技有限公司", ["深圳", "广州", "东莞", "佛山"][i % 4]),
-                        "contact": format!("联系人{}", i % 997), "phone": format!("139{:08}", i), "need": "年度采购" }
+            "fields": { "company": company, "contact": contact, "phone": format!("139{:08}", i), "need": "年度采购" }
         });
         doc.insert(&lead, 0, event.to_string()).expect("insert");
         doc.commit();
@@ -82,19 +114,24 @@ fn run(url: &str, token: &str, hold_whole_sync: bool) -> (Duration, Vec<Duration
             };
             let wall = t.elapsed();
             done.store(true, Ordering::SeqCst);
-            r.expect("sync");
-            wall
+            let report = r.expect("sync");
+            assert_eq!(report["quarantined"], 0, "{report}");
+            (wall, report["applied"].as_u64().unwrap_or(0))
         });
         // Every search started while the sync runs counts, however long it waited.
         while !done.load(Ordering::SeqCst) {
             let q = Instant::now();
-            host.call("lead_list", json!({ "search": "电子科技", "limit": 20 })).expect("search");
+            host.call("lead_list", json!({ "search": "腾达", "limit": 20 })).expect("search");
             latencies.push(q.elapsed());
             std::thread::sleep(Duration::from_millis(20));
         }
         syncing.join().expect("sync thread")
     });
     latencies.sort();
+    let (wall, applied) = wall;
+    let held = host.call("lead_list", json!({ "limit": 1 })).expect("list");
+    let plus = if held["total_capped"] == true { "+" } else { "" };
+    println!("  the laptop applied {applied} changes and lists {}{plus} leads", held["total"]);
     (wall, latencies)
 }
 
