@@ -12,7 +12,6 @@ use leadguard_core::api::{self, Context};
 use leadguard_core::model::{EventKind, Role};
 use leadguard_core::registry::InitOptions;
 use leadguard_core::registry::Target;
-use leadguard_core::replication::RemoteChange;
 use leadguard_core::status::LeadState;
 use leadguard_core::{ErrorCode, FormField, Reason, Registry};
 use serde_json::json;
@@ -20,26 +19,10 @@ use support::*;
 
 const VALIDITY_DAYS: i64 = 30;
 
-/// Delivers `from`'s pending changes whose scope starts with `prefix` (what the hub
-/// would serve the receiver), received as written.
+/// Delivers what the hub would serve the receiver: changes whose scope starts with
+/// `prefix`, none of them refused.
 fn deliver(from: &Registry, to: &mut Registry, prefix: &str) {
-    let changes: Vec<RemoteChange> = from
-        .pending_changes(1_000_000)
-        .unwrap()
-        .into_iter()
-        .filter(|p| p.scope.starts_with(prefix))
-        .map(|p| RemoteChange {
-            received_at: written_at(&p.bytes),
-            hub_seq: p.local_seq,
-            doc_id: p.doc_id,
-            scope: p.scope,
-            hash: p.hash,
-            bytes: p.bytes,
-            device_prev_sync: None,
-        })
-        .collect();
-    let report = to.apply_remote(&changes).unwrap();
-    assert_eq!(report.quarantined, 0, "nothing delivered is refused");
+    assert_eq!(copy_scopes(from, to, prefix).quarantined, 0, "nothing delivered is refused");
 }
 
 /// A distributor's laptop (agent-7 of branch sz) and the branch manager's, who lists

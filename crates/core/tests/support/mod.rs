@@ -49,11 +49,18 @@ pub fn written_at(bytes: &[u8]) -> DateTime<Utc> {
 
 /// Delivers every change of `from` to `to` as if through the hub, received as written.
 pub fn copy_all(from: &Registry, to: &mut Registry) {
+    copy_scopes(from, to, "");
+}
+
+/// Delivers the changes of `from` whose scope starts with `prefix` (what the hub
+/// would serve the receiver) to `to`, received as written; returns the apply report.
+pub fn copy_scopes(from: &Registry, to: &mut Registry, prefix: &str) -> leadguard_core::replication::ApplyReport {
     use leadguard_core::replication::RemoteChange;
     let changes: Vec<RemoteChange> = from
         .pending_changes(1_000_000)
         .unwrap()
         .into_iter()
+        .filter(|p| p.scope.starts_with(prefix))
         .map(|p| RemoteChange {
             received_at: written_at(&p.bytes),
             hub_seq: p.local_seq,
@@ -64,7 +71,7 @@ pub fn copy_all(from: &Registry, to: &mut Registry) {
             device_prev_sync: None,
         })
         .collect();
-    to.apply_remote(&changes).unwrap();
+    to.apply_remote(&changes).unwrap()
 }
 
 pub fn complete(company: &str) -> LeadFields {
