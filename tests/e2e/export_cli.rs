@@ -2,11 +2,9 @@
 //! read back with calamine as Excel would open them. Included by `registry_cli.rs`.
 
 use calamine::{Reader, Xlsx};
-use leadguard_core::model::{EventKind, LeadFields};
-use leadguard_core::registry::Target;
 use leadguard_tests::{json, leadguard};
 
-use super::import_cli::{ok, team_list};
+use super::import_cli::{branch, ok, team_list};
 
 pub(crate) fn sheet(path: &std::path::Path, name: &str) -> Vec<Vec<String>> {
     let mut book: Xlsx<_> = calamine::open_workbook(path).unwrap();
@@ -19,25 +17,6 @@ pub(crate) fn column(rows: &[Vec<String>], header: &str) -> Vec<String> {
     rows[1..].iter().map(|r| r.get(j).cloned().unwrap_or_default()).collect()
 }
 
-/// 张伟 (manager) set up 李娜 and 王伟; 王伟 works 佛山南方家具厂. The laptop is then 李娜's.
-pub(crate) fn branch(dir: &std::path::Path) -> std::path::PathBuf {
-    let data = dir.join("lina");
-    ok(&data, &["init", "--rep", "zhang", "--name", "张伟", "--branch", "gz", "--role", "manager"]);
-    ok(&data, &["rep", "add", "--id", "lina", "--name", "李娜"]);
-    ok(&data, &["rep", "add", "--id", "wangwei", "--name", "王伟"]);
-    ok(&data, &["rep", "add", "--id", "chen", "--name", "陈代理", "--role", "distributor"]);
-    let mut reg = leadguard_core::Registry::open(&data).unwrap();
-    let fields = LeadFields {
-        company: Some("佛山南方家具厂".into()),
-        contact: Some("陈静".into()),
-        phone: Some("13600002222".into()),
-        need: Some("ERP".into()),
-        ..Default::default()
-    };
-    reg.write_events(vec![(Target::New, "wangwei".into(), EventKind::Register { fields })], chrono::Utc::now()).unwrap();
-    reg.set_session_rep("lina").unwrap();
-    data
-}
 
 #[test]
 fn the_import_report_names_the_colleague_and_says_why_rows_were_skipped() {

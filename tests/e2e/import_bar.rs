@@ -7,7 +7,8 @@
 use rust_xlsxwriter::Workbook;
 use serde_json::Value;
 
-use super::export_cli::{branch, column, sheet};
+use super::export_cli::{column, sheet};
+use super::import_cli::branch;
 use super::import_cli::ok;
 
 const TITLE: &str = "2026 年度华南区重点客户（内部资料）";

@@ -43,27 +43,30 @@ pub(crate) fn team_list(path: &std::path::Path) {
     book.save(path).unwrap();
 }
 
-#[test]
-fn importing_a_team_list_registers_each_customer_once_and_reports_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("lina");
-    // The branch as the manager set it up: 李娜 and 王伟; 王伟 already works
-    // 佛山南方家具厂. Then the laptop is 李娜's (the demo's way of switching user).
+/// 张伟 (manager) set up 李娜 and 王伟; 王伟 works 佛山南方家具厂. The laptop is then 李娜's.
+pub(crate) fn branch(dir: &std::path::Path) -> std::path::PathBuf {
+    let data = dir.join("lina");
     ok(&data, &["init", "--rep", "zhang", "--name", "张伟", "--branch", "gz", "--role", "manager"]);
     ok(&data, &["rep", "add", "--id", "lina", "--name", "李娜"]);
     ok(&data, &["rep", "add", "--id", "wangwei", "--name", "王伟"]);
-    {
-        let mut reg = leadguard_core::Registry::open(&data).unwrap();
-        let fields = LeadFields {
-            company: Some("佛山南方家具厂".into()),
-            contact: Some("陈静".into()),
-            phone: Some("13600002222".into()),
-            need: Some("ERP".into()),
-            ..Default::default()
-        };
-        reg.write_events(vec![(Target::New, "wangwei".into(), EventKind::Register { fields })], chrono::Utc::now()).unwrap();
-        reg.set_session_rep("lina").unwrap();
-    }
+    ok(&data, &["rep", "add", "--id", "chen", "--name", "陈代理", "--role", "distributor"]);
+    let mut reg = leadguard_core::Registry::open(&data).unwrap();
+    let fields = LeadFields {
+        company: Some("佛山南方家具厂".into()),
+        contact: Some("陈静".into()),
+        phone: Some("13600002222".into()),
+        need: Some("ERP".into()),
+        ..Default::default()
+    };
+    reg.write_events(vec![(Target::New, "wangwei".into(), EventKind::Register { fields })], chrono::Utc::now()).unwrap();
+    reg.set_session_rep("lina").unwrap();
+    data
+}
+
+#[test]
+fn importing_a_team_list_registers_each_customer_once_and_reports_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = branch(dir.path());
     let file = dir.path().join("客户名单.xlsx");
     team_list(&file);
     let input = file.to_str().unwrap();
