@@ -151,3 +151,6 @@ fn hub_killed_with_sigkill_mid_push_loses_no_acknowledged_change() {
 
 #[path = "hub_operations.rs"]
 mod hub_operations;
+
+#[path = "hub_adopt.rs"]
+mod hub_adopt;

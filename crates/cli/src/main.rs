@@ -19,6 +19,7 @@ mod devices_cmd;
 mod fields_args;
 mod followup_cmd;
 mod handover_cmd;
+mod history_cmd;
 mod import_cmd;
 mod init_cmd;
 mod lead_cmd;
@@ -99,6 +100,9 @@ enum Command {
     /// The branch's laptops on the hub: invite, list, revoke (managers).
     #[command(subcommand)]
     Devices(devices_cmd::DevicesCmd),
+    /// This laptop's whole history as a file a new hub adopts (`leadguard-hub adopt`).
+    #[command(subcommand)]
+    History(history_cmd::HistoryCmd),
     /// Health metrics of the claim mechanism and the collision heat map (managers).
     Metrics {
         /// Period in days, ending now.
@@ -143,6 +147,7 @@ fn main() {
         Command::Import(args) => import_cmd::run(&mut ctx, args, cli.json),
         Command::Export(args) => export_cmd::run(&mut ctx, args, cli.json),
         Command::Devices(cmd) => devices_cmd::run(&mut ctx, cmd, cli.json),
+        Command::History(cmd) => history_cmd::run(&mut ctx, cmd),
         Command::Reports(cmd) => reports_cmd::run(&mut ctx, cmd, cli.json),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))

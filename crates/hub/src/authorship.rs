@@ -66,11 +66,21 @@ impl DocState for HubState<'_> {
 /// Checks change `index` of a push (document `doc_id`) against `device` and records
 /// what it creates, in the push transaction `conn`.
 pub fn check_and_record(conn: &Connection, device: &Device, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
+    check_as(conn, Some(Author { rep: &device.rep, role: device.role }), index, doc_id, bytes)
+}
+
+/// [`check_and_record`] for a history the hub's operator adopts
+/// (`leadguard-hub adopt`): the schema's checks as every replica runs them, without
+/// tying the change to a device — the history was written before there was one.
+pub fn check_and_record_adopted(conn: &Connection, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
+    check_as(conn, None, index, doc_id, bytes)
+}
+
+fn check_as(conn: &Connection, author: Option<Author<'_>>, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
     let change = automerge::Change::from_bytes(bytes.to_vec())
         .map_err(|e| HubError::InvalidChange(format!("change {index} is not an Automerge change: {e}")))?;
     let state = HubState::new(conn, doc_id);
-    let author = Author { rep: &device.rep, role: device.role };
-    let checked = leadguard_schema::check_change(doc_id, &change, &state, Some(&author));
+    let checked = leadguard_schema::check_change(doc_id, &change, &state, author.as_ref());
     if let Some(e) = state.failed.into_inner() {
         return Err(e.into());
     }

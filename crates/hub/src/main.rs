@@ -72,6 +72,17 @@ enum Command {
         #[arg(long)]
         input: std::path::PathBuf,
     },
+    /// Store a laptop's history (`leadguard history export --output FILE`) as the
+    /// branch's past: for a branch that worked on one laptop before it had a hub, and
+    /// the demo. Safe to run twice.
+    Adopt {
+        /// The branch whose documents the history holds.
+        #[arg(long)]
+        branch: String,
+        /// The history file.
+        #[arg(long)]
+        input: std::path::PathBuf,
+    },
     /// Device management.
     Devices {
         #[command(subcommand)]
@@ -158,6 +169,18 @@ fn main() -> anyhow::Result<()> {
             } else {
                 println!("{}", e.token);
                 eprintln!("device {} ({role}, branch {branch}); token valid until {}", e.device_id, e.expires_at);
+            }
+            Ok(())
+        }
+        Command::Adopt { branch, input } => {
+            let bytes = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+            let frames = leadguard_protocol::history::decode_history(&bytes)
+                .with_context(|| format!("{} is not a Leadguard history file", input.display()))?;
+            let adopted = store.adopt(&branch, frames)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&adopted)?);
+            } else {
+                println!("adopted {} changes for branch {branch} ({} new to this hub)", adopted.changes, adopted.new);
             }
             Ok(())
         }

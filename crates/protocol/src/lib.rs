@@ -21,6 +21,7 @@
 pub mod client;
 pub mod codec;
 pub mod control;
+pub mod history;
 pub mod messages;
 pub mod time;
 

@@ -111,6 +111,27 @@ impl Registry {
         Ok(out)
     }
 
+    /// Every change this laptop wrote that may leave it (acknowledged or not), oldest
+    /// first: the history a hub adopts when it starts from this laptop's registry
+    /// (`leadguard history export`).
+    pub fn history_changes(&self) -> Result<Vec<PendingChange>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.seq, c.doc_id, d.scope, c.hash, c.bytes FROM changes c JOIN docs d USING (doc_id)
+             WHERE c.origin = 'local' AND d.scope NOT LIKE 'local:%' ORDER BY c.seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?, r.get(4)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (local_seq, doc_id, scope, hash, bytes) = row?;
+            let hash: [u8; 32] =
+                hash.try_into().map_err(|_| Error::Corrupt(format!("change {local_seq} has a malformed hash")))?;
+            out.push(PendingChange { local_seq, doc_id, scope, hash, bytes });
+        }
+        Ok(out)
+    }
+
     /// Number of local changes not yet acknowledged.
     pub fn pending_count(&self) -> Result<u64> {
         let n: i64 = self.conn.query_row(

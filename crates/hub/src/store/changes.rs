@@ -39,7 +39,7 @@ impl Store {
         self.push_with(device, changes, move |conn, i, c| crate::authorship::check_and_record(conn, &author, i, &c.doc_id, &c.bytes))
     }
 
-    fn push_with(
+    pub(super) fn push_with(
         &self,
         device: &Device,
         changes: &[ValidChange],

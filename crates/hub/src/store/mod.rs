@@ -8,12 +8,14 @@
 //! reader connection, which WAL lets run beside the writer, so pulls and
 //! authentication do not queue behind a large push.
 
+mod adopt;
 mod changes;
 mod devices;
 mod keys;
 pub mod ops;
 mod writer;
 
+pub use adopt::Adopted;
 pub use changes::ValidChange;
 pub use devices::{DeviceRow, Enrolment};
 
