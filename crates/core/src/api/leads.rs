@@ -301,7 +301,7 @@ pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
     if !viewer(reg, at)?.may_see(row.registered_by.as_deref()) {
         return Err(Error::from(crate::Reason::LeadNotYours { lead: a.id.clone() }).into());
     }
-    let (events, status) = reg.status(&a.id, at)?;
+    let (events, status) = reg.status_shown(&a.id, at)?;
     let v = viewer(reg, at)?;
     let lead = visibility::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
     let mut history = if lead.masked { Vec::new() } else { visibility::history(&events, &status, |id| reg.rep(id)) };

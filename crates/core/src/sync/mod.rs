@@ -254,6 +254,7 @@ pub fn sync_using(
     report.resent_after_restore = access.with_registry(|reg| epoch::follow(reg, me.epoch.as_ref()))?;
     push_all(access, &client, &mut report, progress)?;
     pull_all(access, &client, &mut report, progress)?;
+    exchange_lead_keys(access, &client)?;
     progress(&SyncProgress { phase: SyncPhase::Completing, done: 0, total: None });
     let done = retry(|| client.complete(report.cursor))?;
     let synced_at = convert::datetime(done.synced_at)?;
@@ -360,6 +361,22 @@ fn pull_all(
     }
     report.cursor = since;
     report.touched_leads = touched.into_iter().collect();
+    Ok(())
+}
+
+/// Pushes the keys of leads this device registered, then takes the hub's grants and
+/// revocations (docs/VISIBILITY.md): after the pull, so a granted key finds its lead.
+fn exchange_lead_keys(access: &mut impl RegistryAccess, client: &HubClient) -> Result<(), SyncError> {
+    use leadguard_protocol::{KeysPush, LeadKeyEntry};
+    let own = access.with_registry(|reg| Ok(reg.lead_keys_to_push()?))?;
+    if !own.is_empty() {
+        let request = KeysPush { keys: own.into_iter().map(|(lead_id, key)| LeadKeyEntry { lead_id, key }).collect() };
+        let stored = retry(|| client.push_keys(&request))?;
+        access.with_registry(|reg| Ok(reg.lead_keys_pushed(&stored.stored)?))?;
+    }
+    let answer = retry(|| client.pull_keys())?;
+    let grants: Vec<(String, String)> = answer.grants.into_iter().map(|g| (g.lead_id, g.key)).collect();
+    access.with_registry(|reg| Ok(reg.apply_lead_keys(&grants, &answer.revocations)?))?;
     Ok(())
 }
 
