@@ -11,6 +11,7 @@
 mod changes;
 mod devices;
 mod keys;
+mod lead_keys;
 pub mod ops;
 mod writer;
 
@@ -88,7 +89,9 @@ CREATE TABLE hub_meta (
     value  TEXT NOT NULL
 );
 INSERT INTO hub_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('epoch_start_seq', '0');
-"#)];
+"#),
+// 4: the keys of sealed leads (store/lead_keys.rs, docs/VISIBILITY.md).
+Migration::sql(lead_keys::MIGRATION)];
 
 /// The hub database.
 pub struct Store {
