@@ -56,7 +56,9 @@ pub(crate) fn seal_fields(keys: &CompanyKeys, key: &LeadKey, lead_id: &str, mut 
         // An empty value clears the field (an update); its match data clear with it.
         let clear = p.is_empty();
         let phone = normalize_phone(p, &region);
-        f.phone_masked = Some(if clear { String::new() } else { mask_phone(p) });
+        // Masked from the national number, so `+86 139…` shows as `139****5678`.
+        let national = phone.full_digits().unwrap_or_else(|| p.to_string());
+        f.phone_masked = Some(if clear { String::new() } else { mask_phone(&national) });
         f.phone_digest = Some(phone.full_digits().and_then(|d| digester.digest(DigestKind::Phone, &d)).unwrap_or_default());
     }
     if let Some(e) = f.email.as_deref() {
@@ -94,11 +96,16 @@ pub(crate) fn open_fields(key: Option<&LeadKey>, lead_id: &str, f: &LeadFields) 
     out
 }
 
+/// The company key file of the registry in `data_dir` (beside it, not inside it).
+pub(crate) fn company_keys_path(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("company.keys")
+}
+
 impl Registry {
     /// The company keys enrolment left beside the registry, if any (read each time: the
     /// file is small and replaced atomically at enrolment).
     pub(crate) fn company_keys(&self) -> Result<Option<CompanyKeys>> {
-        let path = crate::sync::company_keys_path(self.data_dir());
+        let path = company_keys_path(self.data_dir());
         if !path.exists() {
             return Ok(None);
         }

@@ -161,7 +161,8 @@ impl DerivedView for InMemory {
     }
     fn lead_changed(&self, reg: &mut Registry, lead: &mut LeadChange<'_>) -> Result<()> {
         if let Some(s) = &lead.stored {
-            reg.memory.lead_written(lead.lead_id, &s.fields, s.updated_at.map_or(0, |t| t.timestamp_millis()));
+            let shown = reg.opened(lead.lead_id, &s.fields)?;
+            reg.memory.lead_written(lead.lead_id, &s.fields, &shown, s.updated_at.map_or(0, |t| t.timestamp_millis()));
         }
         Ok(())
     }

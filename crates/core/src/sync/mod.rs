@@ -185,7 +185,7 @@ pub fn enroll(reg: &mut Registry, hub_url: &str, token: &str) -> Result<Enrolled
 
 /// The company key file of the registry in `data_dir`.
 pub fn company_keys_path(data_dir: &std::path::Path) -> std::path::PathBuf {
-    data_dir.join("company.keys")
+    crate::sealing::company_keys_path(data_dir)
 }
 
 /// The authenticated client for this registry's hub.
