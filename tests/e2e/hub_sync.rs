@@ -449,6 +449,37 @@ fn rule_12_a_reps_laptop_holds_no_colleagues_customer_contacts_before_or_after_a
     assert_eq!(call(a.path(), "lead_get", json!({ "id": theirs }))["lead"]["fields"]["contact"], contact);
 }
 
+/// Devices are not trusted: a rep whose laptop claims a colleague's protected
+/// customer with its clock set forward (so the customer looks lapsed to it) does not
+/// become its owner by the hub's receipts, and so never receives its contacts.
+#[test]
+fn rule_12_a_forged_claim_on_a_protected_lead_earns_no_key() {
+    let hub = Hub::start();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (dir, id, name) in [(a.path(), "li.na", "李娜"), (b.path(), "wang.wei", "王伟")] {
+        call(dir, "init", json!({ "rep_id": id, "name": name, "branch": "sh" }));
+        cli(dir, &["enroll", "--hub", &hub.url, "--token", &hub.token(id, "sh", "rep")]);
+    }
+    let lead = cli(a.path(), &["lead", "add", "--company", "上海海韵科技有限公司", "--contact", "欧阳娜娜", "--phone", "13611112222", "--need", "门禁"])
+        ["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli(a.path(), &["sync"]);
+    cli(b.path(), &["sync"]);
+    // Thirty days ahead on B's clock the protection has run out: B claims "from the pool".
+    let ahead = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    let claimed = leadguard_tests::leadguard(b.path(), &["--now", &ahead, "lead", "claim", &lead]);
+    assert!(claimed.status.success(), "the laptop accepts the claim on its own clock: {}", String::from_utf8_lossy(&claimed.stdout));
+    cli(b.path(), &["sync"]);
+    let seen = call(b.path(), "lead_get", json!({ "id": lead }));
+    assert_eq!(seen["lead"]["owner"], "li.na", "by the hub's receipt the claim came while Li Na protected it: {seen:#}");
+    assert_eq!(seen["lead"]["fields"]["contact"], Value::Null);
+    for needle in ["欧阳娜娜", "13611112222"] {
+        assert!(files_holding(b.path(), needle.as_bytes()).is_empty(), "{needle} reached the forger's laptop");
+    }
+}
+
 /// Every file under `dir` whose bytes contain `needle`.
 fn files_holding(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

@@ -58,6 +58,16 @@ impl Store {
                 if !Scope::parse(&scope).is_some_and(|s| device.may_write(&s)) {
                     continue;
                 }
+                // Only a device that wrote into the lead's document (its registrant
+                // does) may give its key.
+                let wrote: bool = conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM changes c JOIN leads l ON l.doc_id = c.doc_id WHERE l.lead_id = ?1 AND c.device_id = ?2)",
+                    params![k.lead_id, device.id],
+                    |r| r.get(0),
+                )?;
+                if !wrote {
+                    continue;
+                }
                 conn.execute(
                     "INSERT OR IGNORE INTO lead_keys(lead_id, key, device_id, stored_at) VALUES (?1, ?2, ?3, ?4)",
                     params![k.lead_id, k.key.to_ascii_lowercase(), device.id, now_ms],
