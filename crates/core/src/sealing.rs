@@ -79,11 +79,12 @@ pub(crate) fn seal_fields(keys: &CompanyKeys, key: &LeadKey, lead_id: &str, mut 
 
 /// The fields as this device may show them: sealed values opened with the lead's key,
 /// or (without it) the masked view: the masked phone, no contact, e-mail or free text.
+/// The match data (masked phone, digests) is for matching, not for showing: left out.
 pub(crate) fn open_fields(key: Option<&LeadKey>, lead_id: &str, f: &LeadFields) -> LeadFields {
+    let mut out = LeadFields { phone_masked: None, phone_digest: None, email_digest: None, contact_digest: None, ..f.clone() };
     if !has_sealed(f) {
-        return f.clone();
+        return out;
     }
-    let mut out = f.clone();
     for name in CONTACT_FIELDS {
         let v = slot(&mut out, name);
         if let Some(sealed) = v.clone().filter(|s| is_sealed(s)) {
@@ -162,7 +163,7 @@ impl Registry {
     /// The fields of a lead as this device may show them ([`open_fields`]).
     pub(crate) fn opened(&self, lead_id: &str, f: &LeadFields) -> Result<LeadFields> {
         if !has_sealed(f) {
-            return Ok(f.clone());
+            return Ok(open_fields(None, lead_id, f));
         }
         Ok(open_fields(self.lead_key(lead_id)?.as_ref(), lead_id, f))
     }
