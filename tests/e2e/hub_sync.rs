@@ -380,14 +380,13 @@ fn rule_12_a_reps_laptop_holds_no_colleagues_customer_contacts_before_or_after_a
     // Rep A's customer, with contacts nobody else in the team uses.
     let (phone, contact, email) = ("13611112222", "欧阳娜娜", "ouyang.nana@haiyun-keji.cn");
     let secret = [phone, contact, email, "136-1111-2222", "ouyang.nana"];
-    let theirs = call(
+    let added = call(
         a.path(),
         "lead_add",
         json!({ "fields": { "company": "上海海韵科技有限公司", "contact": contact, "phone": "136-1111-2222", "email": email, "need": "门禁系统" } }),
-    )["lead"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    );
+    assert_eq!(added["lead"]["fields"]["contact"], contact, "the registrant sees what it typed: {added:#}");
+    let theirs = added["lead"]["id"].as_str().unwrap().to_owned();
     // Rep B's own customer (the positive control of the scan).
     let own = call(
         b.path(),

@@ -269,6 +269,8 @@ fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
     let row = reg.row(&w.lead_id)?;
     let mut s = w.status.clone();
     s.settle(at);
+    // As written the contacts may be sealed: shown opened (or masked).
+    s.fields = reg.opened(&w.lead_id, &s.fields)?;
     let viewer = Viewer { rep: me, at, reclaim_cooldown_hours: reg.policy(&row.branch).reclaim_cooldown_hours };
     Ok(visibility::from_status(&viewer, &w.lead_id, &row.branch, &s, |id| reg.rep(id)))
 }
