@@ -368,13 +368,21 @@ fn pull_all(
 /// revocations (docs/VISIBILITY.md): after the pull, so a granted key finds its lead.
 fn exchange_lead_keys(access: &mut impl RegistryAccess, client: &HubClient) -> Result<(), SyncError> {
     use leadguard_protocol::{KeysPush, LeadKeyEntry};
+    // A hub older than lead keys answers 404: the keys wait for its upgrade.
+    let older_hub = |e: &ClientError| matches!(e, ClientError::Hub { status: 404, .. });
     let own = access.with_registry(|reg| Ok(reg.lead_keys_to_push()?))?;
     if !own.is_empty() {
         let request = KeysPush { keys: own.into_iter().map(|(lead_id, key)| LeadKeyEntry { lead_id, key }).collect() };
-        let stored = retry(|| client.push_keys(&request))?;
+        let stored = match retry(|| client.push_keys(&request)) {
+            Err(SyncError::Hub(e)) if older_hub(&e) => return Ok(()),
+            other => other?,
+        };
         access.with_registry(|reg| Ok(reg.lead_keys_pushed(&stored.stored)?))?;
     }
-    let answer = retry(|| client.pull_keys())?;
+    let answer = match retry(|| client.pull_keys()) {
+        Err(SyncError::Hub(e)) if older_hub(&e) => return Ok(()),
+        other => other?,
+    };
     let grants: Vec<(String, String)> = answer.grants.into_iter().map(|g| (g.lead_id, g.key)).collect();
     access.with_registry(|reg| Ok(reg.apply_lead_keys(&grants, &answer.revocations)?))?;
     Ok(())
