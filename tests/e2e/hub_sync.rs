@@ -361,6 +361,124 @@ fn a_distributor_syncs_its_reports_and_reads_the_branch_review() {
     }
 }
 
+/// Rule 12 on disk: a rep's laptop holds no colleague's customer contact in readable
+/// form in any file of its data directory, before and after a handover; what its user
+/// may see in full (its own customers, a customer handed to it) it holds and shows.
+#[test]
+fn rule_12_a_reps_laptop_holds_no_colleagues_customer_contacts_before_or_after_a_handover() {
+    let hub = Hub::start();
+    let (m, a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    call(m.path(), "init", json!({ "rep_id": "zhang.jing", "name": "张经理", "branch": "sh", "role": "manager" }));
+    cli(m.path(), &["rep", "add", "--id", "li.na", "--name", "李娜"]);
+    cli(m.path(), &["rep", "add", "--id", "wang.wei", "--name", "王伟"]);
+    cli(m.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("zhang.jing", "sh", "manager")]);
+    cli(m.path(), &["sync"]);
+    for (dir, id, name) in [(a.path(), "li.na", "李娜"), (b.path(), "wang.wei", "王伟")] {
+        call(dir, "init", json!({ "rep_id": id, "name": name, "branch": "sh" }));
+        cli(dir, &["enroll", "--hub", &hub.url, "--token", &hub.token(id, "sh", "rep")]);
+    }
+    // Rep A's customer, with contacts nobody else in the team uses.
+    let (phone, contact, email) = ("13611112222", "欧阳娜娜", "ouyang.nana@haiyun-keji.cn");
+    let secret = [phone, contact, email, "136-1111-2222", "ouyang.nana"];
+    let added = call(
+        a.path(),
+        "lead_add",
+        json!({ "fields": { "company": "上海海韵科技有限公司", "contact": contact, "phone": "136-1111-2222", "email": email, "need": "门禁系统" } }),
+    );
+    assert_eq!(added["lead"]["fields"]["contact"], contact, "the registrant sees what it typed: {added:#}");
+    let theirs = added["lead"]["id"].as_str().unwrap().to_owned();
+    // Rep B's own customer (the positive control of the scan).
+    let own = call(
+        b.path(),
+        "lead_add",
+        json!({ "fields": { "company": "上海澄明包装有限公司", "contact": "司马光明", "phone": "13833334444", "need": "包装材料" } }),
+    )["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for dir in [a.path(), b.path(), m.path(), a.path(), b.path()] {
+        cli(dir, &["sync"]);
+    }
+    let scan = |dir: &Path| -> Vec<(String, Vec<std::path::PathBuf>)> {
+        secret.iter().map(|n| (n.to_string(), files_holding(dir, n.as_bytes()))).filter(|(_, f)| !f.is_empty()).collect()
+    };
+
+    // Before: B's laptop holds A's customer (for duplicate checks) but none of its
+    // contacts, in any file; B's own customer is there in full.
+    assert!(registry(b.path()).row(&theirs).is_ok(), "B holds A's lead");
+    assert_eq!(scan(b.path()), vec![], "no contact of A's customer in B's files");
+    assert!(!files_holding(b.path(), "司马光明".as_bytes()).is_empty() && !files_holding(b.path(), b"13833334444").is_empty());
+    let seen = call(b.path(), "lead_get", json!({ "id": theirs }));
+    assert_eq!(seen["lead"]["masked"], true);
+    assert_eq!(seen["lead"]["fields"]["company"], "上海海韵科技有限公司", "the company stays visible");
+    let mine = call(b.path(), "lead_get", json!({ "id": own }));
+    assert_eq!(mine["lead"]["fields"]["contact"], "司马光明");
+    // The registrant and the manager read A's customer in full.
+    for dir in [a.path(), m.path()] {
+        let full = call(dir, "lead_get", json!({ "id": theirs }));
+        assert_eq!(full["lead"]["fields"]["contact"], contact, "{full:#}");
+        assert_eq!(full["lead"]["fields"]["phone"], "136-1111-2222");
+    }
+    // B's duplicate warning still names A's customer (company and masked phone).
+    let warned = cli(b.path(), &["check", "--company", "海韵科技(上海)", "--phone", "13611112222"]);
+    assert!(
+        warned["matches"].as_array().is_some_and(|m| m.iter().any(|x| x["lead"]["id"] == theirs.as_str())),
+        "B is warned about A's customer: {warned:#}"
+    );
+
+    // A leaves; the manager hands A's customers to B: B now sees it in full.
+    cli(m.path(), &["handover", "--from", "li.na", "--to", "wang.wei"]);
+    cli(m.path(), &["sync"]);
+    cli(b.path(), &["sync"]);
+    let handed = call(b.path(), "lead_get", json!({ "id": theirs }));
+    assert_eq!(handed["lead"]["fields"]["contact"], contact, "{handed:#}");
+    assert!(!files_holding(b.path(), contact.as_bytes()).is_empty(), "the scan finds what B may see");
+    // A's laptop forgets the customer it no longer owns.
+    cli(a.path(), &["sync"]);
+    assert_eq!(scan(a.path()), vec![], "A no longer holds the contacts of the customer it handed over");
+
+    // A comes back; B's customers go to A: B's files no longer hold the contacts.
+    cli(m.path(), &["rep", "add", "--id", "li.na", "--name", "李娜"]);
+    cli(m.path(), &["handover", "--from", "wang.wei", "--to", "li.na"]);
+    cli(m.path(), &["sync"]);
+    cli(b.path(), &["sync"]);
+    assert_eq!(scan(b.path()), vec![], "after the handover away, B's files hold none of the contacts");
+    assert_eq!(call(b.path(), "lead_get", json!({ "id": theirs }))["lead"]["masked"], true);
+    cli(a.path(), &["sync"]);
+    assert_eq!(call(a.path(), "lead_get", json!({ "id": theirs }))["lead"]["fields"]["contact"], contact);
+}
+
+/// Devices are not trusted: a rep whose laptop claims a colleague's protected
+/// customer with its clock set forward (so the customer looks lapsed to it) does not
+/// become its owner by the hub's receipts, and so never receives its contacts.
+#[test]
+fn rule_12_a_forged_claim_on_a_protected_lead_earns_no_key() {
+    let hub = Hub::start();
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    for (dir, id, name) in [(a.path(), "li.na", "李娜"), (b.path(), "wang.wei", "王伟")] {
+        call(dir, "init", json!({ "rep_id": id, "name": name, "branch": "sh" }));
+        cli(dir, &["enroll", "--hub", &hub.url, "--token", &hub.token(id, "sh", "rep")]);
+    }
+    let lead = cli(a.path(), &["lead", "add", "--company", "上海海韵科技有限公司", "--contact", "欧阳娜娜", "--phone", "13611112222", "--need", "门禁"])
+        ["lead"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    cli(a.path(), &["sync"]);
+    cli(b.path(), &["sync"]);
+    // Thirty days ahead on B's clock the protection has run out: B claims "from the pool".
+    let ahead = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
+    let claimed = leadguard_tests::leadguard(b.path(), &["--now", &ahead, "lead", "claim", &lead]);
+    assert!(claimed.status.success(), "the laptop accepts the claim on its own clock: {}", String::from_utf8_lossy(&claimed.stdout));
+    cli(b.path(), &["sync"]);
+    let seen = call(b.path(), "lead_get", json!({ "id": lead }));
+    assert_eq!(seen["lead"]["owner"], "li.na", "by the hub's receipt the claim came while Li Na protected it: {seen:#}");
+    assert_eq!(seen["lead"]["fields"]["contact"], Value::Null);
+    for needle in ["欧阳娜娜", "13611112222"] {
+        assert!(files_holding(b.path(), needle.as_bytes()).is_empty(), "{needle} reached the forger's laptop");
+    }
+}
+
 /// Every file under `dir` whose bytes contain `needle`.
 fn files_holding(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();

@@ -44,6 +44,7 @@ impl FieldArgs {
             need: self.need,
             notes: self.notes,
             relations: None,
+            ..LeadFields::default()
         }
     }
 }

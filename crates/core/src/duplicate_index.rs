@@ -25,12 +25,19 @@ pub fn lead_id(n: u64) -> String {
     format!("{n:016x}")
 }
 
+/// The identifying fields of a lead as every replica sees them: a sealed contact,
+/// phone or e-mail counts as absent, and a sealed phone is matched on its masked form
+/// (docs/VISIBILITY.md: cases are derived from open fields only).
 pub fn record(f: &LeadFields) -> LeadRecord {
-    let s = |o: &Option<String>| o.clone().unwrap_or_default();
+    let s = |o: &Option<String>| o.clone().filter(|v| !leadguard_seal::is_sealed(v)).unwrap_or_default();
+    let phone = match f.phone.as_deref() {
+        Some(p) if leadguard_seal::is_sealed(p) => f.phone_masked.clone().unwrap_or_default(),
+        _ => s(&f.phone),
+    };
     LeadRecord {
         company: s(&f.company),
         contact: s(&f.contact),
-        phone: s(&f.phone),
+        phone,
         email: s(&f.email),
         region: s(&f.region),
         address: None,

@@ -35,9 +35,22 @@ pub struct LeadRow {
     pub registered_by: Option<String>,
     pub registered_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// A sealed lead's identifying fields as every replica sees them (contact,
+    /// phone, e-mail), when they differ from the shown ones.
+    pub match_fields: Option<(String, String, String)>,
 }
 
 impl LeadRow {
+    /// The identifying fields duplicate links and cases are derived from: the same on
+    /// every replica, whatever keys it holds.
+    pub fn identity(&self) -> leadguard_dedup::LeadRecord {
+        let (contact, phone, email) = match &self.match_fields {
+            Some((c, p, e)) => (c.clone(), p.clone(), e.clone()),
+            None => (self.contact.clone(), self.phone.clone(), self.email.clone()),
+        };
+        leadguard_dedup::LeadRecord { company: self.company.clone(), contact, phone, email, region: self.region.clone(), address: None }
+    }
+
     /// The row as seen at `at`: protection that ended by then has expired.
     pub fn at(mut self, at: DateTime<Utc>) -> LeadRow {
         if self.state == LeadState::Protected && self.protected_until.is_some_and(|u| u <= at) {
@@ -70,21 +83,34 @@ fn state_from(s: &str) -> Result<LeadState> {
 }
 
 /// Writes the index row of a lead from its derived status (settled at its last event).
-pub fn upsert(conn: &Connection, lead_id: &str, doc_id: &str, branch: &str, s: &Status) -> Result<()> {
-    let f = &s.fields;
+/// `shown`: its fields as this device may show them (sealed ones opened or masked);
+/// `identity`: its identifying fields as every replica sees them.
+pub fn upsert(
+    conn: &Connection,
+    lead_id: &str,
+    doc_id: &str,
+    branch: &str,
+    s: &Status,
+    shown: &crate::model::LeadFields,
+    identity: &leadguard_dedup::LeadRecord,
+) -> Result<()> {
+    let f = shown;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let differs = identity.contact != v(&f.contact) || identity.phone != v(&f.phone) || identity.email != v(&f.email);
+    let m = |x: &str| differs.then(|| x.to_string());
     let mut stmt = conn.prepare_cached(
         "INSERT INTO lead_index(lead_id, doc_id, branch, company, contact, phone, email, region, industry, need,
             state, owner, protected_until, claimed_at, previous_owner, pool_since, registered_by, registered_at,
-            updated_at, ignored_events)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)
+            updated_at, ignored_events, match_contact, match_phone, match_email)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)
          ON CONFLICT(lead_id) DO UPDATE SET doc_id=excluded.doc_id, branch=excluded.branch,
             company=excluded.company, contact=excluded.contact, phone=excluded.phone, email=excluded.email,
             region=excluded.region, industry=excluded.industry, need=excluded.need, state=excluded.state,
             owner=excluded.owner, protected_until=excluded.protected_until, claimed_at=excluded.claimed_at,
             previous_owner=excluded.previous_owner, pool_since=excluded.pool_since,
             registered_by=excluded.registered_by, registered_at=excluded.registered_at,
-            updated_at=excluded.updated_at, ignored_events=excluded.ignored_events",
+            updated_at=excluded.updated_at, ignored_events=excluded.ignored_events,
+            match_contact=excluded.match_contact, match_phone=excluded.match_phone, match_email=excluded.match_email",
     )?;
     stmt.execute(params![
         lead_id,
@@ -107,12 +133,16 @@ pub fn upsert(conn: &Connection, lead_id: &str, doc_id: &str, branch: &str, s: &
         ms(s.registered_at),
         ms(s.updated_at).unwrap_or(0),
         s.ignored.len() as i64,
+        m(&identity.contact),
+        m(&identity.phone),
+        m(&identity.email),
     ])?;
     Ok(())
 }
 
 const COLUMNS: &str = "lead_id, doc_id, branch, company, contact, phone, email, region, industry, need, state, owner,
-    protected_until, claimed_at, previous_owner, pool_since, registered_by, registered_at, updated_at";
+    protected_until, claimed_at, previous_owner, pool_since, registered_by, registered_at, updated_at,
+    match_contact, match_phone, match_email";
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<(LeadRow, String)> {
     let state: String = r.get(10)?;
@@ -137,6 +167,10 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<(LeadRow, String)> {
             registered_by: r.get(16)?,
             registered_at: from_ms(r.get(17)?),
             updated_at: from_ms(r.get(18)?).unwrap_or_default(),
+            match_fields: match (r.get::<_, Option<String>>(19)?, r.get::<_, Option<String>>(20)?, r.get::<_, Option<String>>(21)?) {
+                (Some(c), Some(p), Some(e)) => Some((c, p, e)),
+                _ => None,
+            },
         },
         state,
     ))
@@ -346,7 +380,8 @@ pub fn for_each_identity(
     conn: &Connection,
     mut f: impl FnMut(&str, &str, &str, &str, &str, &str),
 ) -> Result<()> {
-    let mut stmt = conn.prepare("SELECT lead_id, company, contact, phone, email, region FROM lead_index")?;
+    let mut stmt = conn.prepare("SELECT lead_id, company, coalesce(match_contact, contact), coalesce(match_phone, phone),
+                coalesce(match_email, email), region FROM lead_index")?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         f(

@@ -46,6 +46,7 @@ pub(crate) mod metrics;
 pub(crate) mod receipts;
 pub(crate) mod regions;
 pub(crate) mod schema_check;
+pub(crate) mod sealing;
 pub(crate) mod short_search;
 pub(crate) mod shutdown_marker;
 pub(crate) mod store;

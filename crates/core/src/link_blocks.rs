@@ -48,14 +48,7 @@ pub struct LinkBlocks {
 
 /// The identifying fields of a lead row (what links are scored on).
 pub fn identity(row: &lead_index::LeadRow) -> LeadRecord {
-    LeadRecord {
-        company: row.company.clone(),
-        contact: row.contact.clone(),
-        phone: row.phone.clone(),
-        email: row.email.clone(),
-        region: row.region.clone(),
-        address: None,
-    }
+    row.identity()
 }
 
 /// The blocking keys of normalised keys, each once.

@@ -9,7 +9,7 @@ use crate::model::LeadFields;
 
 #[derive(Default)]
 pub struct MemoryViews {
-    pending: Vec<(String, LeadFields, i64)>,
+    pending: Vec<(String, LeadFields, LeadFields, i64)>,
     /// The duplicate index, once built.
     pub(crate) dedup: Option<crate::duplicate_index::DuplicateIndex>,
     /// The text of 1–2 character searches, once built.
@@ -22,10 +22,12 @@ pub struct MemoryViews {
 }
 
 impl MemoryViews {
-    /// A lead's fields (and its `updated_at`, epoch ms) were written in the open transaction.
-    pub fn lead_written(&mut self, lead_id: &str, fields: &LeadFields, updated_at: i64) {
+    /// A lead's fields (and its `updated_at`, epoch ms) were written in the open
+    /// transaction: as stored (the duplicate index reads only their open part, the same
+    /// on every replica) and as this device shows them (searched).
+    pub fn lead_written(&mut self, lead_id: &str, fields: &LeadFields, shown: &LeadFields, updated_at: i64) {
         if self.dedup.is_some() || self.search.is_some() {
-            self.pending.push((lead_id.to_string(), fields.clone(), updated_at));
+            self.pending.push((lead_id.to_string(), fields.clone(), shown.clone(), updated_at));
         }
     }
 
@@ -47,12 +49,12 @@ impl MemoryViews {
     }
 
     pub fn commit(&mut self) {
-        for (id, fields, updated_at) in self.pending.drain(..) {
+        for (id, fields, shown, updated_at) in self.pending.drain(..) {
             if let Some(index) = &mut self.dedup {
                 index.upsert(&id, &fields);
             }
             if let Some(search) = &mut self.search {
-                search.upsert(&id, &fields, updated_at);
+                search.upsert(&id, &shown, updated_at);
             }
         }
     }

@@ -110,6 +110,21 @@ pub struct LeadFields {
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relations: Option<Vec<Relation>>,
+    /// Open match data written beside sealed contacts (docs/VISIBILITY.md; the core
+    /// computes them, the UI never sends them): the masked phone (`139****3333`) …
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub phone_masked: Option<String>,
+    /// … and keyed digests of the normalised phone, e-mail and contact name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub phone_digest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub email_digest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(skip)]
+    pub contact_digest: Option<String>,
 }
 
 impl LeadFields {
@@ -146,6 +161,10 @@ impl LeadFields {
         set(&mut self.size, &patch.size);
         set(&mut self.need, &patch.need);
         set(&mut self.notes, &patch.notes);
+        set(&mut self.phone_masked, &patch.phone_masked);
+        set(&mut self.phone_digest, &patch.phone_digest);
+        set(&mut self.email_digest, &patch.email_digest);
+        set(&mut self.contact_digest, &patch.contact_digest);
         if let Some(r) = &patch.relations {
             self.relations = if r.is_empty() { None } else { Some(r.clone()) };
         }

@@ -195,6 +195,22 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX quarantine_by_hub_seq ON quarantine(hub_seq);
     "#,
+    // 9: sealed contacts (`sealing.rs`, docs/VISIBILITY.md). `lead_keys`: the keys of
+    // the leads this device registered (`own`; `pushed` once the hub stored them) or
+    // was granted. `lead_index.match_*`: a sealed lead's identifying fields as every
+    // replica sees them (cases are derived from these), NULL when they equal the shown
+    // ones.
+    r#"
+    CREATE TABLE lead_keys (
+        lead_id TEXT PRIMARY KEY,
+        key TEXT NOT NULL,
+        origin TEXT NOT NULL CHECK (origin IN ('own', 'grant')),
+        pushed INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    ALTER TABLE lead_index ADD COLUMN match_contact TEXT;
+    ALTER TABLE lead_index ADD COLUMN match_phone TEXT;
+    ALTER TABLE lead_index ADD COLUMN match_email TEXT;
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.
@@ -234,6 +250,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Freed pages are zeroed: a forgotten customer's readable rows do not survive in
+    // the file (docs/VISIBILITY.md, revocation).
+    conn.pragma_update(None, "secure_delete", "ON")?;
     Ok(())
 }
 

@@ -169,6 +169,7 @@ pub fn masked_fields(f: &LeadFields) -> LeadFields {
         need: None,
         notes: None,
         relations: None,
+        ..LeadFields::default()
     }
 }
 

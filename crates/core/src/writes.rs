@@ -84,6 +84,20 @@ impl Registry {
                 (id, row.doc_id, row.branch, events)
             }
         };
+        // On an enrolled device contacts are written sealed (docs/VISIBILITY.md).
+        let kind = match kind {
+            EventKind::Register { fields } => {
+                EventKind::Register { fields: self.seal_for_write(&lead_id, events.is_empty(), false, fields)? }
+            }
+            EventKind::Update { fields } => {
+                let prior_sealed = events.iter().any(|e| match &e.kind {
+                    EventKind::Register { fields } | EventKind::Update { fields } => crate::sealing::has_sealed(fields),
+                    _ => false,
+                });
+                EventKind::Update { fields: self.seal_for_write(&lead_id, false, prior_sealed, fields)? }
+            }
+            other => other,
+        };
         let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device().to_string(), device_time: now, after };
         crate::schema_check::check_event(&event)?;
         let policy = self.lead_policy(&branch, &doc_id);

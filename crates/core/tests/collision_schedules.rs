@@ -6,7 +6,8 @@
 //! device clock is anywhere within ±30 days and who grabs customers. After
 //! everyone syncs, every replica holds the same events, the same collision cases and
 //! the same decisions and case states (conflicts included),
-//! and the cases derived incrementally equal the cases rebuilt from scratch; the
+//! and the cases derived incrementally equal the cases rebuilt from scratch (also
+//! when some replicas seal what they register and each holds other keys); the
 //! hostile rep took no customer from an honest rep except from the pool by hub time
 //! (a rule), and every claim of theirs that hub time places inside an honest rep's
 //! protection is in a case.
@@ -167,10 +168,21 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<(usize, usize), TestC
     let mut hub = SimHub::new(t0());
     let rep_id = |i: usize| rep_id_of(i, n);
     let mut regs: Vec<Registry> = Vec::new();
+    let company_keys = leadguard_seal::CompanyKeys {
+        digest: leadguard_seal::DigestKey::generate().unwrap(),
+        digest_params: leadguard_seal::DigestParams::TEST,
+        staff: Some(leadguard_seal::StaffKey::generate().unwrap()),
+    };
     for i in 0..=n {
         let id = rep_id(i);
         let role = if id.starts_with('m') { Role::Manager } else { Role::Rep };
         let mut reg = Registry::init(&dir.path().join(&id), InitOptions { rep: rep(&id, &id, role), shard_size: 4 }, t0()).unwrap();
+        // About half the replicas are enrolled (those with an even clock skew): they
+        // seal what they register and hold only their own leads' keys, so sealed and
+        // plain leads mix and every replica holds different keys (rule 12).
+        if skew_hours[i].rem_euclid(2) == 0 {
+            company_keys.write(&reg.data_dir().join("company.keys")).unwrap();
+        }
         if i == 0 {
             for j in 1..=n {
                 let role = if rep_id(j).starts_with('m') { Role::Manager } else { Role::Rep };
@@ -267,6 +279,10 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<(usize, usize), TestC
             hub.sync(i, reg);
         }
     }
+    // The manager's replica is granted every key (as the hub grants a branch's
+    // manager); cases must not change with it.
+    let keys: Vec<(String, String)> = regs.iter().flat_map(|r| r.lead_keys_to_push().unwrap()).collect();
+    regs[0].apply_lead_keys(&keys, &[]).unwrap();
     let at = hub.clock;
     let first = snapshot(&mut regs[0], at);
     for (i, reg) in regs.iter_mut().enumerate().skip(1) {

@@ -8,6 +8,8 @@
 //! | POST | `/v1/push` | bearer credential | binary `PushRequest` → binary `PushResponse` |
 //! | GET  | `/v1/pull?since=&limit=&scope=` | bearer credential | → binary `PullResponse` |
 //! | POST | `/v1/sync/complete` | bearer credential | JSON → JSON |
+//! | POST | `/v1/keys` | bearer credential | JSON `KeysPush` → `KeysStored` (keys of leads the device registered) |
+//! | GET  | `/v1/keys` | bearer credential | → JSON `KeyGrants` (keys of leads its user may see in full; revocations) |
 //! | POST | `/v1/devices` | manager's credential | JSON `InviteRequest` → `Invitation` ([`crate::admin`]) |
 //! | GET  | `/v1/devices` | manager's credential | → JSON `[DeviceInfo]` (the branch's devices) |
 //! | POST | `/v1/devices/{id}/revoke` | manager's credential | → JSON `DeviceInfo` |
@@ -62,6 +64,7 @@ pub fn router_with(store: AppState, metrics: Arc<Metrics>) -> Router {
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/v1/sync/complete", post(complete))
+        .route("/v1/keys", post(push_keys).get(pull_keys))
         .route("/v1/devices", post(crate::admin::invite).get(crate::admin::list))
         .route("/v1/devices/{id}/revoke", post(crate::admin::revoke))
         .fallback(not_found)
@@ -256,4 +259,21 @@ async fn complete(
     let req = json_body(body)?;
     let done = blocking(move || store.complete_sync(&device, req.cursor)).await?;
     Ok(Json(done).into_response())
+}
+
+/// The keys of leads the device registered (docs/VISIBILITY.md).
+async fn push_keys(
+    State(store): State<AppState>,
+    AuthDevice(device): AuthDevice,
+    body: Result<Json<leadguard_protocol::KeysPush>, JsonRejection>,
+) -> Result<Response, HubError> {
+    let req = json_body(body)?;
+    let stored = blocking(move || store.store_lead_keys(&device, req.keys, HubTime::now().0)).await?;
+    Ok(Json(leadguard_protocol::KeysStored { stored }).into_response())
+}
+
+/// Key grants and revocations for the device's user, derived now.
+async fn pull_keys(State(store): State<AppState>, AuthDevice(device): AuthDevice) -> Result<Response, HubError> {
+    let grants = blocking(move || store.key_grants(&device, chrono::Utc::now())).await?;
+    Ok(Json(grants).into_response())
 }

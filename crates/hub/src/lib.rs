@@ -10,10 +10,11 @@
 //! Modules: [`store`] (SQLite: devices, tokens, change log), [`scope`] (who may
 //! read/write what), [`validate`] (push checks), [`http`] (endpoints), [`secret`]
 //! (tokens and credentials, stored hashed), [`metrics`] (`/metrics`), `store::ops`
-//! (backup, restore, the hub's epoch).
+//! (backup, restore, the hub's epoch), [`entitlement`] (who receives a lead's key).
 
 pub mod admin;
 pub mod authorship;
+pub mod entitlement;
 pub mod error;
 pub mod http;
 pub mod metrics;

@@ -12,7 +12,8 @@
 //! bytes that really crossed the wire (the sync benchmark reports them).
 
 use crate::control::{
-    DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, Invitation, InviteRequest, SyncComplete, SyncCompleted, WhoAmI,
+    DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, Invitation, InviteRequest, KeyGrants, KeysPush, KeysStored,
+    SyncComplete, SyncCompleted, WhoAmI,
 };
 use crate::{DecodeError, PullResponse, PushRequest, PushResponse, CONTENT_TYPE};
 use flate2::read::GzDecoder;
@@ -264,6 +265,18 @@ impl HubClient {
         let body = serde_json::to_vec(&SyncComplete { cursor }).map_err(|e| ClientError::Decode(e.to_string()))?;
         let req = self.gzip_body(self.request(reqwest::Method::POST, "/v1/sync/complete"), "application/json", &body)?;
         Self::json(&self.send(req)?)
+    }
+
+    /// `POST /v1/keys`: the keys of leads this device registered.
+    pub fn push_keys(&self, keys: &KeysPush) -> Result<KeysStored, ClientError> {
+        let body = serde_json::to_vec(keys).map_err(|e| ClientError::Decode(e.to_string()))?;
+        let req = self.gzip_body(self.request(reqwest::Method::POST, "/v1/keys"), "application/json", &body)?;
+        Self::json(&self.send(req)?)
+    }
+
+    /// `GET /v1/keys`: lead keys granted to this device's user, and revocations.
+    pub fn pull_keys(&self) -> Result<KeyGrants, ClientError> {
+        Self::json(&self.send(self.request(reqwest::Method::GET, "/v1/keys"))?)
     }
 }
 

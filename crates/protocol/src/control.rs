@@ -220,3 +220,33 @@ mod tests {
         assert!("admin".parse::<Role>().is_err());
     }
 }
+
+/// One lead's key (docs/VISIBILITY.md "Keys and entitlement"): 64 hex digits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadKeyEntry {
+    pub lead_id: String,
+    pub key: String,
+}
+
+/// `POST /v1/keys`: the keys of leads the calling device registered. The hub keeps
+/// the first key of each lead and answers with the ids it holds a key for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeysPush {
+    pub keys: Vec<LeadKeyEntry>,
+}
+
+/// `POST /v1/keys` response: which of the pushed leads the hub now holds a key for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeysStored {
+    pub stored: Vec<String>,
+}
+
+/// `GET /v1/keys`: the keys of the leads the caller's user may see in full now
+/// (grants), and the leads it may not see in full (revocations: a device holding
+/// their key deletes it and the readable copies it derived). Computed at every call
+/// from the leads' histories with the replicas' own status rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyGrants {
+    pub grants: Vec<LeadKeyEntry>,
+    pub revocations: Vec<String>,
+}

@@ -26,7 +26,10 @@ pub mod messages;
 pub mod time;
 
 pub use codec::DecodeError;
-pub use control::{DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, HubEpoch, Invitation, InviteRequest, Role, SyncComplete, SyncCompleted, WhoAmI};
+pub use control::{
+    DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, HubEpoch, Invitation, InviteRequest, KeyGrants, KeysPush,
+    KeysStored, LeadKeyEntry, Role, SyncComplete, SyncCompleted, WhoAmI,
+};
 pub use messages::{Ack, ChangeHash, PullResponse, PulledChange, PushChange, PushRequest, PushResponse};
 pub use time::HubTime;
 

@@ -131,7 +131,7 @@ const FOLLOWUP_KINDS: [&str; 6] = ["call", "visit", "sample", "quote", "store_vi
 const RELATION_KINDS: [&str; 3] = ["family", "same_unit", "referral"];
 
 /// Text keys of a lead's fields: name, lines, limit.
-const FIELD_KEYS: [(&str, Lines, usize); 9] = [
+const FIELD_KEYS: [(&str, Lines, usize); 13] = [
     ("company", Lines::One, MAX_LINE_CHARS),
     ("contact", Lines::One, MAX_LINE_CHARS),
     ("phone", Lines::One, MAX_LINE_CHARS),
@@ -142,6 +142,12 @@ const FIELD_KEYS: [(&str, Lines, usize); 9] = [
     // The need is a description (a text area in the app): it may span lines.
     ("need", Lines::Many, MAX_NEED_CHARS),
     ("notes", Lines::Many, MAX_NOTE_CHARS),
+    // Open match data of a lead whose contacts are sealed (docs/VISIBILITY.md): the
+    // masked phone (a staff field) and keyed digests (hex) of phone, e-mail, contact.
+    ("phone_masked", Lines::One, MAX_LINE_CHARS),
+    ("phone_digest", Lines::One, MAX_LINE_CHARS),
+    ("email_digest", Lines::One, MAX_LINE_CHARS),
+    ("contact_digest", Lines::One, MAX_LINE_CHARS),
 ];
 
 /// Parses and checks one event string.

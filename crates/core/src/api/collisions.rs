@@ -118,7 +118,7 @@ pub(super) fn collision_get(ctx: &mut Context, a: CollisionIdArgs) -> R<Collisio
     let mut leads = Vec::new();
     for id in &case.lead_ids {
         let row = reg.row(id)?;
-        let (_, status) = reg.status(id, at)?;
+        let (_, status) = reg.status_shown(id, at)?;
         let v = Viewer { rep: &me, at, reclaim_cooldown_hours: reg.policy(&me.branch).reclaim_cooldown_hours };
         if v.may_see(row.registered_by.as_deref()) {
             leads.push(visibility::from_status(&v, id, &row.branch, &status, |r| reg.rep(r)));

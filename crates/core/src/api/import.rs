@@ -152,6 +152,7 @@ fn lead_fields(c: &FileCustomer) -> LeadFields {
         need: get(Field::Need),
         notes,
         relations: None,
+        ..LeadFields::default()
     }
 }
 

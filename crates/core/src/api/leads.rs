@@ -269,6 +269,8 @@ fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
     let row = reg.row(&w.lead_id)?;
     let mut s = w.status.clone();
     s.settle(at);
+    // As written the contacts may be sealed: shown opened (or masked).
+    s.fields = reg.opened(&w.lead_id, &s.fields)?;
     let viewer = Viewer { rep: me, at, reclaim_cooldown_hours: reg.policy(&row.branch).reclaim_cooldown_hours };
     Ok(visibility::from_status(&viewer, &w.lead_id, &row.branch, &s, |id| reg.rep(id)))
 }
@@ -301,7 +303,7 @@ pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
     if !viewer(reg, at)?.may_see(row.registered_by.as_deref()) {
         return Err(Error::from(crate::Reason::LeadNotYours { lead: a.id.clone() }).into());
     }
-    let (events, status) = reg.status(&a.id, at)?;
+    let (events, status) = reg.status_shown(&a.id, at)?;
     let v = viewer(reg, at)?;
     let lead = visibility::from_status(&v, &a.id, &row.branch, &status, |id| reg.rep(id));
     let mut history = if lead.masked { Vec::new() } else { visibility::history(&events, &status, |id| reg.rep(id)) };

@@ -113,7 +113,7 @@ pub(super) fn report_list(ctx: &mut Context, a: ReportListArgs) -> R<ReportList>
     let v = Viewer { rep: &me, at, reclaim_cooldown_hours: reg.policy(&me.branch).reclaim_cooldown_hours };
     let mut items = Vec::with_capacity(ids.len());
     for (id, branch) in ids {
-        let (_, s) = reg.status(&id, at)?;
+        let (_, s) = reg.status_shown(&id, at)?;
         items.push(item(reg, &v, &id, &branch, &s));
     }
     let pending = items.iter().filter(|i| i.review == ReviewState::Pending).count();
@@ -137,7 +137,7 @@ pub(super) fn report_review(ctx: &mut Context, a: ReportReviewArgs) -> R<ReportI
         return Err(Error::from(Reason::FieldRequired { field: FormField::Reason }).into());
     }
     reg.act(&a.id, EventKind::Review { verdict: a.verdict, reason }, now)?;
-    let (_, s) = reg.status(&a.id, now)?;
+    let (_, s) = reg.status_shown(&a.id, now)?;
     let v = Viewer { rep: &me, at: now, reclaim_cooldown_hours: reg.policy(&me.branch).reclaim_cooldown_hours };
     Ok(item(reg, &v, &a.id, &row.branch, &s))
 }

@@ -47,14 +47,7 @@ pub fn case_id(lead_ids: &[String]) -> String {
 }
 
 fn keys_of_row(row: &lead_index::LeadRow) -> LeadKeys {
-    LeadKeys::from_record(&LeadRecord {
-        company: row.company.clone(),
-        contact: row.contact.clone(),
-        phone: row.phone.clone(),
-        email: row.email.clone(),
-        region: row.region.clone(),
-        address: None,
-    })
+    LeadKeys::from_record(&row.identity())
 }
 
 impl Registry {

@@ -4,7 +4,6 @@ use chrono::{DateTime, Utc};
 
 use super::{Batch, DerivedView, LeadChange, Reach, Rows};
 use crate::error::Result;
-use crate::model::LeadFields;
 use crate::registry::Registry;
 use crate::{lead_index, status};
 
@@ -77,9 +76,12 @@ impl DerivedView for LeadRows {
         // Store the status as of the last event; queries apply later expiry.
         let stored = status::derive(lead.events, &policy, DateTime::<Utc>::MIN_UTC, &timing);
         let before = lead_index::get(&reg.conn, lead.lead_id)?;
-        lead.identity_changed = before.as_ref().is_none_or(|row| !same_identity(row, &stored.fields));
+        let identity = crate::duplicate_index::record(&stored.fields);
+        lead.identity_changed = before.as_ref().is_none_or(|row| row.identity() != identity);
         lead.previous = before.as_ref().map(crate::link_blocks::identity);
-        lead_index::upsert(&reg.conn, lead.lead_id, lead.doc_id, lead.branch, &stored)?;
+        // Shown: sealed contacts opened with the lead's key, or masked without it.
+        let shown = reg.opened(lead.lead_id, &stored.fields)?;
+        lead_index::upsert(&reg.conn, lead.lead_id, lead.doc_id, lead.branch, &stored, &shown, &identity)?;
         lead.stored = Some(stored);
         Ok(())
     }
@@ -107,16 +109,6 @@ impl DerivedView for LeadRows {
             ),
         ])
     }
-}
-
-/// Whether a row holds these identifying fields (what duplicate links are scored on).
-fn same_identity(row: &lead_index::LeadRow, f: &LeadFields) -> bool {
-    let v = |o: &Option<String>| o.clone().unwrap_or_default();
-    row.company == v(&f.company)
-        && row.contact == v(&f.contact)
-        && row.phone == v(&f.phone)
-        && row.email == v(&f.email)
-        && row.region == v(&f.region)
 }
 
 /// `case_marks`: the decide and appeal events of every lead
@@ -169,7 +161,8 @@ impl DerivedView for InMemory {
     }
     fn lead_changed(&self, reg: &mut Registry, lead: &mut LeadChange<'_>) -> Result<()> {
         if let Some(s) = &lead.stored {
-            reg.memory.lead_written(lead.lead_id, &s.fields, s.updated_at.map_or(0, |t| t.timestamp_millis()));
+            let shown = reg.opened(lead.lead_id, &s.fields)?;
+            reg.memory.lead_written(lead.lead_id, &s.fields, &shown, s.updated_at.map_or(0, |t| t.timestamp_millis()));
         }
         Ok(())
     }

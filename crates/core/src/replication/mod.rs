@@ -17,6 +17,7 @@ use rusqlite::{params, OptionalExtension};
 
 use leadguard_schema::{Reason, Violation};
 
+pub mod keys;
 pub mod quarantine;
 
 use quarantine::ReplicaLists;

@@ -185,7 +185,7 @@ pub fn enroll(reg: &mut Registry, hub_url: &str, token: &str) -> Result<Enrolled
 
 /// The company key file of the registry in `data_dir`.
 pub fn company_keys_path(data_dir: &std::path::Path) -> std::path::PathBuf {
-    data_dir.join("company.keys")
+    crate::sealing::company_keys_path(data_dir)
 }
 
 /// The authenticated client for this registry's hub.
@@ -254,6 +254,7 @@ pub fn sync_using(
     report.resent_after_restore = access.with_registry(|reg| epoch::follow(reg, me.epoch.as_ref()))?;
     push_all(access, &client, &mut report, progress)?;
     pull_all(access, &client, &mut report, progress)?;
+    exchange_lead_keys(access, &client)?;
     progress(&SyncProgress { phase: SyncPhase::Completing, done: 0, total: None });
     let done = retry(|| client.complete(report.cursor))?;
     let synced_at = convert::datetime(done.synced_at)?;
@@ -360,6 +361,30 @@ fn pull_all(
     }
     report.cursor = since;
     report.touched_leads = touched.into_iter().collect();
+    Ok(())
+}
+
+/// Pushes the keys of leads this device registered, then takes the hub's grants and
+/// revocations (docs/VISIBILITY.md): after the pull, so a granted key finds its lead.
+fn exchange_lead_keys(access: &mut impl RegistryAccess, client: &HubClient) -> Result<(), SyncError> {
+    use leadguard_protocol::{KeysPush, LeadKeyEntry};
+    // A hub older than lead keys answers 404: the keys wait for its upgrade.
+    let older_hub = |e: &ClientError| matches!(e, ClientError::Hub { status: 404, .. });
+    let own = access.with_registry(|reg| Ok(reg.lead_keys_to_push()?))?;
+    if !own.is_empty() {
+        let request = KeysPush { keys: own.into_iter().map(|(lead_id, key)| LeadKeyEntry { lead_id, key }).collect() };
+        let stored = match retry(|| client.push_keys(&request)) {
+            Err(SyncError::Hub(e)) if older_hub(&e) => return Ok(()),
+            other => other?,
+        };
+        access.with_registry(|reg| Ok(reg.lead_keys_pushed(&stored.stored)?))?;
+    }
+    let answer = match retry(|| client.pull_keys()) {
+        Err(SyncError::Hub(e)) if older_hub(&e) => return Ok(()),
+        other => other?,
+    };
+    let grants: Vec<(String, String)> = answer.grants.into_iter().map(|g| (g.lead_id, g.key)).collect();
+    access.with_registry(|reg| Ok(reg.apply_lead_keys(&grants, &answer.revocations)?))?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ mod adopt;
 mod changes;
 mod devices;
 mod keys;
+mod lead_keys;
 pub mod ops;
 mod writer;
 
@@ -90,7 +91,9 @@ CREATE TABLE hub_meta (
     value  TEXT NOT NULL
 );
 INSERT INTO hub_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('epoch_start_seq', '0');
-"#)];
+"#),
+// 4: the keys of sealed leads (store/lead_keys.rs, docs/VISIBILITY.md).
+Migration::sql(lead_keys::MIGRATION)];
 
 /// The hub database.
 pub struct Store {

@@ -1,0 +1,209 @@
+//! Sealed contacts on this device (docs/VISIBILITY.md, rule 12): a registration made
+//! on an enrolled device (one with `company.keys`) writes its contact-class fields
+//! sealed under a fresh per-lead key, plus the open match data every replica needs
+//! (masked phone, keyed digests). Reading opens the sealed fields when the device
+//! holds the lead's key and shows the masked view otherwise.
+//!
+//! Lead keys live in `lead_keys`: made here for the leads this device registers
+//! (`own`, pushed to the hub once) or granted by the hub to the leads its user may see
+//! in full. A revocation deletes the key and the readable rows derived with it.
+//!
+//! Duplicate links and cases never read opened values: they are derived from
+//! [`crate::duplicate_index::record`], which sees only open fields, so every replica
+//! derives the same cases whatever keys it holds.
+
+use leadguard_dedup::{normalize_email, normalize_person, normalize_phone};
+use leadguard_seal::{is_sealed, mask_phone, CompanyKeys, DigestKind, Digester, LeadKey};
+use rusqlite::{params, OptionalExtension};
+
+use crate::error::{Error, Result};
+use crate::model::LeadFields;
+use crate::registry::Registry;
+
+/// Which fields identify or describe a person: sealed under the lead's key.
+const CONTACT_FIELDS: [&str; 5] = ["contact", "phone", "email", "need", "notes"];
+
+fn slot<'a>(f: &'a mut LeadFields, name: &str) -> &'a mut Option<String> {
+    match name {
+        "contact" => &mut f.contact,
+        "phone" => &mut f.phone,
+        "email" => &mut f.email,
+        "need" => &mut f.need,
+        _ => &mut f.notes,
+    }
+}
+
+fn seal_err(e: leadguard_seal::SealError) -> Error {
+    Error::Decode(format!("sealing: {e}"))
+}
+
+/// Whether any contact-class field of these fields is sealed.
+pub(crate) fn has_sealed(f: &LeadFields) -> bool {
+    [&f.contact, &f.phone, &f.email, &f.need, &f.notes].iter().any(|v| v.as_deref().is_some_and(is_sealed))
+}
+
+/// Seals the contact-class fields of a registration or update and adds the open match
+/// data (masked phone, digests of the normalised phone, e-mail and contact). Values
+/// the caller sent as match data are replaced: the core computes them.
+pub(crate) fn seal_fields(keys: &CompanyKeys, key: &LeadKey, lead_id: &str, mut f: LeadFields) -> Result<LeadFields> {
+    f.phone_masked = None;
+    f.phone_digest = None;
+    f.email_digest = None;
+    f.contact_digest = None;
+    let digester = Digester::new(keys.digest.clone(), keys.digest_params).map_err(seal_err)?;
+    let region = f.region.clone().unwrap_or_default();
+    if let Some(p) = f.phone.as_deref().map(str::trim) {
+        // An empty value clears the field (an update); its match data clear with it.
+        let clear = p.is_empty();
+        let phone = normalize_phone(p, &region);
+        // Masked from the national number, so `+86 139…` shows as `139****5678`.
+        let national = phone.full_digits().unwrap_or_else(|| p.to_string());
+        f.phone_masked = Some(if clear { String::new() } else { mask_phone(&national) });
+        f.phone_digest = Some(phone.full_digits().and_then(|d| digester.digest(DigestKind::Phone, &d)).unwrap_or_default());
+    }
+    if let Some(e) = f.email.as_deref() {
+        f.email_digest = Some(normalize_email(e).and_then(|n| digester.digest(DigestKind::Email, &n)).unwrap_or_default());
+    }
+    if let Some(c) = f.contact.as_deref() {
+        let name = normalize_person(c).full;
+        f.contact_digest = Some(if name.is_empty() { String::new() } else { digester.digest(DigestKind::Contact, &name).unwrap_or_default() });
+    }
+    for name in CONTACT_FIELDS {
+        let v = slot(&mut f, name);
+        if let Some(plain) = v.as_deref().map(str::trim).filter(|s| !s.is_empty() && !is_sealed(s)) {
+            *v = Some(leadguard_seal::seal(key, lead_id, name, plain).map_err(seal_err)?);
+        }
+    }
+    Ok(f)
+}
+
+/// The fields as this device may show them: sealed values opened with the lead's key,
+/// or (without it) the masked view: the masked phone, no contact, e-mail or free text.
+/// The match data (masked phone, digests) is for matching, not for showing: left out.
+pub(crate) fn open_fields(key: Option<&LeadKey>, lead_id: &str, f: &LeadFields) -> LeadFields {
+    let mut out = LeadFields { phone_masked: None, phone_digest: None, email_digest: None, contact_digest: None, ..f.clone() };
+    if !has_sealed(f) {
+        return out;
+    }
+    for name in CONTACT_FIELDS {
+        let v = slot(&mut out, name);
+        if let Some(sealed) = v.clone().filter(|s| is_sealed(s)) {
+            *v = key.and_then(|k| leadguard_seal::open(k, lead_id, name, &sealed).ok());
+            if v.is_none() && name == "phone" {
+                *v = f.phone_masked.clone().filter(|m| !m.is_empty());
+            }
+        }
+    }
+    out
+}
+
+/// The company key file of the registry in `data_dir` (beside it, not inside it).
+pub(crate) fn company_keys_path(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("company.keys")
+}
+
+impl Registry {
+    /// The company keys enrolment left beside the registry, if any (read each time: the
+    /// file is small and replaced atomically at enrolment).
+    pub(crate) fn company_keys(&self) -> Result<Option<CompanyKeys>> {
+        let path = company_keys_path(self.data_dir());
+        if !path.exists() {
+            return Ok(None);
+        }
+        CompanyKeys::read(&path).map(Some).map_err(seal_err)
+    }
+
+    /// The key of a lead, if this device holds it.
+    pub(crate) fn lead_key(&self, lead_id: &str) -> Result<Option<LeadKey>> {
+        let hex: Option<String> =
+            self.conn.prepare_cached("SELECT key FROM lead_keys WHERE lead_id = ?1")?.query_row([lead_id], |r| r.get(0)).optional()?;
+        Ok(hex.and_then(|h| LeadKey::from_hex(&h).ok()))
+    }
+
+    /// Makes and keeps the key of a lead this device registers (pushed to the hub later).
+    pub(crate) fn make_lead_key(&self, lead_id: &str) -> Result<LeadKey> {
+        let key = LeadKey::generate().map_err(seal_err)?;
+        self.conn.execute(
+            "INSERT INTO lead_keys(lead_id, key, origin, pushed) VALUES (?1, ?2, 'own', 0)",
+            params![lead_id, key.to_hex()],
+        )?;
+        Ok(key)
+    }
+
+    /// Keeps a key the hub granted. Returns whether it is new here.
+    pub(crate) fn keep_granted_key(&self, lead_id: &str, key_hex: &str) -> Result<bool> {
+        LeadKey::from_hex(key_hex).map_err(seal_err)?;
+        let n = self.conn.execute(
+            "INSERT INTO lead_keys(lead_id, key, origin, pushed) VALUES (?1, ?2, 'grant', 1)
+             ON CONFLICT(lead_id) DO NOTHING",
+            params![lead_id, key_hex],
+        )?;
+        Ok(n > 0)
+    }
+
+    /// Forgets a lead's key. Returns whether this device held it.
+    pub(crate) fn forget_lead_key(&self, lead_id: &str) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM lead_keys WHERE lead_id = ?1 AND pushed = 1", [lead_id])? > 0)
+    }
+
+    /// Keys of leads this device registered that the hub has not stored yet.
+    pub(crate) fn unpushed_lead_keys(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare("SELECT lead_id, key FROM lead_keys WHERE pushed = 0 ORDER BY lead_id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub(crate) fn mark_lead_keys_pushed(&self, lead_ids: &[String]) -> Result<()> {
+        for id in lead_ids {
+            self.conn.execute("UPDATE lead_keys SET pushed = 1 WHERE lead_id = ?1", [id])?;
+        }
+        Ok(())
+    }
+
+    /// The fields of a lead as this device may show them ([`open_fields`]).
+    pub(crate) fn opened(&self, lead_id: &str, f: &LeadFields) -> Result<LeadFields> {
+        if !has_sealed(f) {
+            return Ok(open_fields(None, lead_id, f));
+        }
+        Ok(open_fields(self.lead_key(lead_id)?.as_ref(), lead_id, f))
+    }
+
+    /// Seals the fields of a registration or update written here, when this device is
+    /// enrolled (has company keys). `new`: a registration (its key is made now). An
+    /// update of a sealed lead whose key this device does not hold is refused: it
+    /// could neither seal the new values nor leave them readable to everyone.
+    pub(crate) fn seal_for_write(&self, lead_id: &str, new: bool, prior_sealed: bool, f: LeadFields) -> Result<LeadFields> {
+        let Some(keys) = self.company_keys()? else {
+            return Ok(f);
+        };
+        let key = match (new, self.lead_key(lead_id)?) {
+            (true, _) => self.make_lead_key(lead_id)?,
+            (false, Some(k)) => k,
+            (false, None) if prior_sealed => return Err(crate::Reason::LeadNotYours { lead: lead_id.to_string() }.into()),
+            // A lead written before sealing (or on a device never enrolled) stays plain.
+            (false, None) => return Ok(f),
+        };
+        seal_fields(&keys, &key, lead_id, f)
+    }
+}
+
+impl Registry {
+    /// [`Registry::status`] with its fields, and those of its registrations and
+    /// updates, as this device may show them (the status itself is derived from the
+    /// stored, sealed events, as on every replica).
+    pub(crate) fn status_shown(
+        &mut self,
+        lead_id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(Vec<crate::model::Event>, crate::status::Status)> {
+        let (mut events, mut status) = self.status(lead_id, at)?;
+        let key = self.lead_key(lead_id)?;
+        status.fields = open_fields(key.as_ref(), lead_id, &status.fields);
+        for e in &mut events {
+            if let crate::model::EventKind::Register { fields } | crate::model::EventKind::Update { fields } = &mut e.kind {
+                *fields = open_fields(key.as_ref(), lead_id, fields);
+            }
+        }
+        Ok((events, status))
+    }
+}

@@ -1,0 +1,153 @@
+//! Sealed contacts (docs/RULES.md rule 12, docs/VISIBILITY.md): an enrolled device
+//! writes a customer's contacts sealed under the lead's own key; a replica without the
+//! key holds and shows the masked view; a granted key opens them, a revoked one closes
+//! them again; cases are the same on every replica whatever keys it holds.
+
+mod support;
+
+use std::path::Path;
+
+use leadguard_core::model::{EventKind, LeadFields};
+use leadguard_core::registry::Target;
+use leadguard_core::Registry;
+use leadguard_seal::{CompanyKeys, DigestKey, DigestParams, StaffKey};
+use support::simhub::team;
+use support::*;
+
+/// Enrols a registry as the hub would: the company keys beside it (cheap digests).
+fn enrol(reg: &Registry, keys: &CompanyKeys) {
+    keys.write(&reg.data_dir().join("company.keys")).unwrap();
+}
+
+fn company_keys() -> CompanyKeys {
+    CompanyKeys { digest: DigestKey::generate().unwrap(), digest_params: DigestParams::TEST, staff: Some(StaffKey::generate().unwrap()) }
+}
+
+fn customer(company: &str) -> LeadFields {
+    LeadFields { email: Some("chen.ming@tengda-tech.cn".into()), ..fields(company, "陈明", "139 1234 5678") }
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+fn files_holding(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path).unwrap().windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+const SECRETS: [&str; 4] = ["陈明", "13912345678", "139 1234 5678", "chen.ming@tengda-tech.cn"];
+
+#[test]
+fn rule_12_a_replica_without_the_lead_key_holds_only_the_masked_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let keys = company_keys();
+    for r in &regs {
+        enrol(r, &keys);
+    }
+    let lead = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: customer("深圳市腾达科技有限公司") }, h(1)).lead_id;
+    hub.sync_all(&mut regs);
+
+    // The registrant reads its customer in full.
+    let own = regs[1].row(&lead).unwrap();
+    assert_eq!((own.contact.as_str(), own.phone.as_str()), ("陈明", "139 1234 5678"));
+    // A colleague's replica: the company and the masked phone, nothing else.
+    let other = regs[2].row(&lead).unwrap();
+    assert_eq!(other.company, "深圳市腾达科技有限公司");
+    assert_eq!((other.contact.as_str(), other.phone.as_str(), other.email.as_str()), ("", "139****5678", ""));
+    let r2 = regs[2].data_dir().to_path_buf();
+    for s in SECRETS {
+        assert_eq!(files_holding(&r2, s), Vec::<std::path::PathBuf>::new(), "{s} in a colleague's files");
+    }
+
+    // The hub grants the key (a handover): opened; then revokes it: closed again, and
+    // no file keeps a readable copy.
+    let key = regs[1].lead_keys_to_push().unwrap();
+    assert_eq!(key.len(), 1, "the registrant made one key, to push");
+    let granted = regs[2].apply_lead_keys(&key, &[]).unwrap();
+    assert_eq!(granted.granted, vec![lead.clone()]);
+    assert_eq!(regs[2].row(&lead).unwrap().contact, "陈明");
+    assert!(!files_holding(&r2, "陈明").is_empty(), "the scan finds what the replica may see");
+    let revoked = regs[2].apply_lead_keys(&[], std::slice::from_ref(&lead)).unwrap();
+    assert_eq!(revoked.revoked, vec![lead.clone()]);
+    assert_eq!(regs[2].row(&lead).unwrap().contact, "");
+    for s in SECRETS {
+        assert_eq!(files_holding(&r2, s), Vec::<std::path::PathBuf>::new(), "{s} survived the revocation");
+    }
+    for (i, r) in regs.iter_mut().enumerate() {
+        for c in r.verify_derived().unwrap() {
+            assert!(c.drift.is_empty(), "replica {i}: view {} differs from its rebuild: {:?}", c.view, c.drift);
+        }
+    }
+}
+
+#[test]
+fn rule_12_a_key_the_device_never_pushed_is_not_forgotten_by_a_revocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_hub, mut regs) = team(dir.path());
+    enrol(&regs[1], &company_keys());
+    let lead = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: customer("深圳市腾达科技有限公司") }, h(1)).lead_id;
+    // Registered offline: the key is not at the hub yet, so it cannot be revoked there.
+    let report = regs[1].apply_lead_keys(&[], std::slice::from_ref(&lead)).unwrap();
+    assert!(report.revoked.is_empty());
+    assert_eq!(regs[1].row(&lead).unwrap().contact, "陈明");
+}
+
+#[test]
+fn a_device_never_enrolled_writes_contacts_as_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let lead = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: customer("深圳市腾达科技有限公司") }, h(1)).lead_id;
+    hub.sync_all(&mut regs);
+    assert!(regs[1].lead_keys_to_push().unwrap().is_empty());
+    // Plain in the documents: the colleague's replica masks it on screen only.
+    assert_eq!(regs[2].row(&lead).unwrap().contact, "陈明");
+}
+
+#[test]
+fn cases_are_derived_from_open_fields_identically_on_replicas_holding_different_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let keys = company_keys();
+    for r in &regs {
+        enrol(r, &keys);
+    }
+    // Two reps, offline, one customer spelled two ways; a third, unrelated customer.
+    let a = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: customer("深圳市腾达科技有限公司") }, h(1)).lead_id;
+    let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: customer("腾达科技（深圳）") }, h(2)).lead_id;
+    write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("佛山南海陶瓷有限公司", "刘洋", "13800001111") }, h(2));
+    hub.tick(60);
+    hub.sync_all(&mut regs);
+    // The manager holds both keys, each rep only its own.
+    let both: Vec<(String, String)> = [&regs[1], &regs[2]].iter().flat_map(|r| r.lead_keys_to_push().unwrap()).collect();
+    regs[0].apply_lead_keys(&both, &[]).unwrap();
+    assert_eq!(regs[0].row(&b).unwrap().contact, "陈明");
+    assert_eq!(regs[1].row(&b).unwrap().contact, "");
+
+    let m = regs[0].collision_cases(None).unwrap();
+    assert_eq!(m.len(), 1, "one case: {m:#?}");
+    let mut ids = vec![a, b];
+    ids.sort();
+    assert_eq!(m[0].lead_ids, ids);
+    for (i, r) in regs.iter().enumerate() {
+        assert_eq!(r.collision_cases(None).unwrap(), m, "replica {i} derives the same case with other keys");
+    }
+    // Granting and revoking keys changes no case.
+    regs[1].apply_lead_keys(&both, &[]).unwrap();
+    regs[1].apply_lead_keys(&[], &both.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>()).unwrap();
+    assert_eq!(regs[1].collision_cases(None).unwrap(), m);
+    for (i, r) in regs.iter_mut().enumerate() {
+        for c in r.verify_derived().unwrap() {
+            assert!(c.drift.is_empty(), "replica {i}: view {} differs from its rebuild: {:?}", c.view, c.drift);
+        }
+    }
+}
