@@ -22,6 +22,7 @@ pub mod import;
 mod import_report;
 mod leads;
 mod metrics;
+mod relations;
 pub mod notifications;
 mod reports;
 pub mod sync;
@@ -33,6 +34,7 @@ pub use host::Host;
 pub use leads::*;
 pub use metrics::*;
 pub use notifications::*;
+pub use relations::{LeadRelateArgs, LeadRelated, RelatedLead};
 pub use reports::{ReportItem, ReportList, ReportListArgs, ReportReviewArgs, ReviewState};
 pub use crate::model::{Policy, Rep};
 pub use crate::visibility::{EventView, LeadView};
@@ -235,6 +237,9 @@ commands! {
     followup_add(FollowupAddArgs) -> LeadView => leads::followup_add;
     /// Gives an owned lead back to the public pool.
     lead_release(LeadIdArgs) -> LeadView => leads::lead_release;
+    /// Links a lead as family (直系亲属), the same purchasing unit (同一购买单位) or a
+    /// referral (转介绍), or removes such a link (rule 10).
+    lead_relate(LeadRelateArgs) -> LeadRelated => relations::lead_relate;
     /// Claims a lead from the public pool.
     lead_claim(LeadIdArgs) -> LeadView => leads::lead_claim;
     /// Moves all customers of a departing rep to another rep (managers).

@@ -64,15 +64,39 @@ impl Field {
 }
 
 /// How two leads are related (docs/RULES.md rule 10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// Immediate family (直系亲属): counts as the same customer.
     Family,
     /// The same purchasing unit: counts as the same customer.
     SameUnit,
-    /// A referral (转介) by another rep or department.
+    /// A referral (转介绍) by another rep or department: the referrer keeps credit.
     Referral,
+}
+
+impl RelationKind {
+    /// Family and one purchasing unit make the linked leads one customer (rule 10).
+    pub fn same_customer(self) -> bool {
+        matches!(self, RelationKind::Family | RelationKind::SameUnit)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Family => "family",
+            RelationKind::SameUnit => "same_unit",
+            RelationKind::Referral => "referral",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RelationKind> {
+        Some(match s {
+            "family" => RelationKind::Family,
+            "same_unit" | "same-unit" => RelationKind::SameUnit,
+            "referral" => RelationKind::Referral,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -83,6 +107,10 @@ pub struct Relation {
     pub lead_id: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// For a referral: the rep credited with it (the referrer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub rep: Option<String>,
 }
 
 /// The descriptive fields of a lead. In a registration every present field is set;

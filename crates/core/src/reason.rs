@@ -260,6 +260,15 @@ reasons! {
     UiMissing { detail: String } => NotFound;
     /// A bug.
     Internal { detail: String } => Internal;
+    /// A lead related to itself.
+    RelationToItself {} => InvalidArgument;
+    /// Family and one purchasing unit relate two leads: the other one is missing.
+    RelationNeedsLead {} => InvalidArgument;
+    /// The lead already holds this relation.
+    RelationExists {} => Conflict;
+    /// A relative or the same purchasing unit (`company`) is followed by another rep
+    /// (`owner`, named): one customer (rule 10).
+    RelatedCustomerOwned { company: String, owner: String } => Forbidden;
 }
 
 /// serde's `rename_all = "snake_case"` for a variant name.
@@ -388,6 +397,12 @@ impl std::fmt::Display for Reason {
             R::ImportOwnerNotAllowed { owner } => write!(f, "only a manager imports customers for someone else ({owner})"),
             R::InviteRole { role } => write!(f, "a manager invites rep or distributor laptops, not {role}"),
             R::InviteNeedsName { rep } => write!(f, "{rep} is not in the branch directory: give a name"),
+            R::RelationToItself {} => f.write_str("a lead cannot be related to itself"),
+            R::RelationNeedsLead {} => f.write_str("family and same-unit relations need the related lead"),
+            R::RelationExists {} => f.write_str("the lead already holds this relation"),
+            R::RelatedCustomerOwned { company, owner } => {
+                write!(f, "one customer with {company} (family or same purchasing unit), followed by {owner}")
+            }
         }
     }
 }

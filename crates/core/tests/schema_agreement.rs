@@ -25,7 +25,7 @@ fn every_kind() -> Vec<EventKind> {
         phone: Some("139-1234-5678".into()),
         need: Some("门禁\n考勤".into()),
         notes: Some("第一行\n第二行".into()),
-        relations: Some(vec![Relation { kind: RelationKind::SameUnit, lead_id: Some("fedcba9876543210".into()), note: None }]),
+        relations: Some(vec![Relation { kind: RelationKind::SameUnit, lead_id: Some("fedcba9876543210".into()), note: None, rep: None }, Relation { kind: RelationKind::Referral, lead_id: None, note: Some("老客户介绍".into()), rep: Some("wang.qiang".into()) }]),
         ..LeadFields::default()
     };
     let decide = |outcome: Outcome| EventKind::Decide {

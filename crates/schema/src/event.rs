@@ -247,6 +247,10 @@ fn check_relation(v: &Value) -> Result<(), Violation> {
         match (k.as_str(), v) {
             ("kind", _) | ("lead_id" | "note", Value::Null) => {}
             ("lead_id", Value::String(s)) => check_id("relations.lead_id", s)?,
+            // The referrer credited with a referral (转介绍).
+            ("rep", Value::Null) => {}
+            ("rep", Value::String(s)) => check_id("relations.rep", s)?,
+            ("rep", _) => return malformed(k, "an id string"),
             ("note", Value::String(s)) => text::check("relations.note", s, Lines::Many, MAX_LINE_CHARS * 5)?,
             ("lead_id" | "note", _) => return malformed(k, "a string"),
             _ => return refuse(Reason::UnknownKey, format!("a relation has an unknown key {:?}", text::escape(k, Lines::One))),
@@ -302,7 +306,7 @@ mod tests {
     #[test]
     fn every_kind_in_its_shape_passes() {
         let ok = [
-            json!({"kind": "register", "fields": {"company": "腾达", "phone": null, "notes": "a\nb", "relations": [{"kind": "family", "lead_id": null, "note": null}]}}),
+            json!({"kind": "register", "fields": {"company": "腾达", "phone": null, "notes": "a\nb", "relations": [{"kind": "family", "lead_id": null, "note": null}, {"kind": "referral", "lead_id": "0123456789abcdef", "rep": "wang.qiang"}]}}),
             json!({"kind": "update", "fields": {}, "after": "2026-03-01T08:00:00+08:00"}),
             json!({"kind": "claim"}),
             json!({"kind": "release", "after": null}),
@@ -341,6 +345,8 @@ mod tests {
             (json!({"kind": "claim", "rep": "li na"}), Reason::BadId),
             (json!({"kind": "review", "verdict": "maybe"}), Reason::Malformed),
             (json!({"kind": "review"}), Reason::Malformed),
+            (json!({"kind": "update", "fields": {"relations": [{"kind": "referral", "rep": "wang qiang"}]}}), Reason::BadId),
+            (json!({"kind": "update", "fields": {"relations": [{"kind": "cousin"}]}}), Reason::Malformed),
         ];
         for (extra, reason) in cases {
             let s = ev(extra);
