@@ -22,6 +22,7 @@ mod handover_cmd;
 mod import_cmd;
 mod init_cmd;
 mod lead_cmd;
+mod relate_cmd;
 mod render;
 mod rep_cmd;
 mod reports_cmd;
@@ -64,6 +65,9 @@ enum Command {
     /// Record follow-ups (call, visit, sample, quote, store_visit, deal).
     #[command(subcommand)]
     Followup(followup_cmd::FollowupCmd),
+    /// Link a lead as family (直系亲属), the same purchasing unit (同一购买单位) or a
+    /// referral (转介绍); family and same unit make the leads one customer.
+    Relate(relate_cmd::RelateArgs),
     /// Move every customer of a departing rep to another rep (managers).
     Handover(handover_cmd::HandoverArgs),
     /// Is this customer already known? Duplicate matches with owner and protection end.
@@ -131,6 +135,7 @@ fn main() {
         Command::Init(args) => init_cmd::run(&mut ctx, args),
         Command::Lead(cmd) => lead_cmd::run(&mut ctx, cmd),
         Command::Followup(cmd) => followup_cmd::run(&mut ctx, cmd),
+        Command::Relate(args) => relate_cmd::run(&mut ctx, args),
         Command::Handover(args) => handover_cmd::run(&mut ctx, args),
         Command::Check(args) => check_cmd::run(&mut ctx, args),
         Command::Rep(cmd) => rep_cmd::run_rep(&mut ctx, cmd),

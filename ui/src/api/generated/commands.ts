@@ -36,6 +36,8 @@ import type { LeadGetArgs } from "./LeadGetArgs";
 import type { LeadIdArgs } from "./LeadIdArgs";
 import type { LeadListArgs } from "./LeadListArgs";
 import type { LeadPage } from "./LeadPage";
+import type { LeadRelateArgs } from "./LeadRelateArgs";
+import type { LeadRelated } from "./LeadRelated";
 import type { LeadUpdateArgs } from "./LeadUpdateArgs";
 import type { LeadView } from "./LeadView";
 import type { Metrics } from "./Metrics";
@@ -73,6 +75,7 @@ export interface Commands {
   lead_update: { args: LeadUpdateArgs; result: LeadView };
   followup_add: { args: FollowupAddArgs; result: LeadView };
   lead_release: { args: LeadIdArgs; result: LeadView };
+  lead_relate: { args: LeadRelateArgs; result: LeadRelated };
   lead_claim: { args: LeadIdArgs; result: LeadView };
   handover: { args: HandoverArgs; result: HandoverResult };
   rep_list: { args: null; result: RepList };

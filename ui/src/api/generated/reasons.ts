@@ -98,4 +98,8 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   request_refused: { detail: "text" },
   ui_missing: { detail: "text" },
   internal: { detail: "text" },
+  relation_to_itself: {},
+  relation_needs_lead: {},
+  relation_exists: {},
+  related_customer_owned: { company: "text", owner: "text" },
 };
