@@ -28,7 +28,11 @@ import type { RepName } from "./useReps";
 export function decisionContext(d: CollisionDetail): DecisionContext {
   return {
     kind: d.case.kind,
-    reps: d.case.reps,
+    // A referral's referrer keeps credit (rule 10): offered in a split beside the case's reps.
+    reps: [
+      ...d.case.reps,
+      ...(d.case.relations ?? []).flatMap((r) => (r.kind === "referral" && r.rep && !d.case.reps.includes(r.rep) ? [r.rep] : [])),
+    ].filter((r, i, all) => all.indexOf(r) === i),
     leadIds: d.case.lead_ids,
     conflict: d.resolution.state === "conflict",
     decisions: d.resolution.decisions,
