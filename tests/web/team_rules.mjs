@@ -1,0 +1,99 @@
+// Chromium end-to-end of the team rules (docs/RULES.md rules 10–11 and the limits) on
+// a demo registry whose user is 李娜: she links 王芳 to her customer 张伟 as family
+// (直系亲属) from the customer's page; when 王强 then types 王芳 in a new lead, the
+// warning names 张伟 and 李娜 — a relative is one customer.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+import { leadguardJson, startServer } from "./harness.mjs";
+
+/**
+ * Runs the scenario as steps of `t` (the e2e runner) in a new context of `chrome`;
+ * returns the console errors seen (script errors, 5xx answers).
+ */
+export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
+  const root = mkdtempSync(join(tmpdir(), "lg-e2e-rules-"));
+  const data = join(root, "data");
+  const consoleErrors = [];
+  const handled4xx = /^Failed to load resource: the server responded with a status of 4\d\d /;
+  let server;
+  const ids = {};
+  try {
+    await t.step("the real CLI seeds a demo registry for 李娜 with 张伟's and 王芳's households", async () => {
+      const summary = leadguardJson(bin, data, ["demo", "--leads", "60", "--as", "lina"]);
+      assert.equal(summary.session_rep, "lina");
+      for (const [key, company, contact, phone] of [
+        ["zhang", "张伟家（福田）", "张伟", "13800138001"],
+        ["wang", "王芳家（南山）", "王芳", "13900139002"],
+      ]) {
+        const added = leadguardJson(bin, data, ["lead", "add", "--company", company, "--contact", contact, "--phone", phone, "--need", "三居室装修"]);
+        assert.equal(added.lead.owner, "lina");
+        ids[key] = added.lead.id;
+      }
+    });
+    server = await startServer({ bin, dataDir: data, uiDir });
+    const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
+    const page = await context.newPage();
+    failPage(page);
+    page.setDefaultTimeout(15_000);
+    page.on("console", (m) => m.type() === "error" && !handled4xx.test(m.text()) && consoleErrors.push(`rules: ${m.text()}`));
+    page.on("pageerror", (e) => consoleErrors.push(`rules: ${e}`));
+    const menu = (name) => page.getByRole("menuitem", { name }).click();
+    const shot = (name) =>
+      page.screenshot({ path: join(shots, `${name}.png`), animations: "disabled", style: ".ant-message { display: none !important; }" });
+    const pick = async (testId, label) => {
+      await page.getByTestId(testId).click();
+      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`).click();
+      await page.locator(".ant-select-dropdown:visible").waitFor({ state: "hidden" });
+    };
+    await page.goto(server.url);
+    await page.getByTestId("session").getByText("李娜").waitFor();
+
+    await t.step("李娜 links 王芳 to her customer 张伟 as family (关联客户 on the customer's page)", async () => {
+      await menu("客户查询");
+      await page.getByTestId("search-input").fill("张伟家");
+      await page.getByTestId("lead-row").filter({ hasText: "张伟家（福田）" }).getByText("张伟家（福田）").click();
+      const detail = page.getByTestId("lead-detail");
+      await detail.getByText("暂无关联客户").waitFor();
+      await detail.getByTestId("lead-relate").click();
+      const dialog = page.locator(".ant-modal");
+      await dialog.getByText("直系亲属、同一购买单位视为同一客户").waitFor();
+      await page.getByTestId("relate-other").locator("input").fill("王芳家");
+      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="王芳家（南山）（李娜）"]`).click();
+      await page.getByTestId("relate-note").fill("夫妻");
+      await shot("relate.zh-CN");
+      await page.getByTestId("relate-save").click();
+      await page.getByText("已关联").first().waitFor();
+      const rel = detail.getByTestId("lead-relation");
+      await rel.getByText("直系亲属【王芳家（南山）】正在由【李娜】跟进").waitFor();
+      await rel.getByText("解除关联").waitFor();
+      await page.locator(".ant-drawer-close").click();
+      await detail.waitFor({ state: "detached" });
+      // The link is data in the registry: the real CLI reads it back.
+      const shown = leadguardJson(bin, data, ["lead", "show", ids.wang]);
+      assert.equal(shown.relations[0].kind, "family");
+      assert.equal(shown.relations[0].lead.id, ids.zhang);
+    });
+
+    await t.step("王强 types 王芳 in a new lead: the warning names her family member 张伟 and 李娜", async () => {
+      await pick("demo-user", "王强");
+      await page.getByTestId("session").getByText("王强").waitFor();
+      await menu("新建线索");
+      await page.getByTestId("lead-company").fill("王芳家");
+      await page.getByTestId("lead-contact").fill("王芳");
+      await page.getByTestId("lead-phone").fill("139 0013 9002");
+      const warning = page.getByTestId("duplicate-warning");
+      await warning.getByTestId("duplicate-related").getByText("直系亲属【张伟家（福田）】正在由【李娜】跟进").waitFor();
+      await shot("new-lead-relative.zh-CN");
+      await page.getByText("English", { exact: true }).first().click();
+      await warning.getByTestId("duplicate-related").getByText("Immediate family: 【张伟家（福田）】 is followed by 【李娜】").waitFor();
+      await page.getByText("简体中文", { exact: true }).first().click();
+    });
+    await context.close();
+  } finally {
+    await server?.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+  return consoleErrors;
+}
