@@ -51,6 +51,12 @@ pub enum PolicyCmd {
         /// How long a distributor's report protects the customer (报备有效期), in days.
         #[arg(long)]
         report_validity_days: Option<u32>,
+        /// 保有量上限: customers a rep may hold before claiming from the pool (0 = none).
+        #[arg(long)]
+        max_held: Option<u32>,
+        /// 领取上限: pool claims a rep may make in 24 hours (0 = none).
+        #[arg(long)]
+        max_claims_per_day: Option<u32>,
     },
 }
 
@@ -75,6 +81,8 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             arbitration,
             dup_threshold,
             report_validity_days,
+            max_held,
+            max_claims_per_day,
         } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
             if let Some(t) = dup_threshold {
@@ -92,6 +100,8 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
                 ("appeal_window_hours", appeal_window_hours),
                 ("report_validity_days", report_validity_days),
                 ("appeal_sla_hours", appeal_sla_hours),
+                ("max_held", max_held),
+                ("max_claims_per_day", max_claims_per_day),
             ] {
                 if let Some(v) = v {
                     p[k] = json!(v);

@@ -38,6 +38,7 @@ pub(crate) mod error;
 pub(crate) mod error_code;
 pub(crate) mod layout;
 pub(crate) mod lead_index;
+pub(crate) mod limits;
 pub(crate) mod link_blocks;
 pub(crate) mod lifecycle;
 pub(crate) mod locale_text;

@@ -372,6 +372,13 @@ pub struct Policy {
     /// days); a manager's acceptance starts it afresh.
     #[serde(default = "default_report_validity_days")]
     pub report_validity_days: u32,
+    /// 保有量上限: a rep holding this many customers (protected or signed) claims no
+    /// more from the pool; 0 = no limit.
+    #[serde(default)]
+    pub max_held: u32,
+    /// 领取上限: pool claims a rep may make in 24 hours; 0 = no limit.
+    #[serde(default)]
+    pub max_claims_per_day: u32,
     /// Whether this policy is applied to a distributor's report (set by
     /// [`Policy::for_report`] from the lead's document, never stored).
     #[serde(skip)]
@@ -414,6 +421,8 @@ impl Default for Policy {
             arbitration: default_criteria(),
             dup_threshold_percent: default_dup_threshold_percent(),
             report_validity_days: default_report_validity_days(),
+            max_held: 0,
+            max_claims_per_day: 0,
             applies_to_report: false,
         }
     }

@@ -269,6 +269,11 @@ reasons! {
     /// A relative or the same purchasing unit (`company`) is followed by another rep
     /// (`owner`, named): one customer (rule 10).
     RelatedCustomerOwned { company: String, owner: String } => Forbidden;
+    /// 保有量上限: the rep already holds `held` customers, the branch's limit.
+    HoldingLimit { held: u32, limit: u32 } => Conflict;
+    /// 领取上限: the rep made `limit` pool claims in the last 24 h; the next is possible
+    /// from `until`.
+    DailyClaimLimit { limit: u32, until: DateTime<Utc> } => Conflict;
 }
 
 /// serde's `rename_all = "snake_case"` for a variant name.
@@ -400,6 +405,10 @@ impl std::fmt::Display for Reason {
             R::RelationToItself {} => f.write_str("a lead cannot be related to itself"),
             R::RelationNeedsLead {} => f.write_str("family and same-unit relations need the related lead"),
             R::RelationExists {} => f.write_str("the lead already holds this relation"),
+            R::HoldingLimit { held, limit } => write!(f, "you hold {held} customers, the branch's limit of {limit}: release one first"),
+            R::DailyClaimLimit { limit, until } => {
+                write!(f, "{limit} pool claims in 24 hours is the branch's limit: the next is possible from {}", until.to_rfc3339())
+            }
             R::RelatedCustomerOwned { company, owner } => {
                 write!(f, "one customer with {company} (family or same purchasing unit), followed by {owner}")
             }

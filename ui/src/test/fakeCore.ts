@@ -35,6 +35,8 @@ export const SESSION: SessionInfo = {
     arbitration: ["past_deal", "recent_followup", "region_match", "completeness", "earlier_window"],
     dup_threshold_percent: 85,
     report_validity_days: 30,
+    max_held: 0,
+    max_claims_per_day: 0,
   },
   data_dir: "/data",
   pending_changes: 0n as unknown as bigint,

@@ -418,6 +418,7 @@ pub(super) fn lead_claim(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
     let reg = ctx.registry()?;
     let me = reg.session()?.id.clone();
     reg.check_related_claim(&a.id, &me, now)?;
+    reg.check_claim_limits(&me, now)?;
     act(ctx, &a.id, EventKind::Claim)
 }
 

@@ -53,4 +53,13 @@ dup_threshold_percent: number,
  * How long a distributor's report protects the customer (报备有效期, default 30
  * days); a manager's acceptance starts it afresh.
  */
-report_validity_days: number, };
+report_validity_days: number, 
+/**
+ * 保有量上限: a rep holding this many customers (protected or signed) claims no
+ * more from the pool; 0 = no limit.
+ */
+max_held: number, 
+/**
+ * 领取上限: pool claims a rep may make in 24 hours; 0 = no limit.
+ */
+max_claims_per_day: number, };

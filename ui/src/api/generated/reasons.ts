@@ -102,4 +102,6 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   relation_needs_lead: {},
   relation_exists: {},
   related_customer_owned: { company: "text", owner: "text" },
+  holding_limit: { held: "number", limit: "number" },
+  daily_claim_limit: { limit: "number", until: "date" },
 };
