@@ -103,6 +103,13 @@ enum Command {
     /// The branch's laptops on the hub: invite, list, revoke (managers).
     #[command(subcommand)]
     Devices(devices_cmd::DevicesCmd),
+    /// The monthly clean-up report (月度清查) per rep: held and expiring customers now;
+    /// registrations, pool claims, releases and expiries in the month.
+    Monthly {
+        /// YYYY-MM (UTC); default: this month.
+        #[arg(long)]
+        month: Option<String>,
+    },
     /// Health metrics of the claim mechanism and the collision heat map (managers).
     Metrics {
         /// Period in days, ending now.
@@ -149,6 +156,7 @@ fn main() {
         Command::Export(args) => export_cmd::run(&mut ctx, args, cli.json),
         Command::Devices(cmd) => devices_cmd::run(&mut ctx, cmd, cli.json),
         Command::Reports(cmd) => reports_cmd::run(&mut ctx, cmd, cli.json),
+        Command::Monthly { month } => api::dispatch(&mut ctx, "monthly_report", serde_json::json!({ "month": month })),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
         }

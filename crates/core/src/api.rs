@@ -308,6 +308,9 @@ commands! {
     /// Health metrics (duplicate-claim rate, protection utilisation, turnaround,
     /// collisions per rep per month) and the collision heat map (managers).
     metrics(MetricsArgs) -> crate::metrics::Metrics => metrics::metrics;
+    /// The monthly clean-up report (月度清查) per rep: held and expiring customers now;
+    /// registrations, pool claims, releases and expiries in the month.
+    monthly_report(MonthlyReportArgs) -> crate::monthly_report::MonthlyReport => metrics::monthly_report;
     /// Notifications for the user: new cases, decisions, conflicts, appeals.
     notifications_list(()) -> NotificationList => notifications::notifications_list;
     /// Marks notifications as seen.

@@ -44,6 +44,7 @@ pub(crate) mod lifecycle;
 pub(crate) mod locale_text;
 pub(crate) mod memory_views;
 pub(crate) mod metrics;
+pub mod monthly_report;
 pub(crate) mod receipts;
 pub(crate) mod regions;
 pub(crate) mod relating;

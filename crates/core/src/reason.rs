@@ -274,6 +274,8 @@ reasons! {
     /// 领取上限: the rep made `limit` pool claims in the last 24 h; the next is possible
     /// from `until`.
     DailyClaimLimit { limit: u32, until: DateTime<Utc> } => Conflict;
+    /// A month that is not `YYYY-MM`.
+    MonthMalformed { month: String } => InvalidArgument;
 }
 
 /// serde's `rename_all = "snake_case"` for a variant name.
@@ -409,6 +411,7 @@ impl std::fmt::Display for Reason {
             R::DailyClaimLimit { limit, until } => {
                 write!(f, "{limit} pool claims in 24 hours is the branch's limit: the next is possible from {}", until.to_rfc3339())
             }
+            R::MonthMalformed { month } => write!(f, "{month:?} is not a month (YYYY-MM)"),
             R::RelatedCustomerOwned { company, owner } => {
                 write!(f, "one customer with {company} (family or same purchasing unit), followed by {owner}")
             }

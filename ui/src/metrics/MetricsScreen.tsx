@@ -16,6 +16,7 @@ import { PageHeader } from "../components/PageHeader";
 import { useI18n, type I18n } from "../i18n";
 import { useRepNames, type RepName } from "../collisions/useReps";
 import { EChart } from "./EChart";
+import { MonthlyReportCard } from "./MonthlyReport";
 
 const PERIODS = [30, 90, 180] as const;
 /** Three or more touches of one customer in a day is red (docs/RULES.md rule 6). */
@@ -228,6 +229,7 @@ export function MetricsScreen() {
           <EChart option={perRep} height={260} testId="per-rep-chart" />
         )}
       </Card>
+      <MonthlyReportCard />
     </>
   );
 }

@@ -42,6 +42,8 @@ import type { LeadUpdateArgs } from "./LeadUpdateArgs";
 import type { LeadView } from "./LeadView";
 import type { Metrics } from "./Metrics";
 import type { MetricsArgs } from "./MetricsArgs";
+import type { MonthlyReport } from "./MonthlyReport";
+import type { MonthlyReportArgs } from "./MonthlyReportArgs";
 import type { NotificationIds } from "./NotificationIds";
 import type { NotificationList } from "./NotificationList";
 import type { Policy } from "./Policy";
@@ -104,6 +106,7 @@ export interface Commands {
   audit_for_lead: { args: AuditLeadArgs; result: AuditTrail };
   doctor: { args: DoctorArgs; result: DoctorReport };
   metrics: { args: MetricsArgs; result: Metrics };
+  monthly_report: { args: MonthlyReportArgs; result: MonthlyReport };
   notifications_list: { args: null; result: NotificationList };
   notifications_seen: { args: NotificationIds; result: NotificationList };
   ui_locale_set: { args: UiLocaleArgs; result: UiLocaleArgs };
