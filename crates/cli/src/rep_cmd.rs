@@ -57,6 +57,9 @@ pub enum PolicyCmd {
         /// 领取上限: pool claims a rep may make in 24 hours (0 = none).
         #[arg(long)]
         max_claims_per_day: Option<u32>,
+        /// 停接: suspend a rep's pool claims from this many standing faults (0 = never).
+        #[arg(long)]
+        suspend_after_faults: Option<u32>,
     },
 }
 
@@ -83,6 +86,7 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             report_validity_days,
             max_held,
             max_claims_per_day,
+            suspend_after_faults,
         } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
             if let Some(t) = dup_threshold {
@@ -102,6 +106,7 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
                 ("appeal_sla_hours", appeal_sla_hours),
                 ("max_held", max_held),
                 ("max_claims_per_day", max_claims_per_day),
+                ("suspend_after_faults", suspend_after_faults),
             ] {
                 if let Some(v) = v {
                     p[k] = json!(v);

@@ -20,6 +20,7 @@ pub mod audit;
 pub mod collisions;
 pub mod demo;
 pub mod doctor;
+pub mod faults;
 pub mod model;
 pub mod notifications;
 pub mod reason;

@@ -1,5 +1,6 @@
 //! Pool limits of a branch (its policy): 保有量上限 — how many customers a rep may hold
-//! — and 领取上限 — how many pool claims a rep may make in 24 hours.
+//! —, 领取上限 — how many pool claims a rep may make in 24 hours — and 停接 — no pool
+//! claims for a rep found at fault too often ([`crate::faults`]).
 //!
 //! Both are checked when a rep claims from the pool on their device, like every
 //! refusal of a command; a claim written offline on another laptop is not refused
@@ -36,9 +37,16 @@ impl Registry {
         Ok(out)
     }
 
-    /// Refuses `rep`'s pool claim at `at` past the branch's holding or daily limit.
-    pub fn check_claim_limits(&self, rep: &str, at: DateTime<Utc>) -> Result<()> {
+    /// Refuses `rep`'s pool claim at `at` past the branch's holding or daily limit, or
+    /// while their claims are suspended for faults (停接).
+    pub fn check_claim_limits(&mut self, rep: &str, at: DateTime<Utc>) -> Result<()> {
         let policy = self.policy(self.branch());
+        if policy.suspend_after_faults > 0 {
+            let faults = self.standing_faults()?.get(rep).map_or(0, |f| f.total);
+            if faults >= policy.suspend_after_faults {
+                return Err(Reason::ClaimsSuspended { faults, limit: policy.suspend_after_faults }.into());
+            }
+        }
         if policy.max_held > 0 {
             let held = self.held_by(rep, at)?;
             if held >= policy.max_held {

@@ -263,6 +263,10 @@ pub enum EventKind {
         /// For a merge: this lead is the duplicate merged into `into`.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         merged_away: bool,
+        /// Reps the manager found at fault (抢单, 未报备, 飞单): counted per rep while
+        /// the decision stands, and may suspend their pool claims (停接).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        faults: Vec<Fault>,
     },
     /// A rep named in a case appeals its decision (申诉).
     Appeal { case_id: String, appeal: String, decision: String, note: String },
@@ -283,6 +287,25 @@ pub enum EventKind {
         #[serde(default)]
         reason: String,
     },
+}
+
+/// What a rep was found at fault for in a decision (违规).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// 抢单: took a customer another rep protected.
+    Grab,
+    /// 未报备: worked a customer without registering it.
+    Unreported,
+    /// 飞单: took a deal outside the company.
+    Flying,
+}
+
+/// A rep found at fault in a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub struct Fault {
+    pub rep: String,
+    pub kind: FaultKind,
 }
 
 /// A manager's verdict on a distributor's report.
@@ -379,6 +402,10 @@ pub struct Policy {
     /// 领取上限: pool claims a rep may make in 24 hours; 0 = no limit.
     #[serde(default)]
     pub max_claims_per_day: u32,
+    /// 停接: a rep found at fault in this many standing decisions claims nothing from
+    /// the pool; 0 = never.
+    #[serde(default)]
+    pub suspend_after_faults: u32,
     /// Whether this policy is applied to a distributor's report (set by
     /// [`Policy::for_report`] from the lead's document, never stored).
     #[serde(skip)]
@@ -423,6 +450,7 @@ impl Default for Policy {
             report_validity_days: default_report_validity_days(),
             max_held: 0,
             max_claims_per_day: 0,
+            suspend_after_faults: 0,
             applies_to_report: false,
         }
     }

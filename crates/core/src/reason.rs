@@ -274,6 +274,8 @@ reasons! {
     /// 领取上限: the rep made `limit` pool claims in the last 24 h; the next is possible
     /// from `until`.
     DailyClaimLimit { limit: u32, until: DateTime<Utc> } => Conflict;
+    /// 停接: the rep was found at fault `faults` times (the branch suspends from `limit`).
+    ClaimsSuspended { faults: u32, limit: u32 } => Forbidden;
     /// A month that is not `YYYY-MM`.
     MonthMalformed { month: String } => InvalidArgument;
 }
@@ -410,6 +412,9 @@ impl std::fmt::Display for Reason {
             R::HoldingLimit { held, limit } => write!(f, "you hold {held} customers, the branch's limit of {limit}: release one first"),
             R::DailyClaimLimit { limit, until } => {
                 write!(f, "{limit} pool claims in 24 hours is the branch's limit: the next is possible from {}", until.to_rfc3339())
+            }
+            R::ClaimsSuspended { faults, limit } => {
+                write!(f, "pool claims are suspended: found at fault {faults} times (the branch suspends from {limit})")
             }
             R::MonthMalformed { month } => write!(f, "{month:?} is not a month (YYYY-MM)"),
             R::RelatedCustomerOwned { company, owner } => {

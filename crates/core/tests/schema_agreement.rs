@@ -4,7 +4,7 @@
 //! `corrupt_store` poison pill), or refuse its own writes.
 
 use chrono::{TimeZone, Utc};
-use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Relation, RelationKind, Rep, Role, Share};
+use leadguard_core::model::{Event, EventKind, Fault, FaultKind, FollowupKind, LeadFields, Outcome, Relation, RelationKind, Rep, Role, Share};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -36,6 +36,7 @@ fn every_kind() -> Vec<EventKind> {
         covers: vec!["e1".into()],
         supersedes: Some("d0".into()),
         merged_away: true,
+        faults: vec![Fault { rep: "wang.qiang".into(), kind: FaultKind::Grab }],
     };
     vec![
         EventKind::Register { fields: fields.clone() },

@@ -90,6 +90,7 @@ impl Kind {
                 ("covers", OptIds),
                 ("supersedes", NullableId),
                 ("merged_away", OptBool),
+                ("faults", OptFaults),
             ],
             Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
             Kind::DuplicateAcknowledged => &[("leads", Ids), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)), ("collaborate", OptBool)],
@@ -123,6 +124,8 @@ enum Spec {
     Verdict,
     LeadFields,
     Outcome,
+    /// Reps a decision finds at fault: `[{rep, kind: grab|unreported|flying}]`.
+    OptFaults,
 }
 
 const COMMON: &[(&str, Spec)] = &[("id", Spec::Id), ("kind", Spec::Id), ("rep", Spec::Id), ("device", Spec::Id), ("device_time", Spec::Time), ("after", Spec::NullableTime)];
@@ -211,6 +214,10 @@ fn check_value(key: &str, spec: Spec, v: Option<&Value>) -> Result<(), Violation
         (LeadFields, _) => malformed(key, "an object of lead fields"),
         (Outcome, Some(Value::Object(m))) => check_outcome(m),
         (Outcome, _) => malformed(key, "an outcome object"),
+        (OptFaults, None) => Ok(()),
+        (OptFaults, Some(Value::Array(items))) if items.len() <= 20 => items.iter().try_for_each(check_fault),
+        (OptFaults, Some(Value::Array(_))) => refuse(Reason::TooLong, "a decision finds at most 20 faults"),
+        (OptFaults, _) => malformed(key, "a list of {rep, kind}"),
     }
 }
 
@@ -257,6 +264,22 @@ fn check_relation(v: &Value) -> Result<(), Violation> {
         }
     }
     Ok(())
+}
+
+/// A fault a decision finds: `{rep, kind}`, kind `grab`, `unreported` or `flying`.
+fn check_fault(v: &Value) -> Result<(), Violation> {
+    let Value::Object(m) = v else { return malformed("faults", "a list of {rep, kind}") };
+    if let Some(k) = m.keys().find(|k| *k != "rep" && *k != "kind") {
+        return refuse(Reason::UnknownKey, format!("a fault has an unknown key {:?}", text::escape(k, Lines::One)));
+    }
+    match m.get("kind").and_then(Value::as_str) {
+        Some("grab" | "unreported" | "flying") => {}
+        _ => return malformed("faults.kind", "grab, unreported or flying"),
+    }
+    match m.get("rep") {
+        Some(Value::String(r)) => check_id("faults.rep", r),
+        _ => malformed("faults.rep", "an id"),
+    }
 }
 
 /// A decision's outcome: `owner{rep}`, `split{shares}`, `pool`, `merge{into, owner}`, `undo`.
@@ -315,6 +338,7 @@ mod tests {
             json!({"kind": "decide", "case_id": "c1", "decision": "d1", "outcome": {"kind": "split", "shares": [{"rep": "a", "pct": 60}, {"rep": "b", "pct": 40}]}, "reason": "", "covers": ["e0"]}),
             json!({"kind": "decide", "case_id": "c1", "decision": "d2", "outcome": {"kind": "merge", "into": "0123456789abcdef", "owner": "a"}, "supersedes": null, "merged_away": true}),
             json!({"kind": "decide", "case_id": "c1", "decision": "d3", "outcome": {"kind": "undo"}, "supersedes": "d2"}),
+            json!({"kind": "decide", "case_id": "c1", "decision": "d4", "outcome": {"kind": "owner", "rep": "a"}, "faults": [{"rep": "b", "kind": "grab"}, {"rep": "b", "kind": "flying"}]}),
             json!({"kind": "appeal", "case_id": "c1", "appeal": "a1", "decision": "d1", "note": "我先拜访"}),
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"]}),
             json!({"kind": "review", "verdict": "accept"}),
@@ -345,6 +369,8 @@ mod tests {
             (json!({"kind": "claim", "rep": "li na"}), Reason::BadId),
             (json!({"kind": "review", "verdict": "maybe"}), Reason::Malformed),
             (json!({"kind": "review"}), Reason::Malformed),
+            (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "late"}]}), Reason::Malformed),
+            (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "grab", "x": 1}]}), Reason::UnknownKey),
             (json!({"kind": "update", "fields": {"relations": [{"kind": "referral", "rep": "wang qiang"}]}}), Reason::BadId),
             (json!({"kind": "update", "fields": {"relations": [{"kind": "cousin"}]}}), Reason::Malformed),
         ];

@@ -64,6 +64,9 @@ export function PolicyCard() {
         <Form.Item name="max_claims_per_day" label={t("policy.maxClaimsPerDay")} extra={t("policy.zeroNoLimit")}>
           <InputNumber min={0} max={10000} style={{ width: 160 }} data-testid="policy-max-claims" />
         </Form.Item>
+        <Form.Item name="suspend_after_faults" label={t("policy.suspendAfterFaults")} extra={t("policy.zeroNever")}>
+          <InputNumber min={0} max={1000} style={{ width: 160 }} data-testid="policy-suspend-after" />
+        </Form.Item>
         <Form.Item name="arbitration" label={t("policy.arbitration")}>
           <ArbitrationOrder disabled={!manager} />
         </Form.Item>

@@ -37,6 +37,7 @@ export const SESSION: SessionInfo = {
     report_validity_days: 30,
     max_held: 0,
     max_claims_per_day: 0,
+    suspend_after_faults: 0,
   },
   data_dir: "/data",
   pending_changes: 0n as unknown as bigint,

@@ -62,4 +62,9 @@ max_held: number,
 /**
  * 领取上限: pool claims a rep may make in 24 hours; 0 = no limit.
  */
-max_claims_per_day: number, };
+max_claims_per_day: number, 
+/**
+ * 停接: a rep found at fault in this many standing decisions claims nothing from
+ * the pool; 0 = never.
+ */
+suspend_after_faults: number, };

@@ -104,5 +104,6 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   related_customer_owned: { company: "text", owner: "text" },
   holding_limit: { held: "number", limit: "number" },
   daily_claim_limit: { limit: "number", until: "date" },
+  claims_suspended: { faults: "number", limit: "number" },
   month_malformed: { month: "text" },
 };
