@@ -2,7 +2,8 @@
 // a demo registry whose user is 李娜: she links 王芳 to her customer 张伟 as family
 // (直系亲属) from the customer's page; when 王强 then types 王芳 in a new lead, the
 // warning names 张伟 and 李娜 — a relative is one customer. The manager 张伟 sets a
-// holding limit (保有量上限) in settings, and 王强's pool claim is refused with its reason.
+// holding limit (保有量上限) in settings, and 王强's pool claim is refused with its reason;
+// deciding the 腾达 case he finds 王强 at fault (抢单), which the metrics screen records.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,6 +115,36 @@ export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
       await page.locator('[data-testid="claim"]:not([disabled])').first().click();
       await page.getByText(`您已持有 ${held} 个客户，达到本分公司的保有量上限（1 个），请先释放客户再认领`).waitFor();
       await shot("holding-limit.zh-CN");
+    });
+
+    await t.step("the manager decides the 腾达 case finding 王强 at fault (抢单); the metrics record it", async () => {
+      await pick("demo-user", "张伟（经理）");
+      await page.getByTestId("session").getByText("张伟").waitFor();
+      await menu("撞单处理");
+      await page.getByTestId("case-row").filter({ hasText: "腾达" }).first().click();
+      const form = page.getByTestId("decision-form");
+      await form.waitFor();
+      await form.getByText("指定归属").click();
+      await form.getByTestId("decide-owner").click();
+      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "李娜" }).click();
+      await form.getByText("抢单、未报备、飞单会记入该销售的违规记录").waitFor();
+      await form.getByTestId("fault-wangqiang").click();
+      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "抢单" }).click();
+      await page.keyboard.press("Escape");
+      await form.getByTestId("decide-reason").fill("李娜先报备并已拜访，王强在保护期内重复登记");
+      await shot("decision-fault.zh-CN");
+      await form.getByTestId("decide-submit").click();
+      await page.getByText("裁决已记录，同步后各方可见").waitFor();
+      await page.locator(".ant-drawer-close").click();
+      await page.getByTestId("case-detail").waitFor({ state: "detached" });
+      await menu("指标");
+      const row = page.getByTestId("metrics-faults").getByTestId("fault-row").filter({ hasText: "王强" });
+      await row.waitFor();
+      assert.match(await row.innerText(), /王强\s+1\s+0\s+0\s+1/);
+      await page.getByTestId("monthly-report").getByTestId("monthly-row").filter({ hasText: "王强" }).waitFor();
+      await shot("metrics-faults.zh-CN");
+      const metrics = leadguardJson(bin, data, ["metrics"]);
+      assert.deepEqual(metrics.faults, [{ rep: "wangqiang", grab: 1, unreported: 0, flying: 0, total: 1 }]);
     });
     await context.close();
   } finally {
