@@ -121,7 +121,7 @@ pub fn audited(kind: &EventKind) -> bool {
         | EventKind::Appeal { .. }
         | EventKind::DuplicateAcknowledged { .. }
         | EventKind::Review { .. } => true,
-        EventKind::Followup { followup, .. } => *followup == FollowupKind::Deal,
+        EventKind::Followup { followup, .. } => matches!(followup, FollowupKind::Deal | FollowupKind::DepositRefund),
         EventKind::Update { .. } => false,
     }
 }
@@ -221,6 +221,8 @@ fn summary(e: &Event) -> (String, String) {
             let k = serde_json::to_value(followup).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             if *followup == FollowupKind::Deal {
                 (format!("{r} 记录成交，客户永久绑定"), format!("{r} recorded a signed deal (binds the customer)"))
+            } else if *followup == FollowupKind::DepositRefund {
+                (format!("{r} 记录定金退订，客户不再绑定"), format!("{r} recorded a deposit refund (the deal no longer binds)"))
             } else {
                 (format!("{r} 记录跟进（{k}）"), format!("{r} recorded a follow-up ({k})"))
             }

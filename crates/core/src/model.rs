@@ -196,6 +196,9 @@ pub enum FollowupKind {
     StoreVisit,
     /// A signed deal: binds the customer to its owner permanently.
     Deal,
+    /// 定金退订: the customer took back the deposit of a deal; the deal no longer binds
+    /// and the owner holds the customer for a fresh protection period.
+    DepositRefund,
 }
 
 impl FollowupKind {
@@ -207,6 +210,7 @@ impl FollowupKind {
             "quote" => FollowupKind::Quote,
             "store_visit" | "store-visit" => FollowupKind::StoreVisit,
             "deal" => FollowupKind::Deal,
+            "deposit_refund" | "deposit-refund" | "refund" => FollowupKind::DepositRefund,
             _ => return None,
         })
     }

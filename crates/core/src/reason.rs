@@ -276,6 +276,8 @@ reasons! {
     DailyClaimLimit { limit: u32, until: DateTime<Utc> } => Conflict;
     /// 停接: the rep was found at fault `faults` times (the branch suspends from `limit`).
     ClaimsSuspended { faults: u32, limit: u32 } => Forbidden;
+    /// 定金退订 recorded on a customer without a signed deal.
+    NoDealToRefund {} => Conflict;
     /// A month that is not `YYYY-MM`.
     MonthMalformed { month: String } => InvalidArgument;
 }
@@ -416,6 +418,7 @@ impl std::fmt::Display for Reason {
             R::ClaimsSuspended { faults, limit } => {
                 write!(f, "pool claims are suspended: found at fault {faults} times (the branch suspends from {limit})")
             }
+            R::NoDealToRefund {} => f.write_str("there is no signed deal whose deposit could be refunded"),
             R::MonthMalformed { month } => write!(f, "{month:?} is not a month (YYYY-MM)"),
             R::RelatedCustomerOwned { company, owner } => {
                 write!(f, "one customer with {company} (family or same purchasing unit), followed by {owner}")

@@ -130,7 +130,7 @@ enum Spec {
 
 const COMMON: &[(&str, Spec)] = &[("id", Spec::Id), ("kind", Spec::Id), ("rep", Spec::Id), ("device", Spec::Id), ("device_time", Spec::Time), ("after", Spec::NullableTime)];
 
-const FOLLOWUP_KINDS: [&str; 6] = ["call", "visit", "sample", "quote", "store_visit", "deal"];
+const FOLLOWUP_KINDS: [&str; 7] = ["call", "visit", "sample", "quote", "store_visit", "deal", "deposit_refund"];
 const RELATION_KINDS: [&str; 3] = ["family", "same_unit", "referral"];
 
 /// Text keys of a lead's fields: name, lines, limit.
@@ -207,7 +207,7 @@ fn check_value(key: &str, spec: Spec, v: Option<&Value>) -> Result<(), Violation
         (OptBool, Some(Value::Bool(_))) => Ok(()),
         (OptBool, _) => malformed(key, "true or false"),
         (FollowupKind, Some(Value::String(s))) if FOLLOWUP_KINDS.contains(&s.as_str()) => Ok(()),
-        (FollowupKind, _) => malformed(key, "one of call, visit, sample, quote, store_visit, deal"),
+        (FollowupKind, _) => malformed(key, "one of call, visit, sample, quote, store_visit, deal, deposit_refund"),
         (Verdict, Some(Value::String(s))) if matches!(s.as_str(), "accept" | "reject") => Ok(()),
         (Verdict, _) => malformed(key, "accept or reject"),
         (LeadFields, Some(Value::Object(m))) => check_lead_fields(m),
@@ -334,6 +334,7 @@ mod tests {
             json!({"kind": "claim"}),
             json!({"kind": "release", "after": null}),
             json!({"kind": "followup", "followup": "store_visit", "note": "上门"}),
+            json!({"kind": "followup", "followup": "deposit_refund", "note": "客户退订金"}),
             json!({"kind": "handover", "from": "a", "to": "b"}),
             json!({"kind": "decide", "case_id": "c1", "decision": "d1", "outcome": {"kind": "split", "shares": [{"rep": "a", "pct": 60}, {"rep": "b", "pct": 40}]}, "reason": "", "covers": ["e0"]}),
             json!({"kind": "decide", "case_id": "c1", "decision": "d2", "outcome": {"kind": "merge", "into": "0123456789abcdef", "owner": "a"}, "supersedes": null, "merged_away": true}),

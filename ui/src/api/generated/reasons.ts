@@ -105,5 +105,6 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   holding_limit: { held: "number", limit: "number" },
   daily_claim_limit: { limit: "number", until: "date" },
   claims_suspended: { faults: "number", limit: "number" },
+  no_deal_to_refund: {},
   month_malformed: { month: "text" },
 };
