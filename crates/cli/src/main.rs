@@ -68,6 +68,19 @@ enum Command {
     /// Link a lead as family (直系亲属), the same purchasing unit (同一购买单位) or a
     /// referral (转介绍); family and same unit make the leads one customer.
     Relate(relate_cmd::RelateArgs),
+    /// Assign pool customers to reps by the branch's assignment rules, the least loaded
+    /// first; each assignment explains itself (managers).
+    Assign {
+        /// These leads (default: the pool, oldest first).
+        #[arg(long = "lead")]
+        leads: Vec<String>,
+        /// At most this many pool customers.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Only say what would happen.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Move every customer of a departing rep to another rep (managers).
     Handover(handover_cmd::HandoverArgs),
     /// Is this customer already known? Duplicate matches with owner and protection end.
@@ -143,6 +156,11 @@ fn main() {
         Command::Lead(cmd) => lead_cmd::run(&mut ctx, cmd),
         Command::Followup(cmd) => followup_cmd::run(&mut ctx, cmd),
         Command::Relate(args) => relate_cmd::run(&mut ctx, args),
+        Command::Assign { leads, limit, dry_run } => api::dispatch(
+            &mut ctx,
+            "assign_pool",
+            serde_json::json!({ "leads": (!leads.is_empty()).then_some(leads), "limit": limit, "dry_run": dry_run }),
+        ),
         Command::Handover(args) => handover_cmd::run(&mut ctx, args),
         Command::Check(args) => check_cmd::run(&mut ctx, args),
         Command::Rep(cmd) => rep_cmd::run_rep(&mut ctx, cmd),

@@ -110,6 +110,14 @@ pub fn human(v: &Value) -> String {
         }
         return out;
     }
+    if let (Some(items), Some(assigned)) = (v.get("items").and_then(Value::as_array), v.get("assigned")) {
+        let mut out: Vec<String> = items
+            .iter()
+            .map(|a| format!("{}  {}  {}", s(&a["lead_id"]), s(&a["company"]), s(&a["explanation_zh"])))
+            .collect();
+        out.push(format!("已分配 {assigned} / {} 个客户", items.len()));
+        return out.join("\n");
+    }
     if let (Some(items), Some(total)) = (v.get("items").and_then(Value::as_array), v.get("total")) {
         let mut out: Vec<String> = items.iter().map(|l| {
             format!("{}  {}  [{}] {}", s(&l["id"]), s(&l["fields"]["company"]), s(&l["state"]), s(&l["summary"]))

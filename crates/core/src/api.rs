@@ -242,6 +242,9 @@ commands! {
     lead_relate(LeadRelateArgs) -> LeadRelated => relations::lead_relate;
     /// Claims a lead from the public pool.
     lead_claim(LeadIdArgs) -> LeadView => leads::lead_claim;
+    /// Assigns pool customers to reps by the branch's assignment rules, the least
+    /// loaded first; every assignment explains itself (managers).
+    assign_pool(AssignArgs) -> AssignResult => leads::assign_pool;
     /// Moves all customers of a departing rep to another rep (managers).
     handover(HandoverArgs) -> HandoverResult => leads::handover;
     /// Reps of the branch.

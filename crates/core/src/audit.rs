@@ -120,7 +120,8 @@ pub fn audited(kind: &EventKind) -> bool {
         | EventKind::Decide { .. }
         | EventKind::Appeal { .. }
         | EventKind::DuplicateAcknowledged { .. }
-        | EventKind::Review { .. } => true,
+        | EventKind::Review { .. }
+        | EventKind::Assign { .. } => true,
         EventKind::Followup { followup, .. } => matches!(followup, FollowupKind::Deal | FollowupKind::DepositRefund),
         EventKind::Update { .. } => false,
     }
@@ -243,6 +244,7 @@ fn summary(e: &Event) -> (String, String) {
             format!("{r} 看到查重提醒（{}）后仍登记", leads.join("、")),
             format!("{r} registered despite the duplicate warning ({})", leads.join(", ")),
         ),
+        EventKind::Assign { to, .. } => (format!("{r} 将该客户分配给 {to}"), format!("{r} assigned the customer to {to}")),
         EventKind::Review { verdict: Verdict::Accept, .. } => (format!("{r} 审核通过该报备"), format!("{r} accepted the report")),
         EventKind::Review { verdict: Verdict::Reject, .. } => (format!("{r} 驳回该报备"), format!("{r} rejected the report")),
     }

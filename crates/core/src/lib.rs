@@ -16,6 +16,7 @@
 // integration tests.
 pub mod api;
 pub mod arbitration;
+pub mod assignment;
 pub mod audit;
 pub mod collisions;
 pub mod demo;

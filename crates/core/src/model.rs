@@ -291,6 +291,13 @@ pub enum EventKind {
         #[serde(default)]
         reason: String,
     },
+    /// A manager assigned a pool customer to a rep (分配), by the branch's assignment
+    /// rules; `reason` explains the choice.
+    Assign {
+        to: String,
+        #[serde(default)]
+        reason: String,
+    },
 }
 
 /// What a rep was found at fault for in a decision (违规).
@@ -310,6 +317,24 @@ pub enum FaultKind {
 pub struct Fault {
     pub rep: String,
     pub kind: FaultKind,
+}
+
+/// One assignment rule: a customer matching every given condition goes to one of
+/// `team`, the least loaded (docs/RULES.md rule 11).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct AssignRule {
+    /// The customer's region lies in this one (华南 covers 广州).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The customer's industry contains this text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// The customer's size equals this text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Rep ids, in rotation order.
+    pub team: Vec<String>,
 }
 
 /// A manager's verdict on a distributor's report.
@@ -360,6 +385,7 @@ impl EventKind {
             EventKind::Appeal { .. } => "appeal",
             EventKind::DuplicateAcknowledged { .. } => "duplicate_acknowledged",
             EventKind::Review { .. } => "review",
+            EventKind::Assign { .. } => "assign",
         }
     }
 }
@@ -410,6 +436,10 @@ pub struct Policy {
     /// the pool; 0 = never.
     #[serde(default)]
     pub suspend_after_faults: u32,
+    /// Assignment rules (分配规则), first match wins: customers of a region, industry
+    /// or size go to a team; a pool customer matching none goes to every rep.
+    #[serde(default)]
+    pub assignment: Vec<AssignRule>,
     /// Whether this policy is applied to a distributor's report (set by
     /// [`Policy::for_report`] from the lead's document, never stored).
     #[serde(skip)]
@@ -455,6 +485,7 @@ impl Default for Policy {
             max_held: 0,
             max_claims_per_day: 0,
             suspend_after_faults: 0,
+            assignment: Vec::new(),
             applies_to_report: false,
         }
     }

@@ -286,6 +286,15 @@ impl Status {
                 self.review_report(*verdict, t, policy)?;
                 self.review = Some(ReportReview { verdict: *verdict, by: e.rep.clone(), at: t, reason: reason.clone() });
             }
+            EventKind::Assign { to, .. } => match self.state {
+                // A manager gives a pool customer to a rep: a fresh protection, as a claim.
+                LeadState::Pool => self.take(to, t, policy),
+                LeadState::Incomplete => return Err(Rejection::Incomplete),
+                LeadState::Merged => return Err(Rejection::Merged { into: self.merged_into.clone().unwrap_or_default() }),
+                LeadState::Protected | LeadState::Deal => {
+                    return Err(Rejection::OwnedByOther { owner: self.owner.clone().unwrap_or_default(), until: self.protected_until })
+                }
+            },
             EventKind::Handover { from, to } => {
                 if self.owner.as_deref() != Some(from.as_str()) {
                     return Err(Rejection::NotOwner { owner: self.owner.clone() });

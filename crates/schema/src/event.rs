@@ -33,10 +33,11 @@ pub enum Kind {
     Appeal,
     DuplicateAcknowledged,
     Review,
+    Assign,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Register,
         Kind::Update,
         Kind::Claim,
@@ -47,6 +48,7 @@ impl Kind {
         Kind::Appeal,
         Kind::DuplicateAcknowledged,
         Kind::Review,
+        Kind::Assign,
     ];
 
     /// The `kind` value in JSON.
@@ -62,6 +64,7 @@ impl Kind {
             Kind::Appeal => "appeal",
             Kind::DuplicateAcknowledged => "duplicate_acknowledged",
             Kind::Review => "review",
+            Kind::Assign => "assign",
         }
     }
 
@@ -71,7 +74,7 @@ impl Kind {
 
     /// Kinds only a manager's device may write.
     pub fn manager_only(self) -> bool {
-        matches!(self, Kind::Decide | Kind::Handover | Kind::Review)
+        matches!(self, Kind::Decide | Kind::Handover | Kind::Review | Kind::Assign)
     }
 
     /// The keys of this kind besides the common ones.
@@ -95,6 +98,7 @@ impl Kind {
             Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
             Kind::DuplicateAcknowledged => &[("leads", Ids), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)), ("collaborate", OptBool)],
             Kind::Review => &[("verdict", Verdict), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
+            Kind::Assign => &[("to", Id), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
         }
     }
 }
@@ -343,6 +347,7 @@ mod tests {
             json!({"kind": "appeal", "case_id": "c1", "appeal": "a1", "decision": "d1", "note": "我先拜访"}),
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"]}),
             json!({"kind": "review", "verdict": "accept"}),
+            json!({"kind": "assign", "to": "li.na", "reason": "规则：华南 → 李娜、王强；李娜持有 3 个（最少）"}),
             json!({"kind": "review", "verdict": "reject", "reason": "客户信息不实"}),
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"], "reason": "客户主动来电\n要求报价", "collaborate": true}),
         ];
@@ -370,6 +375,7 @@ mod tests {
             (json!({"kind": "claim", "rep": "li na"}), Reason::BadId),
             (json!({"kind": "review", "verdict": "maybe"}), Reason::Malformed),
             (json!({"kind": "review"}), Reason::Malformed),
+            (json!({"kind": "assign"}), Reason::Malformed),
             (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "late"}]}), Reason::Malformed),
             (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "grab", "x": 1}]}), Reason::UnknownKey),
             (json!({"kind": "update", "fields": {"relations": [{"kind": "referral", "rep": "wang qiang"}]}}), Reason::BadId),

@@ -458,3 +458,33 @@ pub(super) fn policy_set(ctx: &mut Context, p: Policy) -> R<Policy> {
     reg.set_policy(p, now)?;
     Ok(reg.policy(reg.branch()))
 }
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct AssignArgs {
+    /// These leads (default: the pool, oldest first).
+    #[serde(default)]
+    pub leads: Option<Vec<String>>,
+    /// At most this many pool customers (default 50).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Only say what would happen.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AssignResult {
+    pub items: Vec<crate::assignment::Assignment>,
+    /// Customers that went to a rep.
+    pub assigned: u32,
+}
+
+/// A manager assigns pool customers by the branch's rules (分配, rule 11).
+pub(super) fn assign_pool(ctx: &mut Context, a: AssignArgs) -> R<AssignResult> {
+    let now = ctx.now();
+    let reg = ctx.registry()?;
+    let items = reg.assign_pool(a.leads, a.limit.unwrap_or(50), a.dry_run.unwrap_or(false), now)?;
+    let assigned = items.iter().filter(|i| i.to.is_some()).count() as u32;
+    Ok(AssignResult { items, assigned })
+}
