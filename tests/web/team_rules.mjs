@@ -3,7 +3,8 @@
 // (直系亲属) from the customer's page; when 王强 then types 王芳 in a new lead, the
 // warning names 张伟 and 李娜 — a relative is one customer. The manager 张伟 sets a
 // holding limit (保有量上限) in settings, and 王强's pool claim is refused with its reason;
-// deciding the 腾达 case he finds 王强 at fault (抢单), which the metrics screen records.
+// deciding the 腾达 case he finds 王强 at fault (抢单), which the metrics screen records;
+// an assignment round gives pool customers to reps by the branch's rules, each with its reason.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -145,6 +146,34 @@ export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
       await shot("metrics-faults.zh-CN");
       const metrics = leadguardJson(bin, data, ["metrics"]);
       assert.deepEqual(metrics.faults, [{ rep: "wangqiang", grab: 1, unreported: 0, flying: 0, total: 1 }]);
+    });
+
+    await t.step("an assignment round: the manager assigns the pool by the rules, each customer with its reason", async () => {
+      // Rules as branch policy through the real CLI (the holding limit off again).
+      leadguardJson(bin, data, ["policy", "set", "--max-held", "0", "--assign", "region=华南;team=lina,chenjing", "--assign", "team=chenjing"]);
+      const pool = leadguardJson(bin, data, ["lead", "list", "--pool", "--limit", "500"]);
+      const before = pool.total;
+      assert.ok(before > 0, "the demo has pool customers");
+      await page.reload();
+      await page.getByTestId("session").getByText("张伟").waitFor();
+      await menu("公海");
+      await page.getByTestId("pool-assign").click();
+      const dialog = page.locator(".ant-modal");
+      await dialog.getByText("按分公司的分配规则").waitFor();
+      const first = dialog.getByTestId("assign-item").first();
+      await first.getByText(/规则 [12]（.*） → (李娜|陈静)（持有 \d+ 个客户，团队中最少）/).waitFor();
+      await shot("assign.zh-CN");
+      await page.getByTestId("assign-confirm").click();
+      await page.getByText(/已分配 \d+ 个客户/).waitFor();
+      const left = new Set(leadguardJson(bin, data, ["lead", "list", "--pool", "--limit", "500"]).items.map((l) => l.id));
+      assert.ok(left.size < before, `pool ${before} → ${left.size}`);
+      // The reason travels with the customer: its history ends with the assignment.
+      const gone = pool.items.find((l) => !left.has(l.id));
+      const shown = leadguardJson(bin, data, ["lead", "show", gone.id]);
+      const last = shown.history.at(-1);
+      assert.equal(last.kind, "assign");
+      assert.match(last.note, /规则 [12]/);
+      assert.ok(["lina", "chenjing"].includes(shown.lead.owner), shown.lead.owner);
     });
     await context.close();
   } finally {

@@ -38,6 +38,7 @@ export const SESSION: SessionInfo = {
     max_held: 0,
     max_claims_per_day: 0,
     suspend_after_faults: 0,
+    assignment: [],
   },
   data_dir: "/data",
   pending_changes: 0n as unknown as bigint,
