@@ -55,6 +55,8 @@ fn every_kind() -> Vec<EventKind> {
         EventKind::DuplicateAcknowledged { leads: vec!["fedcba9876543210".into()], reason: Some("客户主动来电".into()), collaborate: true },
         EventKind::Review { verdict: leadguard_core::model::Verdict::Accept, reason: String::new() },
         EventKind::Review { verdict: leadguard_core::model::Verdict::Reject, reason: "客户未到访".into() },
+        EventKind::Followup { followup: FollowupKind::DepositRefund, note: "客户退订金".into() },
+        EventKind::Assign { to: "li.na".into(), reason: "规则 1（华南） → 李娜（持有 3 个客户，团队中最少）".into() },
     ]
 }
 
@@ -72,7 +74,8 @@ fn every_kind_is_listed(k: &EventKind) {
         | EventKind::Decide { .. }
         | EventKind::Appeal { .. }
         | EventKind::DuplicateAcknowledged { .. }
-        | EventKind::Review { .. } => {}
+        | EventKind::Review { .. }
+        | EventKind::Assign { .. } => {}
     }
 }
 
@@ -118,16 +121,18 @@ fn keys_of(kind: &str) -> Vec<(&'static str, Value)> {
             ("covers", json!(["e"])),
             ("supersedes", json!("d0")),
             ("merged_away", json!(false)),
+            ("faults", json!([{"rep": "b", "kind": "grab"}])),
         ],
         "appeal" => vec![("case_id", json!("c")), ("appeal", json!("a")), ("decision", json!("d")), ("note", json!("n"))],
         "duplicate_acknowledged" => vec![("leads", json!(["0123456789abcdef"]))],
         "review" => vec![("verdict", json!("reject")), ("reason", json!("r"))],
+        "assign" => vec![("to", json!("a")), ("reason", json!("规则 1"))],
         _ => vec![],
     }
 }
 
 fn candidate() -> impl Strategy<Value = String> {
-    let kinds = ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review"];
+    let kinds = ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review", "assign"];
     (prop::sample::select(kinds.to_vec()), any::<u64>()).prop_flat_map(|(kind, _)| {
         let mut keys = vec![
             ("id", json!("e1")),

@@ -278,7 +278,13 @@ impl Registry {
         let mut todo = vec![lead.to_string()];
         while let Some(next) = todo.pop() {
             let mut near = self.linked(&next)?;
-            near.extend(relations::same_customer_neighbours(&self.conn, &next)?);
+            // A relation may name a lead this replica does not hold (yet): its arrival
+            // re-derives the component from its side.
+            for other in relations::same_customer_neighbours(&self.conn, &next)? {
+                if lead_index::get(&self.conn, &other)?.is_some() {
+                    near.push(other);
+                }
+            }
             for other in near {
                 if seen.insert(other.clone()) {
                     todo.push(other);
