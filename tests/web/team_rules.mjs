@@ -74,6 +74,8 @@ export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
       const rel = detail.getByTestId("lead-relation");
       await rel.getByText("直系亲属【王芳家（南山）】正在由【李娜】跟进").waitFor();
       await rel.getByText("解除关联").waitFor();
+      // The history says what happened: a link, not an edit of the details.
+      await detail.getByTestId("history-event").filter({ hasText: "关联客户" }).waitFor();
       await page.locator(".ant-drawer-close").click();
       await detail.waitFor({ state: "detached" });
       // The link is data in the registry: the real CLI reads it back.

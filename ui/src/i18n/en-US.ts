@@ -414,6 +414,7 @@ export const enUS: Record<MessageKey, string> = {
   "assign.done": "{n} customers assigned",
   "assign.empty": "No pool customers to assign",
   "event.assign": "Assigned",
+  "event.relate": "Linked a customer",
   "event.handoverTo": "Handed over from {from} to {to}",
   "event.decide": "Manager's decision",
   "event.appeal": "Appeal",

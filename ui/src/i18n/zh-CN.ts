@@ -412,6 +412,7 @@ export const zhCN = {
   "assign.done": "已分配 {n} 个客户",
   "assign.empty": "公海中没有可分配的客户",
   "event.assign": "分配",
+  "event.relate": "关联客户",
   "event.handoverTo": "由 {from} 交接给 {to}",
   "event.decide": "经理裁决",
   "event.appeal": "申诉",

@@ -31,7 +31,9 @@ const FIELD_LABELS: [keyof import("../api/generated/LeadFields").LeadFields, Mes
 function EventItem({ e }: { e: EventView }) {
   const { t, dateTime } = useI18n();
   const kindKey = `event.${e.kind}`;
-  const title = kindKey in catalog("zh-CN") ? t(kindKey as MessageKey) : e.kind;
+  // An edit of the relations only is a link (关联客户), not an edit of the details.
+  const relating = e.kind === "update" && e.fields?.relations !== undefined && Object.keys(e.fields).length === 1;
+  const title = relating ? t("event.relate") : kindKey in catalog("zh-CN") ? t(kindKey as MessageKey) : e.kind;
   const followup = e.followup ? ` · ${t(`followup.kind.${e.followup}` as MessageKey)}` : "";
   return (
     <div data-testid="history-event">
