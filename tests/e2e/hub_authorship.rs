@@ -39,6 +39,7 @@ fn event(kind: &str, rep: &str) -> serde_json::Value {
     let extra = match kind {
         "decide" => json!({ "case_id": "c1", "decision": "d1", "outcome": { "kind": "owner", "rep": rep }, "reason": "先到先得" }),
         "handover" => json!({ "from": "li.na", "to": rep }),
+        "assign" => json!({ "to": rep, "reason": "规则 1" }),
         _ => json!({}),
     };
     e.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
@@ -64,6 +65,9 @@ fn a_reps_device_cannot_push_a_managers_decision() {
     assert!(why.contains("only a manager"), "{why}");
     let handover = event_change("aa02", "lead-2", event("handover", "wang.wei"));
     forbidden(rep.push(&batch("sh/aa02/0", "branch:sh", &[handover])));
+    // Assigning a pool customer (分配) is a manager's act too.
+    let assign = event_change("aa03", "lead-3", event("assign", "wang.wei"));
+    forbidden(rep.push(&batch("sh/aa03/0", "branch:sh", &[assign])));
     assert!(pull_all(&colleague, 100).is_empty(), "nothing of a refused push is stored");
 
     // The same kinds from a manager's device, and a rep's own claim, are accepted.

@@ -153,3 +153,26 @@ mod import_cli;
 mod export_cli;
 #[path = "import_bar.rs"]
 mod import_bar;
+
+#[test]
+fn relate_links_a_family_member_through_the_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    let me = dir.path().join("lina");
+    ok(&me, &["--now", T0, "init", "--rep", "lina", "--name", "李娜", "--branch", "sz"]);
+    let add = |company: &str, contact: &str, phone: &str| {
+        let v = ok(&me, &["--now", T0, "lead", "add", "--company", company, "--contact", contact, "--phone", phone, "--need", "装修"]);
+        v["lead"]["id"].as_str().unwrap().to_string()
+    };
+    let zhang = add("张伟家", "张伟", "13800138001");
+    let wang = add("王芳家", "王芳", "13900139002");
+    let linked = ok(&me, &["--now", T0, "relate", &zhang, "--kind", "family", "--other", &wang, "--note", "夫妻"]);
+    assert_eq!(linked["relations"][0]["kind"], "family");
+    assert_eq!(linked["relations"][0]["lead"]["id"], wang.as_str());
+    // The relative's duplicate check names the family member.
+    let chk = ok(&me, &["--now", T0, "check", "--company", "王芳家", "--phone", "13900139002"]);
+    assert_eq!(chk["matches"][0]["related"][0]["lead"]["company"], "张伟家", "{chk}");
+    // A typed error for a bad relation; removal works.
+    assert_eq!(err(&me, &["--now", T0, "relate", &zhang, "--kind", "same-unit"])["reason"], "relation_needs_lead");
+    let removed = ok(&me, &["--now", T0, "relate", &zhang, "--kind", "family", "--other", &wang, "--remove"]);
+    assert_eq!(removed["relations"], serde_json::json!([]));
+}

@@ -13,6 +13,7 @@ import { launchChromium, leadguardJson, runner, startServer, CHROMIUM } from "./
 import { collisionReview } from "./collisions.mjs";
 import { managerWorkflows } from "./team.mjs";
 import { importAndExport } from "./importing.mjs";
+import { teamRules } from "./team_rules.mjs";
 
 const { values: opt } = parseArgs({
   options: {
@@ -427,6 +428,9 @@ try {
 
   // A manager completes, edits, filters the team list, adds a member, hands over (tests/web/team.mjs).
   consoleErrors.push(...(await managerWorkflows({ t, chrome, bin: opt.bin, uiDir: opt.ui, shots, failPage: (p) => (page = p) })));
+
+  // Team rules: relations between customers (tests/web/team_rules.mjs).
+  consoleErrors.push(...(await teamRules({ t, chrome, bin: opt.bin, uiDir: opt.ui, shots, failPage: (p) => (page = p) })));
 
   // Collision review across three laptops and a real hub (tests/web/collisions.mjs).
   const collisionErrors = await collisionReview({

@@ -58,6 +58,18 @@ pub struct ResolveArgs {
     /// Why (shown to the reps and kept in the audit trail).
     #[arg(long)]
     pub reason: String,
+    /// A rep found at fault, `REP=grab|unreported|flying` (抢单, 未报备, 飞单); repeatable.
+    #[arg(long = "fault")]
+    pub faults: Vec<String>,
+}
+
+fn parse_faults(list: &[String]) -> Result<Value, ApiError> {
+    let mut out = Vec::new();
+    for f in list {
+        let (rep, kind) = f.split_once('=').ok_or_else(|| invalid(format!("--fault {f:?}: expected REP=grab|unreported|flying")))?;
+        out.push(json!({ "rep": rep.trim(), "kind": kind.trim() }));
+    }
+    Ok(Value::Array(out))
 }
 
 fn invalid(msg: impl Into<String>) -> ApiError {
@@ -120,7 +132,7 @@ pub fn run(ctx: &mut Context, cmd: CollisionsCmd) -> Result<Value, ApiError> {
             api::dispatch(
                 ctx,
                 "collision_resolve",
-                json!({ "id": a.id, "outcome": outcome, "reason": a.reason, "supersedes": supersedes }),
+                json!({ "id": a.id, "outcome": outcome, "reason": a.reason, "supersedes": supersedes, "faults": parse_faults(&a.faults)? }),
             )
         }
         CollisionsCmd::Appeal { id, note } => api::dispatch(ctx, "collision_appeal", json!({ "id": id, "note": note })),

@@ -1,4 +1,4 @@
-//! `leadguard export --what mine|pool|team|cases|metrics --output FILE.xlsx|.csv`: the
+//! `leadguard export --what mine|pool|team|cases|metrics|monthly --output FILE.xlsx|.csv`: the
 //! core's `export_file` (the format from the file's extension), written where asked.
 
 use base64::Engine;
@@ -14,6 +14,7 @@ pub enum What {
     Team,
     Cases,
     Metrics,
+    Monthly,
 }
 
 #[derive(Args, Debug)]

@@ -10,7 +10,7 @@ pub enum FollowupCmd {
     /// Record a follow-up on a lead you own.
     Add {
         lead: String,
-        /// call | visit | sample | quote | store_visit | deal
+        /// call | visit | sample | quote | store_visit | deal | deposit_refund (定金退订: re-opens a signed customer)
         #[arg(long)]
         kind: String,
         #[arg(long, default_value = "")]

@@ -23,6 +23,7 @@ mod history_cmd;
 mod import_cmd;
 mod init_cmd;
 mod lead_cmd;
+mod relate_cmd;
 mod render;
 mod rep_cmd;
 mod reports_cmd;
@@ -65,6 +66,22 @@ enum Command {
     /// Record follow-ups (call, visit, sample, quote, store_visit, deal).
     #[command(subcommand)]
     Followup(followup_cmd::FollowupCmd),
+    /// Link a lead as family (直系亲属), the same purchasing unit (同一购买单位) or a
+    /// referral (转介绍); family and same unit make the leads one customer.
+    Relate(relate_cmd::RelateArgs),
+    /// Assign pool customers to reps by the branch's assignment rules, the least loaded
+    /// first; each assignment explains itself (managers).
+    Assign {
+        /// These leads (default: the pool, oldest first).
+        #[arg(long = "lead")]
+        leads: Vec<String>,
+        /// At most this many pool customers.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Only say what would happen.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Move every customer of a departing rep to another rep (managers).
     Handover(handover_cmd::HandoverArgs),
     /// Is this customer already known? Duplicate matches with owner and protection end.
@@ -103,6 +120,13 @@ enum Command {
     /// This laptop's whole history as a file a new hub adopts (`leadguard-hub adopt`).
     #[command(subcommand)]
     History(history_cmd::HistoryCmd),
+    /// The monthly clean-up report (月度清查) per rep: held and expiring customers now;
+    /// registrations, pool claims, releases and expiries in the month.
+    Monthly {
+        /// YYYY-MM (UTC); default: this month.
+        #[arg(long)]
+        month: Option<String>,
+    },
     /// Health metrics of the claim mechanism and the collision heat map (managers).
     Metrics {
         /// Period in days, ending now.
@@ -135,6 +159,12 @@ fn main() {
         Command::Init(args) => init_cmd::run(&mut ctx, args),
         Command::Lead(cmd) => lead_cmd::run(&mut ctx, cmd),
         Command::Followup(cmd) => followup_cmd::run(&mut ctx, cmd),
+        Command::Relate(args) => relate_cmd::run(&mut ctx, args),
+        Command::Assign { leads, limit, dry_run } => api::dispatch(
+            &mut ctx,
+            "assign_pool",
+            serde_json::json!({ "leads": (!leads.is_empty()).then_some(leads), "limit": limit, "dry_run": dry_run }),
+        ),
         Command::Handover(args) => handover_cmd::run(&mut ctx, args),
         Command::Check(args) => check_cmd::run(&mut ctx, args),
         Command::Rep(cmd) => rep_cmd::run_rep(&mut ctx, cmd),
@@ -149,6 +179,7 @@ fn main() {
         Command::Devices(cmd) => devices_cmd::run(&mut ctx, cmd, cli.json),
         Command::History(cmd) => history_cmd::run(&mut ctx, cmd),
         Command::Reports(cmd) => reports_cmd::run(&mut ctx, cmd, cli.json),
+        Command::Monthly { month } => api::dispatch(&mut ctx, "monthly_report", serde_json::json!({ "month": month })),
         Command::Metrics { days, heat_days } => {
             api::dispatch(&mut ctx, "metrics", serde_json::json!({ "days": days, "heat_days": heat_days }))
         }

@@ -32,7 +32,7 @@ fn match_line(mark: &str, label: &str, m: &Value) -> String {
         s(&m["lead"]["summary"]),
         joined(&m["reasons"]),
         if lowered.is_empty() { String::new() } else { format!(" 降低相似度: {lowered}") }
-    )
+    ) + &relations(&m["related"])
 }
 
 /// Likely matches grouped by who holds them (the lead summary names the owner), so
@@ -47,6 +47,30 @@ fn matches(ms: &Value) -> String {
         }
     }
     groups.into_iter().flat_map(|(_, g)| g).map(|m| match_line("!", "疑似重复", m)).collect()
+}
+
+/// A relation as one line: 直系亲属 张伟家 (李娜), 转介绍 王强.
+fn relation_line(r: &Value) -> String {
+    let kind = match s(&r["kind"]) {
+        "family" => "直系亲属",
+        "same_unit" => "同一购买单位",
+        _ => "转介绍",
+    };
+    let mut out = format!("\n    {kind}");
+    if let Some(l) = r["lead"].as_object() {
+        out.push_str(&format!(" {} {}", s(&l["id"]), s(&l["company"])));
+        if let Some(o) = l["owner_name"].as_str() {
+            out.push_str(&format!(" (由 {o} 跟进)"));
+        }
+    }
+    if let Some(n) = r["referrer_name"].as_str().or(r["referrer"].as_str()) {
+        out.push_str(&format!(" 转介绍人: {n}"));
+    }
+    out
+}
+
+fn relations(rs: &Value) -> String {
+    rs.as_array().into_iter().flatten().map(relation_line).collect()
 }
 
 fn possible(ms: &Value) -> String {
@@ -67,8 +91,11 @@ pub fn human(v: &Value) -> String {
         out.push_str(&matches(&v["duplicates"]));
         return out;
     }
+    if v.get("lead").is_some() && v.get("relations").is_some() && v.get("history").is_none() {
+        return lead_line(&v["lead"]) + &relations(&v["relations"]);
+    }
     if v.get("lead").is_some() && v.get("history").is_some() {
-        let mut out = lead_line(&v["lead"]);
+        let mut out = lead_line(&v["lead"]) + &relations(&v["relations"]);
         for e in v["history"].as_array().into_iter().flatten() {
             out.push_str(&format!(
                 "\n  {}  {:<9} {} {}{}",
@@ -82,6 +109,14 @@ pub fn human(v: &Value) -> String {
             ));
         }
         return out;
+    }
+    if let (Some(items), Some(assigned)) = (v.get("items").and_then(Value::as_array), v.get("assigned")) {
+        let mut out: Vec<String> = items
+            .iter()
+            .map(|a| format!("{}  {}  {}", s(&a["lead_id"]), s(&a["company"]), s(&a["explanation_zh"])))
+            .collect();
+        out.push(format!("已分配 {assigned} / {} 个客户", items.len()));
+        return out.join("\n");
     }
     if let (Some(items), Some(total)) = (v.get("items").and_then(Value::as_array), v.get("total")) {
         let mut out: Vec<String> = items.iter().map(|l| {

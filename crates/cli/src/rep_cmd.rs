@@ -51,6 +51,20 @@ pub enum PolicyCmd {
         /// How long a distributor's report protects the customer (报备有效期), in days.
         #[arg(long)]
         report_validity_days: Option<u32>,
+        /// 保有量上限: customers a rep may hold before claiming from the pool (0 = none).
+        #[arg(long)]
+        max_held: Option<u32>,
+        /// 领取上限: pool claims a rep may make in 24 hours (0 = none).
+        #[arg(long)]
+        max_claims_per_day: Option<u32>,
+        /// 停接: suspend a rep's pool claims from this many standing faults (0 = never).
+        #[arg(long)]
+        suspend_after_faults: Option<u32>,
+        /// Assignment rules (分配规则), replacing the current ones, first match wins:
+        /// `region=华南;industry=医疗;size=大型;team=li.na,wang.qiang` (conditions optional).
+        /// `--assign none` clears them.
+        #[arg(long = "assign")]
+        assign: Vec<String>,
     },
 }
 
@@ -75,6 +89,10 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             arbitration,
             dup_threshold,
             report_validity_days,
+            max_held,
+            max_claims_per_day,
+            suspend_after_faults,
+            assign,
         } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
             if let Some(t) = dup_threshold {
@@ -92,12 +110,47 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
                 ("appeal_window_hours", appeal_window_hours),
                 ("report_validity_days", report_validity_days),
                 ("appeal_sla_hours", appeal_sla_hours),
+                ("max_held", max_held),
+                ("max_claims_per_day", max_claims_per_day),
+                ("suspend_after_faults", suspend_after_faults),
             ] {
                 if let Some(v) = v {
                     p[k] = json!(v);
                 }
             }
+            if !assign.is_empty() {
+                p["assignment"] = assign_rules(&assign)?;
+            }
             api::dispatch(ctx, "policy_set", p)
         }
     }
+}
+
+/// `region=华南;team=a,b` → an assignment rule; `none` → no rules.
+fn assign_rules(list: &[String]) -> Result<Value, ApiError> {
+    let bad = |detail: String| ApiError::from(leadguard_core::Reason::BadArguments { detail });
+    if list.iter().any(|r| r.trim() == "none") {
+        return Ok(json!([]));
+    }
+    let mut rules = Vec::new();
+    for rule in list {
+        let mut r = serde_json::Map::new();
+        for part in rule.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (k, v) = part.split_once('=').ok_or_else(|| bad(format!("--assign {rule:?}: expected key=value;…")))?;
+            match k.trim() {
+                "region" | "industry" | "size" => {
+                    r.insert(k.trim().into(), json!(v.trim()));
+                }
+                "team" => {
+                    r.insert("team".into(), json!(v.split(',').map(str::trim).filter(|x| !x.is_empty()).collect::<Vec<_>>()));
+                }
+                other => return Err(bad(format!("--assign: unknown key {other:?} (region, industry, size, team)"))),
+            }
+        }
+        if !r.contains_key("team") {
+            return Err(bad(format!("--assign {rule:?}: a rule needs team=…")));
+        }
+        rules.push(Value::Object(r));
+    }
+    Ok(Value::Array(rules))
 }

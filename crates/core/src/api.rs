@@ -22,6 +22,7 @@ pub mod import;
 mod import_report;
 mod leads;
 mod metrics;
+mod relations;
 pub mod notifications;
 mod reports;
 pub mod sync;
@@ -33,6 +34,7 @@ pub use host::Host;
 pub use leads::*;
 pub use metrics::*;
 pub use notifications::*;
+pub use relations::{LeadRelateArgs, LeadRelated, RelatedLead};
 pub use reports::{ReportItem, ReportList, ReportListArgs, ReportReviewArgs, ReviewState};
 pub use crate::model::{Policy, Rep};
 pub use crate::visibility::{EventView, LeadView};
@@ -235,8 +237,14 @@ commands! {
     followup_add(FollowupAddArgs) -> LeadView => leads::followup_add;
     /// Gives an owned lead back to the public pool.
     lead_release(LeadIdArgs) -> LeadView => leads::lead_release;
+    /// Links a lead as family (直系亲属), the same purchasing unit (同一购买单位) or a
+    /// referral (转介绍), or removes such a link (rule 10).
+    lead_relate(LeadRelateArgs) -> LeadRelated => relations::lead_relate;
     /// Claims a lead from the public pool.
     lead_claim(LeadIdArgs) -> LeadView => leads::lead_claim;
+    /// Assigns pool customers to reps by the branch's assignment rules, the least
+    /// loaded first; every assignment explains itself (managers).
+    assign_pool(AssignArgs) -> AssignResult => leads::assign_pool;
     /// Moves all customers of a departing rep to another rep (managers).
     handover(HandoverArgs) -> HandoverResult => leads::handover;
     /// Reps of the branch.
@@ -303,6 +311,9 @@ commands! {
     /// Health metrics (duplicate-claim rate, protection utilisation, turnaround,
     /// collisions per rep per month) and the collision heat map (managers).
     metrics(MetricsArgs) -> crate::metrics::Metrics => metrics::metrics;
+    /// The monthly clean-up report (月度清查) per rep: held and expiring customers now;
+    /// registrations, pool claims, releases and expiries in the month.
+    monthly_report(MonthlyReportArgs) -> crate::monthly_report::MonthlyReport => metrics::monthly_report;
     /// Notifications for the user: new cases, decisions, conflicts, appeals.
     notifications_list(()) -> NotificationList => notifications::notifications_list;
     /// Marks notifications as seen.

@@ -120,8 +120,9 @@ pub fn audited(kind: &EventKind) -> bool {
         | EventKind::Decide { .. }
         | EventKind::Appeal { .. }
         | EventKind::DuplicateAcknowledged { .. }
-        | EventKind::Review { .. } => true,
-        EventKind::Followup { followup, .. } => *followup == FollowupKind::Deal,
+        | EventKind::Review { .. }
+        | EventKind::Assign { .. } => true,
+        EventKind::Followup { followup, .. } => matches!(followup, FollowupKind::Deal | FollowupKind::DepositRefund),
         EventKind::Update { .. } => false,
     }
 }
@@ -221,6 +222,8 @@ fn summary(e: &Event) -> (String, String) {
             let k = serde_json::to_value(followup).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
             if *followup == FollowupKind::Deal {
                 (format!("{r} 记录成交，客户永久绑定"), format!("{r} recorded a signed deal (binds the customer)"))
+            } else if *followup == FollowupKind::DepositRefund {
+                (format!("{r} 记录定金退订，客户不再绑定"), format!("{r} recorded a deposit refund (the deal no longer binds)"))
             } else {
                 (format!("{r} 记录跟进（{k}）"), format!("{r} recorded a follow-up ({k})"))
             }
@@ -241,6 +244,7 @@ fn summary(e: &Event) -> (String, String) {
             format!("{r} 看到查重提醒（{}）后仍登记", leads.join("、")),
             format!("{r} registered despite the duplicate warning ({})", leads.join(", ")),
         ),
+        EventKind::Assign { to, .. } => (format!("{r} 将该客户分配给 {to}"), format!("{r} assigned the customer to {to}")),
         EventKind::Review { verdict: Verdict::Accept, .. } => (format!("{r} 审核通过该报备"), format!("{r} accepted the report")),
         EventKind::Review { verdict: Verdict::Reject, .. } => (format!("{r} 驳回该报备"), format!("{r} rejected the report")),
     }

@@ -82,6 +82,9 @@ pub struct Metrics {
     /// Customers touched in the last `heat_days` days, busiest first (at most 30).
     pub heat: Vec<HeatCell>,
     pub heat_days: u32,
+    /// Reps found at fault in standing decisions (抢单, 未报备, 飞单), most first.
+    #[serde(default)]
+    pub faults: Vec<crate::faults::RepFaults>,
 }
 
 fn hours_between(a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
@@ -220,7 +223,10 @@ impl Registry {
         heat.retain(|c| keep.contains(&c.lead_id));
         heat.sort_by(|a, b| (&a.lead_id, &a.day).cmp(&(&b.lead_id, &b.day)));
         let claimed_n = claimed.len() as u32;
+        let mut faults: Vec<crate::faults::RepFaults> = self.standing_faults()?.into_values().collect();
+        faults.sort_by(|a, b| b.total.cmp(&a.total).then(a.rep.cmp(&b.rep)));
         Ok(Metrics {
+            faults,
             since,
             until: at,
             claimed_leads: claimed_n,

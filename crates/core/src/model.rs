@@ -64,15 +64,39 @@ impl Field {
 }
 
 /// How two leads are related (docs/RULES.md rule 10).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RelationKind {
     /// Immediate family (直系亲属): counts as the same customer.
     Family,
     /// The same purchasing unit: counts as the same customer.
     SameUnit,
-    /// A referral (转介) by another rep or department.
+    /// A referral (转介绍) by another rep or department: the referrer keeps credit.
     Referral,
+}
+
+impl RelationKind {
+    /// Family and one purchasing unit make the linked leads one customer (rule 10).
+    pub fn same_customer(self) -> bool {
+        matches!(self, RelationKind::Family | RelationKind::SameUnit)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::Family => "family",
+            RelationKind::SameUnit => "same_unit",
+            RelationKind::Referral => "referral",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RelationKind> {
+        Some(match s {
+            "family" => RelationKind::Family,
+            "same_unit" | "same-unit" => RelationKind::SameUnit,
+            "referral" => RelationKind::Referral,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -83,6 +107,10 @@ pub struct Relation {
     pub lead_id: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// For a referral: the rep credited with it (the referrer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub rep: Option<String>,
 }
 
 /// The descriptive fields of a lead. In a registration every present field is set;
@@ -187,6 +215,9 @@ pub enum FollowupKind {
     StoreVisit,
     /// A signed deal: binds the customer to its owner permanently.
     Deal,
+    /// 定金退订: the customer took back the deposit of a deal; the deal no longer binds
+    /// and the owner holds the customer for a fresh protection period.
+    DepositRefund,
 }
 
 impl FollowupKind {
@@ -198,6 +229,7 @@ impl FollowupKind {
             "quote" => FollowupKind::Quote,
             "store_visit" | "store-visit" => FollowupKind::StoreVisit,
             "deal" => FollowupKind::Deal,
+            "deposit_refund" | "deposit-refund" | "refund" => FollowupKind::DepositRefund,
             _ => return None,
         })
     }
@@ -254,6 +286,10 @@ pub enum EventKind {
         /// For a merge: this lead is the duplicate merged into `into`.
         #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         merged_away: bool,
+        /// Reps the manager found at fault (抢单, 未报备, 飞单): counted per rep while
+        /// the decision stands, and may suspend their pool claims (停接).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        faults: Vec<Fault>,
     },
     /// A rep named in a case appeals its decision (申诉).
     Appeal { case_id: String, appeal: String, decision: String, note: String },
@@ -274,6 +310,50 @@ pub enum EventKind {
         #[serde(default)]
         reason: String,
     },
+    /// A manager assigned a pool customer to a rep (分配), by the branch's assignment
+    /// rules; `reason` explains the choice.
+    Assign {
+        to: String,
+        #[serde(default)]
+        reason: String,
+    },
+}
+
+/// What a rep was found at fault for in a decision (违规).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// 抢单: took a customer another rep protected.
+    Grab,
+    /// 未报备: worked a customer without registering it.
+    Unreported,
+    /// 飞单: took a deal outside the company.
+    Flying,
+}
+
+/// A rep found at fault in a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+pub struct Fault {
+    pub rep: String,
+    pub kind: FaultKind,
+}
+
+/// One assignment rule: a customer matching every given condition goes to one of
+/// `team`, the least loaded (docs/RULES.md rule 11).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct AssignRule {
+    /// The customer's region lies in this one (华南 covers 广州).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// The customer's industry contains this text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// The customer's size equals this text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// Rep ids, in rotation order.
+    pub team: Vec<String>,
 }
 
 /// A manager's verdict on a distributor's report.
@@ -324,6 +404,7 @@ impl EventKind {
             EventKind::Appeal { .. } => "appeal",
             EventKind::DuplicateAcknowledged { .. } => "duplicate_acknowledged",
             EventKind::Review { .. } => "review",
+            EventKind::Assign { .. } => "assign",
         }
     }
 }
@@ -363,6 +444,21 @@ pub struct Policy {
     /// days); a manager's acceptance starts it afresh.
     #[serde(default = "default_report_validity_days")]
     pub report_validity_days: u32,
+    /// 保有量上限: a rep holding this many customers (protected or signed) claims no
+    /// more from the pool; 0 = no limit.
+    #[serde(default)]
+    pub max_held: u32,
+    /// 领取上限: pool claims a rep may make in 24 hours; 0 = no limit.
+    #[serde(default)]
+    pub max_claims_per_day: u32,
+    /// 停接: a rep found at fault in this many standing decisions claims nothing from
+    /// the pool; 0 = never.
+    #[serde(default)]
+    pub suspend_after_faults: u32,
+    /// Assignment rules (分配规则), first match wins: customers of a region, industry
+    /// or size go to a team; a pool customer matching none goes to every rep.
+    #[serde(default)]
+    pub assignment: Vec<AssignRule>,
     /// Whether this policy is applied to a distributor's report (set by
     /// [`Policy::for_report`] from the lead's document, never stored).
     #[serde(skip)]
@@ -405,6 +501,10 @@ impl Default for Policy {
             arbitration: default_criteria(),
             dup_threshold_percent: default_dup_threshold_percent(),
             report_validity_days: default_report_validity_days(),
+            max_held: 0,
+            max_claims_per_day: 0,
+            suspend_after_faults: 0,
+            assignment: Vec::new(),
             applies_to_report: false,
         }
     }

@@ -260,6 +260,26 @@ reasons! {
     UiMissing { detail: String } => NotFound;
     /// A bug.
     Internal { detail: String } => Internal;
+    /// A lead related to itself.
+    RelationToItself {} => InvalidArgument;
+    /// Family and one purchasing unit relate two leads: the other one is missing.
+    RelationNeedsLead {} => InvalidArgument;
+    /// The lead already holds this relation.
+    RelationExists {} => Conflict;
+    /// A relative or the same purchasing unit (`company`) is followed by another rep
+    /// (`owner`, named): one customer (rule 10).
+    RelatedCustomerOwned { company: String, owner: String } => Forbidden;
+    /// 保有量上限: the rep already holds `held` customers, the branch's limit.
+    HoldingLimit { held: u32, limit: u32 } => Conflict;
+    /// 领取上限: the rep made `limit` pool claims in the last 24 h; the next is possible
+    /// from `until`.
+    DailyClaimLimit { limit: u32, until: DateTime<Utc> } => Conflict;
+    /// 停接: the rep was found at fault `faults` times (the branch suspends from `limit`).
+    ClaimsSuspended { faults: u32, limit: u32 } => Forbidden;
+    /// 定金退订 recorded on a customer without a signed deal.
+    NoDealToRefund {} => Conflict;
+    /// A month that is not `YYYY-MM`.
+    MonthMalformed { month: String } => InvalidArgument;
 }
 
 /// serde's `rename_all = "snake_case"` for a variant name.
@@ -388,6 +408,21 @@ impl std::fmt::Display for Reason {
             R::ImportOwnerNotAllowed { owner } => write!(f, "only a manager imports customers for someone else ({owner})"),
             R::InviteRole { role } => write!(f, "a manager invites rep or distributor laptops, not {role}"),
             R::InviteNeedsName { rep } => write!(f, "{rep} is not in the branch directory: give a name"),
+            R::RelationToItself {} => f.write_str("a lead cannot be related to itself"),
+            R::RelationNeedsLead {} => f.write_str("family and same-unit relations need the related lead"),
+            R::RelationExists {} => f.write_str("the lead already holds this relation"),
+            R::HoldingLimit { held, limit } => write!(f, "you hold {held} customers, the branch's limit of {limit}: release one first"),
+            R::DailyClaimLimit { limit, until } => {
+                write!(f, "{limit} pool claims in 24 hours is the branch's limit: the next is possible from {}", until.to_rfc3339())
+            }
+            R::ClaimsSuspended { faults, limit } => {
+                write!(f, "pool claims are suspended: found at fault {faults} times (the branch suspends from {limit})")
+            }
+            R::NoDealToRefund {} => f.write_str("there is no signed deal whose deposit could be refunded"),
+            R::MonthMalformed { month } => write!(f, "{month:?} is not a month (YYYY-MM)"),
+            R::RelatedCustomerOwned { company, owner } => {
+                write!(f, "one customer with {company} (family or same purchasing unit), followed by {owner}")
+            }
         }
     }
 }

@@ -75,6 +75,8 @@ pub enum Rejection {
     Superseded,
     /// A review of a lead that is not a distributor's report.
     NotAReport,
+    /// A deposit refund (定金退订) on a lead without a deal.
+    NoDealToRefund,
 }
 
 impl Rejection {
@@ -96,6 +98,7 @@ impl Rejection {
             Rejection::InPool => R::InPool {},
             Rejection::Cooldown { until } => R::Cooldown { until },
             Rejection::BoundByDeal => R::BoundByDeal {},
+            Rejection::NoDealToRefund => R::NoDealToRefund {},
             Rejection::NotOwner { owner: Some(owner) } => R::NotOwner { owner: named(owner) },
             Rejection::NotOwner { owner: None } => R::NoOwner {},
             Rejection::ClearsRequired(f) => R::ClearsRequired { field: f.into() },
@@ -248,7 +251,16 @@ impl Status {
             },
             EventKind::Followup { followup, .. } => {
                 self.require_owner(&e.rep)?;
-                if *followup == FollowupKind::Deal {
+                if *followup == FollowupKind::DepositRefund {
+                    // 定金退订 re-opens the customer: no longer bound, the owner holds it
+                    // for a fresh protection period (then the pool, without progress).
+                    if self.state != LeadState::Deal {
+                        return Err(Rejection::NoDealToRefund);
+                    }
+                    self.state = LeadState::Protected;
+                    self.deal_at = None;
+                    self.protected_until = Some(t + hours(policy.protection_hours));
+                } else if *followup == FollowupKind::Deal {
                     self.state = LeadState::Deal;
                     self.protected_until = None;
                     self.deal_at = Some(t);
@@ -274,6 +286,15 @@ impl Status {
                 self.review_report(*verdict, t, policy)?;
                 self.review = Some(ReportReview { verdict: *verdict, by: e.rep.clone(), at: t, reason: reason.clone() });
             }
+            EventKind::Assign { to, .. } => match self.state {
+                // A manager gives a pool customer to a rep: a fresh protection, as a claim.
+                LeadState::Pool => self.take(to, t, policy),
+                LeadState::Incomplete => return Err(Rejection::Incomplete),
+                LeadState::Merged => return Err(Rejection::Merged { into: self.merged_into.clone().unwrap_or_default() }),
+                LeadState::Protected | LeadState::Deal => {
+                    return Err(Rejection::OwnedByOther { owner: self.owner.clone().unwrap_or_default(), until: self.protected_until })
+                }
+            },
             EventKind::Handover { from, to } => {
                 if self.owner.as_deref() != Some(from.as_str()) {
                     return Err(Rejection::NotOwner { owner: self.owner.clone() });

@@ -211,6 +211,22 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE lead_index ADD COLUMN match_phone TEXT;
     ALTER TABLE lead_index ADD COLUMN match_email TEXT;
     "#,
+    // 10: relations between leads (rule 10, `relations.rs`): one row per relation a
+    // lead's fields hold (`b` = '' for a referral naming no lead, `rep` = '' for no
+    // referrer), derived like the lead index. Registries with leads derive
+    // them once (`relations.pending`).
+    r#"
+    CREATE TABLE lead_relations (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        rep TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (a, b, kind, rep)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX lead_relations_by_b ON lead_relations(b);
+    INSERT INTO meta(key, value) SELECT 'relations.pending', '1' WHERE EXISTS (SELECT 1 FROM lead_index);
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.

@@ -333,6 +333,11 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                     out.to_name = name_of(&reps, out.to.as_deref());
                 }
                 EventKind::Appeal { note, .. } | EventKind::Review { reason: note, .. } => out.note = Some(note.clone()),
+                EventKind::Assign { to, reason } => {
+                    out.note = Some(reason.clone());
+                    out.to = Some(to.clone());
+                    out.to_name = name_of(&reps, Some(to));
+                }
                 EventKind::DuplicateAcknowledged { leads, reason, collaborate } => {
                     out.acknowledged = Some(leads.clone());
                     out.note = reason.clone();

@@ -100,6 +100,7 @@ impl Setup {
                 claims,
                 duplicates: vec![],
                 surfaced_at: Some(h(surfaced)),
+                relations: vec![],
             },
             histories: [("la".to_string(), ha), ("lb".to_string(), hb)].into_iter().collect(),
         }
@@ -416,6 +417,7 @@ fn build(gens: &[RepGen], with_receipts: bool) -> (CollisionCase, BTreeMap<Strin
         surfaced_at: claims.iter().filter_map(|c| c.window.to).max(),
         claims,
         duplicates: vec![],
+        relations: vec![],
     };
     (case, histories, rec, reps)
 }

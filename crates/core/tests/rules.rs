@@ -190,3 +190,29 @@ fn others_see_masked_summary_and_cannot_edit() {
     assert_eq!(got["lead"]["masked"], false);
     assert_eq!(got["lead"]["claimable"], true);
 }
+
+#[test]
+fn deposit_refund_reopens_a_signed_customer() {
+    // 定金退订: the deal no longer binds; the owner holds the customer for a fresh
+    // protection period, then it returns to the pool like any other.
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "m1");
+    let id = register(&mut reg, "r1", "佛山陶瓷", h(0));
+    let err = try_write(&mut reg, "r1", &id, followup(FollowupKind::DepositRefund), h(1)).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Conflict, "no deal to refund yet");
+    try_write(&mut reg, "r1", &id, followup(FollowupKind::Deal), h(2)).unwrap();
+    assert_eq!(try_write(&mut reg, "r1", &id, EventKind::Release, h(3)).unwrap_err().code(), ErrorCode::Conflict);
+    // Only the owner records the refund.
+    assert!(try_write(&mut reg, "r2", &id, followup(FollowupKind::DepositRefund), h(4)).is_err());
+    let w = try_write(&mut reg, "r1", &id, followup(FollowupKind::DepositRefund), h(100)).unwrap();
+    assert_eq!(w.status.state, LeadState::Protected);
+    assert_eq!(w.status.owner.as_deref(), Some("r1"));
+    assert_eq!(w.status.protected_until, Some(h(172)));
+    // Without progress it goes to the pool, where another rep may claim it.
+    let (_, s) = reg.status(&id, h(173)).unwrap();
+    assert_eq!(s.state, LeadState::Pool);
+    assert_eq!(try_write(&mut reg, "r2", &id, EventKind::Claim, h(174)).unwrap().status.owner.as_deref(), Some("r2"));
+    // The refund is on the audit trail.
+    let trail = leadguard_core::audit::for_lead(reg.connection(), &id).unwrap();
+    assert!(trail.iter().any(|e| e.kind == "followup" && e.summary_zh.contains("定金退订")), "{trail:?}");
+}

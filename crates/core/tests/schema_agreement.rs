@@ -4,7 +4,7 @@
 //! `corrupt_store` poison pill), or refuse its own writes.
 
 use chrono::{TimeZone, Utc};
-use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Outcome, Relation, RelationKind, Rep, Role, Share};
+use leadguard_core::model::{Event, EventKind, Fault, FaultKind, FollowupKind, LeadFields, Outcome, Relation, RelationKind, Rep, Role, Share};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
@@ -25,7 +25,7 @@ fn every_kind() -> Vec<EventKind> {
         phone: Some("139-1234-5678".into()),
         need: Some("门禁\n考勤".into()),
         notes: Some("第一行\n第二行".into()),
-        relations: Some(vec![Relation { kind: RelationKind::SameUnit, lead_id: Some("fedcba9876543210".into()), note: None }]),
+        relations: Some(vec![Relation { kind: RelationKind::SameUnit, lead_id: Some("fedcba9876543210".into()), note: None, rep: None }, Relation { kind: RelationKind::Referral, lead_id: None, note: Some("老客户介绍".into()), rep: Some("wang.qiang".into()) }]),
         ..LeadFields::default()
     };
     let decide = |outcome: Outcome| EventKind::Decide {
@@ -36,6 +36,7 @@ fn every_kind() -> Vec<EventKind> {
         covers: vec!["e1".into()],
         supersedes: Some("d0".into()),
         merged_away: true,
+        faults: vec![Fault { rep: "wang.qiang".into(), kind: FaultKind::Grab }],
     };
     vec![
         EventKind::Register { fields: fields.clone() },
@@ -54,6 +55,8 @@ fn every_kind() -> Vec<EventKind> {
         EventKind::DuplicateAcknowledged { leads: vec!["fedcba9876543210".into()], reason: Some("客户主动来电".into()), collaborate: true },
         EventKind::Review { verdict: leadguard_core::model::Verdict::Accept, reason: String::new() },
         EventKind::Review { verdict: leadguard_core::model::Verdict::Reject, reason: "客户未到访".into() },
+        EventKind::Followup { followup: FollowupKind::DepositRefund, note: "客户退订金".into() },
+        EventKind::Assign { to: "li.na".into(), reason: "规则 1（华南） → 李娜（持有 3 个客户，团队中最少）".into() },
     ]
 }
 
@@ -71,7 +74,8 @@ fn every_kind_is_listed(k: &EventKind) {
         | EventKind::Decide { .. }
         | EventKind::Appeal { .. }
         | EventKind::DuplicateAcknowledged { .. }
-        | EventKind::Review { .. } => {}
+        | EventKind::Review { .. }
+        | EventKind::Assign { .. } => {}
     }
 }
 
@@ -117,16 +121,18 @@ fn keys_of(kind: &str) -> Vec<(&'static str, Value)> {
             ("covers", json!(["e"])),
             ("supersedes", json!("d0")),
             ("merged_away", json!(false)),
+            ("faults", json!([{"rep": "b", "kind": "grab"}])),
         ],
         "appeal" => vec![("case_id", json!("c")), ("appeal", json!("a")), ("decision", json!("d")), ("note", json!("n"))],
         "duplicate_acknowledged" => vec![("leads", json!(["0123456789abcdef"]))],
         "review" => vec![("verdict", json!("reject")), ("reason", json!("r"))],
+        "assign" => vec![("to", json!("a")), ("reason", json!("规则 1"))],
         _ => vec![],
     }
 }
 
 fn candidate() -> impl Strategy<Value = String> {
-    let kinds = ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review"];
+    let kinds = ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review", "assign"];
     (prop::sample::select(kinds.to_vec()), any::<u64>()).prop_flat_map(|(kind, _)| {
         let mut keys = vec![
             ("id", json!("e1")),

@@ -33,10 +33,11 @@ pub enum Kind {
     Appeal,
     DuplicateAcknowledged,
     Review,
+    Assign,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Register,
         Kind::Update,
         Kind::Claim,
@@ -47,6 +48,7 @@ impl Kind {
         Kind::Appeal,
         Kind::DuplicateAcknowledged,
         Kind::Review,
+        Kind::Assign,
     ];
 
     /// The `kind` value in JSON.
@@ -62,6 +64,7 @@ impl Kind {
             Kind::Appeal => "appeal",
             Kind::DuplicateAcknowledged => "duplicate_acknowledged",
             Kind::Review => "review",
+            Kind::Assign => "assign",
         }
     }
 
@@ -71,7 +74,7 @@ impl Kind {
 
     /// Kinds only a manager's device may write.
     pub fn manager_only(self) -> bool {
-        matches!(self, Kind::Decide | Kind::Handover | Kind::Review)
+        matches!(self, Kind::Decide | Kind::Handover | Kind::Review | Kind::Assign)
     }
 
     /// The keys of this kind besides the common ones.
@@ -90,10 +93,12 @@ impl Kind {
                 ("covers", OptIds),
                 ("supersedes", NullableId),
                 ("merged_away", OptBool),
+                ("faults", OptFaults),
             ],
             Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
             Kind::DuplicateAcknowledged => &[("leads", Ids), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)), ("collaborate", OptBool)],
             Kind::Review => &[("verdict", Verdict), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
+            Kind::Assign => &[("to", Id), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
         }
     }
 }
@@ -123,11 +128,13 @@ enum Spec {
     Verdict,
     LeadFields,
     Outcome,
+    /// Reps a decision finds at fault: `[{rep, kind: grab|unreported|flying}]`.
+    OptFaults,
 }
 
 const COMMON: &[(&str, Spec)] = &[("id", Spec::Id), ("kind", Spec::Id), ("rep", Spec::Id), ("device", Spec::Id), ("device_time", Spec::Time), ("after", Spec::NullableTime)];
 
-const FOLLOWUP_KINDS: [&str; 6] = ["call", "visit", "sample", "quote", "store_visit", "deal"];
+const FOLLOWUP_KINDS: [&str; 7] = ["call", "visit", "sample", "quote", "store_visit", "deal", "deposit_refund"];
 const RELATION_KINDS: [&str; 3] = ["family", "same_unit", "referral"];
 
 /// Text keys of a lead's fields: name, lines, limit.
@@ -210,13 +217,17 @@ fn check_value(key: &str, spec: Spec, v: Option<&Value>) -> Result<(), Violation
         (OptBool, Some(Value::Bool(_))) => Ok(()),
         (OptBool, _) => malformed(key, "true or false"),
         (FollowupKind, Some(Value::String(s))) if FOLLOWUP_KINDS.contains(&s.as_str()) => Ok(()),
-        (FollowupKind, _) => malformed(key, "one of call, visit, sample, quote, store_visit, deal"),
+        (FollowupKind, _) => malformed(key, "one of call, visit, sample, quote, store_visit, deal, deposit_refund"),
         (Verdict, Some(Value::String(s))) if matches!(s.as_str(), "accept" | "reject") => Ok(()),
         (Verdict, _) => malformed(key, "accept or reject"),
         (LeadFields, Some(Value::Object(m))) => check_lead_fields(m),
         (LeadFields, _) => malformed(key, "an object of lead fields"),
         (Outcome, Some(Value::Object(m))) => check_outcome(m),
         (Outcome, _) => malformed(key, "an outcome object"),
+        (OptFaults, None) => Ok(()),
+        (OptFaults, Some(Value::Array(items))) if items.len() <= 20 => items.iter().try_for_each(check_fault),
+        (OptFaults, Some(Value::Array(_))) => refuse(Reason::TooLong, "a decision finds at most 20 faults"),
+        (OptFaults, _) => malformed(key, "a list of {rep, kind}"),
     }
 }
 
@@ -253,12 +264,32 @@ fn check_relation(v: &Value) -> Result<(), Violation> {
         match (k.as_str(), v) {
             ("kind", _) | ("lead_id" | "note", Value::Null) => {}
             ("lead_id", Value::String(s)) => check_id("relations.lead_id", s)?,
+            // The referrer credited with a referral (转介绍).
+            ("rep", Value::Null) => {}
+            ("rep", Value::String(s)) => check_id("relations.rep", s)?,
+            ("rep", _) => return malformed(k, "an id string"),
             ("note", Value::String(s)) => text::check("relations.note", s, Lines::Many, MAX_LINE_CHARS * 5)?,
             ("lead_id" | "note", _) => return malformed(k, "a string"),
             _ => return refuse(Reason::UnknownKey, format!("a relation has an unknown key {:?}", text::escape(k, Lines::One))),
         }
     }
     Ok(())
+}
+
+/// A fault a decision finds: `{rep, kind}`, kind `grab`, `unreported` or `flying`.
+fn check_fault(v: &Value) -> Result<(), Violation> {
+    let Value::Object(m) = v else { return malformed("faults", "a list of {rep, kind}") };
+    if let Some(k) = m.keys().find(|k| *k != "rep" && *k != "kind") {
+        return refuse(Reason::UnknownKey, format!("a fault has an unknown key {:?}", text::escape(k, Lines::One)));
+    }
+    match m.get("kind").and_then(Value::as_str) {
+        Some("grab" | "unreported" | "flying") => {}
+        _ => return malformed("faults.kind", "grab, unreported or flying"),
+    }
+    match m.get("rep") {
+        Some(Value::String(r)) => check_id("faults.rep", r),
+        _ => malformed("faults.rep", "an id"),
+    }
 }
 
 /// A decision's outcome: `owner{rep}`, `split{shares}`, `pool`, `merge{into, owner}`, `undo`.
@@ -308,18 +339,21 @@ mod tests {
     #[test]
     fn every_kind_in_its_shape_passes() {
         let ok = [
-            json!({"kind": "register", "fields": {"company": "腾达", "phone": null, "notes": "a\nb", "relations": [{"kind": "family", "lead_id": null, "note": null}]}}),
+            json!({"kind": "register", "fields": {"company": "腾达", "phone": null, "notes": "a\nb", "relations": [{"kind": "family", "lead_id": null, "note": null}, {"kind": "referral", "lead_id": "0123456789abcdef", "rep": "wang.qiang"}]}}),
             json!({"kind": "update", "fields": {}, "after": "2026-03-01T08:00:00+08:00"}),
             json!({"kind": "claim"}),
             json!({"kind": "release", "after": null}),
             json!({"kind": "followup", "followup": "store_visit", "note": "上门"}),
+            json!({"kind": "followup", "followup": "deposit_refund", "note": "客户退订金"}),
             json!({"kind": "handover", "from": "a", "to": "b"}),
             json!({"kind": "decide", "case_id": "c1", "decision": "d1", "outcome": {"kind": "split", "shares": [{"rep": "a", "pct": 60}, {"rep": "b", "pct": 40}]}, "reason": "", "covers": ["e0"]}),
             json!({"kind": "decide", "case_id": "c1", "decision": "d2", "outcome": {"kind": "merge", "into": "0123456789abcdef", "owner": "a"}, "supersedes": null, "merged_away": true}),
             json!({"kind": "decide", "case_id": "c1", "decision": "d3", "outcome": {"kind": "undo"}, "supersedes": "d2"}),
+            json!({"kind": "decide", "case_id": "c1", "decision": "d4", "outcome": {"kind": "owner", "rep": "a"}, "faults": [{"rep": "b", "kind": "grab"}, {"rep": "b", "kind": "flying"}]}),
             json!({"kind": "appeal", "case_id": "c1", "appeal": "a1", "decision": "d1", "note": "我先拜访"}),
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"]}),
             json!({"kind": "review", "verdict": "accept"}),
+            json!({"kind": "assign", "to": "li.na", "reason": "规则：华南 → 李娜、王强；李娜持有 3 个（最少）"}),
             json!({"kind": "review", "verdict": "reject", "reason": "客户信息不实"}),
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"], "reason": "客户主动来电\n要求报价", "collaborate": true}),
         ];
@@ -347,6 +381,11 @@ mod tests {
             (json!({"kind": "claim", "rep": "li na"}), Reason::BadId),
             (json!({"kind": "review", "verdict": "maybe"}), Reason::Malformed),
             (json!({"kind": "review"}), Reason::Malformed),
+            (json!({"kind": "assign"}), Reason::Malformed),
+            (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "late"}]}), Reason::Malformed),
+            (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "grab", "x": 1}]}), Reason::UnknownKey),
+            (json!({"kind": "update", "fields": {"relations": [{"kind": "referral", "rep": "wang qiang"}]}}), Reason::BadId),
+            (json!({"kind": "update", "fields": {"relations": [{"kind": "cousin"}]}}), Reason::Malformed),
         ];
         for (extra, reason) in cases {
             let s = ev(extra);

@@ -90,6 +90,20 @@ export function CaseDrawer({
             </Card>
           )}
 
+          {(d.case.relations ?? []).length > 0 && (
+            <Card size="small" title={t("case.relations")} style={{ marginBottom: 16 }} data-testid="case-relations">
+              {(d.case.relations ?? []).map((r) => (
+                <div key={`${r.holder}-${r.other}-${r.kind}-${r.rep ?? ""}`} data-testid="case-relation" style={{ marginBottom: 6 }}>
+                  <Tag color={r.kind === "referral" ? "blue" : "purple"}>{t(`relation.kind.${r.kind}`)}</Tag>
+                  {company(r.holder)}
+                  {r.other && ` ↔ ${company(r.other)}`}
+                  {r.kind === "referral" && r.rep && ` · ${t("relation.referrer", { name: name(r.rep) })}`}
+                  {r.note && <Typography.Text type="secondary">{` · ${r.note}`}</Typography.Text>}
+                </div>
+              ))}
+            </Card>
+          )}
+
           <Proposal detail={d} name={name} />
           <Decisions detail={d} name={name} company={company} />
 

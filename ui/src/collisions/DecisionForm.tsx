@@ -24,11 +24,18 @@ import {
 } from "./decision";
 import { outcomeText } from "./parts";
 import type { RepName } from "./useReps";
+import type { FaultKind } from "../api/generated/FaultKind";
+
+export const FAULT_KINDS: FaultKind[] = ["grab", "unreported", "flying"];
 
 export function decisionContext(d: CollisionDetail): DecisionContext {
   return {
     kind: d.case.kind,
-    reps: d.case.reps,
+    // A referral's referrer keeps credit (rule 10): offered in a split beside the case's reps.
+    reps: [
+      ...d.case.reps,
+      ...(d.case.relations ?? []).flatMap((r) => (r.kind === "referral" && r.rep && !d.case.reps.includes(r.rep) ? [r.rep] : [])),
+    ].filter((r, i, all) => all.indexOf(r) === i),
     leadIds: d.case.lead_ids,
     conflict: d.resolution.state === "conflict",
     decisions: d.resolution.decisions,
@@ -55,6 +62,9 @@ export function DecisionForm({
   const proposed = detail.proposal.outcome;
   const [draft, setDraft] = useState<DecisionDraft>(() => (amend ? draftFromDecision(amend, ctx) : draftFrom(proposed, ctx)));
   const [busy, setBusy] = useState(false);
+  // Reps found at fault (抢单, 未报备, 飞单): counted in the metrics while the decision stands.
+  const [faults, setFaults] = useState<Record<string, FaultKind[]>>({});
+  const faultList = Object.entries(faults).flatMap(([rep, kinds]) => kinds.map((kind) => ({ rep, kind })));
   // The core's refusal: beside its field when it names one, else above the button.
   const [failure, setFailure] = useState<{ field?: DecisionField; text: string } | null>(null);
   const shown: Partial<Record<DecisionField, string>> = failure?.field ? { [failure.field]: failure.text } : {};
@@ -77,7 +87,9 @@ export function DecisionForm({
         outcome: toOutcome(draft),
         reason: draft.reason.trim(),
         ...(draft.supersedes ? { supersedes: draft.supersedes } : {}),
+        ...(draft.kind !== "undo" && faultList.length > 0 ? { faults: faultList } : {}),
       });
+      setFaults({});
       void message.success(t("decide.saved"));
       setDraft({ ...draftFrom(res.proposal.outcome, decisionContext(res)), reason: "" });
       onDecided(res);
@@ -167,6 +179,27 @@ export function DecisionForm({
             }))}
             style={{ maxWidth: 520 }}
           />
+        </Form.Item>
+      )}
+      {draft.kind !== "undo" && (
+        <Form.Item label={t("decide.faults")} extra={t("decide.faultsHint")}>
+          <Space wrap>
+            {ctx.reps.map((r) => (
+              <Space.Compact key={r} style={{ minWidth: 300 }}>
+                <Space.Addon>{name(r)}</Space.Addon>
+                <Select<FaultKind[]>
+                  mode="multiple"
+                  allowClear
+                  data-testid={`fault-${r}`}
+                  placeholder={t("decide.noFault")}
+                  value={faults[r] ?? []}
+                  onChange={(v) => setFaults((f) => ({ ...f, [r]: v }))}
+                  options={FAULT_KINDS.map((k) => ({ value: k, label: t(`fault.kind.${k}`) }))}
+                  style={{ minWidth: 200 }}
+                />
+              </Space.Compact>
+            ))}
+          </Space>
         </Form.Item>
       )}
       <Form.Item

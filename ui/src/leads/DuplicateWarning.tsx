@@ -9,6 +9,8 @@
 import { Alert, Button, Space, Tag, Typography } from "antd";
 import { useI18n, type MessageKey } from "../i18n";
 import { catalog } from "../i18n/translate";
+import type { RelatedLead } from "../api/generated/RelatedLead";
+import { RelationText } from "./Relations";
 import type { LeadLike } from "./types";
 
 type DupReason = { kind: string; zh?: string; en?: string };
@@ -23,6 +25,8 @@ export interface DuplicateMatch {
   reasons: DupReason[];
   /** Fields that lowered the score. */
   lowered_by?: DupReason[];
+  /** Leads that are one customer with the match (family, same purchasing unit). */
+  related?: RelatedLead[];
 }
 
 export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: string) => string, lead: LeadLike, me?: string): string {
@@ -93,6 +97,11 @@ function MatchLine({ m, onOpen, soft }: { m: DuplicateMatch; onOpen?: (id: strin
           ))}
         </Typography.Text>
       )}
+      {(m.related ?? []).map((r) => (
+        <div key={`${r.kind}-${r.lead?.id ?? ""}`} data-testid="duplicate-related">
+          <RelationText r={r} />
+        </div>
+      ))}
     </span>
   );
 }

@@ -11,7 +11,7 @@ import { useWrite } from "../api/useCommand";
 import { formError } from "../components/errors";
 import { useI18n, type I18n } from "../i18n";
 
-export const FOLLOWUP_KINDS: FollowupKind[] = ["call", "visit", "sample", "quote", "store_visit", "deal"];
+export const FOLLOWUP_KINDS: FollowupKind[] = ["call", "visit", "sample", "quote", "store_visit", "deal", "deposit_refund"];
 
 /** What to tell the rep after a follow-up: the new protection end, or why there is none. */
 export function followupOutcome(i18n: Pick<I18n, "t" | "dateTime">, kind: FollowupKind, after: LeadView, before: string | null): string {
@@ -19,6 +19,7 @@ export function followupOutcome(i18n: Pick<I18n, "t" | "dateTime">, kind: Follow
   if (after.state === "deal") return t("followup.dealBound");
   if (!after.protected_until) return t("followup.saved");
   const until = dateTime(after.protected_until);
+  if (kind === "deposit_refund") return t("followup.refunded", { until });
   const extended = before === null || new Date(after.protected_until).getTime() > new Date(before).getTime();
   if (kind === "call" || !extended) return t("followup.notExtended", { until });
   return t("followup.extended", { until });

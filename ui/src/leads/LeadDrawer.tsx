@@ -15,6 +15,7 @@ import { catalog } from "../i18n/translate";
 import { LeadEditDialog } from "./LeadEditDialog";
 import { missingText } from "./leadFields";
 import { Protection } from "./Protection";
+import { RelateDialog, RelationList } from "./Relations";
 import { StateTag } from "./StateTag";
 
 const FIELD_LABELS: [keyof import("../api/generated/LeadFields").LeadFields, MessageKey][] = [
@@ -30,7 +31,9 @@ const FIELD_LABELS: [keyof import("../api/generated/LeadFields").LeadFields, Mes
 function EventItem({ e }: { e: EventView }) {
   const { t, dateTime } = useI18n();
   const kindKey = `event.${e.kind}`;
-  const title = kindKey in catalog("zh-CN") ? t(kindKey as MessageKey) : e.kind;
+  // An edit of the relations only is a link (关联客户), not an edit of the details.
+  const relating = e.kind === "update" && e.fields?.relations !== undefined && Object.keys(e.fields).length === 1;
+  const title = relating ? t("event.relate") : kindKey in catalog("zh-CN") ? t(kindKey as MessageKey) : e.kind;
   const followup = e.followup ? ` · ${t(`followup.kind.${e.followup}` as MessageKey)}` : "";
   return (
     <div data-testid="history-event">
@@ -78,6 +81,7 @@ export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onCl
   const detail = useCommand("lead_get", { id: id ?? "" }, { enabled: id !== null });
   const d = id !== null && detail.data?.lead.id === id ? detail.data : undefined;
   const [editing, setEditing] = useState<string | null>(null);
+  const [relating, setRelating] = useState(false);
   // The core says who may edit (the owner; anyone for an incomplete registration).
   const canEdit = d !== undefined && d.lead.editable && !d.lead.masked;
   const completing = d?.lead.state === "incomplete";
@@ -140,6 +144,27 @@ export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onCl
             )}
             {d.lead.claimed_at && <Descriptions.Item label={t("detail.claimedAt")}>{dateTime(d.lead.claimed_at)}</Descriptions.Item>}
           </Descriptions>
+          {!d.lead.masked && (
+            <div style={{ marginBottom: 24 }} data-testid="lead-relations">
+              <Typography.Title level={5}>
+                {t("detail.relations")}{" "}
+                {canEdit && (
+                  <Button size="small" data-testid="lead-relate" onClick={() => setRelating(true)}>
+                    {t("relation.button")}
+                  </Button>
+                )}
+              </Typography.Title>
+              <RelationList
+                id={d.lead.id}
+                relations={d.relations ?? []}
+                canEdit={canEdit}
+                onChanged={() => {
+                  detail.reload();
+                  onChanged?.();
+                }}
+              />
+            </div>
+          )}
           <Typography.Title level={5}>{t("detail.history")}</Typography.Title>
           {d.lead.masked ? (
             <Typography.Text type="secondary">{t("detail.maskedHistory")}</Typography.Text>
@@ -150,6 +175,15 @@ export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onCl
           )}
         </div>
       )}
+      <RelateDialog
+        lead={relating && d ? { id: d.lead.id, company: d.lead.fields.company } : null}
+        onClose={() => setRelating(false)}
+        onSaved={() => {
+          setRelating(false);
+          detail.reload();
+          onChanged?.();
+        }}
+      />
       <LeadEditDialog
         id={editing}
         onClose={() => {

@@ -4,7 +4,7 @@
  * 24 h, collisions per month by rep, and the heat map of customers × days (3+ touches a
  * day in red). Computed from the local registry: no hub needed. Managers only.
  */
-import { Alert, Card, Col, Empty, Row, Segmented, Skeleton, Statistic, Tag, Typography } from "antd";
+import { Alert, Card, Col, Empty, Row, Segmented, Skeleton, Statistic, Table, Tag, Typography } from "antd";
 import { useMemo, useState } from "react";
 import type { Metrics } from "../api/generated/Metrics";
 import { CommandError } from "../api/transport";
@@ -16,6 +16,7 @@ import { PageHeader } from "../components/PageHeader";
 import { useI18n, type I18n } from "../i18n";
 import { useRepNames, type RepName } from "../collisions/useReps";
 import { EChart } from "./EChart";
+import { MonthlyReportCard } from "./MonthlyReport";
 
 const PERIODS = [30, 90, 180] as const;
 /** Three or more touches of one customer in a day is red (docs/RULES.md rule 6). */
@@ -228,6 +229,27 @@ export function MetricsScreen() {
           <EChart option={perRep} height={260} testId="per-rep-chart" />
         )}
       </Card>
+      <Card size="small" title={t("metrics.faults")} style={{ marginTop: 16 }} data-testid="metrics-faults">
+        {data.faults.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t("metrics.faultsEmpty")} />
+        ) : (
+          <Table
+            size="small"
+            rowKey="rep"
+            pagination={false}
+            dataSource={data.faults}
+            onRow={() => ({ "data-testid": "fault-row" }) as React.HTMLAttributes<HTMLElement>}
+            columns={[
+              { key: "rep", title: t("monthly.rep"), render: (_: unknown, f: Metrics["faults"][number]) => name(f.rep) },
+              { key: "grab", dataIndex: "grab", title: t("fault.kind.grab"), align: "right" as const },
+              { key: "unreported", dataIndex: "unreported", title: t("fault.kind.unreported"), align: "right" as const },
+              { key: "flying", dataIndex: "flying", title: t("fault.kind.flying"), align: "right" as const },
+              { key: "total", dataIndex: "total", title: t("metrics.faultsTotal"), align: "right" as const },
+            ]}
+          />
+        )}
+      </Card>
+      <MonthlyReportCard />
     </>
   );
 }

@@ -41,6 +41,7 @@ const METRICS: Metrics = {
     { lead_id: "B", company: "华强电子", day: "2026-11-21", touches: 2, reps: 2 },
   ],
   heat_days: 3,
+  faults: [{ rep: "wang", grab: 2, unreported: 0, flying: 1, total: 3 }],
 };
 
 function wrap() {
@@ -99,6 +100,27 @@ describe("metrics dashboard", () => {
     expect(screen.getByTestId("heat-map")).toHaveTextContent("heatmap");
     expect(screen.getByTestId("per-rep-chart")).toHaveTextContent("bar");
     expect(core.calls.find((c) => c.cmd === "metrics")?.args).toEqual({ days: 90, heat_days: 14 });
+  });
+
+  it("lists the reps found at fault in standing decisions, and the monthly clean-up report", async () => {
+    fakeCore({
+      session: () => MANAGER,
+      rep_list: () => ({ reps: [{ id: "wang", name: "王强", branch: "华南", region: null, role: "rep", active: true }] }),
+      metrics: () => METRICS,
+      monthly_report: () => ({
+        month: "2026-11",
+        since: "2026-11-01T00:00:00Z",
+        until: "2026-12-01T00:00:00Z",
+        at: "2026-11-22T00:00:00Z",
+        reps: [{ rep: "wang", name: "王强", held: 12, expiring: 2, registered: 5, claimed: 3, released: 1, expired: 4 }],
+      }),
+    });
+    wrap();
+    const row = await screen.findByTestId("fault-row");
+    expect(row).toHaveTextContent("王强");
+    expect(row.textContent).toMatch(/王强2013/);
+    expect(await screen.findByTestId("monthly-row")).toHaveTextContent("王强1225314");
+    expect(screen.getByTestId("monthly-report")).toHaveTextContent("月度清查 2026-11");
   });
 
   it("a rep is told the metrics are for managers, without asking the core", async () => {

@@ -58,6 +58,15 @@ export function PolicyCard() {
         <Form.Item name="report_validity_days" label={t("policy.reportValidityDays")} rules={[{ required: true }]}>
           <InputNumber min={1} max={366} style={{ width: 160 }} data-testid="policy-report-validity" />
         </Form.Item>
+        <Form.Item name="max_held" label={t("policy.maxHeld")} extra={t("policy.zeroNoLimit")}>
+          <InputNumber min={0} max={100000} style={{ width: 160 }} data-testid="policy-max-held" />
+        </Form.Item>
+        <Form.Item name="max_claims_per_day" label={t("policy.maxClaimsPerDay")} extra={t("policy.zeroNoLimit")}>
+          <InputNumber min={0} max={10000} style={{ width: 160 }} data-testid="policy-max-claims" />
+        </Form.Item>
+        <Form.Item name="suspend_after_faults" label={t("policy.suspendAfterFaults")} extra={t("policy.zeroNever")}>
+          <InputNumber min={0} max={1000} style={{ width: 160 }} data-testid="policy-suspend-after" />
+        </Form.Item>
         <Form.Item name="arbitration" label={t("policy.arbitration")}>
           <ArbitrationOrder disabled={!manager} />
         </Form.Item>

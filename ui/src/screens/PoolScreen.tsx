@@ -11,6 +11,7 @@ import { useWrite } from "../api/useCommand";
 import { useDebounced } from "../app/useDebounced";
 import { errorText } from "../components/errors";
 import { ExportButtons } from "../components/ExportButtons";
+import { AssignDialog } from "./AssignDialog";
 import { PageHeader } from "../components/PageHeader";
 import { useI18n, type I18n } from "../i18n";
 import { LeadListView } from "../leads/LeadListView";
@@ -40,6 +41,7 @@ export function PoolScreen() {
   const r = useDebounced(region.trim(), 300);
   const { query: page, paging } = usePagedList({ filter: "pool", search: q || undefined, region: r || undefined });
   const [busy, setBusy] = useState<string | null>(null);
+  const [assigning, setAssigning] = useState(false);
   const claimLead = useWrite("lead_claim");
   const claim = async (id: string, company: string | undefined) => {
     setBusy(id);
@@ -55,7 +57,28 @@ export function PoolScreen() {
   };
   return (
     <>
-      <PageHeader title={t("pool.title")} hint={t("pool.hint")} extra={<ExportButtons what="pool" />} />
+      <PageHeader
+        title={t("pool.title")}
+        hint={t("pool.hint")}
+        extra={
+          <Space>
+            {session?.rep.role === "manager" && (
+              <Button data-testid="pool-assign" onClick={() => setAssigning(true)}>
+                {t("assign.button")}
+              </Button>
+            )}
+            <ExportButtons what="pool" />
+          </Space>
+        }
+      />
+      <AssignDialog
+        open={assigning}
+        onClose={() => setAssigning(false)}
+        onDone={() => {
+          setAssigning(false);
+          page.reload();
+        }}
+      />
       <Card>
         <Space wrap style={{ marginBottom: 16 }}>
           <Input.Search

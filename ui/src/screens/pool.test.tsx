@@ -51,4 +51,35 @@ describe("pool (公海)", () => {
       expect(last).toMatchObject({ filter: "pool", search: "腾达", region: "华南", offset: 0 });
     });
   });
+
+  it("a manager previews an assignment round with its reasons, then confirms it for exactly those customers", async () => {
+    const manager = { ...SESSION, rep: { ...SESSION.rep, id: "zhang", name: "张经理", role: "manager" as const } };
+    const item = (id: string, to: string | null, zh: string) => ({ lead_id: id, company: `客户${id}`, to, to_name: to, rule: 1, explanation_zh: zh, explanation_en: zh });
+    const core = fakeCore({
+      session: () => manager,
+      lead_list: () => ({ items: [], total: 0, total_capped: false, offset: 0, limit: 50 }),
+      assign_pool: (a) => {
+        const dry = (a as { dry_run?: boolean }).dry_run;
+        return dry
+          ? { items: [item("A", "lina", "规则 1（华南） → 李娜（持有 2 个客户，团队中最少）"), item("B", null, "规则 1（华南）：团队中没有可接的销售")], assigned: 1 }
+          : { items: [item("A", "lina", "规则 1（华南） → 李娜（持有 2 个客户，团队中最少）")], assigned: 1 };
+      },
+    });
+    render(
+      <I18nProvider locale="zh-CN">
+        <SessionProvider>
+          <AntApp>
+            <PoolScreen />
+          </AntApp>
+        </SessionProvider>
+      </I18nProvider>,
+    );
+    fireEvent.click(await screen.findByTestId("pool-assign"));
+    expect(await screen.findByText("规则 1（华南） → 李娜（持有 2 个客户，团队中最少）")).toBeInTheDocument();
+    expect(screen.getByText("规则 1（华南）：团队中没有可接的销售")).toBeInTheDocument();
+    fireEvent.click(screen.getByTestId("assign-confirm"));
+    expect(await screen.findByText("已分配 1 个客户")).toBeInTheDocument();
+    const real = core.calls.filter((c) => c.cmd === "assign_pool").at(-1)?.args;
+    expect(real).toEqual({ leads: ["A"] });
+  });
 });

@@ -31,6 +31,11 @@ describe("protection feedback", () => {
     expect(followupOutcome(i18n, "deal", lead({ company: "腾达", state: "deal", protected_until: null }), null)).toBe("followup.dealBound");
   });
 
+  it("a deposit refund (定金退订) says the deal no longer binds, and until when it is protected", () => {
+    const after = lead({ company: "腾达", state: "protected", protected_until: "2026-03-08T09:00:00Z" });
+    expect(followupOutcome(i18n, "deposit_refund", after, null)).toBe('followup.refunded{"until":"2026-03-08T09:00:00.000Z"}');
+  });
+
   it("a greyed claim says when the cooldown ends", () => {
     const mine = lead({ company: "腾达", state: "pool", previous_owner: "lina", pool_since: "2026-03-05T09:00:00Z", claimable: false });
     expect(claimBlockedReason(i18n, mine, "lina", 24)).toBe('pool.cooldown{"until":"2026-03-06T09:00:00.000Z"}');

@@ -65,6 +65,11 @@ pub struct CollisionResolveArgs {
     /// The decision this one replaces (undo; answering an appeal; settling a conflict).
     #[serde(default)]
     pub supersedes: Option<String>,
+    /// Reps found at fault (抢单, 未报备, 飞单), counted in the metrics while the
+    /// decision stands.
+    #[serde(default)]
+    #[ts(optional)]
+    pub faults: Option<Vec<crate::model::Fault>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -97,7 +102,7 @@ pub(super) fn collisions_list(ctx: &mut Context, a: CollisionListArgs) -> R<Coll
 
 pub(super) fn collision_resolve(ctx: &mut Context, a: CollisionResolveArgs) -> R<CollisionDetail> {
     let now = ctx.now();
-    ctx.registry()?.decide_case(&a.id, a.outcome, &a.reason, a.supersedes.as_deref(), now)?;
+    ctx.registry()?.decide_case_with_faults(&a.id, a.outcome, &a.reason, a.supersedes.as_deref(), a.faults.unwrap_or_default(), now)?;
     collision_get(ctx, CollisionIdArgs { id: a.id })
 }
 

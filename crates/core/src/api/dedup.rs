@@ -49,6 +49,10 @@ pub struct DuplicateMatch {
     /// Fields that lowered the score (e.g. another region), strongest first.
     #[serde(default)]
     pub lowered_by: Vec<DupReason>,
+    /// Leads that are one customer with the known lead (family, one purchasing unit:
+    /// rule 10), with who follows them.
+    #[serde(default)]
+    pub related: Vec<super::RelatedLead>,
 }
 
 fn likely_default() -> bool {
@@ -94,7 +98,9 @@ fn present(reg: &mut Registry, found: Vec<(String, Match)>, at: DateTime<Utc>) -
         // The dedup index may briefly know a lead another process removed; skip it.
         let Ok(row) = reg.row(&id) else { continue };
         let lead = visibility::from_row(&viewer, &row.at(at), |r| reg.rep(r));
+        let related = super::relations::related(reg, &id, at, true)?;
         out.push(DuplicateMatch {
+            related,
             lead,
             score: m.score,
             likely: m.score >= threshold,

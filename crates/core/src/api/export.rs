@@ -36,6 +36,8 @@ pub enum ExportWhat {
     CollisionCases,
     /// The branch's health metrics (managers).
     Metrics,
+    /// This month's clean-up report per rep (月度清查; a rep: their own line).
+    Monthly,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -235,6 +237,15 @@ fn metrics_tables(ctx: &mut Context, locale: UiLocale) -> Result<Vec<Table>, Api
     Ok(vec![summary, per_rep, heat])
 }
 
+fn monthly_table(ctx: &mut Context) -> Result<Table, ApiError> {
+    let r = super::metrics::monthly_report(ctx, super::MonthlyReportArgs::default())?;
+    let mut t = Table::new(&format!("月度清查 {}", r.month), &["销售", "保有客户", "24小时内到期", "本月登记", "本月认领", "本月释放", "本月掉公海"]);
+    for x in &r.reps {
+        t.push(vec![x.name.as_str().into(), x.held.into(), x.expiring.into(), x.registered.into(), x.claimed.into(), x.released.into(), x.expired.into()]);
+    }
+    Ok(t)
+}
+
 pub(super) fn export_file(ctx: &mut Context, a: ExportArgs) -> Result<FileDownload, ApiError> {
     let locale = locale(ctx);
     let stamp = ctx.now().with_timezone(&chrono::Local).format("%Y%m%d").to_string();
@@ -244,6 +255,7 @@ pub(super) fn export_file(ctx: &mut Context, a: ExportArgs) -> Result<FileDownlo
         ExportWhat::Team => ("团队客户", vec![lead_table("团队客户", locale, &all_leads(ctx, ListFilter::Team)?)]),
         ExportWhat::CollisionCases => ("撞单案件", vec![cases_table(ctx, locale)?]),
         ExportWhat::Metrics => ("健康指标", metrics_tables(ctx, locale)?),
+        ExportWhat::Monthly => ("月度清查", vec![monthly_table(ctx)?]),
     };
     download(&format!("{stem}-{stamp}"), a.format, &tables)
 }

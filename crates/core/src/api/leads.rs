@@ -94,6 +94,9 @@ pub struct LeadDetail {
     /// Collision cases of this lead the viewer may open (a manager: all; a rep: those
     /// naming them), with where each stands.
     pub cases: Vec<LeadCase>,
+    /// Relations to other leads and referral credit (rule 10); empty when masked.
+    #[serde(default)]
+    pub relations: Vec<super::RelatedLead>,
 }
 
 /// A collision case as a lead's page mentions it.
@@ -264,7 +267,7 @@ pub(super) fn session(ctx: &mut Context, _: ()) -> R<SessionInfo> {
 }
 
 /// Builds the view of a lead after a write.
-fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
+pub(super) fn written_view(reg: &Registry, w: &Written, at: DateTime<Utc>) -> R<LeadView> {
     let me = reg.session()?;
     let row = reg.row(&w.lead_id)?;
     let mut s = w.status.clone();
@@ -314,7 +317,12 @@ pub(super) fn lead_get(ctx: &mut Context, a: LeadGetArgs) -> R<LeadDetail> {
     }
     let missing = if lead.state == LeadState::Incomplete { reg.policy(&row.branch).missing(&status.fields) } else { Vec::new() };
     let cases = lead_cases(reg, &a.id, at)?;
-    Ok(LeadDetail { lead, history, missing, cases })
+    let relations = if lead.masked {
+        Vec::new()
+    } else {
+        super::relations::related(reg, &a.id, at, false)?
+    };
+    Ok(LeadDetail { lead, history, missing, cases, relations })
 }
 
 /// A lead named in a history, as people know it (company, owner and protection end,
@@ -407,6 +415,12 @@ pub(super) fn lead_claim(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
     if ctx.registry()?.session()?.role == Role::Distributor {
         return Err(Error::from(crate::Reason::DistributorCannotClaim {}).into());
     }
+    // Rule 10: a relative or the same purchasing unit held by another rep.
+    let now = ctx.now();
+    let reg = ctx.registry()?;
+    let me = reg.session()?.id.clone();
+    reg.check_related_claim(&a.id, &me, now)?;
+    reg.check_claim_limits(&me, now)?;
     act(ctx, &a.id, EventKind::Claim)
 }
 
@@ -445,4 +459,34 @@ pub(super) fn policy_set(ctx: &mut Context, p: Policy) -> R<Policy> {
     let reg = ctx.registry()?;
     reg.set_policy(p, now)?;
     Ok(reg.policy(reg.branch()))
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct AssignArgs {
+    /// These leads (default: the pool, oldest first).
+    #[serde(default)]
+    pub leads: Option<Vec<String>>,
+    /// At most this many pool customers (default 50).
+    #[serde(default)]
+    pub limit: Option<u32>,
+    /// Only say what would happen.
+    #[serde(default)]
+    pub dry_run: Option<bool>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct AssignResult {
+    pub items: Vec<crate::assignment::Assignment>,
+    /// Customers that went to a rep.
+    pub assigned: u32,
+}
+
+/// A manager assigns pool customers by the branch's rules (分配, rule 11).
+pub(super) fn assign_pool(ctx: &mut Context, a: AssignArgs) -> R<AssignResult> {
+    let now = ctx.now();
+    let reg = ctx.registry()?;
+    let items = reg.assign_pool(a.leads, a.limit.unwrap_or(50), a.dry_run.unwrap_or(false), now)?;
+    let assigned = items.iter().filter(|i| i.to.is_some()).count() as u32;
+    Ok(AssignResult { items, assigned })
 }

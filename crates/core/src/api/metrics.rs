@@ -31,3 +31,25 @@ pub(super) fn metrics(ctx: &mut Context, a: MetricsArgs) -> Result<Metrics, ApiE
     let heat_days = a.heat_days.unwrap_or(14).clamp(1, 92);
     Ok(reg.metrics(at, days, heat_days)?)
 }
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(optional_fields)]
+pub struct MonthlyReportArgs {
+    /// `YYYY-MM` (UTC); default: the current month.
+    #[serde(default)]
+    pub month: Option<String>,
+}
+
+/// The monthly clean-up report (月度清查): a manager's covers the branch's reps, a
+/// rep's their own line.
+pub(super) fn monthly_report(ctx: &mut Context, a: MonthlyReportArgs) -> Result<crate::monthly_report::MonthlyReport, ApiError> {
+    let at = ctx.now();
+    let reg = ctx.registry()?;
+    let me = reg.session()?.clone();
+    if me.role == Role::Distributor {
+        return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Manager, Role::Rep] }).into());
+    }
+    let month = a.month.map(|m| m.trim().to_string()).filter(|m| !m.is_empty()).unwrap_or_else(|| at.format("%Y-%m").to_string());
+    let only = (me.role != Role::Manager).then_some(me.id.as_str());
+    Ok(reg.monthly_report(&month, at, only)?)
+}

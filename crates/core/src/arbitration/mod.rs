@@ -485,6 +485,7 @@ fn followup_name(k: FollowupKind) -> &'static str {
         FollowupKind::Quote => "quote",
         FollowupKind::StoreVisit => "store_visit",
         FollowupKind::Deal => "deal",
+        FollowupKind::DepositRefund => "deposit_refund",
     }
 }
 

@@ -47,6 +47,27 @@ impl Registry {
         supersedes: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<String> {
+        self.decide_case_with_faults(case_id, outcome, reason, supersedes, Vec::new(), now)
+    }
+
+    /// [`Registry::decide_case`], finding `faults` (抢单, 未报备, 飞单) against reps of the
+    /// branch.
+    pub fn decide_case_with_faults(
+        &mut self,
+        case_id: &str,
+        outcome: Outcome,
+        reason: &str,
+        supersedes: Option<&str>,
+        mut faults: Vec<crate::model::Fault>,
+        now: DateTime<Utc>,
+    ) -> Result<String> {
+        for f in &faults {
+            if self.rep(&f.rep).is_none() {
+                return Err(crate::Reason::NotFound { kind: crate::ObjectKind::Rep, id: f.rep.clone() }.into());
+            }
+        }
+        faults.sort_by(|a, b| (&a.rep, a.kind).cmp(&(&b.rep, b.kind)));
+        faults.dedup();
         let me = self.require_role(&[Role::Manager], "decide a collision case")?.id.clone();
         let case = self.case_or_not_found(case_id)?;
         if reason.trim().is_empty() {
@@ -78,6 +99,7 @@ impl Registry {
                     covers: covers.clone(),
                     supersedes: supersedes.map(str::to_string),
                     merged_away,
+                    faults: faults.clone(),
                 };
                 (Target::Lead(lead.clone()), me.clone(), kind)
             })

@@ -26,7 +26,7 @@ use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use crate::collisions::claims::claim_attempts;
-use crate::collisions::model::{CaseClaim, CaseKind, CollisionCase, DuplicateLink};
+use crate::collisions::model::{CaseClaim, CaseKind, CaseRelation, CollisionCase, DuplicateLink};
 use crate::duplicate_index::{lead_id as lead_id_of, numeric_id};
 use crate::error::{Error, Result};
 use crate::lead_index;
@@ -34,6 +34,7 @@ use crate::layout;
 use crate::link_blocks::{self, LinkBlocks, FUZZY_BLOCK_CAP};
 use crate::model::Event;
 use crate::registry::Registry;
+use crate::relations;
 
 /// The stable id of the case about these leads (any order).
 pub fn case_id(lead_ids: &[String]) -> String {
@@ -263,12 +264,21 @@ impl Registry {
         Ok(rows)
     }
 
-    /// The leads linked to `lead` through duplicate links, itself included, sorted.
+    /// The leads linked to `lead` through duplicate links or relations that make one
+    /// customer (family, one purchasing unit: rule 10), itself included, sorted.
     fn component(&self, lead: &str) -> Result<Vec<String>> {
         let mut seen = BTreeSet::from([lead.to_string()]);
         let mut todo = vec![lead.to_string()];
         while let Some(next) = todo.pop() {
-            for other in self.linked(&next)? {
+            let mut near = self.linked(&next)?;
+            // A relation may name a lead this replica does not hold (yet): its arrival
+            // re-derives the component from its side.
+            for other in relations::same_customer_neighbours(&self.conn, &next)? {
+                if lead_index::get(&self.conn, &other)?.is_some() {
+                    near.push(other);
+                }
+            }
+            for other in near {
                 if seen.insert(other.clone()) {
                     todo.push(other);
                 }
@@ -376,6 +386,16 @@ impl Registry {
             }
         }
         duplicates.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
+        // The relations the case's leads hold (a relation held by a lead outside the
+        // case would go stale when only that lead changes).
+        let mut related = BTreeSet::new();
+        for lead in comp {
+            related.extend(relations::of_lead(&self.conn, lead)?.into_iter().filter(|r| r.holder == *lead));
+        }
+        let relations = related
+            .into_iter()
+            .map(|r| CaseRelation { holder: r.holder, other: r.other, kind: r.kind, rep: r.rep, note: r.note })
+            .collect();
         Ok(Some(CollisionCase {
             id: case_id(comp),
             kind: if comp.len() > 1 {
@@ -391,6 +411,7 @@ impl Registry {
             claims,
             duplicates,
             surfaced_at: surfaced_at.flatten(),
+            relations,
         }))
     }
 

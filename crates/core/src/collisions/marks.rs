@@ -69,7 +69,7 @@ impl Registry {
 
     /// Fills the table once for a registry that predates it: the leads of current cases
     /// are the only ones whose marks a case can name.
-    fn ensure_case_marks(&mut self) -> Result<()> {
+    pub(crate) fn ensure_case_marks(&mut self) -> Result<()> {
         if store::meta_get(&self.conn, META_MARKS_PENDING)?.is_none() {
             return Ok(());
         }

@@ -67,8 +67,8 @@ pub struct DuplicateLink {
 pub enum CaseKind {
     /// Reps claimed one lead document with overlapping evidence windows.
     ConcurrentClaims,
-    /// Several lead documents are one customer (a duplicate match) and different reps
-    /// claimed them.
+    /// Several lead documents are one customer (a duplicate match, or a family or
+    /// purchasing-unit relation) and different reps claimed them.
     DuplicateLeads,
     /// A pool claim that hub time places inside another rep's protection (保护期内认领):
     /// it took no effect; typically a device clock set forward.
@@ -95,4 +95,21 @@ pub struct CollisionCase {
     /// of them (`None` while one of them has not reached the hub). The case's clock
     /// for turnaround targets.
     pub surfaced_at: Option<DateTime<Utc>>,
+    /// Relations between its leads and to others (rule 10): family or one purchasing
+    /// unit made the leads one customer; a referral keeps its referrer's credit.
+    /// Sorted by (holder, other, kind).
+    #[serde(default)]
+    pub relations: Vec<CaseRelation>,
+}
+
+/// A relation the case shows (docs/RULES.md rule 10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CaseRelation {
+    /// The lead whose fields hold the relation.
+    pub holder: String,
+    pub other: String,
+    pub kind: crate::model::RelationKind,
+    /// A referral's credited referrer.
+    pub rep: Option<String>,
+    pub note: Option<String>,
 }

@@ -28,6 +28,9 @@ use crate::store;
 
 /// Meta key set once every case of the registry has been derived.
 pub const META_CASES_BUILT: &str = "collisions.built";
+/// Meta key set by migration 9 when a registry with leads has yet to derive its
+/// relations (`lead_relations`).
+pub const META_RELATIONS_PENDING: &str = "relations.pending";
 /// Meta key set once every status is derived on effective (hub-clamped) times.
 pub const META_EFFECTIVE_TIMES: &str = "status.effective_times";
 
@@ -35,7 +38,7 @@ pub const META_EFFECTIVE_TIMES: &str = "status.effective_times";
 /// first (statuses are judged on receipts), then the lead rows (which derive the
 /// status the views after them read), then what reads those rows.
 pub(crate) static VIEWS: &[&dyn DerivedView] =
-    &[&views::EventMap, &views::LeadRows, &views::CaseMarks, &views::InMemory, &views::Cases];
+    &[&views::EventMap, &views::LeadRows, &views::LeadRelations, &views::CaseMarks, &views::InMemory, &views::Cases];
 
 /// Rows of a derived table for comparison: key (never a rowid) → content.
 pub(crate) type Rows = BTreeMap<String, String>;
@@ -327,11 +330,13 @@ impl Registry {
     pub(crate) fn ensure_derived_current(&mut self) -> Result<()> {
         if store::meta_get(&self.conn, META_CASES_BUILT)?.is_some()
             && store::meta_get(&self.conn, META_EFFECTIVE_TIMES)?.is_some()
+            && store::meta_get(&self.conn, META_RELATIONS_PENDING)?.is_none()
         {
             return Ok(());
         }
         self.rebuild_derived()?;
-        store::meta_set(&self.conn, META_EFFECTIVE_TIMES, Some("1"))
+        store::meta_set(&self.conn, META_EFFECTIVE_TIMES, Some("1"))?;
+        store::meta_set(&self.conn, META_RELATIONS_PENDING, None)
     }
 
     /// Compares every derived view with a rebuild from scratch, changing nothing:

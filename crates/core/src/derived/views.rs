@@ -111,6 +111,35 @@ impl DerivedView for LeadRows {
     }
 }
 
+/// `lead_relations`: the relations each lead's fields hold ([`crate::relations`]),
+/// read by the duplicate warning, the claim check and the cases after it.
+pub(crate) struct LeadRelations;
+
+impl DerivedView for LeadRelations {
+    fn name(&self) -> &'static str {
+        "lead_relations"
+    }
+    fn reach(&self) -> Reach {
+        Reach::Lead
+    }
+    fn writers(&self) -> &'static [&'static str] {
+        &["relations::record"]
+    }
+    fn clear(&self, reg: &mut Registry) -> Result<()> {
+        reg.conn.execute_batch("DELETE FROM lead_relations;")?;
+        Ok(())
+    }
+    fn lead_changed(&self, reg: &mut Registry, lead: &mut LeadChange<'_>) -> Result<()> {
+        match &lead.stored {
+            Some(s) => crate::relations::record(&reg.conn, lead.lead_id, &s.fields),
+            None => Ok(()),
+        }
+    }
+    fn snapshot(&self, reg: &mut Registry) -> Result<Vec<(&'static str, Rows)>> {
+        Ok(vec![("lead_relations", crate::relations::snapshot(&reg.conn)?.into_iter().collect())])
+    }
+}
+
 /// `case_marks`: the decide and appeal events of every lead
 /// ([`crate::collisions::marks`]).
 pub(crate) struct CaseMarks;

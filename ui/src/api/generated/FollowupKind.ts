@@ -3,4 +3,4 @@
 /**
  * Kinds of follow-up record (跟进记录).
  */
-export type FollowupKind = "call" | "visit" | "sample" | "quote" | "store_visit" | "deal";
+export type FollowupKind = "call" | "visit" | "sample" | "quote" | "store_visit" | "deal" | "deposit_refund";

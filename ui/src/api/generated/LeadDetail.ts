@@ -3,6 +3,7 @@ import type { EventView } from "./EventView";
 import type { Field } from "./Field";
 import type { LeadCase } from "./LeadCase";
 import type { LeadView } from "./LeadView";
+import type { RelatedLead } from "./RelatedLead";
 
 export type LeadDetail = { lead: LeadView, 
 /**
@@ -17,4 +18,8 @@ missing: Array<Array<Field>>,
  * Collision cases of this lead the viewer may open (a manager: all; a rep: those
  * naming them), with where each stands.
  */
-cases: Array<LeadCase>, };
+cases: Array<LeadCase>, 
+/**
+ * Relations to other leads and referral credit (rule 10); empty when masked.
+ */
+relations: Array<RelatedLead>, };

@@ -5,4 +5,8 @@ export type Relation = { kind: RelationKind,
 /**
  * The related lead, if it is in the registry.
  */
-lead_id: string | null, note: string | null, };
+lead_id: string | null, note: string | null, 
+/**
+ * For a referral: the rep credited with it (the referrer).
+ */
+rep?: string, };

@@ -98,4 +98,13 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   request_refused: { detail: "text" },
   ui_missing: { detail: "text" },
   internal: { detail: "text" },
+  relation_to_itself: {},
+  relation_needs_lead: {},
+  relation_exists: {},
+  related_customer_owned: { company: "text", owner: "text" },
+  holding_limit: { held: "number", limit: "number" },
+  daily_claim_limit: { limit: "number", until: "date" },
+  claims_suspended: { faults: "number", limit: "number" },
+  no_deal_to_refund: {},
+  month_malformed: { month: "text" },
 };
