@@ -32,11 +32,7 @@ pub struct HubState<'a> {
 
 impl<'a> HubState<'a> {
     pub fn new(conn: &'a Connection, doc_id: &'a str) -> Self {
-        let branch = match DocName::parse(doc_id) {
-            Ok(DocName::Directory { branch }) => Some(branch),
-            _ => None,
-        };
-        HubState { conn, doc_id, branch, failed: RefCell::new(None) }
+        HubState { conn, doc_id, branch: directory_branch(doc_id), failed: RefCell::new(None) }
     }
 
     fn query(&self, sql: &str, args: impl rusqlite::Params) -> Option<String> {
@@ -66,17 +62,38 @@ impl DocState for HubState<'_> {
 /// Checks change `index` of a push (document `doc_id`) against `device` and records
 /// what it creates, in the push transaction `conn`.
 pub fn check_and_record(conn: &Connection, device: &Device, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
-    let change = automerge::Change::from_bytes(bytes.to_vec())
-        .map_err(|e| HubError::InvalidChange(format!("change {index} is not an Automerge change: {e}")))?;
     let state = HubState::new(conn, doc_id);
-    let author = Author { rep: &device.rep, role: device.role };
-    let checked = leadguard_schema::check_change(doc_id, &change, &state, Some(&author));
+    let checked = check(&state, device, index, doc_id, bytes)?;
     if let Some(e) = state.failed.into_inner() {
         return Err(e.into());
     }
     let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
     record(conn, doc_id, &effects)?;
     Ok(())
+}
+
+/// Decodes change `index` and runs the schema's check with the device as author
+/// against what the hub accepted (`state`, either backend's). The outer error is a
+/// change that is not Automerge at all; the inner one, the schema's verdict.
+pub fn check(
+    state: &dyn DocState,
+    device: &Device,
+    index: usize,
+    doc_id: &str,
+    bytes: &[u8],
+) -> Result<Result<Effects, Violation>, HubError> {
+    let change = automerge::Change::from_bytes(bytes.to_vec())
+        .map_err(|e| HubError::InvalidChange(format!("change {index} is not an Automerge change: {e}")))?;
+    let author = Author { rep: &device.rep, role: device.role };
+    Ok(leadguard_schema::check_change(doc_id, &change, state, Some(&author)))
+}
+
+/// The directory branch a document id names, if it is a branch directory.
+pub fn directory_branch(doc_id: &str) -> Option<String> {
+    match DocName::parse(doc_id) {
+        Ok(DocName::Directory { branch }) => Some(branch),
+        _ => None,
+    }
 }
 
 /// Remembers the leads and directory names an accepted change wrote.

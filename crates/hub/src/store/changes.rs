@@ -7,7 +7,7 @@
 //! if the hub's clock steps back, so "received before" is the same as "sequenced
 //! before".
 
-use super::{now_ms, Store};
+use super::{now_ms, SqliteStore};
 use crate::error::HubError;
 use crate::scope::Device;
 use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
@@ -22,7 +22,7 @@ pub struct ValidChange {
     pub bytes: Vec<u8>,
 }
 
-impl Store {
+impl SqliteStore {
     /// Stores a batch atomically and returns one ack per change, in order. Either
     /// every change is stored and committed (fsynced) before this returns, or none.
     /// Stores bytes as they are: pushes from devices go through [`Store::push_checked`].
@@ -168,6 +168,7 @@ fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     fn change(n: u8, doc: &str, scope: &str) -> ValidChange {
         ValidChange { hash: ChangeHash([n; 32]), doc_id: doc.into(), scope: scope.into(), bytes: vec![n] }

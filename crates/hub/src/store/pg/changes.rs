@@ -1,0 +1,209 @@
+//! The change log in PostgreSQL: the SQLite backend's rules (`store/changes.rs`) over
+//! a database several hubs write at once.
+//!
+//! **Never skip.** A PostgreSQL sequence hands out numbers at insert time, and two
+//! transactions may commit them out of order: a pull between the two commits would move
+//! its cursor past the one still in flight. So a push that stores anything first locks
+//! the feed's head row (`hub_feed`), numbers its changes from it and commits before the
+//! next push can read it: `hub_seq` becomes visible strictly in order, whichever hub
+//! took the push, and each pull reads its page and the feed's head in one snapshot.
+//! Pushes that store nothing new (re-pushes) do not take the lock.
+
+use std::cell::RefCell;
+
+use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
+use leadguard_schema::{DocState, Effects};
+use postgres::types::ToSql;
+use postgres::{IsolationLevel, Transaction};
+
+use super::pool::Pool;
+use crate::error::HubError;
+use crate::scope::Device;
+use crate::store::{now_ms, ValidChange};
+
+/// A stored change's receipt: `hub_seq, scope, received_at, device_prev_sync`.
+type Receipt = (i64, String, i64, Option<i64>);
+
+fn find(tx: &mut Transaction<'_>, hash: &ChangeHash) -> Result<Option<Receipt>, HubError> {
+    Ok(tx
+        .query_opt("SELECT hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = $1", &[&&hash.0[..]])?
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
+}
+
+/// Stores a batch atomically (see `Backend::push`); `checked` runs the authorship checks.
+pub(super) fn push(pool: &Pool, device: &Device, changes: &[ValidChange], checked: bool) -> Result<Vec<Ack>, HubError> {
+    let mut client = pool.get()?;
+    // A batch of nothing but re-pushes answers from the log without locking the feed.
+    {
+        let mut tx = client.build_transaction().read_only(true).start()?;
+        let mut acks = Vec::with_capacity(changes.len());
+        for c in changes {
+            match find(&mut tx, &c.hash)? {
+                Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
+                Some((seq, _, received_at, prev)) => acks.push(ack(c.hash, seq, received_at, prev)),
+                None => break,
+            }
+        }
+        if acks.len() == changes.len() {
+            return Ok(acks);
+        }
+    }
+    let mut tx = client.transaction()?;
+    let head = tx.query_one("SELECT last_seq, last_received_at FROM hub_feed WHERE id = 1 FOR UPDATE", &[])?;
+    let (mut seq, last_received): (i64, i64) = (head.get(0), head.get(1));
+    let first_new = seq + 1;
+    // The lower end of the evidence window: the device's last sync, or its enrolment
+    // (`store/changes.rs` explains why).
+    let prev_sync: Option<i64> =
+        tx.query_one("SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = $1", &[&device.id])?.get(0);
+    let now = now_ms().max(last_received);
+    let mut acks = Vec::with_capacity(changes.len());
+    for (i, c) in changes.iter().enumerate() {
+        tx.execute("INSERT INTO docs (doc_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&c.doc_id, &c.scope])?;
+        let scope: String = tx.query_one("SELECT scope FROM docs WHERE doc_id = $1", &[&c.doc_id])?.get(0);
+        if scope != c.scope {
+            return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() });
+        }
+        let a = match find(&mut tx, &c.hash)? {
+            Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
+            Some((seq, _, received_at, prev)) => ack(c.hash, seq, received_at, prev),
+            None => {
+                if checked {
+                    check_and_record(&mut tx, device, i, c)?;
+                }
+                seq += 1;
+                tx.execute(
+                    "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    &[&seq, &&c.hash.0[..], &c.doc_id, &c.scope, &device.id, &now, &prev_sync, &c.bytes],
+                )?;
+                ack(c.hash, seq, now, prev_sync)
+            }
+        };
+        acks.push(a);
+    }
+    if seq >= first_new {
+        tx.execute("UPDATE hub_feed SET last_seq = $1, last_received_at = $2 WHERE id = 1", &[&seq, &now])?;
+    }
+    tx.commit()?;
+    Ok(acks)
+}
+
+fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
+    Ack { hash, hub_seq: seq as u64, received_at: HubTime(received_at), device_prev_sync: prev.map(HubTime) }
+}
+
+/// One page of what `device` may read after `since` (see `Backend::pull`).
+pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
+    let mut client = pool.get()?;
+    // One snapshot for the feed's head and the rows.
+    let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
+    let max_seq: i64 = tx.query_one("SELECT last_seq FROM hub_feed WHERE id = 1", &[])?.get(0);
+    let since = i64::try_from(since).unwrap_or(i64::MAX);
+    let limit = limit.max(1);
+    let fetch = (limit + 1) as i64;
+    const COLUMNS: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
+                           FROM changes WHERE hub_seq > $1 AND device_id <> $2";
+    let (scope, dist_prefix) = match (only_scope, device.role) {
+        (Some(scope), _) => (scope.to_owned(), None),
+        (None, Role::Distributor) => (device.write_scope(), None),
+        // The branch's own scope and its distributors' (`dist:<B>/…`), as in SQLite.
+        (None, Role::Rep | Role::Manager) => (device.write_scope(), Some(format!("dist:{}/", device.branch))),
+    };
+    let (sql, params): (String, Vec<&(dyn ToSql + Sync)>) = match &dist_prefix {
+        None => (format!("{COLUMNS} AND scope = $3 ORDER BY hub_seq LIMIT $4"), vec![&since, &device.id, &scope, &fetch]),
+        Some(prefix) => (
+            format!("{COLUMNS} AND (scope = $3 OR starts_with(scope, $4)) ORDER BY hub_seq LIMIT $5"),
+            vec![&since, &device.id, &scope, prefix, &fetch],
+        ),
+    };
+    let rows = tx.query(sql.as_str(), &params)?;
+    let mut out = PullResponse::default();
+    let mut bytes_total = 0usize;
+    for r in rows {
+        let full = out.changes.len() >= limit || (bytes_total >= PULL_BYTE_BUDGET && !out.changes.is_empty());
+        if full {
+            out.more = true;
+            break;
+        }
+        let hash: Vec<u8> = r.get(1);
+        let bytes: Vec<u8> = r.get(7);
+        bytes_total += bytes.len();
+        out.changes.push(PulledChange {
+            hub_seq: r.get::<_, i64>(0) as u64,
+            hash: ChangeHash(hash.try_into().map_err(|_| HubError::Task("stored hash is not 32 bytes".into()))?),
+            doc_id: r.get(2),
+            scope: r.get(3),
+            device: r.get(4),
+            received_at: HubTime(r.get(5)),
+            device_prev_sync: r.get::<_, Option<i64>>(6).map(HubTime),
+            bytes,
+        });
+    }
+    tx.commit()?;
+    out.next_cursor = match (out.more, out.changes.last()) {
+        (true, Some(last)) => last.hub_seq,
+        _ => max_seq.max(since) as u64,
+    };
+    Ok(out)
+}
+
+/// What the authorship checks read, from the push transaction (`crate::authorship`).
+struct PgState<'t, 'c> {
+    tx: RefCell<&'t mut Transaction<'c>>,
+    doc_id: &'t str,
+    branch: Option<String>,
+    failed: RefCell<Option<postgres::Error>>,
+}
+
+impl PgState<'_, '_> {
+    fn query(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Option<String> {
+        match self.tx.borrow_mut().query_opt(sql, args) {
+            Ok(row) => row.map(|r| r.get(0)),
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                None
+            }
+        }
+    }
+}
+
+impl DocState for PgState<'_, '_> {
+    fn lead_home(&self, lead: &str) -> Option<String> {
+        self.query("SELECT doc_id FROM leads WHERE lead_id = $1", &[&lead])
+    }
+    fn list_owner(&self, obj: &str) -> Option<String> {
+        self.query("SELECT lead_id FROM leads WHERE doc_id = $1 AND list_obj = $2", &[&self.doc_id, &obj])
+    }
+    fn entry_name(&self, rep: &str) -> Option<String> {
+        let branch = self.branch.as_deref()?;
+        self.query("SELECT name FROM directory_names WHERE branch = $1 AND rep = $2", &[&branch, &rep])
+    }
+}
+
+/// Checks change `index` and records the leads and directory names it creates.
+fn check_and_record(tx: &mut Transaction<'_>, device: &Device, index: usize, c: &ValidChange) -> Result<(), HubError> {
+    let state = PgState { tx: RefCell::new(tx), doc_id: &c.doc_id, branch: crate::authorship::directory_branch(&c.doc_id), failed: RefCell::new(None) };
+    let checked = crate::authorship::check(&state, device, index, &c.doc_id, &c.bytes)?;
+    if let Some(e) = state.failed.into_inner() {
+        return Err(e.into());
+    }
+    let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
+    record(state.tx.into_inner(), &c.doc_id, &effects)
+}
+
+fn record(tx: &mut Transaction<'_>, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+    for lead in &fx.new_leads {
+        tx.execute("INSERT INTO leads (lead_id, doc_id, list_obj) VALUES ($1, $2, $3)", &[&lead.lead, &doc_id, &lead.list])?;
+    }
+    if let Some(branch) = crate::authorship::directory_branch(doc_id) {
+        for e in &fx.entries {
+            tx.execute(
+                "INSERT INTO directory_names (branch, rep, name) VALUES ($1, $2, $3)
+                 ON CONFLICT (branch, rep) DO UPDATE SET name = excluded.name",
+                &[&branch, &e.id, &e.name],
+            )?;
+        }
+    }
+    Ok(())
+}
