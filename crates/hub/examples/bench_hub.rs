@@ -166,7 +166,8 @@ fn route_means(hubs: &[HubProcess]) -> Vec<(String, f64, f64)> {
 /// A fresh database on the PostgreSQL server `server`; returns its URL.
 fn fresh_postgres(server: &str, name: &str) -> String {
     let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to PostgreSQL");
-    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}; CREATE DATABASE {name}")).expect("create the bench database");
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop an old bench database");
+    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create the bench database");
     let (base, _) = server.rsplit_once('/').expect("a database in the URL");
     format!("{base}/{name}")
 }

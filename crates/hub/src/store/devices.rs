@@ -193,30 +193,30 @@ mod tests {
 
     #[test]
     fn a_token_enrols_once_and_the_credential_authenticates_until_revoked() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, DAY).unwrap();
-        let (device, credential) = store.enroll(&e.token).unwrap();
-        assert_eq!(device.id, e.device_id);
-        assert_eq!(device.branch, "sh");
-        assert!(matches!(store.enroll(&e.token), Err(HubError::InvalidToken)));
-        assert_eq!(store.authenticate(&credential).unwrap(), Some(device.clone()));
-        assert_eq!(store.authenticate("lgd_wrong").unwrap(), None);
-        store.revoke(&device.id).unwrap();
-        assert_eq!(store.authenticate(&credential).unwrap(), None);
-        assert!(matches!(store.revoke("nope"), Err(HubError::NoSuchDevice(_))));
+        for (_backend, _dir, store) in crate::store::every_backend() {
+            let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, DAY).unwrap();
+            let (device, credential) = store.enroll(&e.token).unwrap();
+            assert_eq!(device.id, e.device_id);
+            assert_eq!(device.branch, "sh");
+            assert!(matches!(store.enroll(&e.token), Err(HubError::InvalidToken)));
+            assert_eq!(store.authenticate(&credential).unwrap(), Some(device.clone()));
+            assert_eq!(store.authenticate("lgd_wrong").unwrap(), None);
+            store.revoke(&device.id).unwrap();
+            assert_eq!(store.authenticate(&credential).unwrap(), None);
+            assert!(matches!(store.revoke("nope"), Err(HubError::NoSuchDevice(_))));
+        }
     }
 
     #[test]
     fn expired_and_revoked_tokens_do_not_enrol() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let expired = store.create_enrolment("a", "A", "sh", Role::Rep, -1).unwrap();
-        assert!(matches!(store.enroll(&expired.token), Err(HubError::InvalidToken)));
-        let revoked = store.create_enrolment("b", "B", "sh", Role::Rep, DAY).unwrap();
-        store.revoke(&revoked.device_id).unwrap();
-        assert!(matches!(store.enroll(&revoked.token), Err(HubError::InvalidToken)));
-        assert_eq!(store.list_devices().unwrap().len(), 2);
+        for (_backend, _dir, store) in crate::store::every_backend() {
+            let expired = store.create_enrolment("a", "A", "sh", Role::Rep, -1).unwrap();
+            assert!(matches!(store.enroll(&expired.token), Err(HubError::InvalidToken)));
+            let revoked = store.create_enrolment("b", "B", "sh", Role::Rep, DAY).unwrap();
+            store.revoke(&revoked.device_id).unwrap();
+            assert!(matches!(store.enroll(&revoked.token), Err(HubError::InvalidToken)));
+            assert_eq!(store.list_devices().unwrap().len(), 2);
+        }
     }
 
     #[test]

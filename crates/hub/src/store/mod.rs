@@ -140,3 +140,24 @@ impl std::ops::Deref for Store {
 pub(crate) fn now_ms() -> i64 {
     leadguard_protocol::HubTime::now().0
 }
+
+/// The store tests run on both backends: a fresh SQLite file and a fresh PostgreSQL
+/// database (on the server of `leadguard_tests::postgres`, which fails the test when
+/// PostgreSQL cannot start).
+#[cfg(test)]
+pub(crate) fn every_backend() -> Vec<(&'static str, tempfile::TempDir, Store)> {
+    let sqlite = tempfile::tempdir().unwrap();
+    let pg_dir = tempfile::tempdir().unwrap();
+    let pg = Store::connect(&Database::Postgres(leadguard_tests::postgres::fresh_database())).expect("PostgreSQL store");
+    vec![("sqlite", Store::open(sqlite.path()).unwrap().into_pair(sqlite)), ("postgres", (pg_dir, pg))]
+        .into_iter()
+        .map(|(name, (dir, store))| (name, dir, store))
+        .collect()
+}
+
+#[cfg(test)]
+impl Store {
+    fn into_pair(self, dir: tempfile::TempDir) -> (tempfile::TempDir, Store) {
+        (dir, self)
+    }
+}

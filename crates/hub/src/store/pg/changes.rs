@@ -3,20 +3,21 @@
 //!
 //! **Never skip.** A PostgreSQL sequence hands out numbers at insert time, and two
 //! transactions may commit them out of order: a pull between the two commits would move
-//! its cursor past the one still in flight. So a push that stores anything first locks
-//! the feed's head row (`hub_feed`), numbers its changes from it and commits before the
-//! next push can read it: `hub_seq` becomes visible strictly in order, whichever hub
-//! took the push, and each pull reads its page and the feed's head in one snapshot.
-//! Pushes that store nothing new (re-pushes) do not take the lock.
+//! its cursor past the one still in flight. So a push that stores anything locks the
+//! feed's head row (`hub_feed`) once its checks are done, numbers its changes from it
+//! and commits before the next push can read it: `hub_seq` becomes visible strictly in
+//! order, whichever hub took the push, and each pull reads its page and the feed's head
+//! in one snapshot. Pushes that store nothing new (re-pushes) do not take the lock.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
 use leadguard_schema::{DocState, Effects};
 use postgres::types::ToSql;
 use postgres::{IsolationLevel, Transaction};
 
-use super::pool::Pool;
+use super::pool::{Pool, Statements};
 use crate::error::HubError;
 use crate::scope::Device;
 use crate::store::{now_ms, ValidChange};
@@ -24,21 +25,29 @@ use crate::store::{now_ms, ValidChange};
 /// A stored change's receipt: `hub_seq, scope, received_at, device_prev_sync`.
 type Receipt = (i64, String, i64, Option<i64>);
 
-fn find(tx: &mut Transaction<'_>, hash: &ChangeHash) -> Result<Option<Receipt>, HubError> {
-    Ok(tx
-        .query_opt("SELECT hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = $1", &[&&hash.0[..]])?
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
+const FIND: &str = "SELECT hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = $1";
+
+fn find(tx: &mut Transaction<'_>, st: &mut Statements, hash: &ChangeHash) -> Result<Option<Receipt>, HubError> {
+    let find = st.get(tx, FIND)?;
+    Ok(tx.query_opt(&find, &[&&hash.0[..]])?.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
 }
 
 /// Stores a batch atomically (see `Backend::push`); `checked` runs the authorship checks.
+///
+/// The checks and the reads run before the feed's head is locked, so pushes through
+/// any number of hubs check in parallel; only numbering, inserting and committing
+/// happen one push at a time. Two pushes of the same new change racing through two
+/// hubs: the second fails on the unique hash (or lead) and its retry gets the first
+/// receipt — the client retries a failed push anyway.
 pub(super) fn push(pool: &Pool, device: &Device, changes: &[ValidChange], checked: bool) -> Result<Vec<Ack>, HubError> {
-    let mut client = pool.get()?;
+    let mut pooled = pool.get()?;
+    let (client, st) = pooled.split();
     // A batch of nothing but re-pushes answers from the log without locking the feed.
     {
         let mut tx = client.build_transaction().read_only(true).start()?;
         let mut acks = Vec::with_capacity(changes.len());
         for c in changes {
-            match find(&mut tx, &c.hash)? {
+            match find(&mut tx, st, &c.hash)? {
                 Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
                 Some((seq, _, received_at, prev)) => acks.push(ack(c.hash, seq, received_at, prev)),
                 None => break,
@@ -49,44 +58,82 @@ pub(super) fn push(pool: &Pool, device: &Device, changes: &[ValidChange], checke
         }
     }
     let mut tx = client.transaction()?;
-    let head = tx.query_one("SELECT last_seq, last_received_at FROM hub_feed WHERE id = 1 FOR UPDATE", &[])?;
-    let (mut seq, last_received): (i64, i64) = (head.get(0), head.get(1));
-    let first_new = seq + 1;
     // The lower end of the evidence window: the device's last sync, or its enrolment
     // (`store/changes.rs` explains why).
-    let prev_sync: Option<i64> =
-        tx.query_one("SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = $1", &[&device.id])?.get(0);
-    let now = now_ms().max(last_received);
-    let mut acks = Vec::with_capacity(changes.len());
+    let prev = st.get(&mut tx, "SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = $1")?;
+    let prev_sync: Option<i64> = tx.query_one(&prev, &[&device.id])?.get(0);
+    let add_doc = st.get(&mut tx, "INSERT INTO docs (doc_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING")?;
+    let doc_scope = st.get(&mut tx, "SELECT scope FROM docs WHERE doc_id = $1")?;
+    // Each document's scope as stored (checked once per document of the batch).
+    let mut doc_scopes: HashMap<&str, &str> = HashMap::new();
+    // Each change: its first receipt, or the index of the new change it repeats.
+    enum Slot {
+        Stored(Ack),
+        New(usize),
+    }
+    let mut slots = Vec::with_capacity(changes.len());
+    let mut new: Vec<&ValidChange> = Vec::new();
+    let mut new_index: HashMap<[u8; 32], usize> = HashMap::new();
     for (i, c) in changes.iter().enumerate() {
-        tx.execute("INSERT INTO docs (doc_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&c.doc_id, &c.scope])?;
-        let scope: String = tx.query_one("SELECT scope FROM docs WHERE doc_id = $1", &[&c.doc_id])?.get(0);
-        if scope != c.scope {
-            return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() });
-        }
-        let a = match find(&mut tx, &c.hash)? {
-            Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
-            Some((seq, _, received_at, prev)) => ack(c.hash, seq, received_at, prev),
+        let known = match doc_scopes.get(c.doc_id.as_str()) {
+            Some(&scope) => scope == c.scope,
             None => {
-                if checked {
-                    check_and_record(&mut tx, device, i, c)?;
-                }
-                seq += 1;
-                tx.execute(
-                    "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    &[&seq, &&c.hash.0[..], &c.doc_id, &c.scope, &device.id, &now, &prev_sync, &c.bytes],
-                )?;
-                ack(c.hash, seq, now, prev_sync)
+                tx.execute(&add_doc, &[&c.doc_id, &c.scope])?;
+                let scope: String = tx.query_one(&doc_scope, &[&c.doc_id])?.get(0);
+                doc_scopes.insert(&c.doc_id, &c.scope);
+                scope == c.scope
             }
         };
-        acks.push(a);
+        if !known {
+            return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() });
+        }
+        if let Some(&n) = new_index.get(&c.hash.0) {
+            slots.push(Slot::New(n));
+            continue;
+        }
+        let slot = match find(&mut tx, st, &c.hash)? {
+            Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
+            Some((seq, _, received_at, prev)) => Slot::Stored(ack(c.hash, seq, received_at, prev)),
+            None => {
+                if checked {
+                    check_and_record(&mut tx, st, device, i, c)?;
+                }
+                new_index.insert(c.hash.0, new.len());
+                new.push(c);
+                Slot::New(new.len() - 1)
+            }
+        };
+        slots.push(slot);
     }
-    if seq >= first_new {
-        tx.execute("UPDATE hub_feed SET last_seq = $1, last_received_at = $2 WHERE id = 1", &[&seq, &now])?;
-    }
+    let (first_seq, now) = if new.is_empty() {
+        (0, 0)
+    } else {
+        let lock = st.get(&mut tx, "SELECT last_seq, last_received_at FROM hub_feed WHERE id = 1 FOR UPDATE")?;
+        let head = tx.query_one(&lock, &[])?;
+        let (last_seq, last_received): (i64, i64) = (head.get(0), head.get(1));
+        let now = now_ms().max(last_received);
+        let insert = st.get(
+            &mut tx,
+            "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )?;
+        for (n, c) in new.iter().enumerate() {
+            let seq = last_seq + 1 + n as i64;
+            tx.execute(&insert, &[&seq, &&c.hash.0[..], &c.doc_id, &c.scope, &device.id, &now, &prev_sync, &c.bytes])?;
+        }
+        let advance = st.get(&mut tx, "UPDATE hub_feed SET last_seq = $1, last_received_at = $2 WHERE id = 1")?;
+        tx.execute(&advance, &[&(last_seq + new.len() as i64), &now])?;
+        (last_seq + 1, now)
+    };
     tx.commit()?;
-    Ok(acks)
+    Ok(slots
+        .into_iter()
+        .zip(changes)
+        .map(|(slot, c)| match slot {
+            Slot::Stored(a) => a,
+            Slot::New(n) => ack(c.hash, first_seq + n as i64, now, prev_sync),
+        })
+        .collect())
 }
 
 fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
@@ -95,29 +142,31 @@ fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
 
 /// One page of what `device` may read after `since` (see `Backend::pull`).
 pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
-    let mut client = pool.get()?;
+    let mut pooled = pool.get()?;
+    let (client, st) = pooled.split();
     // One snapshot for the feed's head and the rows.
     let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
-    let max_seq: i64 = tx.query_one("SELECT last_seq FROM hub_feed WHERE id = 1", &[])?.get(0);
+    let head = st.get(&mut tx, "SELECT last_seq FROM hub_feed WHERE id = 1")?;
+    let max_seq: i64 = tx.query_one(&head, &[])?.get(0);
     let since = i64::try_from(since).unwrap_or(i64::MAX);
     let limit = limit.max(1);
     let fetch = (limit + 1) as i64;
-    const COLUMNS: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
-                           FROM changes WHERE hub_seq > $1 AND device_id <> $2";
+    const ONE_SCOPE: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
+        FROM changes WHERE hub_seq > $1 AND device_id <> $2 AND scope = $3 ORDER BY hub_seq LIMIT $4";
+    const BRANCH: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
+        FROM changes WHERE hub_seq > $1 AND device_id <> $2 AND (scope = $3 OR starts_with(scope, $4)) ORDER BY hub_seq LIMIT $5";
     let (scope, dist_prefix) = match (only_scope, device.role) {
         (Some(scope), _) => (scope.to_owned(), None),
         (None, Role::Distributor) => (device.write_scope(), None),
         // The branch's own scope and its distributors' (`dist:<B>/…`), as in SQLite.
         (None, Role::Rep | Role::Manager) => (device.write_scope(), Some(format!("dist:{}/", device.branch))),
     };
-    let (sql, params): (String, Vec<&(dyn ToSql + Sync)>) = match &dist_prefix {
-        None => (format!("{COLUMNS} AND scope = $3 ORDER BY hub_seq LIMIT $4"), vec![&since, &device.id, &scope, &fetch]),
-        Some(prefix) => (
-            format!("{COLUMNS} AND (scope = $3 OR starts_with(scope, $4)) ORDER BY hub_seq LIMIT $5"),
-            vec![&since, &device.id, &scope, prefix, &fetch],
-        ),
+    let (sql, params): (&'static str, Vec<&(dyn ToSql + Sync)>) = match &dist_prefix {
+        None => (ONE_SCOPE, vec![&since, &device.id, &scope, &fetch]),
+        Some(prefix) => (BRANCH, vec![&since, &device.id, &scope, prefix, &fetch]),
     };
-    let rows = tx.query(sql.as_str(), &params)?;
+    let statement = st.get(&mut tx, sql)?;
+    let rows = tx.query(&statement, &params)?;
     let mut out = PullResponse::default();
     let mut bytes_total = 0usize;
     for r in rows {
@@ -151,14 +200,17 @@ pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_
 /// What the authorship checks read, from the push transaction (`crate::authorship`).
 struct PgState<'t, 'c> {
     tx: RefCell<&'t mut Transaction<'c>>,
+    statements: RefCell<&'t mut Statements>,
     doc_id: &'t str,
     branch: Option<String>,
     failed: RefCell<Option<postgres::Error>>,
 }
 
 impl PgState<'_, '_> {
-    fn query(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Option<String> {
-        match self.tx.borrow_mut().query_opt(sql, args) {
+    fn query(&self, sql: &'static str, args: &[&(dyn ToSql + Sync)]) -> Option<String> {
+        let mut tx = self.tx.borrow_mut();
+        let statement = self.statements.borrow_mut().get(&mut tx, sql);
+        match statement.and_then(|s| tx.query_opt(&s, args)) {
             Ok(row) => row.map(|r| r.get(0)),
             Err(e) => {
                 self.failed.borrow_mut().get_or_insert(e);
@@ -182,19 +234,20 @@ impl DocState for PgState<'_, '_> {
 }
 
 /// Checks change `index` and records the leads and directory names it creates.
-fn check_and_record(tx: &mut Transaction<'_>, device: &Device, index: usize, c: &ValidChange) -> Result<(), HubError> {
-    let state = PgState { tx: RefCell::new(tx), doc_id: &c.doc_id, branch: crate::authorship::directory_branch(&c.doc_id), failed: RefCell::new(None) };
+fn check_and_record(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, index: usize, c: &ValidChange) -> Result<(), HubError> {
+    let state = PgState { tx: RefCell::new(tx), statements: RefCell::new(st), doc_id: &c.doc_id, branch: crate::authorship::directory_branch(&c.doc_id), failed: RefCell::new(None) };
     let checked = crate::authorship::check(&state, device, index, &c.doc_id, &c.bytes)?;
     if let Some(e) = state.failed.into_inner() {
         return Err(e.into());
     }
     let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
-    record(state.tx.into_inner(), &c.doc_id, &effects)
+    record(state.tx.into_inner(), state.statements.into_inner(), &c.doc_id, &effects)
 }
 
-fn record(tx: &mut Transaction<'_>, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+fn record(tx: &mut Transaction<'_>, st: &mut Statements, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+    let add_lead = st.get(tx, "INSERT INTO leads (lead_id, doc_id, list_obj) VALUES ($1, $2, $3)")?;
     for lead in &fx.new_leads {
-        tx.execute("INSERT INTO leads (lead_id, doc_id, list_obj) VALUES ($1, $2, $3)", &[&lead.lead, &doc_id, &lead.list])?;
+        tx.execute(&add_lead, &[&lead.lead, &doc_id, &lead.list])?;
     }
     if let Some(branch) = crate::authorship::directory_branch(doc_id) {
         for e in &fx.entries {

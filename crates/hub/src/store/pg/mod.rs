@@ -159,7 +159,27 @@ impl Backend for PgStore {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::*;
+
+    #[test]
+    fn reconnecting_keeps_the_schema_and_keys_and_a_foreign_database_is_refused_untouched() {
+        let url = leadguard_tests::postgres::fresh_database();
+        let keys = PgStore::connect(&url).unwrap().company_keys_for(Role::Rep).unwrap();
+        let again = PgStore::connect(&url).unwrap();
+        assert_eq!(again.company_keys_for(Role::Manager).unwrap(), keys, "reconnecting keeps the keys");
+        assert_eq!(again.company_keys_for(Role::Distributor).unwrap().staff, None);
+        let before = again.epoch().unwrap();
+        let after = again.start_new_epoch().unwrap();
+        assert_ne!(after.id, before.id, "a restore starts a new epoch");
+
+        let foreign = leadguard_tests::postgres::fresh_database();
+        let mut client = postgres::Client::connect(&foreign, postgres::NoTls).unwrap();
+        client.batch_execute("CREATE TABLE mine (x INTEGER); INSERT INTO mine VALUES (42);").unwrap();
+        assert!(matches!(PgStore::connect(&foreign), Err(HubError::ForeignDatabase(_))));
+        let x: i32 = client.query_one("SELECT x FROM mine", &[]).unwrap().get(0);
+        let tables: i64 = client.query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", &[]).unwrap().get(0);
+        assert_eq!((x, tables), (42, 1), "the foreign database is untouched");
+    }
 
     #[test]
     fn a_password_never_reaches_the_logs() {

@@ -5,7 +5,9 @@ use std::ops::{Deref, DerefMut};
 use std::sync::{Condvar, Mutex};
 use std::time::Duration;
 
-use postgres::{Client, NoTls};
+use std::collections::HashMap;
+
+use postgres::{Client, NoTls, Statement, Transaction};
 
 use crate::error::HubError;
 
@@ -21,8 +23,30 @@ pub(super) struct Pool {
 }
 
 struct State {
-    idle: Vec<Client>,
+    idle: Vec<Conn>,
     open: usize,
+}
+
+/// A connection and the statements prepared on it (one round trip per query after
+/// the first, instead of a parse round trip each time).
+pub(super) struct Conn {
+    pub client: Client,
+    pub statements: Statements,
+}
+
+#[derive(Default)]
+pub(super) struct Statements(HashMap<&'static str, Statement>);
+
+impl Statements {
+    /// `sql` prepared on this connection (through `tx`), prepared once.
+    pub(super) fn get(&mut self, tx: &mut Transaction<'_>, sql: &'static str) -> Result<Statement, postgres::Error> {
+        if let Some(s) = self.0.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = tx.prepare(sql)?;
+        self.0.insert(sql, s.clone());
+        Ok(s)
+    }
 }
 
 impl Pool {
@@ -35,13 +59,13 @@ impl Pool {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if let Some(client) = state.idle.pop() {
-                return Ok(Pooled { pool: self, client: Some(client) });
+                return Ok(Pooled { pool: self, conn: Some(client) });
             }
             if state.open < self.size {
                 state.open += 1;
                 drop(state);
                 return match Client::connect(&self.url, NoTls) {
-                    Ok(client) => Ok(Pooled { pool: self, client: Some(client) }),
+                    Ok(client) => Ok(Pooled { pool: self, conn: Some(Conn { client, statements: Statements::default() }) }),
                     Err(e) => {
                         self.release(None);
                         Err(e.into())
@@ -56,9 +80,9 @@ impl Pool {
         }
     }
 
-    fn release(&self, client: Option<Client>) {
+    fn release(&self, conn: Option<Conn>) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        match client.filter(|c| !c.is_closed()) {
+        match conn.filter(|c| !c.client.is_closed()) {
             Some(c) => state.idle.push(c),
             None => state.open -= 1,
         }
@@ -69,24 +93,32 @@ impl Pool {
 /// A connection borrowed from the pool.
 pub(super) struct Pooled<'a> {
     pool: &'a Pool,
-    client: Option<Client>,
+    conn: Option<Conn>,
+}
+
+impl Pooled<'_> {
+    /// The client and its statement cache, borrowed apart (a transaction holds the client).
+    pub(super) fn split(&mut self) -> (&mut Client, &mut Statements) {
+        let conn = self.conn.as_mut().expect("a pooled connection");
+        (&mut conn.client, &mut conn.statements)
+    }
 }
 
 impl Deref for Pooled<'_> {
     type Target = Client;
     fn deref(&self) -> &Client {
-        self.client.as_ref().expect("a pooled connection")
+        &self.conn.as_ref().expect("a pooled connection").client
     }
 }
 
 impl DerefMut for Pooled<'_> {
     fn deref_mut(&mut self) -> &mut Client {
-        self.client.as_mut().expect("a pooled connection")
+        &mut self.conn.as_mut().expect("a pooled connection").client
     }
 }
 
 impl Drop for Pooled<'_> {
     fn drop(&mut self) {
-        self.pool.release(self.client.take());
+        self.pool.release(self.conn.take());
     }
 }
