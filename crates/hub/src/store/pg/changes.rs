@@ -18,6 +18,7 @@ use postgres::types::ToSql;
 use postgres::{IsolationLevel, Transaction};
 
 use super::pool::{Pool, Statements};
+use super::writer::Writer;
 use crate::error::HubError;
 use crate::scope::Device;
 use crate::store::{now_ms, ValidChange};
@@ -39,7 +40,7 @@ fn find(tx: &mut Transaction<'_>, st: &mut Statements, hash: &ChangeHash) -> Res
 /// happen one push at a time. Two pushes of the same new change racing through two
 /// hubs: the second fails on the unique hash (or lead) and its retry gets the first
 /// receipt — the client retries a failed push anyway.
-pub(super) fn push(pool: &Pool, device: &Device, changes: &[ValidChange], checked: bool) -> Result<Vec<Ack>, HubError> {
+pub(super) fn push(pool: &Pool, writer: &Writer, device: &Device, changes: &[ValidChange], checked: bool) -> Result<Vec<Ack>, HubError> {
     let mut pooled = pool.get()?;
     let (client, st) = pooled.split();
     // A batch of nothing but re-pushes answers from the log without locking the feed.
@@ -57,13 +58,19 @@ pub(super) fn push(pool: &Pool, device: &Device, changes: &[ValidChange], checke
             return Ok(acks);
         }
     }
-    let mut tx = client.transaction()?;
+    drop(pooled);
+    let (device, changes) = (device.clone(), changes.to_vec());
+    writer.write(move |tx, st| store_new(tx, st, &device, &changes, checked))
+}
+
+/// The storing part of a push, in the writer's group transaction (`writer.rs`).
+fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, changes: &[ValidChange], checked: bool) -> Result<Vec<Ack>, HubError> {
     // The lower end of the evidence window: the device's last sync, or its enrolment
     // (`store/changes.rs` explains why).
-    let prev = st.get(&mut tx, "SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = $1")?;
+    let prev = st.get(tx, "SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = $1")?;
     let prev_sync: Option<i64> = tx.query_one(&prev, &[&device.id])?.get(0);
-    let add_doc = st.get(&mut tx, "INSERT INTO docs (doc_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING")?;
-    let doc_scope = st.get(&mut tx, "SELECT scope FROM docs WHERE doc_id = $1")?;
+    let add_doc = st.get(tx, "INSERT INTO docs (doc_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING")?;
+    let doc_scope = st.get(tx, "SELECT scope FROM docs WHERE doc_id = $1")?;
     // Each document's scope as stored (checked once per document of the batch).
     let mut doc_scopes: HashMap<&str, &str> = HashMap::new();
     // Each change: its first receipt, or the index of the new change it repeats.
@@ -91,12 +98,12 @@ pub(super) fn push(pool: &Pool, device: &Device, changes: &[ValidChange], checke
             slots.push(Slot::New(n));
             continue;
         }
-        let slot = match find(&mut tx, st, &c.hash)? {
+        let slot = match find(tx, st, &c.hash)? {
             Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
             Some((seq, _, received_at, prev)) => Slot::Stored(ack(c.hash, seq, received_at, prev)),
             None => {
                 if checked {
-                    check_and_record(&mut tx, st, device, i, c)?;
+                    check_and_record(tx, st, device, i, c)?;
                 }
                 new_index.insert(c.hash.0, new.len());
                 new.push(c);
@@ -108,12 +115,12 @@ pub(super) fn push(pool: &Pool, device: &Device, changes: &[ValidChange], checke
     let (first_seq, now) = if new.is_empty() {
         (0, 0)
     } else {
-        let lock = st.get(&mut tx, "SELECT last_seq, last_received_at FROM hub_feed WHERE id = 1 FOR UPDATE")?;
+        let lock = st.get(tx, "SELECT last_seq, last_received_at FROM hub_feed WHERE id = 1 FOR UPDATE")?;
         let head = tx.query_one(&lock, &[])?;
         let (last_seq, last_received): (i64, i64) = (head.get(0), head.get(1));
         let now = now_ms().max(last_received);
         let insert = st.get(
-            &mut tx,
+            tx,
             "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )?;
@@ -121,11 +128,10 @@ pub(super) fn push(pool: &Pool, device: &Device, changes: &[ValidChange], checke
             let seq = last_seq + 1 + n as i64;
             tx.execute(&insert, &[&seq, &&c.hash.0[..], &c.doc_id, &c.scope, &device.id, &now, &prev_sync, &c.bytes])?;
         }
-        let advance = st.get(&mut tx, "UPDATE hub_feed SET last_seq = $1, last_received_at = $2 WHERE id = 1")?;
+        let advance = st.get(tx, "UPDATE hub_feed SET last_seq = $1, last_received_at = $2 WHERE id = 1")?;
         tx.execute(&advance, &[&(last_seq + new.len() as i64), &now])?;
         (last_seq + 1, now)
     };
-    tx.commit()?;
     Ok(slots
         .into_iter()
         .zip(changes)

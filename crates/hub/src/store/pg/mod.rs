@@ -12,6 +12,7 @@ mod changes;
 mod devices;
 mod pool;
 mod schema;
+mod writer;
 
 use leadguard_protocol::{Ack, HubTime, PullResponse, Role, SyncCompleted};
 use leadguard_seal::CompanyKeys;
@@ -28,6 +29,7 @@ const POOL_SIZE: usize = 16;
 pub struct PgStore {
     url: String,
     pool: pool::Pool,
+    writer: writer::Writer,
 }
 
 impl PgStore {
@@ -36,7 +38,7 @@ impl PgStore {
     pub fn connect(url: &str) -> Result<Self, HubError> {
         let pool = pool::Pool::new(url, POOL_SIZE);
         schema::migrate(&mut *pool.get()?)?;
-        Ok(PgStore { url: url.to_owned(), pool })
+        Ok(PgStore { url: url.to_owned(), writer: writer::Writer::start(url)?, pool })
     }
 
     /// Starts a new epoch at the last change the database holds: run after restoring
@@ -92,10 +94,10 @@ impl Backend for PgStore {
         redact(&self.url)
     }
     fn push(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
-        changes::push(&self.pool, device, changes, false)
+        changes::push(&self.pool, &self.writer, device, changes, false)
     }
     fn push_checked(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
-        changes::push(&self.pool, device, changes, true)
+        changes::push(&self.pool, &self.writer, device, changes, true)
     }
     fn pull(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
         changes::pull(&self.pool, device, since, limit, only_scope)
