@@ -35,9 +35,8 @@ fn find(tx: &mut Transaction<'_>, st: &mut Statements, hash: &ChangeHash) -> Res
 
 /// Stores a batch atomically (see `Backend::push`); `checked` runs the authorship checks.
 ///
-/// The checks and the reads run before the feed's head is locked, so pushes through
-/// any number of hubs check in parallel; only numbering, inserting and committing
-/// happen one push at a time. Two pushes of the same new change racing through two
+/// A batch of re-pushes answers from a pooled connection; anything new goes to the
+/// hub's writer (group commit). Two pushes of the same new change racing through two
 /// hubs: the second fails on the unique hash (or lead) and its retry gets the first
 /// receipt — the client retries a failed push anyway.
 pub(super) fn push(pool: &Pool, writer: &Writer, device: &Device, changes: &[ValidChange], checked: bool) -> Result<Vec<Ack>, HubError> {
