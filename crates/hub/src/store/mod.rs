@@ -146,18 +146,8 @@ pub(crate) fn now_ms() -> i64 {
 /// PostgreSQL cannot start).
 #[cfg(test)]
 pub(crate) fn every_backend() -> Vec<(&'static str, tempfile::TempDir, Store)> {
-    let sqlite = tempfile::tempdir().unwrap();
-    let pg_dir = tempfile::tempdir().unwrap();
+    let (sqlite_dir, pg_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let sqlite = Store::open(sqlite_dir.path()).unwrap();
     let pg = Store::connect(&Database::Postgres(leadguard_tests::postgres::fresh_database())).expect("PostgreSQL store");
-    vec![("sqlite", Store::open(sqlite.path()).unwrap().into_pair(sqlite)), ("postgres", (pg_dir, pg))]
-        .into_iter()
-        .map(|(name, (dir, store))| (name, dir, store))
-        .collect()
-}
-
-#[cfg(test)]
-impl Store {
-    fn into_pair(self, dir: tempfile::TempDir) -> (tempfile::TempDir, Store) {
-        (dir, self)
-    }
+    vec![("sqlite", sqlite_dir, sqlite), ("postgres", pg_dir, pg)]
 }
