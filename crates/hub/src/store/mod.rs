@@ -95,7 +95,7 @@ impl Database {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Ok(Database::Postgres(url.to_owned()))
             }
-            Some(other) => Err(HubError::ForeignDatabase(format!(
+            Some(other) => Err(HubError::Malformed(format!(
                 "--database takes a postgres:// URL, not {:?} (leave it out for the SQLite file in --data)",
                 pg::redact(other)
             ))),
