@@ -35,11 +35,12 @@ test: setup ui-build
 # Build first, save the compiled dependencies for other clones (a failed save does not
 # fail the tests: the cache only saves time), then run. The end-to-end
 # tests build the binaries they run through cargo (tests/support/lib.rs). The desktop
-# shell compiles ui/dist in, hence ui-build.
+# shell compiles ui/dist in, hence ui-build. scripts/test-rust.sh starts a throwaway
+# PostgreSQL for the run and runs the hub's suite a second time on it.
 test-rust: ui-build target-cache
 	cargo nextest run --workspace --no-run
 	-bash scripts/target-cache.sh save
-	cargo nextest run --workspace --no-fail-fast
+	bash scripts/test-rust.sh
 
 test-ui:
 	bash scripts/test-ui.sh

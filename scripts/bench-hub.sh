@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Hub load benchmark: 100, 500 and 1,000 simulated laptops syncing at once against one
-# and two hub processes over one database. Prints figures; never fails on timing.
-# Extra args go to the harness, e.g. `scripts/bench-hub.sh --devices 200 --hubs 1`.
+# and two hub processes over one database, SQLite and PostgreSQL side by side (a
+# throwaway PostgreSQL server, fsync on, started for the run by scripts/pg-throwaway.sh).
+# Prints figures; never fails on timing.
+# Extra args go to the harness, e.g. `scripts/bench-hub.sh --devices 200 --hubs 1 --backends postgres`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-cargo.sh
@@ -10,4 +12,4 @@ hub_bin=$(cargo_exe --release -p leadguard-hub --bin leadguard-hub)
 harness=$(cargo_exe --release -p leadguard-hub --example bench_hub)
 # Hundreds of simulated laptops each hold a connection.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-exec "$harness" --hub-bin "$hub_bin" "$@"
+exec bash scripts/pg-throwaway.sh run -- bash -c '"$0" --hub-bin "$1" --postgres "$LEADGUARD_TEST_POSTGRES" "${@:2}"' "$harness" "$hub_bin" "$@"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Leadguard needs and is missing:
 # Debian packages (WebKitGTK for Tauri, Xvfb, Chromium and its WebDriver, ImageMagick,
-# CJK fonts), cargo-nextest and tauri-driver. Idempotent and fast when everything is there: it only
+# CJK fonts, PostgreSQL for the hub tests and bench-hub), cargo-nextest and tauri-driver. Idempotent and fast when everything is there: it only
 # checks (dpkg -s, command -v) and calls apt-get update only when it must install.
 # npm packages are installed by scripts/ui-build.sh.
 set -euo pipefail
 
 PACKAGES=(libwebkit2gtk-4.1-dev webkit2gtk-driver xvfb xauth chromium chromium-driver
-          imagemagick fonts-noto-cjk)
+          imagemagick fonts-noto-cjk postgresql)
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

@@ -35,7 +35,8 @@ fn admin_json(hub: &Hub, args: &[&str]) -> Value {
 
 #[test]
 fn a_hub_restored_from_an_older_backup_loses_nothing_once_devices_resync() {
-    let mut hub = Hub::start();
+    // `backup`/`restore` are SQLite's; PostgreSQL's are pg_dump/pg_restore (docs/OPERATIONS.md).
+    let mut hub = Hub::start_sqlite();
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
     cli(a.path(), &["init", "--rep", "li.na", "--name", "李娜", "--branch", "sh"]);
@@ -100,7 +101,7 @@ fn a_hub_restored_from_an_older_backup_loses_nothing_once_devices_resync() {
 
 #[test]
 fn a_damaged_or_foreign_backup_is_refused_before_anything_is_replaced() {
-    let mut hub = Hub::start();
+    let mut hub = Hub::start_sqlite();
     hub.token("li.na", "sh", "rep");
     hub.kill9();
     let dir = tempfile::tempdir().unwrap();
@@ -152,6 +153,20 @@ fn two_hub_processes_over_one_database_serve_one_change_feed() {
     let data = tempfile::tempdir().unwrap();
     let first = Hub::spawn(data.path(), "127.0.0.1:0");
     let second = Hub::spawn(data.path(), "127.0.0.1:0");
+    reps_syncing_through_two_hubs_make_one_case(&first, &second);
+}
+
+#[test]
+fn two_hub_processes_over_one_postgres_database_serve_one_change_feed() {
+    let url = leadguard_tests::postgres::fresh_database();
+    let first = Hub::start_on(Some(url.clone()));
+    let second = Hub::start_on(Some(url));
+    reps_syncing_through_two_hubs_make_one_case(&first, &second);
+}
+
+/// Reps enrolled with tokens from either hub sync through different hubs; the manager,
+/// enrolled at the first, syncs through the second and sees one case.
+fn reps_syncing_through_two_hubs_make_one_case(first: &Hub, second: &Hub) {
     assert_ne!(first.url, second.url);
     let (a, b, m) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     cli(a.path(), &["init", "--rep", "li.na", "--name", "李娜", "--branch", "sh"]);
@@ -255,4 +270,75 @@ fn a_manager_enrols_a_reps_laptop_from_the_app_and_revokes_it() {
     assert_eq!(revoked["state"], "revoked");
     let after = leadguard_tests::leadguard(r.path(), &["sync"]);
     assert!(!after.status.success(), "a revoked laptop no longer syncs");
+}
+
+#[test]
+fn concurrent_pushes_through_two_hubs_over_postgres_never_let_a_pull_cursor_skip_a_change() {
+    let url = leadguard_tests::postgres::fresh_database();
+    let first = Hub::start_on(Some(url.clone()));
+    let second = Hub::start_on(Some(url));
+    concurrent_pushes_never_let_a_cursor_skip(&first, &second);
+}
+
+#[test]
+fn concurrent_pushes_through_two_hubs_over_sqlite_never_let_a_pull_cursor_skip_a_change() {
+    let data = tempfile::tempdir().unwrap();
+    let first = Hub::spawn(data.path(), "127.0.0.1:0");
+    let second = Hub::spawn(data.path(), "127.0.0.1:0");
+    concurrent_pushes_never_let_a_cursor_skip(&first, &second);
+}
+
+/// Two laptops push to one scope at once, each through its own hub, while a third
+/// device pulls small pages as fast as it can: every change acknowledged reaches the
+/// reader, so its cursor never moved past a change that was still being committed.
+fn concurrent_pushes_never_let_a_cursor_skip(first: &Hub, second: &Hub) {
+    use crate::hub_support::{automerge_changes, batch};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    const BATCHES: usize = 30;
+    const PER_BATCH: usize = 4;
+    let (reader, _) = first.device("zhang.wei", "sh", "manager");
+    let pushers: Vec<_> = [(first.device("li.na", "sh", "rep").0, "li.na", "a"), (second.device("wang.wei", "sh", "rep").0, "wang.wei", "b")]
+        .into_iter()
+        .map(|(client, rep, who)| {
+            std::thread::spawn(move || {
+                let mut acks = Vec::new();
+                for i in 0..BATCHES {
+                    let changes = automerge_changes(&format!("{who}{i:03}"), rep, PER_BATCH);
+                    acks.extend(client.push(&batch(&format!("sh/{who}/{i}"), "branch:sh", &changes)).expect("push").acks);
+                }
+                acks
+            })
+        })
+        .collect();
+    let done = Arc::new(AtomicBool::new(false));
+    let puller = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let (mut cursor, mut seen, mut pages) = (0u64, Vec::new(), 0usize);
+            loop {
+                let finished = done.load(Ordering::SeqCst);
+                let page = reader.pull(cursor, Some(3)).expect("pull");
+                pages += 1;
+                for c in &page.changes {
+                    assert!(c.hub_seq > cursor, "a page went back behind its cursor");
+                    seen.push((c.hub_seq, c.hash, c.received_at));
+                }
+                cursor = page.next_cursor;
+                if finished && !page.more {
+                    return (seen, pages);
+                }
+            }
+        })
+    };
+    let mut acked: Vec<_> = pushers.into_iter().flat_map(|p| p.join().expect("pusher")).collect();
+    done.store(true, Ordering::SeqCst);
+    let (seen, pages) = puller.join().expect("puller");
+    assert!(pages > 10, "the reader pulled while the pushes ran ({pages} pages)");
+    acked.sort_by_key(|a| a.hub_seq);
+    assert_eq!(acked.len(), 2 * BATCHES * PER_BATCH);
+    assert!(acked.windows(2).all(|w| w[0].hub_seq < w[1].hub_seq), "hub_seq is unique across hubs");
+    assert!(acked.windows(2).all(|w| w[0].received_at <= w[1].received_at), "receipts never decrease along hub_seq");
+    let expected: Vec<_> = acked.iter().map(|a| (a.hub_seq, a.hash, a.received_at)).collect();
+    assert_eq!(seen, expected, "the reader got every change, once, in order");
 }

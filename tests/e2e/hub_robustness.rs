@@ -96,8 +96,7 @@ fn malformed_or_oversized_messages_get_a_4xx_and_the_hub_keeps_serving() {
 fn hub_killed_with_sigkill_mid_push_loses_no_acknowledged_change() {
     const TOTAL: usize = 3_000;
     const BATCH: usize = 25;
-    let dir = tempfile::tempdir().unwrap();
-    let mut hub = Hub::spawn(dir.path(), "127.0.0.1:0");
+    let mut hub = Hub::start();
     let (pusher, _) = hub.device("li.na", "sh", "rep");
     let (reader, _) = hub.device("wang.wei", "sh", "rep");
     let changes: Vec<PushRequest> = (0..TOTAL / BATCH)

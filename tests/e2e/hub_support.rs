@@ -1,6 +1,10 @@
 //! Shared helpers of the hub end-to-end tests (included with `#[path]`): a real
 //! `leadguard-hub` process on a loopback port with a temporary database, device
 //! enrolment through its CLI, and real Automerge changes.
+//!
+//! [`Hub::start`] runs on the backend `LEADGUARD_TEST_HUB_BACKEND` names: `sqlite`
+//! (the default) or `postgres` — a fresh database on the PostgreSQL server of
+//! `leadguard_tests::postgres` (`make test-rust` runs the hub tests on both).
 
 #![allow(dead_code)]
 
@@ -15,16 +19,40 @@ use std::process::{Child, Command, Stdio};
 /// A running hub process; killed when dropped.
 pub struct Hub {
     pub data: PathBuf,
+    /// `--database` (a PostgreSQL URL), or None for the SQLite file in `data`.
+    pub database: Option<String>,
     pub url: String,
     child: Child,
     _dir: Option<tempfile::TempDir>,
 }
 
+/// Whether the hub tests run on PostgreSQL (`LEADGUARD_TEST_HUB_BACKEND=postgres`).
+pub fn postgres_backend() -> bool {
+    match std::env::var("LEADGUARD_TEST_HUB_BACKEND").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Ok("") | Err(_) => false,
+        Ok(other) => panic!("LEADGUARD_TEST_HUB_BACKEND={other:?}: sqlite or postgres"),
+    }
+}
+
 impl Hub {
-    /// A hub on a fresh temporary database, on a free loopback port.
+    /// A hub on a fresh temporary database of the backend under test, on a free
+    /// loopback port.
     pub fn start() -> Hub {
+        let database = postgres_backend().then(|| leadguard_tests::postgres::fresh_database());
+        Hub::start_on(database)
+    }
+
+    /// A hub on a fresh SQLite file, whatever the backend under test (for what only
+    /// SQLite has: `backup`/`restore`, a file to plant rows in).
+    pub fn start_sqlite() -> Hub {
+        Hub::start_on(None)
+    }
+
+    /// A hub on `database` (None: a fresh SQLite file).
+    pub fn start_on(database: Option<String>) -> Hub {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut hub = Hub::spawn(dir.path(), "127.0.0.1:0");
+        let mut hub = Hub::spawn_on(dir.path(), database.as_deref(), "127.0.0.1:0");
         hub._dir = Some(dir);
         hub
     }
@@ -32,9 +60,21 @@ impl Hub {
     /// Starts `leadguard-hub --data DATA serve --listen LISTEN` and reads the bound
     /// URL from the first line of its stdout.
     pub fn spawn(data: &Path, listen: &str) -> Hub {
-        let mut child = Command::new(bin("leadguard-hub"))
-            .arg("--data")
-            .arg(data)
+        Hub::spawn_on(data, None, listen)
+    }
+
+    fn command(data: &Path, database: Option<&str>) -> Command {
+        let mut command = Command::new(bin("leadguard-hub"));
+        command.arg("--data").arg(data).env_remove("LEADGUARD_HUB_DATABASE");
+        if let Some(url) = database {
+            command.args(["--database", url]);
+        }
+        command
+    }
+
+    /// [`Hub::spawn`] with `--database` when given.
+    pub fn spawn_on(data: &Path, database: Option<&str>, listen: &str) -> Hub {
+        let mut child = Hub::command(data, database)
             .args(["serve", "--listen", listen])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -44,7 +84,7 @@ impl Hub {
         BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("read hub url");
         let url = line.trim().to_owned();
         assert!(url.starts_with("http://127.0.0.1:"), "hub printed {url:?}");
-        Hub { data: data.to_owned(), url, child, _dir: None }
+        Hub { data: data.to_owned(), database: database.map(str::to_owned), url, child, _dir: None }
     }
 
     /// Kills the process with SIGKILL (no shutdown, no flush) and waits for it.
@@ -58,9 +98,7 @@ impl Hub {
         let listen = self.url.trim_start_matches("http://").to_owned();
         let mut last = None;
         for _ in 0..50 {
-            let mut child = Command::new(bin("leadguard-hub"))
-                .arg("--data")
-                .arg(&self.data)
+            let mut child = Hub::command(&self.data, self.database.as_deref())
                 .args(["serve", "--listen", &listen])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
@@ -82,7 +120,7 @@ impl Hub {
 
     /// Runs a management command (`enroll`, `revoke`, `devices list`) on this hub's database.
     pub fn admin(&self, args: &[&str]) -> std::process::Output {
-        Command::new(bin("leadguard-hub")).arg("--data").arg(&self.data).arg("--json").args(args).output().expect("run")
+        Hub::command(&self.data, self.database.as_deref()).arg("--json").args(args).output().expect("run")
     }
 
     /// A one-time enrolment token for a new device.

@@ -57,3 +57,66 @@ pub fn json(out: &Output) -> serde_json::Value {
         )
     })
 }
+
+/// A PostgreSQL server for the hub tests: the one `LEADGUARD_TEST_POSTGRES` names
+/// (`scripts/pg-throwaway.sh run` sets it for `make test-rust`), else a throwaway one
+/// this test process starts with the same script and a watchdog stops when the process
+/// ends. A test that needs PostgreSQL fails — never skips — when it cannot start.
+pub mod postgres {
+    use std::process::{Command, Stdio};
+    use std::sync::OnceLock;
+
+    /// The server's URL (`postgres://postgres@127.0.0.1:PORT/postgres`).
+    pub fn server_url() -> String {
+        static URL: OnceLock<String> = OnceLock::new();
+        URL.get_or_init(|| match std::env::var("LEADGUARD_TEST_POSTGRES") {
+            Ok(url) if !url.is_empty() => url,
+            _ => start_throwaway(),
+        })
+        .clone()
+    }
+
+    fn script() -> String {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/pg-throwaway.sh").to_owned()
+    }
+
+    fn start_throwaway() -> String {
+        let dir = tempfile::Builder::new().prefix("leadguard-pg.").tempdir().expect("tempdir").keep();
+        let out = Command::new("bash")
+            .arg(script())
+            .arg("start")
+            .arg(&dir)
+            .arg("--fast")
+            .stderr(Stdio::inherit())
+            .output()
+            .expect("run scripts/pg-throwaway.sh");
+        assert!(out.status.success(), "PostgreSQL did not start (scripts/pg-throwaway.sh; `make setup` installs it)");
+        // Stops the server once this test process has gone, however it ended.
+        let watchdog = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; exec bash '{script}' stop '{dir}'",
+            pid = std::process::id(),
+            script = script(),
+            dir = dir.display()
+        );
+        Command::new("setsid")
+            .args(["bash", "-c", &watchdog])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the PostgreSQL watchdog");
+        String::from_utf8(out.stdout).expect("utf-8 url").trim().to_owned()
+    }
+
+    /// A new, empty database on the server; returns its URL.
+    pub fn fresh_database() -> String {
+        let server = server_url();
+        let mut bytes = [0u8; 6];
+        std::fs::File::open("/dev/urandom").and_then(|mut f| std::io::Read::read_exact(&mut f, &mut bytes)).expect("urandom");
+        let name: String = format!("lg_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        let mut client = ::postgres::Client::connect(&server, ::postgres::NoTls).expect("connect to the test PostgreSQL");
+        client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create a test database");
+        let (base, _) = server.rsplit_once('/').expect("a database in the URL");
+        format!("{base}/{name}")
+    }
+}

@@ -1,14 +1,17 @@
 //! Hub load benchmark (a harness that prints figures, not a test): hundreds of
 //! simulated laptops — each with its own credential, its own document and its own new
 //! leads — sync at once against one and two `leadguard-hub` processes over one
-//! database, through the real protocol and client over loopback HTTP.
+//! database, SQLite and PostgreSQL side by side, through the real protocol and client
+//! over loopback HTTP.
 //!
 //! A device's sync is what a laptop does: push its new changes, pull every page since
 //! its cursor (its branch's colleagues' changes), complete. Reported per configuration:
 //! sync latency p50/p99 (client side, the whole three-request sync), syncs per second,
 //! and where the time goes on the hub (mean time per route from its `/metrics`).
 //!
-//! Run: `make bench-hub` (or `scripts/bench-hub.sh --devices 100,500 --hubs 1,2`).
+//! Run: `make bench-hub` (or `scripts/bench-hub.sh --devices 100,500 --hubs 1,2
+//! --backends sqlite,postgres`); the script starts a throwaway PostgreSQL server
+//! (`--postgres URL`, fsync on, as deployed) for the run.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -16,6 +19,7 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use automerge::transaction::Transactable;
+use leadguard_hub::store::Database;
 use leadguard_hub::Store;
 use leadguard_protocol::client::HubClient;
 use leadguard_protocol::{PushChange, PushRequest, Role};
@@ -24,13 +28,15 @@ struct Args {
     hub_bin: String,
     devices: Vec<usize>,
     hubs: Vec<usize>,
+    backends: Vec<String>,
+    postgres: Option<String>,
     branches: usize,
     rounds: usize,
     leads_per_round: usize,
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], branches: 20, rounds: 3, leads_per_round: 5 };
+    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5 };
     let list = |v: &str| v.split(',').map(|x| x.trim().parse().expect("a number")).collect::<Vec<usize>>();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -39,6 +45,8 @@ fn parse_args() -> Args {
             "--hub-bin" => a.hub_bin = v,
             "--devices" => a.devices = list(&v),
             "--hubs" => a.hubs = list(&v),
+            "--backends" => a.backends = v.split(',').map(|b| b.trim().to_owned()).collect(),
+            "--postgres" => a.postgres = Some(v),
             "--branches" => a.branches = v.parse().expect("--branches"),
             "--rounds" => a.rounds = v.parse().expect("--rounds"),
             "--leads-per-round" => a.leads_per_round = v.parse().expect("--leads-per-round"),
@@ -46,6 +54,13 @@ fn parse_args() -> Args {
         }
     }
     assert!(!a.hub_bin.is_empty(), "--hub-bin PATH (the leadguard-hub binary) is required");
+    for b in &a.backends {
+        assert!(b == "sqlite" || b == "postgres", "--backends: sqlite and/or postgres, not {b:?}");
+    }
+    assert!(
+        a.postgres.is_some() || !a.backends.iter().any(|b| b == "postgres"),
+        "--postgres URL (a server the bench may create databases on) is required for the postgres backend"
+    );
     a
 }
 
@@ -104,10 +119,13 @@ impl Drop for HubProcess {
     }
 }
 
-fn start_hub(bin: &str, data: &std::path::Path) -> HubProcess {
-    let mut child = Command::new(bin)
-        .arg("--data")
-        .arg(data)
+fn start_hub(bin: &str, data: &std::path::Path, database: Option<&str>) -> HubProcess {
+    let mut command = Command::new(bin);
+    command.arg("--data").arg(data).env_remove("LEADGUARD_HUB_DATABASE");
+    if let Some(url) = database {
+        command.args(["--database", url]);
+    }
+    let mut child = command
         .args(["--log", "warn", "serve", "--listen", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -145,11 +163,24 @@ fn route_means(hubs: &[HubProcess]) -> Vec<(String, f64, f64)> {
     totals.into_iter().filter(|(_, (_, n))| *n > 0.0).map(|(r, (sum, n))| (r, sum / n, n)).collect()
 }
 
-fn run(args: &Args, devices: usize, hub_count: usize) {
+/// A fresh database on the PostgreSQL server `server`; returns its URL.
+fn fresh_postgres(server: &str, name: &str) -> String {
+    let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to PostgreSQL");
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {name}")).expect("drop an old bench database");
+    client.batch_execute(&format!("CREATE DATABASE {name}")).expect("create the bench database");
+    let (base, _) = server.rsplit_once('/').expect("a database in the URL");
+    format!("{base}/{name}")
+}
+
+fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
     let dir = tempfile::tempdir().expect("tempdir");
+    let database = match (backend, &args.postgres) {
+        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}"))),
+        _ => None,
+    };
     // Enrol every simulated device in-process before the hubs start (enrolment is not
     // what is measured), then generate its changes.
-    let store = Store::open(dir.path()).expect("hub store");
+    let store = Store::connect(&Database::choose(database.as_deref(), dir.path()).expect("database")).expect("hub store");
     let mut sims = Vec::with_capacity(devices);
     for n in 0..devices {
         let branch = format!("b{}", n % args.branches);
@@ -159,7 +190,7 @@ fn run(args: &Args, devices: usize, hub_count: usize) {
         sims.push(Device { credential, rounds: device_changes(n, &branch, &rep, args.rounds, args.leads_per_round) });
     }
     drop(store);
-    let hubs: Vec<HubProcess> = (0..hub_count).map(|_| start_hub(&args.hub_bin, dir.path())).collect();
+    let hubs: Vec<HubProcess> = (0..hub_count).map(|_| start_hub(&args.hub_bin, dir.path(), database.as_deref())).collect();
     let urls: Vec<String> = hubs.iter().map(|h| h.url.clone()).collect();
 
     let barrier = Arc::new(Barrier::new(devices));
@@ -212,7 +243,8 @@ fn run(args: &Args, devices: usize, hub_count: usize) {
     let wall = started.elapsed();
     all.sort();
     println!(
-        "{:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        "{:>8} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        backend,
         devices,
         hub_count,
         all.len(),
@@ -224,22 +256,28 @@ fn run(args: &Args, devices: usize, hub_count: usize) {
     );
     let means = route_means(&hubs);
     let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
-    println!("        on the hub (mean per request): {where_}");
+    println!("                 on the hub (mean per request): {where_}");
 }
 
 fn main() {
     let args = parse_args();
     println!(
-        "leadguard-hub load: {} branches, {} syncs per device, {} new leads per sync; SQLite, {} cores",
+        "leadguard-hub load: {} branches, {} syncs per device, {} new leads per sync; {} cores",
         args.branches,
         args.rounds,
         args.leads_per_round,
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
-    println!("{:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s");
+    println!(
+        "{:>8} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
+        "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
+    );
+    // Each configuration on every backend in turn: the backends side by side.
     for &devices in &args.devices {
         for &hubs in &args.hubs {
-            run(&args, devices, hubs);
+            for backend in &args.backends {
+                run(&args, backend, devices, hubs);
+            }
         }
     }
 }

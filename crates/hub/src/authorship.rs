@@ -32,11 +32,7 @@ pub struct HubState<'a> {
 
 impl<'a> HubState<'a> {
     pub fn new(conn: &'a Connection, doc_id: &'a str) -> Self {
-        let branch = match DocName::parse(doc_id) {
-            Ok(DocName::Directory { branch }) => Some(branch),
-            _ => None,
-        };
-        HubState { conn, doc_id, branch, failed: RefCell::new(None) }
+        HubState { conn, doc_id, branch: directory_branch(doc_id), failed: RefCell::new(None) }
     }
 
     fn query(&self, sql: &str, args: impl rusqlite::Params) -> Option<String> {
@@ -66,27 +62,50 @@ impl DocState for HubState<'_> {
 /// Checks change `index` of a push (document `doc_id`) against `device` and records
 /// what it creates, in the push transaction `conn`.
 pub fn check_and_record(conn: &Connection, device: &Device, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
-    check_as(conn, Some(Author { rep: &device.rep, role: device.role }), index, doc_id, bytes)
+    check_and_record_as(conn, Some(device), index, doc_id, bytes)
 }
 
 /// [`check_and_record`] for a history the hub's operator adopts
 /// (`leadguard-hub adopt`): the schema's checks as every replica runs them, without
 /// tying the change to a device — the history was written before there was one.
 pub fn check_and_record_adopted(conn: &Connection, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
-    check_as(conn, None, index, doc_id, bytes)
+    check_and_record_as(conn, None, index, doc_id, bytes)
 }
 
-fn check_as(conn: &Connection, author: Option<Author<'_>>, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
-    let change = automerge::Change::from_bytes(bytes.to_vec())
-        .map_err(|e| HubError::InvalidChange(format!("change {index} is not an Automerge change: {e}")))?;
+fn check_and_record_as(conn: &Connection, device: Option<&Device>, index: usize, doc_id: &str, bytes: &[u8]) -> Result<(), HubError> {
     let state = HubState::new(conn, doc_id);
-    let checked = leadguard_schema::check_change(doc_id, &change, &state, author.as_ref());
+    let checked = check(&state, device, index, doc_id, bytes)?;
     if let Some(e) = state.failed.into_inner() {
         return Err(e.into());
     }
     let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
     record(conn, doc_id, &effects)?;
     Ok(())
+}
+
+/// Decodes change `index` and runs the schema's check with the device as author
+/// (none for an adopted history) against what the hub accepted (`state`, either
+/// backend's). The outer error is a change that is not Automerge at all; the inner
+/// one, the schema's verdict.
+pub fn check(
+    state: &dyn DocState,
+    device: Option<&Device>,
+    index: usize,
+    doc_id: &str,
+    bytes: &[u8],
+) -> Result<Result<Effects, Violation>, HubError> {
+    let change = automerge::Change::from_bytes(bytes.to_vec())
+        .map_err(|e| HubError::InvalidChange(format!("change {index} is not an Automerge change: {e}")))?;
+    let author = device.map(|d| Author { rep: &d.rep, role: d.role });
+    Ok(leadguard_schema::check_change(doc_id, &change, state, author.as_ref()))
+}
+
+/// The directory branch a document id names, if it is a branch directory.
+pub fn directory_branch(doc_id: &str) -> Option<String> {
+    match DocName::parse(doc_id) {
+        Ok(DocName::Directory { branch }) => Some(branch),
+        _ => None,
+    }
 }
 
 /// Remembers the leads and directory names an accepted change wrote.
@@ -178,7 +197,7 @@ mod tests {
         drop(store);
         // As a hub before the authorship tables: schema version 1.
         let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
-        conn.execute_batch("DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta; PRAGMA user_version = 1;").unwrap();
+        conn.execute_batch("DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta; PRAGMA user_version = 1;").unwrap();
         drop(conn);
         let store = Store::open(dir.path()).unwrap();
         let copy = lead_change(b"bb", "0123456789abcdef", "li.na");

@@ -48,6 +48,9 @@ pub enum HubError {
     ForeignDatabase(String),
     #[error("database error: {0}")]
     Db(#[from] rusqlite::Error),
+    /// The PostgreSQL backend's database or connection failed (`store::pg`).
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] postgres::Error),
     #[error(transparent)]
     Randomness(#[from] crate::secret::RandomnessError),
     #[error("internal task failed: {0}")]
@@ -96,6 +99,7 @@ impl HubError {
             HubError::NoSuchDevice(_) => ErrorCode::NotFound,
             HubError::ForeignDatabase(_)
             | HubError::Db(_)
+            | HubError::Postgres(_)
             | HubError::Randomness(_)
             | HubError::Task(_)
             | HubError::CompanyKeys(_)

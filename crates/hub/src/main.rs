@@ -3,6 +3,8 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use leadguard_hub::store::ops;
+use leadguard_hub::store::pg::{self, PgStore};
+use leadguard_hub::store::Database;
 use leadguard_hub::Store;
 use leadguard_protocol::Role;
 use std::io::Write;
@@ -14,6 +16,10 @@ struct Cli {
     /// Directory holding the hub database (hub.sqlite).
     #[arg(long, env = "LEADGUARD_HUB_DATA", default_value = "hub-data")]
     data: std::path::PathBuf,
+    /// A PostgreSQL database instead of the SQLite file in --data, e.g.
+    /// `postgres://leadguard@127.0.0.1:5432/leadguard`. Several hub processes may share one.
+    #[arg(long, global = true, env = "LEADGUARD_HUB_DATABASE")]
+    database: Option<String>,
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     json: bool,
@@ -59,7 +65,8 @@ enum Command {
         device: String,
     },
     /// Copy the hub database to FILE while the hub may be serving (SQLite online
-    /// backup). The copy is checked before it takes the name FILE.
+    /// backup). The copy is checked before it takes the name FILE. For PostgreSQL use
+    /// pg_dump (docs/OPERATIONS.md).
     Backup {
         #[arg(long)]
         output: std::path::PathBuf,
@@ -67,10 +74,11 @@ enum Command {
     /// Replace the hub database with a backup. Stop the hub first. The current database
     /// moves to `replaced-<time>/` in the data directory; devices then re-send what the
     /// hub lost. Devices enrolled or revoked after the backup must be enrolled or
-    /// revoked again.
+    /// revoked again. For PostgreSQL: restore with pg_restore, then run `restore`
+    /// without --input to start the new epoch (docs/OPERATIONS.md).
     Restore {
         #[arg(long)]
-        input: std::path::PathBuf,
+        input: Option<std::path::PathBuf>,
     },
     /// Store a laptop's history (`leadguard history export --output FILE`) as the
     /// branch's past: for a branch that worked on one laptop before it had a hub, and
@@ -115,6 +123,11 @@ fn init_logging(format: &str, filter: &str) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     init_logging(&cli.log_format, &cli.log)?;
+    let database = Database::choose(cli.database.as_deref(), &cli.data)?;
+    if let Database::Postgres(url) = &database {
+        let url = url.clone();
+        return postgres_command(cli, &url);
+    }
     // Backup and restore work on files and must not open (and migrate) the database
     // the way serving does.
     match &cli.command {
@@ -135,6 +148,7 @@ fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Command::Restore { input } => {
+            let input = input.as_deref().context("restore needs --input FILE (a backup made by `backup`)")?;
             let restored = ops::restore(&cli.data, input)?;
             if cli.json {
                 println!("{}", serde_json::to_string(&restored)?);
@@ -159,6 +173,41 @@ fn main() -> anyhow::Result<()> {
     // Every other command opens the database: never in the middle of a restore.
     let _lock = ops::DataLock::shared(&cli.data)?;
     let store = Store::open(&cli.data).with_context(|| format!("opening the hub database in {}", cli.data.display()))?;
+    run(cli, store)
+}
+
+/// Commands on a PostgreSQL database: the same as on SQLite, except backup and restore,
+/// which are PostgreSQL's own tools (pg_dump, pg_restore); `restore` without --input
+/// then starts the new epoch.
+fn postgres_command(cli: Cli, url: &str) -> anyhow::Result<()> {
+    let pg = PgStore::connect(url).with_context(|| format!("opening the hub database {}", pg::redact(url)))?;
+    match &cli.command {
+        Command::Backup { .. } => anyhow::bail!(
+            "backups of a PostgreSQL hub are pg_dump's: pg_dump --format=custom --file=hub.dump '{}' (docs/OPERATIONS.md)",
+            pg::redact(url)
+        ),
+        Command::Restore { input: Some(_) } => anyhow::bail!(
+            "restore a PostgreSQL hub with pg_restore, then run `restore` without --input to start the new epoch (docs/OPERATIONS.md)"
+        ),
+        Command::Restore { input: None } => {
+            let epoch = pg.start_new_epoch()?;
+            let (changes, high_seq, devices) = pg.counts()?;
+            if cli.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "changes": changes, "high_seq": high_seq, "devices": devices, "epoch": epoch.id, "epoch_start_seq": epoch.start_seq })
+                );
+            } else {
+                println!("the database holds {changes} changes (up to #{high_seq}) and {devices} devices; new epoch {} starts at #{}", epoch.id, epoch.start_seq);
+                eprintln!("devices enrolled or revoked after the dump was taken: enroll or revoke them again");
+            }
+            Ok(())
+        }
+        _ => run(cli, Store::from_backend(pg)),
+    }
+}
+
+fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { listen } => serve(store, &listen),
         Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
@@ -222,7 +271,7 @@ fn serve(store: Store, listen: &str) -> anyhow::Result<()> {
         writeln!(stdout, "http://{addr}")?;
         stdout.flush()?;
         drop(stdout);
-        tracing::info!(database = %store.path().display(), %addr, "serving");
+        tracing::info!(database = %store.describe(), %addr, "serving");
         leadguard_hub::serve(listener, Arc::new(store), shutdown_signal()).await?;
         Ok(())
     })

@@ -10,7 +10,7 @@
 //! formed). Adopting is idempotent; a history of many pushes is stored push by push,
 //! so an interrupted adoption is completed by running it again.
 
-use super::{now_ms, Store};
+use super::{now_ms, SqliteStore};
 use crate::error::HubError;
 use crate::scope::Device;
 use leadguard_protocol::{PushRequest, Role};
@@ -28,20 +28,25 @@ pub struct Adopted {
     pub new: usize,
 }
 
-impl Store {
+/// The revoked pseudo-device of `branch` an adopted history is recorded under (both
+/// backends): a manager of the branch may write every scope the branch's history uses.
+pub(super) fn pseudo_device(branch: &str) -> Result<Device, HubError> {
+    if branch.trim().is_empty() || branch.len() > 128 || branch.chars().any(char::is_control) {
+        return Err(HubError::Malformed("branch must be 1 to 128 printable characters".into()));
+    }
+    Ok(Device {
+        id: format!("adopted-{}", crate::secret::short_id()?),
+        rep: "(history)".into(),
+        name: "adopted history".into(),
+        branch: branch.to_owned(),
+        role: Role::Manager,
+    })
+}
+
+impl SqliteStore {
     /// Stores the history `frames` for `branch`.
     pub fn adopt(&self, branch: &str, frames: Vec<PushRequest>) -> Result<Adopted, HubError> {
-        if branch.trim().is_empty() || branch.len() > 128 || branch.chars().any(char::is_control) {
-            return Err(HubError::Malformed("branch must be 1 to 128 printable characters".into()));
-        }
-        let device = Device {
-            id: format!("adopted-{}", crate::secret::short_id()?),
-            rep: "(history)".into(),
-            name: "adopted history".into(),
-            branch: branch.to_owned(),
-            // A manager of the branch may write every scope the branch's history uses.
-            role: Role::Manager,
-        };
+        let device = pseudo_device(branch)?;
         let record = device.clone();
         self.write(move |tx| {
             let now = now_ms();

@@ -7,7 +7,7 @@
 //! if the hub's clock steps back, so "received before" is the same as "sequenced
 //! before".
 
-use super::{now_ms, Store};
+use super::{now_ms, SqliteStore};
 use crate::error::HubError;
 use crate::scope::Device;
 use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
@@ -22,7 +22,7 @@ pub struct ValidChange {
     pub bytes: Vec<u8>,
 }
 
-impl Store {
+impl SqliteStore {
     /// Stores a batch atomically and returns one ack per change, in order. Either
     /// every change is stored and committed (fsynced) before this returns, or none.
     /// Stores bytes as they are: pushes from devices go through [`Store::push_checked`].
@@ -168,53 +168,62 @@ fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     fn change(n: u8, doc: &str, scope: &str) -> ValidChange {
         ValidChange { hash: ChangeHash([n; 32]), doc_id: doc.into(), scope: scope.into(), bytes: vec![n] }
     }
 
-    fn setup() -> (tempfile::TempDir, Store, Device, Device) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let enrol = |rep: &str| {
-            let e = store.create_enrolment(rep, rep, "sh", Role::Rep, 60_000).unwrap();
-            store.enroll(&e.token).unwrap().0
-        };
-        let (a, b) = (enrol("a"), enrol("b"));
-        (dir, store, a, b)
+    /// Each backend's fresh store with two enrolled reps of branch sh.
+    fn setup() -> Vec<(&'static str, tempfile::TempDir, Store, Device, Device)> {
+        crate::store::every_backend()
+            .into_iter()
+            .map(|(backend, dir, store)| {
+                let enrol = |rep: &str| {
+                    let e = store.create_enrolment(rep, rep, "sh", Role::Rep, 60_000).unwrap();
+                    store.enroll(&e.token).unwrap().0
+                };
+                let (a, b) = (enrol("a"), enrol("b"));
+                (backend, dir, store, a, b)
+            })
+            .collect()
     }
 
     #[test]
     fn receipts_are_first_receipts_and_never_decrease() {
-        let (_dir, store, a, b) = setup();
-        let first = store.push(&a, &[change(1, "d", "branch:sh"), change(2, "d", "branch:sh")]).unwrap();
-        let again = store.push(&a, &[change(2, "d", "branch:sh"), change(3, "d", "branch:sh")]).unwrap();
-        assert_eq!(again[0], first[1], "a re-push returns the original receipt");
-        assert!(first[0].received_at <= first[1].received_at && first[1].received_at <= again[1].received_at);
-        assert_eq!(store.change_count().unwrap(), 3);
-        let pulled = store.pull(&b, 0, 100, None).unwrap();
-        assert_eq!(pulled.changes.iter().map(|c| c.hub_seq).collect::<Vec<_>>(), vec![1, 2, 3]);
-        assert_eq!((pulled.more, pulled.next_cursor), (false, 3));
+        for (backend, _dir, store, a, b) in setup() {
+            let first = store.push(&a, &[change(1, "d", "branch:sh"), change(2, "d", "branch:sh")]).unwrap();
+            let again = store.push(&a, &[change(2, "d", "branch:sh"), change(3, "d", "branch:sh")]).unwrap();
+            assert_eq!(again[0], first[1], "{backend}: a re-push returns the original receipt");
+            assert_eq!(store.push(&a, &[change(3, "d", "branch:sh")]).unwrap()[0], again[1], "{backend}: a whole re-push too");
+            assert!(first[0].received_at <= first[1].received_at && first[1].received_at <= again[1].received_at);
+            assert_eq!(store.change_count().unwrap(), 3, "{backend}");
+            let pulled = store.pull(&b, 0, 100, None).unwrap();
+            assert_eq!(pulled.changes.iter().map(|c| c.hub_seq).collect::<Vec<_>>(), vec![1, 2, 3], "{backend}");
+            assert_eq!((pulled.more, pulled.next_cursor), (false, 3), "{backend}");
+        }
     }
 
     #[test]
     fn a_batch_with_a_scope_conflict_stores_nothing() {
-        let (_dir, store, a, b) = setup();
-        store.push(&a, &[change(1, "d", "branch:sh")]).unwrap();
-        let err = store.push(&a, &[change(2, "e", "branch:sh"), change(3, "d", "branch:bj")]).unwrap_err();
-        assert!(matches!(err, HubError::ScopeMismatch { .. }));
-        assert_eq!(store.change_count().unwrap(), 1);
-        assert_eq!(store.pull(&b, 0, 100, None).unwrap().changes.len(), 1);
+        for (backend, _dir, store, a, b) in setup() {
+            store.push(&a, &[change(1, "d", "branch:sh")]).unwrap();
+            let err = store.push(&a, &[change(2, "e", "branch:sh"), change(3, "d", "branch:bj")]).unwrap_err();
+            assert!(matches!(err, HubError::ScopeMismatch { .. }), "{backend}: {err:?}");
+            assert_eq!(store.change_count().unwrap(), 1, "{backend}");
+            assert_eq!(store.pull(&b, 0, 100, None).unwrap().changes.len(), 1, "{backend}");
+        }
     }
 
     #[test]
     fn the_byte_budget_splits_pages_but_always_makes_progress() {
-        let (_dir, store, a, b) = setup();
-        let big = |n: u8| ValidChange { bytes: vec![n; PULL_BYTE_BUDGET], ..change(n, "d", "branch:sh") };
-        store.push(&a, &[big(1), big(2)]).unwrap();
-        let p1 = store.pull(&b, 0, 100, None).unwrap();
-        assert_eq!((p1.changes.len(), p1.more, p1.next_cursor), (1, true, 1));
-        let p2 = store.pull(&b, p1.next_cursor, 100, None).unwrap();
-        assert_eq!((p2.changes.len(), p2.more, p2.next_cursor), (1, false, 2));
+        for (backend, _dir, store, a, b) in setup() {
+            let big = |n: u8| ValidChange { bytes: vec![n; PULL_BYTE_BUDGET], ..change(n, "d", "branch:sh") };
+            store.push(&a, &[big(1), big(2)]).unwrap();
+            let p1 = store.pull(&b, 0, 100, None).unwrap();
+            assert_eq!((p1.changes.len(), p1.more, p1.next_cursor), (1, true, 1), "{backend}");
+            let p2 = store.pull(&b, p1.next_cursor, 100, None).unwrap();
+            assert_eq!((p2.changes.len(), p2.more, p2.next_cursor), (1, false, 2), "{backend}");
+        }
     }
 }

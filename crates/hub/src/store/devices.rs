@@ -4,7 +4,7 @@
 //! one-time token; the laptop exchanges the token for a long-lived credential.
 //! Tokens expire, work once, and die with their device on revocation.
 
-use super::{now_ms, Store};
+use super::{now_ms, SqliteStore};
 use crate::error::HubError;
 use crate::scope::Device;
 use crate::secret;
@@ -27,7 +27,32 @@ fn parse_role(s: String) -> rusqlite::Result<Role> {
     s.parse().map_err(|e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e)))
 }
 
-impl Store {
+/// A new device's id and token, once its fields are checked (both backends).
+pub(super) struct NewEnrolment {
+    pub device_id: String,
+    pub token: String,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+impl NewEnrolment {
+    pub(super) fn make(rep: &str, name: &str, branch: &str, ttl_ms: i64) -> Result<Self, HubError> {
+        for (what, v) in [("rep", rep), ("name", name), ("branch", branch)] {
+            if v.trim().is_empty() || v.len() > 128 || v.chars().any(char::is_control) {
+                return Err(HubError::Malformed(format!("{what} must be 1 to 128 printable characters")));
+            }
+        }
+        let now = now_ms();
+        Ok(NewEnrolment {
+            device_id: format!("d{}", secret::short_id()?),
+            token: secret::generate(secret::TOKEN_PREFIX)?,
+            now,
+            expires_at: now.saturating_add(ttl_ms),
+        })
+    }
+}
+
+impl SqliteStore {
     /// Creates a device record and a one-time token valid for `ttl_ms`.
     pub fn create_enrolment(
         &self,
@@ -37,15 +62,7 @@ impl Store {
         role: Role,
         ttl_ms: i64,
     ) -> Result<Enrolment, HubError> {
-        for (what, v) in [("rep", rep), ("name", name), ("branch", branch)] {
-            if v.trim().is_empty() || v.len() > 128 || v.chars().any(char::is_control) {
-                return Err(HubError::Malformed(format!("{what} must be 1 to 128 printable characters")));
-            }
-        }
-        let device_id = format!("d{}", secret::short_id()?);
-        let token = secret::generate(secret::TOKEN_PREFIX)?;
-        let now = now_ms();
-        let expires_at = now.saturating_add(ttl_ms);
+        let NewEnrolment { device_id, token, now, expires_at } = NewEnrolment::make(rep, name, branch, ttl_ms)?;
         let (rep, name, branch) = (rep.to_owned(), name.to_owned(), branch.to_owned());
         self.write(move |tx| {
             tx.execute(
@@ -170,35 +187,36 @@ fn device_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     const DAY: i64 = 86_400_000;
 
     #[test]
     fn a_token_enrols_once_and_the_credential_authenticates_until_revoked() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, DAY).unwrap();
-        let (device, credential) = store.enroll(&e.token).unwrap();
-        assert_eq!(device.id, e.device_id);
-        assert_eq!(device.branch, "sh");
-        assert!(matches!(store.enroll(&e.token), Err(HubError::InvalidToken)));
-        assert_eq!(store.authenticate(&credential).unwrap(), Some(device.clone()));
-        assert_eq!(store.authenticate("lgd_wrong").unwrap(), None);
-        store.revoke(&device.id).unwrap();
-        assert_eq!(store.authenticate(&credential).unwrap(), None);
-        assert!(matches!(store.revoke("nope"), Err(HubError::NoSuchDevice(_))));
+        for (_backend, _dir, store) in crate::store::every_backend() {
+            let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, DAY).unwrap();
+            let (device, credential) = store.enroll(&e.token).unwrap();
+            assert_eq!(device.id, e.device_id);
+            assert_eq!(device.branch, "sh");
+            assert!(matches!(store.enroll(&e.token), Err(HubError::InvalidToken)));
+            assert_eq!(store.authenticate(&credential).unwrap(), Some(device.clone()));
+            assert_eq!(store.authenticate("lgd_wrong").unwrap(), None);
+            store.revoke(&device.id).unwrap();
+            assert_eq!(store.authenticate(&credential).unwrap(), None);
+            assert!(matches!(store.revoke("nope"), Err(HubError::NoSuchDevice(_))));
+        }
     }
 
     #[test]
     fn expired_and_revoked_tokens_do_not_enrol() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(dir.path()).unwrap();
-        let expired = store.create_enrolment("a", "A", "sh", Role::Rep, -1).unwrap();
-        assert!(matches!(store.enroll(&expired.token), Err(HubError::InvalidToken)));
-        let revoked = store.create_enrolment("b", "B", "sh", Role::Rep, DAY).unwrap();
-        store.revoke(&revoked.device_id).unwrap();
-        assert!(matches!(store.enroll(&revoked.token), Err(HubError::InvalidToken)));
-        assert_eq!(store.list_devices().unwrap().len(), 2);
+        for (_backend, _dir, store) in crate::store::every_backend() {
+            let expired = store.create_enrolment("a", "A", "sh", Role::Rep, -1).unwrap();
+            assert!(matches!(store.enroll(&expired.token), Err(HubError::InvalidToken)));
+            let revoked = store.create_enrolment("b", "B", "sh", Role::Rep, DAY).unwrap();
+            store.revoke(&revoked.device_id).unwrap();
+            assert!(matches!(store.enroll(&revoked.token), Err(HubError::InvalidToken)));
+            assert_eq!(store.list_devices().unwrap().len(), 2);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use leadguard_protocol::Role;
 use leadguard_seal::CompanyKeys;
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::Store;
+use super::SqliteStore;
 use crate::error::HubError;
 
 const META_KEY: &str = "company_keys";
@@ -24,7 +24,7 @@ pub(super) fn ensure(conn: &Connection) -> Result<(), HubError> {
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     /// The company keys a device of `role` is given: a distributor gets no staff key.
     pub fn company_keys_for(&self, role: Role) -> Result<CompanyKeys, HubError> {
         let text: Option<String> =
@@ -40,6 +40,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Store;
 
     #[test]
     fn the_keys_are_made_once_and_a_distributor_gets_no_staff_key() {

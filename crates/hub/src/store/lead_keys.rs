@@ -1,17 +1,18 @@
 //! Lead keys (docs/VISIBILITY.md "Keys and entitlement"): the table `lead_keys` holds
 //! the key the registering device pushed for each lead (the first one wins); grants and
 //! revocations are computed from it at every call ([`crate::entitlement`]). Every
-//! query of the table is in this file.
+//! SQLite query of the table is in this file, PostgreSQL's in `pg/lead_keys.rs`;
+//! [`grants`] is shared.
 
 use leadguard_protocol::{KeyGrants, LeadKeyEntry};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::Store;
+use super::SqliteStore;
 use crate::entitlement;
 use crate::error::HubError;
 use crate::scope::{Device, Scope};
 
-/// Migration 4.
+/// Migration 4 (SQLite; PostgreSQL's is `pg/lead_keys.rs`).
 pub(super) const MIGRATION: &str = r#"
 CREATE TABLE lead_keys (
     lead_id    TEXT PRIMARY KEY REFERENCES leads (lead_id),
@@ -36,13 +37,13 @@ fn lead_scope(conn: &Connection, lead: &str) -> Result<Option<(String, String)>,
         .optional()?)
 }
 
-fn doc_changes(conn: &Connection, doc_id: &str) -> Result<Vec<(Vec<u8>, i64, Option<i64>)>, HubError> {
+fn doc_changes(conn: &Connection, doc_id: &str) -> Result<DocChanges, HubError> {
     let mut stmt = conn.prepare_cached("SELECT bytes, received_at, device_prev_sync FROM changes WHERE doc_id = ?1 ORDER BY hub_seq")?;
     let rows = stmt.query_map(params![doc_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-impl Store {
+impl SqliteStore {
     /// Keeps the keys `device` pushed for leads the hub holds in a scope it writes
     /// (the first key of a lead wins). Returns the leads whose stored key is the
     /// pushed one.
@@ -100,6 +101,24 @@ impl Store {
                 }
             }
         }
+        grants(device, keyed, |doc_id| doc_changes(&tx, doc_id), now)
+    }
+}
+
+/// One keyed lead the device reads: `(lead_id, key, doc_id)`.
+pub(crate) type Keyed = (String, String, String);
+/// A document's changes as the entitlement rules read them: bytes, hub receipt,
+/// the pusher's previous sync.
+pub(crate) type DocChanges = Vec<(Vec<u8>, i64, Option<i64>)>;
+
+/// Grants and revocations for `device` over the `keyed` leads it reads, from their
+/// documents' changes (`doc_changes`, read from either backend).
+pub(crate) fn grants(
+    device: &Device,
+    keyed: Vec<Keyed>,
+    mut doc_changes: impl FnMut(&str) -> Result<DocChanges, HubError>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<KeyGrants, HubError> {
         let keys: std::collections::HashMap<String, String> = keyed.iter().map(|(l, k, _)| (l.clone(), k.clone())).collect();
         let pairs: Vec<(String, String)> = keyed.into_iter().map(|(l, _, d)| (l, d)).collect();
         let mut policies = std::collections::HashMap::new();
@@ -110,10 +129,10 @@ impl Store {
                 _ => continue,
             };
             if !policies.contains_key(&branch) {
-                let directory = doc_changes(&tx, &format!("directory/{branch}"))?;
+                let directory = doc_changes(&format!("directory/{branch}"))?;
                 policies.insert(branch.clone(), entitlement::policy_of(&directory));
             }
-            let facts = entitlement::facts_of_doc(&doc_id, &doc_changes(&tx, &doc_id)?, &leads, &policies[&branch], now);
+            let facts = entitlement::facts_of_doc(&doc_id, &doc_changes(&doc_id)?, &leads, &policies[&branch], now);
             for lead in leads {
                 match facts.get(&lead) {
                     Some(f) if entitlement::entitled(device, f) => {
@@ -126,5 +145,4 @@ impl Store {
         out.grants.sort_by(|a, b| a.lead_id.cmp(&b.lead_id));
         out.revocations.sort();
         Ok(out)
-    }
 }

@@ -1,164 +1,151 @@
-//! The hub's SQLite database: devices, enrolment tokens, documents' scopes and the
-//! change log.
+//! The hub's database: devices, enrolment tokens, documents' scopes, the change log,
+//! the company keys and the hub's epoch — behind one [`Backend`] trait with two
+//! implementations:
 //!
-//! Durability is the point: WAL with `synchronous=FULL`, and every push is one
-//! transaction committed before the acks are sent, so a hub killed with -9 never
-//! loses a change it acknowledged. One writer connection, owned by a thread that
-//! commits the writes queued meanwhile together (group commit, `writer.rs`), and one
-//! reader connection, which WAL lets run beside the writer, so pulls and
-//! authentication do not queue behind a large push.
+//! - SQLite (`sqlite.rs`, with `changes.rs`, `devices.rs`, `keys.rs`, `ops.rs` and the
+//!   group-commit `writer.rs`): one file in the data directory, the embedded default;
+//! - PostgreSQL (`pg/`): one database that several hub processes share
+//!   (`--database postgres://…`).
+//!
+//! Both keep the properties the protocol rests on: an acknowledged change is
+//! committed; a re-push returns the first receipt; receipts never decrease along
+//! `hub_seq`; and a pull cursor never skips a change (`hub_seq` values become visible
+//! in order — SQLite has one writer, PostgreSQL takes them from a counter row locked
+//! by the push transaction, `pg/changes.rs`).
 
 mod adopt;
 mod changes;
-mod devices;
+pub(crate) mod devices;
 mod keys;
-mod lead_keys;
+pub(crate) mod lead_keys;
 pub mod ops;
+pub mod pg;
+mod sqlite;
 mod writer;
 
 pub use adopt::Adopted;
 pub use changes::ValidChange;
 pub use devices::{DeviceRow, Enrolment};
+pub use ops::{Census, Epoch};
+pub use sqlite::SqliteStore;
+pub(crate) use sqlite::{APPLICATION_ID, MIGRATIONS};
 
 use crate::error::HubError;
-use leadguard_migrations::{MigrateError, Migration};
-use rusqlite::Connection;
+use crate::scope::Device;
+use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PullResponse, PushRequest, Role, SyncCompleted};
+use leadguard_seal::CompanyKeys;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
 
-/// `PRAGMA application_id` of hub databases ("LGHB").
-pub(crate) const APPLICATION_ID: i32 = 0x4c47_4842;
+/// What the HTTP layer and the CLI ask of a hub database. Every method is blocking
+/// (handlers call it on the blocking pool) and every write is committed before it
+/// returns Ok.
+pub trait Backend: Send + Sync {
+    /// Where the data lives, for logs (a file path, or a database URL without password).
+    fn describe(&self) -> String;
 
-/// Schema migrations; `user_version` is the number applied.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration::sql(r#"
-CREATE TABLE devices (
-    id            TEXT PRIMARY KEY,
-    rep           TEXT NOT NULL,
-    name          TEXT NOT NULL,
-    branch        TEXT NOT NULL,
-    role          TEXT NOT NULL CHECK (role IN ('rep', 'manager', 'distributor')),
-    created_at    INTEGER NOT NULL,
-    enrolled_at   INTEGER,
-    credential    BLOB UNIQUE,          -- SHA-256 of the device credential
-    revoked_at    INTEGER,
-    last_sync_at  INTEGER,              -- hub time of the last sync/complete
-    last_cursor   INTEGER
-);
-CREATE INDEX devices_branch ON devices (branch, role);
-CREATE TABLE enrol_tokens (
-    token_hash  BLOB PRIMARY KEY,       -- SHA-256 of the one-time token
-    device_id   TEXT NOT NULL REFERENCES devices (id),
-    expires_at  INTEGER NOT NULL,
-    used_at     INTEGER
-);
-CREATE TABLE docs (
-    doc_id  TEXT PRIMARY KEY,
-    scope   TEXT NOT NULL               -- fixed by the first change received
-);
-CREATE TABLE changes (
-    hub_seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-    hash              BLOB NOT NULL UNIQUE,
-    doc_id            TEXT NOT NULL REFERENCES docs (doc_id),
-    scope             TEXT NOT NULL,
-    device_id         TEXT NOT NULL REFERENCES devices (id),
-    received_at       INTEGER NOT NULL, -- hub time of first receipt, never updated
-    device_prev_sync  INTEGER,          -- the pusher's last sync before that
-    bytes             BLOB NOT NULL
-);
-CREATE INDEX changes_scope ON changes (scope, hub_seq);
-"#),
-// 2: what the authorship checks need: where each lead lives and which object is its
-// event list; the name last accepted for each rep of a branch directory; filled from
-// the changes already stored.
-Migration::sql_then(r#"
-CREATE TABLE leads (
-    lead_id   TEXT PRIMARY KEY,
-    doc_id    TEXT NOT NULL,
-    list_obj  TEXT NOT NULL             -- counter@actor of the list's creation
-);
-CREATE INDEX leads_by_list ON leads (doc_id, list_obj);
-CREATE TABLE directory_names (
-    branch  TEXT NOT NULL,
-    rep     TEXT NOT NULL,
-    name    TEXT NOT NULL,
-    PRIMARY KEY (branch, rep)
-);
-"#, crate::authorship::backfill),
-// 3: the hub's epoch (store/ops.rs): a new one after each restore.
-Migration::sql(r#"
-CREATE TABLE hub_meta (
-    key    TEXT PRIMARY KEY,
-    value  TEXT NOT NULL
-);
-INSERT INTO hub_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('epoch_start_seq', '0');
-"#),
-// 4: the keys of sealed leads (store/lead_keys.rs, docs/VISIBILITY.md).
-Migration::sql(lead_keys::MIGRATION)];
+    /// Stores a batch atomically and returns one ack per change, in order; stores the
+    /// bytes as they are (pushes from devices go through [`Backend::push_checked`]).
+    fn push(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError>;
+    /// [`Backend::push`] after the schema and authorship checks (`crate::authorship`),
+    /// in the same transaction; re-pushed changes get their first receipts unchecked.
+    fn push_checked(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError>;
+    /// Up to `limit` changes after `since` that `device` may read and did not push,
+    /// within the pull byte budget; with `only_scope`, just that scope.
+    fn pull(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError>;
+    /// Number of changes stored.
+    fn change_count(&self) -> Result<u64, HubError>;
 
-/// The hub database.
+    /// Creates a device record and a one-time token valid for `ttl_ms`.
+    fn create_enrolment(&self, rep: &str, name: &str, branch: &str, role: Role, ttl_ms: i64) -> Result<Enrolment, HubError>;
+    /// Exchanges a one-time token for a credential (the token is spent in the same transaction).
+    fn enroll(&self, token: &str) -> Result<(Device, String), HubError>;
+    /// The device holding `credential`, unless unknown or revoked.
+    fn authenticate(&self, credential: &str) -> Result<Option<Device>, HubError>;
+    /// Revokes a device: its credential and any unused token stop working at once.
+    fn revoke(&self, device_id: &str) -> Result<(), HubError>;
+    /// Every device record, oldest first.
+    fn list_devices(&self) -> Result<Vec<DeviceRow>, HubError>;
+    /// The device's last successful sync, if any.
+    fn last_sync(&self, device_id: &str) -> Result<Option<HubTime>, HubError>;
+    /// Records a successful sync; later pushes carry its time as `device_prev_sync`.
+    fn complete_sync(&self, device: &Device, cursor: u64) -> Result<SyncCompleted, HubError>;
+
+    /// The company keys a device of `role` is given.
+    fn company_keys_for(&self, role: Role) -> Result<CompanyKeys, HubError>;
+    /// Device counts and the log's length (`/metrics`).
+    fn census(&self) -> Result<Census, HubError>;
+    /// The hub's epoch (`store::ops`).
+    fn epoch(&self) -> Result<Epoch, HubError>;
+    /// Whether the database answers (`/healthz`).
+    fn ping(&self) -> Result<(), HubError>;
+
+    /// Keeps the keys `device` pushed for leads the hub holds in a scope it writes
+    /// (the first key of a lead wins; only from a device that wrote into the lead's
+    /// document). Returns the leads whose stored key is the pushed one (`lead_keys.rs`).
+    fn store_lead_keys(&self, device: &Device, keys: Vec<LeadKeyEntry>, now_ms: i64) -> Result<Vec<String>, HubError>;
+    /// The keys of the leads `device`'s user may see in full now, and the leads it
+    /// reads but may not see in full ([`crate::entitlement`]).
+    fn key_grants(&self, device: &Device, now: chrono::DateTime<chrono::Utc>) -> Result<KeyGrants, HubError>;
+    /// Stores a laptop's history as `branch`'s past (`adopt.rs`).
+    fn adopt(&self, branch: &str, frames: Vec<PushRequest>) -> Result<Adopted, HubError>;
+}
+
+/// Which database a hub command works on: `--database`, or the SQLite file of `--data`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// `<dir>/hub.sqlite`.
+    Sqlite(PathBuf),
+    /// A PostgreSQL connection string (`postgres://user@host:port/db`).
+    Postgres(String),
+}
+
+impl Database {
+    /// `--database` when given, else the SQLite file of the data directory. Only
+    /// PostgreSQL URLs are accepted for `--database`.
+    pub fn choose(database: Option<&str>, data_dir: &Path) -> Result<Self, HubError> {
+        match database.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Database::Sqlite(data_dir.to_owned())),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(Database::Postgres(url.to_owned()))
+            }
+            Some(other) => Err(HubError::Malformed(format!(
+                "--database takes a postgres:// URL, not {:?} (leave it out for the SQLite file in --data)",
+                pg::redact(other)
+            ))),
+        }
+    }
+}
+
+/// An opened hub database of either backend; derefs to [`Backend`].
 pub struct Store {
-    path: PathBuf,
-    writer: writer::Writer,
-    reader: Mutex<Connection>,
+    backend: Box<dyn Backend>,
 }
 
 impl Store {
-    /// Opens (creating and migrating if needed) `<dir>/hub.sqlite`. A file that is
-    /// not a hub database is refused and left untouched.
+    /// Opens (creating and migrating if needed) `<dir>/hub.sqlite`.
     pub fn open(dir: &Path) -> Result<Self, HubError> {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| HubError::ForeignDatabase(format!("cannot create {}: {e}", dir.display())))?;
-        let path = dir.join("hub.sqlite");
-        let mut writer = Connection::open(&path)?;
-        configure(&writer)?;
-        migrate(&mut writer, &path)?;
-        keys::ensure(&writer)?;
-        let reader = Connection::open(&path)?;
-        configure(&reader)?;
-        Ok(Store { path, writer: writer::Writer::start(writer), reader: Mutex::new(reader) })
+        Ok(Store { backend: Box::new(SqliteStore::open(dir)?) })
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// A store over an already opened backend.
+    pub fn from_backend(backend: impl Backend + 'static) -> Self {
+        Store { backend: Box::new(backend) }
     }
 
-    /// Runs `f` in a write transaction (grouped with others) and returns its result
-    /// once committed: an Ok answer is on disk.
-    pub(crate) fn write<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<T, HubError> + Send + 'static,
-    ) -> Result<T, HubError> {
-        self.writer.write(f)
-    }
-
-    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written, so a
-        // poisoned lock is safe to reuse.
-        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    /// Opens the database `db` names, creating and migrating its schema if needed.
+    pub fn connect(db: &Database) -> Result<Self, HubError> {
+        match db {
+            Database::Sqlite(dir) => Store::open(dir),
+            Database::Postgres(url) => Ok(Store { backend: Box::new(pg::PgStore::connect(url)?) }),
+        }
     }
 }
 
-fn configure(conn: &Connection) -> Result<(), HubError> {
-    conn.busy_timeout(std::time::Duration::from_secs(10))?;
-    conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.pragma_update(None, "foreign_keys", "ON")?;
-    Ok(())
-}
+impl std::ops::Deref for Store {
+    type Target = dyn Backend;
 
-fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HubError> {
-    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
-    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
-        return Err(HubError::ForeignDatabase(path.display().to_string()));
-    }
-    match leadguard_migrations::migrate(conn, MIGRATIONS, Some(APPLICATION_ID)) {
-        Ok(_) => Ok(()),
-        Err(MigrateError::UnknownVersion { found, known }) => Err(HubError::ForeignDatabase(format!(
-            "{} has schema version {found}, newer than this hub ({known})",
-            path.display()
-        ))),
-        Err(MigrateError::Sqlite(e)) => Err(e.into()),
+    fn deref(&self) -> &Self::Target {
+        &*self.backend
     }
 }
 
@@ -167,24 +154,13 @@ pub(crate) fn now_ms() -> i64 {
     leadguard_protocol::HubTime::now().0
 }
 
+/// The store tests run on both backends: a fresh SQLite file and a fresh PostgreSQL
+/// database (on the server of `leadguard_tests::postgres`, which fails the test when
+/// PostgreSQL cannot start).
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reopening_keeps_the_schema_and_a_foreign_file_is_refused_untouched() {
-        let dir = tempfile::tempdir().unwrap();
-        drop(Store::open(dir.path()).unwrap());
-        drop(Store::open(dir.path()).unwrap());
-
-        let other = tempfile::tempdir().unwrap();
-        let foreign = other.path().join("hub.sqlite");
-        let conn = Connection::open(&foreign).unwrap();
-        conn.execute_batch("CREATE TABLE mine (x); INSERT INTO mine VALUES (42);").unwrap();
-        drop(conn);
-        assert!(matches!(Store::open(other.path()), Err(HubError::ForeignDatabase(_))));
-        let conn = Connection::open(&foreign).unwrap();
-        let x: i64 = conn.query_row("SELECT x FROM mine", [], |r| r.get(0)).unwrap();
-        assert_eq!(x, 42);
-    }
+pub(crate) fn every_backend() -> Vec<(&'static str, tempfile::TempDir, Store)> {
+    let (sqlite_dir, pg_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let sqlite = Store::open(sqlite_dir.path()).unwrap();
+    let pg = Store::connect(&Database::Postgres(leadguard_tests::postgres::fresh_database())).expect("PostgreSQL store");
+    vec![("sqlite", sqlite_dir, sqlite), ("postgres", pg_dir, pg)]
 }

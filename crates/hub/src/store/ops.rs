@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
-use super::{now_ms, Store, APPLICATION_ID, MIGRATIONS};
+use super::{now_ms, SqliteStore, APPLICATION_ID, MIGRATIONS};
 use crate::error::HubError;
 
 /// Device counts and the log's length, read at each `/metrics` scrape.
@@ -60,7 +60,7 @@ pub struct Restored {
     pub epoch_start_seq: u64,
 }
 
-impl Store {
+impl SqliteStore {
     pub fn census(&self) -> Result<Census, HubError> {
         let conn = self.reader();
         let (enrolled, pending, revoked) = conn.query_row(
@@ -183,7 +183,7 @@ pub fn restore(data_dir: &Path, input: &Path) -> Result<Restored, HubError> {
     }
     drop(backup_conn);
     // Migrate an older backup, then start the new epoch at its last change.
-    let store = Store::open(data_dir)?;
+    let store = SqliteStore::open(data_dir)?;
     let epoch = store.write(|conn| {
         let id: String = conn.query_row("SELECT lower(hex(randomblob(16)))", [], |r| r.get(0))?;
         let start: i64 = conn.query_row("SELECT coalesce(max(hub_seq), 0) FROM changes", [], |r| r.get(0))?;

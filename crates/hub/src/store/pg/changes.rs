@@ -1,0 +1,280 @@
+//! The change log in PostgreSQL: the SQLite backend's rules (`store/changes.rs`) over
+//! a database several hubs write at once.
+//!
+//! **Never skip.** A PostgreSQL sequence hands out numbers at insert time, and two
+//! transactions may commit them out of order: a pull between the two commits would move
+//! its cursor past the one still in flight. So a push that stores anything locks the
+//! feed's head row (`hub_feed`) once its checks are done, numbers its changes from it
+//! and commits before the next push can read it: `hub_seq` becomes visible strictly in
+//! order, whichever hub took the push, and each pull reads its page and the feed's head
+//! in one snapshot. Pushes that store nothing new (re-pushes) do not take the lock.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
+use leadguard_schema::{DocState, Effects};
+use postgres::types::ToSql;
+use postgres::{IsolationLevel, Transaction};
+
+use super::pool::{Pool, Statements};
+use super::writer::Writer;
+use crate::error::HubError;
+use crate::scope::Device;
+use crate::store::{now_ms, ValidChange};
+
+/// A stored change's receipt: `hub_seq, scope, received_at, device_prev_sync`.
+type Receipt = (i64, String, i64, Option<i64>);
+
+const FIND: &str = "SELECT hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = $1";
+
+fn find(tx: &mut Transaction<'_>, st: &mut Statements, hash: &ChangeHash) -> Result<Option<Receipt>, HubError> {
+    let find = st.get(tx, FIND)?;
+    Ok(tx.query_opt(&find, &[&&hash.0[..]])?.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
+}
+
+/// Which checks a new change passes before it is stored.
+#[derive(Clone, Copy)]
+pub(super) enum Checks {
+    /// None (`Backend::push`: bytes as they are).
+    None,
+    /// The schema's, with the pushing device as author (`Backend::push_checked`).
+    Device,
+    /// The schema's without an author: a history the operator adopts (`Backend::adopt`).
+    Adopted,
+}
+
+/// Stores a batch atomically (see `Backend::push`) after `checks`.
+///
+/// A batch of re-pushes answers from a pooled connection; anything new goes to the
+/// hub's writer (group commit). Two pushes of the same new change racing through two
+/// hubs: the second fails on the unique hash (or lead) and its retry gets the first
+/// receipt — the client retries a failed push anyway.
+pub(super) fn push(pool: &Pool, writer: &Writer, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
+    let mut pooled = pool.get()?;
+    let (client, st) = pooled.split();
+    // A batch of nothing but re-pushes answers from the log without locking the feed.
+    {
+        let mut tx = client.build_transaction().read_only(true).start()?;
+        let mut acks = Vec::with_capacity(changes.len());
+        for c in changes {
+            match find(&mut tx, st, &c.hash)? {
+                Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
+                Some((seq, _, received_at, prev)) => acks.push(ack(c.hash, seq, received_at, prev)),
+                None => break,
+            }
+        }
+        if acks.len() == changes.len() {
+            return Ok(acks);
+        }
+    }
+    drop(pooled);
+    let (device, changes) = (device.clone(), changes.to_vec());
+    writer.write(move |tx, st| store_new(tx, st, &device, &changes, checks))
+}
+
+/// The storing part of a push, in the writer's group transaction (`writer.rs`).
+fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
+    // The lower end of the evidence window: the device's last sync, or its enrolment
+    // (`store/changes.rs` explains why).
+    let prev = st.get(tx, "SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = $1")?;
+    let prev_sync: Option<i64> = tx.query_one(&prev, &[&device.id])?.get(0);
+    let add_doc = st.get(tx, "INSERT INTO docs (doc_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING")?;
+    let doc_scope = st.get(tx, "SELECT scope FROM docs WHERE doc_id = $1")?;
+    // Each document's scope as stored (checked once per document of the batch).
+    let mut doc_scopes: HashMap<&str, &str> = HashMap::new();
+    // Each change: its first receipt, or the index of the new change it repeats.
+    enum Slot {
+        Stored(Ack),
+        New(usize),
+    }
+    let mut slots = Vec::with_capacity(changes.len());
+    let mut new: Vec<&ValidChange> = Vec::new();
+    let mut new_index: HashMap<[u8; 32], usize> = HashMap::new();
+    for (i, c) in changes.iter().enumerate() {
+        let known = match doc_scopes.get(c.doc_id.as_str()) {
+            Some(&scope) => scope == c.scope,
+            None => {
+                tx.execute(&add_doc, &[&c.doc_id, &c.scope])?;
+                let scope: String = tx.query_one(&doc_scope, &[&c.doc_id])?.get(0);
+                doc_scopes.insert(&c.doc_id, &c.scope);
+                scope == c.scope
+            }
+        };
+        if !known {
+            return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() });
+        }
+        if let Some(&n) = new_index.get(&c.hash.0) {
+            slots.push(Slot::New(n));
+            continue;
+        }
+        let slot = match find(tx, st, &c.hash)? {
+            Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
+            Some((seq, _, received_at, prev)) => Slot::Stored(ack(c.hash, seq, received_at, prev)),
+            None => {
+                match checks {
+                    Checks::None => {}
+                    Checks::Device => check_and_record(tx, st, Some(device), i, c)?,
+                    Checks::Adopted => check_and_record(tx, st, None, i, c)?,
+                }
+                new_index.insert(c.hash.0, new.len());
+                new.push(c);
+                Slot::New(new.len() - 1)
+            }
+        };
+        slots.push(slot);
+    }
+    let (first_seq, now) = if new.is_empty() {
+        (0, 0)
+    } else {
+        let lock = st.get(tx, "SELECT last_seq, last_received_at FROM hub_feed WHERE id = 1 FOR UPDATE")?;
+        let head = tx.query_one(&lock, &[])?;
+        let (last_seq, last_received): (i64, i64) = (head.get(0), head.get(1));
+        let now = now_ms().max(last_received);
+        let insert = st.get(
+            tx,
+            "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )?;
+        for (n, c) in new.iter().enumerate() {
+            let seq = last_seq + 1 + n as i64;
+            tx.execute(&insert, &[&seq, &&c.hash.0[..], &c.doc_id, &c.scope, &device.id, &now, &prev_sync, &c.bytes])?;
+        }
+        let advance = st.get(tx, "UPDATE hub_feed SET last_seq = $1, last_received_at = $2 WHERE id = 1")?;
+        tx.execute(&advance, &[&(last_seq + new.len() as i64), &now])?;
+        (last_seq + 1, now)
+    };
+    Ok(slots
+        .into_iter()
+        .zip(changes)
+        .map(|(slot, c)| match slot {
+            Slot::Stored(a) => a,
+            Slot::New(n) => ack(c.hash, first_seq + n as i64, now, prev_sync),
+        })
+        .collect())
+}
+
+fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
+    Ack { hash, hub_seq: seq as u64, received_at: HubTime(received_at), device_prev_sync: prev.map(HubTime) }
+}
+
+/// One page of what `device` may read after `since` (see `Backend::pull`).
+pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
+    let mut pooled = pool.get()?;
+    let (client, st) = pooled.split();
+    // One snapshot for the feed's head and the rows.
+    let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
+    let head = st.get(&mut tx, "SELECT last_seq FROM hub_feed WHERE id = 1")?;
+    let max_seq: i64 = tx.query_one(&head, &[])?.get(0);
+    let since = i64::try_from(since).unwrap_or(i64::MAX);
+    let limit = limit.max(1);
+    let fetch = (limit + 1) as i64;
+    const ONE_SCOPE: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
+        FROM changes WHERE hub_seq > $1 AND device_id <> $2 AND scope = $3 ORDER BY hub_seq LIMIT $4";
+    const BRANCH: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
+        FROM changes WHERE hub_seq > $1 AND device_id <> $2 AND (scope = $3 OR starts_with(scope, $4)) ORDER BY hub_seq LIMIT $5";
+    let (scope, dist_prefix) = match (only_scope, device.role) {
+        (Some(scope), _) => (scope.to_owned(), None),
+        (None, Role::Distributor) => (device.write_scope(), None),
+        // The branch's own scope and its distributors' (`dist:<B>/…`), as in SQLite.
+        (None, Role::Rep | Role::Manager) => (device.write_scope(), Some(format!("dist:{}/", device.branch))),
+    };
+    let (sql, params): (&'static str, Vec<&(dyn ToSql + Sync)>) = match &dist_prefix {
+        None => (ONE_SCOPE, vec![&since, &device.id, &scope, &fetch]),
+        Some(prefix) => (BRANCH, vec![&since, &device.id, &scope, prefix, &fetch]),
+    };
+    let statement = st.get(&mut tx, sql)?;
+    let rows = tx.query(&statement, &params)?;
+    let mut out = PullResponse::default();
+    let mut bytes_total = 0usize;
+    for r in rows {
+        let full = out.changes.len() >= limit || (bytes_total >= PULL_BYTE_BUDGET && !out.changes.is_empty());
+        if full {
+            out.more = true;
+            break;
+        }
+        let hash: Vec<u8> = r.get(1);
+        let bytes: Vec<u8> = r.get(7);
+        bytes_total += bytes.len();
+        out.changes.push(PulledChange {
+            hub_seq: r.get::<_, i64>(0) as u64,
+            hash: ChangeHash(hash.try_into().map_err(|_| HubError::Task("stored hash is not 32 bytes".into()))?),
+            doc_id: r.get(2),
+            scope: r.get(3),
+            device: r.get(4),
+            received_at: HubTime(r.get(5)),
+            device_prev_sync: r.get::<_, Option<i64>>(6).map(HubTime),
+            bytes,
+        });
+    }
+    tx.commit()?;
+    out.next_cursor = match (out.more, out.changes.last()) {
+        (true, Some(last)) => last.hub_seq,
+        _ => max_seq.max(since) as u64,
+    };
+    Ok(out)
+}
+
+/// What the authorship checks read, from the push transaction (`crate::authorship`).
+struct PgState<'t, 'c> {
+    tx: RefCell<&'t mut Transaction<'c>>,
+    statements: RefCell<&'t mut Statements>,
+    doc_id: &'t str,
+    branch: Option<String>,
+    failed: RefCell<Option<postgres::Error>>,
+}
+
+impl PgState<'_, '_> {
+    fn query(&self, sql: &'static str, args: &[&(dyn ToSql + Sync)]) -> Option<String> {
+        let mut tx = self.tx.borrow_mut();
+        let statement = self.statements.borrow_mut().get(&mut tx, sql);
+        match statement.and_then(|s| tx.query_opt(&s, args)) {
+            Ok(row) => row.map(|r| r.get(0)),
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                None
+            }
+        }
+    }
+}
+
+impl DocState for PgState<'_, '_> {
+    fn lead_home(&self, lead: &str) -> Option<String> {
+        self.query("SELECT doc_id FROM leads WHERE lead_id = $1", &[&lead])
+    }
+    fn list_owner(&self, obj: &str) -> Option<String> {
+        self.query("SELECT lead_id FROM leads WHERE doc_id = $1 AND list_obj = $2", &[&self.doc_id, &obj])
+    }
+    fn entry_name(&self, rep: &str) -> Option<String> {
+        let branch = self.branch.as_deref()?;
+        self.query("SELECT name FROM directory_names WHERE branch = $1 AND rep = $2", &[&branch, &rep])
+    }
+}
+
+/// Checks change `index` and records the leads and directory names it creates.
+fn check_and_record(tx: &mut Transaction<'_>, st: &mut Statements, device: Option<&Device>, index: usize, c: &ValidChange) -> Result<(), HubError> {
+    let state = PgState { tx: RefCell::new(tx), statements: RefCell::new(st), doc_id: &c.doc_id, branch: crate::authorship::directory_branch(&c.doc_id), failed: RefCell::new(None) };
+    let checked = crate::authorship::check(&state, device, index, &c.doc_id, &c.bytes)?;
+    if let Some(e) = state.failed.into_inner() {
+        return Err(e.into());
+    }
+    let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
+    record(state.tx.into_inner(), state.statements.into_inner(), &c.doc_id, &effects)
+}
+
+fn record(tx: &mut Transaction<'_>, st: &mut Statements, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+    let add_lead = st.get(tx, "INSERT INTO leads (lead_id, doc_id, list_obj) VALUES ($1, $2, $3)")?;
+    for lead in &fx.new_leads {
+        tx.execute(&add_lead, &[&lead.lead, &doc_id, &lead.list])?;
+    }
+    if let Some(branch) = crate::authorship::directory_branch(doc_id) {
+        for e in &fx.entries {
+            tx.execute(
+                "INSERT INTO directory_names (branch, rep, name) VALUES ($1, $2, $3)
+                 ON CONFLICT (branch, rep) DO UPDATE SET name = excluded.name",
+                &[&branch, &e.id, &e.name],
+            )?;
+        }
+    }
+    Ok(())
+}

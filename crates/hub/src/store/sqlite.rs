@@ -1,0 +1,240 @@
+//! The SQLite backend: the embedded default, one file in the hub's data directory.
+//!
+//! Durability is the point: WAL with `synchronous=FULL`, and every push is one
+//! transaction committed before the acks are sent, so a hub killed with -9 never
+//! loses a change it acknowledged. One writer connection, owned by a thread that
+//! commits the writes queued meanwhile together (group commit, `writer.rs`), and one
+//! reader connection, which WAL lets run beside the writer, so pulls and
+//! authentication do not queue behind a large push. The operations themselves live in
+//! `changes.rs`, `devices.rs`, `keys.rs` and `ops.rs`.
+
+use super::{keys, writer, Adopted, Census, DeviceRow, Enrolment, Epoch, ValidChange};
+use crate::scope::Device;
+use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PullResponse, PushRequest, Role, SyncCompleted};
+use leadguard_seal::CompanyKeys;
+use crate::error::HubError;
+use leadguard_migrations::{MigrateError, Migration};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+/// `PRAGMA application_id` of hub databases ("LGHB").
+pub(crate) const APPLICATION_ID: i32 = 0x4c47_4842;
+
+/// Schema migrations; `user_version` is the number applied.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration::sql(r#"
+CREATE TABLE devices (
+    id            TEXT PRIMARY KEY,
+    rep           TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    branch        TEXT NOT NULL,
+    role          TEXT NOT NULL CHECK (role IN ('rep', 'manager', 'distributor')),
+    created_at    INTEGER NOT NULL,
+    enrolled_at   INTEGER,
+    credential    BLOB UNIQUE,          -- SHA-256 of the device credential
+    revoked_at    INTEGER,
+    last_sync_at  INTEGER,              -- hub time of the last sync/complete
+    last_cursor   INTEGER
+);
+CREATE INDEX devices_branch ON devices (branch, role);
+CREATE TABLE enrol_tokens (
+    token_hash  BLOB PRIMARY KEY,       -- SHA-256 of the one-time token
+    device_id   TEXT NOT NULL REFERENCES devices (id),
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+);
+CREATE TABLE docs (
+    doc_id  TEXT PRIMARY KEY,
+    scope   TEXT NOT NULL               -- fixed by the first change received
+);
+CREATE TABLE changes (
+    hub_seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    hash              BLOB NOT NULL UNIQUE,
+    doc_id            TEXT NOT NULL REFERENCES docs (doc_id),
+    scope             TEXT NOT NULL,
+    device_id         TEXT NOT NULL REFERENCES devices (id),
+    received_at       INTEGER NOT NULL, -- hub time of first receipt, never updated
+    device_prev_sync  INTEGER,          -- the pusher's last sync before that
+    bytes             BLOB NOT NULL
+);
+CREATE INDEX changes_scope ON changes (scope, hub_seq);
+"#),
+// 2: what the authorship checks need: where each lead lives and which object is its
+// event list; the name last accepted for each rep of a branch directory; filled from
+// the changes already stored.
+Migration::sql_then(r#"
+CREATE TABLE leads (
+    lead_id   TEXT PRIMARY KEY,
+    doc_id    TEXT NOT NULL,
+    list_obj  TEXT NOT NULL             -- counter@actor of the list's creation
+);
+CREATE INDEX leads_by_list ON leads (doc_id, list_obj);
+CREATE TABLE directory_names (
+    branch  TEXT NOT NULL,
+    rep     TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    PRIMARY KEY (branch, rep)
+);
+"#, crate::authorship::backfill),
+// 3: the hub's epoch (store/ops.rs): a new one after each restore.
+Migration::sql(r#"
+CREATE TABLE hub_meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+INSERT INTO hub_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('epoch_start_seq', '0');
+"#),
+// 4: the keys of sealed leads (store/lead_keys.rs, docs/VISIBILITY.md).
+Migration::sql(super::lead_keys::MIGRATION)];
+
+/// The hub database.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: writer::Writer,
+    reader: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating and migrating if needed) `<dir>/hub.sqlite`. A file that is
+    /// not a hub database is refused and left untouched.
+    pub fn open(dir: &Path) -> Result<Self, HubError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| HubError::ForeignDatabase(format!("cannot create {}: {e}", dir.display())))?;
+        let path = dir.join("hub.sqlite");
+        let mut writer = Connection::open(&path)?;
+        configure(&writer)?;
+        migrate(&mut writer, &path)?;
+        keys::ensure(&writer)?;
+        let reader = Connection::open(&path)?;
+        configure(&reader)?;
+        Ok(SqliteStore { path, writer: writer::Writer::start(writer), reader: Mutex::new(reader) })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` in a write transaction (grouped with others) and returns its result
+    /// once committed: an Ok answer is on disk.
+    pub(crate) fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, HubError> + Send + 'static,
+    ) -> Result<T, HubError> {
+        self.writer.write(f)
+    }
+
+    pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written, so a
+        // poisoned lock is safe to reuse.
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), HubError> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<(), HubError> {
+    let app_id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    if app_id != APPLICATION_ID && (app_id != 0 || tables > 0) {
+        return Err(HubError::ForeignDatabase(path.display().to_string()));
+    }
+    match leadguard_migrations::migrate(conn, MIGRATIONS, Some(APPLICATION_ID)) {
+        Ok(_) => Ok(()),
+        Err(MigrateError::UnknownVersion { found, known }) => Err(HubError::ForeignDatabase(format!(
+            "{} has schema version {found}, newer than this hub ({known})",
+            path.display()
+        ))),
+        Err(MigrateError::Sqlite(e)) => Err(e.into()),
+    }
+}
+
+
+/// The trait over the inherent operations (defined beside the tables they use).
+impl super::Backend for SqliteStore {
+    fn describe(&self) -> String {
+        self.path.display().to_string()
+    }
+    fn push(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
+        SqliteStore::push(self, device, changes)
+    }
+    fn push_checked(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
+        SqliteStore::push_checked(self, device, changes)
+    }
+    fn pull(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
+        SqliteStore::pull(self, device, since, limit, only_scope)
+    }
+    fn change_count(&self) -> Result<u64, HubError> {
+        SqliteStore::change_count(self)
+    }
+    fn create_enrolment(&self, rep: &str, name: &str, branch: &str, role: Role, ttl_ms: i64) -> Result<Enrolment, HubError> {
+        SqliteStore::create_enrolment(self, rep, name, branch, role, ttl_ms)
+    }
+    fn enroll(&self, token: &str) -> Result<(Device, String), HubError> {
+        SqliteStore::enroll(self, token)
+    }
+    fn authenticate(&self, credential: &str) -> Result<Option<Device>, HubError> {
+        SqliteStore::authenticate(self, credential)
+    }
+    fn revoke(&self, device_id: &str) -> Result<(), HubError> {
+        SqliteStore::revoke(self, device_id)
+    }
+    fn list_devices(&self) -> Result<Vec<DeviceRow>, HubError> {
+        SqliteStore::list_devices(self)
+    }
+    fn last_sync(&self, device_id: &str) -> Result<Option<HubTime>, HubError> {
+        SqliteStore::last_sync(self, device_id)
+    }
+    fn complete_sync(&self, device: &Device, cursor: u64) -> Result<SyncCompleted, HubError> {
+        SqliteStore::complete_sync(self, device, cursor)
+    }
+    fn company_keys_for(&self, role: Role) -> Result<CompanyKeys, HubError> {
+        SqliteStore::company_keys_for(self, role)
+    }
+    fn census(&self) -> Result<Census, HubError> {
+        SqliteStore::census(self)
+    }
+    fn epoch(&self) -> Result<Epoch, HubError> {
+        SqliteStore::epoch(self)
+    }
+    fn ping(&self) -> Result<(), HubError> {
+        SqliteStore::ping(self)
+    }
+    fn store_lead_keys(&self, device: &Device, keys: Vec<LeadKeyEntry>, now_ms: i64) -> Result<Vec<String>, HubError> {
+        SqliteStore::store_lead_keys(self, device, keys, now_ms)
+    }
+    fn key_grants(&self, device: &Device, now: chrono::DateTime<chrono::Utc>) -> Result<KeyGrants, HubError> {
+        SqliteStore::key_grants(self, device, now)
+    }
+    fn adopt(&self, branch: &str, frames: Vec<PushRequest>) -> Result<Adopted, HubError> {
+        SqliteStore::adopt(self, branch, frames)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn reopening_keeps_the_schema_and_a_foreign_file_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        drop(Store::open(dir.path()).unwrap());
+
+        let other = tempfile::tempdir().unwrap();
+        let foreign = other.path().join("hub.sqlite");
+        let conn = Connection::open(&foreign).unwrap();
+        conn.execute_batch("CREATE TABLE mine (x); INSERT INTO mine VALUES (42);").unwrap();
+        drop(conn);
+        assert!(matches!(Store::open(other.path()), Err(HubError::ForeignDatabase(_))));
+        let conn = Connection::open(&foreign).unwrap();
+        let x: i64 = conn.query_row("SELECT x FROM mine", [], |r| r.get(0)).unwrap();
+        assert_eq!(x, 42);
+    }
+}
