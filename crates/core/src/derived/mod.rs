@@ -132,6 +132,7 @@ impl Batch {
 
 /// Every view takes in one changed lead (inside the open transaction).
 pub(crate) fn lead_changed(reg: &mut Registry, batch: &mut Batch, mut lead: LeadChange<'_>, fields_changed: bool) -> Result<()> {
+    reg.memory.histories.remove(lead.lead_id);
     for view in VIEWS {
         view.lead_changed(reg, &mut lead)?;
     }
