@@ -122,6 +122,11 @@ impl LinkBlocks {
         self.leads.get(&id).map_or(&[], |e| &e.keys)
     }
 
+    /// How many leads are filed.
+    pub fn len(&self) -> usize {
+        self.leads.len()
+    }
+
     /// How many leads a block holds.
     pub fn size(&self, key: u64) -> usize {
         self.blocks.get(&key).map_or(0, Vec::len)

@@ -5,7 +5,10 @@
 //! the SQLite transaction commits and dropped if it rolls back, so the in-memory index
 //! never knows a lead the database does not.
 
-use crate::model::LeadFields;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::model::{Event, LeadFields};
 
 #[derive(Default)]
 pub struct MemoryViews {
@@ -19,7 +22,15 @@ pub struct MemoryViews {
     pub(crate) links: Option<crate::link_blocks::LinkBlocks>,
     /// A fuzzy block cap other than [`crate::link_blocks::FUZZY_BLOCK_CAP`] (tests only).
     pub(crate) fuzzy_cap: Option<usize>,
+    /// Histories the collision view read, by lead: a case is re-derived from all the
+    /// leads of its customer, most of them unchanged, and reading a lead from its
+    /// Automerge document costs far more than a copy. An entry goes when the lead's
+    /// events change ([`crate::derived::lead_changed`]); all go on a rollback.
+    pub(crate) histories: HashMap<String, Arc<Vec<Event>>>,
 }
+
+/// Histories kept at most; beyond, the cache starts over.
+pub(crate) const HISTORIES_KEPT: usize = 50_000;
 
 impl MemoryViews {
     /// A lead's fields (and its `updated_at`, epoch ms) were written in the open
@@ -36,6 +47,7 @@ impl MemoryViews {
         self.dedup = None;
         self.search = None;
         self.links = None;
+        self.histories.clear();
         self.pending.clear();
     }
 
@@ -46,6 +58,7 @@ impl MemoryViews {
     pub fn rollback(&mut self, checkpoint: usize) {
         self.pending.truncate(checkpoint);
         self.links = None;
+        self.histories.clear();
     }
 
     pub fn commit(&mut self) {

@@ -196,7 +196,8 @@ impl Registry {
     pub(crate) fn transact<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let memory_before = self.memory.checkpoint();
-        match f(self) {
+        // The trigram index catches up once, at the end (`lead_index::sync_fts`).
+        match f(self).and_then(|v| crate::lead_index::sync_fts(&self.conn).map(|()| v)) {
             Ok(v) => match self.conn.execute_batch("COMMIT") {
                 Ok(()) => {
                     self.memory.commit();

@@ -208,6 +208,27 @@ fn search_finds_substrings_and_follows_edits() {
 }
 
 #[test]
+fn the_trigram_index_catches_up_before_each_commit() {
+    use leadguard_core::registry::Filter;
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "m1");
+    let a = register(&mut reg, "r1", "深圳市腾达科技有限公司", h(0));
+    let pending = |reg: &Registry| -> i64 {
+        reg.connection().query_row("SELECT COUNT(*) FROM lead_fts_pending", [], |r| r.get(0)).unwrap()
+    };
+    assert_eq!(pending(&reg), 0, "indexed in the transaction that wrote the row");
+    let found = |reg: &Registry, q: &str| reg.list(&Filter::All, Some(q), h(1), 50, 0).unwrap().rows.len();
+    assert_eq!(found(&reg, "腾达科技"), 1);
+    // A row written outside the pipeline is noted, and indexed by the next write.
+    reg.connection().execute("UPDATE lead_index SET company = '东莞市鸿运五金' WHERE lead_id = ?1", [&a]).unwrap();
+    assert_eq!(pending(&reg), 1);
+    register(&mut reg, "r1", "广州白云制药", h(2));
+    assert_eq!(pending(&reg), 0);
+    assert_eq!(found(&reg, "鸿运五金"), 1);
+    assert_eq!(found(&reg, "腾达科技"), 0, "the old text left the index");
+}
+
+#[test]
 fn a_registry_from_before_effective_times_is_rederived_once_on_open() {
     let dir = tempfile::tempdir().unwrap();
     let mut hub = support::simhub::SimHub::new(h(0));

@@ -14,7 +14,9 @@
 //!   nothing acknowledged is lost, and no half-updated in-memory view survives).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -28,18 +30,38 @@ pub struct Host {
     progress: ProgressBoard,
     /// Held by the running sync.
     sync_gate: Mutex<()>,
+    /// Commands waiting for the registry: the sync lets them go first (the lock is
+    /// not fair: a sync re-taking it right after a step would make a search wait for
+    /// several steps).
+    waiting: AtomicUsize,
 }
+
+/// How long the sync lets waiting commands go first before taking its next step
+/// (a steady stream of commands must not stall it).
+const YIELD_AT_MOST: Duration = Duration::from_millis(500);
 
 impl Host {
     /// A host over `data_dir`; nothing is opened before the first command.
     pub fn new(data_dir: PathBuf) -> Host {
-        Host { data_dir, ctx: Mutex::new(None), progress: ProgressBoard::default(), sync_gate: Mutex::new(()) }
+        Host {
+            data_dir,
+            ctx: Mutex::new(None),
+            progress: ProgressBoard::default(),
+            sync_gate: Mutex::new(()),
+            waiting: AtomicUsize::new(0),
+        }
     }
 
     /// A host over a context already open (the web server opens it up front).
     pub fn from_context(ctx: Context) -> Host {
         let progress = ctx.progress_board();
-        Host { data_dir: ctx.data_dir.clone(), ctx: Mutex::new(Some(ctx)), progress, sync_gate: Mutex::new(()) }
+        Host {
+            data_dir: ctx.data_dir.clone(),
+            ctx: Mutex::new(Some(ctx)),
+            progress,
+            sync_gate: Mutex::new(()),
+            waiting: AtomicUsize::new(0),
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -59,8 +81,18 @@ impl Host {
 
     /// Runs `f` on the context (opened if needed), holding the lock.
     pub fn with_context<T>(&self, f: impl FnOnce(&mut Context) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        self.waiting.fetch_add(1, Ordering::SeqCst);
         let mut guard = self.lock();
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
         f(self.context(&mut guard)?)
+    }
+
+    /// Before a sync step: lets the commands waiting for the registry go first.
+    fn yield_to_commands(&self) {
+        let since = Instant::now();
+        while self.waiting.load(Ordering::SeqCst) > 0 && since.elapsed() < YIELD_AT_MOST {
+            std::thread::sleep(Duration::from_micros(200));
+        }
     }
 
     /// Closes the registry (the app is exiting); a later command reopens it.
@@ -104,8 +136,17 @@ struct Lent<'h>(&'h Host);
 
 impl RegistryAccess for Lent<'_> {
     fn with_registry<T>(&mut self, f: impl FnOnce(&mut Registry) -> Result<T, SyncError>) -> Result<T, SyncError> {
+        self.0.yield_to_commands();
         let mut guard = self.0.lock();
         let ctx = self.0.context(&mut guard).map_err(SyncError::Unavailable)?;
         f(ctx.registry().map_err(SyncError::Unavailable)?)
     }
+
+    fn hold_budget(&self) -> Option<Duration> {
+        Some(HOLD_BUDGET)
+    }
 }
+
+/// How long one step of a sync may hold the registry while applying pulled changes:
+/// a search waiting behind it still answers within ~100 ms.
+const HOLD_BUDGET: Duration = Duration::from_millis(20);

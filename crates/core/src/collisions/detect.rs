@@ -19,6 +19,7 @@
 //!    hashes the sorted lead ids only.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use leadguard_dedup::{score, Config, LeadKeys, LeadRecord};
@@ -32,6 +33,7 @@ use crate::error::{Error, Result};
 use crate::lead_index;
 use crate::layout;
 use crate::link_blocks::{self, LinkBlocks, FUZZY_BLOCK_CAP};
+use crate::memory_views::HISTORIES_KEPT;
 use crate::model::Event;
 use crate::registry::Registry;
 use crate::relations;
@@ -98,17 +100,25 @@ impl Registry {
         // Read every history the components need shard by shard: each document is
         // loaded once, not once per lead (the cache holds 64 documents, a 100k
         // registry has 200, and a customer's leads sit in different shards).
+        // Unchanged leads come from the cache of histories.
+        let mut histories: HashMap<String, Arc<Vec<Event>>> = HashMap::new();
         let mut by_doc: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for lead in components.iter().flatten() {
-            if let Some(row) = lead_index::get(&self.conn, lead)? {
+            if let Some(events) = self.memory.histories.get(lead) {
+                histories.insert(lead.clone(), events.clone());
+            } else if let Some(row) = lead_index::get(&self.conn, lead)? {
                 by_doc.entry(row.doc_id).or_default().push(lead.clone());
             }
         }
-        let mut histories: HashMap<String, Vec<Event>> = HashMap::new();
+        if self.memory.histories.len() > HISTORIES_KEPT {
+            self.memory.histories.clear();
+        }
         for (doc, leads) in by_doc {
             let loaded = self.docs.get(&self.conn, &doc)?;
             for lead in leads {
                 if let Some(events) = layout::read_events(&loaded.doc, &lead)? {
+                    let events = Arc::new(events);
+                    self.memory.histories.insert(lead.clone(), events.clone());
                     histories.insert(lead, events);
                 }
             }
@@ -137,7 +147,6 @@ impl Registry {
         }
         let threshold = Config::default().threshold;
         let cap = self.memory.fuzzy_cap.unwrap_or(FUZZY_BLOCK_CAP);
-        let total: i64 = self.conn.query_row("SELECT COUNT(*) FROM lead_index", [], |r| r.get(0))?;
         // The blocks, brought to the data as it is now (with this transaction's rows).
         // Re-filing a known lead costs a pass over its blocks: with many, build anew.
         // Without blocks, start from the duplicate index's keys (no normalising) when
@@ -148,7 +157,9 @@ impl Registry {
             None => self.memory.dedup.as_ref().map(|d| LinkBlocks::from_keys(d.entries(), cap)),
         };
         let blocks = match start {
-            Some(mut b) if known(&b) * 4 <= total as usize => {
+            // The leads filed stand for the registry's size (a COUNT(*) of the lead
+            // index per batch read the whole table, and grew with it).
+            Some(mut b) if known(&b) * 4 <= b.len() + leads.len() => {
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
                         let keys = lead_index::get(&self.conn, id)?.map(|r| keys_of_row(&r));
@@ -208,10 +219,11 @@ impl Registry {
         let affected: Vec<u64> = affected.into_iter().collect();
         let fresh: BTreeMap<(String, String), f32> =
             blocks.links_of(&affected, threshold).into_iter().map(|(a, b, s)| ((lead_id_of(a), lead_id_of(b)), s)).collect();
+        let filed = blocks.len();
         self.memory.links = Some(blocks);
         // The links these leads had.
         let mut stale: BTreeMap<(String, String), f64> = BTreeMap::new();
-        if affected.len() * 8 > total as usize {
+        if affected.len() * 8 > filed {
             let is_affected: HashSet<u64> = affected.iter().copied().collect();
             let mut stmt = self.conn.prepare("SELECT a, b, score FROM dup_links")?;
             let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, f64>(2)?)))?;
@@ -300,7 +312,7 @@ impl Registry {
     }
 
     /// The case of one component, if claims collide in it.
-    fn derive_case(&mut self, comp: &[String], histories: &HashMap<String, Vec<Event>>) -> Result<Option<CollisionCase>> {
+    fn derive_case(&mut self, comp: &[String], histories: &HashMap<String, Arc<Vec<Event>>>) -> Result<Option<CollisionCase>> {
         let mut claims: Vec<CaseClaim> = Vec::new();
         // Per lead, the position in `claims` of its latest claim that took effect.
         let mut current: Vec<usize> = Vec::new();

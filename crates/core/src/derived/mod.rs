@@ -28,7 +28,7 @@ use crate::store;
 
 /// Meta key set once every case of the registry has been derived.
 pub const META_CASES_BUILT: &str = "collisions.built";
-/// Meta key set by migration 9 when a registry with leads has yet to derive its
+/// Meta key set by migration 10 when a registry with leads has yet to derive its
 /// relations (`lead_relations`).
 pub const META_RELATIONS_PENDING: &str = "relations.pending";
 /// Meta key set once every status is derived on effective (hub-clamped) times.
@@ -135,6 +135,7 @@ impl Batch {
 
 /// Every view takes in one changed lead (inside the open transaction).
 pub(crate) fn lead_changed(reg: &mut Registry, batch: &mut Batch, mut lead: LeadChange<'_>, fields_changed: bool) -> Result<()> {
+    reg.memory.histories.remove(lead.lead_id);
     for view in VIEWS {
         view.lead_changed(reg, &mut lead)?;
     }

@@ -52,8 +52,9 @@ impl DerivedView for EventMap {
     }
 }
 
-/// `lead_index` (and its full-text table `lead_fts`, kept by triggers): one row per
-/// lead, its status as of its last event ([`crate::lead_index`]).
+/// `lead_index` (and its full-text table `lead_fts`, brought up to the rows before
+/// each commit, [`lead_index::sync_fts`]): one row per lead, its status as of its last
+/// event ([`crate::lead_index`]).
 pub(crate) struct LeadRows;
 
 impl DerivedView for LeadRows {
@@ -67,7 +68,7 @@ impl DerivedView for LeadRows {
         &["lead_index::upsert"]
     }
     fn clear(&self, reg: &mut Registry) -> Result<()> {
-        reg.conn.execute_batch("DELETE FROM lead_index; DELETE FROM lead_fts;")?;
+        reg.conn.execute_batch("DELETE FROM lead_index; DELETE FROM lead_fts; DELETE FROM lead_fts_pending;")?;
         Ok(())
     }
     fn lead_changed(&self, reg: &mut Registry, lead: &mut LeadChange<'_>) -> Result<()> {
@@ -86,6 +87,7 @@ impl DerivedView for LeadRows {
         Ok(())
     }
     fn snapshot(&self, reg: &mut Registry) -> Result<Vec<(&'static str, Rows)>> {
+        lead_index::sync_fts(&reg.conn)?;
         Ok(vec![
             (
                 "lead_index",

@@ -189,7 +189,15 @@ impl Registry {
             self.warm_dedup()?;
         }
         let now = Utc::now();
-        self.transact(|reg| {
+        // Pulled changes commit without waiting for the disk (synchronous=NORMAL in
+        // WAL mode: a power cut may lose the last commits, never corrupts the file).
+        // Safe because applying a pull acknowledges nothing to anyone: the hub keeps
+        // every change, and the pull cursor is written after the page with
+        // synchronous=FULL, which syncs the WAL up to and including these commits;
+        // a page lost with its cursor is pulled again. Local writes and push
+        // acknowledgements keep synchronous=FULL.
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let applied = self.transact(|reg| {
             let mut report = ApplyReport::default();
             let mut batch = Batch::default();
             let mut receipts_changed: Vec<[u8; 32]> = Vec::new();
@@ -315,7 +323,9 @@ impl Registry {
             derived::finish(reg, &batch)?;
             report.touched_leads = touched.into_iter().collect();
             Ok(report)
-        })
+        });
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
+        applied
     }
 
     /// Checks every new change of a pull in hub order, across documents, and

@@ -196,10 +196,12 @@ pub fn client(reg: &Registry) -> Result<HubClient, SyncError> {
     }
 }
 
-/// Pulled changes applied per hold of the registry: small enough that a search
-/// waiting behind a batch answers quickly, large enough to amortise the derived-state
-/// update of a batch.
+/// Pulled changes in the first slice of a page applied under a hold budget
+/// ([`RegistryAccess::hold_budget`]); later slices are sized from the time per
+/// change measured, between [`SLICE_MIN`] and [`SLICE_MAX`].
 pub const APPLY_BATCH: usize = 250;
+const SLICE_MIN: usize = 8;
+const SLICE_MAX: usize = 1_000;
 
 /// How far a device clock may be off the hub before the rep is told.
 pub const CLOCK_TOLERANCE_SECS: i64 = 5 * 60;
@@ -219,6 +221,13 @@ pub fn last_clock_skew(reg: &Registry) -> Result<Option<i64>, crate::Error> {
 /// user's other commands waiting.
 pub trait RegistryAccess {
     fn with_registry<T>(&mut self, f: impl FnOnce(&mut Registry) -> Result<T, SyncError>) -> Result<T, SyncError>;
+
+    /// How long one step may hold the registry while applying pulled changes;
+    /// `None`: nothing else waits for it, a page is applied in one transaction (fewer
+    /// commits, and the derived state's upkeep amortised over the whole page).
+    fn hold_budget(&self) -> Option<Duration> {
+        None
+    }
 }
 
 impl RegistryAccess for &mut Registry {
@@ -253,7 +262,12 @@ pub fn sync_using(
     let me = retry(|| client.me())?;
     report.resent_after_restore = access.with_registry(|reg| epoch::follow(reg, me.epoch.as_ref()))?;
     push_all(access, &client, &mut report, progress)?;
-    pull_all(access, &client, &mut report, progress)?;
+    let pulled = pull_all(access, &client, &mut report, progress);
+    if access.hold_budget().is_some() {
+        // Back to SQLite's own checkpoints (the pull turned them off).
+        access.with_registry(|reg| Ok(store::set_auto_checkpoint(reg.connection(), true)?))?;
+    }
+    pulled?;
     exchange_lead_keys(access, &client)?;
     progress(&SyncProgress { phase: SyncPhase::Completing, done: 0, total: None });
     let done = retry(|| client.complete(report.cursor))?;
@@ -330,6 +344,8 @@ fn pull_all(
 ) -> Result<(), SyncError> {
     let mut since = u64::try_from(access.with_registry(|reg| Ok(reg.last_pulled_hub_seq()?))?).unwrap_or(0);
     let mut touched = std::collections::BTreeSet::new();
+    let mut slice = APPLY_BATCH;
+    let mut checkpoints: Option<store::Checkpointer> = None;
     progress(&SyncProgress { phase: SyncPhase::Pulling, done: 0, total: None });
     loop {
         let page = retry(|| client.pull(since, None))?;
@@ -340,15 +356,40 @@ fn pull_all(
             )));
         }
         let remote = convert::remote_changes(&page.changes)?;
-        // A page is applied in hub order, a batch per hold of the registry (other
-        // commands run between batches); the cursor moves past the page after its
-        // last batch, so a sync cut short re-pulls the page and re-applies it, which
+        // A page is applied in hub order, in slices sized to the hold budget (other
+        // commands run between slices); the cursor moves past the page after its
+        // last slice, so a sync cut short re-pulls the page and re-applies it, which
         // changes nothing already applied.
-        for batch in remote.chunks(APPLY_BATCH) {
-            let applied = access.with_registry(|reg| Ok(reg.apply_remote(batch)?))?;
+        let budget = access.hold_budget();
+        if budget.is_some() && checkpoints.is_none() {
+            // Checkpoints between slices, outside the hold (see `store::Checkpointer`).
+            let dir = access.with_registry(|reg| {
+                store::set_auto_checkpoint(reg.connection(), false)?;
+                Ok(reg.data_dir().to_path_buf())
+            })?;
+            checkpoints = Some(store::Checkpointer::open(&dir)?);
+        }
+        let mut size = if budget.is_some() { slice } else { remote.len().max(1) };
+        let mut rest = &remote[..];
+        while !rest.is_empty() {
+            let (batch, after) = rest.split_at(size.min(rest.len()));
+            // Timed inside the hold: waiting for the registry is not the slice's cost.
+            let (applied, took) = access.with_registry(|reg| {
+                let started = std::time::Instant::now();
+                let applied = reg.apply_remote(batch)?;
+                Ok((applied, started.elapsed()))
+            })?;
+            if let Some(budget) = budget {
+                slice = next_slice(batch.len(), took, budget);
+                size = slice;
+            }
             report.applied += applied.applied as u64;
             report.quarantined += applied.quarantined as u64;
             touched.extend(applied.touched_leads);
+            rest = after;
+            if let Some(c) = &checkpoints {
+                c.run()?;
+            }
         }
         report.pulled += page.changes.len() as u64;
         let next = i64::try_from(page.next_cursor).unwrap_or(i64::MAX);
@@ -388,6 +429,15 @@ fn exchange_lead_keys(access: &mut impl RegistryAccess, client: &HubClient) -> R
     Ok(())
 }
 
+/// The next slice's size: as many changes as fit the budget at the time per change
+/// just measured, moving half-way there (one slow step, e.g. a fuzzy block crossing
+/// the cap, should not shrink the next to nothing).
+fn next_slice(applied: usize, took: Duration, budget: Duration) -> usize {
+    let per_change = took.as_secs_f64() / applied.max(1) as f64;
+    let fits = if per_change > 0.0 { (budget.as_secs_f64() / per_change) as usize } else { SLICE_MAX };
+    ((applied + fits.clamp(SLICE_MIN, SLICE_MAX)) / 2).clamp(SLICE_MIN, SLICE_MAX)
+}
+
 /// Runs `f`, retrying transient failures with exponential backoff (0.1 s … 6.4 s).
 pub(crate) fn retry<T>(mut f: impl FnMut() -> Result<T, ClientError>) -> Result<T, SyncError> {
     let mut delay = Duration::from_millis(100);
@@ -401,5 +451,21 @@ pub(crate) fn retry<T>(mut f: impl FnMut() -> Result<T, ClientError>) -> Result<
             }
             other => return Ok(other?),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slice_is_sized_to_the_hold_budget_within_bounds() {
+        let budget = Duration::from_millis(40);
+        // 1 ms per change: 40 fit; from 250 the next slice moves half-way there.
+        assert_eq!(next_slice(250, Duration::from_millis(250), budget), 145);
+        assert_eq!(next_slice(40, Duration::from_millis(40), budget), 40);
+        // Very slow changes never stop the sync; very fast ones stay bounded.
+        assert_eq!(next_slice(8, Duration::from_secs(5), budget), SLICE_MIN);
+        assert_eq!(next_slice(1_000, Duration::ZERO, budget), SLICE_MAX);
     }
 }
