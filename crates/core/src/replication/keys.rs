@@ -57,7 +57,9 @@ impl Registry {
             }
             if !report.revoked.is_empty() {
                 // The full-text index keeps deleted terms in its segments until they
-                // are merged: merge them now.
+                // are merged: bring it up to the re-derived rows first (it catches up
+                // once per transaction, `lead_index::sync_fts`), then merge them now.
+                crate::lead_index::sync_fts(&reg.conn)?;
                 reg.conn.execute("INSERT INTO lead_fts(lead_fts) VALUES ('optimize')", [])?;
             }
             Ok(report)
