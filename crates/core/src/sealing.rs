@@ -237,10 +237,12 @@ impl Registry {
         seal_fields(digests, &key, lead_id, f)
     }
 
-    /// The company keys were just written beside the registry (enrolment): leads are
+    /// The company keys were just written beside the registry (enrolment): new leads go
+    /// to a fresh shard (the current one may hold plain contacts), and leads are
     /// re-derived with the keyed digests of their plain values (each digested once;
     /// docs/VISIBILITY.md gives the cost).
     pub fn company_keys_installed(&mut self) -> Result<()> {
+        self.start_fresh_shard()?;
         self.memory.digests = None;
         self.rebuild_derived()
     }

@@ -89,8 +89,12 @@ fn check_as(conn: &Connection, author: Option<Author<'_>>, index: usize, doc_id:
     Ok(())
 }
 
-/// Remembers the leads and directory names an accepted change wrote.
+/// Remembers the leads and directory names an accepted change wrote, and whether it
+/// made its document a plain (branch-only) one.
 fn record(conn: &Connection, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+    if fx.events.iter().any(|(_, e)| e.plain_contact) {
+        conn.prepare_cached("UPDATE docs SET plain = 1 WHERE doc_id = ?1")?.execute(params![doc_id])?;
+    }
     for lead in &fx.new_leads {
         conn.prepare_cached("INSERT INTO leads (lead_id, doc_id, list_obj) VALUES (?1, ?2, ?3)")?
             .execute(params![lead.lead, doc_id, lead.list])?;

@@ -104,7 +104,14 @@ pub struct EventInfo {
     pub id: String,
     pub kind: Kind,
     pub rep: String,
+    /// The event's lead fields carry a contact-class value (contact, phone, e-mail,
+    /// need, notes) in plain text rather than sealed: its document is a legacy one,
+    /// which the hub serves to its branch only (docs/VISIBILITY.md).
+    pub plain_contact: bool,
 }
+
+/// Lead fields that identify or describe a person: sealed on an enrolled device.
+const CONTACT_KEYS: [&str; 5] = ["contact", "phone", "email", "need", "notes"];
 
 /// The rule for one key. `Opt*`: may be missing; `Nullable*`: may also be null.
 #[derive(Debug, Clone, Copy)]
@@ -165,7 +172,13 @@ pub fn parse(s: &str) -> Result<EventInfo, Violation> {
     let what = format!("`{}` event", kind.name());
     check_object(&what, &map, COMMON.iter().chain(kind.keys()))?;
     let get = |k: &str| map.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-    Ok(EventInfo { id: get("id"), kind, rep: get("rep") })
+    let plain_contact = match map.get("fields") {
+        Some(Value::Object(f)) => CONTACT_KEYS
+            .iter()
+            .any(|k| matches!(f.get(*k), Some(Value::String(v)) if !v.trim().is_empty() && !text::is_sealed_form(v))),
+        _ => false,
+    };
+    Ok(EventInfo { id: get("id"), kind, rep: get("rep"), plain_contact })
 }
 
 /// Checks that `map` has no keys beyond `specs` and each key meets its rule.
