@@ -182,7 +182,11 @@ mod tests {
         drop(store);
         // As a hub before the authorship tables: schema version 1.
         let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
-        conn.execute_batch("DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta; PRAGMA user_version = 1;").unwrap();
+        conn.execute_batch(
+            "DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
+             ALTER TABLE docs DROP COLUMN plain; PRAGMA user_version = 1;",
+        )
+        .unwrap();
         drop(conn);
         let store = Store::open(dir.path()).unwrap();
         let copy = lead_change(b"bb", "0123456789abcdef", "li.na");
