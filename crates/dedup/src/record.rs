@@ -108,3 +108,42 @@ impl LeadKeys {
             && self.keyed == Keyed::default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blocking::block_keys;
+    use crate::normalize::PhoneMatch;
+    use crate::score::compare;
+
+    fn keys(company: &str, contact: &str, phone: &str) -> LeadKeys {
+        LeadKeys::from_record(&LeadRecord { company: company.into(), contact: contact.into(), phone: phone.into(), region: "深圳".into(), ..LeadRecord::default() })
+    }
+
+    #[test]
+    fn equal_keyed_digests_are_the_same_phone_however_each_side_holds_it() {
+        let sealed = keys("腾达科技", &with_keyed("", Some("c1")), &with_keyed("139****5678", Some("p1")));
+        let other_sealed = keys("腾达精密", &with_keyed("", Some("c1")), &with_keyed("139****5678", Some("p1")));
+        let plain = keys("腾达电子", &with_keyed("陈明", Some("c1")), &with_keyed("13912345678", Some("p1")));
+        assert_eq!(sealed.keyed.phone.as_deref(), Some("p1"));
+        assert_eq!(sealed.phone, normalize::normalize_phone("139****5678", ""), "the value stays matchable without its digest");
+        for (a, b) in [(&sealed, &other_sealed), (&sealed, &plain)] {
+            let c = compare(a, b);
+            assert_eq!(c.phone, PhoneMatch::Same);
+            assert!(block_keys(a).iter().any(|k| block_keys(b).contains(k) && k.kind == crate::blocking::KeyKind::Exact));
+        }
+        // Another number with the same visible digits: different, not a masked match.
+        let other = keys("腾达科技", "", &with_keyed("13900005678", Some("p2")));
+        assert_eq!(compare(&sealed, &other).phone, PhoneMatch::Different);
+        // Two plain numbers one digit apart still count as a typo.
+        let typo = keys("腾达科技", "", &with_keyed("13912345679", Some("p3")));
+        assert_eq!(compare(&plain, &typo).phone, PhoneMatch::OneTypo);
+    }
+
+    #[test]
+    fn a_field_without_a_digest_is_read_as_before() {
+        assert_eq!(split_keyed("13912345678"), ("13912345678", None));
+        assert_eq!(split_keyed(&with_keyed("x", None)), ("x", None));
+        assert_eq!(split_keyed(&with_keyed("x", Some("d"))), ("x", Some("d")));
+    }
+}
