@@ -18,6 +18,7 @@ use leadguard_dedup::{normalize_email, normalize_person, normalize_phone};
 use leadguard_seal::{is_sealed, mask_phone, CompanyKeys, DigestKind, Digester, LeadKey};
 use rusqlite::{params, OptionalExtension};
 
+use crate::duplicate_index::KeyedDigests;
 use crate::error::{Error, Result};
 use crate::model::LeadFields;
 use crate::registry::Registry;
@@ -34,8 +35,6 @@ fn slot<'a>(f: &'a mut LeadFields, name: &str) -> &'a mut Option<String> {
         _ => &mut f.notes,
     }
 }
-
-use crate::duplicate_index::KeyedDigests;
 
 fn seal_err(e: leadguard_seal::SealError) -> Error {
     Error::Decode(format!("sealing: {e}"))
@@ -54,7 +53,17 @@ pub(crate) struct DigestCache {
     memo: HashMap<(DigestKind, String), Option<String>>,
 }
 
+/// The most values the cache keeps (≈10 MB); past it, it starts afresh (a long-running
+/// app would otherwise keep every value it ever digested).
+const DIGEST_CACHE_MAX: usize = 100_000;
+
 impl DigestCache {
+    fn bound(&mut self) {
+        if self.memo.len() >= DIGEST_CACHE_MAX {
+            self.memo.clear();
+        }
+    }
+
     pub(crate) fn new(keys: &CompanyKeys) -> Result<DigestCache> {
         Ok(DigestCache { digester: Digester::new(keys.digest.clone(), keys.digest_params).map_err(seal_err)?, memo: HashMap::new() })
     }
@@ -63,16 +72,16 @@ impl DigestCache {
         if normalised.is_empty() {
             return None;
         }
+        self.bound();
         let digester = &self.digester;
         self.memo.entry((kind, normalised.to_string())).or_insert_with(|| digester.digest(kind, normalised)).clone()
     }
-
-
 }
 
 impl KeyedDigests for DigestCache {
     fn remember(&mut self, kind: DigestKind, normalised: &str, digest: &str) {
         if !normalised.is_empty() && !digest.is_empty() {
+            self.bound();
             self.memo.entry((kind, normalised.to_string())).or_insert_with(|| Some(digest.to_string()));
         }
     }
@@ -249,7 +258,13 @@ impl Registry {
 
     /// This device's digest cache, when it holds the company keys (read once).
     pub(crate) fn digests(&mut self) -> Result<Option<&mut (dyn KeyedDigests + Send + 'static)>> {
-        if self.memory.digests.is_none() {
+        // Not read yet, or read before the keys were written (enrolment in this process).
+        let stale = match &self.memory.digests {
+            None => true,
+            Some(None) => company_keys_path(self.data_dir()).exists(),
+            Some(Some(_)) => false,
+        };
+        if stale {
             let cache = match self.company_keys()? {
                 Some(keys) => Some(Box::new(DigestCache::new(&keys)?) as Box<dyn KeyedDigests + Send>),
                 None => None,
