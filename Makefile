@@ -9,7 +9,7 @@ export CARGO_TARGET_DIR := $(CURDIR)/target
 export CARGO_TERM_COLOR ?= never
 
 .PHONY: setup target-cache run run-web test test-rust test-ui test-web test-tauri ui-build bundle \
-        bindings screenshots bench-core bench-dedup bench-sync bench-ui bench-collisions bench-seal bench-hub bench-import
+        bindings screenshots bench-core bench-dedup bench-sync bench-ui bench-collisions bench-seal bench-enrol bench-hub bench-import
 
 ## Install what is missing (Debian packages, npm packages, tauri-driver). Safe to run twice.
 setup:
@@ -94,3 +94,6 @@ bench-ui: setup ui-build target-cache
 ## Digest and sealing costs beside a plain SHA-256 (what an attacker pays per guess).
 bench-seal: target-cache
 	cargo run --release -p leadguard-seal --example bench_seal
+
+bench-enrol: target-cache
+	cargo run --release -p leadguard-core --example bench_enrol

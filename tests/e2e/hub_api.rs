@@ -5,7 +5,7 @@
 mod hub_support;
 
 use automerge::ReadDoc;
-use hub_support::{automerge_changes, batch, lead_id, pull_all, Hub};
+use hub_support::{automerge_changes, batch, lead_id, pull_all, sealed_era_changes, Hub};
 use leadguard_protocol::client::ClientError;
 use leadguard_protocol::{ErrorCode, PushRequest};
 
@@ -43,8 +43,17 @@ fn a_rep_pushes_and_a_colleague_pulls_the_same_changes_with_receipts() {
     let first = doc.get(&list, 0).unwrap().unwrap().0.into_string().unwrap();
     assert!(first.contains("aaaa 华南贸易有限公司 2"), "{first}");
 
-    assert!(pull_all(&c, 100).is_empty(), "another branch sees nothing");
+    assert!(pull_all(&c, 100).is_empty(), "another branch sees nothing of a document holding plain contacts");
     assert!(pull_all(&a, 100).is_empty(), "a device is not sent its own changes back");
+
+    // A document with no plain contact (sealed era) reaches every employee of the
+    // company, never a distributor (docs/VISIBILITY.md, company-wide replication).
+    let (dist, _) = hub.device("agent-7", "bj", "distributor");
+    let sealed = sealed_era_changes("bbbb", "li.na", 2);
+    a.push(&batch("sh/a/1", "branch:sh", &sealed)).unwrap();
+    let reached: Vec<String> = pull_all(&c, 100).into_iter().map(|p| p.doc_id).collect();
+    assert_eq!(reached, vec!["sh/a/1".to_string(); 2], "another branch's employee receives the sealed-era document only");
+    assert!(pull_all(&dist, 100).is_empty(), "a distributor never does");
 }
 
 #[test]

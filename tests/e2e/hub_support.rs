@@ -162,12 +162,38 @@ pub fn lead_id(actor: &str, i: usize) -> String {
 }
 
 /// A `register` event by `rep`, the core's event encoding.
+/// A registration written before its device was enrolled: its contact in plain text,
+/// so the hub serves its document to its branch only (docs/VISIBILITY.md).
 pub fn register_event(rep: &str, company: &str) -> String {
     serde_json::json!({
         "id": format!("ev-{}", lead_id(company, 0)), "kind": "register", "rep": rep, "device": "d",
-        "device_time": "2026-11-22T08:00:00Z", "fields": { "company": company }
+        "device_time": "2026-11-22T08:00:00Z", "fields": { "company": company, "contact": "陈明" }
     })
     .to_string()
+}
+
+/// A registration holding no plain contact (an enrolled device's: open match data
+/// only here), which the hub serves company-wide to employees.
+pub fn sealed_era_register_event(rep: &str, company: &str) -> String {
+    serde_json::json!({
+        "id": format!("ev-{}", lead_id(company, 0)), "kind": "register", "rep": rep, "device": "d",
+        "device_time": "2026-11-22T08:00:00Z",
+        "fields": { "company": company, "phone_masked": "139****3333", "phone_digest": "00112233445566778899aabbccddeeff" }
+    })
+    .to_string()
+}
+
+/// [`automerge_changes`] registering with [`sealed_era_register_event`].
+pub fn sealed_era_changes(actor: &str, rep: &str, n: usize) -> Vec<Vec<u8>> {
+    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
+    (0..n)
+        .map(|i| {
+            let list = doc.put_object(automerge::ROOT, lead_id(actor, i), automerge::ObjType::List).expect("list");
+            doc.insert(&list, 0, sealed_era_register_event(rep, &format!("{actor} 华东贸易有限公司 {i}"))).expect("insert");
+            doc.commit();
+            doc.get_last_local_change().expect("change").raw_bytes().to_vec()
+        })
+        .collect()
 }
 
 /// `n` real Automerge changes of one document written by `actor`, each registering
@@ -206,4 +232,21 @@ pub fn pull_all(client: &HubClient, page: usize) -> Vec<leadguard_protocol::Pull
             return all;
         }
     }
+}
+
+/// Every file under `dir` whose bytes contain `needle`.
+pub fn files_holding(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path).unwrap().windows(needle.len()).any(|w| w == needle) {
+                out.push(path);
+            }
+        }
+    }
+    out
 }

@@ -5,7 +5,7 @@
 #[path = "hub_support.rs"]
 mod hub_support;
 
-use hub_support::Hub;
+use hub_support::{files_holding, Hub};
 use leadguard_core::api::{self, Context};
 use leadguard_core::sync::{self, SyncPhase, SyncProgress};
 use serde_json::{json, Value};
@@ -477,21 +477,4 @@ fn rule_12_a_forged_claim_on_a_protected_lead_earns_no_key() {
     for needle in ["欧阳娜娜", "13611112222"] {
         assert!(files_holding(b.path(), needle.as_bytes()).is_empty(), "{needle} reached the forger's laptop");
     }
-}
-
-/// Every file under `dir` whose bytes contain `needle`.
-fn files_holding(dir: &Path, needle: &[u8]) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if std::fs::read(&path).unwrap().windows(needle.len()).any(|w| w == needle) {
-                out.push(path);
-            }
-        }
-    }
-    out
 }

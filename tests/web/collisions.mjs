@@ -170,8 +170,9 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       assert.equal(await wangSide.getByText(/此前该设备从未同步/).count(), 0, "the window has a lower end");
       await detail.getByTestId("case-duplicates").getByText(/相似度 \d+%/).waitFor();
       // 李娜's laptop was enrolled when she registered, so her customer's phone is
-      // sealed: cases match it on its masked form, the same on every laptop (rule 12).
-      await detail.getByTestId("case-duplicates").getByText(/掩码电话可见位一致（138\*\*\*\*8000）/).waitFor();
+      // sealed; 王伟 registered before enrolling, in plain. Every enrolled laptop
+      // matches them on the keyed digest of the phone: the same number (rule 12).
+      await detail.getByTestId("case-duplicates").getByText("电话相同").waitFor();
       const explanation = await detail.getByTestId("proposal-explanation").innerText();
       assert.ok(/[\u4e00-\u9fff]/.test(explanation), `the proposal is explained in Chinese: ${explanation}`);
       await detail.getByTestId("decision-form").waitFor();

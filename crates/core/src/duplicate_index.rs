@@ -25,23 +25,51 @@ pub fn lead_id(n: u64) -> String {
     format!("{n:016x}")
 }
 
-/// The identifying fields of a lead as every replica sees them: a sealed contact,
-/// phone or e-mail counts as absent, and a sealed phone is matched on its masked form
-/// (docs/VISIBILITY.md: cases are derived from open fields only).
-pub fn record(f: &LeadFields) -> LeadRecord {
+/// Keyed digests of plain values (the sealing module's cache implements it).
+pub trait KeyedDigests {
+    fn phone(&mut self, raw: &str, region: &str) -> Option<String>;
+    fn email(&mut self, raw: &str) -> Option<String>;
+    fn contact(&mut self, raw: &str) -> Option<String>;
+    /// Remembers a digest already derived (from an index row), so a re-derivation of
+    /// an unchanged value does not pay for it again.
+    fn remember(&mut self, kind: leadguard_seal::DigestKind, normalised: &str, digest: &str);
+}
+
+/// The identifying fields of a lead as every replica sees them (docs/VISIBILITY.md:
+/// cases are derived from open fields only): a sealed contact, phone or e-mail is
+/// matched on its keyed digest (and a sealed phone on its masked form too). With
+/// `digests` (a replica holding the company's digest key: every employee's) a plain
+/// value carries its keyed digest as well, so a plain lead and a sealed one with the
+/// same phone match as strongly as two plain ones; the digests ride in the record's
+/// text fields ([`leadguard_dedup::record::with_keyed`]) and so are cached in the
+/// lead's index row, computed once.
+pub fn record(f: &LeadFields, mut digests: Option<&mut dyn KeyedDigests>) -> LeadRecord {
+    use leadguard_dedup::record::with_keyed;
+    let sealed = |o: &Option<String>| o.as_deref().is_some_and(leadguard_seal::is_sealed);
     let s = |o: &Option<String>| o.clone().filter(|v| !leadguard_seal::is_sealed(v)).unwrap_or_default();
-    let phone = match f.phone.as_deref() {
-        Some(p) if leadguard_seal::is_sealed(p) => f.phone_masked.clone().unwrap_or_default(),
-        _ => s(&f.phone),
+    let region = s(&f.region);
+    let phone = if sealed(&f.phone) {
+        with_keyed(f.phone_masked.as_deref().unwrap_or_default(), f.phone_digest.as_deref())
+    } else {
+        let p = s(&f.phone);
+        let d = digests.as_mut().and_then(|c| c.phone(&p, &region));
+        with_keyed(&p, d.as_deref())
     };
-    LeadRecord {
-        company: s(&f.company),
-        contact: s(&f.contact),
-        phone,
-        email: s(&f.email),
-        region: s(&f.region),
-        address: None,
-    }
+    let contact = if sealed(&f.contact) {
+        with_keyed("", f.contact_digest.as_deref())
+    } else {
+        let c = s(&f.contact);
+        let d = digests.as_mut().and_then(|x| x.contact(&c));
+        with_keyed(&c, d.as_deref())
+    };
+    let email = if sealed(&f.email) {
+        with_keyed("", f.email_digest.as_deref())
+    } else {
+        let e = s(&f.email);
+        let d = digests.as_mut().and_then(|x| x.email(&e));
+        with_keyed(&e, d.as_deref())
+    };
+    LeadRecord { company: s(&f.company), contact, phone, email, region, address: None }
 }
 
 impl DuplicateIndex {
@@ -74,11 +102,11 @@ impl DuplicateIndex {
         numeric_id(lead_id).and_then(|n| self.index.keys(n))
     }
 
-    /// Replaces the entry of one lead.
-    pub fn upsert(&mut self, lead_id: &str, fields: &LeadFields) {
+    /// Replaces the entry of one lead (its identity: [`record`]).
+    pub fn upsert(&mut self, lead_id: &str, identity: &LeadRecord) {
         if let Some(n) = numeric_id(lead_id) {
             self.index.remove(n);
-            self.index.insert(n, &record(fields));
+            self.index.insert(n, identity);
         }
     }
 

@@ -9,10 +9,11 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::{Event, LeadFields};
+use leadguard_dedup::LeadRecord;
 
 #[derive(Default)]
 pub struct MemoryViews {
-    pending: Vec<(String, LeadFields, LeadFields, i64)>,
+    pending: Vec<(String, LeadRecord, LeadFields, i64)>,
     /// The duplicate index, once built.
     pub(crate) dedup: Option<crate::duplicate_index::DuplicateIndex>,
     /// The text of 1–2 character searches, once built.
@@ -20,6 +21,10 @@ pub struct MemoryViews {
     /// The blocks duplicate links are found in, once built: changed inside the
     /// transaction (by the collision view) and dropped if it rolls back.
     pub(crate) links: Option<crate::link_blocks::LinkBlocks>,
+    /// The digest cache: `None` until read, `Some(None)` on a device without the
+    /// company keys. Kept across [`MemoryViews::drop_memory`] (the keys do not change
+    /// with the database).
+    pub(crate) digests: Option<Option<Box<dyn crate::duplicate_index::KeyedDigests + Send>>>,
     /// A fuzzy block cap other than [`crate::link_blocks::FUZZY_BLOCK_CAP`] (tests only).
     pub(crate) fuzzy_cap: Option<usize>,
     /// Histories the collision view read, by lead: a case is re-derived from all the
@@ -34,11 +39,11 @@ pub(crate) const HISTORIES_KEPT: usize = 50_000;
 
 impl MemoryViews {
     /// A lead's fields (and its `updated_at`, epoch ms) were written in the open
-    /// transaction: as stored (the duplicate index reads only their open part, the same
-    /// on every replica) and as this device shows them (searched).
-    pub fn lead_written(&mut self, lead_id: &str, fields: &LeadFields, shown: &LeadFields, updated_at: i64) {
+    /// transaction: its identity (what the duplicate index reads, the same on every
+    /// replica) and its fields as this device shows them (searched).
+    pub fn lead_written(&mut self, lead_id: &str, identity: &LeadRecord, shown: &LeadFields, updated_at: i64) {
         if self.dedup.is_some() || self.search.is_some() {
-            self.pending.push((lead_id.to_string(), fields.clone(), shown.clone(), updated_at));
+            self.pending.push((lead_id.to_string(), identity.clone(), shown.clone(), updated_at));
         }
     }
 
@@ -62,9 +67,9 @@ impl MemoryViews {
     }
 
     pub fn commit(&mut self) {
-        for (id, fields, shown, updated_at) in self.pending.drain(..) {
+        for (id, identity, shown, updated_at) in self.pending.drain(..) {
             if let Some(index) = &mut self.dedup {
-                index.upsert(&id, &fields);
+                index.upsert(&id, &identity);
             }
             if let Some(search) = &mut self.search {
                 search.upsert(&id, &shown, updated_at);

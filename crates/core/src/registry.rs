@@ -100,6 +100,16 @@ impl Registry {
             _session: Some(session),
         };
         reg.reload_directory(&reg.branch.clone())?;
+        // Other branches' directories (replicated company-wide, staff class): their
+        // reps' names for the warning that names owner and branch.
+        let others: Vec<String> = {
+            let mut stmt = reg.conn.prepare("SELECT doc_id FROM docs WHERE doc_id LIKE 'directory/%'")?;
+            let ids = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+            ids.into_iter().filter_map(|id| id.strip_prefix("directory/").map(str::to_string)).filter(|b| *b != reg.branch).collect()
+        };
+        for b in others {
+            reg.reload_directory(&b)?;
+        }
         Ok(reg)
     }
 
@@ -114,7 +124,12 @@ impl Registry {
         let reps = layout::read_reps(&loaded.doc)?;
         let policy = layout::read_policy(&loaded.doc)?;
         self.reps.retain(|_, r| r.branch != branch);
+        let mine = self.branch.clone();
         for r in reps {
+            // Another branch's directory never shadows one of this branch's reps.
+            if branch != mine && self.reps.get(&r.id).is_some_and(|x| x.branch == mine) {
+                continue;
+            }
             self.reps.insert(r.id.clone(), r);
         }
         self.policies.insert(branch.to_string(), policy);
@@ -269,6 +284,26 @@ impl Registry {
                 Ok(next)
             }
         }
+    }
+
+    /// Moves new leads to a fresh shard when the current one holds leads already:
+    /// at enrolment, so sealed registrations do not land in a document that holds
+    /// plain contacts (the hub serves such a document to its branch only).
+    pub(crate) fn start_fresh_shard(&mut self) -> Result<()> {
+        let n: u32 = store::meta_require(&self.conn, "shard_n")?
+            .parse()
+            .map_err(|_| Error::Corrupt("registry meta `shard_n` is malformed".into()))?;
+        let id = if self.session()?.role == Role::Distributor {
+            layout::report_doc_id(&self.branch, &self.rep_id, n)
+        } else {
+            layout::shard_doc_id(&self.branch, &self.device, n)
+        };
+        let count: Option<i64> =
+            rusqlite::OptionalExtension::optional(self.conn.query_row("SELECT lead_count FROM docs WHERE doc_id = ?1", [&id], |r| r.get(0)))?;
+        if count.unwrap_or(0) > 0 {
+            store::meta_set(&self.conn, "shard_n", Some(&(n + 1).to_string()))?;
+        }
+        Ok(())
     }
 
     /// Adds or updates a rep of the session's branch (managers only).

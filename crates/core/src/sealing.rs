@@ -12,10 +12,13 @@
 //! [`crate::duplicate_index::record`], which sees only open fields, so every replica
 //! derives the same cases whatever keys it holds.
 
+use std::collections::HashMap;
+
 use leadguard_dedup::{normalize_email, normalize_person, normalize_phone};
 use leadguard_seal::{is_sealed, mask_phone, CompanyKeys, DigestKind, Digester, LeadKey};
 use rusqlite::{params, OptionalExtension};
 
+use crate::duplicate_index::KeyedDigests;
 use crate::error::{Error, Result};
 use crate::model::LeadFields;
 use crate::registry::Registry;
@@ -42,15 +45,72 @@ pub(crate) fn has_sealed(f: &LeadFields) -> bool {
     [&f.contact, &f.phone, &f.email, &f.need, &f.notes].iter().any(|v| v.as_deref().is_some_and(is_sealed))
 }
 
+/// Keyed digests of typed or stored values, each normalised value digested once (the
+/// digest is slow by design, ~9 ms): sealing, the index rows of plain leads and the
+/// typing warning all go through here, so they derive the same digest of a value.
+pub(crate) struct DigestCache {
+    digester: Digester,
+    memo: HashMap<(DigestKind, String), Option<String>>,
+}
+
+/// The most values the cache keeps (≈10 MB); past it, it starts afresh (a long-running
+/// app would otherwise keep every value it ever digested).
+const DIGEST_CACHE_MAX: usize = 100_000;
+
+impl DigestCache {
+    fn bound(&mut self) {
+        if self.memo.len() >= DIGEST_CACHE_MAX {
+            self.memo.clear();
+        }
+    }
+
+    pub(crate) fn new(keys: &CompanyKeys) -> Result<DigestCache> {
+        Ok(DigestCache { digester: Digester::new(keys.digest.clone(), keys.digest_params).map_err(seal_err)?, memo: HashMap::new() })
+    }
+
+    fn get(&mut self, kind: DigestKind, normalised: &str) -> Option<String> {
+        if normalised.is_empty() {
+            return None;
+        }
+        self.bound();
+        let digester = &self.digester;
+        self.memo.entry((kind, normalised.to_string())).or_insert_with(|| digester.digest(kind, normalised)).clone()
+    }
+}
+
+impl KeyedDigests for DigestCache {
+    fn remember(&mut self, kind: DigestKind, normalised: &str, digest: &str) {
+        if !normalised.is_empty() && !digest.is_empty() {
+            self.bound();
+            self.memo.entry((kind, normalised.to_string())).or_insert_with(|| Some(digest.to_string()));
+        }
+    }
+
+    /// The digest of a phone's complete national number (none for a masked one).
+    fn phone(&mut self, raw: &str, region: &str) -> Option<String> {
+        let digits = normalize_phone(raw.trim(), region).full_digits()?;
+        self.get(DigestKind::Phone, &digits)
+    }
+
+    fn email(&mut self, raw: &str) -> Option<String> {
+        let e = normalize_email(raw)?;
+        self.get(DigestKind::Email, &e)
+    }
+
+    fn contact(&mut self, raw: &str) -> Option<String> {
+        let name = normalize_person(raw).full;
+        self.get(DigestKind::Contact, &name)
+    }
+}
+
 /// Seals the contact-class fields of a registration or update and adds the open match
 /// data (masked phone, digests of the normalised phone, e-mail and contact). Values
 /// the caller sent as match data are replaced: the core computes them.
-pub(crate) fn seal_fields(keys: &CompanyKeys, key: &LeadKey, lead_id: &str, mut f: LeadFields) -> Result<LeadFields> {
+pub(crate) fn seal_fields(digests: &mut dyn KeyedDigests, key: &LeadKey, lead_id: &str, mut f: LeadFields) -> Result<LeadFields> {
     f.phone_masked = None;
     f.phone_digest = None;
     f.email_digest = None;
     f.contact_digest = None;
-    let digester = Digester::new(keys.digest.clone(), keys.digest_params).map_err(seal_err)?;
     let region = f.region.clone().unwrap_or_default();
     if let Some(p) = f.phone.as_deref().map(str::trim) {
         // An empty value clears the field (an update); its match data clear with it.
@@ -59,14 +119,13 @@ pub(crate) fn seal_fields(keys: &CompanyKeys, key: &LeadKey, lead_id: &str, mut 
         // Masked from the national number, so `+86 139…` shows as `139****5678`.
         let national = phone.full_digits().unwrap_or_else(|| p.to_string());
         f.phone_masked = Some(if clear { String::new() } else { mask_phone(&national) });
-        f.phone_digest = Some(phone.full_digits().and_then(|d| digester.digest(DigestKind::Phone, &d)).unwrap_or_default());
+        f.phone_digest = Some(digests.phone(p, &region).unwrap_or_default());
     }
     if let Some(e) = f.email.as_deref() {
-        f.email_digest = Some(normalize_email(e).and_then(|n| digester.digest(DigestKind::Email, &n)).unwrap_or_default());
+        f.email_digest = Some(digests.email(e).unwrap_or_default());
     }
     if let Some(c) = f.contact.as_deref() {
-        let name = normalize_person(c).full;
-        f.contact_digest = Some(if name.is_empty() { String::new() } else { digester.digest(DigestKind::Contact, &name).unwrap_or_default() });
+        f.contact_digest = Some(digests.contact(c).unwrap_or_default());
     }
     for name in CONTACT_FIELDS {
         let v = slot(&mut f, name);
@@ -172,10 +231,10 @@ impl Registry {
     /// enrolled (has company keys). `new`: a registration (its key is made now). An
     /// update of a sealed lead whose key this device does not hold is refused: it
     /// could neither seal the new values nor leave them readable to everyone.
-    pub(crate) fn seal_for_write(&self, lead_id: &str, new: bool, prior_sealed: bool, f: LeadFields) -> Result<LeadFields> {
-        let Some(keys) = self.company_keys()? else {
+    pub(crate) fn seal_for_write(&mut self, lead_id: &str, new: bool, prior_sealed: bool, f: LeadFields) -> Result<LeadFields> {
+        if self.company_keys()?.is_none() {
             return Ok(f);
-        };
+        }
         let key = match (new, self.lead_key(lead_id)?) {
             (true, _) => self.make_lead_key(lead_id)?,
             (false, Some(k)) => k,
@@ -183,7 +242,62 @@ impl Registry {
             // A lead written before sealing (or on a device never enrolled) stays plain.
             (false, None) => return Ok(f),
         };
-        seal_fields(&keys, &key, lead_id, f)
+        let Some(digests) = self.digests()? else { return Ok(f) };
+        seal_fields(digests, &key, lead_id, f)
+    }
+
+    /// The company keys were just written beside the registry (enrolment): new leads go
+    /// to a fresh shard (the current one may hold plain contacts), and leads are
+    /// re-derived with the keyed digests of their plain values (each digested once;
+    /// docs/VISIBILITY.md gives the cost).
+    pub fn company_keys_installed(&mut self) -> Result<()> {
+        self.start_fresh_shard()?;
+        self.memory.digests = None;
+        self.rebuild_derived()
+    }
+
+    /// This device's digest cache, when it holds the company keys (read once).
+    pub(crate) fn digests(&mut self) -> Result<Option<&mut (dyn KeyedDigests + Send + 'static)>> {
+        // Not read yet, or read before the keys were written (enrolment in this process).
+        let stale = match &self.memory.digests {
+            None => true,
+            Some(None) => company_keys_path(self.data_dir()).exists(),
+            Some(Some(_)) => false,
+        };
+        if stale {
+            let cache = match self.company_keys()? {
+                Some(keys) => Some(Box::new(DigestCache::new(&keys)?) as Box<dyn KeyedDigests + Send>),
+                None => None,
+            };
+            self.memory.digests = Some(cache);
+        }
+        Ok(self.memory.digests.as_mut().and_then(|d| d.as_deref_mut()))
+    }
+
+    /// The identifying fields of a lead as every replica holding the digest key sees
+    /// them ([`crate::duplicate_index::record`]); `before`: its previous identity,
+    /// whose digests are reused for values that did not change.
+    pub(crate) fn identity_of(&mut self, f: &LeadFields, before: Option<&leadguard_dedup::LeadRecord>) -> Result<leadguard_dedup::LeadRecord> {
+        let Some(cache) = self.digests()? else {
+            return Ok(crate::duplicate_index::record(f, None));
+        };
+        if let Some(b) = before {
+            use leadguard_dedup::record::split_keyed;
+            if let (p, Some(d)) = split_keyed(&b.phone) {
+                if let Some(n) = normalize_phone(p, &b.region).full_digits() {
+                    cache.remember(DigestKind::Phone, &n, d);
+                }
+            }
+            if let (e, Some(d)) = split_keyed(&b.email) {
+                if let Some(n) = normalize_email(e) {
+                    cache.remember(DigestKind::Email, &n, d);
+                }
+            }
+            if let (c, Some(d)) = split_keyed(&b.contact) {
+                cache.remember(DigestKind::Contact, &normalize_person(c).full, d);
+            }
+        }
+        Ok(crate::duplicate_index::record(f, Some(cache)))
     }
 }
 

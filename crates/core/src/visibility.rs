@@ -18,6 +18,11 @@ pub struct LeadView {
     pub state: LeadState,
     pub owner: Option<String>,
     pub owner_name: Option<String>,
+    /// The lead's branch, when it is not the viewer's (the company-wide registry):
+    /// the warning names owner and branch (该客户正在由【华南·李娜】跟进).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub owner_branch: Option<String>,
     /// End of protection; `null` when unprotected or bound by a deal.
     pub protected_until: Option<DateTime<Utc>>,
     pub claimed_at: Option<DateTime<Utc>>,
@@ -117,17 +122,24 @@ pub fn name_of<'a>(reps: impl Fn(&str) -> Option<&'a Rep>, id: Option<&str>) -> 
     id.and_then(reps).map(|r| r.name.clone())
 }
 
-fn summary(state: LeadState, owner_name: Option<&str>, until: Option<DateTime<Utc>>) -> String {
-    let who = owner_name.unwrap_or("?");
+fn summary(state: LeadState, owner_name: Option<&str>, branch: Option<&str>, until: Option<DateTime<Utc>>) -> String {
+    let who = match branch {
+        Some(b) => format!("【{b}·{}】", owner_name.unwrap_or("?")),
+        None => owner_name.unwrap_or("?").to_string(),
+    };
     match state {
         LeadState::Incomplete => "未完成登记（不构成报备）".into(),
         LeadState::Pool => "公海客户，可认领".into(),
         LeadState::Merged => "重复线索，已合并".into(),
         LeadState::Deal => format!("已成交，归属 {who}"),
-        LeadState::Protected => format!(
-            "由 {who} 跟进至 {}",
-            until.map(|u| u.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()
-        ),
+        LeadState::Protected => {
+            let until = until.map(|u| u.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
+            if branch.is_some() {
+                format!("该客户正在由{who}跟进，保护期至 {until}")
+            } else {
+                format!("由 {who} 跟进至 {until}")
+            }
+        }
     }
 }
 
@@ -195,6 +207,7 @@ pub fn from_row<'a>(v: &Viewer<'_>, row: &LeadRow, reps: impl Fn(&str) -> Option
         v,
         Parts {
             id: &row.lead_id,
+            branch: &row.branch,
             state: row.state,
             owner: row.owner.as_deref(),
             protected_until: row.protected_until,
@@ -224,6 +237,7 @@ pub fn from_status<'a>(
         v,
         Parts {
             id,
+            branch,
             state: s.state,
             owner: s.owner.as_deref(),
             protected_until: s.protected_until,
@@ -242,6 +256,7 @@ pub fn from_status<'a>(
 
 struct Parts<'p> {
     id: &'p str,
+    branch: &'p str,
     state: LeadState,
     owner: Option<&'p str>,
     protected_until: Option<DateTime<Utc>>,
@@ -258,14 +273,18 @@ struct Parts<'p> {
 fn build<'a>(v: &Viewer<'_>, p: Parts<'_>, reps: impl Fn(&str) -> Option<&'a Rep>) -> LeadView {
     let me = v.rep.id.as_str();
     let owner_name = name_of(&reps, p.owner);
+    // Another branch's customer: its branch is named with its owner (the branch id
+    // is its display name).
+    let owner_branch = (!p.branch.is_empty() && p.branch != v.rep.branch).then(|| p.branch.to_string());
     let in_cooldown = p.previous_owner == Some(me)
         && p.pool_since.is_some_and(|s| v.at < s + crate::status::hours(v.reclaim_cooldown_hours));
     LeadView {
         id: p.id.to_string(),
         state: p.state,
         owner: p.owner.map(str::to_string),
-        summary: summary(p.state, owner_name.as_deref(), p.protected_until),
+        summary: summary(p.state, owner_name.as_deref(), owner_branch.as_deref(), p.protected_until),
         owner_name,
+        owner_branch,
         protected_until: p.protected_until,
         claimed_at: p.claimed_at,
         previous_owner: p.previous_owner.map(str::to_string),

@@ -279,6 +279,15 @@ fn run(n: usize, skew_hours: &[i64], ops: &[Op]) -> Result<(usize, usize), TestC
             hub.sync(i, reg);
         }
     }
+    // The plain replicas enrol now (their leads were written before): every employee
+    // replica holds the digest key, so plain and sealed leads match on digests alike.
+    for reg in regs.iter_mut() {
+        let path = reg.data_dir().join("company.keys");
+        if !path.exists() {
+            company_keys.write(&path).unwrap();
+            reg.company_keys_installed().unwrap();
+        }
+    }
     // The manager's replica is granted every key (as the hub grants a branch's
     // manager); cases must not change with it.
     let keys: Vec<(String, String)> = regs.iter().flat_map(|r| r.lead_keys_to_push().unwrap()).collect();

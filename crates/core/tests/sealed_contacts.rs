@@ -151,3 +151,53 @@ fn cases_are_derived_from_open_fields_identically_on_replicas_holding_different_
         }
     }
 }
+
+/// The reasons of the one duplicate link between two leads on a replica.
+fn link_reasons(reg: &Registry, a: &str, b: &str) -> Vec<String> {
+    let cases = reg.collision_cases(None).unwrap();
+    let link = cases.iter().flat_map(|c| &c.duplicates).find(|d| (d.a == a && d.b == b) || (d.a == b && d.b == a));
+    link.map(|d| d.reasons_zh.clone()).unwrap_or_default()
+}
+
+#[test]
+fn rule_12_sealed_leads_with_the_same_phone_match_on_its_keyed_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let keys = company_keys();
+    // A lead registered before enrolment stays plain in its document.
+    let plain = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达电子", "陈明", "+86 139-1234-5678") }, h(1)).lead_id;
+    hub.sync_all(&mut regs);
+    for r in regs.iter_mut() {
+        enrol(r, &keys);
+        r.company_keys_installed().unwrap();
+    }
+    // Two sealed registrations of one customer whose company names do not agree: only
+    // the phone (sealed on both) ties them.
+    let a = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "13912345678") }, h(2)).lead_id;
+    let b = write(&mut regs[2], "r2", Target::New, EventKind::Register { fields: fields("腾达精密", "陈 明", "139 1234 5678") }, h(3)).lead_id;
+    hub.tick(60);
+    hub.sync_all(&mut regs);
+    hub.sync_all(&mut regs);
+
+    for (i, r) in regs.iter().enumerate() {
+        let reasons = link_reasons(r, &a, &b);
+        assert!(reasons.iter().any(|s| s.contains("电话相同")), "replica {i}: two sealed leads, one phone: {reasons:?}");
+        let reasons = link_reasons(r, &plain, &a);
+        assert!(reasons.iter().any(|s| s.contains("电话相同")), "replica {i}: a plain and a sealed lead, one phone: {reasons:?}");
+    }
+    // Typing the phone on a colleague's laptop finds both sealed leads by digest.
+    let typed = LeadFields { company: Some("某某公司".into()), phone: Some("139-1234-5678".into()), contact: Some("陈明".into()), ..LeadFields::default() };
+    let found: Vec<String> = regs[0].possible_duplicates(&typed, 10, None).unwrap().into_iter().map(|(id, _)| id).collect();
+    for id in [&a, &b, &plain] {
+        assert!(found.contains(id), "the typing check finds {id}: {found:?}");
+    }
+    // A different number with the same visible digits does not match a sealed lead's.
+    let other = LeadFields { phone: Some("13900005678".into()), ..typed.clone() };
+    let found = regs[0].possible_duplicates(&other, 10, None).unwrap();
+    assert!(found.iter().all(|(_, m)| m.reasons.iter().all(|r| !matches!(r, leadguard_dedup::Reason::SamePhone))), "{found:?}");
+    for (i, r) in regs.iter_mut().enumerate() {
+        for c in r.verify_derived().unwrap() {
+            assert!(c.drift.is_empty(), "replica {i}: view {} differs from its rebuild: {:?}", c.view, c.drift);
+        }
+    }
+}

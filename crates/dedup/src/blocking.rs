@@ -72,6 +72,16 @@ pub fn block_keys(k: &LeadKeys) -> Vec<BlockKey> {
     if let Some(e) = &k.email {
         out.push(key("e", e, KeyKind::Exact));
     }
+    // Keyed digests: a sealed value meets its sealed or plain twin only through them.
+    if let Some(d) = &k.keyed.phone {
+        out.push(key("kp", d, KeyKind::Exact));
+    }
+    if let Some(d) = &k.keyed.email {
+        out.push(key("ke", d, KeyKind::Exact));
+    }
+    if let Some(d) = &k.keyed.contact {
+        out.push(key("kc", d, KeyKind::Name));
+    }
     let core = &k.company.core;
     if !core.is_empty() {
         out.push(key("c", core, KeyKind::Exact));

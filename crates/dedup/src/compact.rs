@@ -6,7 +6,7 @@
 //! `String`/`Vec` headers and their allocations.
 
 use crate::normalize::{CompanyName, PersonName, Phone};
-use crate::record::LeadKeys;
+use crate::record::{Keyed, LeadKeys};
 use rustc_hash::FxHashMap;
 
 /// Distinct strings (regions), each stored once and referred to by number.
@@ -67,7 +67,7 @@ fn put_opt(out: &mut Vec<u8>, s: Option<&str>) {
 /// stored (the index drops them).
 pub fn encode(k: &LeadKeys, regions: &mut Interner, out: &mut Vec<u8>) {
     // Destructured in full so that a field added to the keys is a compile error here.
-    let LeadKeys { company, contact, phone, email, region, address } = k;
+    let LeadKeys { company, contact, phone, email, region, address, keyed } = k;
     let CompanyName { core, trade, places: _, tokens } = company;
     put_str(out, core);
     if core.starts_with(trade.as_str()) {
@@ -111,6 +111,10 @@ pub fn encode(k: &LeadKeys, regions: &mut Interner, out: &mut Vec<u8>) {
     put_opt(out, email.as_deref());
     put_varint(out, u64::from(regions.number(region)));
     put_opt(out, address.as_deref());
+    let Keyed { phone, email, contact } = keyed;
+    for d in [phone, email, contact] {
+        put_opt(out, d.as_deref());
+    }
 }
 
 /// Reads packed bytes from the front.
@@ -202,7 +206,7 @@ pub fn decode_company_into(bytes: &[u8], c: &mut CompanyName) {
 /// Unpack `bytes` into `k`, reusing its strings.
 pub fn decode_into(bytes: &[u8], regions: &Interner, k: &mut LeadKeys) {
     let mut r = Reader { bytes };
-    let LeadKeys { company, contact, phone, email, region, address } = k;
+    let LeadKeys { company, contact, phone, email, region, address, keyed } = k;
     r.company_into(company);
     let PersonName { full, surname, title_only, spellings, words } = contact;
     *title_only = r.byte() != 0;
@@ -227,6 +231,10 @@ pub fn decode_into(bytes: &[u8], regions: &Interner, k: &mut LeadKeys) {
     region.clear();
     region.push_str(regions.get(r.varint() as u32));
     r.opt_into(address);
+    let Keyed { phone, email, contact } = keyed;
+    for d in [phone, email, contact] {
+        r.opt_into(d);
+    }
 }
 
 /// Unpack `bytes` into new keys.
@@ -292,6 +300,7 @@ mod tests {
             ("The Palm (Los Angeles)", "JianGuo WANG", "0512-6552 1234", "x@qq.com", "", Some("9 N. Main Ave")),
             ("", "王总", "sha256:ab12", "", "广东", None),
             ("上海市广东新能", "", "+1 415 555 0100", "", "上海市", None),
+            ("腾达", "\u{1f}k:c0ffee", "139****3333\u{1f}k:ab12", "\u{1f}k:e1", "深圳", None),
         ] {
             roundtrip(&LeadKeys::from_record(&LeadRecord {
                 company: company.into(),
@@ -314,6 +323,7 @@ mod tests {
             phone_kind in 0u8..6, a in "[0-9]{0,12}", b in proptest::option::of("[0-9]{3,4}"),
             email in proptest::option::of(".{0,20}"), region in ".{0,4}", address in proptest::option::of(".{0,200}"),
         ) {
+            let kb = b.clone();
             let phone = match phone_kind {
                 0 => Phone::None,
                 1 => Phone::Mobile { digits: a },
@@ -329,6 +339,7 @@ mod tests {
                 email,
                 region,
                 address,
+                keyed: Keyed { phone: kb.clone(), email: None, contact: kb },
             };
             roundtrip(&k);
         }

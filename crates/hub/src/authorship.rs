@@ -108,8 +108,12 @@ pub fn directory_branch(doc_id: &str) -> Option<String> {
     }
 }
 
-/// Remembers the leads and directory names an accepted change wrote.
+/// Remembers the leads and directory names an accepted change wrote, and whether it
+/// made its document a plain (branch-only) one.
 fn record(conn: &Connection, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+    if fx.events.iter().any(|(_, e)| e.plain_contact) {
+        conn.prepare_cached("UPDATE docs SET plain = 1 WHERE doc_id = ?1")?.execute(params![doc_id])?;
+    }
     for lead in &fx.new_leads {
         conn.prepare_cached("INSERT INTO leads (lead_id, doc_id, list_obj) VALUES (?1, ?2, ?3)")?
             .execute(params![lead.lead, doc_id, lead.list])?;
@@ -197,7 +201,11 @@ mod tests {
         drop(store);
         // As a hub before the authorship tables: schema version 1.
         let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
-        conn.execute_batch("DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta; PRAGMA user_version = 1;").unwrap();
+        conn.execute_batch(
+            "DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
+             ALTER TABLE docs DROP COLUMN plain; PRAGMA user_version = 1;",
+        )
+        .unwrap();
         drop(conn);
         let store = Store::open(dir.path()).unwrap();
         let copy = lead_change(b"bb", "0123456789abcdef", "li.na");

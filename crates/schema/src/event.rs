@@ -109,7 +109,17 @@ pub struct EventInfo {
     pub id: String,
     pub kind: Kind,
     pub rep: String,
+    /// The event carries a contact-class value in plain text rather than sealed — a
+    /// lead field (contact, phone, e-mail, need, notes) or free text about the
+    /// customer (a note or a reason): its document is served to its branch only
+    /// (docs/VISIBILITY.md).
+    pub plain_contact: bool,
 }
+
+/// Lead fields that identify or describe a person: sealed on an enrolled device.
+const CONTACT_KEYS: [&str; 5] = ["contact", "phone", "email", "need", "notes"];
+/// Event keys of free text about a customer (contact class, docs/VISIBILITY.md).
+const FREE_TEXT_KEYS: [&str; 2] = ["note", "reason"];
 
 /// The rule for one key. `Opt*`: may be missing; `Nullable*`: may also be null.
 #[derive(Debug, Clone, Copy)]
@@ -172,7 +182,17 @@ pub fn parse(s: &str) -> Result<EventInfo, Violation> {
     let what = format!("`{}` event", kind.name());
     check_object(&what, &map, COMMON.iter().chain(kind.keys()))?;
     let get = |k: &str| map.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
-    Ok(EventInfo { id: get("id"), kind, rep: get("rep") })
+    let plain = |v: Option<&Value>| matches!(v, Some(Value::String(v)) if !v.trim().is_empty() && !text::is_sealed_form(v));
+    let plain_fields = match map.get("fields") {
+        Some(Value::Object(f)) => CONTACT_KEYS.iter().any(|k| plain(f.get(*k))),
+        _ => false,
+    };
+    // Free text a person writes about a customer (a follow-up's or an appeal's note, a
+    // decision's or a review's reason) is contact class too: in plain text it keeps
+    // its document in its branch. An assignment's reason is generated (rule and rep).
+    let plain_text = !matches!(kind, Kind::Assign) && FREE_TEXT_KEYS.iter().any(|k| plain(map.get(*k)));
+    let plain_contact = plain_fields || plain_text;
+    Ok(EventInfo { id: get("id"), kind, rep: get("rep"), plain_contact })
 }
 
 /// Checks that `map` has no keys beyond `specs` and each key meets its rule.
@@ -334,6 +354,20 @@ mod tests {
         let mut base = json!({"id": "e1", "rep": "li.na", "device": "4f1a2b3c4d5e6f70", "device_time": "2026-03-01T09:00:00Z"});
         base.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         base.to_string()
+    }
+
+    #[test]
+    fn rule_12_plain_free_text_keeps_a_document_in_its_branch() {
+        let sealed = format!("s1:{}", "A".repeat(80));
+        let plain_of = |extra: Value| parse(&ev(extra)).unwrap().plain_contact;
+        assert!(plain_of(json!({"kind": "followup", "followup": "call", "note": "陈明说下周来店"})));
+        assert!(!plain_of(json!({"kind": "followup", "followup": "call", "note": sealed})));
+        assert!(!plain_of(json!({"kind": "followup", "followup": "call", "note": " "})));
+        assert!(plain_of(json!({"kind": "appeal", "case_id": "c1", "appeal": "a1", "decision": "d1", "note": "客户电话 13912345678"})));
+        assert!(plain_of(json!({"kind": "review", "verdict": "reject", "reason": "资料不全"})));
+        // An assignment's reason is generated from the rule and the rep, not written
+        // about the customer.
+        assert!(!plain_of(json!({"kind": "assign", "to": "li.na", "reason": "规则 1（华南） → 李娜"})));
     }
 
     #[test]

@@ -29,6 +29,12 @@ export interface DuplicateMatch {
   related?: RelatedLead[];
 }
 
+/** The owner as the warning names them: with their branch when it is not ours (华南·李娜). */
+export function ownerLabel(lead: LeadLike): string {
+  const name = lead.owner_name ?? "";
+  return lead.owner_branch ? `${lead.owner_branch}·${name}` : name;
+}
+
 export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: string) => string, lead: LeadLike, me?: string): string {
   switch (lead.state) {
     case "protected":
@@ -37,8 +43,8 @@ export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: str
       if (me && lead.owner === me)
         return lead.protected_until ? t("dup.ownedByMe", { date: dateTime(lead.protected_until) }) : t("dup.ownedByMeNoEnd");
       return lead.protected_until && lead.owner_name
-        ? t("dup.owned", { owner: lead.owner_name, date: dateTime(lead.protected_until) })
-        : t("dup.ownedNoEnd", { owner: lead.owner_name ?? t("common.none") });
+        ? t("dup.owned", { owner: ownerLabel(lead), date: dateTime(lead.protected_until) })
+        : t("dup.ownedNoEnd", { owner: lead.owner_name ? ownerLabel(lead) : t("common.none") });
     case "pool":
       return t("dup.pool");
     case "merged":
@@ -52,7 +58,7 @@ export function headline(t: ReturnType<typeof useI18n>["t"], dateTime: (iso: str
 export function groupByOwner(matches: DuplicateMatch[]): DuplicateMatch[][] {
   const groups = new Map<string, DuplicateMatch[]>();
   for (const m of matches) {
-    const key = m.lead.state === "pool" ? "\u0000pool" : `${m.lead.state}\u0000${m.lead.owner_name ?? ""}`;
+    const key = m.lead.state === "pool" ? "\u0000pool" : `${m.lead.state}\u0000${m.lead.owner_branch ?? ""}\u0000${m.lead.owner_name ?? ""}`;
     const g = groups.get(key);
     if (g) g.push(m);
     else groups.set(key, [m]);
@@ -151,7 +157,7 @@ export function DuplicateWarning({
             {possible.map((m) => (
               <Typography.Text key={m.lead.id} type="secondary">
                 <MatchLine m={m} onOpen={onOpen} soft />
-                {m.lead.owner_name ? ` · ${m.lead.owner_name}` : null}
+                {m.lead.owner_name ? ` · ${ownerLabel(m.lead)}` : null}
               </Typography.Text>
             ))}
           </Space>

@@ -34,6 +34,14 @@ describe("DuplicateWarning", () => {
     expect(w).toHaveTextContent("93%");
   });
 
+  it("names another branch's owner with their branch, and no contact", () => {
+    const elsewhere: LeadLike = { ...protectedLead, owner_name: "李娜", owner_branch: "华南", fields: { company: "深圳市腾达科技有限公司" } };
+    inLocale("zh-CN", <DuplicateWarning matches={[{ ...match, lead: elsewhere }]} />);
+    const w = screen.getByTestId("duplicate-warning");
+    expect(w).toHaveTextContent(/该客户正在由【华南·李娜】跟进，保护期至 \S+/);
+    expect(w).not.toHaveTextContent("139");
+  });
+
   it("speaks to a rep about their own customer in the second person", () => {
     inLocale("zh-CN", <DuplicateWarning matches={[{ ...match, lead: { ...protectedLead, owner: "lina" } }]} me="lina" />);
     const w = screen.getByTestId("duplicate-warning");

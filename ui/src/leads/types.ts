@@ -21,6 +21,8 @@ export interface LeadLike {
   state: LeadStateName;
   owner?: string | null;
   owner_name: string | null;
+  /** The lead's branch when it is not the viewer's (company-wide registry). */
+  owner_branch?: string;
   previous_owner_name?: string | null;
   pool_since?: string | null;
   protected_until: string | null;

@@ -431,7 +431,10 @@ pub(super) fn handover(ctx: &mut Context, a: HandoverArgs) -> R<HandoverResult> 
 }
 
 pub(super) fn rep_list(ctx: &mut Context, _: ()) -> R<RepList> {
-    Ok(RepList { reps: ctx.registry()?.reps().cloned().collect() })
+    // The session's branch: other branches' directories are here for names only.
+    let reg = ctx.registry()?;
+    let branch = reg.branch().to_string();
+    Ok(RepList { reps: reg.reps().filter(|r| r.branch == branch).cloned().collect() })
 }
 
 pub(super) fn rep_put(ctx: &mut Context, a: RepPutArgs) -> R<Rep> {

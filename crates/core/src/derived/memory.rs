@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use leadguard_dedup::{LeadKeys, Match};
 
-use crate::duplicate_index::{lead_id, numeric_id, record, DuplicateIndex};
+use crate::duplicate_index::{lead_id, numeric_id, DuplicateIndex};
 use crate::error::Result;
 use crate::lead_index::{self, Page, COUNT_CAP};
 use crate::model::LeadFields;
@@ -36,8 +36,10 @@ impl Registry {
     /// policy's threshold is only possibly the same customer.
     pub fn possible_duplicates(&mut self, fields: &LeadFields, limit: usize, exclude: Option<&str>) -> Result<Vec<(String, Match)>> {
         self.warm_dedup()?;
+        // The typed values' digests (once per value), to meet sealed leads.
+        let typed = self.identity_of(fields, None)?;
         let Some(d) = &self.memory.dedup else { return Ok(Vec::new()) };
-        let keys = LeadKeys::from_record(&record(fields));
+        let keys = LeadKeys::from_record(&typed);
         let found = d.check_possible(&keys, limit, exclude.and_then(numeric_id));
         Ok(found.into_iter().map(|m| (lead_id(m.id), m)).collect())
     }

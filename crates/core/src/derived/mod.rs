@@ -101,6 +101,8 @@ pub(crate) struct LeadChange<'a> {
     /// Its identifying fields before this change (`None`: a new lead); set by the
     /// lead-rows view.
     pub previous: Option<LeadRecord>,
+    /// Its identifying fields now (set by the lead-rows view).
+    pub identity: Option<LeadRecord>,
 }
 
 impl<'a> LeadChange<'a> {
@@ -111,7 +113,7 @@ impl<'a> LeadChange<'a> {
         events: &'a [Event],
         carried: &'a [(String, [u8; 32])],
     ) -> LeadChange<'a> {
-        LeadChange { lead_id, doc_id, branch, events, carried, stored: None, identity_changed: false, previous: None }
+        LeadChange { lead_id, doc_id, branch, events, carried, stored: None, identity_changed: false, previous: None, identity: None }
     }
 }
 

@@ -77,13 +77,14 @@ impl DerivedView for LeadRows {
         // Store the status as of the last event; queries apply later expiry.
         let stored = status::derive(lead.events, &policy, DateTime::<Utc>::MIN_UTC, &timing);
         let before = lead_index::get(&reg.conn, lead.lead_id)?;
-        let identity = crate::duplicate_index::record(&stored.fields);
-        lead.identity_changed = before.as_ref().is_none_or(|row| row.identity() != identity);
         lead.previous = before.as_ref().map(crate::link_blocks::identity);
+        let identity = reg.identity_of(&stored.fields, lead.previous.as_ref())?;
+        lead.identity_changed = lead.previous.as_ref().is_none_or(|p| *p != identity);
         // Shown: sealed contacts opened with the lead's key, or masked without it.
         let shown = reg.opened(lead.lead_id, &stored.fields)?;
         lead_index::upsert(&reg.conn, lead.lead_id, lead.doc_id, lead.branch, &stored, &shown, &identity)?;
         lead.stored = Some(stored);
+        lead.identity = Some(identity);
         Ok(())
     }
     fn snapshot(&self, reg: &mut Registry) -> Result<Vec<(&'static str, Rows)>> {
@@ -191,9 +192,9 @@ impl DerivedView for InMemory {
         Ok(())
     }
     fn lead_changed(&self, reg: &mut Registry, lead: &mut LeadChange<'_>) -> Result<()> {
-        if let Some(s) = &lead.stored {
+        if let (Some(s), Some(identity)) = (&lead.stored, &lead.identity) {
             let shown = reg.opened(lead.lead_id, &s.fields)?;
-            reg.memory.lead_written(lead.lead_id, &s.fields, &shown, s.updated_at.map_or(0, |t| t.timestamp_millis()));
+            reg.memory.lead_written(lead.lead_id, identity, &shown, s.updated_at.map_or(0, |t| t.timestamp_millis()));
         }
         Ok(())
     }

@@ -169,7 +169,13 @@ pub fn enroll(reg: &mut Registry, hub_url: &str, token: &str) -> Result<Enrolled
     // copied registry file alone digests nothing. Written before the credential, so an
     // enrolled device always has them.
     if let Some(text) = &e.company_keys {
+        let first = !company_keys_path(reg.data_dir()).exists();
         leadguard_seal::CompanyKeys::parse(text)?.write(&company_keys_path(reg.data_dir()))?;
+        if first {
+            // Every lead's identity now carries keyed digests (plain ones too): the
+            // derived rows are rebuilt so this replica derives what enrolled ones do.
+            reg.company_keys_installed()?;
+        }
     }
     reg.set_hub_url(Some(client.base_url()))?;
     reg.set_device_token(Some(&e.credential))?;

@@ -103,14 +103,27 @@ pub(super) fn compare_cheap(a: &LeadKeys, b: &LeadKeys) -> Comparison {
         (false, false) => FieldMatch::Different,
         _ => FieldMatch::Unknown,
     };
-    Comparison {
-        company: None,
-        contact: contact_match(&a.contact, &b.contact),
-        phone: a.phone.compare(&b.phone),
-        email,
-        region,
-        address: None,
-    }
+    // Equal keyed digests are the same value, however each side holds it (sealed or
+    // plain); different ones are different values unless both numbers are complete
+    // here (a typo between two plain numbers still counts).
+    let same_key = |x: &Option<String>, y: &Option<String>| match (x, y) {
+        (Some(x), Some(y)) => Some(x == y),
+        _ => None,
+    };
+    let phone = match same_key(&a.keyed.phone, &b.keyed.phone) {
+        Some(true) => PhoneMatch::Same,
+        Some(false) if a.phone.full_digits().is_none() || b.phone.full_digits().is_none() => PhoneMatch::Different,
+        _ => a.phone.compare(&b.phone),
+    };
+    let email = match same_key(&a.keyed.email, &b.keyed.email) {
+        Some(true) => EmailMatch::Same,
+        _ => email,
+    };
+    let contact = match same_key(&a.keyed.contact, &b.keyed.contact) {
+        Some(true) => ContactMatch::Same,
+        _ => contact_match(&a.contact, &b.contact),
+    };
+    Comparison { company: None, contact, phone, email, region, address: None }
 }
 
 const LATIN_SIMILAR: f32 = 0.9;

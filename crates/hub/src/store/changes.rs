@@ -27,7 +27,11 @@ impl SqliteStore {
     /// every change is stored and committed (fsynced) before this returns, or none.
     /// Stores bytes as they are: pushes from devices go through [`Store::push_checked`].
     pub fn push(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
-        self.push_with(device, changes, |_, _, _| Ok(()))
+        // Unchecked bytes may hold anything: their documents stay branch-only.
+        self.push_with(device, changes, |conn, _, c| {
+            conn.prepare_cached("UPDATE docs SET plain = 1 WHERE doc_id = ?1")?.execute(params![c.doc_id])?;
+            Ok(())
+        })
     }
 
     /// [`Store::push`] after checking each new change against the schema and what
@@ -116,9 +120,15 @@ impl SqliteStore {
             (Some(scope), _) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), scope.to_owned(), None),
             (None, Role::Distributor) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), device.write_scope(), None),
             // The branch's own scope and its distributors' (`dist:<B>/…`; a prefix
-            // compare, since `_` in an id would be a LIKE wildcard).
+            // compare, since `_` in an id would be a LIKE wildcard), and every other
+            // document of the company that holds no plain contact: contacts there
+            // are sealed, opened only with keys the device is granted
+            // (docs/VISIBILITY.md, company-wide replication).
             (None, Role::Rep | Role::Manager) => (
-                format!("{COLUMNS} AND (scope = ?3 OR substr(scope, 1, length(?4)) = ?4)"),
+                format!(
+                    "{COLUMNS} AND (scope = ?3 OR substr(scope, 1, length(?4)) = ?4
+                        OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND d.plain = 0))"
+                ),
                 device.write_scope(),
                 Some(format!("dist:{}/", device.branch)),
             ),

@@ -85,7 +85,15 @@ CREATE TABLE hub_meta (
 INSERT INTO hub_meta(key, value) VALUES ('epoch', lower(hex(randomblob(16)))), ('epoch_start_seq', '0');
 "#),
 // 4: the keys of sealed leads (store/lead_keys.rs, docs/VISIBILITY.md).
-Migration::sql(super::lead_keys::MIGRATION)];
+Migration::sql(super::lead_keys::MIGRATION),
+// 5: documents that hold a contact in plain text (a legacy document, written before
+// its device was enrolled): served to their own branch only; every other document is
+// served company-wide to employees (changes.rs, docs/VISIBILITY.md). Documents stored
+// before this migration count as plain: a hub does not widen what it served.
+Migration::sql(r#"
+ALTER TABLE docs ADD COLUMN plain INTEGER NOT NULL DEFAULT 0;
+UPDATE docs SET plain = 1;
+"#)];
 
 /// The hub database.
 pub struct SqliteStore {

@@ -7,6 +7,11 @@ import type { LeadState } from "./LeadState";
  */
 export type LeadView = { id: string, state: LeadState, owner: string | null, owner_name: string | null, 
 /**
+ * The lead's branch, when it is not the viewer's (the company-wide registry):
+ * the warning names owner and branch (该客户正在由【华南·李娜】跟进).
+ */
+owner_branch?: string, 
+/**
  * End of protection; `null` when unprotected or bound by a deal.
  */
 protected_until: string | null, claimed_at: string | null, previous_owner: string | null, 

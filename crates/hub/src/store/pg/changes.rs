@@ -113,7 +113,11 @@ fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, cha
             Some((seq, _, received_at, prev)) => Slot::Stored(ack(c.hash, seq, received_at, prev)),
             None => {
                 match checks {
-                    Checks::None => {}
+                    // Unchecked bytes may hold anything: their documents stay branch-only.
+                    Checks::None => {
+                        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = $1")?;
+                        tx.execute(&mark, &[&c.doc_id])?;
+                    }
                     Checks::Device => check_and_record(tx, st, Some(device), i, c)?,
                     Checks::Adopted => check_and_record(tx, st, None, i, c)?,
                 }
@@ -171,8 +175,14 @@ pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_
     let fetch = (limit + 1) as i64;
     const ONE_SCOPE: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
         FROM changes WHERE hub_seq > $1 AND device_id <> $2 AND scope = $3 ORDER BY hub_seq LIMIT $4";
+    // The branch's own scope, its distributors', and every other document of the
+    // company that holds no plain contact (contacts there are sealed: SQLite's
+    // `changes.rs`, docs/VISIBILITY.md).
     const BRANCH: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
-        FROM changes WHERE hub_seq > $1 AND device_id <> $2 AND (scope = $3 OR starts_with(scope, $4)) ORDER BY hub_seq LIMIT $5";
+        FROM changes WHERE hub_seq > $1 AND device_id <> $2
+          AND (scope = $3 OR starts_with(scope, $4)
+               OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND NOT d.plain))
+        ORDER BY hub_seq LIMIT $5";
     let (scope, dist_prefix) = match (only_scope, device.role) {
         (Some(scope), _) => (scope.to_owned(), None),
         (None, Role::Distributor) => (device.write_scope(), None),
@@ -263,6 +273,10 @@ fn check_and_record(tx: &mut Transaction<'_>, st: &mut Statements, device: Optio
 }
 
 fn record(tx: &mut Transaction<'_>, st: &mut Statements, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+    if fx.events.iter().any(|(_, e)| e.plain_contact) {
+        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = $1")?;
+        tx.execute(&mark, &[&doc_id])?;
+    }
     let add_lead = st.get(tx, "INSERT INTO leads (lead_id, doc_id, list_obj) VALUES ($1, $2, $3)")?;
     for lead in &fx.new_leads {
         tx.execute(&add_lead, &[&lead.lead, &doc_id, &lead.list])?;

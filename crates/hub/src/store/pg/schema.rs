@@ -77,7 +77,14 @@ CREATE TABLE hub_meta (
 INSERT INTO hub_meta (key, value) VALUES ('epoch', md5(random()::text || clock_timestamp()::text)), ('epoch_start_seq', '0');
 "#,
 // 2: the keys of sealed leads (lead_keys.rs, docs/VISIBILITY.md).
-super::lead_keys::MIGRATION];
+super::lead_keys::MIGRATION,
+// 3: documents that hold a contact in plain text: served to their own branch only;
+// every other document company-wide to employees (as the SQLite backend's migration
+// 5). Documents stored before count as plain: a hub does not widen what it served.
+r#"
+ALTER TABLE docs ADD COLUMN plain BOOLEAN NOT NULL DEFAULT false;
+UPDATE docs SET plain = true;
+"#];
 
 /// Creates or upgrades the schema, then makes the company keys if there are none.
 pub(super) fn migrate(client: &mut Client) -> Result<(), HubError> {
