@@ -15,7 +15,7 @@ pub enum RepCmd {
         id: String,
         #[arg(long)]
         name: String,
-        /// rep | manager | distributor
+        /// rep | manager | distributor | receptionist
         #[arg(long, default_value = "rep")]
         role: String,
         #[arg(long)]
@@ -42,7 +42,7 @@ pub enum PolicyCmd {
         #[arg(long)]
         appeal_sla_hours: Option<u32>,
         /// Arbitration criteria, highest priority first, comma-separated: past_deal,
-        /// recent_followup, region_match, completeness, earlier_window.
+        /// recent_followup, region_match, completeness, earlier_window, effort.
         #[arg(long, value_delimiter = ',')]
         arbitration: Option<Vec<String>>,
         /// Duplicate-warning threshold: a score in (0.5, 1) such as 0.85, or a percent.
@@ -65,6 +65,10 @@ pub enum PolicyCmd {
         /// `--assign none` clears them.
         #[arg(long = "assign")]
         assign: Vec<String>,
+        /// 值班人员: the duty rep of each weekday, Monday first, comma-separated rep ids
+        /// (empty for no one: `r2,r1,,r2`); `none` clears the rota.
+        #[arg(long)]
+        duty: Option<String>,
     },
 }
 
@@ -93,6 +97,7 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             max_claims_per_day,
             suspend_after_faults,
             assign,
+            duty,
         } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
             if let Some(t) = dup_threshold {
@@ -120,6 +125,10 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             }
             if !assign.is_empty() {
                 p["assignment"] = assign_rules(&assign)?;
+            }
+            if let Some(d) = duty {
+                let rota: Vec<String> = if d.trim() == "none" { Vec::new() } else { d.split(',').map(|r| r.trim().to_string()).collect() };
+                p["duty_rota"] = json!(rota);
             }
             api::dispatch(ctx, "policy_set", p)
         }

@@ -240,6 +240,9 @@ commands! {
     /// Links a lead as family (直系亲属), the same purchasing unit (同一购买单位) or a
     /// referral (转介绍), or removes such a link (rule 10).
     lead_relate(LeadRelateArgs) -> LeadRelated => relations::lead_relate;
+    /// 前台接待: a receptionist records a walk-in visit, matched to the customer's
+    /// owner, or an unmatched visitor registered for the day's duty rep (rule 16).
+    visit_record(crate::front_desk::VisitInput) -> crate::front_desk::VisitRecorded => leads::visit_record;
     /// Claims a lead from the public pool.
     lead_claim(LeadIdArgs) -> LeadView => leads::lead_claim;
     /// Assigns pool customers to reps by the branch's assignment rules, the least

@@ -317,6 +317,25 @@ pub enum EventKind {
         #[serde(default)]
         reason: String,
     },
+    /// 前台接待: the front desk recorded a walk-in visit of the customer (written by a
+    /// receptionist). Evidence for the owner's protection like a store visit, timed
+    /// by the hub's receipt of the receptionist's change as every event.
+    Visit {
+        /// When the visitor arrived and left (as the receptionist typed them).
+        time_in: DateTime<Utc>,
+        #[serde(default)]
+        time_out: Option<DateTime<Utc>>,
+        /// The rep who invited the visitor (邀约人), if any.
+        #[serde(default)]
+        inviter: Option<String>,
+        /// 首次到访.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        first_visit: bool,
+        /// Left out on an enrolled device: a note is contact class and the front desk
+        /// holds no lead key (docs/VISIBILITY.md).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
 }
 
 /// What a rep was found at fault for in a decision (违规).
@@ -405,6 +424,7 @@ impl EventKind {
             EventKind::DuplicateAcknowledged { .. } => "duplicate_acknowledged",
             EventKind::Review { .. } => "review",
             EventKind::Assign { .. } => "assign",
+            EventKind::Visit { .. } => "visit",
         }
     }
 }
@@ -459,6 +479,10 @@ pub struct Policy {
     /// or size go to a team; a pool customer matching none goes to every rep.
     #[serde(default)]
     pub assignment: Vec<AssignRule>,
+    /// 值班人员: the duty rep of each weekday, Monday first (up to 7 rep ids; "" = no
+    /// one). The front desk registers an unmatched visitor for the day's duty rep.
+    #[serde(default)]
+    pub duty_rota: Vec<String>,
     /// Whether this policy is applied to a distributor's report (set by
     /// [`Policy::for_report`] from the lead's document, never stored).
     #[serde(skip)]
@@ -505,6 +529,7 @@ impl Default for Policy {
             max_claims_per_day: 0,
             suspend_after_faults: 0,
             assignment: Vec::new(),
+            duty_rota: Vec::new(),
             applies_to_report: false,
         }
     }
@@ -562,6 +587,9 @@ impl Policy {
         if !(51..=99).contains(&self.dup_threshold_percent) {
             return bad(crate::Reason::PolicyDupThreshold {});
         }
+        if self.duty_rota.len() > 7 {
+            return bad(crate::Reason::PolicyDutyRota {});
+        }
         Ok(())
     }
 
@@ -585,22 +613,27 @@ pub enum Criterion {
     Completeness,
     /// The first complete registration or claim by hub-clock window (首次完整报备).
     EarlierWindow,
+    /// 跟进投入: follow-ups provably within the protection period before the case, by
+    /// kind weight (a visit, store visit, quote or sample 3, a call 1): the more
+    /// substantial effort wins. Not in the default order; a manager adds it.
+    Effort,
 }
 
 impl Criterion {
-    pub const ALL: [Criterion; 5] = [
+    pub const ALL: [Criterion; 6] = [
         Criterion::PastDeal,
         Criterion::RecentFollowup,
         Criterion::RegionMatch,
         Criterion::Completeness,
         Criterion::EarlierWindow,
+        Criterion::Effort,
     ];
 }
 
 /// The default order (rule 7): deal > recent follow-up > region > completeness >
 /// first registration.
 pub fn default_criteria() -> Vec<Criterion> {
-    Criterion::ALL.to_vec()
+    Criterion::ALL[..5].to_vec()
 }
 
 impl From<Field> for crate::reason::FormField {

@@ -271,6 +271,15 @@ impl Status {
                     }
                 }
             }
+            EventKind::Visit { .. } => {
+                // 前台接待: evidence for whoever owns the customer, as a store visit.
+                if self.state == LeadState::Protected && policy.qualifying_followups.contains(&FollowupKind::StoreVisit) {
+                    let ext = t + hours(policy.extension_hours);
+                    if self.protected_until.is_some_and(|u| u < ext) {
+                        self.protected_until = Some(ext);
+                    }
+                }
+            }
             EventKind::Release => {
                 self.require_owner(&e.rep)?;
                 if self.state == LeadState::Deal {

@@ -282,6 +282,10 @@ pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
     crate::contact_input::check(&a.fields)?;
     let now = ctx.now();
     let reg = ctx.registry()?;
+    if reg.session()?.role == Role::Receptionist {
+        // The front desk registers visitors for the duty rep (`visit_record`), never for itself.
+        return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Rep, Role::Manager, Role::Distributor] }).into());
+    }
     let duplicates = super::dedup::find(reg, &a.fields, None, 5, now)?;
     let ack = crate::writes::Acknowledgement {
         leads: a.acknowledged_duplicates.unwrap_or_default(),
@@ -411,9 +415,17 @@ pub(super) fn lead_release(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
     act(ctx, &a.id, EventKind::Release)
 }
 
+pub(super) fn visit_record(ctx: &mut Context, a: crate::front_desk::VisitInput) -> R<crate::front_desk::VisitRecorded> {
+    let now = ctx.now();
+    Ok(ctx.registry()?.record_visit(a, now)?)
+}
+
 pub(super) fn lead_claim(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
-    if ctx.registry()?.session()?.role == Role::Distributor {
-        return Err(Error::from(crate::Reason::DistributorCannotClaim {}).into());
+    match ctx.registry()?.session()?.role {
+        Role::Distributor => return Err(Error::from(crate::Reason::DistributorCannotClaim {}).into()),
+        // The front desk holds no customers (rule 16).
+        Role::Receptionist => return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Rep, Role::Manager] }).into()),
+        Role::Rep | Role::Manager => {}
     }
     // Rule 10: a relative or the same purchasing unit held by another rep.
     let now = ctx.now();

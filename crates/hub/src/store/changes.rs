@@ -117,7 +117,7 @@ impl Store {
             (None, Role::Distributor) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), device.write_scope(), None),
             // The branch's own scope and its distributors' (`dist:<B>/…`; a prefix
             // compare, since `_` in an id would be a LIKE wildcard).
-            (None, Role::Rep | Role::Manager) => (
+            (None, Role::Rep | Role::Manager | Role::Receptionist) => (
                 format!("{COLUMNS} AND (scope = ?3 OR substr(scope, 1, length(?4)) = ?4)"),
                 device.write_scope(),
                 Some(format!("dist:{}/", device.branch)),

@@ -64,6 +64,8 @@ import type { SyncProgressReading } from "./SyncProgressReading";
 import type { SyncReport } from "./SyncReport";
 import type { UiLocaleArgs } from "./UiLocaleArgs";
 import type { VerifyReport } from "./VerifyReport";
+import type { VisitInput } from "./VisitInput";
+import type { VisitRecorded } from "./VisitRecorded";
 
 export type { ApiError };
 
@@ -80,6 +82,7 @@ export interface Commands {
   followup_add: { args: FollowupAddArgs; result: LeadView };
   lead_release: { args: LeadIdArgs; result: LeadView };
   lead_relate: { args: LeadRelateArgs; result: LeadRelated };
+  visit_record: { args: VisitInput; result: VisitRecorded };
   lead_claim: { args: LeadIdArgs; result: LeadView };
   assign_pool: { args: AssignArgs; result: AssignResult };
   handover: { args: HandoverArgs; result: HandoverResult };
