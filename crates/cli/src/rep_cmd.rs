@@ -61,7 +61,7 @@ pub enum PolicyCmd {
         #[arg(long)]
         suspend_after_faults: Option<u32>,
         /// Assignment rules (分配规则), replacing the current ones, first match wins:
-        /// `region=华南;industry=医疗;size=大型;team=li.na,wang.qiang` (conditions optional).
+        /// `region=华南;industry=医疗;size=大型;grade=A;team=li.na,wang.qiang` (conditions optional).
         /// `--assign none` clears them.
         #[arg(long = "assign")]
         assign: Vec<String>,
@@ -150,10 +150,13 @@ fn assign_rules(list: &[String]) -> Result<Value, ApiError> {
                 "region" | "industry" | "size" => {
                     r.insert(k.trim().into(), json!(v.trim()));
                 }
+                "grade" => {
+                    r.insert("grade".into(), json!(v.trim().to_uppercase()));
+                }
                 "team" => {
                     r.insert("team".into(), json!(v.split(',').map(str::trim).filter(|x| !x.is_empty()).collect::<Vec<_>>()));
                 }
-                other => return Err(bad(format!("--assign: unknown key {other:?} (region, industry, size, team)"))),
+                other => return Err(bad(format!("--assign: unknown key {other:?} (region, industry, size, grade, team)"))),
             }
         }
         if !r.contains_key("team") {

@@ -233,6 +233,8 @@ commands! {
     lead_list(LeadListArgs) -> LeadPage => leads::lead_list;
     /// Edits fields of a lead the user may edit.
     lead_update(LeadUpdateArgs) -> LeadView => leads::lead_update;
+    /// Sets a customer's grade (客户等级 A/B/C; owner or manager); it feeds assignment rules.
+    lead_grade(LeadGradeArgs) -> LeadView => leads::lead_grade;
     /// Records a follow-up (a qualifying one extends protection; a deal binds).
     followup_add(FollowupAddArgs) -> LeadView => leads::followup_add;
     /// Gives an owned lead back to the public pool.

@@ -39,11 +39,13 @@ fn matches(rule: &AssignRule, f: &LeadFields) -> bool {
     let region = rule.region.as_deref().is_none_or(|r| f.region.as_deref().is_some_and(|c| crate::regions::covers(r, c)));
     let industry = rule.industry.as_deref().is_none_or(|i| f.industry.as_deref().is_some_and(|c| c.contains(i)));
     let size = rule.size.as_deref().is_none_or(|s| f.size.as_deref().is_some_and(|c| c.trim() == s.trim()));
-    region && industry && size
+    let grade = rule.grade.as_deref().is_none_or(|g| f.grade.as_deref().is_some_and(|c| c.trim().eq_ignore_ascii_case(g.trim())));
+    region && industry && size && grade
 }
 
 fn rule_text(rule: &AssignRule) -> String {
-    let parts: Vec<&str> = [rule.region.as_deref(), rule.industry.as_deref(), rule.size.as_deref()].into_iter().flatten().collect();
+    let grade = rule.grade.as_deref().map(|g| format!("{g} 级"));
+    let parts: Vec<&str> = [rule.region.as_deref(), rule.industry.as_deref(), rule.size.as_deref(), grade.as_deref()].into_iter().flatten().collect();
     parts.join(" · ")
 }
 

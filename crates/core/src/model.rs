@@ -138,6 +138,10 @@ pub struct LeadFields {
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relations: Option<Vec<Relation>>,
+    /// Customer grade (客户等级): `A`, `B` or `C`, set by the owner or a manager; feeds
+    /// assignment rules. Not contact class: shown in masked views and lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
     /// Open match data written beside sealed contacts (docs/VISIBILITY.md; the core
     /// computes them, the UI never sends them): the masked phone (`139****3333`) …
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,6 +193,7 @@ impl LeadFields {
         set(&mut self.size, &patch.size);
         set(&mut self.need, &patch.need);
         set(&mut self.notes, &patch.notes);
+        set(&mut self.grade, &patch.grade);
         set(&mut self.phone_masked, &patch.phone_masked);
         set(&mut self.phone_digest, &patch.phone_digest);
         set(&mut self.email_digest, &patch.email_digest);
@@ -200,7 +205,13 @@ impl LeadFields {
 
     /// True when no field carries a value.
     pub fn is_empty(&self) -> bool {
-        Field::ALL.iter().all(|f| self.get(*f).is_none()) && self.relations.is_none()
+        Field::ALL.iter().all(|f| self.get(*f).is_none()) && self.relations.is_none() && self.grade.is_none()
+    }
+
+    /// An update that sets only the grade: the owner or a manager may write it on any
+    /// customer, also one in the pool (docs/RULES.md rule 11).
+    pub fn only_grade(&self) -> bool {
+        self.grade.is_some() && LeadFields { grade: None, ..self.clone() } == LeadFields::default()
     }
 }
 
@@ -371,6 +382,9 @@ pub struct AssignRule {
     /// The customer's size equals this text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
+    /// The customer's grade (客户等级) is this one (A, B or C).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
     /// Rep ids, in rotation order.
     pub team: Vec<String>,
 }

@@ -280,6 +280,10 @@ reasons! {
     ClaimsSuspended { faults: u32, limit: u32 } => Forbidden;
     /// 定金退订 recorded on a customer without a signed deal.
     NoDealToRefund {} => Conflict;
+    /// A customer grade other than A, B or C.
+    GradeInvalid { grade: String } => InvalidArgument;
+    /// Only the customer's owner or a manager grades a customer.
+    GradeNotYours {} => Forbidden;
     /// An unmatched visitor arrived on a day the branch's duty rota names no one.
     NoDutyRep { weekday: u32 } => Conflict;
     /// The front desk recorded a visit with a time out before its time in.
@@ -426,6 +430,8 @@ impl std::fmt::Display for Reason {
                 write!(f, "pool claims are suspended: found at fault {faults} times (the branch suspends from {limit})")
             }
             R::NoDealToRefund {} => f.write_str("there is no signed deal whose deposit could be refunded"),
+            R::GradeInvalid { grade } => write!(f, "{grade:?} is not a customer grade (A, B or C)"),
+            R::GradeNotYours {} => f.write_str("only the customer's owner or a manager may grade it"),
             R::NoDutyRep { weekday } => write!(f, "no duty rep on weekday {weekday} (1 = Monday): set the rota with `policy set --duty`"),
             R::VisitTimesReversed {} => f.write_str("the visitor left before arriving: time out is before time in"),
             R::MonthMalformed { month } => write!(f, "{month:?} is not a month (YYYY-MM)"),

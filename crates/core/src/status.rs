@@ -214,6 +214,9 @@ impl Status {
             _ if self.state == LeadState::Merged => {
                 return Err(Rejection::Merged { into: self.merged_into.clone().unwrap_or_default() })
             }
+            // A grade (客户等级) alone: the owner's or a manager's (the API checks who),
+            // also on a pool customer, so assignment rules can use it.
+            EventKind::Update { fields } if fields.only_grade() => self.fields.apply(fields),
             EventKind::Update { fields } => {
                 self.require_editor(&e.rep)?;
                 let mut next = self.fields.clone();

@@ -171,6 +171,7 @@ pub fn masked_fields(f: &LeadFields) -> LeadFields {
         need: None,
         notes: None,
         relations: None,
+        grade: f.grade.clone(),
         ..LeadFields::default()
     }
 }
@@ -185,6 +186,7 @@ fn fields_of_row(r: &LeadRow) -> LeadFields {
         region: o(&r.region),
         industry: o(&r.industry),
         need: o(&r.need),
+        grade: o(&r.grade),
         ..LeadFields::default()
     }
 }

@@ -257,6 +257,13 @@ pub fn check_lead_fields(m: &Map<String, Value>) -> Result<(), Violation> {
                 Value::String(s) => text::check(name, s, *lines, *max)?,
                 _ => return malformed(name, "a string"),
             }
+        } else if k == "grade" {
+            // Customer grade (客户等级): A, B or C; "" or null clears it.
+            match v {
+                Value::Null => {}
+                Value::String(s) if matches!(s.as_str(), "" | "A" | "B" | "C") => {}
+                _ => return malformed("grade", "A, B, C or empty"),
+            }
         } else if k == "relations" {
             match v {
                 Value::Null => {}
@@ -358,6 +365,8 @@ mod tests {
         let ok = [
             json!({"kind": "register", "fields": {"company": "腾达", "phone": null, "notes": "a\nb", "relations": [{"kind": "family", "lead_id": null, "note": null}, {"kind": "referral", "lead_id": "0123456789abcdef", "rep": "wang.qiang"}]}}),
             json!({"kind": "update", "fields": {}, "after": "2026-03-01T08:00:00+08:00"}),
+            json!({"kind": "update", "fields": {"grade": "A"}}),
+            json!({"kind": "update", "fields": {"grade": ""}}),
             json!({"kind": "claim"}),
             json!({"kind": "release", "after": null}),
             json!({"kind": "followup", "followup": "store_visit", "note": "上门"}),
@@ -407,6 +416,7 @@ mod tests {
             (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "grab", "x": 1}]}), Reason::UnknownKey),
             (json!({"kind": "update", "fields": {"relations": [{"kind": "referral", "rep": "wang qiang"}]}}), Reason::BadId),
             (json!({"kind": "update", "fields": {"relations": [{"kind": "cousin"}]}}), Reason::Malformed),
+            (json!({"kind": "update", "fields": {"grade": "D"}}), Reason::Malformed),
         ];
         for (extra, reason) in cases {
             let s = ev(extra);

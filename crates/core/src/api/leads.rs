@@ -399,12 +399,42 @@ fn act(ctx: &mut Context, id: &str, kind: EventKind) -> R<LeadView> {
     written_view(reg, &w, now)
 }
 
-pub(super) fn lead_update(ctx: &mut Context, a: LeadUpdateArgs) -> R<LeadView> {
+pub(super) fn lead_update(ctx: &mut Context, mut a: LeadUpdateArgs) -> R<LeadView> {
     if a.fields == LeadFields::default() {
         return Err(Error::from(crate::Reason::NothingToUpdate {}).into());
     }
+    if let Some(g) = &a.fields.grade {
+        a.fields.grade = Some(g.trim().to_uppercase());
+        let now = ctx.now();
+        check_grader(ctx.registry()?, &a.id, now)?;
+    }
     crate::contact_input::check(&a.fields)?;
     act(ctx, &a.id, EventKind::Update { fields: a.fields })
+}
+
+/// Only the customer's owner or a manager grades it (客户等级).
+fn check_grader(reg: &mut Registry, id: &str, now: DateTime<Utc>) -> R<()> {
+    let me = reg.session()?.clone();
+    let (_, status) = reg.status(id, now)?;
+    if me.role == Role::Manager || status.owner.as_deref() == Some(me.id.as_str()) {
+        Ok(())
+    } else {
+        Err(Error::from(crate::Reason::GradeNotYours {}).into())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadGradeArgs {
+    pub id: String,
+    /// `A`, `B` or `C`; `null` or "" clears it.
+    #[serde(default)]
+    pub grade: Option<String>,
+}
+
+/// Sets a customer's grade (客户等级): its owner or a manager.
+pub(super) fn lead_grade(ctx: &mut Context, a: LeadGradeArgs) -> R<LeadView> {
+    let grade = a.grade.map(|g| g.trim().to_uppercase()).unwrap_or_default();
+    lead_update(ctx, LeadUpdateArgs { id: a.id, fields: LeadFields { grade: Some(grade), ..LeadFields::default() } })
 }
 
 pub(super) fn followup_add(ctx: &mut Context, a: FollowupAddArgs) -> R<LeadView> {

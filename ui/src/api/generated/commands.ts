@@ -35,6 +35,7 @@ import type { LeadAddArgs } from "./LeadAddArgs";
 import type { LeadAdded } from "./LeadAdded";
 import type { LeadDetail } from "./LeadDetail";
 import type { LeadGetArgs } from "./LeadGetArgs";
+import type { LeadGradeArgs } from "./LeadGradeArgs";
 import type { LeadIdArgs } from "./LeadIdArgs";
 import type { LeadListArgs } from "./LeadListArgs";
 import type { LeadPage } from "./LeadPage";
@@ -79,6 +80,7 @@ export interface Commands {
   lead_get: { args: LeadGetArgs; result: LeadDetail };
   lead_list: { args: LeadListArgs; result: LeadPage };
   lead_update: { args: LeadUpdateArgs; result: LeadView };
+  lead_grade: { args: LeadGradeArgs; result: LeadView };
   followup_add: { args: FollowupAddArgs; result: LeadView };
   lead_release: { args: LeadIdArgs; result: LeadView };
   lead_relate: { args: LeadRelateArgs; result: LeadRelated };

@@ -107,6 +107,8 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   daily_claim_limit: { limit: "number", until: "date" },
   claims_suspended: { faults: "number", limit: "number" },
   no_deal_to_refund: {},
+  grade_invalid: { grade: "text" },
+  grade_not_yours: {},
   no_duty_rep: { weekday: "number" },
   visit_times_reversed: {},
   month_malformed: { month: "text" },
