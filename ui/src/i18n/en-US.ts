@@ -624,6 +624,7 @@ export const enUS: Record<MessageKey, string> = {
   "devices.revoked": "Revoked {name}'s device",
   "sync.hubRestored": "The hub was restored from a backup: this laptop sent again the {count} changes it had lost; nothing is lost.",
   "nav.import": "Import",
+  "import.assigned": "Assigned by the branch's rules",
   "nav.reports": "Reports",
   "reports.titleManager": "Report review",
   "reports.titleDistributor": "My reports",

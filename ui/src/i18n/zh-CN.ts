@@ -622,6 +622,7 @@ export const zhCN = {
   "devices.revoked": "已吊销 {name} 的设备",
   "sync.hubRestored": "服务器已从备份恢复：本机已重新上传它丢失的 {count} 个变更，数据没有丢失。",
   "nav.import": "导入客户",
+  "import.assigned": "按分配规则分给",
   "nav.reports": "分销报备",
   "reports.titleManager": "报备审核",
   "reports.titleDistributor": "我的报备",
