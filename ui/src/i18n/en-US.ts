@@ -205,6 +205,8 @@ export const enUS: Record<MessageKey, string> = {
   "criterion.completeness": "Record completeness",
   "criterion.earlier_window": "Earlier claim (by evidence window)",
   "criterion.effort": "Effort (follow-ups in the protection period, by kind)",
+  "policy.addCriterion": "Add: {name}",
+  "policy.removeCriterion": "Remove",
   "case.decisions": "Decisions",
   "case.noDecisions": "No decision yet",
   "case.decisionBy": "Decided by {name}",

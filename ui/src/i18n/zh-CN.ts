@@ -203,6 +203,8 @@ export const zhCN = {
   "criterion.completeness": "资料完整度",
   "criterion.earlier_window": "先报备（按证据时间窗）",
   "criterion.effort": "跟进投入（保护期内按类型加权）",
+  "policy.addCriterion": "加入：{name}",
+  "policy.removeCriterion": "移除",
   "case.decisions": "裁决记录",
   "case.noDecisions": "尚无裁决",
   "case.decisionBy": "{name} 裁决",
