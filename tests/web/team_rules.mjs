@@ -4,7 +4,9 @@
 // warning names 张伟 and 李娜 — a relative is one customer. The manager 张伟 sets a
 // holding limit (保有量上限) in settings, and 王强's pool claim is refused with its reason;
 // deciding the 腾达 case he finds 王强 at fault (抢单), which the metrics screen records;
-// an assignment round gives pool customers to reps by the branch's rules, each with its reason.
+// an assignment round gives pool customers to reps by the branch's rules, each with its reason;
+// the front desk (周倩, rule 16) records a visit of 腾达, matched to 李娜, and an unknown
+// visitor who goes to the duty rep 陈静; the manager grades a pool customer A (客户等级).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -176,6 +178,59 @@ export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
       assert.equal(last.kind, "assign");
       assert.match(last.note, /规则 [12]/);
       assert.ok(["lina", "chenjing"].includes(shown.lead.owner), shown.lead.owner);
+    });
+
+    await t.step("前台接待: the receptionist records a visit of 腾达 (matched to 李娜) and an unknown visitor (to the duty rep 陈静)", async () => {
+      // The duty rota (值班人员) through the real CLI: 陈静 every day.
+      const policy = leadguardJson(bin, data, ["policy", "set", "--duty", "chenjing,chenjing,chenjing,chenjing,chenjing,chenjing,chenjing"]);
+      assert.equal(policy.duty_rota.length, 7);
+      await pick("demo-user", "周倩（前台）");
+      await page.getByTestId("session").getByText("周倩").waitFor();
+      // The receptionist's menu: the front desk, search, sync, settings — no pool, no new lead.
+      await page.getByRole("menuitem", { name: "前台接待" }).waitFor();
+      assert.equal(await page.getByRole("menuitem", { name: "公海" }).count(), 0);
+      assert.equal(await page.getByRole("menuitem", { name: "新建线索" }).count(), 0);
+      await menu("前台接待");
+      await page.getByTestId("visit-company").fill("深圳市腾达科技有限公司");
+      await page.getByTestId("visit-phone").fill("13912345678");
+      await pick("visit-inviter", "李娜");
+      await page.getByTestId("visit-first").click();
+      await page.getByTestId("visit-submit").click();
+      await page.getByTestId("visit-result").getByText("已匹配：该客户由【李娜】跟进").waitFor();
+      await shot("front-desk.zh-CN");
+      await page.getByTestId("visit-company").fill("佛山市南海新到访五金厂");
+      await page.getByTestId("visit-phone").fill("13700137099");
+      await page.getByTestId("visit-submit").click();
+      await page.getByTestId("visit-result").getByText("新客户：已交给今日值班人员【陈静】").waitFor();
+      await pick("demo-user", "张伟（经理）");
+      await page.getByTestId("session").getByText("张伟").waitFor();
+      // Both are data in the registry: the visit closes 腾达's history, the new customer is 陈静's.
+      // (The demo's 腾达 case has two records of the customer, both 李娜's since the decision: the visit went to one.)
+      const shown = leadguardJson(bin, data, ["lead", "list", "--search", "腾达", "--limit", "10"])
+        .items.map((l) => leadguardJson(bin, data, ["lead", "show", l.id]));
+      const visited = shown.find((s) => s.history.at(-1)?.kind === "visit");
+      assert.ok(visited, "one 腾达 record ends with the visit");
+      const visit = visited.history.at(-1);
+      assert.equal(visit.rep, "zhouqian");
+      assert.equal(visit.to, "lina");
+      const fresh = leadguardJson(bin, data, ["lead", "list", "--search", "南海新到访", "--limit", "5"]).items[0];
+      assert.equal(fresh.owner, "chenjing");
+    });
+
+    await t.step("客户等级: the manager grades a customer A on its page; the list shows it and the real CLI reads it", async () => {
+      const company = "恒信物流（广州）";
+      await menu("客户查询");
+      await page.getByTestId("search-input").fill("恒信物流");
+      await page.getByTestId("lead-row").filter({ hasText: company }).getByText(company).click();
+      const detail = page.getByTestId("lead-detail");
+      await detail.getByTestId("grade-picker").getByText("A", { exact: true }).click();
+      await page.getByText("客户等级已更新").waitFor();
+      await page.locator(".ant-drawer-close").click();
+      await detail.waitFor({ state: "detached" });
+      await page.getByTestId("lead-row").filter({ hasText: company }).getByTestId("grade-tag").getByText("A").waitFor();
+      await shot("grade.zh-CN");
+      const found = leadguardJson(bin, data, ["lead", "list", "--search", "恒信物流", "--limit", "5"]).items.find((l) => l.fields.company === company);
+      assert.equal(found.fields.grade, "A");
     });
     await context.close();
   } finally {

@@ -16,7 +16,7 @@ pub struct InitArgs {
     /// Branch id, e.g. shenzhen.
     #[arg(long)]
     pub branch: String,
-    /// rep | manager | distributor
+    /// rep | manager | distributor | receptionist
     #[arg(long, default_value = "rep")]
     pub role: String,
     #[arg(long)]

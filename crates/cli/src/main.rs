@@ -29,6 +29,7 @@ mod rep_cmd;
 mod reports_cmd;
 mod serve_cmd;
 mod sync_cmd;
+mod visit_cmd;
 
 #[derive(Parser)]
 #[command(name = "leadguard", version, about = "Leadguard (撞单卫士) command line")]
@@ -82,6 +83,14 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Set a customer's grade (客户等级 A, B or C; `none` clears): its owner or a manager.
+    Grade {
+        lead: String,
+        grade: String,
+    },
+    /// 前台接待: record a walk-in visit, matched to the customer's owner; an unmatched
+    /// visitor becomes a customer of the day's duty rep (receptionists).
+    Visit(visit_cmd::VisitArgs),
     /// Move every customer of a departing rep to another rep (managers).
     Handover(handover_cmd::HandoverArgs),
     /// Is this customer already known? Duplicate matches with owner and protection end.
@@ -165,6 +174,11 @@ fn main() {
             "assign_pool",
             serde_json::json!({ "leads": (!leads.is_empty()).then_some(leads), "limit": limit, "dry_run": dry_run }),
         ),
+        Command::Visit(args) => visit_cmd::run(&mut ctx, args),
+        Command::Grade { lead, grade } => {
+            let grade = if grade.trim().eq_ignore_ascii_case("none") { String::new() } else { grade };
+            api::dispatch(&mut ctx, "lead_grade", serde_json::json!({ "id": lead, "grade": grade }))
+        }
         Command::Handover(args) => handover_cmd::run(&mut ctx, args),
         Command::Check(args) => check_cmd::run(&mut ctx, args),
         Command::Rep(cmd) => rep_cmd::run_rep(&mut ctx, cmd),

@@ -15,7 +15,7 @@ pub enum RepCmd {
         id: String,
         #[arg(long)]
         name: String,
-        /// rep | manager | distributor
+        /// rep | manager | distributor | receptionist
         #[arg(long, default_value = "rep")]
         role: String,
         #[arg(long)]
@@ -42,7 +42,7 @@ pub enum PolicyCmd {
         #[arg(long)]
         appeal_sla_hours: Option<u32>,
         /// Arbitration criteria, highest priority first, comma-separated: past_deal,
-        /// recent_followup, region_match, completeness, earlier_window.
+        /// recent_followup, region_match, completeness, earlier_window, effort.
         #[arg(long, value_delimiter = ',')]
         arbitration: Option<Vec<String>>,
         /// Duplicate-warning threshold: a score in (0.5, 1) such as 0.85, or a percent.
@@ -61,10 +61,14 @@ pub enum PolicyCmd {
         #[arg(long)]
         suspend_after_faults: Option<u32>,
         /// Assignment rules (分配规则), replacing the current ones, first match wins:
-        /// `region=华南;industry=医疗;size=大型;team=li.na,wang.qiang` (conditions optional).
+        /// `region=华南;industry=医疗;size=大型;grade=A;team=li.na,wang.qiang` (conditions optional).
         /// `--assign none` clears them.
         #[arg(long = "assign")]
         assign: Vec<String>,
+        /// 值班人员: the duty rep of each weekday, Monday first, comma-separated rep ids
+        /// (empty for no one: `r2,r1,,r2`); `none` clears the rota.
+        #[arg(long)]
+        duty: Option<String>,
     },
 }
 
@@ -93,6 +97,7 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             max_claims_per_day,
             suspend_after_faults,
             assign,
+            duty,
         } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
             if let Some(t) = dup_threshold {
@@ -121,6 +126,10 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             if !assign.is_empty() {
                 p["assignment"] = assign_rules(&assign)?;
             }
+            if let Some(d) = duty {
+                let rota: Vec<String> = if d.trim() == "none" { Vec::new() } else { d.split(',').map(|r| r.trim().to_string()).collect() };
+                p["duty_rota"] = json!(rota);
+            }
             api::dispatch(ctx, "policy_set", p)
         }
     }
@@ -141,10 +150,13 @@ fn assign_rules(list: &[String]) -> Result<Value, ApiError> {
                 "region" | "industry" | "size" => {
                     r.insert(k.trim().into(), json!(v.trim()));
                 }
+                "grade" => {
+                    r.insert("grade".into(), json!(v.trim().to_uppercase()));
+                }
                 "team" => {
                     r.insert("team".into(), json!(v.split(',').map(str::trim).filter(|x| !x.is_empty()).collect::<Vec<_>>()));
                 }
-                other => return Err(bad(format!("--assign: unknown key {other:?} (region, industry, size, team)"))),
+                other => return Err(bad(format!("--assign: unknown key {other:?} (region, industry, size, grade, team)"))),
             }
         }
         if !r.contains_key("team") {

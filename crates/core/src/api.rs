@@ -233,6 +233,8 @@ commands! {
     lead_list(LeadListArgs) -> LeadPage => leads::lead_list;
     /// Edits fields of a lead the user may edit.
     lead_update(LeadUpdateArgs) -> LeadView => leads::lead_update;
+    /// Sets a customer's grade (客户等级 A/B/C; owner or manager); it feeds assignment rules.
+    lead_grade(LeadGradeArgs) -> LeadView => leads::lead_grade;
     /// Records a follow-up (a qualifying one extends protection; a deal binds).
     followup_add(FollowupAddArgs) -> LeadView => leads::followup_add;
     /// Gives an owned lead back to the public pool.
@@ -240,6 +242,9 @@ commands! {
     /// Links a lead as family (直系亲属), the same purchasing unit (同一购买单位) or a
     /// referral (转介绍), or removes such a link (rule 10).
     lead_relate(LeadRelateArgs) -> LeadRelated => relations::lead_relate;
+    /// 前台接待: a receptionist records a walk-in visit, matched to the customer's
+    /// owner, or an unmatched visitor registered for the day's duty rep (rule 16).
+    visit_record(crate::front_desk::VisitInput) -> crate::front_desk::VisitRecorded => leads::visit_record;
     /// Claims a lead from the public pool.
     lead_claim(LeadIdArgs) -> LeadView => leads::lead_claim;
     /// Assigns pool customers to reps by the branch's assignment rules, the least

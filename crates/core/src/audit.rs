@@ -123,7 +123,7 @@ pub fn audited(kind: &EventKind) -> bool {
         | EventKind::Review { .. }
         | EventKind::Assign { .. } => true,
         EventKind::Followup { followup, .. } => matches!(followup, FollowupKind::Deal | FollowupKind::DepositRefund),
-        EventKind::Update { .. } => false,
+        EventKind::Update { .. } | EventKind::Visit { .. } => false,
     }
 }
 
@@ -245,6 +245,7 @@ fn summary(e: &Event) -> (String, String) {
             format!("{r} registered despite the duplicate warning ({})", leads.join(", ")),
         ),
         EventKind::Assign { to, .. } => (format!("{r} 将该客户分配给 {to}"), format!("{r} assigned the customer to {to}")),
+        EventKind::Visit { .. } => (format!("{r} 记录了一次到访"), format!("{r} recorded a visit")),
         EventKind::Review { verdict: Verdict::Accept, .. } => (format!("{r} 审核通过该报备"), format!("{r} accepted the report")),
         EventKind::Review { verdict: Verdict::Reject, .. } => (format!("{r} 驳回该报备"), format!("{r} rejected the report")),
     }

@@ -43,6 +43,11 @@ pub fn check(fields: &LeadFields) -> Result<()> {
     if let Some(e) = fields.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
         check_email(e)?;
     }
+    if let Some(g) = fields.grade.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
+        if !matches!(g, "A" | "B" | "C") {
+            return Err(crate::Reason::GradeInvalid { grade: g.to_string() }.into());
+        }
+    }
     Ok(())
 }
 

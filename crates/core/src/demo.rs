@@ -65,6 +65,8 @@ fn reps() -> Vec<Rep> {
         r("lina", "李娜", "华南", Role::Rep),
         r("wangqiang", "王强", "华南", Role::Rep),
         r("chenjing", "陈静", "华南", Role::Rep),
+        // 前台 (rule 16): records walk-in visits; holds no customers.
+        r("zhouqian", "周倩", "华南", Role::Receptionist),
     ]
 }
 

@@ -26,6 +26,8 @@ pub struct LeadRow {
     pub region: String,
     pub industry: String,
     pub need: String,
+    /// Customer grade (A/B/C), '' when none.
+    pub grade: String,
     pub state: LeadState,
     pub owner: Option<String>,
     pub protected_until: Option<DateTime<Utc>>,
@@ -101,8 +103,8 @@ pub fn upsert(
     let mut stmt = conn.prepare_cached(
         "INSERT INTO lead_index(lead_id, doc_id, branch, company, contact, phone, email, region, industry, need,
             state, owner, protected_until, claimed_at, previous_owner, pool_since, registered_by, registered_at,
-            updated_at, ignored_events, match_contact, match_phone, match_email)
-         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23)
+            updated_at, ignored_events, match_contact, match_phone, match_email, grade)
+         VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)
          ON CONFLICT(lead_id) DO UPDATE SET doc_id=excluded.doc_id, branch=excluded.branch,
             company=excluded.company, contact=excluded.contact, phone=excluded.phone, email=excluded.email,
             region=excluded.region, industry=excluded.industry, need=excluded.need, state=excluded.state,
@@ -110,7 +112,8 @@ pub fn upsert(
             previous_owner=excluded.previous_owner, pool_since=excluded.pool_since,
             registered_by=excluded.registered_by, registered_at=excluded.registered_at,
             updated_at=excluded.updated_at, ignored_events=excluded.ignored_events,
-            match_contact=excluded.match_contact, match_phone=excluded.match_phone, match_email=excluded.match_email",
+            match_contact=excluded.match_contact, match_phone=excluded.match_phone, match_email=excluded.match_email,
+            grade=excluded.grade",
     )?;
     stmt.execute(params![
         lead_id,
@@ -136,6 +139,7 @@ pub fn upsert(
         m(&identity.contact),
         m(&identity.phone),
         m(&identity.email),
+        v(&f.grade),
     ])?;
     Ok(())
 }
@@ -164,7 +168,7 @@ pub fn sync_fts(conn: &Connection) -> Result<()> {
 
 const COLUMNS: &str = "lead_id, doc_id, branch, company, contact, phone, email, region, industry, need, state, owner,
     protected_until, claimed_at, previous_owner, pool_since, registered_by, registered_at, updated_at,
-    match_contact, match_phone, match_email";
+    match_contact, match_phone, match_email, grade";
 
 fn read_row(r: &Row<'_>) -> rusqlite::Result<(LeadRow, String)> {
     let state: String = r.get(10)?;
@@ -193,6 +197,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<(LeadRow, String)> {
                 (Some(c), Some(p), Some(e)) => Some((c, p, e)),
                 _ => None,
             },
+            grade: r.get(22)?,
         },
         state,
     ))

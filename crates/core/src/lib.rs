@@ -36,6 +36,7 @@ pub(crate) mod contact_input;
 pub(crate) mod derived;
 pub(crate) mod documents;
 pub(crate) mod duplicate_index;
+pub mod front_desk;
 pub(crate) mod error;
 pub(crate) mod error_code;
 pub(crate) mod layout;

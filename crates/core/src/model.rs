@@ -138,6 +138,10 @@ pub struct LeadFields {
     pub notes: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relations: Option<Vec<Relation>>,
+    /// Customer grade (客户等级): `A`, `B` or `C`, set by the owner or a manager; feeds
+    /// assignment rules. Not contact class: shown in masked views and lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
     /// Open match data written beside sealed contacts (docs/VISIBILITY.md; the core
     /// computes them, the UI never sends them): the masked phone (`139****3333`) …
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,6 +193,7 @@ impl LeadFields {
         set(&mut self.size, &patch.size);
         set(&mut self.need, &patch.need);
         set(&mut self.notes, &patch.notes);
+        set(&mut self.grade, &patch.grade);
         set(&mut self.phone_masked, &patch.phone_masked);
         set(&mut self.phone_digest, &patch.phone_digest);
         set(&mut self.email_digest, &patch.email_digest);
@@ -200,7 +205,13 @@ impl LeadFields {
 
     /// True when no field carries a value.
     pub fn is_empty(&self) -> bool {
-        Field::ALL.iter().all(|f| self.get(*f).is_none()) && self.relations.is_none()
+        Field::ALL.iter().all(|f| self.get(*f).is_none()) && self.relations.is_none() && self.grade.is_none()
+    }
+
+    /// An update that sets only the grade: the owner or a manager may write it on any
+    /// customer, also one in the pool (docs/RULES.md rule 11).
+    pub fn only_grade(&self) -> bool {
+        self.grade.is_some() && LeadFields { grade: None, ..self.clone() } == LeadFields::default()
     }
 }
 
@@ -317,6 +328,25 @@ pub enum EventKind {
         #[serde(default)]
         reason: String,
     },
+    /// 前台接待: the front desk recorded a walk-in visit of the customer (written by a
+    /// receptionist). Evidence for the owner's protection like a store visit, timed
+    /// by the hub's receipt of the receptionist's change as every event.
+    Visit {
+        /// When the visitor arrived and left (as the receptionist typed them).
+        time_in: DateTime<Utc>,
+        #[serde(default)]
+        time_out: Option<DateTime<Utc>>,
+        /// The rep who invited the visitor (邀约人), if any.
+        #[serde(default)]
+        inviter: Option<String>,
+        /// 首次到访.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        first_visit: bool,
+        /// Left out on an enrolled device: a note is contact class and the front desk
+        /// holds no lead key (docs/VISIBILITY.md).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
 }
 
 /// What a rep was found at fault for in a decision (违规).
@@ -352,6 +382,9 @@ pub struct AssignRule {
     /// The customer's size equals this text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<String>,
+    /// The customer's grade (客户等级) is this one (A, B or C).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<String>,
     /// Rep ids, in rotation order.
     pub team: Vec<String>,
 }
@@ -405,6 +438,7 @@ impl EventKind {
             EventKind::DuplicateAcknowledged { .. } => "duplicate_acknowledged",
             EventKind::Review { .. } => "review",
             EventKind::Assign { .. } => "assign",
+            EventKind::Visit { .. } => "visit",
         }
     }
 }
@@ -459,6 +493,10 @@ pub struct Policy {
     /// or size go to a team; a pool customer matching none goes to every rep.
     #[serde(default)]
     pub assignment: Vec<AssignRule>,
+    /// 值班人员: the duty rep of each weekday, Monday first (up to 7 rep ids; "" = no
+    /// one). The front desk registers an unmatched visitor for the day's duty rep.
+    #[serde(default)]
+    pub duty_rota: Vec<String>,
     /// Whether this policy is applied to a distributor's report (set by
     /// [`Policy::for_report`] from the lead's document, never stored).
     #[serde(skip)]
@@ -505,6 +543,7 @@ impl Default for Policy {
             max_claims_per_day: 0,
             suspend_after_faults: 0,
             assignment: Vec::new(),
+            duty_rota: Vec::new(),
             applies_to_report: false,
         }
     }
@@ -562,6 +601,9 @@ impl Policy {
         if !(51..=99).contains(&self.dup_threshold_percent) {
             return bad(crate::Reason::PolicyDupThreshold {});
         }
+        if self.duty_rota.len() > 7 {
+            return bad(crate::Reason::PolicyDutyRota {});
+        }
         Ok(())
     }
 
@@ -585,22 +627,27 @@ pub enum Criterion {
     Completeness,
     /// The first complete registration or claim by hub-clock window (首次完整报备).
     EarlierWindow,
+    /// 跟进投入: follow-ups provably within the protection period before the case, by
+    /// kind weight (a visit, store visit, quote or sample 3, a call 1): the more
+    /// substantial effort wins. Not in the default order; a manager adds it.
+    Effort,
 }
 
 impl Criterion {
-    pub const ALL: [Criterion; 5] = [
+    pub const ALL: [Criterion; 6] = [
         Criterion::PastDeal,
         Criterion::RecentFollowup,
         Criterion::RegionMatch,
         Criterion::Completeness,
         Criterion::EarlierWindow,
+        Criterion::Effort,
     ];
 }
 
 /// The default order (rule 7): deal > recent follow-up > region > completeness >
 /// first registration.
 pub fn default_criteria() -> Vec<Criterion> {
-    Criterion::ALL.to_vec()
+    Criterion::ALL[..5].to_vec()
 }
 
 impl From<Field> for crate::reason::FormField {

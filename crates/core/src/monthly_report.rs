@@ -59,7 +59,7 @@ impl Registry {
     pub fn monthly_report(&mut self, month: &str, at: DateTime<Utc>, only: Option<&str>) -> Result<MonthlyReport> {
         let (since, until) = month_bounds(month).ok_or_else(|| crate::Error::from(crate::Reason::MonthMalformed { month: month.to_string() }))?;
         let mut rows: BTreeMap<String, RepMonthReport> = BTreeMap::new();
-        for rep in self.reps().filter(|r| r.role != crate::model::Role::Distributor && (r.active || only.is_some())) {
+        for rep in self.reps().filter(|r| !matches!(r.role, crate::model::Role::Distributor | crate::model::Role::Receptionist) && (r.active || only.is_some())) {
             rows.insert(rep.id.clone(), RepMonthReport { rep: rep.id.clone(), name: rep.name.clone(), ..Default::default() });
         }
         let in_month = |t: DateTime<Utc>| t >= since && t < until && t <= at;

@@ -211,6 +211,8 @@ reasons! {
     PolicyEmptyGroup {} => InvalidArgument;
     /// Policy: the duplicate threshold is outside 51–99.
     PolicyDupThreshold {} => InvalidArgument;
+    /// A duty rota (值班表) lists more than the 7 weekdays.
+    PolicyDutyRota {} => InvalidArgument;
     /// The report validity period is out of range.
     PolicyReportValidity {} => InvalidArgument;
     /// A value every replica's schema refuses (`rule` is the schema's code).
@@ -278,6 +280,14 @@ reasons! {
     ClaimsSuspended { faults: u32, limit: u32 } => Forbidden;
     /// 定金退订 recorded on a customer without a signed deal.
     NoDealToRefund {} => Conflict;
+    /// A customer grade other than A, B or C.
+    GradeInvalid { grade: String } => InvalidArgument;
+    /// Only the customer's owner or a manager grades a customer.
+    GradeNotYours {} => Forbidden;
+    /// An unmatched visitor arrived on a day the branch's duty rota names no one.
+    NoDutyRep { weekday: u32 } => Conflict;
+    /// The front desk recorded a visit with a time out before its time in.
+    VisitTimesReversed {} => InvalidArgument;
     /// A month that is not `YYYY-MM`.
     MonthMalformed { month: String } => InvalidArgument;
 }
@@ -382,6 +392,7 @@ impl std::fmt::Display for Reason {
             R::PolicyCriterionTwice {} => f.write_str("policy: an arbitration criterion may appear only once"),
             R::PolicyEmptyGroup {} => f.write_str("policy: a required group must name at least one field"),
             R::PolicyDupThreshold {} => f.write_str("policy: dup_threshold_percent must be between 51 and 99"),
+            R::PolicyDutyRota {} => f.write_str("policy: the duty rota names at most 7 weekdays, Monday first"),
             R::PolicyReportValidity {} => f.write_str("policy: report_validity_days must be between 1 and 366"),
             R::SchemaViolation { detail, .. } => f.write_str(detail),
             R::FieldTooLong { field, chars, max } => write!(f, "{} is {chars} characters; the limit is {max}", field_name(*field)),
@@ -419,6 +430,10 @@ impl std::fmt::Display for Reason {
                 write!(f, "pool claims are suspended: found at fault {faults} times (the branch suspends from {limit})")
             }
             R::NoDealToRefund {} => f.write_str("there is no signed deal whose deposit could be refunded"),
+            R::GradeInvalid { grade } => write!(f, "{grade:?} is not a customer grade (A, B or C)"),
+            R::GradeNotYours {} => f.write_str("only the customer's owner or a manager may grade it"),
+            R::NoDutyRep { weekday } => write!(f, "no duty rep on weekday {weekday} (1 = Monday): set the rota with `policy set --duty`"),
+            R::VisitTimesReversed {} => f.write_str("the visitor left before arriving: time out is before time in"),
             R::MonthMalformed { month } => write!(f, "{month:?} is not a month (YYYY-MM)"),
             R::RelatedCustomerOwned { company, owner } => {
                 write!(f, "one customer with {company} (family or same purchasing unit), followed by {owner}")

@@ -214,6 +214,9 @@ impl Status {
             _ if self.state == LeadState::Merged => {
                 return Err(Rejection::Merged { into: self.merged_into.clone().unwrap_or_default() })
             }
+            // A grade (客户等级) alone: the owner's or a manager's (the API checks who),
+            // also on a pool customer, so assignment rules can use it.
+            EventKind::Update { fields } if fields.only_grade() => self.fields.apply(fields),
             EventKind::Update { fields } => {
                 self.require_editor(&e.rep)?;
                 let mut next = self.fields.clone();
@@ -265,6 +268,15 @@ impl Status {
                     self.protected_until = None;
                     self.deal_at = Some(t);
                 } else if self.state == LeadState::Protected && policy.qualifying_followups.contains(followup) {
+                    let ext = t + hours(policy.extension_hours);
+                    if self.protected_until.is_some_and(|u| u < ext) {
+                        self.protected_until = Some(ext);
+                    }
+                }
+            }
+            EventKind::Visit { .. } => {
+                // 前台接待: evidence for whoever owns the customer, as a store visit.
+                if self.state == LeadState::Protected && policy.qualifying_followups.contains(&FollowupKind::StoreVisit) {
                     let ext = t + hours(policy.extension_hours);
                     if self.protected_until.is_some_and(|u| u < ext) {
                         self.protected_until = Some(ext);

@@ -250,6 +250,12 @@ const MIGRATIONS: &[&str] = &[
             WHERE NOT EXISTS (SELECT 1 FROM lead_fts_pending WHERE row = old.rowid);
     END;
     "#,
+    // 12: the customer grade (客户等级, A/B/C) in lists. Registries with leads derive
+    // the index once more (`grade.pending`).
+    r#"
+    ALTER TABLE lead_index ADD COLUMN grade TEXT NOT NULL DEFAULT '';
+    INSERT INTO meta(key, value) SELECT 'grade.pending', '1' WHERE EXISTS (SELECT 1 FROM lead_index);
+    "#,
 ];
 
 /// Opens an existing registry file, checking it is ours, and migrates it.

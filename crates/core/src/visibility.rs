@@ -104,6 +104,8 @@ impl Viewer<'_> {
                 let me = Some(self.rep.id.as_str());
                 registered_by == me && (owner == me || (owner.is_none() && state == LeadState::Incomplete))
             }
+            // The front desk sees who follows a customer, never its contacts.
+            Role::Receptionist => false,
             Role::Rep => match state {
                 LeadState::Incomplete | LeadState::Pool => true,
                 LeadState::Protected | LeadState::Deal => owner == Some(self.rep.id.as_str()),
@@ -181,6 +183,7 @@ pub fn masked_fields(f: &LeadFields) -> LeadFields {
         need: None,
         notes: None,
         relations: None,
+        grade: f.grade.clone(),
         ..LeadFields::default()
     }
 }
@@ -195,6 +198,7 @@ fn fields_of_row(r: &LeadRow) -> LeadFields {
         region: o(&r.region),
         industry: o(&r.industry),
         need: o(&r.need),
+        grade: o(&r.grade),
         ..LeadFields::default()
     }
 }
@@ -298,7 +302,7 @@ fn build<'a>(v: &Viewer<'_>, p: Parts<'_>, reps: impl Fn(&str) -> Option<&'a Rep
             LeadState::Pool | LeadState::Merged => false,
             LeadState::Protected | LeadState::Deal => p.owner == Some(me),
         },
-        claimable: p.state == LeadState::Pool && !in_cooldown && v.rep.role != Role::Distributor,
+        claimable: p.state == LeadState::Pool && !in_cooldown && matches!(v.rep.role, Role::Rep | Role::Manager),
         masked: p.masked,
         fields: p.fields,
     }
@@ -356,6 +360,11 @@ pub fn history<'a>(events: &[Event], s: &Status, reps: impl Fn(&str) -> Option<&
                     out.note = Some(reason.clone());
                     out.to = Some(to.clone());
                     out.to_name = name_of(&reps, Some(to));
+                }
+                EventKind::Visit { inviter, note, .. } => {
+                    out.note = note.clone();
+                    out.to = inviter.clone();
+                    out.to_name = name_of(&reps, inviter.as_deref());
                 }
                 EventKind::DuplicateAcknowledged { leads, reason, collaborate } => {
                     out.acknowledged = Some(leads.clone());

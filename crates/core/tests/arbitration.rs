@@ -358,6 +358,57 @@ fn policy_validates_criteria_and_old_documents_parse() {
     assert_eq!(json, serde_json::json!(["recent_followup", "earlier_window"]));
 }
 
+fn effort_policy() -> Policy {
+    Policy { arbitration: vec![Criterion::PastDeal, Criterion::RecentFollowup, Criterion::Effort, Criterion::EarlierWindow], ..Policy::default() }
+}
+
+#[test]
+fn effort_a_visit_outweighs_two_calls() {
+    // Both followed up within 7 days (a tie there); b claimed first. a visited once,
+    // b called twice: the more substantial effort wins.
+    let mut s = Setup::new((-5, -4), (-10, -9));
+    s.push("la", followup("va", "a", FollowupKind::Visit, h(-20), Some(h(-20))));
+    s.push("lb", followup("c1", "b", FollowupKind::Call, h(-30), Some(h(-30))));
+    s.push("lb", followup("c2", "b", FollowupKind::Call, h(-20), Some(h(-20))));
+    let p = s.propose(&effort_policy());
+    assert_eq!(owner(&p), "a");
+    assert_eq!(p.decided_by, Some(Criterion::Effort));
+    let step = p.steps.iter().find(|st| st.criterion == Criterion::Effort).unwrap();
+    let score = |r: &str| step.findings.iter().find(|f| f.rep == r).unwrap().score;
+    assert_eq!((score("a"), score("b")), (3, 2));
+    assert!(p.evidence.iter().any(|e| e.event_id == "va" && e.criterion == Criterion::Effort));
+    assert!(p.explanation_zh.contains("跟进投入"), "{}", p.explanation_zh);
+    // Without the criterion the first claim decides: effort is what changed it.
+    assert_eq!(owner(&s.propose(&Policy { arbitration: vec![Criterion::PastDeal, Criterion::RecentFollowup, Criterion::EarlierWindow], ..Policy::default() })), "b");
+}
+
+#[test]
+fn effort_counts_only_the_protection_period_before_the_case() {
+    // T = h(-4); protection 72 h: a's three visits a week earlier do not count.
+    let mut s = Setup::new((-5, -4), (-10, -9));
+    for (i, at) in [-150, -140, -130].into_iter().enumerate() {
+        s.push("la", followup(&format!("old{i}"), "a", FollowupKind::Visit, h(at), Some(h(at))));
+    }
+    s.push("la", followup("ca", "a", FollowupKind::Call, h(-20), Some(h(-20))));
+    s.push("lb", followup("c1", "b", FollowupKind::Call, h(-30), Some(h(-30))));
+    s.push("lb", followup("c2", "b", FollowupKind::Call, h(-20), Some(h(-20))));
+    let p = s.propose(&effort_policy());
+    assert_eq!(owner(&p), "b");
+    assert_eq!(p.decided_by, Some(Criterion::Effort));
+}
+
+#[test]
+fn effort_a_front_desk_visit_counts_as_its_inviters_store_visit() {
+    let mut s = Setup::new((-5, -4), (-10, -9));
+    let visit = EventKind::Visit { time_in: h(-12), time_out: None, inviter: Some("a".into()), first_visit: true, note: None };
+    s.push("la", ev("fv", "desk", visit, h(-12), Some(h(-12))));
+    s.push("lb", followup("c1", "b", FollowupKind::Call, h(-30), Some(h(-30))));
+    s.push("lb", followup("c2", "b", FollowupKind::Call, h(-20), Some(h(-20))));
+    let p = s.propose(&effort_policy());
+    assert_eq!(owner(&p), "a", "{}", p.explanation_en);
+    assert!(p.evidence.iter().any(|e| e.event_id == "fv" && e.kind == "store_visit" && e.rep == "a"));
+}
+
 // ---- property: deterministic, order-invariant, splits total 100 ----
 
 #[derive(Debug, Clone)]

@@ -83,3 +83,49 @@ fn rule_11_assignment_skips_reps_at_their_holding_limit_and_needs_a_manager() {
     reg.set_session_rep("r1").unwrap();
     assert_eq!(reg.assign_pool(None, 50, true, h(1)).unwrap_err().code(), ErrorCode::Forbidden);
 }
+
+#[test]
+fn rule_11_a_managers_import_without_owners_is_assigned_by_the_rules_and_the_report_says_who_got_what() {
+    use base64::Engine;
+    use leadguard_core::api::{self, Context};
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "m1");
+    let mut p = reg.policy("sz");
+    p.assignment = vec![
+        AssignRule { region: Some("广州".into()), team: vec!["r1".into()], ..Default::default() },
+        AssignRule { team: vec!["r2".into()], ..Default::default() },
+    ];
+    reg.set_policy(p, h(0)).unwrap();
+    drop(reg);
+    let csv = "客户名称,联系人,手机,所在城市,客户需求\n广州白云制药有限公司,刘洋,13800001111,广州,仓储\n佛山陶瓷有限公司,陈总,13800002222,佛山,ERP\n东莞五金厂,钱七,13800003333,东莞,\n";
+    let mut ctx = Context::open(&dir.path().join("manager-bootstrap")).unwrap();
+    ctx.set_now(Some(h(1)));
+    let args = |dry: bool| json!({ "file_name": "list.csv", "content_base64": base64::engine::general_purpose::STANDARD.encode(csv), "dry_run": dry });
+    // A dry run says who would get what and writes nothing.
+    let preview = api::dispatch(&mut ctx, "import_file", args(true)).unwrap();
+    assert_eq!(preview["registered"][0]["owner"], json!("r1"), "{preview}");
+    let s = api::dispatch(&mut ctx, "import_file", args(false)).unwrap();
+    let reg_rows = s["registered"].as_array().unwrap();
+    let by_company = |c: &str| reg_rows.iter().find(|r| r["company"] == json!(c)).unwrap().clone();
+    let gz = by_company("广州白云制药有限公司");
+    assert_eq!(gz["owner"], json!("r1"));
+    assert!(gz["explanation_zh"].as_str().unwrap().contains("规则 1（广州） → 李娜"), "{gz}");
+    let fs = by_company("佛山陶瓷有限公司");
+    assert_eq!(fs["owner"], json!("r2"));
+    assert!(fs["explanation_en"].as_str().unwrap().contains("rule 2 (any customer)"), "{fs}");
+    // Incomplete (no need): nobody can own it yet, so no rule applies.
+    let dg = by_company("东莞五金厂");
+    assert_eq!((dg["owner"].clone(), dg["explanation_zh"].clone()), (json!("m1"), serde_json::Value::Null));
+    drop(ctx);
+    // The assignment is in the customer's history, explained; the rep protects it.
+    let mut reg = Registry::open(&dir.path().join("manager-bootstrap")).unwrap();
+    let (events, status) = reg.status(gz["lead_id"].as_str().unwrap(), h(2)).unwrap();
+    assert_eq!((status.state, status.owner.as_deref()), (LeadState::Protected, Some("r1")));
+    assert!(matches!(&events.last().unwrap().kind, EventKind::Assign { to, reason } if to == "r1" && reason.contains("规则 1")));
+    // The workbook report has a 分配说明 column.
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("manager-bootstrap")).unwrap();
+    let file = api::dispatch(&mut ctx, "import_report", s).unwrap();
+    assert!(file["file_name"].as_str().unwrap().ends_with(".xlsx"));
+}

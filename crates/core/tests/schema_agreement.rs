@@ -57,6 +57,14 @@ fn every_kind() -> Vec<EventKind> {
         EventKind::Review { verdict: leadguard_core::model::Verdict::Reject, reason: "客户未到访".into() },
         EventKind::Followup { followup: FollowupKind::DepositRefund, note: "客户退订金".into() },
         EventKind::Assign { to: "li.na".into(), reason: "规则 1（华南） → 李娜（持有 3 个客户，团队中最少）".into() },
+        EventKind::Visit { time_in: "2026-03-01T09:00:00Z".parse().unwrap(), time_out: None, inviter: None, first_visit: false, note: None },
+        EventKind::Visit {
+            time_in: "2026-03-01T09:00:00Z".parse().unwrap(),
+            time_out: Some("2026-03-01T10:30:00Z".parse().unwrap()),
+            inviter: Some("li.na".into()),
+            first_visit: true,
+            note: Some("看样品".into()),
+        },
     ]
 }
 
@@ -75,7 +83,8 @@ fn every_kind_is_listed(k: &EventKind) {
         | EventKind::Appeal { .. }
         | EventKind::DuplicateAcknowledged { .. }
         | EventKind::Review { .. }
-        | EventKind::Assign { .. } => {}
+        | EventKind::Assign { .. }
+        | EventKind::Visit { .. } => {}
     }
 }
 
@@ -127,12 +136,19 @@ fn keys_of(kind: &str) -> Vec<(&'static str, Value)> {
         "duplicate_acknowledged" => vec![("leads", json!(["0123456789abcdef"]))],
         "review" => vec![("verdict", json!("reject")), ("reason", json!("r"))],
         "assign" => vec![("to", json!("a")), ("reason", json!("规则 1"))],
+        "visit" => vec![
+            ("time_in", json!("2026-03-01T09:00:00Z")),
+            ("time_out", json!("2026-03-01T10:00:00+08:00")),
+            ("inviter", json!("li.na")),
+            ("first_visit", json!(true)),
+            ("note", json!("看样品")),
+        ],
         _ => vec![],
     }
 }
 
 fn candidate() -> impl Strategy<Value = String> {
-    let kinds = ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review", "assign"];
+    let kinds = ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review", "assign", "visit"];
     (prop::sample::select(kinds.to_vec()), any::<u64>()).prop_flat_map(|(kind, _)| {
         let mut keys = vec![
             ("id", json!("e1")),
@@ -170,7 +186,7 @@ proptest! {
 
 #[test]
 fn the_generator_starts_from_valid_events() {
-    for kind in ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review"] {
+    for kind in ["register", "update", "claim", "followup", "release", "handover", "decide", "appeal", "duplicate_acknowledged", "review", "assign", "visit"] {
         let mut m = json!({"kind": kind, "id": "e1", "rep": "li.na", "device": "d", "device_time": "2026-03-02T09:00:00Z"});
         for (k, v) in keys_of(kind) {
             m[k] = v;

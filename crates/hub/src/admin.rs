@@ -34,7 +34,7 @@ pub(crate) async fn invite(
 ) -> Result<Json<Invitation>, HubError> {
     require_manager(&manager)?;
     let req = body.map(|Json(v)| v).map_err(|e| HubError::Malformed(e.body_text()))?;
-    if !matches!(req.role, Role::Rep | Role::Distributor) {
+    if !matches!(req.role, Role::Rep | Role::Distributor | Role::Receptionist) {
         return Err(HubError::InviteRole { role: req.role });
     }
     let ttl = req.ttl_hours.unwrap_or(DEFAULT_TTL_HOURS);

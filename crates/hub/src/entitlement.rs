@@ -35,6 +35,8 @@ pub fn entitled(device: &Device, lead: &LeadFacts) -> bool {
     match device.role {
         Role::Manager => lead.branch == device.branch,
         Role::Rep => lead.branch == device.branch && lead.owner.as_deref() == Some(device.rep.as_str()),
+        // The front desk opens no customer's contacts.
+        Role::Receptionist => false,
         Role::Distributor => lead.branch == device.branch && lead.reporter.as_deref() == Some(device.rep.as_str()),
     }
 }

@@ -51,7 +51,8 @@ impl Device {
     pub fn write_scope(&self) -> String {
         match self.role {
             Role::Distributor => leadguard_protocol::dist_scope(&self.branch, &self.rep),
-            Role::Rep | Role::Manager => leadguard_protocol::branch_scope(&self.branch),
+            // A receptionist (前台) reads and writes the branch as a rep of it does.
+            Role::Rep | Role::Manager | Role::Receptionist => leadguard_protocol::branch_scope(&self.branch),
         }
     }
 
@@ -65,7 +66,7 @@ impl Device {
         match (self.role, scope) {
             (Role::Distributor, Scope::Dist { branch, rep }) => *branch == self.branch && *rep == self.rep,
             (Role::Distributor, Scope::Branch(_)) => false,
-            (Role::Rep | Role::Manager, Scope::Branch(b) | Scope::Dist { branch: b, .. }) => *b == self.branch,
+            (Role::Rep | Role::Manager | Role::Receptionist, Scope::Branch(b) | Scope::Dist { branch: b, .. }) => *b == self.branch,
         }
     }
 }

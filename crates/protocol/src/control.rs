@@ -214,7 +214,7 @@ mod tests {
 
     #[test]
     fn roles_parse_and_print() {
-        for r in [Role::Rep, Role::Manager, Role::Distributor] {
+        for r in [Role::Rep, Role::Manager, Role::Distributor, Role::Receptionist] {
             assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
         }
         assert!("admin".parse::<Role>().is_err());

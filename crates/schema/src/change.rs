@@ -208,6 +208,18 @@ fn check_leads(
 
 fn check_event_author(a: &Author<'_>, ev: &EventInfo) -> Result<(), Violation> {
     let kind = ev.kind.name();
+    if a.role == Role::Receptionist {
+        // The front desk (前台) records visits as itself and registers an unmatched
+        // visitor on behalf of the duty rep — never for itself: it holds no customers.
+        return match ev.kind {
+            Kind::Visit if ev.rep == a.rep => Ok(()),
+            Kind::Register if ev.rep != a.rep => Ok(()),
+            _ => refuse(Reason::ForeignAuthor, format!("a receptionist's device may write visits as itself and registrations for a rep, not a `{kind}` event by {:?}", ev.rep)),
+        };
+    }
+    if ev.kind == Kind::Visit {
+        return refuse(Reason::ForeignAuthor, "only a receptionist's device writes `visit` events");
+    }
     if ev.rep != a.rep {
         return refuse(Reason::ForeignAuthor, format!("the change writes a `{kind}` event on behalf of {:?}; this device belongs to {:?}", ev.rep, a.rep));
     }

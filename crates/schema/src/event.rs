@@ -34,10 +34,12 @@ pub enum Kind {
     DuplicateAcknowledged,
     Review,
     Assign,
+    /// 前台接待: a walk-in visit the front desk recorded.
+    Visit,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Register,
         Kind::Update,
         Kind::Claim,
@@ -49,6 +51,7 @@ impl Kind {
         Kind::DuplicateAcknowledged,
         Kind::Review,
         Kind::Assign,
+        Kind::Visit,
     ];
 
     /// The `kind` value in JSON.
@@ -65,11 +68,18 @@ impl Kind {
             Kind::DuplicateAcknowledged => "duplicate_acknowledged",
             Kind::Review => "review",
             Kind::Assign => "assign",
+            Kind::Visit => "visit",
         }
     }
 
     pub fn from_name(s: &str) -> Option<Kind> {
         Kind::ALL.into_iter().find(|k| k.name() == s)
+    }
+
+    /// Kinds a receptionist's device may write: a visit, and the registration of an
+    /// unmatched visitor on behalf of the duty rep.
+    pub fn receptionist_may(self) -> bool {
+        matches!(self, Kind::Register | Kind::Visit)
     }
 
     /// Kinds only a manager's device may write.
@@ -99,6 +109,13 @@ impl Kind {
             Kind::DuplicateAcknowledged => &[("leads", Ids), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)), ("collaborate", OptBool)],
             Kind::Review => &[("verdict", Verdict), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
             Kind::Assign => &[("to", Id), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
+            Kind::Visit => &[
+                ("time_in", Time),
+                ("time_out", NullableTime),
+                ("inviter", NullableId),
+                ("first_visit", OptBool),
+                ("note", OptText(Lines::Many, MAX_NOTE_CHARS)),
+            ],
         }
     }
 }
@@ -260,6 +277,13 @@ pub fn check_lead_fields(m: &Map<String, Value>) -> Result<(), Violation> {
                 Value::String(s) => text::check(name, s, *lines, *max)?,
                 _ => return malformed(name, "a string"),
             }
+        } else if k == "grade" {
+            // Customer grade (客户等级): A, B or C; "" or null clears it.
+            match v {
+                Value::Null => {}
+                Value::String(s) if matches!(s.as_str(), "" | "A" | "B" | "C") => {}
+                _ => return malformed("grade", "A, B, C or empty"),
+            }
         } else if k == "relations" {
             match v {
                 Value::Null => {}
@@ -375,6 +399,8 @@ mod tests {
         let ok = [
             json!({"kind": "register", "fields": {"company": "腾达", "phone": null, "notes": "a\nb", "relations": [{"kind": "family", "lead_id": null, "note": null}, {"kind": "referral", "lead_id": "0123456789abcdef", "rep": "wang.qiang"}]}}),
             json!({"kind": "update", "fields": {}, "after": "2026-03-01T08:00:00+08:00"}),
+            json!({"kind": "update", "fields": {"grade": "A"}}),
+            json!({"kind": "update", "fields": {"grade": ""}}),
             json!({"kind": "claim"}),
             json!({"kind": "release", "after": null}),
             json!({"kind": "followup", "followup": "store_visit", "note": "上门"}),
@@ -389,6 +415,8 @@ mod tests {
             json!({"kind": "review", "verdict": "accept"}),
             json!({"kind": "assign", "to": "li.na", "reason": "规则：华南 → 李娜、王强；李娜持有 3 个（最少）"}),
             json!({"kind": "review", "verdict": "reject", "reason": "客户信息不实"}),
+            json!({"kind": "visit", "time_in": "2026-03-01T09:00:00Z", "time_out": null, "inviter": "li.na", "first_visit": true}),
+            json!({"kind": "visit", "time_in": "2026-03-01T09:00:00Z", "time_out": "2026-03-01T10:00:00Z", "inviter": null, "note": "看样品"}),
             json!({"kind": "duplicate_acknowledged", "leads": ["0123456789abcdef"], "reason": "客户主动来电\n要求报价", "collaborate": true}),
         ];
         for extra in ok {
@@ -416,10 +444,13 @@ mod tests {
             (json!({"kind": "review", "verdict": "maybe"}), Reason::Malformed),
             (json!({"kind": "review"}), Reason::Malformed),
             (json!({"kind": "assign"}), Reason::Malformed),
+            (json!({"kind": "visit"}), Reason::Malformed),
+            (json!({"kind": "visit", "time_in": "2026-03-01T09:00:00Z", "first_visit": "yes"}), Reason::Malformed),
             (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "late"}]}), Reason::Malformed),
             (json!({"kind": "decide", "case_id": "c", "decision": "d", "outcome": {"kind": "pool"}, "faults": [{"rep": "b", "kind": "grab", "x": 1}]}), Reason::UnknownKey),
             (json!({"kind": "update", "fields": {"relations": [{"kind": "referral", "rep": "wang qiang"}]}}), Reason::BadId),
             (json!({"kind": "update", "fields": {"relations": [{"kind": "cousin"}]}}), Reason::Malformed),
+            (json!({"kind": "update", "fields": {"grade": "D"}}), Reason::Malformed),
         ];
         for (extra, reason) in cases {
             let s = ev(extra);

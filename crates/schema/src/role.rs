@@ -13,6 +13,9 @@ pub enum Role {
     Manager,
     /// An outside distributor (分销): sees only what they reported.
     Distributor,
+    /// 前台: records walk-in visits (`visit` events) on any lead of the branch and
+    /// registers unmatched visitors for the duty rep; never claims or decides.
+    Receptionist,
 }
 
 impl Role {
@@ -21,6 +24,7 @@ impl Role {
             Role::Rep => "rep",
             Role::Manager => "manager",
             Role::Distributor => "distributor",
+            Role::Receptionist => "receptionist",
         }
     }
 }
@@ -32,6 +36,7 @@ impl std::str::FromStr for Role {
             "rep" => Ok(Role::Rep),
             "manager" => Ok(Role::Manager),
             "distributor" => Ok(Role::Distributor),
+            "receptionist" => Ok(Role::Receptionist),
             other => Err(UnknownRole(other.to_owned())),
         }
     }
@@ -43,7 +48,7 @@ impl std::fmt::Display for Role {
     }
 }
 
-/// A role name other than `rep`, `manager` or `distributor`.
+/// A role name other than `rep`, `manager`, `distributor` or `receptionist`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?} (expected rep, manager or distributor)")]
+#[error("unknown role {0:?} (expected rep, manager, distributor or receptionist)")]
 pub struct UnknownRole(pub String);

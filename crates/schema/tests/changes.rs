@@ -174,3 +174,31 @@ fn a_change_cannot_claim_another_changes_events() {
     assert_eq!(reason(DOC, &with_message(r#"{"ev":[],"ev":["e-register-li.na"]}"#), None), Err(Reason::DuplicateKey));
     assert_eq!(reason(DOC, &with_message("free text"), None), Ok(()));
 }
+
+#[test]
+fn rule_16_a_receptionist_writes_visits_as_itself_and_registrations_only_for_a_rep() {
+    const DESK: Author<'static> = Author { rep: "zhou.qian", role: Role::Receptionist };
+    let visit = |rep: &str| ev("visit", rep, json!({"time_in": "2026-03-02T09:00:00Z", "inviter": "li.na", "first_visit": true}));
+    let append = |item: String| {
+        let mut d = fork(0xbb);
+        let list = lead_list(&d);
+        d.insert(&list, 1, item).unwrap();
+        commit(&mut d)
+    };
+    let create = |first: String| {
+        let mut d = AutoCommit::new().with_actor(ActorId::from(&b"\xcc"[..]));
+        let l = d.put_object(ROOT, "fedcba9876543210", ObjType::List).unwrap();
+        d.insert(&l, 0, first).unwrap();
+        d.insert(&l, 1, ev("visit", "zhou.qian", json!({"time_in": "2026-03-02T09:00:00Z"}))).unwrap();
+        commit(&mut d)
+    };
+    assert_eq!(reason(DOC, &append(visit("zhou.qian")), Some(&DESK)), Ok(()));
+    // An unmatched visitor, registered on behalf of the duty rep.
+    assert_eq!(reason(OTHER_DOC, &create(register("wang.wei")), Some(&DESK)), Ok(()));
+    // Never for itself, never a claim, a follow-up or a decision; a rep writes no visits.
+    assert_eq!(reason(OTHER_DOC, &create(register("zhou.qian")), Some(&DESK)), Err(Reason::ForeignAuthor));
+    assert_eq!(reason(DOC, &append(ev("claim", "zhou.qian", json!({}))), Some(&DESK)), Err(Reason::ForeignAuthor));
+    assert_eq!(reason(DOC, &append(ev("followup", "zhou.qian", json!({"followup": "visit", "note": ""}))), Some(&DESK)), Err(Reason::ForeignAuthor));
+    assert_eq!(reason(DOC, &append(visit("li.na")), Some(&DESK)), Err(Reason::ForeignAuthor));
+    assert_eq!(reason(DOC, &append(visit("li.na")), Some(&LINA)), Err(Reason::ForeignAuthor));
+}

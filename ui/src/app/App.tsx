@@ -6,6 +6,7 @@ import { App as AntApp, ConfigProvider, Layout, Menu, Segmented, Skeleton, Tag, 
 import {
   AuditOutlined,
   BarChartOutlined,
+  ContactsOutlined,
   HomeOutlined,
   UploadOutlined,
   InboxOutlined,
@@ -41,22 +42,26 @@ import { CollisionsScreen } from "../collisions/CollisionsScreen";
 import { MetricsScreen } from "../metrics/MetricsScreen";
 import { TeamScreen } from "../team/TeamScreen";
 import { ReportsScreen } from "../reports/ReportsScreen";
+import { FrontDeskScreen } from "../frontdesk/FrontDeskScreen";
 import { SessionProvider, useSession } from "./session";
 import { ErrorAlert } from "../components/ErrorAlert";
 
-type RoleName = "rep" | "manager" | "distributor";
+type RoleName = "rep" | "manager" | "distributor" | "receptionist";
+/** Who works with customers; a receptionist (前台) sees only the front desk, search, sync and settings. */
+const SALES: RoleName[] = ["rep", "manager", "distributor"];
 const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean; roles?: RoleName[] }[] = [
-  { key: "home", label: "nav.home", icon: <HomeOutlined /> },
+  { key: "home", label: "nav.home", icon: <HomeOutlined />, roles: SALES },
+  { key: "frontdesk", label: "nav.frontDesk", icon: <ContactsOutlined />, roles: ["receptionist"] },
   { key: "search", label: "nav.search", icon: <SearchOutlined /> },
-  { key: "new", label: "nav.newLead", icon: <UserAddOutlined /> },
-  { key: "mine", label: "nav.mine", icon: <TeamOutlined /> },
-  { key: "pool", label: "nav.pool", icon: <InboxOutlined /> },
-  { key: "import", label: "nav.import", icon: <UploadOutlined /> },
+  { key: "new", label: "nav.newLead", icon: <UserAddOutlined />, roles: SALES },
+  { key: "mine", label: "nav.mine", icon: <TeamOutlined />, roles: SALES },
+  { key: "pool", label: "nav.pool", icon: <InboxOutlined />, roles: SALES },
+  { key: "import", label: "nav.import", icon: <UploadOutlined />, roles: SALES },
   { key: "reports", label: "nav.reports", icon: <AuditOutlined />, roles: ["manager", "distributor"] },
   { key: "team", label: "nav.team", icon: <UsergroupAddOutlined />, managers: true },
-  { key: "collisions", label: "nav.collisions", icon: <ThunderboltOutlined /> },
+  { key: "collisions", label: "nav.collisions", icon: <ThunderboltOutlined />, roles: SALES },
   { key: "sync", label: "nav.sync", icon: <SyncOutlined /> },
-  { key: "metrics", label: "nav.metrics", icon: <BarChartOutlined /> },
+  { key: "metrics", label: "nav.metrics", icon: <BarChartOutlined />, roles: SALES },
   { key: "settings", label: "nav.settings", icon: <SettingOutlined /> },
 ];
 
@@ -67,7 +72,10 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
   if (session.uninitialised) return <InitScreen onDone={session.reload} />;
   if (session.error) return <ErrorAlert error={session.error} onRetry={session.reload} />;
   if (!session.session) return <Skeleton active />;
+  if (session.session.rep.role === "receptionist" && screen === "home") return <FrontDeskScreen />;
   switch (screen) {
+    case "frontdesk":
+      return <FrontDeskScreen />;
     case "home":
       return <HomeScreen />;
     case "search":
@@ -150,7 +158,7 @@ function Shell() {
               mode="inline"
               selectedKeys={[screen]}
               onClick={(e) => go(e.key as Screen)}
-              items={NAV.filter((n) => (!n.managers || manager) && (!n.roles || (role !== undefined && n.roles.includes(role)))).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
+              items={NAV.filter((n) => (!n.managers || manager) && (!n.roles || (role === undefined ? n.roles === SALES : n.roles.includes(role)))).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
             />
           </Layout.Sider>
           <Layout>

@@ -40,7 +40,7 @@ export function DemoUserSwitch() {
       onChange={(v) => void switchTo(v)}
       options={(reps.data?.reps ?? [session.rep]).map((r) => ({
         value: r.id,
-        label: r.role === "manager" ? `${r.name}（${t("demo.manager")}）` : r.name,
+        label: r.role === "manager" ? `${r.name}（${t("demo.manager")}）` : r.role === "receptionist" ? `${r.name}（${t("session.role.receptionist")}）` : r.name,
       }))}
     />
   );

@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from "react";
 
-export const SCREENS = ["home", "search", "new", "mine", "pool", "import", "reports", "team", "collisions", "sync", "metrics", "settings"] as const;
+export const SCREENS = ["home", "search", "new", "mine", "pool", "import", "reports", "team", "collisions", "sync", "metrics", "settings", "frontdesk"] as const;
 export type Screen = (typeof SCREENS)[number];
 export const DEFAULT_SCREEN: Screen = "home";
 

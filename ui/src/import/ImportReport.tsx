@@ -9,8 +9,10 @@ import { errorText } from "../components/errors";
 import { useI18n } from "../i18n";
 
 export function Report({ s }: { s: ImportSummary }) {
-  const { t, dateTime } = useI18n();
+  const { t, dateTime, locale } = useI18n();
   const rows = (r: number[]) => r.join(", ");
+  // 按规则分配 (rule 11): a manager's rows without an owner, each with who got it and why.
+  const assigned = s.registered.filter((c) => c.explanation_zh);
   return (
     <Space direction="vertical" style={{ width: "100%" }} data-testid="import-report">
       <Alert
@@ -27,6 +29,21 @@ export function Report({ s }: { s: ImportSummary }) {
       {s.ignored_columns.length > 0 && <Typography.Text type="secondary">{t("import.ignored", { columns: s.ignored_columns.join("、") })}</Typography.Text>}
       {s.merged_in_file.length > 0 && (
         <Typography.Text type="secondary">{t("import.merged", { groups: s.merged_in_file.map((g) => `(${rows(g)})`).join(" ") })}</Typography.Text>
+      )}
+      {assigned.length > 0 && (
+        <Card size="small" title={t("import.assigned")}>
+          <table className="lg-table" data-testid="import-assigned">
+            <tbody>
+              {assigned.map((c) => (
+                <tr key={rows(c.rows)}>
+                  <td>{t("import.rows", { rows: rows(c.rows) })}</td>
+                  <td>{c.company}</td>
+                  <td>{locale === "zh-CN" ? c.explanation_zh : c.explanation_en}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
       )}
       {s.matches.length > 0 && (
         <Card size="small" title={t("import.matches")}>

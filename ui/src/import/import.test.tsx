@@ -106,3 +106,28 @@ describe("import screen", () => {
     expect(core.calls.some((c) => c.cmd === "import_file")).toBe(false);
   });
 });
+
+describe("import report", () => {
+  it("lists who the branch's rules gave each unowned customer, and why (rule 11)", async () => {
+    const { render } = await import("@testing-library/react");
+    const { Report } = await import("./ImportReport");
+    const { I18nProvider } = await import("../i18n");
+    const s = {
+      ...SUMMARY,
+      dry_run: false,
+      registered: [
+        { rows: [3], company: "广州白云制药有限公司", lead_id: "L9", owner: "lina", explanation_zh: "规则 1（广州） → 李娜（持有 0 个客户，团队中最少）", explanation_en: "rule 1 (广州) → 李娜 (holding 0, the fewest in the team)" },
+        { rows: [4], company: "东莞五金厂", lead_id: "L10", owner: "zhangwei" },
+      ],
+    };
+    render(
+      <I18nProvider locale="zh-CN">
+        <Report s={s as unknown as import("../api/generated/ImportSummary").ImportSummary} />
+      </I18nProvider>,
+    );
+    const table = screen.getByTestId("import-assigned");
+    expect(table).toHaveTextContent("广州白云制药有限公司");
+    expect(table).toHaveTextContent("规则 1（广州） → 李娜");
+    expect(table).not.toHaveTextContent("东莞五金厂");
+  });
+});

@@ -17,6 +17,8 @@ import { missingText } from "./leadFields";
 import { Protection } from "./Protection";
 import { RelateDialog, RelationList } from "./Relations";
 import { StateTag } from "./StateTag";
+import { GradePicker, GradeTag } from "./Grade";
+import { useSession } from "../app/session";
 
 const FIELD_LABELS: [keyof import("../api/generated/LeadFields").LeadFields, MessageKey][] = [
   ["contact", "newLead.contact"],
@@ -47,6 +49,7 @@ function EventItem({ e }: { e: EventView }) {
         <div>{t("event.handoverTo", { from: e.from_name ?? e.from, to: e.to_name ?? e.to })}</div>
       )}
       {e.kind === "decide" && e.to && <div>{t("event.decidedOwner", { name: e.to_name ?? e.to })}</div>}
+      {e.kind === "visit" && e.to && <div>{t("event.inviter", { name: e.to_name ?? e.to })}</div>}
       {e.collaborate && <div data-testid="event-collaborate">{t("event.collaborate")}</div>}
       {e.acknowledged_leads && e.acknowledged_leads.length > 0 ? (
         <div data-testid="acknowledged-leads">
@@ -84,6 +87,9 @@ export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onCl
   const [relating, setRelating] = useState(false);
   // The core says who may edit (the owner; anyone for an incomplete registration).
   const canEdit = d !== undefined && d.lead.editable && !d.lead.masked;
+  const me = useSession().session?.rep;
+  // 客户等级: the owner or a manager sets it, also on a pool customer.
+  const canGrade = d !== undefined && d.lead.state !== "merged" && (me?.role === "manager" || (me !== undefined && d.lead.owner === me.id));
   const completing = d?.lead.state === "incomplete";
   return (
     <Drawer
@@ -132,6 +138,20 @@ export function LeadDrawer({ id, onClose, onChanged }: { id: string | null; onCl
               {d.lead.state === "protected" && <Protection until={d.lead.protected_until} />}
             </Descriptions.Item>
             <Descriptions.Item label={t("search.col.owner")}>{d.lead.owner_name ?? t("common.none")}</Descriptions.Item>
+            <Descriptions.Item label={t("grade.label")}>
+              {canGrade ? (
+                <GradePicker
+                  id={d.lead.id}
+                  grade={d.lead.fields.grade}
+                  onChanged={() => {
+                    detail.reload();
+                    onChanged?.();
+                  }}
+                />
+              ) : (
+                d.lead.fields.grade ? <GradeTag grade={d.lead.fields.grade} /> : t("common.none")
+              )}
+            </Descriptions.Item>
             {FIELD_LABELS.filter(([k]) => d.lead.fields[k]).map(([k, label]) => (
               <Descriptions.Item key={k} label={t(label)}>
                 <span className={d.lead.masked && (k === "contact" || k === "phone" || k === "email") ? "lg-masked" : undefined}>

@@ -7,6 +7,7 @@
  * most of the 100 ms a keystroke may take at 100k leads (`make bench-ui`). It has no
  * sorting or paging to lose: the core orders and pages.
  */
+import { GradeTag } from "./Grade";
 import { Spin } from "antd";
 import { LockOutlined } from "@ant-design/icons";
 import { memo, type ReactNode } from "react";
@@ -51,6 +52,7 @@ function LeadTableInner<L extends LeadLike>({ leads, loading, empty, actions, to
       key: "company",
       render: (l) => <strong className="lg-strong">{l.fields.company || t("common.none")}</strong>,
     },
+    { title: t("grade.label"), key: "grade", render: (l) => (l.fields.grade ? <GradeTag grade={l.fields.grade} /> : none) },
     { title: t("search.col.contact"), key: "contact", render: (l) => masked(l, l.fields.contact) },
     { title: t("search.col.phone"), key: "phone", render: (l) => masked(l, l.fields.phone) },
     { title: t("search.col.region"), key: "region", render: (l) => l.fields.region || none },

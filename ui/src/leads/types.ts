@@ -14,6 +14,8 @@ export interface LeadFieldsLike {
   industry?: string;
   need?: string;
   notes?: string;
+  /** 客户等级 A/B/C. */
+  grade?: string;
 }
 
 export interface LeadLike {

@@ -42,4 +42,19 @@ describe("arbitration order", () => {
     fireEvent.click(up[4]);
     expect(last).toEqual(["past_deal", "recent_followup", "region_match", "earlier_window", "completeness"]);
   });
+
+  it("adds the effort criterion (跟进投入) at the end and removes it again", () => {
+    let last: Criterion[] = [];
+    render(
+      <I18nProvider locale="zh-CN">
+        <Harness onOrder={(o) => (last = o)} />
+      </I18nProvider>,
+    );
+    fireEvent.click(screen.getByTestId("add-criterion-effort"));
+    expect(last.at(-1)).toBe("effort");
+    expect(screen.getByTestId("criterion-effort").textContent).toContain("跟进投入");
+    expect(screen.queryByTestId("add-criterion-effort")).toBeNull();
+    fireEvent.click(screen.getByTestId("remove-criterion-effort"));
+    expect(last).toEqual(ALL_CRITERIA);
+  });
 });

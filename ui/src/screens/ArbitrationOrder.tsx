@@ -9,6 +9,8 @@ import type { Criterion } from "../api/generated/Criterion";
 import { useI18n, type MessageKey } from "../i18n";
 
 export const ALL_CRITERIA: Criterion[] = ["past_deal", "recent_followup", "region_match", "completeness", "earlier_window"];
+/** Criteria a manager may add to the order (not in the default): 跟进投入. */
+export const OPTIONAL_CRITERIA: Criterion[] = ["effort"];
 
 /** Moves the item at `index` by `delta` (−1 up, +1 down); out of range is a no-op. */
 export function move(order: Criterion[], index: number, delta: number): Criterion[] {
@@ -30,7 +32,9 @@ export function ArbitrationOrder({
 }) {
   const { t } = useI18n();
   const order = value && value.length > 0 ? value : ALL_CRITERIA;
+  const addable = OPTIONAL_CRITERIA.filter((c) => !order.includes(c));
   return (
+    <>
     <List
       size="small"
       bordered
@@ -56,6 +60,13 @@ export function ArbitrationOrder({
               disabled={disabled || i === order.length - 1}
               onClick={() => onChange?.(move(order, i, 1))}
             />,
+            ...(OPTIONAL_CRITERIA.includes(c)
+              ? [
+                  <Button key="remove" size="small" data-testid={`remove-criterion-${c}`} disabled={disabled} onClick={() => onChange?.(order.filter((x) => x !== c))}>
+                    {t("policy.removeCriterion")}
+                  </Button>,
+                ]
+              : []),
           ]}
         >
           <Space>
@@ -65,5 +76,11 @@ export function ArbitrationOrder({
         </List.Item>
       )}
     />
+    {addable.map((c) => (
+      <Button key={c} size="small" style={{ marginTop: 8 }} data-testid={`add-criterion-${c}`} disabled={disabled} onClick={() => onChange?.([...order, c])}>
+        {t("policy.addCriterion", { name: t(`criterion.${c}` as MessageKey) })}
+      </Button>
+    ))}
+    </>
   );
 }

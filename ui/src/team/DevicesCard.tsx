@@ -95,7 +95,7 @@ function InviteDialog({ open, reps, onClose, onInvited }: { open: boolean; reps:
             />
           </Form.Item>
           <Form.Item name="role" label={t("devices.role")}>
-            <Select options={(["rep", "distributor"] as const).map((r) => ({ value: r, label: t(`session.role.${r}` as MessageKey) }))} />
+            <Select options={(["rep", "distributor", "receptionist"] as const).map((r) => ({ value: r, label: t(`session.role.${r}` as MessageKey) }))} />
           </Form.Item>
           <Form.Item name="ttl_hours" label={t("devices.ttl")}>
             <InputNumber min={1} max={720} suffix={t("devices.hours")} />

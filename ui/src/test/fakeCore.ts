@@ -39,6 +39,7 @@ export const SESSION: SessionInfo = {
     max_claims_per_day: 0,
     suspend_after_faults: 0,
     assignment: [],
+    duty_rota: [],
   },
   data_dir: "/data",
   pending_changes: 0n as unknown as bigint,

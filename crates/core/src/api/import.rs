@@ -63,6 +63,14 @@ pub struct ImportedCustomer {
     /// The registered lead (none in a dry run).
     pub lead_id: Option<String>,
     pub owner: String,
+    /// Why it went to `owner` when the branch's assignment rules chose (a manager's
+    /// import without an owner column, rule 11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub explanation_zh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub explanation_en: Option<String>,
 }
 
 /// A customer of the file that someone else already works.
@@ -190,6 +198,8 @@ struct Pending {
     fields: LeadFields,
     acknowledged: Vec<String>,
     owner: String,
+    /// Chosen by the assignment rules: the `assign` event's explanation.
+    assigned: Option<String>,
 }
 
 /// Writes one batch in one transaction: each customer's registration, its
@@ -206,7 +216,11 @@ fn commit(reg: &mut crate::Registry, me: &str, batch: Vec<Pending>, summary: &mu
             leads.dedup();
             items.push((Target::Previous, me.to_owned(), EventKind::DuplicateAcknowledged { leads, reason: None, collaborate: false }));
         }
-        if p.owner != me {
+        if let Some(reason) = p.assigned {
+            // By the rules (rule 11): through the pool, so the `assign` event carries why.
+            items.push((Target::Previous, me.to_owned(), EventKind::Release));
+            items.push((Target::Previous, me.to_owned(), EventKind::Assign { to: p.owner, reason }));
+        } else if p.owner != me {
             items.push((Target::Previous, me.to_owned(), EventKind::Handover { from: me.to_owned(), to: p.owner }));
         }
     }
@@ -249,6 +263,11 @@ pub fn import_file_with_progress(ctx: &mut Context, a: ImportArgs, progress: &mu
         owner_for(&me, Some(owner), |id| reg.rep(id).cloned())?;
     }
     let threshold = reg.policy(&me.branch).dup_threshold();
+    // A manager's rows without an owner go by the branch's assignment rules, if it has any.
+    let policy = reg.policy(&me.branch);
+    let mut round = (me.role == Role::Manager && a.owner.is_none() && !policy.assignment.is_empty())
+        .then(|| reg.assignment_round())
+        .transpose()?;
     let customers = table.customers(threshold);
     let mut summary = ImportSummary {
         file_name: a.file_name.clone(),
@@ -278,6 +297,7 @@ pub fn import_file_with_progress(ctx: &mut Context, a: ImportArgs, progress: &mu
         }
         let first_row = c.rows[0] as u32;
         let broken = |e: ApiError| ImportBrokenRow { row: first_row, error: e };
+        let unowned = c.get(Field::Owner).is_none();
         let owner = match owner_for(&me, c.get(Field::Owner).or(a.owner.as_deref()), |id| reg.rep(id).cloned()) {
             Ok(o) => o,
             Err(r) => {
@@ -296,7 +316,7 @@ pub fn import_file_with_progress(ctx: &mut Context, a: ImportArgs, progress: &mu
             m.lead.owner.as_deref() == Some(owner.as_str()) || m.lead.registered_by.as_deref() == Some(me.id.as_str())
         };
         if let Some(known) = found.iter().find(|m| ours(m)) {
-            summary.already_known.push(ImportedCustomer { rows: rows(c), company, lead_id: Some(known.lead.id.clone()), owner });
+            summary.already_known.push(ImportedCustomer { rows: rows(c), company, lead_id: Some(known.lead.id.clone()), owner, explanation_zh: None, explanation_en: None });
             continue;
         }
         let register = found.is_empty() || a.include_matches;
@@ -314,11 +334,22 @@ pub fn import_file_with_progress(ctx: &mut Context, a: ImportArgs, progress: &mu
         if !register {
             continue;
         }
+        let mut owner = owner;
+        let mut why = None;
+        if let Some(round) = round.as_mut().filter(|_| unowned && policy.is_complete(&fields)) {
+            let choice = reg.choose_assignee(round, &fields, now)?;
+            if let Some(to) = choice.to {
+                owner = to;
+            }
+            why = Some((choice.explanation_zh, choice.explanation_en));
+        }
+        let assigned = why.as_ref().filter(|_| owner != me.id).map(|(zh, _)| zh.clone());
         if !a.dry_run {
             let acknowledged = found.iter().map(|m| m.lead.id.clone()).collect();
-            pending.push(Pending { index: summary.registered.len(), fields, acknowledged, owner: owner.clone() });
+            pending.push(Pending { index: summary.registered.len(), fields, acknowledged, owner: owner.clone(), assigned });
         }
-        summary.registered.push(ImportedCustomer { rows: rows(c), company, lead_id: None, owner });
+        let (explanation_zh, explanation_en) = why.unzip();
+        summary.registered.push(ImportedCustomer { rows: rows(c), company, lead_id: None, owner, explanation_zh, explanation_en });
     }
     commit(reg, &me.id, pending, &mut summary, now)?;
     progress(ImportProgress { done: total, total });

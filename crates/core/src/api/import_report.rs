@@ -18,9 +18,16 @@ fn rows_text(rows: &[u32]) -> String {
 }
 
 fn customers_table(name: &str, owner_name: &dyn Fn(&str) -> String, list: &[ImportedCustomer]) -> Table {
-    let mut t = Table::new(name, &["行号", "公司名称", "负责人", "客户编号"]);
+    // Customers the assignment rules gave out say why (分配说明, rule 11).
+    let explained = list.iter().any(|c| c.explanation_zh.is_some());
+    let headers: &[&str] = if explained { &["行号", "公司名称", "负责人", "客户编号", "分配说明"] } else { &["行号", "公司名称", "负责人", "客户编号"] };
+    let mut t = Table::new(name, headers);
     for c in list {
-        t.push(vec![rows_text(&c.rows).into(), c.company.as_str().into(), owner_name(&c.owner).into(), c.lead_id.clone().into()]);
+        let mut row = vec![rows_text(&c.rows).into(), c.company.as_str().into(), owner_name(&c.owner).into(), c.lead_id.clone().into()];
+        if explained {
+            row.push(c.explanation_zh.clone().into());
+        }
+        t.push(row);
     }
     t
 }

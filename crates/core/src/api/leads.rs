@@ -282,6 +282,10 @@ pub(super) fn lead_add(ctx: &mut Context, a: LeadAddArgs) -> R<LeadAdded> {
     crate::contact_input::check(&a.fields)?;
     let now = ctx.now();
     let reg = ctx.registry()?;
+    if reg.session()?.role == Role::Receptionist {
+        // The front desk registers visitors for the duty rep (`visit_record`), never for itself.
+        return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Rep, Role::Manager, Role::Distributor] }).into());
+    }
     let duplicates = super::dedup::find(reg, &a.fields, None, 5, now)?;
     let ack = crate::writes::Acknowledgement {
         leads: a.acknowledged_duplicates.unwrap_or_default(),
@@ -395,12 +399,42 @@ fn act(ctx: &mut Context, id: &str, kind: EventKind) -> R<LeadView> {
     written_view(reg, &w, now)
 }
 
-pub(super) fn lead_update(ctx: &mut Context, a: LeadUpdateArgs) -> R<LeadView> {
+pub(super) fn lead_update(ctx: &mut Context, mut a: LeadUpdateArgs) -> R<LeadView> {
     if a.fields == LeadFields::default() {
         return Err(Error::from(crate::Reason::NothingToUpdate {}).into());
     }
+    if let Some(g) = &a.fields.grade {
+        a.fields.grade = Some(g.trim().to_uppercase());
+        let now = ctx.now();
+        check_grader(ctx.registry()?, &a.id, now)?;
+    }
     crate::contact_input::check(&a.fields)?;
     act(ctx, &a.id, EventKind::Update { fields: a.fields })
+}
+
+/// Only the customer's owner or a manager grades it (客户等级).
+fn check_grader(reg: &mut Registry, id: &str, now: DateTime<Utc>) -> R<()> {
+    let me = reg.session()?.clone();
+    let (_, status) = reg.status(id, now)?;
+    if me.role == Role::Manager || status.owner.as_deref() == Some(me.id.as_str()) {
+        Ok(())
+    } else {
+        Err(Error::from(crate::Reason::GradeNotYours {}).into())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct LeadGradeArgs {
+    pub id: String,
+    /// `A`, `B` or `C`; `null` or "" clears it.
+    #[serde(default)]
+    pub grade: Option<String>,
+}
+
+/// Sets a customer's grade (客户等级): its owner or a manager.
+pub(super) fn lead_grade(ctx: &mut Context, a: LeadGradeArgs) -> R<LeadView> {
+    let grade = a.grade.map(|g| g.trim().to_uppercase()).unwrap_or_default();
+    lead_update(ctx, LeadUpdateArgs { id: a.id, fields: LeadFields { grade: Some(grade), ..LeadFields::default() } })
 }
 
 pub(super) fn followup_add(ctx: &mut Context, a: FollowupAddArgs) -> R<LeadView> {
@@ -411,9 +445,17 @@ pub(super) fn lead_release(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
     act(ctx, &a.id, EventKind::Release)
 }
 
+pub(super) fn visit_record(ctx: &mut Context, a: crate::front_desk::VisitInput) -> R<crate::front_desk::VisitRecorded> {
+    let now = ctx.now();
+    Ok(ctx.registry()?.record_visit(a, now)?)
+}
+
 pub(super) fn lead_claim(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
-    if ctx.registry()?.session()?.role == Role::Distributor {
-        return Err(Error::from(crate::Reason::DistributorCannotClaim {}).into());
+    match ctx.registry()?.session()?.role {
+        Role::Distributor => return Err(Error::from(crate::Reason::DistributorCannotClaim {}).into()),
+        // The front desk holds no customers (rule 16).
+        Role::Receptionist => return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Rep, Role::Manager] }).into()),
+        Role::Rep | Role::Manager => {}
     }
     // Rule 10: a relative or the same purchasing unit held by another rep.
     let now = ctx.now();

@@ -13,6 +13,7 @@ impl Criterion {
             Criterion::RegionMatch => "区域匹配",
             Criterion::Completeness => "资料完整度",
             Criterion::EarlierWindow => "首次完整报备（证据窗口先后）",
+            Criterion::Effort => "跟进投入（保护期内按类型加权）",
         }
     }
 
@@ -23,6 +24,7 @@ impl Criterion {
             Criterion::RegionMatch => "region match",
             Criterion::Completeness => "record completeness",
             Criterion::EarlierWindow => "first complete registration (earlier evidence window)",
+            Criterion::Effort => "effort (follow-ups in the protection period, weighted by kind)",
         }
     }
 }

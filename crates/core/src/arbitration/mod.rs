@@ -153,7 +153,7 @@ pub fn propose_with_receipts(
     let t = reference_time(case);
     let candidates: Vec<String> = case.reps.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
     let facts: BTreeMap<String, Facts> =
-        candidates.iter().map(|r| (r.clone(), Facts::gather(r, case, histories, receipts, t))).collect();
+        candidates.iter().map(|r| (r.clone(), Facts::gather(r, case, histories, receipts, t, policy.protection_hours))).collect();
     let customer_region = customer_region(case, histories);
 
     let mut remaining = candidates.clone();
@@ -239,6 +239,8 @@ struct Facts {
     recent: Vec<Touch>,
     /// Every follow-up that is not a deal.
     followups: Vec<Touch>,
+    /// Follow-ups provably within the protection period before `T` (effort).
+    effort: Vec<Touch>,
     /// The rep's claims in the case, sorted by event id.
     claims: Vec<CaseClaim>,
     /// Best completeness among the rep's claims, and that claim.
@@ -253,13 +255,19 @@ impl Facts {
         histories: &BTreeMap<String, Vec<Event>>,
         receipts: &Receipts,
         t: Option<DateTime<Utc>>,
+        protection_hours: u32,
     ) -> Facts {
         let mut f = Facts { rep: rep.to_string(), ..Facts::default() };
         let mut ids = BTreeSet::new();
         for lead in &case.lead_ids {
             for e in histories.get(lead).map(Vec::as_slice).unwrap_or_default() {
-                let EventKind::Followup { followup, .. } = &e.kind else { continue };
-                if e.rep != rep || !ids.insert(e.id.clone()) {
+                // A front-desk visit (前台接待) is its inviter's store visit.
+                let (by, followup) = match &e.kind {
+                    EventKind::Followup { followup, .. } => (e.rep.as_str(), followup),
+                    EventKind::Visit { inviter: Some(i), .. } => (i.as_str(), &FollowupKind::StoreVisit),
+                    _ => continue,
+                };
+                if by != rep || !ids.insert(e.id.clone()) {
                     continue;
                 }
                 let touch = Touch {
@@ -271,6 +279,9 @@ impl Facts {
                 if is_recent(e.after, t) {
                     f.recent.push(touch.clone());
                 }
+                if effort_weight(*followup) > 0 && within(e.after, t, Duration::hours(i64::from(protection_hours))) {
+                    f.effort.push(touch.clone());
+                }
                 if *followup == FollowupKind::Deal {
                     f.deals.push(touch);
                 } else {
@@ -278,7 +289,7 @@ impl Facts {
                 }
             }
         }
-        for v in [&mut f.deals, &mut f.recent, &mut f.followups] {
+        for v in [&mut f.deals, &mut f.recent, &mut f.followups, &mut f.effort] {
             v.sort_by(|a, b| a.event_id.cmp(&b.event_id));
         }
         f.claims = case.claims.iter().filter(|c| c.rep == rep).cloned().collect();
@@ -297,9 +308,24 @@ impl Facts {
 
 /// Provably within the `RECENT_DAYS` before `t`: `t − 7 d ≤ after ≤ t`.
 fn is_recent(after: Option<DateTime<Utc>>, t: Option<DateTime<Utc>>) -> bool {
+    within(after, t, Duration::days(RECENT_DAYS))
+}
+
+/// Provably within `span` before `t`: `t − span ≤ after ≤ t`.
+fn within(after: Option<DateTime<Utc>>, t: Option<DateTime<Utc>>, span: Duration) -> bool {
     match (after, t) {
-        (Some(a), Some(t)) => a >= t - Duration::days(RECENT_DAYS) && a <= t,
+        (Some(a), Some(t)) => a >= t - span && a <= t,
         _ => false,
+    }
+}
+
+/// How much a follow-up weighs as effort (跟进投入): showing the customer or making
+/// an offer outweighs a call; deals and refunds are judged by the deal criterion.
+pub fn effort_weight(k: FollowupKind) -> u32 {
+    match k {
+        FollowupKind::Visit | FollowupKind::StoreVisit | FollowupKind::Quote | FollowupKind::Sample => 3,
+        FollowupKind::Call => 1,
+        FollowupKind::Deal | FollowupKind::DepositRefund => 0,
     }
 }
 
@@ -427,6 +453,16 @@ fn evaluate(
                 } else {
                     (0, "近7天内无可证明的跟进".to_string(), "no follow-up provably within the last 7 days".to_string())
                 }
+            }
+            Criterion::Effort => {
+                ev.evidence.extend(f.effort.iter().map(|t| touch_item(rep, t)));
+                let weight: u32 = f.effort.iter().map(|t| effort_weight(t.kind)).sum();
+                let n = f.effort.len();
+                (
+                    weight,
+                    format!("保护期内跟进 {n} 条，投入分 {weight}（拜访、到店、报价、样品各 3 分，电话 1 分）"),
+                    format!("{n} follow-up(s) within the protection period, effort {weight} (visit, store visit, quote, sample 3 each; call 1)"),
+                )
             }
             Criterion::RegionMatch => {
                 let rep_region = reps.get(rep).and_then(|r| r.region.clone()).unwrap_or_default();

@@ -31,6 +31,8 @@ pub const META_CASES_BUILT: &str = "collisions.built";
 /// Meta key set by migration 10 when a registry with leads has yet to derive its
 /// relations (`lead_relations`).
 pub const META_RELATIONS_PENDING: &str = "relations.pending";
+/// Set by migration 12 on a registry with leads: the lead index gains the grade.
+pub const META_GRADE_PENDING: &str = "grade.pending";
 /// Meta key set once every status is derived on effective (hub-clamped) times.
 pub const META_EFFECTIVE_TIMES: &str = "status.effective_times";
 
@@ -334,12 +336,14 @@ impl Registry {
         if store::meta_get(&self.conn, META_CASES_BUILT)?.is_some()
             && store::meta_get(&self.conn, META_EFFECTIVE_TIMES)?.is_some()
             && store::meta_get(&self.conn, META_RELATIONS_PENDING)?.is_none()
+            && store::meta_get(&self.conn, META_GRADE_PENDING)?.is_none()
         {
             return Ok(());
         }
         self.rebuild_derived()?;
         store::meta_set(&self.conn, META_EFFECTIVE_TIMES, Some("1"))?;
-        store::meta_set(&self.conn, META_RELATIONS_PENDING, None)
+        store::meta_set(&self.conn, META_RELATIONS_PENDING, None)?;
+        store::meta_set(&self.conn, META_GRADE_PENDING, None)
     }
 
     /// Compares every derived view with a rebuild from scratch, changing nothing:

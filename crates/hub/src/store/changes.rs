@@ -124,7 +124,7 @@ impl SqliteStore {
             // document of the company that holds no plain contact: contacts there
             // are sealed, opened only with keys the device is granted
             // (docs/VISIBILITY.md, company-wide replication).
-            (None, Role::Rep | Role::Manager) => (
+            (None, Role::Rep | Role::Manager | Role::Receptionist) => (
                 format!(
                     "{COLUMNS} AND (scope = ?3 OR substr(scope, 1, length(?4)) = ?4
                         OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND d.plain = 0))"

@@ -208,6 +208,17 @@ mod tests {
     }
 
     #[test]
+    fn every_role_enrols_on_every_backend() {
+        for (backend, _dir, store) in crate::store::every_backend() {
+            for role in [Role::Rep, Role::Manager, Role::Distributor, Role::Receptionist] {
+                let e = store.create_enrolment("r", "R", "sh", role, DAY).unwrap_or_else(|err| panic!("{backend} {role}: {err}"));
+                let (device, _) = store.enroll(&e.token).unwrap();
+                assert_eq!(device.role, role, "{backend}");
+            }
+        }
+    }
+
+    #[test]
     fn expired_and_revoked_tokens_do_not_enrol() {
         for (_backend, _dir, store) in crate::store::every_backend() {
             let expired = store.create_enrolment("a", "A", "sh", Role::Rep, -1).unwrap();

@@ -93,7 +93,27 @@ Migration::sql(super::lead_keys::MIGRATION),
 Migration::sql(r#"
 ALTER TABLE docs ADD COLUMN plain INTEGER NOT NULL DEFAULT 0;
 UPDATE docs SET plain = 1;
-"#)];
+"#),
+// 6: the receptionist role (front desk, rule 16) in the devices' role check.
+Migration::sql_then("", allow_receptionists)];
+
+/// Widens the `devices.role` check to the receptionist. SQLite cannot alter a CHECK,
+/// and rebuilding `devices` would trip the foreign keys of the change log; the
+/// procedure SQLite documents for a change no existing row can violate
+/// (sqlite.org/lang_altertable.html, "making other kinds of table schema changes")
+/// edits the table's SQL in place and bumps the schema version.
+fn allow_receptionists(conn: &Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    conn.pragma_update(None, "writable_schema", "ON")?;
+    let edited = conn.execute(
+        "UPDATE sqlite_schema SET sql = replace(sql, '''manager'', ''distributor'')', '''manager'', ''distributor'', ''receptionist'')')
+         WHERE type = 'table' AND name = 'devices' AND sql NOT LIKE '%''receptionist''%'",
+        [],
+    );
+    conn.pragma_update(None, "schema_version", version + 1)?;
+    conn.pragma_update(None, "writable_schema", "OFF")?;
+    edited.map(|_| ())
+}
 
 /// The hub database.
 pub struct SqliteStore {

@@ -18,6 +18,10 @@ industry?: string,
  */
 size?: string, 
 /**
+ * The customer's grade (客户等级) is this one (A, B or C).
+ */
+grade?: string, 
+/**
  * Rep ids, in rotation order.
  */
 team: Array<string>, };

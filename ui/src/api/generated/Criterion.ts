@@ -3,4 +3,4 @@
 /**
  * One arbitration criterion. The order in [`Policy::arbitration`] is the priority.
  */
-export type Criterion = "past_deal" | "recent_followup" | "region_match" | "completeness" | "earlier_window";
+export type Criterion = "past_deal" | "recent_followup" | "region_match" | "completeness" | "earlier_window" | "effort";

@@ -7,4 +7,9 @@ export type ImportedCustomer = { rows: Array<number>, company: string,
 /**
  * The registered lead (none in a dry run).
  */
-lead_id: string | null, owner: string, };
+lead_id: string | null, owner: string, 
+/**
+ * Why it went to `owner` when the branch's assignment rules chose (a manager's
+ * import without an owner column, rule 11).
+ */
+explanation_zh?: string, explanation_en?: string, };

@@ -5,4 +5,9 @@ import type { Relation } from "./Relation";
  * The descriptive fields of a lead. In a registration every present field is set;
  * in an update only present fields change (an empty string clears a field).
  */
-export type LeadFields = { company?: string, contact?: string, phone?: string, email?: string, region?: string, industry?: string, size?: string, need?: string, notes?: string, relations?: Array<Relation>, };
+export type LeadFields = { company?: string, contact?: string, phone?: string, email?: string, region?: string, industry?: string, size?: string, need?: string, notes?: string, relations?: Array<Relation>, 
+/**
+ * Customer grade (客户等级): `A`, `B` or `C`, set by the owner or a manager; feeds
+ * assignment rules. Not contact class: shown in masked views and lists.
+ */
+grade?: string, };

@@ -73,4 +73,9 @@ suspend_after_faults: number,
  * Assignment rules (分配规则), first match wins: customers of a region, industry
  * or size go to a team; a pool customer matching none goes to every rep.
  */
-assignment: Array<AssignRule>, };
+assignment: Array<AssignRule>, 
+/**
+ * 值班人员: the duty rep of each weekday, Monday first (up to 7 rep ids; "" = no
+ * one). The front desk registers an unmatched visitor for the day's duty rep.
+ */
+duty_rota: Array<string>, };

@@ -35,6 +35,7 @@ import type { LeadAddArgs } from "./LeadAddArgs";
 import type { LeadAdded } from "./LeadAdded";
 import type { LeadDetail } from "./LeadDetail";
 import type { LeadGetArgs } from "./LeadGetArgs";
+import type { LeadGradeArgs } from "./LeadGradeArgs";
 import type { LeadIdArgs } from "./LeadIdArgs";
 import type { LeadListArgs } from "./LeadListArgs";
 import type { LeadPage } from "./LeadPage";
@@ -64,6 +65,8 @@ import type { SyncProgressReading } from "./SyncProgressReading";
 import type { SyncReport } from "./SyncReport";
 import type { UiLocaleArgs } from "./UiLocaleArgs";
 import type { VerifyReport } from "./VerifyReport";
+import type { VisitInput } from "./VisitInput";
+import type { VisitRecorded } from "./VisitRecorded";
 
 export type { ApiError };
 
@@ -77,9 +80,11 @@ export interface Commands {
   lead_get: { args: LeadGetArgs; result: LeadDetail };
   lead_list: { args: LeadListArgs; result: LeadPage };
   lead_update: { args: LeadUpdateArgs; result: LeadView };
+  lead_grade: { args: LeadGradeArgs; result: LeadView };
   followup_add: { args: FollowupAddArgs; result: LeadView };
   lead_release: { args: LeadIdArgs; result: LeadView };
   lead_relate: { args: LeadRelateArgs; result: LeadRelated };
+  visit_record: { args: VisitInput; result: VisitRecorded };
   lead_claim: { args: LeadIdArgs; result: LeadView };
   assign_pool: { args: AssignArgs; result: AssignResult };
   handover: { args: HandoverArgs; result: HandoverResult };

@@ -74,6 +74,7 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   policy_criterion_twice: {},
   policy_empty_group: {},
   policy_dup_threshold: {},
+  policy_duty_rota: {},
   policy_report_validity: {},
   schema_violation: { rule: "text", detail: "text" },
   demo_user: { user: "text" },
@@ -106,5 +107,9 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   daily_claim_limit: { limit: "number", until: "date" },
   claims_suspended: { faults: "number", limit: "number" },
   no_deal_to_refund: {},
+  grade_invalid: { grade: "text" },
+  grade_not_yours: {},
+  no_duty_rep: { weekday: "number" },
+  visit_times_reversed: {},
   month_malformed: { month: "text" },
 };

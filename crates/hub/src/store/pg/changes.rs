@@ -187,7 +187,7 @@ pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_
         (Some(scope), _) => (scope.to_owned(), None),
         (None, Role::Distributor) => (device.write_scope(), None),
         // The branch's own scope and its distributors' (`dist:<B>/…`), as in SQLite.
-        (None, Role::Rep | Role::Manager) => (device.write_scope(), Some(format!("dist:{}/", device.branch))),
+        (None, Role::Rep | Role::Manager | Role::Receptionist) => (device.write_scope(), Some(format!("dist:{}/", device.branch))),
     };
     let (sql, params): (&'static str, Vec<&(dyn ToSql + Sync)>) = match &dist_prefix {
         None => (ONE_SCOPE, vec![&since, &device.id, &scope, &fetch]),

@@ -84,6 +84,11 @@ super::lead_keys::MIGRATION,
 r#"
 ALTER TABLE docs ADD COLUMN plain BOOLEAN NOT NULL DEFAULT false;
 UPDATE docs SET plain = true;
+"#,
+// 4: the receptionist role (front desk, rule 16) in the devices' role check.
+r#"
+ALTER TABLE devices DROP CONSTRAINT devices_role_check;
+ALTER TABLE devices ADD CONSTRAINT devices_role_check CHECK (role IN ('rep', 'manager', 'distributor', 'receptionist'));
 "#];
 
 /// Creates or upgrades the schema, then makes the company keys if there are none.
