@@ -95,32 +95,23 @@ impl Registry {
     /// Up to `limit` local changes without a `hub_seq`, oldest first (documents in a
     /// `local:` scope never leave the laptop).
     pub fn pending_changes(&self, limit: usize) -> Result<Vec<PendingChange>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT c.seq, c.doc_id, d.scope, c.hash, c.bytes FROM changes c JOIN docs d USING (doc_id)
-             WHERE c.origin = 'local' AND c.hub_seq IS NULL AND d.scope NOT LIKE 'local:%' ORDER BY c.seq LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?, r.get(4)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (local_seq, doc_id, scope, hash, bytes) = row?;
-            let hash: [u8; 32] =
-                hash.try_into().map_err(|_| Error::Corrupt(format!("change {local_seq} has a malformed hash")))?;
-            out.push(PendingChange { local_seq, doc_id, scope, hash, bytes });
-        }
-        Ok(out)
+        self.local_changes("AND c.hub_seq IS NULL ORDER BY c.seq LIMIT ?1", limit as i64)
     }
 
     /// Every change this laptop wrote that may leave it (acknowledged or not), oldest
     /// first: the history a hub adopts when it starts from this laptop's registry
     /// (`leadguard history export`).
     pub fn history_changes(&self) -> Result<Vec<PendingChange>> {
-        let mut stmt = self.conn.prepare(
+        self.local_changes("ORDER BY c.seq LIMIT ?1", i64::MAX)
+    }
+
+    /// Local changes outside `local:` scopes, narrowed and ordered by `tail`.
+    fn local_changes(&self, tail: &str, limit: i64) -> Result<Vec<PendingChange>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT c.seq, c.doc_id, d.scope, c.hash, c.bytes FROM changes c JOIN docs d USING (doc_id)
-             WHERE c.origin = 'local' AND d.scope NOT LIKE 'local:%' ORDER BY c.seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
+             WHERE c.origin = 'local' AND d.scope NOT LIKE 'local:%' {tail}"
+        ))?;
+        let rows = stmt.query_map([limit], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Vec<u8>>(3)?, r.get(4)?))
         })?;
         let mut out = Vec::new();
