@@ -55,6 +55,9 @@ pub enum HubError {
     Randomness(#[from] crate::secret::RandomnessError),
     #[error("internal task failed: {0}")]
     Task(String),
+    /// A PostgreSQL write group was not committed (`store::pg::writer`).
+    #[error(transparent)]
+    WriteGroup(#[from] crate::store::pg::GroupFailed),
     /// The company keys stored in the hub database do not parse.
     #[error("company keys: {0}")]
     CompanyKeys(#[from] leadguard_seal::SealError),
@@ -102,6 +105,7 @@ impl HubError {
             | HubError::Postgres(_)
             | HubError::Randomness(_)
             | HubError::Task(_)
+            | HubError::WriteGroup(_)
             | HubError::CompanyKeys(_)
             | HubError::Busy(_)
             | HubError::Io(_) => {

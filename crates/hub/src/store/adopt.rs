@@ -10,10 +10,10 @@
 //! formed). Adopting is idempotent; a history of many pushes is stored push by push,
 //! so an interrupted adoption is completed by running it again.
 
-use super::{now_ms, SqliteStore};
+use super::{now_ms, SqliteStore, ValidChange};
 use crate::error::HubError;
 use crate::scope::Device;
-use leadguard_protocol::{PushRequest, Role};
+use leadguard_protocol::{Ack, PushRequest, Role};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -43,6 +43,23 @@ pub(super) fn pseudo_device(branch: &str) -> Result<Device, HubError> {
     })
 }
 
+/// Validates each frame for the pseudo-device and stores it with `push` (either
+/// backend's, checks without an author), counting what is new after `high_before`.
+pub(super) fn store_frames(
+    device: Device,
+    frames: Vec<PushRequest>,
+    high_before: u64,
+    mut push: impl FnMut(&Device, &[ValidChange]) -> Result<Vec<Ack>, HubError>,
+) -> Result<Adopted, HubError> {
+    let (mut changes, mut new) = (0, 0);
+    for frame in frames {
+        let valid = crate::validate::validate_push(&device, frame)?;
+        changes += valid.len();
+        new += push(&device, &valid)?.iter().filter(|a| a.hub_seq > high_before).count();
+    }
+    Ok(Adopted { device_id: device.id, changes, new })
+}
+
 impl SqliteStore {
     /// Stores the history `frames` for `branch`.
     pub fn adopt(&self, branch: &str, frames: Vec<PushRequest>) -> Result<Adopted, HubError> {
@@ -57,16 +74,9 @@ impl SqliteStore {
             Ok(())
         })?;
         let high_before = self.high_seq()?;
-        let (mut changes, mut new) = (0, 0);
-        for frame in frames {
-            let valid = crate::validate::validate_push(&device, frame)?;
-            changes += valid.len();
-            let acks = self.push_with(&device, &valid, |conn, i, c| {
-                crate::authorship::check_and_record_adopted(conn, i, &c.doc_id, &c.bytes)
-            })?;
-            new += acks.iter().filter(|a| a.hub_seq > high_before).count();
-        }
-        Ok(Adopted { device_id: device.id, changes, new })
+        store_frames(device, frames, high_before, |device, valid| {
+            self.push_with(device, valid, |conn, i, c| crate::authorship::check_and_record_adopted(conn, i, &c.doc_id, &c.bytes))
+        })
     }
 
     fn high_seq(&self) -> Result<u64, HubError> {

@@ -15,6 +15,8 @@ mod pool;
 mod schema;
 mod writer;
 
+pub use writer::{GroupFailed, GroupStage};
+
 use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PullResponse, PushRequest, Role, SyncCompleted};
 use leadguard_seal::CompanyKeys;
 
@@ -168,14 +170,9 @@ impl Backend for PgStore {
         let device = super::adopt::pseudo_device(branch)?;
         devices::add_adopted(&self.pool, &device)?;
         let high_before = self.counts()?.1 as u64;
-        let (mut changes, mut new) = (0, 0);
-        for frame in frames {
-            let valid = crate::validate::validate_push(&device, frame)?;
-            changes += valid.len();
-            let acks = changes::push(&self.pool, &self.writer, &device, &valid, changes::Checks::Adopted)?;
-            new += acks.iter().filter(|a| a.hub_seq > high_before).count();
-        }
-        Ok(Adopted { device_id: device.id, changes, new })
+        super::adopt::store_frames(device, frames, high_before, |device, valid| {
+            changes::push(&self.pool, &self.writer, device, valid, changes::Checks::Adopted)
+        })
     }
 }
 

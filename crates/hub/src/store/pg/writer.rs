@@ -7,7 +7,7 @@
 //! (`make bench-hub`). In a group they share the lock and the flush. A push that fails
 //! rolls back its savepoint alone; an acknowledgement still means "committed".
 
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 
 use postgres::{Client, NoTls, Transaction};
@@ -18,13 +18,41 @@ use crate::error::HubError;
 /// Pushes per transaction at most (bounds the latency one group adds to its first push).
 const MAX_GROUP: usize = 64;
 
-type Deliver = Box<dyn FnOnce(Result<(), String>) + Send>;
+/// Where a write group failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupStage {
+    /// Reconnecting after the database went away.
+    Connect,
+    /// Opening the group's transaction.
+    Begin,
+    /// A write's savepoint (the connection failed under the group).
+    Savepoint,
+    /// The group's COMMIT.
+    Commit,
+}
+
+/// Why a queued write was not committed: the whole group failed at `stage`. Shared by
+/// every write of the group (hence the `Arc`).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the PostgreSQL write group failed at {stage:?}: {source}")]
+pub struct GroupFailed {
+    pub stage: GroupStage,
+    pub source: Arc<postgres::Error>,
+}
+
+impl GroupFailed {
+    fn at(stage: GroupStage, source: postgres::Error) -> Self {
+        GroupFailed { stage, source: Arc::new(source) }
+    }
+}
+
+type Deliver = Box<dyn FnOnce(Result<(), GroupFailed>) + Send>;
 
 /// One queued write: runs in its savepoint (saying whether it succeeded), then is
 /// answered with the group's commit.
 struct Job {
     run: Box<dyn FnOnce(&mut Transaction<'_>, &mut Statements) -> (bool, Deliver) + Send>,
-    refuse: Box<dyn FnOnce(String) + Send>,
+    refuse: Box<dyn FnOnce(GroupFailed) + Send>,
 }
 
 pub(super) struct Writer {
@@ -61,13 +89,13 @@ impl Writer {
                 let deliver: Deliver = Box::new(move |commit| {
                     let _ = reply.send(match commit {
                         Ok(()) => result,
-                        Err(e) => Err(HubError::Task(format!("commit failed: {e}"))),
+                        Err(e) => Err(HubError::WriteGroup(e)),
                     });
                 });
                 (ok, deliver)
             }),
             refuse: Box::new(move |why| {
-                let _ = refused.send(Err(HubError::Task(format!("the write transaction failed: {why}"))));
+                let _ = refused.send(Err(HubError::WriteGroup(why)));
             }),
         };
         let jobs = self.jobs.as_ref().ok_or_else(|| HubError::Task("the hub is shutting down".into()))?;
@@ -100,9 +128,7 @@ fn run(url: &str, mut client: Client, jobs: mpsc::Receiver<Job>) {
             match Client::connect(url, NoTls) {
                 Ok(c) => (client, statements) = (c, Statements::default()),
                 Err(e) => {
-                    for job in group {
-                        (job.refuse)(e.to_string());
-                    }
+                    refuse_all(group, GroupFailed::at(GroupStage::Connect, e));
                     continue;
                 }
             }
@@ -110,14 +136,12 @@ fn run(url: &str, mut client: Client, jobs: mpsc::Receiver<Job>) {
         let mut tx = match client.transaction() {
             Ok(tx) => tx,
             Err(e) => {
-                for job in group {
-                    (job.refuse)(e.to_string());
-                }
+                refuse_all(group, GroupFailed::at(GroupStage::Begin, e));
                 continue;
             }
         };
         let mut delivers: Vec<Deliver> = Vec::with_capacity(group.len());
-        let mut broken: Option<String> = None;
+        let mut broken: Option<GroupFailed> = None;
         for job in group {
             if let Some(why) = &broken {
                 (job.refuse)(why.clone());
@@ -126,8 +150,9 @@ fn run(url: &str, mut client: Client, jobs: mpsc::Receiver<Job>) {
             let mut sp = match tx.savepoint("job") {
                 Ok(sp) => sp,
                 Err(e) => {
-                    (job.refuse)(e.to_string());
-                    broken = Some(e.to_string());
+                    let why = GroupFailed::at(GroupStage::Savepoint, e);
+                    (job.refuse)(why.clone());
+                    broken = Some(why);
                     continue;
                 }
             };
@@ -136,20 +161,27 @@ fn run(url: &str, mut client: Client, jobs: mpsc::Receiver<Job>) {
                 Ok(()) => delivers.push(deliver),
                 // The connection failed under us: nothing more runs in this group.
                 Err(e) => {
-                    deliver(Err(e.to_string()));
-                    broken = Some(e.to_string());
+                    let why = GroupFailed::at(GroupStage::Savepoint, e);
+                    deliver(Err(why.clone()));
+                    broken = Some(why);
                 }
             }
         }
         let committed = match broken {
-            Some(e) => {
+            Some(why) => {
                 drop(tx);
-                Err(e)
+                Err(why)
             }
-            None => tx.commit().map_err(|e| e.to_string()),
+            None => tx.commit().map_err(|e| GroupFailed::at(GroupStage::Commit, e)),
         };
         for deliver in delivers {
             deliver(committed.clone());
         }
+    }
+}
+
+fn refuse_all(group: Vec<Job>, why: GroupFailed) {
+    for job in group {
+        (job.refuse)(why.clone());
     }
 }
