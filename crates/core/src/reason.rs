@@ -185,6 +185,9 @@ reasons! {
     HandoverSameRep {} => InvalidArgument;
     /// The rep has left the branch.
     RepLeft { rep: String } => Conflict;
+    /// A handover to someone whose role does not follow customers (a distributor, the
+    /// front desk): `roles` are the roles that may take them.
+    HandoverTarget { rep: String, roles: Vec<Role> } => InvalidArgument;
     /// A rep of another branch.
     RepWrongBranch { branch: String } => InvalidArgument;
     /// An id with characters or a length ids may not have.
@@ -372,6 +375,7 @@ impl std::fmt::Display for Reason {
             R::LeadNeedsField {} => f.write_str("a lead needs at least one field"),
             R::HandoverSameRep {} => f.write_str("handover needs two different reps"),
             R::RepLeft { rep } => write!(f, "rep {rep} has left"),
+            R::HandoverTarget { rep, roles } => write!(f, "{rep} cannot take customers over: only a {} can", role_list(roles)),
             R::RepWrongBranch { branch } => write!(f, "rep must belong to branch {branch}"),
             R::IdMalformed { field, value } => {
                 write!(f, "{} `{value}` must be 1-64 letters, digits, '-', '_' or '.'", field_name(*field).replace('_', " "))

@@ -18,6 +18,9 @@ use crate::model::{Event, EventKind, LeadFields, Policy, Role};
 use crate::registry::{new_id, Registry, Target, Written};
 use crate::status;
 
+/// Who may take customers over in a handover.
+const HANDOVER_TARGETS: [Role; 2] = [Role::Rep, Role::Manager];
+
 /// A rep's answer to the duplicate warning when registering anyway (仍然登记).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Acknowledgement {
@@ -203,6 +206,11 @@ impl Registry {
         let target = self.rep(to).ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Rep, id: to.to_string() }))?;
         if !target.active {
             return Err(crate::Reason::RepLeft { rep: to.to_string() }.into());
+        }
+        // Customers go to someone who follows customers, never to a distributor's or the
+        // front desk's account (their laptops would then hold the branch's contacts).
+        if !HANDOVER_TARGETS.contains(&target.role) {
+            return Err(crate::Reason::HandoverTarget { rep: to.to_string(), roles: HANDOVER_TARGETS.to_vec() }.into());
         }
         let leads = lead_index::owned_by(&self.conn, from, now)?;
         let items = leads

@@ -108,3 +108,19 @@ fn rule_16_a_receptionist_records_visits_but_never_claims_or_registers_for_itsel
     assert_eq!(got["lead"]["masked"], json!(true), "{got}");
     assert_eq!(got["lead"]["claimable"], json!(false));
 }
+
+#[test]
+fn rule_16_the_front_desk_and_distributors_never_take_customers_over_in_a_handover() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = desk(dir.path());
+    reg.put_rep(rep("d1", "renda经销", Role::Distributor), t0()).unwrap();
+    let id = register(&mut reg, "r1", "汕头玩具", t0());
+    for target in ["f1", "d1"] {
+        let err = reg.handover("r1", target, t0() + Duration::hours(1)).unwrap_err();
+        assert_eq!(err.reason(), Reason::HandoverTarget { rep: target.into(), roles: vec![Role::Rep, Role::Manager] });
+        assert_eq!(reg.row(&id).unwrap().owner.as_deref(), Some("r1"), "nothing moved");
+        assert!(reg.rep("r1").unwrap().active, "the departing rep is not marked as left by a refused handover");
+    }
+    // A rep can take them.
+    assert_eq!(reg.handover("r1", "r2", t0() + Duration::hours(2)).unwrap(), vec![id.clone()]);
+}

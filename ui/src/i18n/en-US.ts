@@ -523,6 +523,7 @@ export const enUS: Record<MessageKey, string> = {
   "reason.lead_needs_field": "A lead needs at least one field",
   "reason.handover_same_rep": "A handover needs two different reps",
   "reason.rep_left": "{rep} has left",
+  "reason.handover_target": "{rep} cannot take customers over: only a {roles} can",
   "reason.rep_wrong_branch": "The rep must belong to branch {branch}",
   "reason.id_malformed": "{field} “{value}” must be 1–64 letters, digits, '-', '_' or '.'",
   "reason.phone_digest": "Phone “{phone}”: a digest is sha256: followed by 64 hex digits",

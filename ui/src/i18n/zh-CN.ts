@@ -521,6 +521,7 @@ export const zhCN = {
   "reason.lead_needs_field": "线索至少需要填写一项",
   "reason.handover_same_rep": "交接需要两位不同的销售",
   "reason.rep_left": "{rep} 已离职",
+  "reason.handover_target": "{rep} 不能接手客户：只能交接给{roles}",
   "reason.rep_wrong_branch": "销售必须属于分公司 {branch}",
   "reason.id_malformed": "{field}“{value}”格式不对：须为 1–64 个字母、数字或 - _ .",
   "reason.phone_digest": "电话“{phone}”：摘要须为 sha256: 加 64 位十六进制数字",

@@ -26,7 +26,7 @@ export function HandoverDialog({ from, reps, onClose, onDone }: { from: Rep | nu
   const fromKey = JSON.stringify({ filter: "team", owner: from?.id ?? "", limit: 1 });
   const count = owned.data && owned.dataKey === fromKey ? Number(owned.data.total) : undefined;
   const target = reps.find((r) => r.id === to);
-  const candidates = reps.filter((r) => r.active && r.id !== from?.id && r.role !== "distributor");
+  const candidates = reps.filter((r) => r.active && r.id !== from?.id && (r.role === "rep" || r.role === "manager"));
 
   const submit = async () => {
     if (!from || !target) return;

@@ -61,6 +61,7 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   lead_needs_field: {},
   handover_same_rep: {},
   rep_left: { rep: "text" },
+  handover_target: { rep: "text", roles: "roles" },
   rep_wrong_branch: { branch: "text" },
   id_malformed: { field: "field", value: "text" },
   phone_digest: { phone: "text" },
