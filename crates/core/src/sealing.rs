@@ -68,6 +68,26 @@ impl DigestCache {
         Ok(DigestCache { digester: Digester::new(keys.digest.clone(), keys.digest_params).map_err(seal_err)?, memo: HashMap::new() })
     }
 
+    /// Digests `values` on every core at once and keeps them (enrolment re-derives every
+    /// plain lead: three slow digests a lead, one core would take minutes). Stops short
+    /// of the cache's bound so the rebuild that follows does not start it afresh.
+    pub(crate) fn prewarm(&mut self, values: Vec<(DigestKind, String)>) {
+        let distinct: std::collections::HashSet<(DigestKind, String)> = values.into_iter().filter(|(_, v)| !v.is_empty()).collect();
+        let mut todo: Vec<(DigestKind, String)> = distinct.into_iter().filter(|k| !self.memo.contains_key(k)).collect();
+        todo.truncate((DIGEST_CACHE_MAX * 9 / 10).saturating_sub(self.memo.len()));
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let chunk = todo.len().div_ceil(threads).max(1);
+        let digester = &self.digester;
+        let done: Vec<Vec<((DigestKind, String), Option<String>)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = todo
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || part.iter().map(|(k, v)| ((*k, v.clone()), digester.digest(*k, v))).collect::<Vec<_>>()))
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap_or_default()).collect()
+        });
+        self.memo.extend(done.into_iter().flatten());
+    }
+
     fn get(&mut self, kind: DigestKind, normalised: &str) -> Option<String> {
         if normalised.is_empty() {
             return None;
@@ -253,7 +273,31 @@ impl Registry {
     pub fn company_keys_installed(&mut self) -> Result<()> {
         self.start_fresh_shard()?;
         self.memory.digests = None;
+        if let Some(keys) = self.company_keys()? {
+            let mut cache = DigestCache::new(&keys)?;
+            cache.prewarm(self.plain_match_values()?);
+            self.memory.digests = Some(Some(Box::new(cache)));
+        }
         self.rebuild_derived()
+    }
+
+    /// The normalised phone, e-mail and contact of every lead as this device reads them
+    /// (before enrolment: all plain), for [`DigestCache::prewarm`].
+    fn plain_match_values(&self) -> Result<Vec<(DigestKind, String)>> {
+        let mut stmt = self.conn.prepare("SELECT phone, email, contact, region FROM lead_index")?;
+        let mut out = Vec::new();
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+        for row in rows {
+            let (phone, email, contact, region) = row?;
+            if let Some(d) = normalize_phone(phone.trim(), &region).full_digits() {
+                out.push((DigestKind::Phone, d));
+            }
+            if let Some(e) = normalize_email(&email) {
+                out.push((DigestKind::Email, e));
+            }
+            out.push((DigestKind::Contact, normalize_person(&contact).full));
+        }
+        Ok(out)
     }
 
     /// This device's digest cache, when it holds the company keys (read once).
