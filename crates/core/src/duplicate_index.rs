@@ -33,6 +33,9 @@ pub trait KeyedDigests {
     /// Remembers a digest already derived (from an index row), so a re-derivation of
     /// an unchanged value does not pay for it again.
     fn remember(&mut self, kind: leadguard_seal::DigestKind, normalised: &str, digest: &str);
+    /// Digests many normalised values ahead of their use, on every core where the
+    /// implementation can (enrolment, imports). The default computes nothing ahead.
+    fn prewarm(&mut self, _values: Vec<(leadguard_seal::DigestKind, String)>) {}
 }
 
 /// The identifying fields of a lead as every replica sees them (docs/VISIBILITY.md:

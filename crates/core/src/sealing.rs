@@ -68,10 +68,21 @@ impl DigestCache {
         Ok(DigestCache { digester: Digester::new(keys.digest.clone(), keys.digest_params).map_err(seal_err)?, memo: HashMap::new() })
     }
 
+    fn get(&mut self, kind: DigestKind, normalised: &str) -> Option<String> {
+        if normalised.is_empty() {
+            return None;
+        }
+        self.bound();
+        let digester = &self.digester;
+        self.memo.entry((kind, normalised.to_string())).or_insert_with(|| digester.digest(kind, normalised)).clone()
+    }
+}
+
+impl KeyedDigests for DigestCache {
     /// Digests `values` on every core at once and keeps them (enrolment re-derives every
     /// plain lead: three slow digests a lead, one core would take minutes). Stops short
     /// of the cache's bound so the rebuild that follows does not start it afresh.
-    pub(crate) fn prewarm(&mut self, values: Vec<(DigestKind, String)>) {
+    fn prewarm(&mut self, values: Vec<(DigestKind, String)>) {
         let distinct: std::collections::HashSet<(DigestKind, String)> = values.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         let mut todo: Vec<(DigestKind, String)> = distinct.into_iter().filter(|k| !self.memo.contains_key(k)).collect();
         todo.truncate((DIGEST_CACHE_MAX * 9 / 10).saturating_sub(self.memo.len()));
@@ -88,17 +99,6 @@ impl DigestCache {
         self.memo.extend(done.into_iter().flatten());
     }
 
-    fn get(&mut self, kind: DigestKind, normalised: &str) -> Option<String> {
-        if normalised.is_empty() {
-            return None;
-        }
-        self.bound();
-        let digester = &self.digester;
-        self.memo.entry((kind, normalised.to_string())).or_insert_with(|| digester.digest(kind, normalised)).clone()
-    }
-}
-
-impl KeyedDigests for DigestCache {
     fn remember(&mut self, kind: DigestKind, normalised: &str, digest: &str) {
         if !normalised.is_empty() && !digest.is_empty() {
             self.bound();
@@ -121,6 +121,18 @@ impl KeyedDigests for DigestCache {
         let name = normalize_person(raw).full;
         self.get(DigestKind::Contact, &name)
     }
+}
+
+/// The normalised values [`KeyedDigests`] digests for a phone, e-mail and contact
+/// (the same normalisation as its methods, so a prewarmed digest is the one used).
+fn push_match_values(out: &mut Vec<(DigestKind, String)>, phone: &str, email: &str, contact: &str, region: &str) {
+    if let Some(d) = normalize_phone(phone.trim(), region).full_digits() {
+        out.push((DigestKind::Phone, d));
+    }
+    if let Some(e) = normalize_email(email) {
+        out.push((DigestKind::Email, e));
+    }
+    out.push((DigestKind::Contact, normalize_person(contact).full));
 }
 
 /// Seals the contact-class fields of a registration or update and adds the open match
@@ -273,31 +285,33 @@ impl Registry {
     pub fn company_keys_installed(&mut self) -> Result<()> {
         self.start_fresh_shard()?;
         self.memory.digests = None;
-        if let Some(keys) = self.company_keys()? {
-            let mut cache = DigestCache::new(&keys)?;
-            cache.prewarm(self.plain_match_values()?);
-            self.memory.digests = Some(Some(Box::new(cache)));
+        let mut values = Vec::new();
+        {
+            let mut stmt = self.conn.prepare("SELECT phone, email, contact, region FROM lead_index")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
+            for row in rows {
+                let (phone, email, contact, region) = row?;
+                push_match_values(&mut values, &phone, &email, &contact, &region);
+            }
+        }
+        if let Some(cache) = self.digests()? {
+            cache.prewarm(values);
         }
         self.rebuild_derived()
     }
 
-    /// The normalised phone, e-mail and contact of every lead as this device reads them
-    /// (before enrolment: all plain), for [`DigestCache::prewarm`].
-    fn plain_match_values(&self) -> Result<Vec<(DigestKind, String)>> {
-        let mut stmt = self.conn.prepare("SELECT phone, email, contact, region FROM lead_index")?;
-        let mut out = Vec::new();
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?)))?;
-        for row in rows {
-            let (phone, email, contact, region) = row?;
-            if let Some(d) = normalize_phone(phone.trim(), &region).full_digits() {
-                out.push((DigestKind::Phone, d));
-            }
-            if let Some(e) = normalize_email(&email) {
-                out.push((DigestKind::Email, e));
-            }
-            out.push((DigestKind::Contact, normalize_person(&contact).full));
+    /// Digests the phones, e-mails and contacts of `fields` on every core before they
+    /// are written one by one (an import of thousands of customers).
+    pub(crate) fn prewarm_digests<'a>(&mut self, fields: impl IntoIterator<Item = &'a LeadFields>) -> Result<()> {
+        let mut values = Vec::new();
+        for f in fields {
+            let text = |o: &Option<String>| o.clone().filter(|v| !is_sealed(v)).unwrap_or_default();
+            push_match_values(&mut values, &text(&f.phone), &text(&f.email), &text(&f.contact), &text(&f.region));
         }
-        Ok(out)
+        if let Some(cache) = self.digests()? {
+            cache.prewarm(values);
+        }
+        Ok(())
     }
 
     /// This device's digest cache, when it holds the company keys (read once).

@@ -201,3 +201,39 @@ fn rule_12_sealed_leads_with_the_same_phone_match_on_its_keyed_digest() {
         }
     }
 }
+
+#[test]
+fn rule_12_an_import_on_an_enrolled_laptop_matches_a_colleagues_sealed_customer_on_its_digests() {
+    use base64::Engine;
+    use leadguard_core::api::{self, Context};
+    use serde_json::json;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut hub, mut regs) = team(dir.path());
+    let keys = company_keys();
+    for r in &regs {
+        enrol(r, &keys);
+    }
+    let lead = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: customer("深圳市腾达科技有限公司") }, h(1)).lead_id;
+    hub.tick(60);
+    hub.sync_all(&mut regs);
+    assert_eq!(regs[2].row(&lead).unwrap().contact, "", "王强 holds 李娜's customer sealed");
+    let r2_dir = regs[2].data_dir().to_path_buf();
+    drop(regs);
+    // The same phone written another way, a new company name: found only by the digest
+    // (computed ahead on all cores for the whole file, then used by matching and sealing).
+    let csv = "客户名称,联系人,手机,客户需求\n腾达电子商行,陈先生,+86 139-1234-5678,展厅\n佛山南海陶瓷有限公司,刘洋,13800001111,仓储\n";
+    let mut ctx = Context::open(&r2_dir).unwrap();
+    ctx.set_now(Some(h(3)));
+    let args = json!({ "file_name": "list.csv", "content_base64": base64::engine::general_purpose::STANDARD.encode(csv), "dry_run": false });
+    let s = api::dispatch(&mut ctx, "import_file", args).unwrap();
+    let matches = s["matches"].as_array().unwrap();
+    assert!(matches.iter().any(|m| m["lead_id"] == json!(lead) && m["owner_name"] == json!("李娜")), "{s:#}");
+    let registered = s["registered"].as_array().unwrap();
+    assert_eq!(registered.len(), 1, "only the new customer is registered: {s:#}");
+    drop(ctx);
+    // The new one is sealed like a typed registration.
+    let reg = Registry::open(&r2_dir).unwrap();
+    let new_id = registered[0]["lead_id"].as_str().unwrap();
+    assert_eq!(reg.row(new_id).unwrap().contact, "刘洋", "the importer reads its own customer");
+    assert!(!reg.lead_keys_to_push().unwrap().is_empty(), "its key waits to be pushed");
+}

@@ -269,6 +269,10 @@ pub fn import_file_with_progress(ctx: &mut Context, a: ImportArgs, progress: &mu
         .then(|| reg.assignment_round())
         .transpose()?;
     let customers = table.customers(threshold);
+    // On an enrolled laptop matching and sealing each customer take three slow keyed
+    // digests (a dry run matches too): compute them on all cores first.
+    let fields: Vec<LeadFields> = customers.iter().map(lead_fields).collect();
+    reg.prewarm_digests(&fields)?;
     let mut summary = ImportSummary {
         file_name: a.file_name.clone(),
         sheet: table.sheet.clone(),
