@@ -8,12 +8,7 @@ use crate::hub_support::Hub;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-
-fn cli(data: &Path, args: &[&str]) -> Value {
-    let out = leadguard_tests::leadguard(data, args);
-    assert!(out.status.success(), "leadguard {args:?} failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    leadguard_tests::json(&out)
-}
+use leadguard_tests::leadguard_ok as cli;
 
 fn lead_ids(data: &Path) -> BTreeSet<String> {
     let v = cli(data, &["lead", "list", "--limit", "1000"]);

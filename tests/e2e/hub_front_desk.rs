@@ -10,17 +10,11 @@ use hub_support::{files_holding, Hub};
 use leadguard_core::api::{self, Context};
 use serde_json::{json, Value};
 use std::path::Path;
+use leadguard_tests::leadguard_ok as cli;
 
 fn call(data: &Path, cmd: &str, args: Value) -> Value {
     let mut ctx = Context::open(data).expect("open");
     api::dispatch(&mut ctx, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
-}
-
-/// `leadguard --data DATA --json ARGS...` (the real CLI binary), parsed.
-fn cli(data: &Path, args: &[&str]) -> Value {
-    let out = leadguard_tests::leadguard(data, args);
-    assert!(out.status.success(), "leadguard {args:?} failed: {}", String::from_utf8_lossy(&out.stdout));
-    leadguard_tests::json(&out)
 }
 
 fn protected_until(data: &Path, lead: &str) -> String {

@@ -6,12 +6,7 @@ use crate::hub_support::Hub;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-
-fn cli(data: &Path, args: &[&str]) -> Value {
-    let out = leadguard_tests::leadguard(data, args);
-    assert!(out.status.success(), "leadguard {args:?} failed: {}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    leadguard_tests::json(&out)
-}
+use leadguard_tests::leadguard_ok as cli;
 
 fn add_lead(data: &Path, company: &str, phone: &str) -> String {
     let v = cli(data, &["lead", "add", "--company", company, "--contact", "王经理", "--phone", phone, "--need", "年度采购"]);

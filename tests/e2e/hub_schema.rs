@@ -9,16 +9,10 @@ mod hub_support;
 use automerge::transaction::Transactable;
 use automerge::ReadDoc;
 use hub_support::{pull_all, Hub};
-use serde_json::{json, Value};
-use std::path::Path;
+use serde_json::json;
+use leadguard_tests::leadguard_ok as cli;
 
 /// `leadguard --data DATA --json ARGS...`, which must succeed, parsed.
-fn cli(data: &Path, args: &[&str]) -> Value {
-    let out = leadguard_tests::leadguard(data, args);
-    assert!(out.status.success(), "leadguard {args:?} failed: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    leadguard_tests::json(&out)
-}
-
 /// Stores `bytes` in the hub's change log as if the hub had accepted it from `device`
 /// (in the SQLite file: these tests are about the replicas, whatever the hub's backend).
 fn plant(hub: &Hub, device: &str, doc_id: &str, bytes: &[u8]) {

@@ -47,6 +47,19 @@ pub fn leadguard(data: &std::path::Path, args: &[&str]) -> Output {
         .expect("run leadguard")
 }
 
+/// Runs `leadguard --data DATA --json ARGS...`, asserts it succeeded and parses its
+/// answer (the CLI step of most end-to-end tests).
+pub fn leadguard_ok(data: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = leadguard(data, args);
+    assert!(
+        out.status.success(),
+        "leadguard {args:?} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(&out)
+}
+
 /// Parses stdout as JSON, panicking with stderr on failure.
 pub fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
