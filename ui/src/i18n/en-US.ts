@@ -731,6 +731,7 @@ export const enUS: Record<MessageKey, string> = {
   "event.acknowledgedOwned": "The warning named: {company} (followed by {owner})",
   "event.collaborate": "Asked to work with the owner",
   "event.reason": "Reason: {reason}",
+  "text.sealed": "(sealed)",
   "event.decidedOwner": "Decided owner: {name}",
   "decide.decided": "Decided",
   "decide.change": "Change the decision",

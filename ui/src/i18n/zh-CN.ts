@@ -729,6 +729,7 @@ export const zhCN = {
   "event.acknowledgedOwned": "提醒涉及：{company}（{owner} 跟进）",
   "event.collaborate": "申请与负责人协作",
   "event.reason": "理由：{reason}",
+  "text.sealed": "（已加密）",
   "event.decidedOwner": "裁决归属：{name}",
   "decide.decided": "已裁决",
   "decide.change": "修改裁决",
