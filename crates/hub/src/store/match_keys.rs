@@ -149,3 +149,66 @@ impl SqliteStore {
         crate::check::answer(device, candidates, |doc_id| super::lead_keys::doc_changes(&tx, doc_id), now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::store::{Database, Store, ValidChange};
+    use automerge::transaction::Transactable;
+    use leadguard_protocol::{ChangeHash, CheckAnswer, CheckRequest, Role};
+
+    fn register(lead: &str, rep: &str) -> ValidChange {
+        let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(&b"aa"[..]));
+        let list = doc.put_object(automerge::ROOT, lead, automerge::ObjType::List).unwrap();
+        let event = serde_json::json!({"id": "e1", "kind": "register", "rep": rep, "device": "d", "device_time": chrono::Utc::now().to_rfc3339(),
+            "fields": {"company": "上海申通物流有限公司", "contact": "王敏", "phone": "13700001111", "need": "仓储"}});
+        doc.insert(&list, 0, event.to_string()).unwrap();
+        doc.commit();
+        let mut change = doc.get_last_local_change().unwrap().clone();
+        ValidChange { hash: ChangeHash(change.hash().0), doc_id: "sh/aa/0".into(), scope: "branch:sh".into(), bytes: change.bytes().to_vec() }
+    }
+
+    fn masked() -> CheckRequest {
+        CheckRequest { phone_masked: Some("137****1111".into()), ..CheckRequest::default() }
+    }
+
+    #[test]
+    fn rule_15_a_hub_upgraded_to_the_online_check_learns_the_leads_it_stored_before() {
+        let pg = leadguard_tests::postgres::fresh_database();
+        for url in [None, Some(pg)] {
+            let dir = tempfile::tempdir().unwrap();
+            let (backend, store) = match &url {
+                None => ("sqlite", Store::open(dir.path()).unwrap()),
+                Some(u) => ("postgres", Store::connect(&Database::Postgres(u.clone())).unwrap()),
+            };
+            let rep = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
+            let rep = store.enroll(&rep.token).unwrap().0;
+            let dist = store.create_enrolment("agent-7", "远航", "sh", Role::Distributor, 60_000).unwrap();
+            let dist = store.enroll(&dist.token).unwrap().0;
+            store.push_checked(&rep, &[register("0123456789abcdef", "li.na")]).unwrap();
+            let now = chrono::Utc::now();
+            assert!(matches!(store.check(&dist, &masked(), now).unwrap(), CheckAnswer::Protected { until: Some(_) }), "{backend}: kept on push");
+            drop(store);
+            // As a hub before the table: drop it and step the schema version back.
+            let store = match url {
+                None => {
+                    let conn = rusqlite::Connection::open(dir.path().join("hub.sqlite")).unwrap();
+                    conn.execute_batch("DROP TABLE lead_match; PRAGMA user_version = 6;").unwrap();
+                    drop(conn);
+                    Store::open(dir.path()).unwrap()
+                }
+                Some(url) => {
+                    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+                    client.batch_execute("DROP TABLE lead_match; UPDATE hub_schema SET version = 4;").unwrap();
+                    drop(client);
+                    Store::connect(&Database::Postgres(url)).unwrap()
+                }
+            };
+            assert!(
+                matches!(store.check(&dist, &masked(), now).unwrap(), CheckAnswer::Protected { until: Some(_) }),
+                "{backend}: filled by the migration"
+            );
+            let other = CheckRequest { phone_masked: Some("137****2222".into()), ..CheckRequest::default() };
+            assert_eq!(store.check(&dist, &other, now).unwrap(), CheckAnswer::Free, "{backend}");
+        }
+    }
+}
