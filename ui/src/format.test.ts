@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatDuration, formatNumber, formatPercent, msUntil } from "./format";
+import { formatDateTime, formatDuration, formatNumber, formatPercent, freeText, msUntil, SEALED_TEXT } from "./format";
 import { translator } from "./i18n/translate";
 
 const H = 3_600_000;
@@ -38,5 +38,13 @@ describe("locale formatting", () => {
   });
   it("computes time left until a moment", () => {
     expect(msUntil("2026-01-01T01:00:00Z", Date.parse("2026-01-01T00:00:00Z"))).toBe(H);
+  });
+});
+
+describe("freeText", () => {
+  it("shows a note sealed under another's key as sealed, in the UI's language", () => {
+    expect(freeText(SEALED_TEXT, translator("zh-CN"))).toBe("（已加密）");
+    expect(freeText(SEALED_TEXT, translator("en-US"))).toBe("(sealed)");
+    expect(freeText("客户要求周五演示", translator("en-US"))).toBe("客户要求周五演示");
   });
 });

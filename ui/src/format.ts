@@ -64,3 +64,11 @@ export function formatDuration(ms: number, t: Translate): string {
 export function msUntil(iso: string, now: number = Date.now()): number {
   return new Date(iso).getTime() - now;
 }
+
+/** What the core shows for free text sealed under a key this device does not hold. */
+export const SEALED_TEXT = "（已加密）";
+
+/** Free text as shown: a note or reason sealed under another's key reads "(sealed)" in English. */
+export function freeText(text: string, t: Translate): string {
+  return text === SEALED_TEXT ? t("text.sealed") : text;
+}

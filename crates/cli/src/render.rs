@@ -77,6 +77,20 @@ fn possible(ms: &Value) -> String {
     ms.as_array().into_iter().flatten().map(|m| match_line("?", "可能是同一客户", m)).collect()
 }
 
+/// A distributor's online check (the hub's answer about other parties' customers).
+fn online(o: &Value) -> String {
+    match o["status"].as_str() {
+        Some("protected") => match o["until"].as_str() {
+            Some(until) => format!("\n! 该客户已在保护期内（至 {until}），不能报备 (already protected until {until})"),
+            None => "\n! 该客户已成交绑定，不能报备 (bound by a deal)".into(),
+        },
+        Some("free") => "\n  服务器查重：未发现受保护的同一客户 (the hub knows no protected match)".into(),
+        Some("rate_limited") => "\n? 服务器查重：查询过于频繁，稍后再试 (too many checks; try again shortly)".into(),
+        Some("offline") => format!("\n? 服务器查重：无法连接服务器，未能查重 (could not check with the hub: {})", s(&o["detail"])),
+        _ => String::new(),
+    }
+}
+
 /// Renders a command result for a terminal.
 pub fn human(v: &Value) -> String {
     // Commands that render their own text return it as a string.
@@ -132,7 +146,7 @@ pub fn human(v: &Value) -> String {
         return cases.iter().map(case_line).collect::<Vec<_>>().join("\n");
     }
     if let Some(ms) = v.get("matches") {
-        let out = matches(ms) + &possible(&v["possible"]);
+        let out = matches(ms) + &possible(&v["possible"]) + &online(&v["online"]);
         return if out.is_empty() { "无疑似重复".into() } else { out.trim_start().into() };
     }
     if v.get("fields").is_some() && v.get("summary").is_some() {

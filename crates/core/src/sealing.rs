@@ -40,6 +40,42 @@ fn seal_err(e: leadguard_seal::SealError) -> Error {
     Error::Decode(format!("sealing: {e}"))
 }
 
+/// What a reader without the lead's key sees in place of sealed free text.
+pub const SEALED_TEXT: &str = "（已加密）";
+
+/// The free text of an event about its customer (a follow-up's or an appeal's note, a
+/// decision's, review's or acknowledgement's reason, a visit's note): contact class,
+/// sealed under the lead's key with the field name as associated data. An
+/// assignment's reason is generated (rule and rep): not sealed.
+fn free_text(kind: &mut crate::model::EventKind) -> Option<(&'static str, &mut String)> {
+    use crate::model::EventKind as K;
+    match kind {
+        K::Followup { note, .. } | K::Appeal { note, .. } | K::Visit { note: Some(note), .. } => Some(("note", note)),
+        K::Decide { reason, .. } | K::Review { reason, .. } | K::DuplicateAcknowledged { reason: Some(reason), .. } => {
+            Some(("reason", reason))
+        }
+        _ => None,
+    }
+}
+
+/// Free text as this device may show it: opened with the lead's key, or
+/// [`SEALED_TEXT`] without it.
+fn open_text(key: Option<&LeadKey>, lead_id: &str, field: &str, text: &str) -> String {
+    if !is_sealed(text) {
+        return text.to_string();
+    }
+    key.and_then(|k| leadguard_seal::open(k, lead_id, field, text).ok()).unwrap_or_else(|| SEALED_TEXT.to_string())
+}
+
+/// Opens the free text of `events` of one lead in place ([`open_text`]).
+pub(crate) fn open_events_text(key: Option<&LeadKey>, lead_id: &str, events: &mut [crate::model::Event]) {
+    for e in events {
+        if let Some((field, text)) = free_text(&mut e.kind) {
+            *text = open_text(key, lead_id, field, text);
+        }
+    }
+}
+
 /// Whether any contact-class field of these fields is sealed.
 pub(crate) fn has_sealed(f: &LeadFields) -> bool {
     [&f.contact, &f.phone, &f.email, &f.need, &f.notes].iter().any(|v| v.as_deref().is_some_and(is_sealed))
@@ -278,6 +314,23 @@ impl Registry {
         seal_fields(digests, &key, lead_id, f)
     }
 
+    /// Seals the free text of an event written here when this device holds the lead's
+    /// key (every lead it may see in full, on an enrolled device). Without the key —
+    /// a device never enrolled, a lead written before sealing, a manager deciding on
+    /// another branch's lead — the text stays plain, and the hub then serves the
+    /// lead's document to its branch only (docs/VISIBILITY.md).
+    pub(crate) fn seal_free_text(&self, lead_id: &str, mut kind: crate::model::EventKind) -> Result<crate::model::EventKind> {
+        if let Some((field, text)) = free_text(&mut kind) {
+            let plain = text.trim();
+            if !plain.is_empty() && !is_sealed(plain) {
+                if let Some(key) = self.lead_key(lead_id)? {
+                    *text = leadguard_seal::seal(&key, lead_id, field, plain).map_err(seal_err)?;
+                }
+            }
+        }
+        Ok(kind)
+    }
+
     /// The company keys were just written beside the registry (enrolment): new leads go
     /// to a fresh shard (the current one may hold plain contacts), and leads are
     /// re-derived with the keyed digests of their plain values (each digested once;
@@ -375,6 +428,10 @@ impl Registry {
             if let crate::model::EventKind::Register { fields } | crate::model::EventKind::Update { fields } = &mut e.kind {
                 *fields = open_fields(key.as_ref(), lead_id, fields);
             }
+        }
+        open_events_text(key.as_ref(), lead_id, &mut events);
+        if let Some(review) = &mut status.review {
+            review.reason = open_text(key.as_ref(), lead_id, "reason", &review.reason);
         }
         Ok((events, status))
     }

@@ -99,7 +99,8 @@ impl Registry {
                 });
                 EventKind::Update { fields: self.seal_for_write(&lead_id, false, prior_sealed, fields)? }
             }
-            other => other,
+            // Free text about the customer is sealed under the lead's key too.
+            other => self.seal_free_text(&lead_id, other)?,
         };
         let event = Event { id: new_id(), kind, rep: rep.to_string(), device: self.device().to_string(), device_time: now, after };
         crate::schema_check::check_event(&event)?;

@@ -80,6 +80,7 @@ fn check_and_record_as(conn: &Connection, device: Option<&Device>, index: usize,
     }
     let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
     record(conn, doc_id, &effects)?;
+    crate::store::match_keys::record(conn, &effects)?;
     Ok(())
 }
 
@@ -202,7 +203,7 @@ mod tests {
         // As a hub before the authorship tables: schema version 1.
         let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
         conn.execute_batch(
-            "DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
+            "DROP TABLE lead_match; DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
              ALTER TABLE docs DROP COLUMN plain; PRAGMA user_version = 1;",
         )
         .unwrap();

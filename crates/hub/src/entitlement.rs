@@ -56,7 +56,34 @@ pub fn facts_of_doc(
         Ok(DocName::Dist { branch, rep, .. }) => (branch, Some(rep)),
         _ => return BTreeMap::new(),
     };
-    let policy = if reporter.is_some() { policy.for_report() } else { policy.clone() };
+    statuses_of_doc(doc_id, changes, leads, policy, now)
+        .into_iter()
+        .map(|(lead, s)| {
+            let owner = match s.state {
+                LeadState::Protected | LeadState::Deal => s.owner.clone(),
+                _ => None,
+            };
+            (lead, LeadFacts { branch: branch.clone(), reporter: reporter.clone(), owner })
+        })
+        .collect()
+}
+
+/// The statuses of `leads` (all in document `doc_id`) as the replicas derive them,
+/// each event timed by the hub's receipt of the change that carried it (a report
+/// under the branch's report policy). Leads without events are left out.
+pub fn statuses_of_doc(
+    doc_id: &str,
+    changes: &[(Vec<u8>, i64, Option<i64>)],
+    leads: &[String],
+    policy: &Policy,
+    now: DateTime<Utc>,
+) -> BTreeMap<String, Status> {
+    let report = match DocName::parse(doc_id) {
+        Ok(DocName::Shard { .. }) => false,
+        Ok(DocName::Dist { .. }) => true,
+        _ => return BTreeMap::new(),
+    };
+    let policy = if report { policy.for_report() } else { policy.clone() };
     let mut doc = AutoCommit::new();
     let mut seen: HashSet<String> = HashSet::new();
     let mut timing = Timing::none();
@@ -79,12 +106,7 @@ pub fn facts_of_doc(
         if events.is_empty() {
             continue;
         }
-        let s: Status = status::derive(&events, &policy, now, &timing);
-        let owner = match s.state {
-            LeadState::Protected | LeadState::Deal => s.owner.clone(),
-            _ => None,
-        };
-        out.insert(lead.clone(), LeadFacts { branch: branch.clone(), reporter: reporter.clone(), owner });
+        out.insert(lead.clone(), status::derive(&events, &policy, now, &timing));
     }
     out
 }

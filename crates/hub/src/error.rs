@@ -24,6 +24,12 @@ pub enum HubError {
     /// Managers invite rep and distributor devices; a manager's is enrolled on the hub.
     #[error("managers invite rep and distributor devices; a {role} device is enrolled on the hub")]
     InviteRole { role: leadguard_protocol::Role },
+    /// The online check (`POST /v1/check`) is for distributors' devices.
+    #[error("only a distributor's device asks the hub whether a customer is protected; employees' laptops check their own registry")]
+    CheckForbidden,
+    /// Too many online checks from this device for now.
+    #[error("too many checks from this device; try again in {retry_after_secs} s")]
+    RateLimited { retry_after_secs: u64 },
     /// A manager may not revoke the device they are using.
     #[error("a manager cannot revoke their own device here; ask the hub's administrator")]
     OwnDevice,
@@ -88,9 +94,9 @@ impl HubError {
     pub fn code(&self) -> ErrorCode {
         match self {
             HubError::Unauthorized => ErrorCode::Unauthorized,
-            HubError::ScopeForbidden { .. } | HubError::NotManager | HubError::InviteRole { .. } | HubError::OwnDevice => {
-                ErrorCode::Forbidden
-            }
+            HubError::ScopeForbidden { .. } | HubError::NotManager | HubError::InviteRole { .. } | HubError::OwnDevice
+            | HubError::CheckForbidden => ErrorCode::Forbidden,
+            HubError::RateLimited { .. } => ErrorCode::RateLimited,
             HubError::Malformed(_) => ErrorCode::Malformed,
             HubError::InvalidChange(_) => ErrorCode::InvalidChange,
             HubError::Refused { violation, .. } if violation.reason.is_forbidden() => ErrorCode::Forbidden,
@@ -138,6 +144,10 @@ impl IntoResponse for HubError {
             HubError::Refused { violation, .. } => Some(violation.reason.code().to_owned()),
             _ => None,
         };
-        (status, Json(ErrorBody { code, message, reason })).into_response()
+        let mut response = (status, Json(ErrorBody { code, message, reason })).into_response();
+        if let HubError::RateLimited { retry_after_secs } = &self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(*retry_after_secs));
+        }
+        response
     }
 }

@@ -10,6 +10,7 @@
 //! | POST | `/v1/sync/complete` | bearer credential | JSON → JSON |
 //! | POST | `/v1/keys` | bearer credential | JSON `KeysPush` → `KeysStored` (keys of leads the device registered) |
 //! | GET  | `/v1/keys` | bearer credential | → JSON `KeyGrants` (keys of leads its user may see in full; revocations) |
+//! | POST | `/v1/check` | distributor's credential | JSON `CheckRequest` → `CheckAnswer` ([`crate::check`]; rate-limited per device, 429) |
 //! | POST | `/v1/devices` | manager's credential | JSON `InviteRequest` → `Invitation` ([`crate::admin`]) |
 //! | GET  | `/v1/devices` | manager's credential | → JSON `[DeviceInfo]` (the branch's devices) |
 //! | POST | `/v1/devices/{id}/revoke` | manager's credential | → JSON `DeviceInfo` |
@@ -54,6 +55,12 @@ pub fn router(store: AppState) -> Router {
 
 /// The hub's router reporting to `metrics`.
 pub fn router_with(store: AppState, metrics: Arc<Metrics>) -> Router {
+    router_configured(store, metrics, crate::check::DEFAULT_PER_MINUTE)
+}
+
+/// The hub's router reporting to `metrics`, allowing each device `check_per_minute`
+/// online checks a minute.
+pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minute: u32) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(render_metrics))
@@ -65,11 +72,13 @@ pub fn router_with(store: AppState, metrics: Arc<Metrics>) -> Router {
         .route("/v1/pull", get(pull))
         .route("/v1/sync/complete", post(complete))
         .route("/v1/keys", post(push_keys).get(pull_keys))
+        .route("/v1/check", post(check))
         .route("/v1/devices", post(crate::admin::invite).get(crate::admin::list))
         .route("/v1/devices/{id}/revoke", post(crate::admin::revoke))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::Extension(metrics))
+        .layer(axum::Extension(Arc::new(crate::check::CheckLimiter::new(check_per_minute))))
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new())
         .with_state(store)
@@ -276,4 +285,19 @@ async fn push_keys(
 async fn pull_keys(State(store): State<AppState>, AuthDevice(device): AuthDevice) -> Result<Response, HubError> {
     let grants = blocking(move || store.key_grants(&device, chrono::Utc::now())).await?;
     Ok(Json(grants).into_response())
+}
+
+/// The distributors' online check ([`crate::check`]): the role and the rate limit are
+/// checked before the body is read.
+async fn check(
+    State(store): State<AppState>,
+    axum::Extension(limiter): axum::Extension<Arc<crate::check::CheckLimiter>>,
+    AuthDevice(device): AuthDevice,
+    body: Result<Json<leadguard_protocol::CheckRequest>, JsonRejection>,
+) -> Result<Response, HubError> {
+    crate::check::may_check(&device)?;
+    limiter.take(&device.id)?;
+    let req = json_body(body)?;
+    let answer = blocking(move || store.check(&device, &req, chrono::Utc::now())).await?;
+    Ok(Json(answer).into_response())
 }

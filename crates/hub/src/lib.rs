@@ -14,6 +14,7 @@
 
 pub mod admin;
 pub mod authorship;
+pub mod check;
 pub mod entitlement;
 pub mod error;
 pub mod http;
@@ -39,5 +40,16 @@ pub async fn serve(
     store: Arc<Store>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(store)).with_graceful_shutdown(shutdown).await
+    serve_with(listener, store, check::DEFAULT_PER_MINUTE, shutdown).await
+}
+
+/// [`serve`] allowing each device `check_per_minute` online checks a minute.
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    store: Arc<Store>,
+    check_per_minute: u32,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = http::router_configured(store, Arc::new(metrics::Metrics::new()), check_per_minute);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

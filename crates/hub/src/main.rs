@@ -40,6 +40,10 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:7878")]
         listen: String,
+        /// Online checks (`POST /v1/check`) each distributor device may make per
+        /// minute; beyond them the hub answers 429 until the bucket refills.
+        #[arg(long, env = "LEADGUARD_HUB_CHECK_PER_MINUTE", default_value_t = leadguard_hub::check::DEFAULT_PER_MINUTE)]
+        check_per_minute: u32,
     },
     /// Create a device and print its one-time enrolment token.
     Enroll {
@@ -209,7 +213,7 @@ fn postgres_command(cli: Cli, url: &str) -> anyhow::Result<()> {
 
 fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { listen } => serve(store, &listen),
+        Command::Serve { listen, check_per_minute } => serve(store, &listen, check_per_minute),
         Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
         Command::Enroll { rep, name, branch, role, ttl_hours } => {
             let e = store.create_enrolment(&rep, &name, &branch, role, ttl_hours.saturating_mul(3_600_000))?;
@@ -262,7 +266,7 @@ fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     }
 }
 
-fn serve(store: Store, listen: &str) -> anyhow::Result<()> {
+fn serve(store: Store, listen: &str, check_per_minute: u32) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
@@ -272,7 +276,7 @@ fn serve(store: Store, listen: &str) -> anyhow::Result<()> {
         stdout.flush()?;
         drop(stdout);
         tracing::info!(database = %store.describe(), %addr, "serving");
-        leadguard_hub::serve(listener, Arc::new(store), shutdown_signal()).await?;
+        leadguard_hub::serve_with(listener, Arc::new(store), check_per_minute, shutdown_signal()).await?;
         Ok(())
     })
 }

@@ -278,6 +278,15 @@ impl HubClient {
     pub fn pull_keys(&self) -> Result<KeyGrants, ClientError> {
         Self::json(&self.send(self.request(reqwest::Method::GET, "/v1/keys"))?)
     }
+
+    /// `POST /v1/check` (distributors): whether a customer matching what was typed is
+    /// protected, and until when. Short timeout: a typing warning cannot wait long.
+    pub fn check(&self, request: &crate::CheckRequest) -> Result<crate::CheckAnswer, ClientError> {
+        let body = serde_json::to_vec(request).map_err(|e| ClientError::Decode(e.to_string()))?;
+        let req = self.request(reqwest::Method::POST, "/v1/check").timeout(Duration::from_secs(5));
+        let req = self.gzip_body(req, "application/json", &body)?;
+        Self::json(&self.send(req)?)
+    }
 }
 
 impl HubClient {
@@ -320,6 +329,7 @@ fn fallback_code(status: u16) -> ErrorCode {
         404 => ErrorCode::NotFound,
         413 => ErrorCode::TooLarge,
         415 => ErrorCode::UnsupportedMedia,
+        429 => ErrorCode::RateLimited,
         400..=499 => ErrorCode::Malformed,
         _ => ErrorCode::Internal,
     }

@@ -144,6 +144,9 @@ pub enum ErrorCode {
     NotFound,
     /// 500: the hub failed; the request may be retried.
     Internal,
+    /// 429: too many requests from this device for now (the online check's rate
+    /// limit); the client waits and asks again.
+    RateLimited,
 }
 
 impl ErrorCode {
@@ -159,6 +162,7 @@ impl ErrorCode {
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::NotFound => "not_found",
             ErrorCode::Internal => "internal",
+            ErrorCode::RateLimited => "rate_limited",
         }
     }
 
@@ -174,6 +178,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedMedia => 415,
             ErrorCode::NotFound => 404,
             ErrorCode::Internal => 500,
+            ErrorCode::RateLimited => 429,
         }
     }
 }
@@ -249,4 +254,34 @@ pub struct KeysStored {
 pub struct KeyGrants {
     pub grants: Vec<LeadKeyEntry>,
     pub revocations: Vec<String>,
+}
+
+/// `POST /v1/check` (docs/VISIBILITY.md, rule 15): what a distributor's laptop typed,
+/// as match data only — never the typed values themselves. Every field may be absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckRequest {
+    /// The company's match key: its normalised core (`leadguard_dedup::normalize_company`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_key: Option<String>,
+    /// The phone masked as `139****3333` (from a full or an already masked number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_masked: Option<String>,
+    /// Keyed digests (company digest key) of the normalised phone, e-mail, contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_digest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_digest: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_digest: Option<String>,
+}
+
+/// `POST /v1/check` response: whether someone else already protects a customer
+/// matching the request, and until when — nothing else (no owner, contact or lead).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum CheckAnswer {
+    /// A matching customer is protected (or bound by a deal: `until` is None).
+    Protected { until: Option<HubTime> },
+    /// No matching customer is protected.
+    Free,
 }

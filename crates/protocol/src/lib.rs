@@ -27,7 +27,7 @@ pub mod time;
 
 pub use codec::DecodeError;
 pub use control::{
-    DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, HubEpoch, Invitation, InviteRequest, KeyGrants, KeysPush,
+    CheckAnswer, CheckRequest, DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, HubEpoch, Invitation, InviteRequest, KeyGrants, KeysPush,
     KeysStored, LeadKeyEntry, Role, SyncComplete, SyncCompleted, WhoAmI,
 };
 pub use messages::{Ack, ChangeHash, PullResponse, PulledChange, PushChange, PushRequest, PushResponse};

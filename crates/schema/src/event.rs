@@ -131,6 +131,42 @@ pub struct EventInfo {
     /// customer (a note or a reason): its document is served to its branch only
     /// (docs/VISIBILITY.md).
     pub plain_contact: bool,
+    /// A registration's or update's match data, as written (the hub keeps it for the
+    /// distributors' online check and recomputes its digests, docs/VISIBILITY.md).
+    pub matching: Option<MatchData>,
+}
+
+/// The match-relevant lead fields an event writes: each `Some` when the event sets
+/// it (an empty string clears it), `None` when it leaves it alone. `phone`, `email`
+/// and `contact` are as stored: sealed (`s1:`) on an enrolled device.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MatchData {
+    pub company: Option<String>,
+    pub region: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub contact: Option<String>,
+    pub phone_masked: Option<String>,
+    pub phone_digest: Option<String>,
+    pub email_digest: Option<String>,
+    pub contact_digest: Option<String>,
+}
+
+impl MatchData {
+    fn of(fields: &Map<String, Value>) -> MatchData {
+        let get = |k: &str| fields.get(k).and_then(Value::as_str).map(str::to_owned);
+        MatchData {
+            company: get("company"),
+            region: get("region"),
+            phone: get("phone"),
+            email: get("email"),
+            contact: get("contact"),
+            phone_masked: get("phone_masked"),
+            phone_digest: get("phone_digest"),
+            email_digest: get("email_digest"),
+            contact_digest: get("contact_digest"),
+        }
+    }
 }
 
 /// Lead fields that identify or describe a person: sealed on an enrolled device.
@@ -209,7 +245,11 @@ pub fn parse(s: &str) -> Result<EventInfo, Violation> {
     // its document in its branch. An assignment's reason is generated (rule and rep).
     let plain_text = !matches!(kind, Kind::Assign) && FREE_TEXT_KEYS.iter().any(|k| plain(map.get(*k)));
     let plain_contact = plain_fields || plain_text;
-    Ok(EventInfo { id: get("id"), kind, rep: get("rep"), plain_contact })
+    let matching = match (kind, map.get("fields")) {
+        (Kind::Register | Kind::Update, Some(Value::Object(f))) => Some(MatchData::of(f)),
+        _ => None,
+    };
+    Ok(EventInfo { id: get("id"), kind, rep: get("rep"), plain_contact, matching })
 }
 
 /// Checks that `map` has no keys beyond `specs` and each key meets its rule.

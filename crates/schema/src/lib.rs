@@ -25,5 +25,6 @@ mod timestamp;
 
 pub use change::{check_change, Author, DocState, Effects, NewLead};
 pub use error::{Reason, Violation};
+pub use event::{EventInfo, MatchData};
 pub use names::DocName;
 pub use role::{Role, UnknownRole};

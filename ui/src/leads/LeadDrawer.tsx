@@ -19,6 +19,7 @@ import { RelateDialog, RelationList } from "./Relations";
 import { StateTag } from "./StateTag";
 import { GradePicker, GradeTag } from "./Grade";
 import { useSession } from "../app/session";
+import { freeText } from "../format";
 
 const FIELD_LABELS: [keyof import("../api/generated/LeadFields").LeadFields, MessageKey][] = [
   ["contact", "newLead.contact"],
@@ -44,7 +45,7 @@ function EventItem({ e }: { e: EventView }) {
         {followup}
       </Typography.Text>{" "}
       <Typography.Text type="secondary">{e.rep_name ?? e.rep}</Typography.Text>
-      {e.note && <div>{e.kind === "duplicate_acknowledged" ? t("event.reason", { reason: e.note }) : e.note}</div>}
+      {e.note && <div>{e.kind === "duplicate_acknowledged" ? t("event.reason", { reason: freeText(e.note, t) }) : freeText(e.note, t)}</div>}
       {e.kind === "handover" && e.from && e.to && (
         <div>{t("event.handoverTo", { from: e.from_name ?? e.from, to: e.to_name ?? e.to })}</div>
       )}

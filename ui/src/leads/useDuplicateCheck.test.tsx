@@ -134,4 +134,29 @@ describe("New lead form", () => {
     expect(text.closest(".ant-form-item")).toContainElement(screen.getByTestId("lead-phone"));
     expect(text.closest(".ant-form-item")).not.toContainElement(screen.getByTestId("lead-company"));
   });
+
+  it("warns a distributor with the hub's answer: protected until …, nothing about the owner; 稍后再试 when rate-limited", async () => {
+    const distributor = { ...SESSION, rep: { ...SESSION.rep, id: "agent-7", name: "远航分销", role: "distributor" as const } };
+    let answer: unknown = { status: "protected", until: "2026-12-04T08:00:00Z" };
+    fakeCore({ session: () => distributor, dedup_check: () => ({ matches: [], online: answer }) });
+    render(
+      <I18nProvider locale="zh-CN">
+        <SessionProvider>
+          <AntApp>
+            <NewLeadScreen />
+          </AntApp>
+        </SessionProvider>
+      </I18nProvider>,
+    );
+    fireEvent.change(screen.getByTestId("lead-company"), { target: { value: "申通物流" } });
+    const notice = await screen.findByTestId("online-check");
+    expect(notice).toHaveTextContent(/该客户已在保护期内（至 \S+.*），不能报备/);
+    expect(screen.getByTestId("lead-submit")).toHaveClass("ant-btn-dangerous");
+    answer = { status: "rate_limited" };
+    fireEvent.change(screen.getByTestId("lead-company"), { target: { value: "申通物流公司" } });
+    await waitFor(() => expect(screen.getByTestId("online-check")).toHaveTextContent("服务器查重过于频繁，请稍后再试"));
+    answer = { status: "offline", detail: "connection refused" };
+    fireEvent.change(screen.getByTestId("lead-company"), { target: { value: "申通物流有限公司" } });
+    await waitFor(() => expect(screen.getByTestId("online-check")).toHaveTextContent("无法连接服务器"));
+  });
 });

@@ -14,7 +14,7 @@ import { useSession } from "../app/session";
 import { ErrorAlert } from "../components/ErrorAlert";
 import { errorText } from "../components/errors";
 import { PageHeader } from "../components/PageHeader";
-import { msUntil } from "../format";
+import { freeText, msUntil } from "../format";
 import { useI18n } from "../i18n";
 import { LeadDrawer } from "../leads/LeadDrawer";
 
@@ -82,7 +82,7 @@ export function ReportsScreen() {
           </Tag>
           {i.review_reason && (
             <Typography.Text type="secondary" data-testid="report-reason">
-              {t("reports.reasonShown", { reason: i.review_reason })}
+              {t("reports.reasonShown", { reason: freeText(i.review_reason, t) })}
             </Typography.Text>
           )}
         </Space>

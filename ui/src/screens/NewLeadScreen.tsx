@@ -13,20 +13,25 @@ import { useI18n } from "../i18n";
 import { clean, FIELDS, missingText, type FormValues } from "../leads/leadFields";
 import { DuplicateWarning } from "../leads/DuplicateWarning";
 import { LeadDrawer } from "../leads/LeadDrawer";
+import { OnlineCheckNotice } from "../leads/OnlineCheckNotice";
 import { RegisterAnywayDialog, type Acknowledgement } from "../leads/RegisterAnywayDialog";
 import { useDuplicateCheck } from "../leads/useDuplicateCheck";
 
 export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const me = useSession().session?.rep.id;
+  const session = useSession().session;
+  const me = session?.rep.id;
+  // A distributor's check also asks the hub (rate-limited): wait for a settled input.
+  const distributor = session?.rep.role === "distributor";
   const [form] = Form.useForm<FormValues>();
   const values = Form.useWatch([], form) as Partial<FormValues> | undefined;
   const fields = clean(values ?? {});
-  const dup = useDuplicateCheck(fields);
+  const dup = useDuplicateCheck(fields, distributor ? 800 : 200);
   const [saving, setSaving] = useState(false);
   const addLead = useWrite("lead_add");
   const warned = dup.matches.length > 0;
+  const protectedOnline = dup.online?.status === "protected";
   const [open, setOpen] = useState<string | null>(null);
 
   // 仍然登记 first asks for confirmation and a reason (RegisterAnywayDialog).
@@ -112,7 +117,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
               <Space>
                 <Button
                   type="primary"
-                  danger={warned}
+                  danger={warned || protectedOnline}
                   loading={saving}
                   onClick={submit}
                   data-testid="lead-submit"
@@ -125,6 +130,7 @@ export function NewLeadScreen({ onRegistered }: { onRegistered?: () => void }) {
         </Col>
         <Col xs={24} xl={9}>
           <Card title={t("dup.title")} size="small">
+            {dup.error || dup.checking ? null : <OnlineCheckNotice online={dup.online} />}
             {dup.error ? null : warned || dup.possible.length > 0 ? (
               <DuplicateWarning matches={dup.matches} possible={dup.possible} onOpen={setOpen} me={me} />
             ) : (

@@ -11,6 +11,7 @@ use leadguard_dedup::{Match, Reason};
 use crate::error::ApiError;
 use crate::model::LeadFields;
 use crate::registry::Registry;
+use crate::sync::online_check;
 use crate::visibility::{self, LeadView, Viewer};
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -67,6 +68,10 @@ pub struct DedupResult {
     /// industry, say), best first.
     #[serde(default)]
     pub possible: Vec<DuplicateMatch>,
+    /// A distributor's laptop: what the hub said of the typed customer (its laptop
+    /// holds no other party's customers). None on an employee's laptop.
+    #[serde(default)]
+    pub online: Option<crate::sync::online_check::OnlineCheck>,
 }
 
 /// Likely duplicates of `fields` as the session's user may see them.
@@ -121,5 +126,11 @@ pub(super) fn dedup_check(ctx: &mut Context, a: DedupCheckArgs) -> Result<DedupR
     let (mut matches, mut possible): (Vec<_>, Vec<_>) = all.into_iter().partition(|m| m.likely);
     matches.truncate(limit);
     possible.truncate(limit);
-    Ok(DedupResult { matches, possible })
+    let ask = online_check::prepare(reg, &a.fields)?;
+    // The registry is not needed while the hub answers.
+    let online = ask.map(|prepared| match prepared {
+        Ok((client, req)) => online_check::ask(&client, &req),
+        Err(unavailable) => unavailable,
+    });
+    Ok(DedupResult { matches, possible, online })
 }

@@ -32,9 +32,27 @@ impl Registry {
 
     /// Where `case` stands at `now`.
     pub fn case_resolution(&mut self, case: &CollisionCase, now: DateTime<Utc>) -> Result<Resolution> {
-        let (histories, deal) = self.case_marks(case)?;
+        let (mut histories, deal) = self.case_marks(case)?;
+        // Decision reasons and appeal notes as this device may show them.
+        for (lead, events) in histories.iter_mut() {
+            crate::sealing::open_events_text(self.lead_key(lead)?.as_ref(), lead, events);
+        }
         let policy = self.policy(&case.branch);
-        Ok(resolution::resolve(case, &histories, &|e| self.receipt(e), &policy, deal, now))
+        let mut r = resolution::resolve(case, &histories, &|e| self.receipt(e), &policy, deal, now);
+        // One decision is written to every lead of the case, its reason sealed under
+        // each lead's key: show it from a lead whose key this device holds.
+        for d in r.decisions.iter_mut().filter(|d| d.reason == crate::sealing::SEALED_TEXT) {
+            let opened = histories.values().flatten().find_map(|e| match &e.kind {
+                crate::model::EventKind::Decide { decision, reason, .. } if *decision == d.decision && reason != crate::sealing::SEALED_TEXT => {
+                    Some(reason.clone())
+                }
+                _ => None,
+            });
+            if let Some(reason) = opened {
+                d.reason = reason;
+            }
+        }
+        Ok(r)
     }
 
     /// A manager decides a case; the decision is written to every lead of the case.

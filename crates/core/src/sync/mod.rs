@@ -19,6 +19,7 @@
 
 mod convert;
 pub mod epoch;
+pub mod online_check;
 
 use crate::registry::Registry;
 use crate::store;

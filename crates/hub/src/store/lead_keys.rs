@@ -37,7 +37,7 @@ fn lead_scope(conn: &Connection, lead: &str) -> Result<Option<(String, String)>,
         .optional()?)
 }
 
-fn doc_changes(conn: &Connection, doc_id: &str) -> Result<DocChanges, HubError> {
+pub(crate) fn doc_changes(conn: &Connection, doc_id: &str) -> Result<DocChanges, HubError> {
     let mut stmt = conn.prepare_cached("SELECT bytes, received_at, device_prev_sync FROM changes WHERE doc_id = ?1 ORDER BY hub_seq")?;
     let rows = stmt.query_map(params![doc_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

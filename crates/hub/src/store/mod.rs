@@ -18,6 +18,7 @@ mod changes;
 pub(crate) mod devices;
 mod keys;
 pub(crate) mod lead_keys;
+pub(crate) mod match_keys;
 pub mod ops;
 pub mod pg;
 mod sqlite;
@@ -86,6 +87,9 @@ pub trait Backend: Send + Sync {
     /// The keys of the leads `device`'s user may see in full now, and the leads it
     /// reads but may not see in full ([`crate::entitlement`]).
     fn key_grants(&self, device: &Device, now: chrono::DateTime<chrono::Utc>) -> Result<KeyGrants, HubError>;
+    /// The distributors' online check ([`crate::check`], `match_keys.rs`): whether a
+    /// customer matching `req` is protected by someone else, and until when.
+    fn check(&self, device: &Device, req: &leadguard_protocol::CheckRequest, now: chrono::DateTime<chrono::Utc>) -> Result<leadguard_protocol::CheckAnswer, HubError>;
     /// Stores a laptop's history as `branch`'s past (`adopt.rs`).
     fn adopt(&self, branch: &str, frames: Vec<PushRequest>) -> Result<Adopted, HubError>;
 }

@@ -95,7 +95,10 @@ ALTER TABLE docs ADD COLUMN plain INTEGER NOT NULL DEFAULT 0;
 UPDATE docs SET plain = 1;
 "#),
 // 6: the receptionist role (front desk, rule 16) in the devices' role check.
-Migration::sql_then("", allow_receptionists)];
+Migration::sql_then("", allow_receptionists),
+// 7: each lead's match data for the distributors' online check (match_keys.rs),
+// filled from the changes already stored.
+Migration::sql_then(super::match_keys::MIGRATION, super::match_keys::backfill)];
 
 /// Widens the `devices.role` check to the receptionist. SQLite cannot alter a CHECK,
 /// and rebuilding `devices` would trip the foreign keys of the change log; the
@@ -238,6 +241,9 @@ impl super::Backend for SqliteStore {
     }
     fn key_grants(&self, device: &Device, now: chrono::DateTime<chrono::Utc>) -> Result<KeyGrants, HubError> {
         SqliteStore::key_grants(self, device, now)
+    }
+    fn check(&self, device: &Device, req: &leadguard_protocol::CheckRequest, now: chrono::DateTime<chrono::Utc>) -> Result<leadguard_protocol::CheckAnswer, HubError> {
+        SqliteStore::check(self, device, req, now)
     }
     fn adopt(&self, branch: &str, frames: Vec<PushRequest>) -> Result<Adopted, HubError> {
         SqliteStore::adopt(self, branch, frames)

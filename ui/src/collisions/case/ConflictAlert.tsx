@@ -5,6 +5,7 @@ import type { CollisionDetail } from "../../api/generated/CollisionDetail";
 import { useI18n } from "../../i18n";
 import { outcomeText } from "../parts";
 import type { RepName } from "../useReps";
+import { freeText } from "../../format";
 
 export function ConflictAlert({ detail, name, company }: { detail: CollisionDetail; name: RepName; company: (id: string) => string }) {
   const { t } = useI18n();
@@ -23,7 +24,7 @@ export function ConflictAlert({ detail, name, company }: { detail: CollisionDeta
           <ul style={{ margin: "8px 0 0", paddingLeft: 20 }}>
             {standing.map((x) => (
               <li key={x.decision}>
-                <Typography.Text strong>{name(x.by)}</Typography.Text>：{outcomeText(t, x.outcome, name, company)} — {x.reason}
+                <Typography.Text strong>{name(x.by)}</Typography.Text>：{outcomeText(t, x.outcome, name, company)} — {freeText(x.reason, t)}
               </li>
             ))}
           </ul>

@@ -4,6 +4,7 @@ import type { CollisionDetail } from "../../api/generated/CollisionDetail";
 import { useI18n } from "../../i18n";
 import { outcomeText } from "../parts";
 import type { RepName } from "../useReps";
+import { freeText } from "../../format";
 
 export function Decisions({ detail, name, company }: { detail: CollisionDetail; name: RepName; company: (id: string) => string }) {
   const { t, dateTime } = useI18n();
@@ -25,7 +26,7 @@ export function Decisions({ detail, name, company }: { detail: CollisionDetail; 
                   </Typography.Text>
                   <Tag color={d.superseded ? "default" : "green"}>{t(d.superseded ? "case.superseded" : "case.standing")}</Tag>
                 </Space>
-                <div>{d.reason}</div>
+                <div>{freeText(d.reason, t)}</div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                   {t("case.decisionBy", { name: name(d.by) })} ·{" "}
                   {d.received_at ? t("case.receivedAt", { time: dateTime(d.received_at) }) : t("case.notSynced")} ·{" "}
@@ -56,7 +57,7 @@ export function Decisions({ detail, name, company }: { detail: CollisionDetail; 
               )}
               {a.late && <Tag color="default">{t("case.appeal.late")}</Tag>}
             </Space>
-            <div>{a.note}</div>
+            <div>{freeText(a.note, t)}</div>
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
               {a.received_at ? t("case.receivedAt", { time: dateTime(a.received_at) }) : t("case.notSynced")} ·{" "}
               {t("case.deviceTime", { time: dateTime(a.device_time) })}

@@ -4,6 +4,7 @@ import type { LeadDetail } from "../../api/generated/LeadDetail";
 import { useI18n, type MessageKey } from "../../i18n";
 import type { RepName } from "../useReps";
 import { ClaimItem } from "./ClaimItem";
+import { freeText } from "../../format";
 
 /** One rep's side: claims, a 仍然登记 with its reason, and the follow-ups (deals included)
  * on the case's leads that the viewer may see. */
@@ -26,7 +27,7 @@ export function Side({ rep, detail, leads, name, company }: { rep: string; detai
           <Typography.Text strong>{t("event.duplicate_acknowledged")}</Typography.Text>{" "}
           <Typography.Text type="secondary">{company(leadId)}</Typography.Text>
           {e.collaborate && <div>{t("event.collaborate")}</div>}
-          {e.note && <div>{t("event.reason", { reason: e.note })}</div>}
+          {e.note && <div>{t("event.reason", { reason: freeText(e.note, t) })}</div>}
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {t("case.deviceTime", { time: dateTime(e.device_time) })}
           </Typography.Text>
@@ -43,7 +44,7 @@ export function Side({ rep, detail, leads, name, company }: { rep: string; detai
             {t("event.followup")} · {t(`followup.kind.${e.followup}` as MessageKey)}
           </Typography.Text>{" "}
           <Typography.Text type="secondary">{company(leadId)}</Typography.Text>
-          {e.note && <div>{e.note}</div>}
+          {e.note && <div>{freeText(e.note, t)}</div>}
           <Typography.Text type="secondary" style={{ fontSize: 12 }}>
             {e.after ? `${t("detail.after", { time: dateTime(e.after) })} · ` : ""}
             {t("case.deviceTime", { time: dateTime(e.device_time) })}

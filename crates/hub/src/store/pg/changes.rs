@@ -269,7 +269,9 @@ fn check_and_record(tx: &mut Transaction<'_>, st: &mut Statements, device: Optio
         return Err(e.into());
     }
     let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
-    record(state.tx.into_inner(), state.statements.into_inner(), &c.doc_id, &effects)
+    let (tx, st) = (state.tx.into_inner(), state.statements.into_inner());
+    record(tx, st, &c.doc_id, &effects)?;
+    super::match_keys::record(tx, st, &effects)
 }
 
 fn record(tx: &mut Transaction<'_>, st: &mut Statements, doc_id: &str, fx: &Effects) -> Result<(), HubError> {

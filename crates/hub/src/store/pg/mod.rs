@@ -11,6 +11,7 @@
 mod changes;
 mod devices;
 mod lead_keys;
+mod match_keys;
 mod pool;
 mod schema;
 mod writer;
@@ -165,6 +166,9 @@ impl Backend for PgStore {
     }
     fn key_grants(&self, device: &Device, now: chrono::DateTime<chrono::Utc>) -> Result<KeyGrants, HubError> {
         lead_keys::grants(&self.pool, device, now)
+    }
+    fn check(&self, device: &Device, req: &leadguard_protocol::CheckRequest, now: chrono::DateTime<chrono::Utc>) -> Result<leadguard_protocol::CheckAnswer, HubError> {
+        match_keys::check(&self.pool, device, req, now)
     }
     fn adopt(&self, branch: &str, frames: Vec<PushRequest>) -> Result<Adopted, HubError> {
         let device = super::adopt::pseudo_device(branch)?;

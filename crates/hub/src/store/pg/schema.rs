@@ -89,7 +89,13 @@ UPDATE docs SET plain = true;
 r#"
 ALTER TABLE devices DROP CONSTRAINT devices_role_check;
 ALTER TABLE devices ADD CONSTRAINT devices_role_check CHECK (role IN ('rep', 'manager', 'distributor', 'receptionist'));
-"#];
+"#,
+// 5: each lead's match data for the distributors' online check (match_keys.rs),
+// filled from the stored changes right after (`match_keys::backfill`).
+super::match_keys::MIGRATION];
+
+/// The migration that creates `lead_match` (1-based), after which it is filled.
+const MATCH_KEYS_VERSION: usize = 5;
 
 /// Creates or upgrades the schema, then makes the company keys if there are none.
 pub(super) fn migrate(client: &mut Client) -> Result<(), HubError> {
@@ -112,8 +118,11 @@ pub(super) fn migrate(client: &mut Client) -> Result<(), HubError> {
     if version as usize > known {
         return Err(HubError::ForeignDatabase(format!("the database has hub schema version {version}, newer than this hub ({known})")));
     }
-    for sql in &MIGRATIONS[version as usize..] {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         tx.batch_execute(sql)?;
+        if i + 1 == MATCH_KEYS_VERSION {
+            super::match_keys::backfill(&mut tx)?;
+        }
     }
     tx.execute("UPDATE hub_schema SET version = $1", &[&(known as i32)])?;
     let keys = CompanyKeys::generate()?;
