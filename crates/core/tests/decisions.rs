@@ -312,7 +312,7 @@ fn an_appeal_written_by_someone_the_case_does_not_name_is_ignored_everywhere() {
     let d = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
     hub.sync_all(&mut regs);
     // A patched client skips appeal_case's check and writes the event itself.
-    let forged = EventKind::Appeal { case_id: case.id.clone(), appeal: "forged".into(), decision: d, note: "x".into() };
+    let forged = EventKind::Appeal { case_id: case.id.clone(), appeal: "forged".into(), decision: d, note: "x".into(), leads: Vec::new() };
     write(&mut regs[3], "m2", Target::Lead(a), forged, h(4));
     hub.sync_all(&mut regs);
     for r in regs.iter_mut() {

@@ -104,8 +104,9 @@ impl Kind {
                 ("supersedes", NullableId),
                 ("merged_away", OptBool),
                 ("faults", OptFaults),
+                ("leads", OptIds),
             ],
-            Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
+            Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS)), ("leads", OptIds)],
             Kind::DuplicateAcknowledged => &[("leads", Ids), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)), ("collaborate", OptBool)],
             Kind::Review => &[("verdict", Verdict), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
             Kind::Assign => &[("to", Id), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
@@ -131,6 +132,9 @@ pub struct EventInfo {
     /// customer (a note or a reason): its document is served to its branch only
     /// (docs/VISIBILITY.md).
     pub plain_contact: bool,
+    /// A decision or appeal: its case id, and the case's leads when it names them
+    /// (`leads`: the ids whose hash is the case id, `crate::case`).
+    pub case: Option<(String, Option<Vec<String>>)>,
 }
 
 /// Lead fields that identify or describe a person: sealed on an enrolled device.
@@ -209,7 +213,11 @@ pub fn parse(s: &str) -> Result<EventInfo, Violation> {
     // its document in its branch. An assignment's reason is generated (rule and rep).
     let plain_text = !matches!(kind, Kind::Assign) && FREE_TEXT_KEYS.iter().any(|k| plain(map.get(*k)));
     let plain_contact = plain_fields || plain_text;
-    Ok(EventInfo { id: get("id"), kind, rep: get("rep"), plain_contact })
+    let case = matches!(kind, Kind::Decide | Kind::Appeal).then(|| {
+        let leads = map.get("leads").and_then(Value::as_array).map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect());
+        (get("case_id"), leads)
+    });
+    Ok(EventInfo { id: get("id"), kind, rep: get("rep"), plain_contact, case })
 }
 
 /// Checks that `map` has no keys beyond `specs` and each key meets its rule.

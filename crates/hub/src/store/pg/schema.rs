@@ -89,6 +89,12 @@ UPDATE docs SET plain = true;
 r#"
 ALTER TABLE devices DROP CONSTRAINT devices_role_check;
 ALTER TABLE devices ADD CONSTRAINT devices_role_check CHECK (role IN ('rep', 'manager', 'distributor', 'receptionist'));
+"#,
+// 5: the director role (rule 17) and the branches assigned to a director.
+r#"
+ALTER TABLE devices ADD COLUMN branches TEXT;
+ALTER TABLE devices DROP CONSTRAINT devices_role_check;
+ALTER TABLE devices ADD CONSTRAINT devices_role_check CHECK (role IN ('rep', 'manager', 'distributor', 'receptionist', 'director'));
 "#];
 
 /// Creates or upgrades the schema, then makes the company keys if there are none.
