@@ -77,7 +77,7 @@ fn only_a_manager_decides_and_a_decision_needs_a_reason() {
     let (mut hub, mut regs) = team(dir.path());
     let (case, _, _) = duplicate_case(&mut hub, &mut regs);
     let by_rep = regs[1].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "我先来的", None, h(3));
-    assert!(matches!(&by_rep, Err(Error::Rejected(Reason::RoleRequired { roles })) if roles == &[Role::Manager]), "{by_rep:?}");
+    assert!(matches!(&by_rep, Err(Error::Rejected(Reason::RoleRequired { roles })) if roles == &[Role::Manager, Role::Director]), "{by_rep:?}");
     let no_reason = regs[0].decide_case(&case.id, Outcome::Pool, "  ", None, h(3));
     assert!(matches!(no_reason, Err(Error::Rejected(Reason::FieldRequired { field: FormField::Reason }))), "{no_reason:?}");
 }

@@ -59,8 +59,10 @@ export function CollisionsScreen() {
   const director = session?.rep.role === "director";
   const manager = session?.rep.role === "manager" || director;
   const [mineOnly, setMineOnly] = useState(false);
-  // 跨分公司: the cases across branches (rule 17), the director's queue.
-  const [filter, setFilter] = useState<"all" | "open" | "cross">(director ? "cross" : "all");
+  // 跨分公司: the cases across branches (rule 17), where the director's queue opens
+  // (once the session is known) until a filter is chosen.
+  const [chosen, setFilter] = useState<"all" | "open" | "cross" | null>(null);
+  const filter = chosen ?? (director ? "cross" : "all");
   const [openId, setOpenId] = useState<string | null>(caseFromHash);
   // A notification opens a case by setting the address while this screen is shown.
   useEffect(() => {
