@@ -52,11 +52,18 @@ impl Registry {
         })
     }
 
-    /// Whether `me` may decide `case` here. A director's assigned branches are the
-    /// hub's to check (its laptop holds only what they give it).
+    /// Whether `me` may decide `case` here: a director a case of a branch assigned to
+    /// it (as its enrolment said; any case before it is enrolled — the hub checks
+    /// again), a manager as [`Registry::case_decider`] says.
     fn check_decider(&self, me: &crate::model::Rep, case: &CollisionCase) -> Result<()> {
         let ok = match (me.role, self.case_decider(case)?) {
-            (Role::Director, _) => true,
+            (Role::Director, _) => match crate::store::meta_get(&self.conn, crate::sync::META_DIRECTOR_BRANCHES)? {
+                Some(mine) => {
+                    let branches = self.case_branches(case)?;
+                    mine.split(',').any(|b| branches.iter().any(|x| x == b))
+                }
+                None => true,
+            },
             (Role::Manager, Decider::Director) => false,
             (Role::Manager, _) => self.case_branches(case)?.contains(&me.branch) || case.branch == me.branch,
             _ => false,
