@@ -57,7 +57,7 @@ impl Registry {
     /// again), a manager as [`Registry::case_decider`] says.
     fn check_decider(&self, me: &crate::model::Rep, case: &CollisionCase) -> Result<()> {
         let ok = match (me.role, self.case_decider(case)?) {
-            (Role::Director, _) => match crate::store::meta_get(&self.conn, crate::sync::META_DIRECTOR_BRANCHES)? {
+            (Role::Director, _) => match crate::store::meta_get(&self.conn, crate::store::META_DIRECTOR_BRANCHES)? {
                 Some(mine) => {
                     let branches = self.case_branches(case)?;
                     mine.split(',').any(|b| branches.iter().any(|x| x == b))

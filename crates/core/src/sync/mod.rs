@@ -30,8 +30,7 @@ use ts_rs::TS;
 
 /// Meta key of the hub's id for this device (the hub assigns it at enrolment).
 pub const META_HUB_DEVICE_ID: &str = "sync.hub_device_id";
-/// Meta key of a director's assigned branches (comma-separated), from its enrolment.
-pub const META_DIRECTOR_BRANCHES: &str = "sync.director_branches";
+pub use crate::store::META_DIRECTOR_BRANCHES;
 
 /// Changes per push request (well under the hub's limits).
 const PUSH_BATCH: usize = 2_000;
