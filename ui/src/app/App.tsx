@@ -160,7 +160,7 @@ function Shell() {
               mode="inline"
               selectedKeys={[screen]}
               onClick={(e) => go(e.key as Screen)}
-              items={NAV.filter((n) => (!n.managers || manager) && (!n.roles || (role === undefined ? n.roles === SALES : n.roles.includes(role)))).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
+              items={NAV.filter((n) => (!n.managers || manager) && (!n.roles || (role === undefined ? n.roles.includes("rep") : n.roles.includes(role)))).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
             />
           </Layout.Sider>
           <Layout>
