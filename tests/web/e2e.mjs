@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import assert from "node:assert/strict";
 import { launchChromium, leadguardJson, runner, startServer, CHROMIUM } from "./harness.mjs";
 import { collisionReview } from "./collisions.mjs";
+import { directorQueue } from "./director.mjs";
 import { managerWorkflows } from "./team.mjs";
 import { importAndExport } from "./importing.mjs";
 import { teamRules } from "./team_rules.mjs";
@@ -443,6 +444,11 @@ try {
     failPage: (p) => (page = p),
   });
   consoleErrors.push(...collisionErrors);
+
+  // The director's cross-branch queue (跨分公司) with a real hub (tests/web/director.mjs).
+  consoleErrors.push(
+    ...(await directorQueue({ t, chrome, bin: opt.bin, hubBin: opt["hub-bin"], uiDir: opt.ui, shots, failPage: (p) => (page = p) })),
+  );
 
   await t.step("no script errors or 5xx answers in the browser console", async () => {
     assert.deepEqual(consoleErrors, []);

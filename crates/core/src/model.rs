@@ -301,9 +301,21 @@ pub enum EventKind {
         /// the decision stands, and may suspend their pool claims (停接).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         faults: Vec<Fault>,
+        /// The case's leads (their hash is `case_id`): lets the hub see which
+        /// branches the case involves and so who may decide it (rule 17).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        leads: Vec<String>,
     },
     /// A rep named in a case appeals its decision (申诉).
-    Appeal { case_id: String, appeal: String, decision: String, note: String },
+    Appeal {
+        case_id: String,
+        appeal: String,
+        decision: String,
+        note: String,
+        /// The case's leads, as a decision names them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        leads: Vec<String>,
+    },
     /// The rep registered the lead although the duplicate check named these known
     /// leads ("register anyway"): written with the registration, kept as evidence,
     /// with the rep's reason and whether they asked to work the customer together
@@ -497,11 +509,26 @@ pub struct Policy {
     /// one). The front desk registers an unmatched visitor for the day's duty rep.
     #[serde(default)]
     pub duty_rota: Vec<String>,
+    /// Who decides a case across branches (rule 17): the director (default, the
+    /// escalation of seed 004) or, when every involved branch says so, their managers.
+    #[serde(default)]
+    pub cross_branch_decider: CrossBranchDecider,
     /// Whether this policy is applied to a distributor's report (set by
     /// [`Policy::for_report`] from the lead's document, never stored).
     #[serde(skip)]
     #[ts(skip)]
     pub applies_to_report: bool,
+}
+
+/// Who decides a case whose leads live in different branches (rule 17).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CrossBranchDecider {
+    /// 总监: a director assigned to one of the case's branches.
+    #[default]
+    Director,
+    /// The managers of the case's branches (each branch's policy must say so).
+    Managers,
 }
 
 fn default_report_validity_days() -> u32 {
@@ -544,6 +571,7 @@ impl Default for Policy {
             suspend_after_faults: 0,
             assignment: Vec::new(),
             duty_rota: Vec::new(),
+            cross_branch_decider: CrossBranchDecider::Director,
             applies_to_report: false,
         }
     }

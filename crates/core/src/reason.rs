@@ -113,6 +113,9 @@ reasons! {
     RoleRequired { roles: Vec<Role> } => Forbidden;
     /// The collision case does not name the caller.
     CaseNotYours { case: String } => Forbidden;
+    /// The case crosses branches and is the director's to decide (rule 17), or
+    /// belongs to another branch.
+    NotTheDecider { case: String } => Forbidden;
     /// The lead was reported by another rep.
     LeadNotYours { lead: String } => Forbidden;
     /// Another rep follows the lead and is protected until then (`owner`: their name).
@@ -333,6 +336,7 @@ impl std::fmt::Display for Reason {
             R::NotFound { kind, id } => write!(f, "{} {id}", kind_name(*kind)),
             R::RoleRequired { roles } => write!(f, "only a {} may do this", role_list(roles)),
             R::CaseNotYours { case } => write!(f, "collision case {case} does not name you"),
+            R::NotTheDecider { case } => write!(f, "collision case {case} is not yours to decide (a case across branches goes to the director)"),
             R::LeadNotYours { lead } => write!(f, "lead {lead} was reported by someone else"),
             R::OwnedByOther { owner, until } => write!(f, "followed by {owner} until {}", until.to_rfc3339()),
             R::OwnedByOtherForGood { owner } => write!(f, "followed by {owner} until permanently (deal)"),

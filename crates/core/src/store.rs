@@ -370,6 +370,10 @@ fn migrate(conn: &Connection) -> Result<()> {
     }
 }
 
+/// Meta key of a director's assigned branches (comma-separated), kept from its
+/// enrolment (`sync::enroll`) for who may decide a case (`collisions::decide`).
+pub const META_DIRECTOR_BRANCHES: &str = "sync.director_branches";
+
 /// Reads a `meta` value.
 pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
     Ok(conn

@@ -97,6 +97,10 @@ impl Viewer<'_> {
     fn sees_full(&self, state: LeadState, owner: Option<&str>, registered_by: Option<&str>, branch: &str) -> bool {
         match self.rep.role {
             Role::Manager => branch == self.rep.branch,
+            // The branches assigned to a director are the hub's to know: it grants the
+            // keys of their leads and serves their plain documents, and nothing else
+            // reaches the laptop readable.
+            Role::Director => true,
             // Its own reports while it holds them (or they are incomplete); once
             // a rejection or a lapse passed the customer on, what others record is
             // theirs.

@@ -77,7 +77,7 @@ fn only_a_manager_decides_and_a_decision_needs_a_reason() {
     let (mut hub, mut regs) = team(dir.path());
     let (case, _, _) = duplicate_case(&mut hub, &mut regs);
     let by_rep = regs[1].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "我先来的", None, h(3));
-    assert!(matches!(&by_rep, Err(Error::Rejected(Reason::RoleRequired { roles })) if roles == &[Role::Manager]), "{by_rep:?}");
+    assert!(matches!(&by_rep, Err(Error::Rejected(Reason::RoleRequired { roles })) if roles == &[Role::Manager, Role::Director]), "{by_rep:?}");
     let no_reason = regs[0].decide_case(&case.id, Outcome::Pool, "  ", None, h(3));
     assert!(matches!(no_reason, Err(Error::Rejected(Reason::FieldRequired { field: FormField::Reason }))), "{no_reason:?}");
 }
@@ -312,7 +312,7 @@ fn an_appeal_written_by_someone_the_case_does_not_name_is_ignored_everywhere() {
     let d = regs[0].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "区域匹配", None, h(3)).unwrap();
     hub.sync_all(&mut regs);
     // A patched client skips appeal_case's check and writes the event itself.
-    let forged = EventKind::Appeal { case_id: case.id.clone(), appeal: "forged".into(), decision: d, note: "x".into() };
+    let forged = EventKind::Appeal { case_id: case.id.clone(), appeal: "forged".into(), decision: d, note: "x".into(), leads: Vec::new() };
     write(&mut regs[3], "m2", Target::Lead(a), forged, h(4));
     hub.sync_all(&mut regs);
     for r in regs.iter_mut() {
@@ -371,4 +371,55 @@ fn a_managers_own_earlier_decision_takes_no_effect_on_the_leads_once_they_decide
             sa.ignored
         );
     }
+}
+
+/// Rule 17: branch sz (manager m1, rep r1) and branch hz (manager e1, rep r2) register
+/// one customer; the director z of both decides the case; with both branches' policies
+/// saying `managers`, an involved manager may decide it.
+#[test]
+fn rule_17_a_case_across_branches_is_the_directors_unless_every_branch_gives_it_to_its_managers() {
+    use leadguard_core::collisions::Decider;
+    use leadguard_core::model::{CrossBranchDecider, Rep};
+    let dir = tempfile::tempdir().unwrap();
+    let mut hub = SimHub::new(t0());
+    let in_branch = |id: &str, role: Role, branch: &str| Rep { branch: branch.into(), ..rep(id, id, role) };
+    let init = |r: Rep| Registry::init(&dir.path().join(&r.id), InitOptions { rep: r, shard_size: 100 }, t0()).unwrap();
+    let mut m1 = init(in_branch("m1", Role::Manager, "sz"));
+    m1.put_rep(in_branch("r1", Role::Rep, "sz"), t0()).unwrap();
+    let mut e1 = init(in_branch("e1", Role::Manager, "hz"));
+    e1.put_rep(in_branch("r2", Role::Rep, "hz"), t0()).unwrap();
+    let mut regs = vec![m1, e1];
+    hub.sync_all(&mut regs);
+    for r in [in_branch("r1", Role::Rep, "sz"), in_branch("r2", Role::Rep, "hz"), in_branch("z", Role::Director, "sz")] {
+        regs.push(init(r));
+    }
+    hub.sync_all(&mut regs);
+    write(&mut regs[2], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司") }, h(1));
+    write(&mut regs[3], "r2", Target::New, EventKind::Register { fields: fields("腾达科技（深圳）") }, h(2));
+    hub.sync_all(&mut regs);
+    hub.sync_all(&mut regs);
+    let case = regs[0].collision_cases(None).unwrap().pop().expect("the cross-branch case");
+    for r in regs.iter() {
+        let seen = r.collision_case(&case.id).unwrap().expect("every replica derives the case");
+        assert_eq!(r.case_branches(&seen).unwrap(), vec!["hz".to_string(), "sz".to_string()]);
+        assert_eq!(r.case_decider(&seen).unwrap(), Decider::Director);
+    }
+    for i in [0, 1] {
+        let refused = regs[i].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "先登记", None, h(3));
+        assert!(matches!(refused, Err(Error::Rejected(Reason::NotTheDecider { .. }))), "{refused:?}");
+    }
+    let by_director = regs[4].decide_case(&case.id, Outcome::Owner { rep: "r1".into() }, "李娜先登记并已拜访", None, h(3)).unwrap();
+    hub.sync_all(&mut regs);
+    for r in regs.iter_mut() {
+        assert_eq!(state(r, &case, h(4)), CaseState::Decided);
+    }
+    // Both branches give such cases to their managers: hz's manager may decide it now.
+    for i in [0, 1] {
+        let mut policy = regs[i].policy(&regs[i].session().unwrap().branch.clone());
+        policy.cross_branch_decider = CrossBranchDecider::Managers;
+        regs[i].set_policy(policy, h(5)).unwrap();
+    }
+    hub.sync_all(&mut regs);
+    assert_eq!(regs[1].case_decider(&case).unwrap(), Decider::BranchManagers);
+    regs[1].decide_case(&case.id, Outcome::Pool, "双方均未成交，归公", Some(&by_director), h(6)).unwrap();
 }

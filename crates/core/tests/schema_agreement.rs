@@ -37,6 +37,7 @@ fn every_kind() -> Vec<EventKind> {
         supersedes: Some("d0".into()),
         merged_away: true,
         faults: vec![Fault { rep: "wang.qiang".into(), kind: FaultKind::Grab }],
+        leads: Vec::new(),
     };
     vec![
         EventKind::Register { fields: fields.clone() },
@@ -50,7 +51,7 @@ fn every_kind() -> Vec<EventKind> {
         decide(Outcome::Pool),
         decide(Outcome::Merge { into: "fedcba9876543210".into(), owner: "li.na".into() }),
         decide(Outcome::Undo),
-        EventKind::Appeal { case_id: "c1".into(), appeal: "a1".into(), decision: "d1".into(), note: "我 3 月 1 日已拜访".into() },
+        EventKind::Appeal { case_id: "c1".into(), appeal: "a1".into(), decision: "d1".into(), note: "我 3 月 1 日已拜访".into(), leads: Vec::new() },
         EventKind::DuplicateAcknowledged { leads: vec!["fedcba9876543210".into()], reason: None, collaborate: false },
         EventKind::DuplicateAcknowledged { leads: vec!["fedcba9876543210".into()], reason: Some("客户主动来电".into()), collaborate: true },
         EventKind::Review { verdict: leadguard_core::model::Verdict::Accept, reason: String::new() },

@@ -46,6 +46,38 @@ impl<'a> HubState<'a> {
     }
 }
 
+impl crate::case_rights::HubDocs for HubState<'_> {
+    fn policy(&self, branch: &str) -> leadguard_core::model::Policy {
+        let doc = format!("directory/{branch}");
+        let read = || -> rusqlite::Result<Vec<(Vec<u8>, i64, Option<i64>)>> {
+            let mut stmt = self.conn.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY hub_seq")?;
+            let rows = stmt.query_map(params![doc], |r| Ok((r.get(0)?, 0, None)))?;
+            rows.collect()
+        };
+        match read() {
+            Ok(changes) => crate::entitlement::policy_of(&changes),
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                leadguard_core::model::Policy::default()
+            }
+        }
+    }
+    fn doc_changes(&self, doc_id: &str) -> Vec<(Vec<u8>, i64, Option<i64>)> {
+        let read = || -> rusqlite::Result<Vec<(Vec<u8>, i64, Option<i64>)>> {
+            let mut stmt = self.conn.prepare_cached("SELECT bytes, received_at, device_prev_sync FROM changes WHERE doc_id = ?1 ORDER BY hub_seq")?;
+            let rows = stmt.query_map(params![doc_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            rows.collect()
+        };
+        read().unwrap_or_else(|e| {
+            self.failed.borrow_mut().get_or_insert(e);
+            Vec::new()
+        })
+    }
+    fn rep_branch(&self, rep: &str) -> Option<String> {
+        self.query("SELECT branch FROM directory_names WHERE rep = ?1 ORDER BY branch LIMIT 1", params![rep])
+    }
+}
+
 impl DocState for HubState<'_> {
     fn lead_home(&self, lead: &str) -> Option<String> {
         self.query("SELECT doc_id FROM leads WHERE lead_id = ?1", params![lead])
@@ -89,7 +121,7 @@ fn check_and_record_as(conn: &Connection, device: Option<&Device>, index: usize,
 /// backend's). The outer error is a change that is not Automerge at all; the inner
 /// one, the schema's verdict.
 pub fn check(
-    state: &dyn DocState,
+    state: &dyn crate::case_rights::HubDocs,
     device: Option<&Device>,
     index: usize,
     doc_id: &str,
@@ -98,7 +130,18 @@ pub fn check(
     let change = automerge::Change::from_bytes(bytes.to_vec())
         .map_err(|e| HubError::InvalidChange(format!("change {index} is not an Automerge change: {e}")))?;
     let author = device.map(|d| Author { rep: &d.rep, role: d.role });
-    Ok(leadguard_schema::check_change(doc_id, &change, state, author.as_ref()))
+    let fx = match leadguard_schema::check_change(doc_id, &change, state, author.as_ref()) {
+        Ok(fx) => fx,
+        Err(v) => return Ok(Err(v)),
+    };
+    // Decisions and appeals: only from whoever may decide or appeal their case, also
+    // across branches (rule 17).
+    if let Some(d) = device {
+        if let Err(v) = crate::case_rights::check(state, d, doc_id, &fx)? {
+            return Ok(Err(v));
+        }
+    }
+    Ok(Ok(fx))
 }
 
 /// The directory branch a document id names, if it is a branch directory.
@@ -204,7 +247,7 @@ mod tests {
         let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
         conn.execute_batch(
             "DROP TABLE lead_match; DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
-             ALTER TABLE docs DROP COLUMN plain; PRAGMA user_version = 1;",
+             ALTER TABLE docs DROP COLUMN plain; ALTER TABLE devices DROP COLUMN branches; PRAGMA user_version = 1;",
         )
         .unwrap();
         drop(conn);

@@ -139,7 +139,7 @@ impl Query {
 pub fn may_check(device: &Device) -> Result<(), HubError> {
     match device.role {
         Role::Distributor => Ok(()),
-        Role::Rep | Role::Manager | Role::Receptionist => Err(HubError::CheckForbidden),
+        Role::Rep | Role::Manager | Role::Receptionist | Role::Director => Err(HubError::CheckForbidden),
     }
 }
 

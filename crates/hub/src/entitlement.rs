@@ -34,7 +34,11 @@ pub struct LeadFacts {
 pub fn entitled(device: &Device, lead: &LeadFacts) -> bool {
     match device.role {
         Role::Manager => lead.branch == device.branch,
-        Role::Rep => lead.branch == device.branch && lead.owner.as_deref() == Some(device.rep.as_str()),
+        // A director sees its assigned branches as their manager does (rule 17).
+        Role::Director => device.branches.contains(&lead.branch),
+        // The owner, whichever branch's document holds the lead (a case across branches
+        // may give another branch's lead to this rep, rule 17).
+        Role::Rep => lead.owner.as_deref() == Some(device.rep.as_str()),
         // The front desk opens no customer's contacts.
         Role::Receptionist => false,
         Role::Distributor => lead.branch == device.branch && lead.reporter.as_deref() == Some(device.rep.as_str()),
@@ -156,7 +160,16 @@ mod tests {
     use super::*;
 
     fn device(rep: &str, role: Role) -> Device {
-        Device { id: format!("d-{rep}"), rep: rep.into(), name: rep.into(), branch: "sz".into(), role }
+        Device { id: format!("d-{rep}"), rep: rep.into(), name: rep.into(), branch: "sz".into(), role, branches: Vec::new() }
+    }
+
+    #[test]
+    fn rule_17_a_director_may_see_in_full_the_leads_of_its_branches() {
+        let lead = LeadFacts { branch: "sz".into(), reporter: None, owner: Some("r1".into()) };
+        let director = Device { branches: vec!["gz".into(), "sz".into()], ..device("zong", Role::Director) };
+        assert!(entitled(&director, &lead));
+        assert!(entitled(&director, &LeadFacts { reporter: Some("agent-7".into()), ..lead.clone() }), "a distributor's report to its branch");
+        assert!(!entitled(&Device { branches: vec!["gz".into()], ..director }, &lead), "a branch not assigned to it");
     }
 
     #[test]

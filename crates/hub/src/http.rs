@@ -157,6 +157,7 @@ async fn enroll(
     Ok(Json(EnrollResponse {
         company_keys: Some(keys.to_text()),
         write_scope: device.write_scope(),
+        branches: device.branches.clone(),
         device_id: device.id,
         credential,
         rep: device.rep,

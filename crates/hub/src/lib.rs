@@ -14,6 +14,7 @@
 
 pub mod admin;
 pub mod authorship;
+pub mod case_rights;
 pub mod check;
 pub mod entitlement;
 pub mod error;

@@ -53,10 +53,13 @@ enum Command {
         /// Display name, e.g. 李娜.
         #[arg(long)]
         name: String,
-        /// Branch the device belongs or reports to.
+        /// Branch the device belongs or reports to (not for a director).
+        #[arg(long, required_unless_present = "branches", conflicts_with = "branches")]
+        branch: Option<String>,
+        /// A director's assigned branches, comma-separated (south,east).
         #[arg(long)]
-        branch: String,
-        /// rep, manager or distributor.
+        branches: Option<String>,
+        /// rep, manager, distributor, receptionist or director.
         #[arg(long, value_parser = parse_role)]
         role: Role,
         /// Hours the token stays valid.
@@ -215,7 +218,15 @@ fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { listen, check_per_minute } => serve(store, &listen, check_per_minute),
         Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
-        Command::Enroll { rep, name, branch, role, ttl_hours } => {
+        Command::Enroll { rep, name, branch, branches, role, ttl_hours } => {
+            // A director is enrolled with its branches, everyone else with one.
+            let branch = match (role, branch, branches) {
+                (Role::Director, None, Some(list)) => list,
+                (Role::Director, _, None) => anyhow::bail!("a director is enrolled with --branches (south,east)"),
+                (_, Some(b), None) => b,
+                (_, _, Some(_)) => anyhow::bail!("--branches is for a director; give the device one --branch"),
+                (_, None, None) => anyhow::bail!("--branch is required"),
+            };
             let e = store.create_enrolment(&rep, &name, &branch, role, ttl_hours.saturating_mul(3_600_000))?;
             if cli.json {
                 println!("{}", serde_json::to_string(&e)?);

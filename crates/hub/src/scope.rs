@@ -9,6 +9,11 @@
 //!   events each may append is the schema's authorship check, not the scope's.
 //!   Nobody else reads them: not another branch, not another distributor.
 //!
+//! A director reads and writes the scopes of every branch assigned to it (its
+//! `branches`) as their manager does. A decision or appeal on a case across branches
+//! may also land in a scope its author does not write: `crate::authorship` admits
+//! exactly those events, from whoever may decide or appeal the case (rule 17).
+//!
 //! These rules are pure functions of the device record and the scope's name, so they
 //! are tested here without a database; the pull query in `store::changes` encodes the
 //! same rules in SQL and the integration tests check the two agree.
@@ -23,6 +28,8 @@ pub struct Device {
     pub name: String,
     pub branch: String,
     pub role: Role,
+    /// A director's assigned branches (`branch` is the first); empty for others.
+    pub branches: Vec<String>,
 }
 
 /// A scope string, parsed.
@@ -52,7 +59,16 @@ impl Device {
         match self.role {
             Role::Distributor => leadguard_protocol::dist_scope(&self.branch, &self.rep),
             // A receptionist (前台) reads and writes the branch as a rep of it does.
-            Role::Rep | Role::Manager | Role::Receptionist => leadguard_protocol::branch_scope(&self.branch),
+            Role::Rep | Role::Manager | Role::Receptionist | Role::Director => leadguard_protocol::branch_scope(&self.branch),
+        }
+    }
+
+    /// The branches this device's user works in: a director's assigned ones, else
+    /// its own.
+    pub fn branches(&self) -> Vec<&str> {
+        match self.role {
+            Role::Director => self.branches.iter().map(String::as_str).collect(),
+            _ => vec![self.branch.as_str()],
         }
     }
 
@@ -62,10 +78,18 @@ impl Device {
     }
 
     /// Whether this device may read `scope`.
+    /// Whether the keys of a document's leads are considered for this device: what it
+    /// reads, and for a rep also every company-wide (`plain` false) document, where a
+    /// case across branches may have given it a customer (rule 17).
+    pub fn may_hold_keys_of(&self, scope: &Scope<'_>, plain: bool) -> bool {
+        self.may_read(scope) || (self.role == Role::Rep && !plain)
+    }
+
     pub fn may_read(&self, scope: &Scope<'_>) -> bool {
         match (self.role, scope) {
             (Role::Distributor, Scope::Dist { branch, rep }) => *branch == self.branch && *rep == self.rep,
             (Role::Distributor, Scope::Branch(_)) => false,
+            (Role::Director, Scope::Branch(b) | Scope::Dist { branch: b, .. }) => self.branches.iter().any(|x| x == b),
             (Role::Rep | Role::Manager | Role::Receptionist, Scope::Branch(b) | Scope::Dist { branch: b, .. }) => *b == self.branch,
         }
     }
@@ -76,7 +100,18 @@ mod tests {
     use super::*;
 
     fn device(id: &str, branch: &str, role: Role) -> Device {
-        Device { id: id.into(), rep: "r".into(), name: "n".into(), branch: branch.into(), role }
+        Device { id: id.into(), rep: "r".into(), name: "n".into(), branch: branch.into(), role, branches: Vec::new() }
+    }
+
+    #[test]
+    fn rule_17_a_director_reads_and_writes_the_branches_assigned_to_it() {
+        let director = Device { branches: vec!["south".into(), "east".into()], ..device("d5", "south", Role::Director) };
+        for scope in [Scope::Branch("south"), Scope::Branch("east"), Scope::Dist { branch: "east", rep: "agent-7" }] {
+            assert!(director.may_read(&scope) && director.may_write(&scope), "{scope:?}");
+        }
+        assert!(!director.may_read(&Scope::Branch("north")) && !director.may_write(&Scope::Branch("north")));
+        assert_eq!(director.branches(), vec!["south", "east"]);
+        assert_eq!(director.write_scope(), "branch:south");
     }
 
     #[test]

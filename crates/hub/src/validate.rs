@@ -25,7 +25,13 @@ pub fn validate_push(device: &Device, req: PushRequest) -> Result<Vec<ValidChang
         }
         let scope = Scope::parse(&c.scope)
             .ok_or_else(|| HubError::Malformed(format!("change {i}: {:?} is not a scope", c.scope)))?;
-        if !device.may_write(&scope) {
+        // Another branch's lead documents take only decisions and appeals on a case
+        // the device may decide or appeal (`crate::case_rights`, rule 17), checked
+        // with what the change writes; nothing else of another scope.
+        let decision_may_cross = matches!(scope, Scope::Branch(_) | Scope::Dist { .. })
+            && !matches!(device.role, leadguard_protocol::Role::Receptionist)
+            && !c.doc_id.starts_with("directory/");
+        if !device.may_write(&scope) && !decision_may_cross {
             return Err(HubError::ScopeForbidden { scope: c.scope.clone(), access: crate::error::ScopeAccess::Write });
         }
         if c.bytes.len() > MAX_CHANGE_BYTES {

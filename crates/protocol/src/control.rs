@@ -34,6 +34,10 @@ pub struct EnrollResponse {
     /// distributor). The laptop keeps them in a file beside its registry.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_keys: Option<String>,
+    /// A director's assigned branches (rule 17; `branch` is the first); empty for
+    /// other roles. Its laptop offers to decide only the cases of these branches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<String>,
 }
 
 /// `POST /v1/devices`: a manager's device asks for an enrolment token for a new

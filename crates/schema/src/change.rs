@@ -193,6 +193,7 @@ fn check_leads(
                 if let Some(reporter) = reporter.filter(|r| ev.kind == Kind::Register && *r != ev.rep) {
                     return refuse(Reason::ForeignAuthor, format!("lead {lead} is registered by {:?} in the report document of distributor {reporter:?}", ev.rep));
                 }
+                crate::case::check_named_leads(&lead, &ev).map_err(|v| v.context(format!("lead {lead}")))?;
                 if let Some(a) = author {
                     check_event_author(a, &ev)?;
                 }
@@ -222,6 +223,11 @@ fn check_event_author(a: &Author<'_>, ev: &EventInfo) -> Result<(), Violation> {
     }
     if ev.rep != a.rep {
         return refuse(Reason::ForeignAuthor, format!("the change writes a `{kind}` event on behalf of {:?}; this device belongs to {:?}", ev.rep, a.rep));
+    }
+    // A director decides the cases of its branches (rule 17); whether this one is
+    // its to decide is the hub's check of the case's leads (`leadguard-hub` authorship).
+    if ev.kind == Kind::Decide && a.role == Role::Director {
+        return Ok(());
     }
     if ev.kind.manager_only() && a.role != Role::Manager {
         return refuse(Reason::ManagerOnly, format!("only a manager's device may write a `{kind}` event"));

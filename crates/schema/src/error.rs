@@ -40,6 +40,9 @@ pub enum Reason {
     ForeignAuthor,
     /// An event kind only a manager may write.
     ManagerOnly,
+    /// A decision on a case that is not the writer's to decide (a case across
+    /// branches goes to the director by default, docs/RULES.md rule 17).
+    NotTheDecider,
     /// A directory edit the writer may not make (others' entries, policy, deletes).
     DirectoryForbidden,
     /// A non-manager changed the name the directory has for them.
@@ -54,7 +57,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, for documentation and tests.
-    pub const ALL: [Reason; 22] = [
+    pub const ALL: [Reason; 23] = [
         Reason::Undecodable,
         Reason::BadDocId,
         Reason::WrongScope,
@@ -72,6 +75,7 @@ impl Reason {
         Reason::LeadElsewhere,
         Reason::ForeignAuthor,
         Reason::ManagerOnly,
+        Reason::NotTheDecider,
         Reason::DirectoryForbidden,
         Reason::RenameForbidden,
         Reason::BadPolicy,
@@ -99,6 +103,7 @@ impl Reason {
             Reason::LeadElsewhere => "lead_elsewhere",
             Reason::ForeignAuthor => "foreign_author",
             Reason::ManagerOnly => "manager_only",
+            Reason::NotTheDecider => "not_the_decider",
             Reason::DirectoryForbidden => "directory_forbidden",
             Reason::RenameForbidden => "rename_forbidden",
             Reason::BadPolicy => "bad_policy",
@@ -125,6 +130,7 @@ impl Reason {
                 | Reason::LeadElsewhere
                 | Reason::ForeignAuthor
                 | Reason::ManagerOnly
+                | Reason::NotTheDecider
                 | Reason::DirectoryForbidden
                 | Reason::RenameForbidden
         )

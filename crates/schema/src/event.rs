@@ -104,8 +104,9 @@ impl Kind {
                 ("supersedes", NullableId),
                 ("merged_away", OptBool),
                 ("faults", OptFaults),
+                ("leads", OptIds),
             ],
-            Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS))],
+            Kind::Appeal => &[("case_id", Id), ("appeal", Id), ("decision", Id), ("note", Text(Lines::Many, MAX_NOTE_CHARS)), ("leads", OptIds)],
             Kind::DuplicateAcknowledged => &[("leads", Ids), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS)), ("collaborate", OptBool)],
             Kind::Review => &[("verdict", Verdict), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
             Kind::Assign => &[("to", Id), ("reason", OptText(Lines::Many, MAX_NOTE_CHARS))],
@@ -134,6 +135,9 @@ pub struct EventInfo {
     /// A registration's or update's match data, as written (the hub keeps it for the
     /// distributors' online check and recomputes its digests, docs/VISIBILITY.md).
     pub matching: Option<MatchData>,
+    /// A decision or appeal: its case id, and the case's leads when it names them
+    /// (`leads`: the ids whose hash is the case id, `crate::case`).
+    pub case: Option<(String, Option<Vec<String>>)>,
 }
 
 /// The match-relevant lead fields an event writes: each `Some` when the event sets
@@ -249,7 +253,11 @@ pub fn parse(s: &str) -> Result<EventInfo, Violation> {
         (Kind::Register | Kind::Update, Some(Value::Object(f))) => Some(MatchData::of(f)),
         _ => None,
     };
-    Ok(EventInfo { id: get("id"), kind, rep: get("rep"), plain_contact, matching })
+    let case = matches!(kind, Kind::Decide | Kind::Appeal).then(|| {
+        let leads = map.get("leads").and_then(Value::as_array).map(|l| l.iter().filter_map(Value::as_str).map(str::to_owned).collect());
+        (get("case_id"), leads)
+    });
+    Ok(EventInfo { id: get("id"), kind, rep: get("rep"), plain_contact, matching, case })
 }
 
 /// Checks that `map` has no keys beyond `specs` and each key meets its rule.

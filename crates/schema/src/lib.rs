@@ -10,9 +10,11 @@
 //! - [`json`]: JSON objects without repeated keys.
 //! - [`event`]: the events of a lead's history, their kinds and exact JSON shape.
 //! - [`directory`]: entries of the branch directory.
+//! - [`case`]: a case's id from its leads, as decisions and appeals name them.
 //! - [`change`]: one Automerge change checked against all of the above.
 //! - [`Role`]: what a person may do, the one definition the protocol and core use.
 
+pub mod case;
 pub mod change;
 pub mod directory;
 pub mod error;

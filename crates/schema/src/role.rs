@@ -16,6 +16,10 @@ pub enum Role {
     /// 前台: records walk-in visits (`visit` events) on any lead of the branch and
     /// registers unmatched visitors for the duty rep; never claims or decides.
     Receptionist,
+    /// 总监: oversees the branches assigned at enrolment (`--branches south,east`):
+    /// sees them as their manager does and decides the cases that cross branches or
+    /// involve a distributor's report (docs/RULES.md rule 17).
+    Director,
 }
 
 impl Role {
@@ -25,7 +29,16 @@ impl Role {
             Role::Manager => "manager",
             Role::Distributor => "distributor",
             Role::Receptionist => "receptionist",
+            Role::Director => "director",
         }
+    }
+}
+
+impl Role {
+    /// Roles that see every case on their laptop and decide them (a manager its
+    /// branch's, a director the cases that cross its branches).
+    pub fn decides_cases(self) -> bool {
+        matches!(self, Role::Manager | Role::Director)
     }
 }
 
@@ -37,6 +50,7 @@ impl std::str::FromStr for Role {
             "manager" => Ok(Role::Manager),
             "distributor" => Ok(Role::Distributor),
             "receptionist" => Ok(Role::Receptionist),
+            "director" => Ok(Role::Director),
             other => Err(UnknownRole(other.to_owned())),
         }
     }
@@ -48,7 +62,7 @@ impl std::fmt::Display for Role {
     }
 }
 
-/// A role name other than `rep`, `manager`, `distributor` or `receptionist`.
+/// A role name other than `rep`, `manager`, `distributor`, `receptionist` or `director`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role {0:?} (expected rep, manager, distributor or receptionist)")]
+#[error("unknown role {0:?} (expected rep, manager, distributor, receptionist or director)")]
 pub struct UnknownRole(pub String);

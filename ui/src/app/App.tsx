@@ -46,7 +46,7 @@ import { FrontDeskScreen } from "../frontdesk/FrontDeskScreen";
 import { SessionProvider, useSession } from "./session";
 import { ErrorAlert } from "../components/ErrorAlert";
 
-type RoleName = "rep" | "manager" | "distributor" | "receptionist";
+type RoleName = "rep" | "manager" | "distributor" | "receptionist" | "director";
 /** Who works with customers; a receptionist (前台) sees only the front desk, search, sync and settings. */
 const SALES: RoleName[] = ["rep", "manager", "distributor"];
 const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean; roles?: RoleName[] }[] = [
@@ -59,7 +59,8 @@ const NAV: { key: Screen; label: MessageKey; icon: ReactNode; managers?: boolean
   { key: "import", label: "nav.import", icon: <UploadOutlined />, roles: SALES },
   { key: "reports", label: "nav.reports", icon: <AuditOutlined />, roles: ["manager", "distributor"] },
   { key: "team", label: "nav.team", icon: <UsergroupAddOutlined />, managers: true },
-  { key: "collisions", label: "nav.collisions", icon: <ThunderboltOutlined />, roles: SALES },
+  // The director (总监) works the cross-branch queue (rule 17).
+  { key: "collisions", label: "nav.collisions", icon: <ThunderboltOutlined />, roles: [...SALES, "director"] },
   { key: "sync", label: "nav.sync", icon: <SyncOutlined /> },
   { key: "metrics", label: "nav.metrics", icon: <BarChartOutlined />, roles: SALES },
   { key: "settings", label: "nav.settings", icon: <SettingOutlined /> },
@@ -73,6 +74,7 @@ function ScreenView({ screen, go }: { screen: Screen; go: (s: Screen) => void })
   if (session.error) return <ErrorAlert error={session.error} onRetry={session.reload} />;
   if (!session.session) return <Skeleton active />;
   if (session.session.rep.role === "receptionist" && screen === "home") return <FrontDeskScreen />;
+  if (session.session.rep.role === "director" && screen === "home") return <CollisionsScreen />;
   switch (screen) {
     case "frontdesk":
       return <FrontDeskScreen />;
@@ -158,7 +160,7 @@ function Shell() {
               mode="inline"
               selectedKeys={[screen]}
               onClick={(e) => go(e.key as Screen)}
-              items={NAV.filter((n) => (!n.managers || manager) && (!n.roles || (role === undefined ? n.roles === SALES : n.roles.includes(role)))).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
+              items={NAV.filter((n) => (!n.managers || manager) && (!n.roles || (role === undefined ? n.roles.includes("rep") : n.roles.includes(role)))).map((n) => ({ key: n.key, icon: n.icon, label: t(n.label), "data-testid": `nav-${n.key}` }))}
             />
           </Layout.Sider>
           <Layout>

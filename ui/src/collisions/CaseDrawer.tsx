@@ -49,7 +49,10 @@ export function CaseDrawer({
     onChanged();
   };
   const me = session?.rep;
-  const manager = me?.role === "manager";
+  // Who decides (rule 17): a case across branches is the director's unless every
+  // branch's policy gives it to its managers; a manager then sees 待总监裁决.
+  const awaitingDirector = d?.decider === "director" && me?.role === "manager";
+  const manager = me?.role === "director" || (me?.role === "manager" && !awaitingDirector);
   const named = !!me && !!d && d.case.reps.includes(me.id);
   const r = d?.resolution;
   // The one standing decision of a decided case (the latest that is not superseded).
@@ -104,6 +107,9 @@ export function CaseDrawer({
             </Card>
           )}
 
+          {awaitingDirector && (
+            <Alert type="info" showIcon style={{ marginBottom: 16 }} data-testid="case-awaiting-director" message={t("case.awaitingDirector", { branches: d.branches.join(" · ") })} />
+          )}
           <Proposal detail={d} name={name} />
           <Decisions detail={d} name={name} company={company} />
 

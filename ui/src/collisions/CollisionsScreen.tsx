@@ -4,7 +4,7 @@
  * had all the colliding claims, the turnaround timer and the state. A row opens the case
  * page. Everything is read from the local registry, so it works with no hub reachable.
  */
-import { Badge, Button, Card, Empty, Segmented, Space, Switch, Table, Typography } from "antd";
+import { Badge, Button, Card, Empty, Segmented, Space, Switch, Table, Tag, Typography } from "antd";
 import { ReloadOutlined } from "@ant-design/icons";
 import type { ColumnsType } from "antd/es/table";
 import { useEffect, useMemo, useRef, useState, type MutableRefObject } from "react";
@@ -56,9 +56,13 @@ function caseFromHash(): string | null {
 export function CollisionsScreen() {
   const { t, dateTime, number, locale } = useI18n();
   const { session } = useSession();
-  const manager = session?.rep.role === "manager";
+  const director = session?.rep.role === "director";
+  const manager = session?.rep.role === "manager" || director;
   const [mineOnly, setMineOnly] = useState(false);
-  const [filter, setFilter] = useState<"all" | "open">("all");
+  // 跨分公司: the cases across branches (rule 17), where the director's queue opens
+  // (once the session is known) until a filter is chosen.
+  const [chosen, setFilter] = useState<"all" | "open" | "cross" | null>(null);
+  const filter = chosen ?? (director ? "cross" : "all");
   const [openId, setOpenId] = useState<string | null>(caseFromHash);
   // A notification opens a case by setting the address while this screen is shown.
   useEffect(() => {
@@ -79,7 +83,12 @@ export function CollisionsScreen() {
     order.current = null;
     list.reload();
   };
-  const shown = filter === "open" ? cases.filter((c) => NEEDS_ACTION.has(c.state) || c.open_appeals > 0) : cases;
+  const shown =
+    filter === "open"
+      ? cases.filter((c) => NEEDS_ACTION.has(c.state) || c.open_appeals > 0)
+      : filter === "cross"
+        ? cases.filter((c) => c.branches.length > 1)
+        : cases;
   const companies = useCompanies(cases.map((c) => c.lead_ids[0]));
   const open = (id: string | null) => {
     setOpenId(id);
@@ -101,6 +110,16 @@ export function CollisionsScreen() {
       title: t("collisions.col.reps"),
       key: "reps",
       render: (_, c) => <span data-testid="case-reps">{joinNames(locale, c.reps.map(name))}</span>,
+    },
+    {
+      title: t("collisions.col.branches"),
+      key: "branches",
+      render: (_, c) => (
+        <Space size={4} wrap data-testid="case-branches">
+          <span>{c.branches.join(" · ")}</span>
+          {c.decider === "director" && NEEDS_ACTION.has(c.state) && <Tag color="gold">{t("collisions.awaitingDirector")}</Tag>}
+        </Space>
+      ),
     },
     {
       title: t("collisions.col.surfaced"),
@@ -139,12 +158,14 @@ export function CollisionsScreen() {
                 <Typography.Text>{t("collisions.mineOnly")}</Typography.Text>
               </Space>
             )}
-            <Segmented<"all" | "open">
+            <Segmented<"all" | "open" | "cross">
               value={filter}
               onChange={setFilter}
+              data-testid="collisions-filter"
               options={[
                 { value: "all", label: t("collisions.filter.all") },
                 { value: "open", label: t("collisions.filter.open") },
+                ...(manager ? [{ value: "cross" as const, label: t("collisions.filter.cross") }] : []),
               ]}
             />
             <Button icon={<ReloadOutlined />} onClick={refresh} aria-label={t("collisions.refresh")} data-testid="collisions-refresh" />

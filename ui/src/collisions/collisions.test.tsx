@@ -42,6 +42,8 @@ function summary(over: Partial<CaseSummary> & { id: string }): CaseSummary {
     due_at: iso(Date.now() + 22 * HOUR),
     overdue: false,
     open_appeals: 0,
+    branches: ["华南"],
+    decider: "branch_manager",
     ...over,
   };
 }
@@ -57,7 +59,7 @@ const decision = (over: Partial<DecisionView> & { decision: string }): DecisionV
   ...over,
 });
 
-function detail(over: { resolution?: Partial<CollisionDetail["resolution"]> } = {}): CollisionDetail {
+function detail(over: { resolution?: Partial<CollisionDetail["resolution"]>; branches?: string[]; decider?: CollisionDetail["decider"] } = {}): CollisionDetail {
   return {
     case: {
       id: "c1",
@@ -128,6 +130,9 @@ function detail(over: { resolution?: Partial<CollisionDetail["resolution"]> } = 
       explanation_zh: "李娜的报备早于王强（按服务器时间窗）。",
       explanation_en: "Li Na claimed before Wang Qiang (by hub-time windows).",
     },
+    branches: ["华南"],
+    decider: "branch_manager",
+    ...(over.branches ? { branches: over.branches, decider: over.decider ?? "director" } : {}),
   };
 }
 
@@ -190,6 +195,39 @@ describe("collision queue", () => {
     await waitFor(() => expect(rows[1]).toHaveTextContent("上海华强电子有限公司"));
     expect(within(rows[1]).getByTestId("case-reps")).toHaveTextContent("李娜-华南、王强-华东");
     expect(core.calls.find((c) => c.cmd === "collisions_list")?.args).toEqual({});
+  });
+
+  it("rule 17: the director's queue opens on cases across branches (跨分公司), and it decides them", async () => {
+    const director = { ...SESSION, rep: { ...SESSION.rep, id: "zong", name: "宗建", role: "director" as const } };
+    fakeCore({
+      session: () => director,
+      rep_list: () => REPS,
+      collisions_list: () => ({ cases: [summary({ id: "c1" }), summary({ id: "c3", branches: ["华东", "华南"], decider: "director" })] }),
+      lead_get: leadGet,
+      collision_get: () => detail({ branches: ["华东", "华南"] }),
+    });
+    wrap(<CollisionsScreen />);
+    await waitFor(() => expect(screen.getAllByTestId("case-row")).toHaveLength(1));
+    const row = screen.getByTestId("case-row");
+    expect(within(row).getByTestId("case-branches")).toHaveTextContent("华东 · 华南");
+    expect(row).toHaveTextContent("待总监裁决");
+    fireEvent.click(row);
+    expect(await screen.findByTestId("case-decide")).toBeInTheDocument();
+    expect(screen.queryByTestId("case-awaiting-director")).toBeNull();
+  });
+
+  it("rule 17: a manager follows a cross-branch case awaiting the director, without a decision form", async () => {
+    fakeCore({
+      session: () => MANAGER,
+      rep_list: () => REPS,
+      collisions_list: () => ({ cases: [summary({ id: "c3", branches: ["华东", "华南"], decider: "director" })] }),
+      lead_get: leadGet,
+      collision_get: () => detail({ branches: ["华东", "华南"] }),
+    });
+    wrap(<CollisionsScreen />);
+    fireEvent.click(await screen.findByTestId("case-row"));
+    expect(await screen.findByTestId("case-awaiting-director")).toHaveTextContent("待总监裁决");
+    expect(screen.queryByTestId("case-decide")).toBeNull();
   });
 
   it("opens the case named in the address, also when a notification sets it later", async () => {

@@ -28,6 +28,8 @@ const openCase = {
   due_at: new Date(Date.now() + 23 * HOUR).toISOString(),
   overdue: false,
   open_appeals: 0,
+  branches: ["华南"],
+  decider: "branch_manager" as const,
 };
 const appealed = { ...openCase, id: "c2", state: "decided", open_appeals: 1 };
 

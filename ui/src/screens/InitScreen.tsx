@@ -52,7 +52,7 @@ export function InitScreen({ onDone }: { onDone: () => void }) {
           </Form.Item>
           <Form.Item name="role" label={t("init.role")}>
             <Select
-              options={(["rep", "manager", "distributor", "receptionist"] as Role[]).map((r) => ({ value: r, label: t(`session.role.${r}`) }))}
+              options={(["rep", "manager", "distributor", "receptionist", "director"] as Role[]).map((r) => ({ value: r, label: t(`session.role.${r}`) }))}
             />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={saving} data-testid="init-submit">

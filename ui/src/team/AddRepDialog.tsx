@@ -11,7 +11,7 @@ import { errorText } from "../components/errors";
 import { useI18n } from "../i18n";
 
 type Values = { id: string; name: string; role: Role; region?: string };
-const ROLES: Role[] = ["rep", "manager", "distributor", "receptionist"];
+const ROLES: Role[] = ["rep", "manager", "distributor", "receptionist", "director"];
 
 export function AddRepDialog({ open, reps, onClose, onAdded }: { open: boolean; reps: Rep[]; onClose: () => void; onAdded: () => void }) {
   const { t } = useI18n();

@@ -40,6 +40,7 @@ export const SESSION: SessionInfo = {
     suspend_after_faults: 0,
     assignment: [],
     duty_rota: [],
+    cross_branch_decider: "director",
   },
   data_dir: "/data",
   pending_changes: 0n as unknown as bigint,

@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use super::{CollisionIdArgs, Context};
 use crate::arbitration::{self, Proposal, Receipts};
 use crate::error::{ApiError, Error};
-use crate::model::{Event, Rep, Role};
+use crate::model::{Event, Rep};
 
 /// Hub receipts of `events` (event → change → `hub_received_at`), where known.
 pub fn receipts_of(conn: &Connection, events: &[Event]) -> crate::Result<Receipts> {
@@ -31,7 +31,7 @@ pub(super) fn collision_propose(ctx: &mut Context, a: CollisionIdArgs) -> Result
     let reg = ctx.registry()?;
     let me = reg.session()?.clone();
     let case = reg.collision_case(&a.id)?.ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::CollisionCase, id: a.id.clone() }))?;
-    if me.role != Role::Manager && !case.reps.contains(&me.id) {
+    if !me.role.decides_cases() && !case.reps.contains(&me.id) {
         return Err(Error::from(crate::Reason::CaseNotYours { case: a.id.clone() }).into());
     }
     Ok(proposal_for(reg, &case)?)

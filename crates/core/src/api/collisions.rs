@@ -10,7 +10,6 @@ use chrono::{DateTime, Utc};
 use crate::collisions::{CaseState, CollisionCase, Resolution};
 use crate::model::Outcome;
 use crate::error::{ApiError, Error};
-use crate::model::Role;
 use crate::visibility::{self, LeadView, Viewer};
 
 type R<T> = Result<T, ApiError>;
@@ -34,6 +33,10 @@ pub struct CaseSummary {
     pub overdue: bool,
     /// Appeals not answered yet.
     pub open_appeals: u32,
+    /// The branches of its leads (more than one: a cross-branch case, 跨分公司).
+    pub branches: Vec<String>,
+    /// Who decides it (rule 17: across branches, the director by default).
+    pub decider: crate::collisions::Decider,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -54,6 +57,8 @@ pub struct CollisionDetail {
     pub resolution: Resolution,
     /// The system's arbitration proposal (criteria, evidence, explanation zh/en).
     pub proposal: crate::arbitration::Proposal,
+    pub branches: Vec<String>,
+    pub decider: crate::collisions::Decider,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -84,7 +89,7 @@ pub(super) fn collisions_list(ctx: &mut Context, a: CollisionListArgs) -> R<Coll
     let ctx_now = ctx.now();
     let reg = ctx.registry()?;
     let me = reg.session()?.clone();
-    let only_mine = me.role != Role::Manager || a.mine.unwrap_or(false);
+    let only_mine = !me.role.decides_cases() || a.mine.unwrap_or(false);
     let now = ctx_now;
     let mut out = Vec::new();
     for case in reg.collision_cases(only_mine.then_some(me.id.as_str()))? {
@@ -94,6 +99,8 @@ pub(super) fn collisions_list(ctx: &mut Context, a: CollisionListArgs) -> R<Coll
             due_at: r.due_at,
             overdue: r.overdue,
             open_appeals: r.appeals.iter().filter(|a| !a.answered).count() as u32,
+            branches: reg.case_branches(&case)?,
+            decider: reg.case_decider(&case)?,
             case,
         });
     }
@@ -117,7 +124,7 @@ pub(super) fn collision_get(ctx: &mut Context, a: CollisionIdArgs) -> R<Collisio
     let reg = ctx.registry()?;
     let me = reg.session()?.clone();
     let case = reg.collision_case(&a.id)?.ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::CollisionCase, id: a.id.clone() }))?;
-    if me.role != Role::Manager && !case.reps.contains(&me.id) {
+    if !me.role.decides_cases() && !case.reps.contains(&me.id) {
         return Err(Error::from(crate::Reason::CaseNotYours { case: a.id.clone() }).into());
     }
     let mut leads = Vec::new();
@@ -131,5 +138,6 @@ pub(super) fn collision_get(ctx: &mut Context, a: CollisionIdArgs) -> R<Collisio
     }
     let resolution = reg.case_resolution(&case, at)?;
     let proposal = super::arbitration::proposal_for(reg, &case)?;
-    Ok(CollisionDetail { case, leads, resolution, proposal })
+    let (branches, decider) = (reg.case_branches(&case)?, reg.case_decider(&case)?);
+    Ok(CollisionDetail { case, leads, resolution, proposal, branches, decider })
 }

@@ -348,7 +348,7 @@ fn lead_cases(reg: &mut Registry, lead: &str, at: DateTime<Utc>) -> R<Vec<LeadCa
     let mut out = Vec::new();
     for id in reg.cases_for_lead(lead)? {
         let Some(case) = reg.collision_case(&id)? else { continue };
-        if me.role != Role::Manager && !case.reps.contains(&me.id) {
+        if !me.role.decides_cases() && !case.reps.contains(&me.id) {
             continue;
         }
         let state = reg.case_resolution(&case, at)?.state;
@@ -454,7 +454,10 @@ pub(super) fn lead_claim(ctx: &mut Context, a: LeadIdArgs) -> R<LeadView> {
     match ctx.registry()?.session()?.role {
         Role::Distributor => return Err(Error::from(crate::Reason::DistributorCannotClaim {}).into()),
         // The front desk holds no customers (rule 16).
-        Role::Receptionist => return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Rep, Role::Manager] }).into()),
+        // The front desk and the director hold no customers (rules 16, 17).
+        Role::Receptionist | Role::Director => {
+            return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Rep, Role::Manager] }).into())
+        }
         Role::Rep | Role::Manager => {}
     }
     // Rule 10: a relative or the same purchasing unit held by another rep.

@@ -8,10 +8,73 @@ use rusqlite::OptionalExtension;
 use crate::collisions::model::{CaseKind, CollisionCase};
 use crate::collisions::resolution::{self, CaseState, Resolution};
 use crate::error::{Error, Result};
-use crate::model::{Event, EventKind, Outcome, Role};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{CrossBranchDecider, Event, EventKind, Outcome, Role};
 use crate::registry::{new_id, Registry, Target};
 
+/// Who decides a case (docs/RULES.md rule 17).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Decider {
+    /// The case lies within one branch: its managers (or a director of the branch).
+    BranchManager,
+    /// The case crosses branches: a director assigned to one of them (待总监裁决).
+    Director,
+    /// The case crosses branches and every involved branch's policy lets their
+    /// managers decide (`cross_branch_decider: managers`): a manager of any of them.
+    BranchManagers,
+}
+
 impl Registry {
+    /// The distinct branches of a case's leads, sorted.
+    pub fn case_branches(&self, case: &CollisionCase) -> Result<Vec<String>> {
+        let mut out = BTreeSet::new();
+        for lead in &case.lead_ids {
+            if let Some(row) = crate::lead_index::get(&self.conn, lead)? {
+                out.insert(row.branch);
+            }
+        }
+        Ok(out.into_iter().collect())
+    }
+
+    /// Who decides `case`: its branch's managers, or across branches the director
+    /// unless every involved branch's policy lets their managers decide.
+    pub fn case_decider(&self, case: &CollisionCase) -> Result<Decider> {
+        let branches = self.case_branches(case)?;
+        Ok(if branches.len() <= 1 {
+            Decider::BranchManager
+        } else if branches.iter().all(|b| self.policy(b).cross_branch_decider == CrossBranchDecider::Managers) {
+            Decider::BranchManagers
+        } else {
+            Decider::Director
+        })
+    }
+
+    /// Whether `me` may decide `case` here: a director a case of a branch assigned to
+    /// it (as its enrolment said; any case before it is enrolled — the hub checks
+    /// again), a manager as [`Registry::case_decider`] says.
+    fn check_decider(&self, me: &crate::model::Rep, case: &CollisionCase) -> Result<()> {
+        let ok = match (me.role, self.case_decider(case)?) {
+            (Role::Director, _) => match crate::store::meta_get(&self.conn, crate::store::META_DIRECTOR_BRANCHES)? {
+                Some(mine) => {
+                    let branches = self.case_branches(case)?;
+                    mine.split(',').any(|b| branches.iter().any(|x| x == b))
+                }
+                None => true,
+            },
+            (Role::Manager, Decider::Director) => false,
+            (Role::Manager, _) => self.case_branches(case)?.contains(&me.branch) || case.branch == me.branch,
+            _ => false,
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(crate::Reason::NotTheDecider { case: case.id.clone() }.into())
+        }
+    }
+
     fn case_or_not_found(&self, id: &str) -> Result<CollisionCase> {
         self.collision_case(id)?.ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::CollisionCase, id: id.to_string() }))
     }
@@ -86,8 +149,10 @@ impl Registry {
         }
         faults.sort_by(|a, b| (&a.rep, a.kind).cmp(&(&b.rep, b.kind)));
         faults.dedup();
-        let me = self.require_role(&[Role::Manager], "decide a collision case")?.id.clone();
+        let me = self.require_role(&[Role::Manager, Role::Director], "decide a collision case")?.clone();
         let case = self.case_or_not_found(case_id)?;
+        self.check_decider(&me, &case)?;
+        let me = me.id;
         if reason.trim().is_empty() {
             return Err(crate::Reason::FieldRequired { field: crate::FormField::Reason }.into());
         }
@@ -118,6 +183,7 @@ impl Registry {
                     supersedes: supersedes.map(str::to_string),
                     merged_away,
                     faults: faults.clone(),
+                    leads: case.lead_ids.clone(),
                 };
                 (Target::Lead(lead.clone()), me.clone(), kind)
             })
@@ -206,6 +272,7 @@ impl Registry {
                     appeal: appeal.clone(),
                     decision: decision.clone(),
                     note: note.trim().to_string(),
+                    leads: case.lead_ids.clone(),
                 };
                 (Target::Lead(lead.clone()), me.clone(), kind)
             })

@@ -24,7 +24,6 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use leadguard_dedup::{score, Config, LeadKeys, LeadRecord};
 use rusqlite::{params, OptionalExtension};
-use sha2::{Digest, Sha256};
 
 use crate::collisions::claims::claim_attempts;
 use crate::collisions::model::{CaseClaim, CaseKind, CaseRelation, CollisionCase, DuplicateLink};
@@ -38,16 +37,9 @@ use crate::model::Event;
 use crate::registry::Registry;
 use crate::relations;
 
-/// The stable id of the case about these leads (any order).
-pub fn case_id(lead_ids: &[String]) -> String {
-    let mut ids: Vec<&str> = lead_ids.iter().map(String::as_str).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut h = Sha256::new();
-    h.update(b"lg-case-v1\n");
-    h.update(ids.join("\n").as_bytes());
-    hex::encode(&h.finalize()[..8])
-}
+/// The stable id of the case about these leads (any order): the schema's, so the
+/// hub and every replica check a decision's `leads` against it.
+pub use leadguard_schema::case::case_id;
 
 fn keys_of_row(row: &lead_index::LeadRow) -> LeadKeys {
     LeadKeys::from_record(&row.identity())

@@ -10,6 +10,7 @@ pub mod marks;
 pub mod model;
 pub mod resolution;
 
+pub use decide::Decider;
 pub use detect::case_id;
 pub use model::*;
 pub use resolution::{AppealView, CaseState, DecisionView, Resolution};

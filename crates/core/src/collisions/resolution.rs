@@ -120,7 +120,7 @@ pub fn resolve(
                 }
                 // Only a rep the case names may appeal (the writing device checks it; a
                 // patched one is ignored here, the same way on every replica).
-                EventKind::Appeal { case_id, appeal, decision, note }
+                EventKind::Appeal { case_id, appeal, decision, note, .. }
                     if *case_id == case.id && case.reps.contains(&e.rep) && seen.insert(appeal.clone()) =>
                 {
                     let at = receipt(e).unwrap_or(e.device_time);

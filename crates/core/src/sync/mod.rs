@@ -31,6 +31,7 @@ use ts_rs::TS;
 
 /// Meta key of the hub's id for this device (the hub assigns it at enrolment).
 pub const META_HUB_DEVICE_ID: &str = "sync.hub_device_id";
+pub use crate::store::META_DIRECTOR_BRANCHES;
 
 /// Changes per push request (well under the hub's limits).
 const PUSH_BATCH: usize = 2_000;
@@ -181,6 +182,8 @@ pub fn enroll(reg: &mut Registry, hub_url: &str, token: &str) -> Result<Enrolled
     reg.set_hub_url(Some(client.base_url()))?;
     reg.set_device_token(Some(&e.credential))?;
     store::meta_set(reg.connection(), META_HUB_DEVICE_ID, Some(&e.device_id))?;
+    let branches = (!e.branches.is_empty()).then(|| e.branches.join(","));
+    store::meta_set(reg.connection(), META_DIRECTOR_BRANCHES, branches.as_deref())?;
     Ok(Enrolled {
         hub_url: client.base_url().to_owned(),
         hub_device_id: e.device_id,

@@ -40,6 +40,7 @@ pub(super) fn pseudo_device(branch: &str) -> Result<Device, HubError> {
         name: "adopted history".into(),
         branch: branch.to_owned(),
         role: Role::Manager,
+        branches: Vec::new(),
     })
 }
 

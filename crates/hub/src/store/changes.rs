@@ -132,6 +132,17 @@ impl SqliteStore {
                 device.write_scope(),
                 Some(format!("dist:{}/", device.branch)),
             ),
+            // A director: the same, for each branch assigned to it (`,a,b,`; a branch
+            // id holds no comma), rule 17.
+            (None, Role::Director) => (
+                format!(
+                    "{COLUMNS} AND (instr(?3, ',' || substr(scope, 8) || ',') > 0 AND substr(scope, 1, 7) = 'branch:'
+                        OR substr(scope, 1, 5) = 'dist:' AND instr(?4, ',' || substr(scope, 6, instr(scope, '/') - 6) || ',') > 0
+                        OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND d.plain = 0))"
+                ),
+                format!(",{},", device.branches.join(",")),
+                Some(format!(",{},", device.branches.join(","))),
+            ),
         };
         let mut stmt = tx.prepare(&format!("{sql} ORDER BY hub_seq LIMIT ?5"))?;
         let mut rows = stmt.query(params![since, device.id, scope_arg, branch_arg, (limit + 1) as i64])?;

@@ -35,6 +35,24 @@ pub(super) struct NewEnrolment {
     pub expires_at: i64,
 }
 
+/// A director's branches from the `branch` of its enrolment (`south,east`): its home
+/// branch (the first) and the whole list to store; other roles have one branch.
+pub(super) fn assigned_branches(branch: &str, role: Role) -> Result<(String, Option<String>), HubError> {
+    if role != Role::Director {
+        return Ok((branch.to_owned(), None));
+    }
+    let list: Vec<&str> = branch.split(',').map(str::trim).filter(|b| !b.is_empty()).collect();
+    if list.is_empty() || list.iter().any(|b| !leadguard_schema::names::is_id(b)) {
+        return Err(HubError::Malformed("a director's branches are a comma-separated list of branch ids (south,east)".into()));
+    }
+    Ok((list[0].to_owned(), Some(list.join(","))))
+}
+
+/// The branches column as a list (empty: not a director).
+pub(super) fn branch_list(column: Option<String>) -> Vec<String> {
+    column.map(|c| c.split(',').map(str::to_owned).collect()).unwrap_or_default()
+}
+
 impl NewEnrolment {
     pub(super) fn make(rep: &str, name: &str, branch: &str, ttl_ms: i64) -> Result<Self, HubError> {
         for (what, v) in [("rep", rep), ("name", name), ("branch", branch)] {
@@ -63,11 +81,12 @@ impl SqliteStore {
         ttl_ms: i64,
     ) -> Result<Enrolment, HubError> {
         let NewEnrolment { device_id, token, now, expires_at } = NewEnrolment::make(rep, name, branch, ttl_ms)?;
-        let (rep, name, branch) = (rep.to_owned(), name.to_owned(), branch.to_owned());
+        let (branch, branches) = assigned_branches(branch, role)?;
+        let (rep, name) = (rep.to_owned(), name.to_owned());
         self.write(move |tx| {
             tx.execute(
-                "INSERT INTO devices (id, rep, name, branch, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![device_id, rep, name, branch, role.as_str(), now],
+                "INSERT INTO devices (id, rep, name, branch, role, created_at, branches) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![device_id, rep, name, branch, role.as_str(), now, branches],
             )?;
             tx.execute(
                 "INSERT INTO enrol_tokens (token_hash, device_id, expires_at) VALUES (?1, ?2, ?3)",
@@ -99,7 +118,7 @@ impl SqliteStore {
             params![device_id, secret::digest(&credential), now],
         )?;
         let device = tx.query_row(
-            "SELECT id, rep, name, branch, role FROM devices WHERE id = ?1",
+            "SELECT id, rep, name, branch, role, branches FROM devices WHERE id = ?1",
             params![device_id],
             device_from_row,
         )?;
@@ -112,7 +131,7 @@ impl SqliteStore {
         let conn = self.reader();
         Ok(conn
             .query_row(
-                "SELECT id, rep, name, branch, role FROM devices WHERE credential = ?1 AND revoked_at IS NULL",
+                "SELECT id, rep, name, branch, role, branches FROM devices WHERE credential = ?1 AND revoked_at IS NULL",
                 params![secret::digest(credential)],
                 device_from_row,
             )
@@ -181,7 +200,7 @@ impl SqliteStore {
 }
 
 fn device_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
-    Ok(Device { id: r.get(0)?, rep: r.get(1)?, name: r.get(2)?, branch: r.get(3)?, role: parse_role(r.get(4)?)? })
+    Ok(Device { id: r.get(0)?, rep: r.get(1)?, name: r.get(2)?, branch: r.get(3)?, role: parse_role(r.get(4)?)?, branches: branch_list(r.get(5)?) })
 }
 
 #[cfg(test)]
@@ -210,11 +229,17 @@ mod tests {
     #[test]
     fn every_role_enrols_on_every_backend() {
         for (backend, _dir, store) in crate::store::every_backend() {
-            for role in [Role::Rep, Role::Manager, Role::Distributor, Role::Receptionist] {
+            for role in [Role::Rep, Role::Manager, Role::Distributor, Role::Receptionist, Role::Director] {
                 let e = store.create_enrolment("r", "R", "sh", role, DAY).unwrap_or_else(|err| panic!("{backend} {role}: {err}"));
                 let (device, _) = store.enroll(&e.token).unwrap();
                 assert_eq!(device.role, role, "{backend}");
             }
+            // A director is enrolled with the branches assigned to it.
+            let e = store.create_enrolment("zong", "总监", "south,east", Role::Director, DAY).unwrap();
+            let (director, credential) = store.enroll(&e.token).unwrap();
+            assert_eq!((director.branch.as_str(), director.branches.clone()), ("south", vec!["south".to_owned(), "east".to_owned()]), "{backend}");
+            assert_eq!(store.authenticate(&credential).unwrap(), Some(director), "{backend}");
+            assert!(matches!(store.create_enrolment("zong", "总监", " , ", Role::Director, DAY), Err(HubError::Malformed(_))), "{backend}");
         }
     }
 

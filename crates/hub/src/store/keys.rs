@@ -32,7 +32,7 @@ impl SqliteStore {
         let keys = CompanyKeys::parse(&text.ok_or_else(|| HubError::ForeignDatabase("hub_meta has no company keys".into()))?)?;
         Ok(match role {
             Role::Distributor => keys.for_distributor(),
-            Role::Rep | Role::Manager | Role::Receptionist => keys,
+            Role::Rep | Role::Manager | Role::Receptionist | Role::Director => keys,
         })
     }
 }

@@ -90,13 +90,14 @@ impl SqliteStore {
         let mut keyed: Vec<(String, String, String)> = Vec::new();
         {
             let mut stmt = tx.prepare(
-                "SELECT k.lead_id, k.key, l.doc_id, d.scope FROM lead_keys k
+                "SELECT k.lead_id, k.key, l.doc_id, d.scope, d.plain FROM lead_keys k
                    JOIN leads l ON l.lead_id = k.lead_id JOIN docs d ON d.doc_id = l.doc_id ORDER BY k.lead_id",
             )?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let scope: String = r.get(3)?;
-                if Scope::parse(&scope).is_some_and(|s| device.may_read(&s)) {
+                let plain: bool = r.get(4)?;
+                if Scope::parse(&scope).is_some_and(|s| device.may_hold_keys_of(&s, plain)) {
                     keyed.push((r.get(0)?, r.get(1)?, r.get(2)?));
                 }
             }

@@ -192,13 +192,13 @@ mod tests {
             let store = match url {
                 None => {
                     let conn = rusqlite::Connection::open(dir.path().join("hub.sqlite")).unwrap();
-                    conn.execute_batch("DROP TABLE lead_match; PRAGMA user_version = 6;").unwrap();
+                    conn.execute_batch("DROP TABLE lead_match; ALTER TABLE devices DROP COLUMN branches; PRAGMA user_version = 6;").unwrap();
                     drop(conn);
                     Store::open(dir.path()).unwrap()
                 }
                 Some(url) => {
                     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-                    client.batch_execute("DROP TABLE lead_match; UPDATE hub_schema SET version = 4;").unwrap();
+                    client.batch_execute("DROP TABLE lead_match; ALTER TABLE devices DROP COLUMN branches; UPDATE hub_schema SET version = 4;").unwrap();
                     drop(client);
                     Store::connect(&Database::Postgres(url)).unwrap()
                 }

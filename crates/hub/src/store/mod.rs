@@ -56,7 +56,9 @@ pub trait Backend: Send + Sync {
     /// Number of changes stored.
     fn change_count(&self) -> Result<u64, HubError>;
 
-    /// Creates a device record and a one-time token valid for `ttl_ms`.
+    /// Creates a device record and a one-time token valid for `ttl_ms`. For a
+    /// director, `branch` lists its assigned branches, comma-separated (the first is
+    /// its home branch).
     fn create_enrolment(&self, rep: &str, name: &str, branch: &str, role: Role, ttl_ms: i64) -> Result<Enrolment, HubError>;
     /// Exchanges a one-time token for a credential (the token is spent in the same transaction).
     fn enroll(&self, token: &str) -> Result<(Device, String), HubError>;

@@ -98,7 +98,9 @@ UPDATE docs SET plain = 1;
 Migration::sql_then("", allow_receptionists),
 // 7: each lead's match data for the distributors' online check (match_keys.rs),
 // filled from the changes already stored.
-Migration::sql_then(super::match_keys::MIGRATION, super::match_keys::backfill)];
+Migration::sql_then(super::match_keys::MIGRATION, super::match_keys::backfill),
+// 8: the director role (rule 17) and the branches assigned to a director.
+Migration::sql_then("ALTER TABLE devices ADD COLUMN branches TEXT;", allow_directors)];
 
 /// Widens the `devices.role` check to the receptionist. SQLite cannot alter a CHECK,
 /// and rebuilding `devices` would trip the foreign keys of the change log; the
@@ -111,6 +113,20 @@ fn allow_receptionists(conn: &Connection) -> rusqlite::Result<()> {
     let edited = conn.execute(
         "UPDATE sqlite_schema SET sql = replace(sql, '''manager'', ''distributor'')', '''manager'', ''distributor'', ''receptionist'')')
          WHERE type = 'table' AND name = 'devices' AND sql NOT LIKE '%''receptionist''%'",
+        [],
+    );
+    conn.pragma_update(None, "schema_version", version + 1)?;
+    conn.pragma_update(None, "writable_schema", "OFF")?;
+    edited.map(|_| ())
+}
+
+/// Widens the `devices.role` check to the director, as [`allow_receptionists`] did.
+fn allow_directors(conn: &Connection) -> rusqlite::Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
+    conn.pragma_update(None, "writable_schema", "ON")?;
+    let edited = conn.execute(
+        "UPDATE sqlite_schema SET sql = replace(sql, '''distributor'', ''receptionist'')', '''distributor'', ''receptionist'', ''director'')')
+         WHERE type = 'table' AND name = 'devices' AND sql NOT LIKE '%''director''%'",
         [],
     );
     conn.pragma_update(None, "schema_version", version + 1)?;

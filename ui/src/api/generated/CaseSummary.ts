@@ -3,6 +3,7 @@ import type { CaseClaim } from "./CaseClaim";
 import type { CaseKind } from "./CaseKind";
 import type { CaseRelation } from "./CaseRelation";
 import type { CaseState } from "./CaseState";
+import type { Decider } from "./Decider";
 import type { DuplicateLink } from "./DuplicateLink";
 
 /**
@@ -17,6 +18,14 @@ due_at: string | null, overdue: boolean,
  * Appeals not answered yet.
  */
 open_appeals: number, 
+/**
+ * The branches of its leads (more than one: a cross-branch case, 跨分公司).
+ */
+branches: Array<string>, 
+/**
+ * Who decides it (rule 17: across branches, the director by default).
+ */
+decider: Decider, 
 /**
  * Stable id: the first 16 hex digits of SHA-256(`"lg-case-v1\n"` + the sorted lead
  * ids, one per line). Replicas that find the case independently agree on it.

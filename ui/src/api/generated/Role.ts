@@ -3,4 +3,4 @@
 /**
  * What a person may do in the registry.
  */
-export type Role = "rep" | "manager" | "distributor" | "receptionist";
+export type Role = "rep" | "manager" | "distributor" | "receptionist" | "director";

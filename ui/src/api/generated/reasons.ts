@@ -25,6 +25,7 @@ export const REASONS: { readonly [R in ReasonName]: Readonly<Record<string, Para
   not_found: { kind: "object", id: "text" },
   role_required: { roles: "roles" },
   case_not_yours: { case: "text" },
+  not_the_decider: { case: "text" },
   lead_not_yours: { lead: "text" },
   owned_by_other: { owner: "text", until: "date" },
   owned_by_other_for_good: { owner: "text" },

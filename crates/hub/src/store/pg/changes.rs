@@ -183,13 +183,22 @@ pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_
           AND (scope = $3 OR starts_with(scope, $4)
                OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND NOT d.plain))
         ORDER BY hub_seq LIMIT $5";
+    // A director: the same for each branch assigned to it (rule 17).
+    const DIRECTOR: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
+        FROM changes WHERE hub_seq > $1 AND device_id <> $2
+          AND (starts_with(scope, 'branch:') AND substr(scope, 8) = ANY($3)
+               OR starts_with(scope, 'dist:') AND substr(split_part(scope, '/', 1), 6) = ANY($3)
+               OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND NOT d.plain))
+        ORDER BY hub_seq LIMIT $4";
+    let director = only_scope.is_none() && device.role == Role::Director;
     let (scope, dist_prefix) = match (only_scope, device.role) {
         (Some(scope), _) => (scope.to_owned(), None),
         (None, Role::Distributor) => (device.write_scope(), None),
         // The branch's own scope and its distributors' (`dist:<B>/…`), as in SQLite.
-        (None, Role::Rep | Role::Manager | Role::Receptionist) => (device.write_scope(), Some(format!("dist:{}/", device.branch))),
+        (None, Role::Rep | Role::Manager | Role::Receptionist | Role::Director) => (device.write_scope(), Some(format!("dist:{}/", device.branch))),
     };
     let (sql, params): (&'static str, Vec<&(dyn ToSql + Sync)>) = match &dist_prefix {
+        _ if director => (DIRECTOR, vec![&since, &device.id, &device.branches, &fetch]),
         None => (ONE_SCOPE, vec![&since, &device.id, &scope, &fetch]),
         Some(prefix) => (BRANCH, vec![&since, &device.id, &scope, prefix, &fetch]),
     };
@@ -245,6 +254,36 @@ impl PgState<'_, '_> {
                 None
             }
         }
+    }
+}
+
+impl crate::case_rights::HubDocs for PgState<'_, '_> {
+    fn policy(&self, branch: &str) -> leadguard_core::model::Policy {
+        let doc = format!("directory/{branch}");
+        let mut tx = self.tx.borrow_mut();
+        let statement = self.statements.borrow_mut().get(&mut tx, "SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY hub_seq");
+        match statement.and_then(|s| tx.query(&s, &[&doc])) {
+            Ok(rows) => crate::entitlement::policy_of(&rows.iter().map(|r| (r.get::<_, Vec<u8>>(0), 0, None)).collect::<Vec<_>>()),
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                leadguard_core::model::Policy::default()
+            }
+        }
+    }
+    fn doc_changes(&self, doc_id: &str) -> Vec<(Vec<u8>, i64, Option<i64>)> {
+        let mut tx = self.tx.borrow_mut();
+        let statement =
+            self.statements.borrow_mut().get(&mut tx, "SELECT bytes, received_at, device_prev_sync FROM changes WHERE doc_id = $1 ORDER BY hub_seq");
+        match statement.and_then(|s| tx.query(&s, &[&doc_id])) {
+            Ok(rows) => rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect(),
+            Err(e) => {
+                self.failed.borrow_mut().get_or_insert(e);
+                Vec::new()
+            }
+        }
+    }
+    fn rep_branch(&self, rep: &str) -> Option<String> {
+        self.query("SELECT branch FROM directory_names WHERE rep = $1 ORDER BY branch LIMIT 1", &[&rep])
     }
 }
 

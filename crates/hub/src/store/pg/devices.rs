@@ -16,16 +16,17 @@ fn role(s: String) -> Result<Role, HubError> {
 }
 
 fn device(r: &Row) -> Result<Device, HubError> {
-    Ok(Device { id: r.get(0), rep: r.get(1), name: r.get(2), branch: r.get(3), role: role(r.get(4))? })
+    Ok(Device { id: r.get(0), rep: r.get(1), name: r.get(2), branch: r.get(3), role: role(r.get(4))?, branches: crate::store::devices::branch_list(r.get(5)) })
 }
 
 pub(super) fn create_enrolment(pool: &Pool, rep: &str, name: &str, branch: &str, role: Role, ttl_ms: i64) -> Result<Enrolment, HubError> {
     let NewEnrolment { device_id, token, now, expires_at } = NewEnrolment::make(rep, name, branch, ttl_ms)?;
+    let (branch, branches) = crate::store::devices::assigned_branches(branch, role)?;
     let mut client = pool.get()?;
     let mut tx = client.transaction()?;
     tx.execute(
-        "INSERT INTO devices (id, rep, name, branch, role, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        &[&device_id, &rep, &name, &branch, &role.as_str(), &now],
+        "INSERT INTO devices (id, rep, name, branch, role, created_at, branches) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[&device_id, &rep, &name, &branch, &role.as_str(), &now, &branches],
     )?;
     tx.execute(
         "INSERT INTO enrol_tokens (token_hash, device_id, expires_at) VALUES ($1, $2, $3)",
@@ -48,7 +49,7 @@ pub(super) fn enroll(pool: &Pool, token: &str) -> Result<(Device, String), HubEr
     let device_id: String = spent.ok_or(HubError::InvalidToken)?.get(0);
     let credential = secret::generate(secret::CREDENTIAL_PREFIX)?;
     let row = tx.query_one(
-        "UPDATE devices SET credential = $2, enrolled_at = $3 WHERE id = $1 RETURNING id, rep, name, branch, role",
+        "UPDATE devices SET credential = $2, enrolled_at = $3 WHERE id = $1 RETURNING id, rep, name, branch, role, branches",
         &[&device_id, &secret::digest(&credential), &now],
     )?;
     let d = device(&row)?;
@@ -58,7 +59,7 @@ pub(super) fn enroll(pool: &Pool, token: &str) -> Result<(Device, String), HubEr
 
 pub(super) fn authenticate(pool: &Pool, credential: &str) -> Result<Option<Device>, HubError> {
     let row = pool.get()?.query_opt(
-        "SELECT id, rep, name, branch, role FROM devices WHERE credential = $1 AND revoked_at IS NULL",
+        "SELECT id, rep, name, branch, role, branches FROM devices WHERE credential = $1 AND revoked_at IS NULL",
         &[&secret::digest(credential)],
     )?;
     row.as_ref().map(device).transpose()

@@ -72,13 +72,13 @@ pub(super) fn grants(pool: &Pool, device: &Device, now: chrono::DateTime<chrono:
         .read_only(true)
         .start()?;
     let rows = tx.query(
-        "SELECT k.lead_id, k.key, l.doc_id, d.scope FROM lead_keys k
+        "SELECT k.lead_id, k.key, l.doc_id, d.scope, d.plain FROM lead_keys k
            JOIN leads l ON l.lead_id = k.lead_id JOIN docs d ON d.doc_id = l.doc_id ORDER BY k.lead_id",
         &[],
     )?;
     let keyed: Vec<Keyed> = rows
         .iter()
-        .filter(|r| Scope::parse(&r.get::<_, String>(3)).is_some_and(|s| device.may_read(&s)))
+        .filter(|r| Scope::parse(&r.get::<_, String>(3)).is_some_and(|s| device.may_hold_keys_of(&s, r.get::<_, bool>(4))))
         .map(|r| (r.get(0), r.get(1), r.get(2)))
         .collect();
     let doc_changes = |doc_id: &str| -> Result<DocChanges, HubError> {

@@ -140,7 +140,7 @@ impl Backend for PgStore {
         let keys = CompanyKeys::parse(&text.ok_or_else(|| HubError::ForeignDatabase("hub_meta has no company keys".into()))?)?;
         Ok(match role {
             Role::Distributor => keys.for_distributor(),
-            Role::Rep | Role::Manager | Role::Receptionist => keys,
+            Role::Rep | Role::Manager | Role::Receptionist | Role::Director => keys,
         })
     }
     fn census(&self) -> Result<Census, HubError> {

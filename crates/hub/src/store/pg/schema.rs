@@ -92,7 +92,13 @@ ALTER TABLE devices ADD CONSTRAINT devices_role_check CHECK (role IN ('rep', 'ma
 "#,
 // 5: each lead's match data for the distributors' online check (match_keys.rs),
 // filled from the stored changes right after (`match_keys::backfill`).
-super::match_keys::MIGRATION];
+super::match_keys::MIGRATION,
+// 6: the director role (rule 17) and the branches assigned to a director.
+r#"
+ALTER TABLE devices ADD COLUMN branches TEXT;
+ALTER TABLE devices DROP CONSTRAINT devices_role_check;
+ALTER TABLE devices ADD CONSTRAINT devices_role_check CHECK (role IN ('rep', 'manager', 'distributor', 'receptionist', 'director'));
+"#];
 
 /// The migration that creates `lead_match` (1-based), after which it is filled.
 const MATCH_KEYS_VERSION: usize = 5;
