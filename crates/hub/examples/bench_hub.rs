@@ -136,6 +136,58 @@ fn start_hub(bin: &str, data: &std::path::Path, database: Option<&str>) -> HubPr
     HubProcess { url: line.trim().to_owned(), child }
 }
 
+/// CPU seconds (user + system) of process `pid`, with its waited-for children when
+/// `children` (PostgreSQL's postmaster accumulates the backends that exited).
+fn cpu_seconds(pid: u32, children: bool) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
+    // Fields after the command name (which may hold spaces): state is field 3.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let tick = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = tick(14) + tick(15) + if children { tick(16) + tick(17) } else { 0.0 };
+    ticks / 100.0 // USER_HZ
+}
+
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// CPU seconds of the PostgreSQL server whose postmaster is `postmaster`: it and every
+/// backend it started (a whole-server figure: the bench is its only client).
+fn postgres_cpu(postmaster: u32) -> f64 {
+    let mut total = cpu_seconds(postmaster, true);
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        if let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) {
+            if parent_of(pid) == Some(postmaster) {
+                total += cpu_seconds(pid, false);
+            }
+        }
+    }
+    total
+}
+
+/// The postmaster of the server at `url` (the parent of a backend serving us).
+fn postmaster_of(url: &str) -> Option<u32> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).ok()?;
+    let backend: i32 = client.query_one("SELECT pg_backend_pid()", &[]).ok()?.get(0);
+    parent_of(backend as u32)
+}
+
+/// CPU seconds of the bench's clients, the hubs and PostgreSQL at one instant.
+struct CpuSample {
+    clients: f64,
+    hubs: f64,
+    postgres: f64,
+}
+
+fn sample_cpu(hubs: &[HubProcess], postmaster: Option<u32>) -> CpuSample {
+    CpuSample {
+        clients: cpu_seconds(std::process::id(), false),
+        hubs: hubs.iter().map(|h| cpu_seconds(h.child.id(), false)).sum(),
+        postgres: postmaster.map_or(0.0, postgres_cpu),
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -193,8 +245,8 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
     let hubs: Vec<HubProcess> = (0..hub_count).map(|_| start_hub(&args.hub_bin, dir.path(), database.as_deref())).collect();
     let urls: Vec<String> = hubs.iter().map(|h| h.url.clone()).collect();
 
-    let barrier = Arc::new(Barrier::new(devices));
-    let started = Instant::now();
+    let postmaster = database.as_deref().and_then(postmaster_of);
+    let barrier = Arc::new(Barrier::new(devices + 1));
     let threads: Vec<_> = sims
         .into_iter()
         .enumerate()
@@ -233,6 +285,10 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
                 .expect("thread")
         })
         .collect();
+    // Every client thread is built and waiting: the clock and the CPU count start now.
+    let before = sample_cpu(&hubs, postmaster);
+    let started = Instant::now();
+    barrier.wait();
     let mut all = Vec::new();
     let mut failures = 0;
     for t in threads {
@@ -241,6 +297,7 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
         failures += f;
     }
     let wall = started.elapsed();
+    let cpu_after = sample_cpu(&hubs, postmaster);
     all.sort();
     println!(
         "{:>8} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
@@ -257,6 +314,15 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
     let means = route_means(&hubs);
     let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
     println!("                 on the hub (mean per request): {where_}");
+    let (clients, hub_cpu, pg_cpu) = (cpu_after.clients - before.clients, cpu_after.hubs - before.hubs, cpu_after.postgres - before.postgres);
+    let per_sync = |s: f64| s * 1e3 / all.len().max(1) as f64;
+    println!(
+        "                 CPU while timed: clients {clients:.1} s, hubs {hub_cpu:.1} s, PostgreSQL {pg_cpu:.1} s of {:.1} core-s ({:.2} / {:.2} / {:.2} ms per sync)",
+        wall.as_secs_f64() * std::thread::available_parallelism().map_or(1, |n| n.get()) as f64,
+        per_sync(clients),
+        per_sync(hub_cpu),
+        per_sync(pg_cpu)
+    );
 }
 
 fn main() {
