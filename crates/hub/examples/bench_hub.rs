@@ -33,10 +33,14 @@ struct Args {
     branches: usize,
     rounds: usize,
     leads_per_round: usize,
+    /// Arrival by spread: each device's syncs at random times within this many seconds.
+    spread_secs: f64,
+    /// Device counts run in the spread mode (after every burst row).
+    spread_devices: Vec<usize>,
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5 };
+    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5, spread_secs: 10.0, spread_devices: vec![500, 1000] };
     let list = |v: &str| v.split(',').map(|x| x.trim().parse().expect("a number")).collect::<Vec<usize>>();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -50,6 +54,9 @@ fn parse_args() -> Args {
             "--branches" => a.branches = v.parse().expect("--branches"),
             "--rounds" => a.rounds = v.parse().expect("--rounds"),
             "--leads-per-round" => a.leads_per_round = v.parse().expect("--leads-per-round"),
+            "--spread-secs" => a.spread_secs = v.parse().expect("--spread-secs"),
+            // `--spread-devices ""` runs the burst rows alone.
+            "--spread-devices" => a.spread_devices = if v.trim().is_empty() { vec![] } else { list(&v) },
             _ => panic!("unknown flag {flag}"),
         }
     }
@@ -224,10 +231,28 @@ fn fresh_postgres(server: &str, name: &str) -> String {
     format!("{base}/{name}")
 }
 
-fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
+/// When each of a device's `rounds` syncs starts, in seconds after the clock starts:
+/// all at once (0: the burst, each sync right after the previous one), or at uniformly
+/// random times within `spread` seconds (sorted; a sync still running delays the next).
+fn schedule(device: usize, rounds: usize, spread: f64) -> Vec<f64> {
+    let mut state = (device as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x1234_5678;
+    let mut next = || {
+        // splitmix64: a fixed, seedable sequence without a dependency.
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) as f64 / u64::MAX as f64
+    };
+    let mut at: Vec<f64> = (0..rounds).map(|_| if spread > 0.0 { next() * spread } else { 0.0 }).collect();
+    at.sort_by(f64::total_cmp);
+    at
+}
+
+fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let database = match (backend, &args.postgres) {
-        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}"))),
+        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}_{}", spread as u64))),
         _ => None,
     };
     // Enrol every simulated device in-process before the hubs start (enrolment is not
@@ -260,8 +285,16 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
                     let mut cursor = 0;
                     let mut latencies = Vec::with_capacity(sim.rounds.len());
                     let mut failures = 0usize;
+                    let starts = schedule(n, sim.rounds.len(), spread);
                     barrier.wait();
-                    for batch in &sim.rounds {
+                    let clock = Instant::now();
+                    for (batch, start) in sim.rounds.iter().zip(starts) {
+                        // Latency counts from the sync's start: the scheduled time, or
+                        // the end of the previous sync when that ran late.
+                        let due = Duration::from_secs_f64(start);
+                        if let Some(wait) = due.checked_sub(clock.elapsed()) {
+                            std::thread::sleep(wait);
+                        }
                         let t = Instant::now();
                         let ok = (|| -> Result<(), leadguard_protocol::client::ClientError> {
                             client.push(batch)?;
@@ -300,7 +333,8 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
     let cpu_after = sample_cpu(&hubs, postmaster);
     all.sort();
     println!(
-        "{:>8} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        "{:>8} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        if spread > 0.0 { format!("{spread:.0} s") } else { "burst".into() },
         backend,
         devices,
         hub_count,
@@ -335,15 +369,31 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{:>8} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
-        "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
+        "{:>8} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
+        "arrival", "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
     );
+    println!("burst: every device's first sync starts in the same instant, each next sync right after the previous one");
     // Each configuration on every backend in turn: the backends side by side.
     for &devices in &args.devices {
         for &hubs in &args.hubs {
             for backend in &args.backends {
-                run(&args, backend, devices, hubs);
+                run(&args, backend, devices, hubs, 0.0);
             }
+        }
+    }
+    // The realistic arrival: each device's syncs at random times within the window
+    // (a 5-minute sync interval compressed), one hub.
+    if !args.spread_devices.is_empty() {
+        println!(
+            "spread: each device's {} syncs at random times within {:.0} s (offered load {} syncs/s at 500 devices)",
+            args.rounds,
+            args.spread_secs,
+            (500 * args.rounds) as f64 / args.spread_secs
+        );
+    }
+    for &devices in &args.spread_devices {
+        for backend in &args.backends {
+            run(&args, backend, devices, 1, args.spread_secs);
         }
     }
 }
