@@ -222,6 +222,25 @@ fn route_means(hubs: &[HubProcess]) -> Vec<(String, f64, f64)> {
     totals.into_iter().filter(|(_, (_, n))| *n > 0.0).map(|(r, (sum, n))| (r, sum / n, n)).collect()
 }
 
+/// The hubs' writers: groups committed, writes in them, seconds busy (`/metrics`).
+fn writer_stats(hubs: &[HubProcess]) -> (f64, f64, f64) {
+    let mut total = (0.0, 0.0, 0.0);
+    for hub in hubs {
+        let text = reqwest::blocking::get(format!("{}/metrics", hub.url)).and_then(|r| r.text()).unwrap_or_default();
+        for line in text.lines() {
+            let value = |name: &str| line.strip_prefix(name).and_then(|v| v.trim().parse::<f64>().ok());
+            if let Some(v) = value("leadguard_hub_write_groups ") {
+                total.0 += v;
+            } else if let Some(v) = value("leadguard_hub_writes_grouped ") {
+                total.1 += v;
+            } else if let Some(v) = value("leadguard_hub_write_busy_seconds ") {
+                total.2 += v;
+            }
+        }
+    }
+    total
+}
+
 /// A fresh database on the PostgreSQL server `server`; returns its URL.
 fn fresh_postgres(server: &str, name: &str) -> String {
     let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to PostgreSQL");
@@ -323,6 +342,7 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
         .collect();
     // Every client thread is built and waiting: the clock and the CPU count start now.
     let before = sample_cpu(&hubs, postmaster);
+    let writes_before = writer_stats(&hubs);
     let started = Instant::now();
     barrier.wait();
     let mut all = Vec::new();
@@ -351,6 +371,14 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     let means = route_means(&hubs);
     let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
     println!("                 on the hub (mean per request): {where_}");
+    let writes = writer_stats(&hubs);
+    let (groups, grouped, busy) = (writes.0 - writes_before.0, writes.1 - writes_before.1, writes.2 - writes_before.2);
+    println!(
+        "                 writer: {groups:.0} groups of {:.1} writes, busy {busy:.1} s (all hubs) in {:.1} s ({:.2} ms per write)",
+        grouped / groups.max(1.0),
+        wall.as_secs_f64(),
+        busy * 1e3 / grouped.max(1.0)
+    );
     let (clients, hub_cpu, pg_cpu) = (cpu_after.clients - before.clients, cpu_after.hubs - before.hubs, cpu_after.postgres - before.postgres);
     let per_sync = |s: f64| s * 1e3 / all.len().max(1) as f64;
     println!(

@@ -123,6 +123,7 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
             }
         }
         let mut delivers = Vec::with_capacity(group.len());
+        let (busy_since, size) = (std::time::Instant::now(), group.len());
         // Waits up to the connection's busy timeout for another hub process's writer.
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             for job in group {
@@ -145,6 +146,7 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }
+        super::WRITE_STATS.record(size, busy_since.elapsed());
         for deliver in delivers {
             deliver(committed.clone());
         }
