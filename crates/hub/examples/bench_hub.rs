@@ -5,9 +5,14 @@
 //! over loopback HTTP.
 //!
 //! A device's sync is what a laptop does: push its new changes, pull every page since
-//! its cursor (its branch's colleagues' changes), complete. Reported per configuration:
+//! its cursor (its branch's colleagues' changes), complete. Two arrivals: a burst (every
+//! device's first sync in the same instant, the next ones right after) and a spread
+//! (each sync at a random time within `--spread-secs`). Reported per configuration:
 //! sync latency p50/p99 (client side, the whole three-request sync), syncs per second,
-//! and where the time goes on the hub (mean time per route from its `/metrics`).
+//! and where the time goes: mean time per route and the writer's busy time from the
+//! hubs' `/metrics`, and the CPU of the clients, the hubs and PostgreSQL (`/proc`)
+//! over the timed window. Changes and credentials are made before the clock starts,
+//! and the devices share one HTTP client per hub: the figures are the hub's.
 //!
 //! Run: `make bench-hub` (or `scripts/bench-hub.sh --devices 100,500 --hubs 1,2
 //! --backends sqlite,postgres`); the script starts a throwaway PostgreSQL server
