@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Hub load benchmark: 100, 500 and 1,000 simulated laptops syncing at once against one
-# and two hub processes over one database, SQLite and PostgreSQL side by side (a
-# throwaway PostgreSQL server, fsync on, started for the run by scripts/pg-throwaway.sh).
-# Prints figures; never fails on timing.
-# Extra args go to the harness, e.g. `scripts/bench-hub.sh --devices 200 --hubs 1 --backends postgres`.
+# Hub load benchmark: 100, 500 and 1,000 simulated laptops syncing at once (burst)
+# against one and two hub processes over one database, then 500 and 1,000 syncing at
+# random times within 10 s (spread), SQLite and PostgreSQL side by side (a throwaway
+# PostgreSQL server, fsync on, started for the run by scripts/pg-throwaway.sh).
+# Prints figures (latency, throughput, CPU of clients/hubs/database, the writer's busy
+# time); never fails on timing.
+# Extra args go to the harness, e.g. the 500-laptop burst rows alone:
+#   scripts/bench-hub.sh --devices 500 --hubs 1 --spread-devices ""
+# or `--backends postgres`, `--spread-secs 30`, `--spread-devices 500`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-cargo.sh

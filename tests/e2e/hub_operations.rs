@@ -136,6 +136,11 @@ fn healthz_and_metrics_report_the_hub() {
         "{text}"
     );
     assert!(text.contains("leadguard_hub_http_request_duration_seconds_bucket{"), "{text}");
+    // The writer's group commit: groups, writes and busy seconds, as numbers.
+    for name in ["leadguard_hub_write_groups ", "leadguard_hub_writes_grouped ", "leadguard_hub_write_busy_seconds "] {
+        let value = text.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().parse::<f64>().ok());
+        assert!(value.is_some_and(|v| v >= 0.0), "missing {name:?} in\n{text}");
+    }
     // Unknown paths are counted under one label, not under the path a client chose.
     http.get(format!("{}/no/such/{}", hub.url, "x".repeat(40))).send().unwrap();
     let text = http.get(format!("{}/metrics", hub.url)).send().unwrap().text().unwrap();

@@ -5,9 +5,14 @@
 //! over loopback HTTP.
 //!
 //! A device's sync is what a laptop does: push its new changes, pull every page since
-//! its cursor (its branch's colleagues' changes), complete. Reported per configuration:
+//! its cursor (its branch's colleagues' changes), complete. Two arrivals: a burst (every
+//! device's first sync in the same instant, the next ones right after) and a spread
+//! (each sync at a random time within `--spread-secs`). Reported per configuration:
 //! sync latency p50/p99 (client side, the whole three-request sync), syncs per second,
-//! and where the time goes on the hub (mean time per route from its `/metrics`).
+//! and where the time goes: mean time per route and the writer's busy time from the
+//! hubs' `/metrics`, and the CPU of the clients, the hubs and PostgreSQL (`/proc`)
+//! over the timed window. Changes and credentials are made before the clock starts,
+//! and the devices share one HTTP client per hub: the figures are the hub's.
 //!
 //! Run: `make bench-hub` (or `scripts/bench-hub.sh --devices 100,500 --hubs 1,2
 //! --backends sqlite,postgres`); the script starts a throwaway PostgreSQL server
@@ -33,10 +38,14 @@ struct Args {
     branches: usize,
     rounds: usize,
     leads_per_round: usize,
+    /// Arrival by spread: each device's syncs at random times within this many seconds.
+    spread_secs: f64,
+    /// Device counts run in the spread mode (after every burst row).
+    spread_devices: Vec<usize>,
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5 };
+    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5, spread_secs: 10.0, spread_devices: vec![500, 1000] };
     let list = |v: &str| v.split(',').map(|x| x.trim().parse().expect("a number")).collect::<Vec<usize>>();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -50,6 +59,9 @@ fn parse_args() -> Args {
             "--branches" => a.branches = v.parse().expect("--branches"),
             "--rounds" => a.rounds = v.parse().expect("--rounds"),
             "--leads-per-round" => a.leads_per_round = v.parse().expect("--leads-per-round"),
+            "--spread-secs" => a.spread_secs = v.parse().expect("--spread-secs"),
+            // `--spread-devices ""` runs the burst rows alone.
+            "--spread-devices" => a.spread_devices = if v.trim().is_empty() { vec![] } else { list(&v) },
             _ => panic!("unknown flag {flag}"),
         }
     }
@@ -136,6 +148,58 @@ fn start_hub(bin: &str, data: &std::path::Path, database: Option<&str>) -> HubPr
     HubProcess { url: line.trim().to_owned(), child }
 }
 
+/// CPU seconds (user + system) of process `pid`, with its waited-for children when
+/// `children` (PostgreSQL's postmaster accumulates the backends that exited).
+fn cpu_seconds(pid: u32, children: bool) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
+    // Fields after the command name (which may hold spaces): state is field 3.
+    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+    let tick = |i: usize| fields.get(i - 3).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = tick(14) + tick(15) + if children { tick(16) + tick(17) } else { 0.0 };
+    ticks / 100.0 // USER_HZ
+}
+
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// CPU seconds of the PostgreSQL server whose postmaster is `postmaster`: it and every
+/// backend it started (a whole-server figure: the bench is its only client).
+fn postgres_cpu(postmaster: u32) -> f64 {
+    let mut total = cpu_seconds(postmaster, true);
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        if let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) {
+            if parent_of(pid) == Some(postmaster) {
+                total += cpu_seconds(pid, false);
+            }
+        }
+    }
+    total
+}
+
+/// The postmaster of the server at `url` (the parent of a backend serving us).
+fn postmaster_of(url: &str) -> Option<u32> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).ok()?;
+    let backend: i32 = client.query_one("SELECT pg_backend_pid()", &[]).ok()?.get(0);
+    parent_of(backend as u32)
+}
+
+/// CPU seconds of the bench's clients, the hubs and PostgreSQL at one instant.
+struct CpuSample {
+    clients: f64,
+    hubs: f64,
+    postgres: f64,
+}
+
+fn sample_cpu(hubs: &[HubProcess], postmaster: Option<u32>) -> CpuSample {
+    CpuSample {
+        clients: cpu_seconds(std::process::id(), false),
+        hubs: hubs.iter().map(|h| cpu_seconds(h.child.id(), false)).sum(),
+        postgres: postmaster.map_or(0.0, postgres_cpu),
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -163,6 +227,25 @@ fn route_means(hubs: &[HubProcess]) -> Vec<(String, f64, f64)> {
     totals.into_iter().filter(|(_, (_, n))| *n > 0.0).map(|(r, (sum, n))| (r, sum / n, n)).collect()
 }
 
+/// The hubs' writers: groups committed, writes in them, seconds busy (`/metrics`).
+fn writer_stats(hubs: &[HubProcess]) -> (f64, f64, f64) {
+    let mut total = (0.0, 0.0, 0.0);
+    for hub in hubs {
+        let text = reqwest::blocking::get(format!("{}/metrics", hub.url)).and_then(|r| r.text()).unwrap_or_default();
+        for line in text.lines() {
+            let value = |name: &str| line.strip_prefix(name).and_then(|v| v.trim().parse::<f64>().ok());
+            if let Some(v) = value("leadguard_hub_write_groups ") {
+                total.0 += v;
+            } else if let Some(v) = value("leadguard_hub_writes_grouped ") {
+                total.1 += v;
+            } else if let Some(v) = value("leadguard_hub_write_busy_seconds ") {
+                total.2 += v;
+            }
+        }
+    }
+    total
+}
+
 /// A fresh database on the PostgreSQL server `server`; returns its URL.
 fn fresh_postgres(server: &str, name: &str) -> String {
     let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to PostgreSQL");
@@ -172,10 +255,28 @@ fn fresh_postgres(server: &str, name: &str) -> String {
     format!("{base}/{name}")
 }
 
-fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
+/// When each of a device's `rounds` syncs starts, in seconds after the clock starts:
+/// all at once (0: the burst, each sync right after the previous one), or at uniformly
+/// random times within `spread` seconds (sorted; a sync still running delays the next).
+fn schedule(device: usize, rounds: usize, spread: f64) -> Vec<f64> {
+    let mut state = (device as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x1234_5678;
+    let mut next = || {
+        // splitmix64: a fixed, seedable sequence without a dependency.
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) as f64 / u64::MAX as f64
+    };
+    let mut at: Vec<f64> = (0..rounds).map(|_| if spread > 0.0 { next() * spread } else { 0.0 }).collect();
+    at.sort_by(f64::total_cmp);
+    at
+}
+
+fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64) {
     let dir = tempfile::tempdir().expect("tempdir");
     let database = match (backend, &args.postgres) {
-        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}"))),
+        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}_{}", spread as u64))),
         _ => None,
     };
     // Enrol every simulated device in-process before the hubs start (enrolment is not
@@ -191,25 +292,36 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
     }
     drop(store);
     let hubs: Vec<HubProcess> = (0..hub_count).map(|_| start_hub(&args.hub_bin, dir.path(), database.as_deref())).collect();
-    let urls: Vec<String> = hubs.iter().map(|h| h.url.clone()).collect();
+    // One HTTP client per hub, shared by the simulated devices (each with its own
+    // credential): one connection pool and I/O thread instead of one per device, so the
+    // clients' CPU goes to requests, not to 500 idle runtimes (the bench measures the hub).
+    let clients: Vec<HubClient> = hubs.iter().map(|h| HubClient::new(&h.url).expect("client")).collect();
 
-    let barrier = Arc::new(Barrier::new(devices));
-    let started = Instant::now();
+    let postmaster = database.as_deref().and_then(postmaster_of);
+    let barrier = Arc::new(Barrier::new(devices + 1));
     let threads: Vec<_> = sims
         .into_iter()
         .enumerate()
         .map(|(n, sim)| {
             let barrier = barrier.clone();
-            let url = urls[n % urls.len()].clone();
+            let client = clients[n % clients.len()].clone();
             std::thread::Builder::new()
                 .stack_size(256 * 1024)
                 .spawn(move || {
-                    let client = HubClient::new(&url).expect("client").with_credential(&sim.credential);
+                    let client = client.with_credential(&sim.credential);
                     let mut cursor = 0;
                     let mut latencies = Vec::with_capacity(sim.rounds.len());
                     let mut failures = 0usize;
+                    let starts = schedule(n, sim.rounds.len(), spread);
                     barrier.wait();
-                    for batch in &sim.rounds {
+                    let clock = Instant::now();
+                    for (batch, start) in sim.rounds.iter().zip(starts) {
+                        // Latency counts from the sync's start: the scheduled time, or
+                        // the end of the previous sync when that ran late.
+                        let due = Duration::from_secs_f64(start);
+                        if let Some(wait) = due.checked_sub(clock.elapsed()) {
+                            std::thread::sleep(wait);
+                        }
                         let t = Instant::now();
                         let ok = (|| -> Result<(), leadguard_protocol::client::ClientError> {
                             client.push(batch)?;
@@ -233,6 +345,11 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
                 .expect("thread")
         })
         .collect();
+    // Every client thread is built and waiting: the clock and the CPU count start now.
+    let before = sample_cpu(&hubs, postmaster);
+    let writes_before = writer_stats(&hubs);
+    let started = Instant::now();
+    barrier.wait();
     let mut all = Vec::new();
     let mut failures = 0;
     for t in threads {
@@ -241,9 +358,11 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
         failures += f;
     }
     let wall = started.elapsed();
+    let cpu_after = sample_cpu(&hubs, postmaster);
     all.sort();
     println!(
-        "{:>8} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        "{:>8} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        if spread > 0.0 { format!("{spread:.0} s") } else { "burst".into() },
         backend,
         devices,
         hub_count,
@@ -257,6 +376,23 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize) {
     let means = route_means(&hubs);
     let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
     println!("                 on the hub (mean per request): {where_}");
+    let writes = writer_stats(&hubs);
+    let (groups, grouped, busy) = (writes.0 - writes_before.0, writes.1 - writes_before.1, writes.2 - writes_before.2);
+    println!(
+        "                 writer: {groups:.0} groups of {:.1} writes, busy {busy:.1} s (all hubs) in {:.1} s ({:.2} ms per write)",
+        grouped / groups.max(1.0),
+        wall.as_secs_f64(),
+        busy * 1e3 / grouped.max(1.0)
+    );
+    let (clients, hub_cpu, pg_cpu) = (cpu_after.clients - before.clients, cpu_after.hubs - before.hubs, cpu_after.postgres - before.postgres);
+    let per_sync = |s: f64| s * 1e3 / all.len().max(1) as f64;
+    println!(
+        "                 CPU while timed: clients {clients:.1} s, hubs {hub_cpu:.1} s, PostgreSQL {pg_cpu:.1} s of {:.1} core-s ({:.2} / {:.2} / {:.2} ms per sync)",
+        wall.as_secs_f64() * std::thread::available_parallelism().map_or(1, |n| n.get()) as f64,
+        per_sync(clients),
+        per_sync(hub_cpu),
+        per_sync(pg_cpu)
+    );
 }
 
 fn main() {
@@ -269,15 +405,31 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{:>8} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
-        "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
+        "{:>8} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
+        "arrival", "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
     );
+    println!("burst: every device's first sync starts in the same instant, each next sync right after the previous one");
     // Each configuration on every backend in turn: the backends side by side.
     for &devices in &args.devices {
         for &hubs in &args.hubs {
             for backend in &args.backends {
-                run(&args, backend, devices, hubs);
+                run(&args, backend, devices, hubs, 0.0);
             }
+        }
+    }
+    // The realistic arrival: each device's syncs at random times within the window
+    // (a 5-minute sync interval compressed), one hub.
+    if !args.spread_devices.is_empty() {
+        println!(
+            "spread: each device's {} syncs at random times within {:.0} s (offered load {} syncs/s at 500 devices)",
+            args.rounds,
+            args.spread_secs,
+            (500 * args.rounds) as f64 / args.spread_secs
+        );
+    }
+    for &devices in &args.spread_devices {
+        for backend in &args.backends {
+            run(&args, backend, devices, 1, args.spread_secs);
         }
     }
 }

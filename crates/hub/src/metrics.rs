@@ -54,6 +54,9 @@ pub struct Metrics {
     refused: Counter,
     devices: Family<StateLabels, Gauge>,
     changes_stored: Gauge,
+    write_groups: Gauge,
+    writes_grouped: Gauge,
+    write_busy: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
 impl Default for Metrics {
@@ -77,7 +80,12 @@ impl Metrics {
         registry.register("pushes_refused", "Push batches refused (schema, authorship, scope)", refused.clone());
         registry.register("devices", "Devices by state (enrolled, pending, revoked)", devices.clone());
         registry.register("changes_stored", "Changes in the hub's log (the highest hub_seq)", changes_stored.clone());
-        Metrics { registry, requests, latency, pushed, pulled, refused, devices, changes_stored }
+        let (write_groups, writes_grouped) = (Gauge::default(), Gauge::default());
+        let write_busy = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        registry.register("write_groups", "Transactions the hub's writer committed since it started (group commit)", write_groups.clone());
+        registry.register("writes_grouped", "Writes (pushes, completions) those transactions held", writes_grouped.clone());
+        registry.register("write_busy_seconds", "Time the hub's writer spent from a group's BEGIN to its COMMIT", write_busy.clone());
+        Metrics { registry, requests, latency, pushed, pulled, refused, devices, changes_stored, write_groups, writes_grouped, write_busy }
     }
 
     pub fn count_pushed(&self, n: usize) {
@@ -99,6 +107,10 @@ impl Metrics {
             self.devices.get_or_create(&StateLabels { state }).set(n);
         }
         self.changes_stored.set(census.high_seq);
+        let (groups, writes, busy) = crate::store::WRITE_STATS.read();
+        self.write_groups.set(groups as i64);
+        self.writes_grouped.set(writes as i64);
+        self.write_busy.set(busy);
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry)
             .map_err(|e| HubError::Task(format!("encoding metrics: {e}")))?;

@@ -155,6 +155,36 @@ impl std::ops::Deref for Store {
     }
 }
 
+/// What the hub's writer did (either backend's group commit), for `/metrics`: how
+/// many groups it committed, how many writes they held, and how long it was busy
+/// (from a group's BEGIN to its COMMIT). Busy time over wall time is the writer's
+/// utilisation; busy time per write is the service time a queued push waits behind.
+#[derive(Default)]
+pub struct WriteStats {
+    groups: std::sync::atomic::AtomicU64,
+    writes: std::sync::atomic::AtomicU64,
+    busy_ns: std::sync::atomic::AtomicU64,
+}
+
+/// The process's writer statistics.
+pub static WRITE_STATS: WriteStats =
+    WriteStats { groups: std::sync::atomic::AtomicU64::new(0), writes: std::sync::atomic::AtomicU64::new(0), busy_ns: std::sync::atomic::AtomicU64::new(0) };
+
+impl WriteStats {
+    pub(crate) fn record(&self, writes: usize, busy: std::time::Duration) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.groups.fetch_add(1, Relaxed);
+        self.writes.fetch_add(writes as u64, Relaxed);
+        self.busy_ns.fetch_add(busy.as_nanos() as u64, Relaxed);
+    }
+
+    /// Groups committed, writes in them, seconds busy.
+    pub fn read(&self) -> (u64, u64, f64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        (self.groups.load(Relaxed), self.writes.load(Relaxed), self.busy_ns.load(Relaxed) as f64 / 1e9)
+    }
+}
+
 /// Current hub time in milliseconds.
 pub(crate) fn now_ms() -> i64 {
     leadguard_protocol::HubTime::now().0

@@ -16,6 +16,7 @@ use crate::error::HubError;
 use leadguard_migrations::{MigrateError, Migration};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 /// `PRAGMA application_id` of hub databases ("LGHB").
@@ -134,11 +135,16 @@ fn allow_directors(conn: &Connection) -> rusqlite::Result<()> {
     edited.map(|_| ())
 }
 
+/// Reader connections: pulls and authentication (every request) run beside each
+/// other and beside the writer (WAL), instead of queueing for one connection.
+const READERS: usize = 4;
+
 /// The hub database.
 pub struct SqliteStore {
     path: PathBuf,
     writer: writer::Writer,
-    reader: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
 }
 
 impl SqliteStore {
@@ -152,9 +158,14 @@ impl SqliteStore {
         configure(&writer)?;
         migrate(&mut writer, &path)?;
         keys::ensure(&writer)?;
-        let reader = Connection::open(&path)?;
-        configure(&reader)?;
-        Ok(SqliteStore { path, writer: writer::Writer::start(writer), reader: Mutex::new(reader) })
+        let readers = (0..READERS)
+            .map(|_| {
+                let reader = Connection::open(&path)?;
+                configure(&reader)?;
+                Ok(Mutex::new(reader))
+            })
+            .collect::<Result<_, HubError>>()?;
+        Ok(SqliteStore { path, writer: writer::Writer::start(writer), readers, next_reader: AtomicUsize::new(0) })
     }
 
     pub fn path(&self) -> &Path {
@@ -170,10 +181,20 @@ impl SqliteStore {
         self.writer.write(f)
     }
 
+    /// A free reader connection, or (all busy) the next one in turn.
     pub(crate) fn reader(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written, so a
-        // poisoned lock is safe to reuse.
-        self.reader.lock().unwrap_or_else(|p| p.into_inner())
+        let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let n = self.readers.len();
+        for i in 0..n {
+            match self.readers[(start + i) % n].try_lock() {
+                Ok(conn) => return conn,
+                // A panic while holding the lock cannot leave SQLite half-written, so
+                // a poisoned lock is safe to reuse.
+                Err(std::sync::TryLockError::Poisoned(p)) => return p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        self.readers[start % n].lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

@@ -123,6 +123,7 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
             }
         }
         let mut delivers = Vec::with_capacity(group.len());
+        let (busy_since, size) = (std::time::Instant::now(), group.len());
         // Waits up to the connection's busy timeout for another hub process's writer.
         if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             for job in group {
@@ -145,6 +146,7 @@ fn run(conn: Connection, jobs: mpsc::Receiver<Job>) {
         if committed.is_err() {
             let _ = conn.execute_batch("ROLLBACK");
         }
+        super::WRITE_STATS.record(size, busy_since.elapsed());
         for deliver in delivers {
             deliver(committed.clone());
         }
@@ -166,6 +168,7 @@ mod tests {
     #[test]
     fn concurrent_writes_commit_together_and_a_failing_one_rolls_back_alone() {
         let (dir, w) = writer();
+        let (groups_before, writes_before, busy_before) = crate::store::WRITE_STATS.read();
         let threads: Vec<_> = (0..64)
             .map(|n: i64| {
                 let w = w.clone();
@@ -195,6 +198,11 @@ mod tests {
         let stored: Vec<i64> = conn.prepare("SELECT n FROM t ORDER BY n").unwrap().query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
         let expected: Vec<i64> = (0..64).filter(|n| n % 16 != 7 && n % 16 != 11).collect();
         assert_eq!(stored, expected);
+        // `/metrics` counts every write, refused ones too, and the time spent on them
+        // (other tests of this process may add to the counts, never subtract).
+        let (groups, writes, busy) = crate::store::WRITE_STATS.read();
+        assert!(groups > groups_before && writes >= writes_before + 64, "{groups} groups, {writes} writes");
+        assert!(busy > busy_before);
     }
 
     #[test]

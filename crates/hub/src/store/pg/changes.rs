@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
 use leadguard_schema::{DocState, Effects};
 use postgres::types::ToSql;
-use postgres::{IsolationLevel, Transaction};
+use postgres::{GenericClient, IsolationLevel, Transaction};
 
 use super::pool::{Pool, Statements};
 use super::writer::Writer;
@@ -26,11 +26,10 @@ use crate::store::{now_ms, ValidChange};
 /// A stored change's receipt: `hub_seq, scope, received_at, device_prev_sync`.
 type Receipt = (i64, String, i64, Option<i64>);
 
-const FIND: &str = "SELECT hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = $1";
-
-fn find(tx: &mut Transaction<'_>, st: &mut Statements, hash: &ChangeHash) -> Result<Option<Receipt>, HubError> {
-    let find = st.get(tx, FIND)?;
-    Ok(tx.query_opt(&find, &[&&hash.0[..]])?.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))))
+/// The receipts of whichever of `hashes` are stored, in one round trip.
+fn find_all(tx: &mut impl GenericClient, st: &mut Statements, hashes: &[&[u8]]) -> Result<HashMap<Vec<u8>, Receipt>, HubError> {
+    let find = st.get(tx, "SELECT hash, hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = ANY($1)")?;
+    Ok(tx.query(&find, &[&hashes])?.into_iter().map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3), r.get(4)))).collect())
 }
 
 /// Which checks a new change passes before it is stored.
@@ -46,43 +45,74 @@ pub(super) enum Checks {
 
 /// Stores a batch atomically (see `Backend::push`) after `checks`.
 ///
-/// A batch of re-pushes answers from a pooled connection; anything new goes to the
-/// hub's writer (group commit). Two pushes of the same new change racing through two
-/// hubs: the second fails on the unique hash (or lead) and its retry gets the first
-/// receipt — the client retries a failed push anyway.
+/// A batch of re-pushes answers from a pooled connection (one lookup of every hash);
+/// anything new goes to the hub's writer (group commit). Two pushes of the same new
+/// change racing through two hubs: the second fails on the unique hash (or lead) and
+/// its retry gets the first receipt — the client retries a failed push anyway.
 pub(super) fn push(pool: &Pool, writer: &Writer, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
-    let mut pooled = pool.get()?;
-    let (client, st) = pooled.split();
-    // A batch of nothing but re-pushes answers from the log without locking the feed.
     {
-        let mut tx = client.build_transaction().read_only(true).start()?;
-        let mut acks = Vec::with_capacity(changes.len());
-        for c in changes {
-            match find(&mut tx, st, &c.hash)? {
-                Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
-                Some((seq, _, received_at, prev)) => acks.push(ack(c.hash, seq, received_at, prev)),
-                None => break,
-            }
-        }
-        if acks.len() == changes.len() {
-            return Ok(acks);
+        let mut pooled = pool.get()?;
+        let (client, st) = pooled.split();
+        let hashes: Vec<&[u8]> = changes.iter().map(|c| &c.hash.0[..]).collect();
+        let stored = find_all(client, st, &hashes)?;
+        // A batch of nothing but re-pushes answers from the log without locking the feed.
+        if changes.iter().all(|c| stored.contains_key(&c.hash.0[..])) {
+            return changes
+                .iter()
+                .map(|c| match &stored[&c.hash.0[..]] {
+                    (_, scope, ..) if *scope != c.scope => Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
+                    (seq, _, received_at, prev) => Ok(ack(c.hash, *seq, *received_at, *prev)),
+                })
+                .collect();
         }
     }
-    drop(pooled);
     let (device, changes) = (device.clone(), changes.to_vec());
     writer.write(move |tx, st| store_new(tx, st, &device, &changes, checks))
 }
 
-/// The storing part of a push, in the writer's group transaction (`writer.rs`).
+/// What a push creates besides its changes, written in one statement each at its end
+/// (the checks of its later changes see them through `PgState`).
+#[derive(Default)]
+struct Pending {
+    /// New leads: `(lead_id, doc_id, list_obj)`.
+    leads: Vec<(String, String, String)>,
+    /// Documents that now hold a plain contact.
+    plain: Vec<String>,
+    /// Registrations' and updates' match data, folded into `lead_match` once the
+    /// leads exist (`match_keys`).
+    matching: Vec<(String, leadguard_schema::event::MatchData)>,
+}
+
+/// The storing part of a push, in the writer's group transaction (`writer.rs`): a
+/// fixed number of round trips per push, whatever its size (one per document and per
+/// lookup the authorship checks make), and the feed row locked by one statement just
+/// before the one insert of its changes.
 fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
     // The lower end of the evidence window: the device's last sync, or its enrolment
     // (`store/changes.rs` explains why).
     let prev = st.get(tx, "SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = $1")?;
     let prev_sync: Option<i64> = tx.query_one(&prev, &[&device.id])?.get(0);
-    let add_doc = st.get(tx, "INSERT INTO docs (doc_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING")?;
+    // Each document's scope as stored, its row added if new (one round trip each).
+    let add_doc = st.get(
+        tx,
+        "WITH added AS (INSERT INTO docs (doc_id, scope) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING scope)
+         SELECT scope FROM added UNION ALL SELECT scope FROM docs WHERE doc_id = $1",
+    )?;
     let doc_scope = st.get(tx, "SELECT scope FROM docs WHERE doc_id = $1")?;
-    // Each document's scope as stored (checked once per document of the batch).
-    let mut doc_scopes: HashMap<&str, &str> = HashMap::new();
+    let mut doc_scopes: HashMap<&str, String> = HashMap::new();
+    for c in changes {
+        if !doc_scopes.contains_key(c.doc_id.as_str()) {
+            let row = match tx.query_opt(&add_doc, &[&c.doc_id, &c.scope])? {
+                Some(row) => row,
+                // Added by another hub's transaction that committed after this
+                // statement's snapshot: read it again.
+                None => tx.query_one(&doc_scope, &[&c.doc_id])?,
+            };
+            doc_scopes.insert(&c.doc_id, row.get(0));
+        }
+    }
+    let hashes: Vec<&[u8]> = changes.iter().map(|c| &c.hash.0[..]).collect();
+    let stored = find_all(tx, st, &hashes)?;
     // Each change: its first receipt, or the index of the new change it repeats.
     enum Slot {
         Stored(Ack),
@@ -91,35 +121,24 @@ fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, cha
     let mut slots = Vec::with_capacity(changes.len());
     let mut new: Vec<&ValidChange> = Vec::new();
     let mut new_index: HashMap<[u8; 32], usize> = HashMap::new();
+    let mut pending = Pending::default();
     for (i, c) in changes.iter().enumerate() {
-        let known = match doc_scopes.get(c.doc_id.as_str()) {
-            Some(&scope) => scope == c.scope,
-            None => {
-                tx.execute(&add_doc, &[&c.doc_id, &c.scope])?;
-                let scope: String = tx.query_one(&doc_scope, &[&c.doc_id])?.get(0);
-                doc_scopes.insert(&c.doc_id, &c.scope);
-                scope == c.scope
-            }
-        };
-        if !known {
+        if doc_scopes[c.doc_id.as_str()] != c.scope {
             return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() });
         }
         if let Some(&n) = new_index.get(&c.hash.0) {
             slots.push(Slot::New(n));
             continue;
         }
-        let slot = match find(tx, st, &c.hash)? {
-            Some((_, scope, ..)) if scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
-            Some((seq, _, received_at, prev)) => Slot::Stored(ack(c.hash, seq, received_at, prev)),
+        let slot = match stored.get(&c.hash.0[..]) {
+            Some((_, scope, ..)) if *scope != c.scope => return Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
+            Some(&(seq, _, received_at, prev)) => Slot::Stored(ack(c.hash, seq, received_at, prev)),
             None => {
                 match checks {
                     // Unchecked bytes may hold anything: their documents stay branch-only.
-                    Checks::None => {
-                        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = $1")?;
-                        tx.execute(&mark, &[&c.doc_id])?;
-                    }
-                    Checks::Device => check_and_record(tx, st, Some(device), i, c)?,
-                    Checks::Adopted => check_and_record(tx, st, None, i, c)?,
+                    Checks::None => pending.plain.push(c.doc_id.clone()),
+                    Checks::Device => check_and_record(tx, st, &mut pending, Some(device), i, c)?,
+                    Checks::Adopted => check_and_record(tx, st, &mut pending, None, i, c)?,
                 }
                 new_index.insert(c.hash.0, new.len());
                 new.push(c);
@@ -128,25 +147,32 @@ fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, cha
         };
         slots.push(slot);
     }
+    write_pending(tx, st, &pending)?;
     let (first_seq, now) = if new.is_empty() {
         (0, 0)
     } else {
-        let lock = st.get(tx, "SELECT last_seq, last_received_at FROM hub_feed WHERE id = 1 FOR UPDATE")?;
-        let head = tx.query_one(&lock, &[])?;
-        let (last_seq, last_received): (i64, i64) = (head.get(0), head.get(1));
-        let now = now_ms().max(last_received);
+        // Numbers the changes: the feed row is locked from here to the group's commit.
+        let advance = st.get(
+            tx,
+            "UPDATE hub_feed SET last_seq = last_seq + $1, last_received_at = greatest(last_received_at, $2)
+             WHERE id = 1 RETURNING last_seq, last_received_at",
+        )?;
+        let head = tx.query_one(&advance, &[&(new.len() as i64), &now_ms()])?;
+        let (last_seq, now): (i64, i64) = (head.get(0), head.get(1));
+        let first_seq = last_seq - new.len() as i64 + 1;
         let insert = st.get(
             tx,
             "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             SELECT seq, hash, doc_id, scope, $5, $6, $7, bytes
+             FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[], $8::bytea[]) AS n (seq, hash, doc_id, scope, bytes)",
         )?;
-        for (n, c) in new.iter().enumerate() {
-            let seq = last_seq + 1 + n as i64;
-            tx.execute(&insert, &[&seq, &&c.hash.0[..], &c.doc_id, &c.scope, &device.id, &now, &prev_sync, &c.bytes])?;
-        }
-        let advance = st.get(tx, "UPDATE hub_feed SET last_seq = $1, last_received_at = $2 WHERE id = 1")?;
-        tx.execute(&advance, &[&(last_seq + new.len() as i64), &now])?;
-        (last_seq + 1, now)
+        let seqs: Vec<i64> = (first_seq..=last_seq).collect();
+        let hashes: Vec<&[u8]> = new.iter().map(|c| &c.hash.0[..]).collect();
+        let docs: Vec<&str> = new.iter().map(|c| c.doc_id.as_str()).collect();
+        let scopes: Vec<&str> = new.iter().map(|c| c.scope.as_str()).collect();
+        let bytes: Vec<&[u8]> = new.iter().map(|c| &c.bytes[..]).collect();
+        tx.execute(&insert, &[&seqs, &hashes, &docs, &scopes, &device.id, &now, &prev_sync, &bytes])?;
+        (first_seq, now)
     };
     Ok(slots
         .into_iter()
@@ -156,6 +182,20 @@ fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, cha
             Slot::New(n) => ack(c.hash, first_seq + n as i64, now, prev_sync),
         })
         .collect())
+}
+
+/// The push's new leads and plain documents, one statement each.
+fn write_pending(tx: &mut Transaction<'_>, st: &mut Statements, pending: &Pending) -> Result<(), HubError> {
+    if !pending.plain.is_empty() {
+        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1)")?;
+        tx.execute(&mark, &[&pending.plain])?;
+    }
+    if !pending.leads.is_empty() {
+        let add = st.get(tx, "INSERT INTO leads (lead_id, doc_id, list_obj) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])")?;
+        let column = |f: fn(&(String, String, String)) -> &str| pending.leads.iter().map(f).collect::<Vec<&str>>();
+        tx.execute(&add, &[&column(|l| &l.0), &column(|l| &l.1), &column(|l| &l.2)])?;
+    }
+    super::match_keys::record(tx, st, &pending.matching)
 }
 
 fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
@@ -235,18 +275,20 @@ pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_
 }
 
 /// What the authorship checks read, from the push transaction (`crate::authorship`).
-struct PgState<'t, 'c> {
+struct PgState<'t, 'c, 'p> {
     tx: RefCell<&'t mut Transaction<'c>>,
     statements: RefCell<&'t mut Statements>,
+    /// Leads created earlier in this push, not yet written.
+    pending: &'p Pending,
     doc_id: &'t str,
     branch: Option<String>,
     failed: RefCell<Option<postgres::Error>>,
 }
 
-impl PgState<'_, '_> {
+impl PgState<'_, '_, '_> {
     fn query(&self, sql: &'static str, args: &[&(dyn ToSql + Sync)]) -> Option<String> {
         let mut tx = self.tx.borrow_mut();
-        let statement = self.statements.borrow_mut().get(&mut tx, sql);
+        let statement = self.statements.borrow_mut().get(&mut **tx, sql);
         match statement.and_then(|s| tx.query_opt(&s, args)) {
             Ok(row) => row.map(|r| r.get(0)),
             Err(e) => {
@@ -257,11 +299,11 @@ impl PgState<'_, '_> {
     }
 }
 
-impl crate::case_rights::HubDocs for PgState<'_, '_> {
+impl crate::case_rights::HubDocs for PgState<'_, '_, '_> {
     fn policy(&self, branch: &str) -> leadguard_core::model::Policy {
         let doc = format!("directory/{branch}");
         let mut tx = self.tx.borrow_mut();
-        let statement = self.statements.borrow_mut().get(&mut tx, "SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY hub_seq");
+        let statement = self.statements.borrow_mut().get(&mut **tx, "SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY hub_seq");
         match statement.and_then(|s| tx.query(&s, &[&doc])) {
             Ok(rows) => crate::entitlement::policy_of(&rows.iter().map(|r| (r.get::<_, Vec<u8>>(0), 0, None)).collect::<Vec<_>>()),
             Err(e) => {
@@ -273,7 +315,7 @@ impl crate::case_rights::HubDocs for PgState<'_, '_> {
     fn doc_changes(&self, doc_id: &str) -> Vec<(Vec<u8>, i64, Option<i64>)> {
         let mut tx = self.tx.borrow_mut();
         let statement =
-            self.statements.borrow_mut().get(&mut tx, "SELECT bytes, received_at, device_prev_sync FROM changes WHERE doc_id = $1 ORDER BY hub_seq");
+            self.statements.borrow_mut().get(&mut **tx, "SELECT bytes, received_at, device_prev_sync FROM changes WHERE doc_id = $1 ORDER BY hub_seq");
         match statement.and_then(|s| tx.query(&s, &[&doc_id])) {
             Ok(rows) => rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect(),
             Err(e) => {
@@ -287,11 +329,17 @@ impl crate::case_rights::HubDocs for PgState<'_, '_> {
     }
 }
 
-impl DocState for PgState<'_, '_> {
+impl DocState for PgState<'_, '_, '_> {
     fn lead_home(&self, lead: &str) -> Option<String> {
+        if let Some((_, doc, _)) = self.pending.leads.iter().find(|(id, ..)| id == lead) {
+            return Some(doc.clone());
+        }
         self.query("SELECT doc_id FROM leads WHERE lead_id = $1", &[&lead])
     }
     fn list_owner(&self, obj: &str) -> Option<String> {
+        if let Some((id, ..)) = self.pending.leads.iter().find(|(_, doc, list)| doc == self.doc_id && list == obj) {
+            return Some(id.clone());
+        }
         self.query("SELECT lead_id FROM leads WHERE doc_id = $1 AND list_obj = $2", &[&self.doc_id, &obj])
     }
     fn entry_name(&self, rep: &str) -> Option<String> {
@@ -301,27 +349,33 @@ impl DocState for PgState<'_, '_> {
 }
 
 /// Checks change `index` and records the leads and directory names it creates.
-fn check_and_record(tx: &mut Transaction<'_>, st: &mut Statements, device: Option<&Device>, index: usize, c: &ValidChange) -> Result<(), HubError> {
-    let state = PgState { tx: RefCell::new(tx), statements: RefCell::new(st), doc_id: &c.doc_id, branch: crate::authorship::directory_branch(&c.doc_id), failed: RefCell::new(None) };
+fn check_and_record(
+    tx: &mut Transaction<'_>,
+    st: &mut Statements,
+    pending: &mut Pending,
+    device: Option<&Device>,
+    index: usize,
+    c: &ValidChange,
+) -> Result<(), HubError> {
+    let state = PgState { tx: RefCell::new(tx), statements: RefCell::new(st), pending, doc_id: &c.doc_id, branch: crate::authorship::directory_branch(&c.doc_id), failed: RefCell::new(None) };
     let checked = crate::authorship::check(&state, device, index, &c.doc_id, &c.bytes)?;
     if let Some(e) = state.failed.into_inner() {
         return Err(e.into());
     }
     let effects = checked.map_err(|violation| HubError::Refused { index, violation })?;
-    let (tx, st) = (state.tx.into_inner(), state.statements.into_inner());
-    record(tx, st, &c.doc_id, &effects)?;
-    super::match_keys::record(tx, st, &effects)
+    record(state.tx.into_inner(), pending, &c.doc_id, &effects)
 }
 
-fn record(tx: &mut Transaction<'_>, st: &mut Statements, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
+/// Records what a checked change creates: leads and plain marks pending until the
+/// push's end (`write_pending`), directory names at once (rare).
+fn record(tx: &mut Transaction<'_>, pending: &mut Pending, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
     if fx.events.iter().any(|(_, e)| e.plain_contact) {
-        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = $1")?;
-        tx.execute(&mark, &[&doc_id])?;
+        pending.plain.push(doc_id.to_owned());
     }
-    let add_lead = st.get(tx, "INSERT INTO leads (lead_id, doc_id, list_obj) VALUES ($1, $2, $3)")?;
     for lead in &fx.new_leads {
-        tx.execute(&add_lead, &[&lead.lead, &doc_id, &lead.list])?;
+        pending.leads.push((lead.lead.clone(), doc_id.to_owned(), lead.list.clone()));
     }
+    pending.matching.extend(fx.events.iter().filter_map(|(lead, ev)| Some((lead.clone(), ev.matching.clone()?))));
     if let Some(branch) = crate::authorship::directory_branch(doc_id) {
         for e in &fx.entries {
             tx.execute(

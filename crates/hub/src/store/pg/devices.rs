@@ -104,17 +104,17 @@ pub(super) fn last_sync(pool: &Pool, device_id: &str) -> Result<Option<HubTime>,
 }
 
 pub(super) fn complete_sync(pool: &Pool, device: &Device, cursor: u64) -> Result<SyncCompleted, HubError> {
-    let mut client = pool.get()?;
-    let mut tx = client.transaction()?;
-    let previous: Option<i64> =
-        tx.query_one("SELECT last_sync_at FROM devices WHERE id = $1 FOR UPDATE", &[&device.id])?.get(0);
-    // Hub time only moves forward for a device, even if a hub's clock steps back.
-    let now = now_ms().max(previous.unwrap_or(i64::MIN));
-    tx.execute(
-        "UPDATE devices SET last_sync_at = $2, last_cursor = $3 WHERE id = $1",
-        &[&device.id, &now, &i64::try_from(cursor).unwrap_or(i64::MAX)],
+    // One statement, one round trip: the row locked, its previous time read and the
+    // new one written. Hub time only moves forward for a device, even if a hub's clock
+    // steps back (`greatest` ignores a NULL previous).
+    let row = pool.get()?.query_one(
+        "UPDATE devices d SET last_sync_at = greatest($2, o.previous), last_cursor = $3
+         FROM (SELECT id, last_sync_at AS previous FROM devices WHERE id = $1 FOR UPDATE) o
+         WHERE d.id = o.id
+         RETURNING o.previous, d.last_sync_at",
+        &[&device.id, &now_ms(), &i64::try_from(cursor).unwrap_or(i64::MAX)],
     )?;
-    tx.commit()?;
+    let (previous, now): (Option<i64>, i64) = (row.get(0), row.get(1));
     Ok(SyncCompleted { synced_at: HubTime(now), previous: previous.map(HubTime) })
 }
 

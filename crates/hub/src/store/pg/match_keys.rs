@@ -2,7 +2,7 @@
 //! (`store/match_keys.rs`, which holds the shared fold and candidates' query).
 
 use leadguard_protocol::{CheckAnswer, CheckRequest};
-use leadguard_schema::Effects;
+use leadguard_schema::event::MatchData;
 use postgres::Transaction;
 
 use super::pool::{Pool, Statements};
@@ -60,10 +60,10 @@ fn write(tx: &mut Transaction<'_>, st: Option<&mut Statements>, lead: &str, m: &
     Ok(())
 }
 
-/// Folds the registrations and updates of an accepted change into `lead_match`.
-pub(super) fn record(tx: &mut Transaction<'_>, st: &mut Statements, fx: &Effects) -> Result<(), HubError> {
-    for (lead, ev) in &fx.events {
-        let Some(m) = &ev.matching else { continue };
+/// Folds the match data of a push's registrations and updates, in order, into
+/// `lead_match` (after its new leads are written: the rows reference them).
+pub(super) fn record(tx: &mut Transaction<'_>, st: &mut Statements, matching: &[(String, MatchData)]) -> Result<(), HubError> {
+    for (lead, m) in matching {
         let read = st.get(tx, READ)?;
         let mut row = tx.query_opt(&read, &[lead])?.map(|r| row_of(&r, 0)).unwrap_or_default();
         row.apply(m);

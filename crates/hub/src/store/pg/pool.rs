@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use std::collections::HashMap;
 
-use postgres::{Client, NoTls, Statement, Transaction};
+use postgres::{Client, GenericClient, NoTls, Statement};
 
 use crate::error::HubError;
 
@@ -38,8 +38,9 @@ pub(super) struct Conn {
 pub(super) struct Statements(HashMap<&'static str, Statement>);
 
 impl Statements {
-    /// `sql` prepared on this connection (through `tx`), prepared once.
-    pub(super) fn get(&mut self, tx: &mut Transaction<'_>, sql: &'static str) -> Result<Statement, postgres::Error> {
+    /// `sql` prepared on this connection (through `tx`, a transaction or the client
+    /// itself), prepared once.
+    pub(super) fn get(&mut self, tx: &mut impl GenericClient, sql: &'static str) -> Result<Statement, postgres::Error> {
         if let Some(s) = self.0.get(sql) {
             return Ok(s.clone());
         }

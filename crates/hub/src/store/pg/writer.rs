@@ -123,6 +123,7 @@ fn run(url: &str, mut client: Client, jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        let (busy_since, size) = (std::time::Instant::now(), group.len());
         if client.is_closed() {
             // The database restarted or the connection broke: a new one, new statements.
             match Client::connect(url, NoTls) {
@@ -174,6 +175,7 @@ fn run(url: &str, mut client: Client, jobs: mpsc::Receiver<Job>) {
             }
             None => tx.commit().map_err(|e| GroupFailed::at(GroupStage::Commit, e)),
         };
+        crate::store::WRITE_STATS.record(size, busy_since.elapsed());
         for deliver in delivers {
             deliver(committed.clone());
         }
