@@ -15,4 +15,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(m) = PullResponse::decode(data) {
         assert_eq!(PullResponse::decode(&m.encode()).as_ref(), Ok(&m));
     }
+    if let Ok(m) = PullResponse::decode_compact(data) {
+        assert_eq!(PullResponse::decode_compact(&m.encode_compact()).as_ref(), Ok(&m));
+    }
 });

@@ -56,6 +56,39 @@ fn a_rep_pushes_and_a_colleague_pulls_the_same_changes_with_receipts() {
     assert!(pull_all(&dist, 100).is_empty(), "a distributor never does");
 }
 
+/// Compact pull pages are asked for, never imposed: a client that does not name
+/// them (every client before them) gets the plain page, with the same changes and
+/// receipts; the compact page is smaller and leaves the change hashes out.
+#[test]
+fn an_old_client_gets_plain_pages_and_compact_pages_carry_the_same_changes() {
+    let hub = Hub::start();
+    let (a, _) = hub.device("li.na", "sh", "rep");
+    let credential = hub.anonymous().enroll(&hub.token("wang.wei", "sh", "rep")).unwrap().credential;
+    let compact = hub.anonymous().with_credential(&credential);
+    let plain = hub.anonymous().with_credential(&credential).with_plain_pages();
+    let changes = automerge_changes("aaaa", "li.na", 40);
+    a.push(&batch("sh/a/0", "branch:sh", &changes)).unwrap();
+
+    let before = plain.traffic().received();
+    let old = plain.pull(0, None).unwrap();
+    let plain_bytes = plain.traffic().received() - before;
+    let before = compact.traffic().received();
+    let new = compact.pull(0, None).unwrap();
+    let compact_bytes = compact.traffic().received() - before;
+    assert_eq!(old.changes.len(), 40);
+    assert_eq!(new, old, "same changes, hashes, receipts and cursor in both forms");
+    assert!(compact_bytes * 2 < plain_bytes, "compact {compact_bytes} bytes against plain {plain_bytes}");
+
+    // Without the Accept header, the plain media type and layout, as before.
+    let raw = reqwest::blocking::Client::new()
+        .get(format!("{}/v1/pull?since=0", hub.url))
+        .bearer_auth(&credential)
+        .send()
+        .unwrap();
+    assert_eq!(raw.headers()["content-type"], leadguard_protocol::CONTENT_TYPE);
+    assert_eq!(leadguard_protocol::PullResponse::decode(&raw.bytes().unwrap()).unwrap(), old);
+}
+
 #[test]
 fn a_repush_is_idempotent_and_keeps_the_first_receipt() {
     let hub = Hub::start();

@@ -123,6 +123,7 @@ fn main() {
     let t = Instant::now();
     push_all(&laptop, &mine);
     let pushed_at = t.elapsed();
+    let pull_from = laptop.traffic().received();
     let (mut since, mut pulled, mut pulled_bytes) = (0, 0usize, 0usize);
     loop {
         let page = laptop.pull(since, None).expect("pull");
@@ -133,16 +134,32 @@ fn main() {
             break;
         }
     }
+    let pull_down = laptop.traffic().received() - pull_from;
     laptop.complete(since).expect("complete");
     let wall = t.elapsed();
     let tr = laptop.traffic();
     println!("change-log sync: {:.2} s wall (push {:.2} s), {} requests", wall.as_secs_f64(), pushed_at.as_secs_f64(), tr.requests());
     println!(
-        "  pushed {own} changes, pulled {pulled} changes ({} of change bytes); on the wire: sent {}, received {}",
+        "  pushed {own} changes, pulled {pulled} changes ({} of change bytes) in compact pages; on the wire: sent {}, received {}",
         mb(pulled_bytes as u64),
         mb(tr.sent()),
         mb(tr.received())
     );
+    println!("  the pull alone: received {}", mb(pull_down));
+
+    // The same pull in plain pages (gzip on the wire), as clients before compact pages.
+    let plain = laptop.clone().with_plain_pages();
+    let (received0, t) = (tr.received(), Instant::now());
+    let mut cursor = 0;
+    loop {
+        let page = plain.pull(cursor, None).expect("pull");
+        cursor = page.next_cursor;
+        if !page.more {
+            break;
+        }
+    }
+    let plain_down = tr.received() - received0;
+    println!("  the same pull in plain pages: {:.2} s, received {}", t.elapsed().as_secs_f64(), mb(plain_down));
 
     // The next day: 100 new changes from a colleague; the laptop syncs again.
     let extra = make_shards("colleague-late", 100);
@@ -181,6 +198,11 @@ fn main() {
         mb(down),
         mb(up),
         theirs.len() + mine.len()
+    );
+    println!(
+        "pulled bytes against whole documents: compact pages {:.2}x, plain pages {:.2}x",
+        pull_down as f64 / down as f64,
+        plain_down as f64 / down as f64
     );
     assert_eq!(merged_leads, theirs.len());
     println!("hub now holds {} changes", store.change_count().expect("count"));

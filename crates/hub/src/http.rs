@@ -6,7 +6,7 @@
 //! | POST | `/v1/enroll` | one-time token in body | JSON → JSON |
 //! | GET  | `/v1/me` | bearer credential | → JSON [`WhoAmI`] |
 //! | POST | `/v1/push` | bearer credential | binary `PushRequest` → binary `PushResponse` |
-//! | GET  | `/v1/pull?since=&limit=&scope=` | bearer credential | → binary `PullResponse` |
+//! | GET  | `/v1/pull?since=&limit=&scope=` | bearer credential | → binary `PullResponse`, compact (deflated, `PAGE_CONTENT_TYPE`) when `Accept` names it |
 //! | POST | `/v1/sync/complete` | bearer credential | JSON → JSON |
 //! | POST | `/v1/keys` | bearer credential | JSON `KeysPush` → `KeysStored` (keys of leads the device registered) |
 //! | GET  | `/v1/keys` | bearer credential | → JSON `KeyGrants` (keys of leads its user may see in full; revocations) |
@@ -30,7 +30,7 @@ use crate::store::Store;
 use axum::body::Body;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequestParts, Query, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -39,9 +39,10 @@ use axum::{Json, Router};
 use http_body_util::BodyExt;
 use leadguard_protocol::{
     EnrollRequest, EnrollResponse, Health, HubTime, PushRequest, PushResponse, SyncComplete, WhoAmI, MAX_BODY_BYTES,
-    MAX_PULL_CHANGES,
+    MAX_PULL_CHANGES, PAGE_CONTENT_TYPE,
 };
 use std::sync::Arc;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
@@ -80,7 +81,8 @@ pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minut
         .layer(axum::Extension(metrics))
         .layer(axum::Extension(Arc::new(crate::check::CheckLimiter::new(check_per_minute))))
         .layer(RequestDecompressionLayer::new())
-        .layer(CompressionLayer::new())
+        // A compact pull page is deflated already: gzip would only cost time.
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new(PAGE_CONTENT_TYPE))))
         .with_state(store)
 }
 
@@ -241,9 +243,15 @@ async fn pull(
     State(store): State<AppState>,
     axum::Extension(metrics): axum::Extension<Arc<Metrics>>,
     AuthDevice(device): AuthDevice,
+    headers: HeaderMap,
     params: Result<Query<PullParams>, QueryRejection>,
 ) -> Result<Response, HubError> {
     let Query(p) = params.map_err(|e| HubError::Malformed(e.body_text()))?;
+    // The page's form is chosen here, above the store, so both backends serve both.
+    let compact = headers
+        .get_all(ACCEPT)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim().starts_with(PAGE_CONTENT_TYPE))));
     let limit = p.limit.unwrap_or(MAX_PULL_CHANGES).clamp(1, MAX_PULL_CHANGES);
     let encoded = blocking(move || {
         if let Some(s) = &p.scope {
@@ -253,11 +261,15 @@ async fn pull(
             }
         }
         let page = store.pull(&device, p.since, limit, p.scope.as_deref())?;
-        Ok((page.changes.len(), page.encode()))
+        let bytes = if compact { page.encode_compact() } else { page.encode() };
+        Ok((page.changes.len(), bytes))
     })
     .await?;
     metrics.count_pulled(encoded.0);
     let encoded = encoded.1;
+    if compact {
+        return Ok(([(CONTENT_TYPE, PAGE_CONTENT_TYPE)], encoded).into_response());
+    }
     Ok(binary(encoded))
 }
 

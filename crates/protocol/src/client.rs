@@ -19,7 +19,7 @@ use crate::{DecodeError, PullResponse, PushRequest, PushResponse, CONTENT_TYPE};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use reqwest::blocking::{Client, RequestBuilder, Response};
-use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE as CONTENT_TYPE_HEADER};
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE as CONTENT_TYPE_HEADER};
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -95,6 +95,8 @@ pub struct HubClient {
     http: Client,
     credential: Option<String>,
     traffic: Arc<Traffic>,
+    /// Ask for compact pull pages ([`crate::page`]); off only to talk like an old client.
+    compact_pages: bool,
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -137,12 +139,19 @@ impl HubClient {
             .user_agent(concat!("leadguard/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| ClientError::Transport(e.to_string()))?;
-        Ok(HubClient { base, http, credential: None, traffic: Arc::default() })
+        Ok(HubClient { base, http, credential: None, traffic: Arc::default(), compact_pages: true })
     }
 
     /// The same hub, authenticated with a device credential.
     pub fn with_credential(mut self, credential: &str) -> Self {
         self.credential = Some(credential.to_owned());
+        self
+    }
+
+    /// The same hub, pulling plain pages as clients before compact pages did
+    /// (tests and the sync benchmark compare the two).
+    pub fn with_plain_pages(mut self) -> Self {
+        self.compact_pages = false;
         self
     }
 
@@ -246,7 +255,17 @@ impl HubClient {
         if let Some(l) = limit {
             path.push_str(&format!("&limit={l}"));
         }
-        Ok(PullResponse::decode(&self.send(self.request(reqwest::Method::GET, &path))?)?)
+        self.pull_page(&path)
+    }
+
+    /// Sends a pull, asking for a compact page unless told not to; the response's
+    /// kind says which form came back (a hub before compact pages sends plain ones).
+    fn pull_page(&self, path: &str) -> Result<PullResponse, ClientError> {
+        let mut req = self.request(reqwest::Method::GET, path);
+        if self.compact_pages {
+            req = req.header(ACCEPT, crate::PAGE_CONTENT_TYPE);
+        }
+        Ok(PullResponse::decode_any(&self.send(req)?)?)
     }
 
     /// `GET /v1/pull?scope=`: like [`HubClient::pull`] but only one scope, which
@@ -256,7 +275,7 @@ impl HubClient {
         if let Some(l) = limit {
             path.push_str(&format!("&limit={l}"));
         }
-        Ok(PullResponse::decode(&self.send(self.request(reqwest::Method::GET, &path))?)?)
+        self.pull_page(&path)
     }
 
     /// `POST /v1/sync/complete`: records this sync; its time is the

@@ -41,6 +41,10 @@ pub enum DecodeError {
     TooMany { what: &'static str, count: u64, limit: usize },
     #[error("{0} unexpected bytes after the message")]
     TrailingBytes(usize),
+    #[error("corrupt compressed page: {0}")]
+    BadDeflate(String),
+    #[error("change {index} refers to the change {back} places before it, which the page does not hold")]
+    BadChangeRef { index: usize, back: u64 },
 }
 
 /// Magic bytes opening every binary message.
@@ -53,6 +57,11 @@ pub struct Writer {
 }
 
 impl Writer {
+    /// An empty writer (no message header) with room for `capacity` bytes.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Writer { buf: Vec::with_capacity(capacity) }
+    }
+
     /// A writer whose buffer starts with the header of message `kind`.
     pub fn message(kind: u8, capacity: usize) -> Self {
         let mut buf = Vec::with_capacity(capacity + 4);
@@ -118,6 +127,11 @@ pub struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// A reader over bare bytes (no message header).
+    pub fn new(buf: &'a [u8]) -> Self {
+        Reader { buf, pos: 0 }
+    }
+
     /// Checks the header of message `kind` and returns a reader over its body.
     pub fn message(buf: &'a [u8], kind: u8) -> Result<Self, DecodeError> {
         let mut r = Reader { buf, pos: 0 };

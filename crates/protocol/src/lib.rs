@@ -13,6 +13,10 @@
 //! * **Control messages** (enrolment, sync completion, errors, health) are small and
 //!   rare; they are JSON ([`control`]) so they stay readable in logs and curl.
 //!
+//! Pull pages also come in a compact form ([`page`]): one deflated bundle per page
+//! that leaves out what the client recomputes (change hashes, dependencies on
+//! changes in the same page), for clients that ask for it.
+//!
 //! Bodies are gzip-compressed on the wire (HTTP `Content-Encoding`) in both
 //! directions. The binary layout is frozen by golden-byte tests
 //! (`tests/golden.rs`): changing it is a new protocol version, never an edit.
@@ -23,6 +27,7 @@ pub mod codec;
 pub mod control;
 pub mod history;
 pub mod messages;
+pub mod page;
 pub mod time;
 
 pub use codec::DecodeError;
@@ -31,6 +36,7 @@ pub use control::{
     KeysStored, LeadKeyEntry, Role, SyncComplete, SyncCompleted, WhoAmI,
 };
 pub use messages::{Ack, ChangeHash, PullResponse, PulledChange, PushChange, PushRequest, PushResponse};
+pub use page::PAGE_CONTENT_TYPE;
 pub use time::HubTime;
 
 /// Protocol version carried in every binary message header and in `/v1/` paths.

@@ -108,13 +108,13 @@ pub struct PullResponse {
 
 /// Interns strings for a message's string table.
 #[derive(Default)]
-struct StringTable<'a> {
+pub(crate) struct StringTable<'a> {
     index: HashMap<&'a str, u64>,
     list: Vec<&'a str>,
 }
 
 impl<'a> StringTable<'a> {
-    fn intern(&mut self, s: &'a str) -> u64 {
+    pub(crate) fn intern(&mut self, s: &'a str) -> u64 {
         if let Some(&i) = self.index.get(s) {
             return i;
         }
@@ -124,7 +124,7 @@ impl<'a> StringTable<'a> {
         i
     }
 
-    fn write(&self, w: &mut Writer) {
+    pub(crate) fn write(&self, w: &mut Writer) {
         w.uvarint(self.list.len() as u64);
         for s in &self.list {
             w.str(s);
@@ -132,12 +132,12 @@ impl<'a> StringTable<'a> {
     }
 }
 
-fn read_strings(r: &mut Reader<'_>) -> Result<Vec<String>, DecodeError> {
+pub(crate) fn read_strings(r: &mut Reader<'_>) -> Result<Vec<String>, DecodeError> {
     let n = r.count("strings", MAX_STRINGS, 1)?;
     (0..n).map(|_| r.str().map(str::to_owned)).collect()
 }
 
-fn lookup(strings: &[String], r: &mut Reader<'_>) -> Result<String, DecodeError> {
+pub(crate) fn lookup(strings: &[String], r: &mut Reader<'_>) -> Result<String, DecodeError> {
     let index = r.uvarint()?;
     strings
         .get(usize::try_from(index).unwrap_or(usize::MAX))

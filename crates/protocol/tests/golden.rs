@@ -103,3 +103,83 @@ fn a_bad_string_index_is_an_error_not_a_panic() {
     let bytes = [0x4c, 0x47, 0x01, 0x01, 0x01, 0x01, b'x', 0x01, 0x05, 0x00, 0x00];
     assert_eq!(PushRequest::decode(&bytes), Err(DecodeError::BadStringIndex { index: 5, len: 1 }));
 }
+
+/// An uncompressed Automerge change chunk (magic, checksum, type 1, length, body)
+/// with a body that depends on `deps`, and its hash.
+fn change_chunk(deps: &[ChangeHash], op: u8) -> (Vec<u8>, ChangeHash) {
+    // Actor "actr", seq = start op = `op`, time 1000 + `op` (signed LEB128), one byte of ops.
+    use sha2::Digest;
+    let mut body = vec![deps.len() as u8];
+    for d in deps {
+        body.extend_from_slice(&d.0);
+    }
+    body.extend_from_slice(&[0x04, b'a', b'c', b't', b'r', op, op, 0xe8 + op, 0x07, 0x2a]);
+    let mut hashed = vec![0x01, body.len() as u8];
+    hashed.extend_from_slice(&body);
+    let hash: [u8; 32] = sha2::Sha256::digest(&hashed).into();
+    let mut chunk = vec![0x85, 0x6f, 0x4a, 0x83];
+    chunk.extend_from_slice(&hash[..4]);
+    chunk.extend_from_slice(&hashed);
+    (chunk, ChangeHash(hash))
+}
+
+/// Two chained changes of one document (the second in differences from the first) and one change that is not a chunk.
+fn compact_page() -> PullResponse {
+    let (first, h1) = change_chunk(&[], 1);
+    let (second, h2) = change_chunk(&[h1, hash(0x22)], 2);
+    let change = |hub_seq: u64, hash, bytes| PulledChange {
+        hub_seq,
+        hash,
+        doc_id: "b1/d2/0".into(),
+        scope: "branch:b1".into(),
+        device: "dev-2".into(),
+        received_at: HubTime(1_795_000_000_000 + hub_seq as i64),
+        device_prev_sync: (hub_seq == 9).then_some(HubTime(1_794_000_000_000)),
+        bytes,
+    };
+    PullResponse {
+        changes: vec![change(7, h1, first), change(8, h2, second), change(9, hash(0x33), vec![0xde, 0xad])],
+        more: false,
+        next_cursor: 9,
+    }
+}
+
+/// The compact page's layout before deflate: frozen like the plain messages. (The
+/// deflated bytes depend on the compressor's version; what any decoder must read is
+/// this layout, and [`COMPACT_PAGE`] below, once written, decodes forever.)
+const COMPACT_PAGE_RAW: &str = concat!(
+    "030762312f64322f30096272616e63683a6231056465762d3203",
+    "070001028ef8b2e5bd680001000102020001000102020180d0dcabb668", // receipts
+    "0009", // more, next cursor
+    "01000a04616374720101e9072a", // a change chunk: no deps, its body
+    "020201002222222222222222222222222222222222222222222222222222222222222222", // deps: 1 back, one literal
+    "010102012a", // Δseq, Δstart op, Δtime, the rest
+    "00333333333333333333333333333333333333333333333333333333333333333302dead" // verbatim
+);
+const COMPACT_PAGE: &str = concat!(
+    "4c4701049301",
+    "78da63664f32d44f31d237e04c2a4acc4bceb04a32644d492dd3356266676064eafbb1e9e9de0c06462093094232365cb8",
+    "b37a5b0603272303174b6272491123e34b762da038831201c0c8c8c4a8c5604c0030dd5b0b00528f1e39"
+);
+
+fn inflate(compact: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    assert_eq!(&compact[..4], b"LG\x01\x04");
+    let mut at = 4;
+    while compact[at] & 0x80 != 0 {
+        at += 1;
+    }
+    let mut raw = Vec::new();
+    flate2::read::ZlibDecoder::new(&compact[at + 1..]).read_to_end(&mut raw).unwrap();
+    raw
+}
+
+#[test]
+fn compact_page_layout_is_frozen() {
+    let compact = compact_page().encode_compact();
+    assert_eq!(hex::encode(inflate(&compact)), COMPACT_PAGE_RAW);
+    assert_eq!(PullResponse::decode_compact(&compact).unwrap(), compact_page());
+    assert_eq!(PullResponse::decode_any(&hex::decode(COMPACT_PAGE).unwrap()).unwrap(), compact_page());
+    // The plain page is unchanged beside it, and decode_any reads both.
+    assert_eq!(PullResponse::decode_any(&pull_response().encode()).unwrap(), pull_response());
+}

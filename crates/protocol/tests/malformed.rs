@@ -23,6 +23,37 @@ fn decode_all(bytes: &[u8]) {
     if let Ok(m) = PullResponse::decode(bytes) {
         assert_eq!(PullResponse::decode(&m.encode()).as_ref(), Ok(&m), "pull response round trip");
     }
+    if let Ok(m) = PullResponse::decode_compact(bytes) {
+        assert_eq!(PullResponse::decode_compact(&m.encode_compact()).as_ref(), Ok(&m), "compact page round trip");
+    }
+}
+
+/// Three chained Automerge-like change chunks of one author (compact pages take
+/// them apart; their hashes are recomputed).
+fn chained_chunks() -> Vec<PulledChange> {
+    use sha2::Digest;
+    let mut out: Vec<PulledChange> = Vec::new();
+    for n in 1..4u8 {
+        let mut body = match out.last() {
+            Some(prev) => [&[1u8][..], &prev.hash.0].concat(),
+            None => vec![0],
+        };
+        body.extend_from_slice(&[0x02, b'a', b'b', n, n * 2, 0x90 + n, 0x05, 0x61, 0x62]);
+        let hashed = [&[0x01, body.len() as u8][..], &body].concat();
+        let hash: [u8; 32] = sha2::Sha256::digest(&hashed).into();
+        let bytes = [&[0x85, 0x6f, 0x4a, 0x83][..], &hash[..4], &hashed].concat();
+        out.push(PulledChange {
+            hub_seq: u64::from(n),
+            hash: ChangeHash(hash),
+            doc_id: "sz/dev1/0".into(),
+            scope: "branch:sz".into(),
+            device: "dev1".into(),
+            received_at: HubTime(1_795_000_000_000),
+            device_prev_sync: None,
+            bytes,
+        });
+    }
+    out
 }
 
 fn valid_messages() -> Vec<Vec<u8>> {
@@ -50,6 +81,8 @@ fn valid_messages() -> Vec<Vec<u8>> {
         }
         .encode(),
         PullResponse { changes: (1..4).map(change).collect(), more: true, next_cursor: 77 }.encode(),
+        PullResponse { changes: (1..4).map(change).collect(), more: true, next_cursor: 77 }.encode_compact(),
+        PullResponse { changes: chained_chunks(), more: false, next_cursor: 3 }.encode_compact(),
     ]
 }
 
@@ -98,7 +131,7 @@ proptest! {
     fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
         decode_all(&bytes);
         // With a valid header, so the decoders get past the magic.
-        for kind in 1u8..=3 {
+        for kind in 1u8..=4 {
             let mut framed = vec![0x4c, 0x47, 0x01, kind];
             framed.extend_from_slice(&bytes);
             decode_all(&framed);
@@ -106,7 +139,7 @@ proptest! {
     }
 
     #[test]
-    fn mutated_messages_decode_or_fail_cleanly(which in 0usize..3, muts in proptest::collection::vec(mutation(), 1..6)) {
+    fn mutated_messages_decode_or_fail_cleanly(which in 0usize..5, muts in proptest::collection::vec(mutation(), 1..6)) {
         let base = valid_messages().swap_remove(which);
         decode_all(&apply(base, &muts));
     }
@@ -120,19 +153,32 @@ fn every_valid_message_round_trips() {
         if let Ok(p) = PullResponse::decode(&m) {
             assert_eq!(p.encode(), m);
         }
-        assert!(PushRequest::decode(&m).is_ok() || PushResponse::decode(&m).is_ok() || PullResponse::decode(&m).is_ok());
+        if let Ok(p) = PullResponse::decode_compact(&m) {
+            assert_eq!(p.encode_compact(), m);
+        }
+        assert!(
+            PushRequest::decode(&m).is_ok()
+                || PushResponse::decode(&m).is_ok()
+                || PullResponse::decode(&m).is_ok()
+                || PullResponse::decode_compact(&m).is_ok()
+        );
     }
 }
 
 /// Counts that claim billions of items in a few bytes must fail before allocating.
 #[test]
 fn count_bombs_are_refused_before_allocation() {
-    for kind in 1u8..=3 {
+    for kind in 1u8..=4 {
         // count = 2^63 (a 10-byte varint), then nothing.
         let mut bomb = vec![0x4c, 0x47, 0x01, kind];
         bomb.extend_from_slice(&[0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
         decode_all(&bomb);
-        assert!(PushRequest::decode(&bomb).is_err() && PushResponse::decode(&bomb).is_err() && PullResponse::decode(&bomb).is_err());
+        assert!(
+            PushRequest::decode(&bomb).is_err()
+                && PushResponse::decode(&bomb).is_err()
+                && PullResponse::decode(&bomb).is_err()
+                && PullResponse::decode_compact(&bomb).is_err()
+        );
     }
 }
 
@@ -147,5 +193,46 @@ fn the_regression_corpus_decodes_or_fails_cleanly() {
             n += 1;
         }
     }
+    let page = PullResponse { changes: chained_chunks(), more: false, next_cursor: 3 };
+    assert_eq!(PullResponse::decode_compact(&page.encode_compact()).unwrap(), page);
     assert!(n >= 5, "the corpus lost its files ({n} in {})", dir.display());
+}
+
+/// A compact page whose deflate stream is damaged, cut short, or inflates to more
+/// than it says is a typed error, whatever the damage.
+#[test]
+fn a_corrupt_compressed_page_is_a_typed_error() {
+    let page = PullResponse {
+        changes: (1..40u8)
+            .map(|n| PulledChange {
+                hub_seq: u64::from(n),
+                hash: ChangeHash([n; 32]),
+                doc_id: "sz/dev1/0".into(),
+                scope: "branch:sz".into(),
+                device: "dev1".into(),
+                received_at: HubTime(1_795_000_000_000),
+                device_prev_sync: None,
+                bytes: vec![n; 40],
+            })
+            .collect(),
+        more: false,
+        next_cursor: 39,
+    };
+    let good = page.encode_compact();
+    assert_eq!(PullResponse::decode_compact(&good).unwrap(), page);
+    let header = 4 + 2; // "LG" 01 04 and a two-byte length
+    assert!(matches!(PullResponse::decode_compact(&good[..good.len() - 5]), Err(DecodeError::BadDeflate(_))));
+    for at in header..good.len() {
+        let mut bad = good.clone();
+        bad[at] ^= 0x5a;
+        decode_all(&bad);
+    }
+    // The stated length is a bound: inflating past it is refused, not followed.
+    let mut short = good.clone();
+    short[4] = 0x10;
+    short.remove(5);
+    assert!(matches!(PullResponse::decode_compact(&short), Err(DecodeError::BadDeflate(_))));
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/corrupt-compact-page.bin");
+    let kept = std::fs::read(&corpus).expect("the corrupt page in the corpus");
+    assert!(matches!(PullResponse::decode_compact(&kept), Err(DecodeError::BadDeflate(_))));
 }
