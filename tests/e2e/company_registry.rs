@@ -10,20 +10,10 @@
 mod hub_support;
 
 use hub_support::{files_holding, Hub};
-use leadguard_core::api::{self, Context};
 use serde_json::{json, Value};
 use std::path::Path;
-
-fn call(data: &Path, cmd: &str, args: Value) -> Value {
-    let mut ctx = Context::open(data).expect("open");
-    api::dispatch(&mut ctx, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
-}
-
-fn cli(data: &Path, args: &[&str]) -> Value {
-    let out = leadguard_tests::leadguard(data, args);
-    assert!(out.status.success(), "leadguard {args:?} failed: {}", String::from_utf8_lossy(&out.stdout));
-    leadguard_tests::json(&out)
-}
+use hub_support::call;
+use leadguard_tests::leadguard_ok as cli;
 
 fn has_row(data: &Path, lead: &str) -> bool {
     leadguard_core::Registry::open(data).expect("registry").row(lead).is_ok()

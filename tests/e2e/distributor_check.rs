@@ -10,22 +10,12 @@
 mod hub_support;
 
 use hub_support::Hub;
-use leadguard_core::api::{self, Context};
 use leadguard_protocol::client::ClientError;
 use leadguard_protocol::{CheckAnswer, CheckRequest, ErrorCode};
 use serde_json::{json, Value};
 use std::path::Path;
-
-fn call(data: &Path, cmd: &str, args: Value) -> Value {
-    let mut ctx = Context::open(data).expect("open");
-    api::dispatch(&mut ctx, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
-}
-
-fn cli(data: &Path, args: &[&str]) -> Value {
-    let out = leadguard_tests::leadguard(data, args);
-    assert!(out.status.success(), "leadguard {args:?} failed: {}", String::from_utf8_lossy(&out.stdout));
-    leadguard_tests::json(&out)
-}
+use hub_support::call;
+use leadguard_tests::leadguard_ok as cli;
 
 /// A branch (manager, rep 李娜 with a registered customer) and a distributor's laptop
 /// enrolled and synced.

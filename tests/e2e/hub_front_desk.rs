@@ -7,15 +7,10 @@
 mod hub_support;
 
 use hub_support::{files_holding, Hub};
-use leadguard_core::api::{self, Context};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::Path;
 use leadguard_tests::leadguard_ok as cli;
-
-fn call(data: &Path, cmd: &str, args: Value) -> Value {
-    let mut ctx = Context::open(data).expect("open");
-    api::dispatch(&mut ctx, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
-}
+use hub_support::call;
 
 fn protected_until(data: &Path, lead: &str) -> String {
     let got = call(data, "lead_get", json!({ "id": lead }));

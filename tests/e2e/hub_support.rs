@@ -16,6 +16,13 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
+/// Runs core command `cmd` on the registry in `data` (the laptop's API, in process),
+/// panicking with the typed error if it is refused.
+pub fn call(data: &Path, cmd: &str, args: serde_json::Value) -> serde_json::Value {
+    let mut ctx = leadguard_core::api::Context::open(data).expect("open");
+    leadguard_core::api::dispatch(&mut ctx, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
+}
+
 /// A running hub process; killed when dropped.
 pub struct Hub {
     pub data: PathBuf,

@@ -10,11 +10,8 @@ use leadguard_core::api::{self, Context};
 use leadguard_core::sync::{self, SyncPhase, SyncProgress};
 use serde_json::{json, Value};
 use std::path::Path;
-
-fn call(data: &Path, cmd: &str, args: Value) -> Value {
-    let mut ctx = Context::open(data).expect("open");
-    api::dispatch(&mut ctx, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
-}
+use hub_support::call;
+use leadguard_tests::leadguard_ok as cli;
 
 fn registry(data: &Path) -> leadguard_core::Registry {
     leadguard_core::Registry::open(data).expect("registry")
@@ -23,13 +20,6 @@ fn registry(data: &Path) -> leadguard_core::Registry {
 fn all_leads(data: &Path) -> Vec<Value> {
     let page = call(data, "lead_list", json!({ "limit": 1000 }));
     page["items"].as_array().expect("items").clone()
-}
-
-/// `leadguard --data DATA --json ARGS...` (the real CLI binary), parsed.
-fn cli(data: &Path, args: &[&str]) -> Value {
-    let out = leadguard_tests::leadguard(data, args);
-    assert!(out.status.success(), "leadguard {args:?} failed: {}", String::from_utf8_lossy(&out.stdout));
-    leadguard_tests::json(&out)
 }
 
 #[test]

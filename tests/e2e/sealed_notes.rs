@@ -9,21 +9,11 @@
 mod hub_support;
 
 use hub_support::{files_holding, Hub};
-use leadguard_core::api::{self, Context};
 use leadguard_core::model::EventKind;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::Path;
-
-fn call(data: &Path, cmd: &str, args: Value) -> Value {
-    let mut ctx = Context::open(data).expect("open");
-    api::dispatch(&mut ctx, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
-}
-
-fn cli(data: &Path, args: &[&str]) -> Value {
-    let out = leadguard_tests::leadguard(data, args);
-    assert!(out.status.success(), "leadguard {args:?} failed: {}", String::from_utf8_lossy(&out.stdout));
-    leadguard_tests::json(&out)
-}
+use hub_support::call;
+use leadguard_tests::leadguard_ok as cli;
 
 /// The notes of a lead's follow-ups as stored in `data`'s replica (sealed or not).
 fn stored_notes(data: &Path, lead: &str) -> Vec<String> {
