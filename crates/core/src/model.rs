@@ -510,7 +510,7 @@ pub struct Policy {
     #[serde(default)]
     pub duty_rota: Vec<String>,
     /// Who decides a case across branches (rule 17): the director (default, the
-    /// escalation of seed 004) or, when every involved branch says so, their managers.
+    /// escalation to the 总监 across regions) or, when every involved branch says so, their managers.
     #[serde(default)]
     pub cross_branch_decider: CrossBranchDecider,
     /// Whether this policy is applied to a distributor's report (set by

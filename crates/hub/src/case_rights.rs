@@ -10,7 +10,7 @@
 //! - a decision: a director assigned to a branch of the case; a manager of a branch
 //!   of the case when the case stays in that branch, or when every involved branch's
 //!   policy lets their managers decide (`cross_branch_decider: managers`) — by
-//!   default a case across branches is the director's (seed 004's escalation);
+//!   default a case across branches is the director's (escalated above the branches);
 //! - an appeal: a rep or distributor of a branch of the case (the core checks that
 //!   the case names them).
 //!

@@ -82,6 +82,6 @@ assignment: Array<AssignRule>,
 duty_rota: Array<string>, 
 /**
  * Who decides a case across branches (rule 17): the director (default, the
- * escalation of seed 004) or, when every involved branch says so, their managers.
+ * escalation to the 总监 across regions) or, when every involved branch says so, their managers.
  */
 cross_branch_decider: CrossBranchDecider, };
