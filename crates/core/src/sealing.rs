@@ -122,7 +122,10 @@ impl KeyedDigests for DigestCache {
         let distinct: std::collections::HashSet<(DigestKind, String)> = values.into_iter().filter(|(_, v)| !v.is_empty()).collect();
         let mut todo: Vec<(DigestKind, String)> = distinct.into_iter().filter(|k| !self.memo.contains_key(k)).collect();
         todo.truncate((DIGEST_CACHE_MAX * 9 / 10).saturating_sub(self.memo.len()));
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        // LEADGUARD_DIGEST_THREADS caps the cores used (a laptop kept responsive, or
+        // `make bench-enrol`'s one-core peer).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads = std::env::var("LEADGUARD_DIGEST_THREADS").ok().and_then(|v| v.parse().ok()).unwrap_or(cores).clamp(1, 8);
         let chunk = todo.len().div_ceil(threads).max(1);
         let digester = &self.digester;
         let done: Vec<Vec<((DigestKind, String), Option<String>)>> = std::thread::scope(|scope| {

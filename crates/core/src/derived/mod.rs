@@ -21,7 +21,7 @@ use leadguard_dedup::LeadRecord;
 
 use crate::error::Result;
 use crate::layout;
-use crate::model::Event;
+use crate::model::{Event, EventKind};
 use crate::registry::Registry;
 use crate::status::Status;
 use crate::store;
@@ -184,6 +184,7 @@ pub(crate) fn reindex_doc(
             histories.push((id.clone(), events));
         }
     }
+    prewarm_new_leads(reg, &histories)?;
     let count = histories.len() as u64;
     reg.conn.execute(
         "UPDATE docs SET lead_count = ?2 WHERE doc_id = ?1 AND lead_count < ?2",
@@ -199,6 +200,26 @@ pub(crate) fn reindex_doc(
         lead_changed(reg, batch, change, fields_changed(&id))?;
     }
     Ok(count)
+}
+
+/// Digests the plain phones, e-mails and contacts of leads this device has not
+/// derived before (a first sync brings thousands) on every core at once; a lead it
+/// knows reuses the digests of its index row instead.
+fn prewarm_new_leads(reg: &mut Registry, histories: &[(String, Vec<Event>)]) -> Result<()> {
+    let mut fields = Vec::new();
+    for (id, events) in histories {
+        if crate::lead_index::get(&reg.conn, id)?.is_some() {
+            continue;
+        }
+        fields.extend(events.iter().filter_map(|e| match &e.kind {
+            EventKind::Register { fields } | EventKind::Update { fields } => Some(fields),
+            _ => None,
+        }));
+    }
+    if fields.len() > 1 {
+        reg.prewarm_digests(fields)?;
+    }
+    Ok(())
 }
 
 /// Re-derives `leads` wherever they live (their receipts changed).
