@@ -141,6 +141,12 @@ fn rule_12_15_17_six_laptops_one_registry_cross_branch_cases_for_the_director_an
     assert_eq!(call(lina, "lead_get", json!({ "id": xihu_east }))["lead"]["fields"]["contact"], "钱塘客");
     cli(wang, &["sync"]);
     assert_eq!(call(wang, "lead_get", json!({ "id": xihu_east }))["lead"]["masked"], true);
+    // Her manager opens it too (a rep of his branch owns it); east's manager still
+    // does (it lives in east's document).
+    for manager in [south_m, east_m] {
+        cli(manager, &["sync"]);
+        assert_eq!(call(manager, "lead_get", json!({ "id": xihu_east }))["lead"]["fields"]["contact"], "钱塘客", "{}", manager.display());
+    }
 
     // 3. The distributor reports offline (a masked phone), syncs, and its report
     // reaches south's manager's review queue.

@@ -94,9 +94,11 @@ pub struct Viewer<'a> {
 
 impl Viewer<'_> {
     /// Whether the viewer sees this lead unmasked.
-    fn sees_full(&self, state: LeadState, owner: Option<&str>, registered_by: Option<&str>, branch: &str) -> bool {
+    fn sees_full(&self, state: LeadState, owner: Option<&str>, registered_by: Option<&str>, branch: &str, owner_branch: Option<&str>) -> bool {
         match self.rep.role {
-            Role::Manager => branch == self.rep.branch,
+            // Its branch's leads, and a customer a case across branches gave to one of
+            // its reps (the hub grants that key too, rule 17).
+            Role::Manager => branch == self.rep.branch || owner_branch == Some(self.rep.branch.as_str()),
             // The branches assigned to a director are the hub's to know: it grants the
             // keys of their leads and serves their plain documents, and nothing else
             // reaches the laptop readable.
@@ -209,7 +211,8 @@ fn fields_of_row(r: &LeadRow) -> LeadFields {
 
 /// Builds a view from an index row (lists: no document is loaded).
 pub fn from_row<'a>(v: &Viewer<'_>, row: &LeadRow, reps: impl Fn(&str) -> Option<&'a Rep>) -> LeadView {
-    let full = v.sees_full(row.state, row.owner.as_deref(), row.registered_by.as_deref(), &row.branch);
+    let owner_branch = row.owner.as_deref().and_then(&reps).map(|r| r.branch.as_str());
+    let full = v.sees_full(row.state, row.owner.as_deref(), row.registered_by.as_deref(), &row.branch, owner_branch);
     let fields = fields_of_row(row);
     build(
         v,
@@ -240,7 +243,8 @@ pub fn from_status<'a>(
     s: &Status,
     reps: impl Fn(&str) -> Option<&'a Rep>,
 ) -> LeadView {
-    let full = v.sees_full(s.state, s.owner.as_deref(), s.registered_by.as_deref(), branch);
+    let owner_branch = s.owner.as_deref().and_then(&reps).map(|r| r.branch.as_str());
+    let full = v.sees_full(s.state, s.owner.as_deref(), s.registered_by.as_deref(), branch, owner_branch);
     build(
         v,
         Parts {

@@ -115,6 +115,22 @@ pub fn statuses_of_doc(
     out
 }
 
+/// The ids of the people a branch directory's changes list (`rep/<id>` entries).
+pub fn people_of(changes: &[(Vec<u8>, i64, Option<i64>)]) -> HashSet<String> {
+    let mut doc = AutoCommit::new();
+    for (bytes, ..) in changes {
+        let _ = doc.load_incremental(bytes);
+    }
+    doc.keys(ROOT).filter_map(|k| k.strip_prefix("rep/").map(str::to_owned)).collect()
+}
+
+/// A manager's or director's entitlement to a lead of another branch's document that
+/// a rep of its own branches owns now (a case across branches gave it to them, rule
+/// 17): `own_people` are the people of the device's branches.
+pub fn entitled_as_owners_manager(device: &Device, lead: &LeadFacts, own_people: &HashSet<String>) -> bool {
+    matches!(device.role, Role::Manager | Role::Director) && lead.owner.as_ref().is_some_and(|o| own_people.contains(o))
+}
+
 /// The branch policy held by a directory document's changes (the default if none).
 pub fn policy_of(changes: &[(Vec<u8>, i64, Option<i64>)]) -> Policy {
     let mut doc = AutoCommit::new();

@@ -79,10 +79,11 @@ impl Device {
 
     /// Whether this device may read `scope`.
     /// Whether the keys of a document's leads are considered for this device: what it
-    /// reads, and for a rep also every company-wide (`plain` false) document, where a
-    /// case across branches may have given it a customer (rule 17).
+    /// reads, and for a rep, manager or director also every company-wide (`plain`
+    /// false) document, where a case across branches may have given a customer to
+    /// the rep or a rep of its branches (rule 17).
     pub fn may_hold_keys_of(&self, scope: &Scope<'_>, plain: bool) -> bool {
-        self.may_read(scope) || (self.role == Role::Rep && !plain)
+        self.may_read(scope) || (matches!(self.role, Role::Rep | Role::Manager | Role::Director) && !plain)
     }
 
     pub fn may_read(&self, scope: &Scope<'_>) -> bool {

@@ -124,6 +124,14 @@ pub(crate) fn grants(
         let pairs: Vec<(String, String)> = keyed.into_iter().map(|(l, _, d)| (l, d)).collect();
         let mut policies = std::collections::HashMap::new();
         let mut out = KeyGrants::default();
+        // A manager or director also opens what a rep of its branches won in another
+        // branch's document.
+        let mut own_people = std::collections::HashSet::new();
+        if matches!(device.role, leadguard_protocol::Role::Manager | leadguard_protocol::Role::Director) {
+            for b in device.branches() {
+                own_people.extend(entitlement::people_of(&doc_changes(&format!("directory/{b}"))?));
+            }
+        }
         for (doc_id, leads) in entitlement::by_doc(&pairs) {
             let branch = match leadguard_schema::DocName::parse(&doc_id) {
                 Ok(leadguard_schema::DocName::Shard { branch, .. } | leadguard_schema::DocName::Dist { branch, .. }) => branch,
@@ -136,7 +144,7 @@ pub(crate) fn grants(
             let facts = entitlement::facts_of_doc(&doc_id, &doc_changes(&doc_id)?, &leads, &policies[&branch], now);
             for lead in leads {
                 match facts.get(&lead) {
-                    Some(f) if entitlement::entitled(device, f) => {
+                    Some(f) if entitlement::entitled(device, f) || entitlement::entitled_as_owners_manager(device, f, &own_people) => {
                         out.grants.push(LeadKeyEntry { lead_id: lead.clone(), key: keys[&lead].clone() })
                     }
                     _ => out.revocations.push(lead),
