@@ -103,32 +103,28 @@ Migration::sql_then(super::match_keys::MIGRATION, super::match_keys::backfill),
 // 8: the director role (rule 17) and the branches assigned to a director.
 Migration::sql_then("ALTER TABLE devices ADD COLUMN branches TEXT;", allow_directors)];
 
-/// Widens the `devices.role` check to the receptionist. SQLite cannot alter a CHECK,
-/// and rebuilding `devices` would trip the foreign keys of the change log; the
-/// procedure SQLite documents for a change no existing row can violate
-/// (sqlite.org/lang_altertable.html, "making other kinds of table schema changes")
-/// edits the table's SQL in place and bumps the schema version.
+/// Widens the `devices.role` check to the receptionist (rule 16).
 fn allow_receptionists(conn: &Connection) -> rusqlite::Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
-    conn.pragma_update(None, "writable_schema", "ON")?;
-    let edited = conn.execute(
-        "UPDATE sqlite_schema SET sql = replace(sql, '''manager'', ''distributor'')', '''manager'', ''distributor'', ''receptionist'')')
-         WHERE type = 'table' AND name = 'devices' AND sql NOT LIKE '%''receptionist''%'",
-        [],
-    );
-    conn.pragma_update(None, "schema_version", version + 1)?;
-    conn.pragma_update(None, "writable_schema", "OFF")?;
-    edited.map(|_| ())
+    widen_role_check(conn, "'manager', 'distributor'", "receptionist")
 }
 
-/// Widens the `devices.role` check to the director, as [`allow_receptionists`] did.
+/// Widens the `devices.role` check to the director (rule 17).
 fn allow_directors(conn: &Connection) -> rusqlite::Result<()> {
+    widen_role_check(conn, "'distributor', 'receptionist'", "director")
+}
+
+/// Adds `role` after the role list ending in `last_two` in the `devices.role` check.
+/// SQLite cannot alter a CHECK, and rebuilding `devices` would trip the foreign keys
+/// of the change log; the procedure SQLite documents for a change no existing row can
+/// violate (sqlite.org/lang_altertable.html, "making other kinds of table schema
+/// changes") edits the table's SQL in place and bumps the schema version.
+fn widen_role_check(conn: &Connection, last_two: &str, role: &str) -> rusqlite::Result<()> {
     let version: i64 = conn.pragma_query_value(None, "schema_version", |r| r.get(0))?;
     conn.pragma_update(None, "writable_schema", "ON")?;
     let edited = conn.execute(
-        "UPDATE sqlite_schema SET sql = replace(sql, '''distributor'', ''receptionist'')', '''distributor'', ''receptionist'', ''director'')')
-         WHERE type = 'table' AND name = 'devices' AND sql NOT LIKE '%''director''%'",
-        [],
+        "UPDATE sqlite_schema SET sql = replace(sql, ?1 || ')', ?1 || ', ''' || ?2 || ''')')
+         WHERE type = 'table' AND name = 'devices' AND sql NOT LIKE '%''' || ?2 || '''%'",
+        rusqlite::params![last_two, role],
     );
     conn.pragma_update(None, "schema_version", version + 1)?;
     conn.pragma_update(None, "writable_schema", "OFF")?;
