@@ -29,6 +29,11 @@ fn registry_lifecycle_through_the_cli() {
     ok(&mgr, &["rep", "add", "--id", "lina", "--name", "李娜"]);
     let s = ok(&mgr, &["--now", T0, "policy", "set", "--protection-hours", "48"]);
     assert_eq!(s["protection_hours"], 48);
+    assert_eq!(s["cross_branch_decider"], "director", "cases across branches are the director's by default");
+    let s = ok(&mgr, &["--now", T0, "policy", "set", "--cross-branch-decider", "managers"]);
+    assert_eq!((s["cross_branch_decider"].as_str(), s["protection_hours"].as_u64()), (Some("managers"), Some(48)));
+    let refused = leadguard(&mgr, &["policy", "set", "--cross-branch-decider", "everyone"]);
+    assert!(!refused.status.success(), "only director or managers");
 
     // A complete registration is claimed at once and protected for 48 h.
     let added = ok(

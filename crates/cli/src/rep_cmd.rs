@@ -69,6 +69,10 @@ pub enum PolicyCmd {
         /// (empty for no one: `r2,r1,,r2`); `none` clears the rota.
         #[arg(long)]
         duty: Option<String>,
+        /// Who decides a case across branches (rule 17): `director` (default) or
+        /// `managers` (every involved branch's policy must say so).
+        #[arg(long, value_parser = ["director", "managers"])]
+        cross_branch_decider: Option<String>,
     },
 }
 
@@ -98,6 +102,7 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             suspend_after_faults,
             assign,
             duty,
+            cross_branch_decider,
         } => {
             let mut p = api::dispatch(ctx, "policy_get", Value::Null)?;
             if let Some(t) = dup_threshold {
@@ -129,6 +134,9 @@ pub fn run_policy(ctx: &mut Context, cmd: PolicyCmd) -> Result<Value, ApiError> 
             if let Some(d) = duty {
                 let rota: Vec<String> = if d.trim() == "none" { Vec::new() } else { d.split(',').map(|r| r.trim().to_string()).collect() };
                 p["duty_rota"] = json!(rota);
+            }
+            if let Some(d) = cross_branch_decider {
+                p["cross_branch_decider"] = json!(d);
             }
             api::dispatch(ctx, "policy_set", p)
         }
