@@ -44,6 +44,15 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Every replica's derived views equal a rebuild from scratch.
+fn assert_no_drift(regs: &mut [Registry]) {
+    for (i, r) in regs.iter_mut().enumerate() {
+        for c in r.verify_derived().unwrap() {
+            assert!(c.drift.is_empty(), "replica {i}: view {} differs from its rebuild: {:?}", c.view, c.drift);
+        }
+    }
+}
+
 const SECRETS: [&str; 4] = ["陈明", "13912345678", "139 1234 5678", "chen.ming@tengda-tech.cn"];
 
 #[test]
@@ -83,11 +92,7 @@ fn rule_12_a_replica_without_the_lead_key_holds_only_the_masked_view() {
     for s in SECRETS {
         assert_eq!(files_holding(&r2, s), Vec::<std::path::PathBuf>::new(), "{s} survived the revocation");
     }
-    for (i, r) in regs.iter_mut().enumerate() {
-        for c in r.verify_derived().unwrap() {
-            assert!(c.drift.is_empty(), "replica {i}: view {} differs from its rebuild: {:?}", c.view, c.drift);
-        }
-    }
+    assert_no_drift(&mut regs);
 }
 
 #[test]
@@ -145,11 +150,7 @@ fn cases_are_derived_from_open_fields_identically_on_replicas_holding_different_
     regs[1].apply_lead_keys(&both, &[]).unwrap();
     regs[1].apply_lead_keys(&[], &both.iter().map(|(l, _)| l.clone()).collect::<Vec<_>>()).unwrap();
     assert_eq!(regs[1].collision_cases(None).unwrap(), m);
-    for (i, r) in regs.iter_mut().enumerate() {
-        for c in r.verify_derived().unwrap() {
-            assert!(c.drift.is_empty(), "replica {i}: view {} differs from its rebuild: {:?}", c.view, c.drift);
-        }
-    }
+    assert_no_drift(&mut regs);
 }
 
 /// The reasons of the one duplicate link between two leads on a replica.
@@ -195,11 +196,7 @@ fn rule_12_sealed_leads_with_the_same_phone_match_on_its_keyed_digest() {
     let other = LeadFields { phone: Some("13900005678".into()), ..typed.clone() };
     let found = regs[0].possible_duplicates(&other, 10, None).unwrap();
     assert!(found.iter().all(|(_, m)| m.reasons.iter().all(|r| !matches!(r, leadguard_dedup::Reason::SamePhone))), "{found:?}");
-    for (i, r) in regs.iter_mut().enumerate() {
-        for c in r.verify_derived().unwrap() {
-            assert!(c.drift.is_empty(), "replica {i}: view {} differs from its rebuild: {:?}", c.view, c.drift);
-        }
-    }
+    assert_no_drift(&mut regs);
 }
 
 #[test]

@@ -209,13 +209,16 @@ impl PushResponse {
 }
 
 impl PullResponse {
-    pub fn encode(&self) -> Vec<u8> {
+    /// Each change's document, scope and device as indexes into one string table
+    /// (both page forms write them so).
+    pub(crate) fn interned(&self) -> (StringTable<'_>, Vec<(u64, u64, u64)>) {
         let mut table = StringTable::default();
-        let refs: Vec<(u64, u64, u64)> = self
-            .changes
-            .iter()
-            .map(|c| (table.intern(&c.doc_id), table.intern(&c.scope), table.intern(&c.device)))
-            .collect();
+        let refs = self.changes.iter().map(|c| (table.intern(&c.doc_id), table.intern(&c.scope), table.intern(&c.device))).collect();
+        (table, refs)
+    }
+
+    pub fn encode(&self) -> Vec<u8> {
+        let (table, refs) = self.interned();
         let size: usize = self.changes.iter().map(|c| c.bytes.len() + 56).sum();
         let mut w = Writer::message(KIND_PULL_RESPONSE, size);
         table.write(&mut w);

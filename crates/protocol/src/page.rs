@@ -42,7 +42,7 @@
 //! the plain page, so old clients keep working.
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::messages::{lookup, read_strings, StringTable};
+use crate::messages::{lookup, read_strings};
 use crate::{ChangeHash, HubTime, PullResponse, PulledChange, MAX_BODY_BYTES, MAX_PULL_CHANGES};
 use flate2::read::{ZlibDecoder, ZlibEncoder};
 use sha2::{Digest, Sha256};
@@ -192,12 +192,7 @@ fn build_chunk(deps: &[[u8; 32]], rest: &[u8]) -> (Vec<u8>, ChangeHash) {
 impl PullResponse {
     /// The compact form of this page (see the module documentation).
     pub fn encode_compact(&self) -> Vec<u8> {
-        let mut table = StringTable::default();
-        let refs: Vec<(u64, u64, u64)> = self
-            .changes
-            .iter()
-            .map(|c| (table.intern(&c.doc_id), table.intern(&c.scope), table.intern(&c.device)))
-            .collect();
+        let (table, refs) = self.interned();
         let size: usize = self.changes.iter().map(|c| c.bytes.len() + 16).sum();
         let mut w = Writer::with_capacity(size);
         table.write(&mut w);
