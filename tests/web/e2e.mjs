@@ -34,7 +34,28 @@ const demoDir = join(mkdtempSync(join(tmpdir(), "lg-e2e-demo-")), "data");
 let server;
 let chrome;
 let page;
-// On failure, keep what the browser showed: a screenshot and the page text.
+// The last API calls of each watched page, printed on failure: they tell a click that
+// never reached the core from a call that hung or failed.
+const apiLog = new WeakMap();
+function watch(p) {
+  if (apiLog.has(p)) return;
+  const log = [];
+  apiLog.set(p, log);
+  const started = Date.now();
+  const keep = (line) => {
+    log.push(`${((Date.now() - started) / 1000).toFixed(2)}s ${line}`);
+    if (log.length > 40) log.shift();
+  };
+  const isApi = (url) => new URL(url).pathname.startsWith("/api/");
+  p.on("request", (r) => isApi(r.url()) && keep(`→ ${r.method()} ${new URL(r.url()).pathname} ${(r.postData() ?? "").slice(0, 120)}`));
+  p.on("response", (r) => isApi(r.url()) && keep(`← ${r.status()} ${new URL(r.url()).pathname}`));
+  p.on("requestfailed", (r) => isApi(r.url()) && keep(`✗ ${new URL(r.url()).pathname} ${r.failure()?.errorText ?? ""}`));
+}
+const failPage = (p) => {
+  page = p;
+  watch(p);
+};
+// On failure, keep what the browser showed: a screenshot, the page text, the last API calls.
 const failDir = resolve(process.env.CARGO_TARGET_DIR || tmpdir(), "web-e2e-failure");
 const t = runner(`Chromium end-to-end (${CHROMIUM}, headless) against leadguard serve`, {
   onFail: async () => {
@@ -43,6 +64,7 @@ const t = runner(`Chromium end-to-end (${CHROMIUM}, headless) against leadguard 
     await page.screenshot({ path: join(failDir, "failure.png"), fullPage: true });
     console.log(`  page text at failure:\n${(await page.locator("body").innerText()).slice(0, 2000)}`);
     console.log(`  screenshot: ${join(failDir, "failure.png")}`);
+    console.log(`  last API calls of this page:\n    ${(apiLog.get(page) ?? ["(not watched)"]).join("\n    ")}`);
   },
 });
 try {
@@ -53,7 +75,7 @@ try {
   server = await startServer({ bin: opt.bin, dataDir, uiDir: opt.ui });
   chrome = await launchChromium();
   const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
-  page = await context.newPage();
+  failPage(await context.newPage());
   page.setDefaultTimeout(10_000);
   const consoleErrors = [];
   // Chromium logs every non-2xx fetch. 4xx answers are typed ApiErrors the UI handles
@@ -428,10 +450,10 @@ try {
   await importAndExport({ t, page, server, shot, menu });
 
   // A manager completes, edits, filters the team list, adds a member, hands over (tests/web/team.mjs).
-  consoleErrors.push(...(await managerWorkflows({ t, chrome, bin: opt.bin, uiDir: opt.ui, shots, failPage: (p) => (page = p) })));
+  consoleErrors.push(...(await managerWorkflows({ t, chrome, bin: opt.bin, uiDir: opt.ui, shots, failPage })));
 
   // Team rules: relations between customers (tests/web/team_rules.mjs).
-  consoleErrors.push(...(await teamRules({ t, chrome, bin: opt.bin, uiDir: opt.ui, shots, failPage: (p) => (page = p) })));
+  consoleErrors.push(...(await teamRules({ t, chrome, bin: opt.bin, uiDir: opt.ui, shots, failPage })));
 
   // Collision review across three laptops and a real hub (tests/web/collisions.mjs).
   const collisionErrors = await collisionReview({
@@ -441,13 +463,13 @@ try {
     hubBin: opt["hub-bin"],
     uiDir: opt.ui,
     shots,
-    failPage: (p) => (page = p),
+    failPage,
   });
   consoleErrors.push(...collisionErrors);
 
   // The director's cross-branch queue (跨分公司) with a real hub (tests/web/director.mjs).
   consoleErrors.push(
-    ...(await directorQueue({ t, chrome, bin: opt.bin, hubBin: opt["hub-bin"], uiDir: opt.ui, shots, failPage: (p) => (page = p) })),
+    ...(await directorQueue({ t, chrome, bin: opt.bin, hubBin: opt["hub-bin"], uiDir: opt.ui, shots, failPage })),
   );
 
   await t.step("no script errors or 5xx answers in the browser console", async () => {
