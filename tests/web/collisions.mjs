@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { leadguardJson, startHub, startServer } from "./harness.mjs";
+import { leadguardJson, startHub, startServer, appContext, pickOption } from "./harness.mjs";
 
 const BRANCH = "sh";
 const LINA = { id: "li.na", name: "李娜", role: "rep" };
@@ -39,7 +39,7 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       leadguardJson(bin, dir, ["init", "--rep", who.id, "--name", who.name, "--branch", BRANCH, "--role", who.role]);
       const server = await startServer({ bin, dataDir: dir, uiDir });
       servers.push(server);
-      const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
+      const context = await appContext(chrome);
       const page = await context.newPage();
       page.setDefaultTimeout(15_000);
       page.on("console", (m) => m.type() === "error" && !handled4xx.test(m.text()) && consoleErrors.push(`${who.id}: ${m.text()}`));
@@ -217,8 +217,7 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       await form.getByText("指定归属").click();
       await form.getByTestId("decide-submit").click();
       await form.getByText("请填写裁决理由").waitFor();
-      await form.getByTestId("decide-owner").click();
-      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "李娜" }).click();
+      await pickOption(page, form.getByTestId("decide-owner"), "李娜");
       await form.getByTestId("decide-reason").fill("李娜先登记且资料完整，王伟离线重复登记");
       await form.getByTestId("decide-submit").click();
       await page.getByText("裁决已记录，同步后各方可见").waitFor();
@@ -281,10 +280,8 @@ export async function collisionReview({ t, chrome, bin, hubBin, uiDir, shots, fa
       // Settle: the same owner, replacing 刘敏's decision.
       const form = page.getByTestId("decision-form");
       await form.getByText("指定归属").click();
-      await form.getByTestId("decide-owner").click();
-      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "李娜" }).click();
-      await form.getByTestId("decide-supersedes").click();
-      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "刘敏" }).click();
+      await pickOption(page, form.getByTestId("decide-owner"), "李娜");
+      await pickOption(page, form.getByTestId("decide-supersedes"), "刘敏");
       await form.getByTestId("decide-reason").fill("维持原裁决：李娜先登记且资料完整");
       await form.getByTestId("decide-submit").click();
       await page.getByTestId("case-detail").getByTestId("case-state-decided").waitFor();

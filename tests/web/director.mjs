@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { leadguardJson, startHub, startServer } from "./harness.mjs";
+import { leadguardJson, startHub, startServer, appContext, pickOption } from "./harness.mjs";
 
 const DIRECTOR = { id: "zong.jian", name: "宗建" };
 
@@ -61,7 +61,7 @@ export async function directorQueue({ t, chrome, bin, hubBin, uiDir, shots, fail
       server = await startServer({ bin, dataDir: dir, uiDir });
     });
 
-    const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
+    const context = await appContext(chrome);
     const page = await context.newPage();
     failPage(page);
     page.setDefaultTimeout(15_000);
@@ -86,8 +86,7 @@ export async function directorQueue({ t, chrome, bin, hubBin, uiDir, shots, fail
       await form.waitFor();
       assert.equal(await page.getByTestId("case-awaiting-director").count(), 0, "the director is the decider");
       await form.getByText("指定归属").click();
-      await form.getByTestId("decide-owner").click();
-      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "李娜" }).click();
+      await pickOption(page, form.getByTestId("decide-owner"), "李娜");
       await form.getByTestId("decide-reason").fill("李娜先登记并已拜访，王伟的登记在后");
       await form.getByTestId("decide-submit").click();
       await page.getByText("裁决已记录，同步后各方可见").waitFor();

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import assert from "node:assert/strict";
-import { launchChromium, leadguardJson, runner, startServer, CHROMIUM } from "./harness.mjs";
+import { launchChromium, leadguardJson, runner, startServer, CHROMIUM, appContext } from "./harness.mjs";
 import { collisionReview } from "./collisions.mjs";
 import { directorQueue } from "./director.mjs";
 import { managerWorkflows } from "./team.mjs";
@@ -74,7 +74,7 @@ try {
   });
   server = await startServer({ bin: opt.bin, dataDir, uiDir: opt.ui });
   chrome = await launchChromium();
-  const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
+  const context = await appContext(chrome);
   failPage(await context.newPage());
   page.setDefaultTimeout(10_000);
   const consoleErrors = [];

@@ -60,6 +60,42 @@ export async function launchChromium() {
   return { browser, close: () => browser.close() };
 }
 
+/**
+ * A browser context as the app's users get it (zh-CN, a laptop-sized window), with the
+ * system's "reduce motion" setting on: the app then opens dialogs, drawers and menus
+ * without animation, so a click never lands on a dialog still zooming in under load.
+ */
+export function appContext(chrome, options = {}) {
+  return chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN", reducedMotion: "reduce", ...options });
+}
+
+/**
+ * Picks an option of an antd Select: opens it, then `chooseOption`.
+ * `option` is the option's text, or `{ title }` for an exact title.
+ */
+export async function pickOption(page, select, option) {
+  await select.click();
+  await chooseOption(page, option);
+}
+
+/** Clicks an option of the open antd Select menu, then waits for the select to settle. */
+export async function chooseOption(page, option) {
+  const options = page.locator(".ant-select-dropdown:visible .ant-select-item-option");
+  await (typeof option === "string" ? options.filter({ hasText: option }) : options.and(page.locator(`[title="${option.title}"]`))).click();
+  await selectSettled(page);
+}
+
+/**
+ * Waits for the antd Select menus to close, then lets the page run its pending timers.
+ * rc-select hands focus back to its own input in a zero-delay timer after a click in
+ * its menu; a fill issued before that timer ran would type into the select instead of
+ * the next field (seen as a decision submitted with an empty reason).
+ */
+export async function selectSettled(page) {
+  await page.locator(".ant-select-dropdown:visible").first().waitFor({ state: "hidden" });
+  await page.evaluate(() => new Promise((done) => setTimeout(() => requestAnimationFrame(() => done()), 0)));
+}
+
 /** A tiny test runner: named steps, printed as they pass, first failure aborts. */
 export function runner(title, { onFail } = {}) {
   const started = Date.now();

@@ -5,6 +5,7 @@
 // then 我的客户 exports as CSV (UTF-8 with BOM) with the imported customer in it.
 import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
+import { chooseOption } from "./harness.mjs";
 
 const CSV = [
   "客户名称,联系人,对接手机,客户需求",
@@ -36,7 +37,7 @@ export async function importAndExport({ t, page, server, shot, menu }) {
     const row = mapping.locator("tr", { hasText: "对接手机" });
     await row.getByText("不导入").waitFor();
     await row.locator(".ant-select").click();
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="电话"]').click();
+    await chooseOption(page, { title: "电话" });
     await shot("import-mapping.zh-CN");
   });
 

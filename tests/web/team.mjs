@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { leadguardJson, startServer } from "./harness.mjs";
+import { leadguardJson, startServer, appContext, pickOption } from "./harness.mjs";
 
 const COMPANY = "佛山市顺联精密五金有限公司";
 
@@ -27,7 +27,7 @@ export async function managerWorkflows({ t, chrome, bin, uiDir, shots, failPage 
       assert.equal(summary.session_rep, "zhangwei");
     });
     server = await startServer({ bin, dataDir: join(root, "data"), uiDir });
-    const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
+    const context = await appContext(chrome);
     const page = await context.newPage();
     failPage(page);
     page.setDefaultTimeout(15_000);
@@ -46,12 +46,8 @@ export async function managerWorkflows({ t, chrome, bin, uiDir, shots, failPage 
           }).then((r) => r.json()),
         { token: server.token, cmd, body },
       );
-    // antd Select: open it, then click the option shown as `label`.
-    const pick = async (testId, label) => {
-      await page.getByTestId(testId).click();
-      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`).click();
-      await page.locator(".ant-select-dropdown:visible").waitFor({ state: "hidden" });
-    };
+    // antd Select: the option shown as `label`.
+    const pick = (testId, label) => pickOption(page, page.getByTestId(testId), { title: label });
     const rows = () => page.getByTestId("lead-row");
     await page.goto(server.url);
     await page.getByTestId("session").getByText("张伟").waitFor();

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
-import { leadguardJson, startServer } from "./harness.mjs";
+import { leadguardJson, startServer, appContext, pickOption, chooseOption, selectSettled } from "./harness.mjs";
 
 /**
  * Runs the scenario as steps of `t` (the e2e runner) in a new context of `chrome`;
@@ -41,7 +41,7 @@ export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
       }
     });
     server = await startServer({ bin, dataDir: data, uiDir });
-    const context = await chrome.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: "zh-CN" });
+    const context = await appContext(chrome);
     const page = await context.newPage();
     failPage(page);
     page.setDefaultTimeout(15_000);
@@ -50,11 +50,8 @@ export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
     const menu = (name) => page.getByRole("menuitem", { name }).click();
     const shot = (name) =>
       page.screenshot({ path: join(shots, `${name}.png`), animations: "disabled", style: ".ant-message { display: none !important; }" });
-    const pick = async (testId, label) => {
-      await page.getByTestId(testId).click();
-      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${label}"]`).click();
-      await page.locator(".ant-select-dropdown:visible").waitFor({ state: "hidden" });
-    };
+    // antd Select: the option shown as `label`.
+    const pick = (testId, label) => pickOption(page, page.getByTestId(testId), { title: label });
     await page.goto(server.url);
     await page.getByTestId("session").getByText("李娜").waitFor();
 
@@ -68,7 +65,7 @@ export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
       const dialog = page.locator(".ant-modal");
       await dialog.getByText("直系亲属、同一购买单位视为同一客户").waitFor();
       await page.getByTestId("relate-other").locator("input").fill("王芳家");
-      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="王芳家（南山）（李娜）"]`).click();
+      await chooseOption(page, { title: "王芳家（南山）（李娜）" });
       await page.getByTestId("relate-note").fill("夫妻");
       await shot("relate.zh-CN");
       await page.getByTestId("relate-save").click();
@@ -130,12 +127,12 @@ export async function teamRules({ t, chrome, bin, uiDir, shots, failPage }) {
       const form = page.getByTestId("decision-form");
       await form.waitFor();
       await form.getByText("指定归属").click();
-      await form.getByTestId("decide-owner").click();
-      await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "李娜" }).click();
+      await pickOption(page, form.getByTestId("decide-owner"), "李娜");
       await form.getByText("抢单、未报备、飞单会记入该销售的违规记录").waitFor();
       await form.getByTestId("fault-wangqiang").click();
       await page.locator(".ant-select-dropdown:visible .ant-select-item-option").filter({ hasText: "抢单" }).click();
       await page.keyboard.press("Escape");
+      await selectSettled(page);
       await form.getByTestId("decide-reason").fill("李娜先报备并已拜访，王强在保护期内重复登记");
       await shot("decision-fault.zh-CN");
       await form.getByTestId("decide-submit").click();

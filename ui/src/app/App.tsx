@@ -21,10 +21,11 @@ import {
 } from "@ant-design/icons";
 import zhCNLocale from "antd/locale/zh_CN";
 import enUSLocale from "antd/locale/en_US";
-import type { ReactNode } from "react";
+import { useMemo, type ReactNode } from "react";
 import { I18nProvider, useI18n, type Locale, type MessageKey } from "../i18n";
 import { LOCALES } from "../i18n/translate";
-import { theme } from "./theme";
+import { themeFor } from "./theme";
+import { useReducedMotion } from "./useReducedMotion";
 import { ImportScreen } from "../import/ImportScreen";
 import { useRoute, type Screen } from "./route";
 import { useOnline } from "./useOnline";
@@ -146,6 +147,8 @@ function Shell() {
   const [screen, go] = useRoute();
   const role = useSession().session?.rep.role;
   const manager = role === "manager";
+  const reducedMotion = useReducedMotion();
+  const theme = useMemo(() => themeFor(reducedMotion), [reducedMotion]);
   return (
     <ConfigProvider locale={locale === "zh-CN" ? zhCNLocale : enUSLocale} theme={theme}>
       <AntApp>

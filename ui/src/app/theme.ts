@@ -23,3 +23,8 @@ export const theme: ThemeConfig = {
     Table: { headerBg: "#f7f8fb" },
   },
 };
+
+/** The theme with animations off, for users whose system asks for reduced motion. */
+export function themeFor(reducedMotion: boolean): ThemeConfig {
+  return reducedMotion ? { ...theme, token: { ...theme.token, motion: false } } : theme;
+}
