@@ -184,10 +184,24 @@ fn asked_about(c: &ValidChange, leads: &mut Vec<String>, lists: &mut Vec<(String
     use automerge::legacy::{Key, ObjectId};
     let Ok(change) = automerge::Change::from_bytes(c.bytes.clone()) else { return };
     let Ok(expanded) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode())) else { return };
+    // Lists the change makes itself are answered from the change (`check_leads`).
+    let (actor, start) = (change.actor_id().to_hex_string(), change.start_op().get());
+    let made: HashSet<String> = expanded
+        .operations
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| matches!(op.action, automerge::legacy::OpType::Make(_)))
+        .map(|(i, _)| format!("{}@{actor}", start + i as u64))
+        .collect();
     for op in &expanded.operations {
         match (&op.obj, &op.key) {
             (ObjectId::Root, Key::Map(k)) => leads.push(k.to_string()),
-            (ObjectId::Id(obj), _) => lists.push((c.doc_id.clone(), obj.to_string())),
+            (ObjectId::Id(obj), _) => {
+                let obj = obj.to_string();
+                if !made.contains(&obj) {
+                    lists.push((c.doc_id.clone(), obj));
+                }
+            }
             _ => {}
         }
     }
@@ -567,6 +581,7 @@ mod tests {
         let d = lead_change(b"bb", "000000000000000d", "wang.wei");
         let push = |device: &Device, changes: Vec<ValidChange>| PushJob { device: device.clone(), changes, checks: Checks::Device };
         // One group, in this order (the writer takes every push queued before it runs).
+        let redone = super::super::writer::REDONE.load(std::sync::atomic::Ordering::Relaxed);
         let results = super::super::writer::run_queued(
             &url,
             vec![
@@ -580,6 +595,7 @@ mod tests {
                 push(&wang, vec![d.clone()]),
             ],
         );
+        assert_eq!(super::super::writer::REDONE.load(std::sync::atomic::Ordering::Relaxed), redone, "stored together, not redone");
         let reason = |r: &Result<Vec<Ack>, HubError>| match r {
             Err(HubError::Refused { violation, .. }) => Some(violation.reason),
             _ => None,
@@ -599,5 +615,28 @@ mod tests {
         assert_eq!(store.push_checked(&li, &[c, a]).unwrap(), *results[2].as_ref().unwrap());
         assert_eq!(store.push_checked(&wang, &[d]).unwrap(), *results[4].as_ref().unwrap());
         assert_eq!(store.change_count().unwrap(), 3);
+    }
+
+    #[test]
+    fn a_group_the_database_refuses_is_redone_push_by_push_and_only_the_bad_push_fails() {
+        let url = leadguard_tests::postgres::fresh_database();
+        let store = PgStore::connect(&url).unwrap();
+        let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
+        let li = store.enroll(&e.token).unwrap().0;
+        // A device the database does not know: its changes break the group's insert.
+        let ghost = Device { id: "ghost".into(), ..li.clone() };
+        let push = |device: &Device, actor: &[u8], lead: &str| PushJob { device: device.clone(), changes: vec![lead_change(actor, lead, "li.na")], checks: Checks::Device };
+        let redone = super::super::writer::REDONE.load(std::sync::atomic::Ordering::Relaxed);
+        let results = super::super::writer::run_queued(
+            &url,
+            vec![push(&li, b"aa", "000000000000000a"), push(&ghost, b"bb", "000000000000000b"), push(&li, b"aa", "000000000000000c")],
+        );
+        assert_eq!(super::super::writer::REDONE.load(std::sync::atomic::Ordering::Relaxed), redone + 3);
+        assert!(matches!(results[1], Err(HubError::Postgres(_))), "{:?}", results[1]);
+        let seq = |r: &Result<Vec<Ack>, HubError>| r.as_ref().unwrap()[0].hub_seq;
+        assert_eq!((seq(&results[0]), seq(&results[2])), (1, 2), "the others stored, numbered in order");
+        assert_eq!(store.change_count().unwrap(), 2);
+        let leads: i64 = postgres::Client::connect(&url, postgres::NoTls).unwrap().query_one("SELECT count(*) FROM leads", &[]).unwrap().get(0);
+        assert_eq!(leads, 2, "nothing of the refused push is left");
     }
 }

@@ -20,6 +20,10 @@ use super::group::{self, PushJob};
 use super::pool::Statements;
 use crate::error::HubError;
 
+/// Pushes stored one by one because their group's writes failed (a race with
+/// another hub, or a database error), since the process started.
+pub(super) static REDONE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Writes per transaction at most (bounds the latency one group adds to its first write).
 const MAX_GROUP: usize = 256;
 
@@ -257,6 +261,7 @@ fn store_pushes(tx: &mut Transaction<'_>, st: &mut Statements, pushes: Vec<(Push
         Ok(Err(e)) => e.to_string(),
         _ => "a panic".to_owned(),
     };
+    REDONE.fetch_add(jobs.len() as u64, std::sync::atomic::Ordering::Relaxed);
     tracing::warn!(pushes = jobs.len(), %why, "PostgreSQL: pushes stored one by one after their group's write failed");
     if let Err(e) = tx.batch_execute("ROLLBACK TO SAVEPOINT pushes") {
         let why = GroupFailed::at(GroupStage::Savepoint, e);
