@@ -188,7 +188,7 @@ pub(super) fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &
 /// The push's new leads and plain documents, one statement each.
 fn write_pending(tx: &mut Transaction<'_>, st: &mut Statements, pending: &Pending) -> Result<(), HubError> {
     if !pending.plain.is_empty() {
-        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1)")?;
+        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1) AND NOT plain")?;
         tx.execute(&mark, &[&pending.plain])?;
     }
     if !pending.leads.is_empty() {

@@ -331,7 +331,7 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
         }
     }
     if !batch.plain.is_empty() {
-        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1)")?;
+        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1) AND NOT plain")?;
         tx.execute(&mark, &[&batch.plain])?;
     }
     if !batch.leads.is_empty() {
