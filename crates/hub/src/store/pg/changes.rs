@@ -47,9 +47,9 @@ pub(super) enum Checks {
 ///
 /// A batch of re-pushes answers from a pooled connection (one lookup of every hash);
 /// anything new goes to the hub's writer (group commit, stored with the pushes queued
-/// beside it: `group.rs`). Two pushes of the same new
-/// change racing through two hubs: the second fails on the unique hash (or lead) and
-/// its retry gets the first receipt — the client retries a failed push anyway.
+/// beside it: `group.rs`). Two pushes of the same new change racing through two hubs:
+/// the second's group is redone push by push, where it fails on the unique hash (or
+/// lead) and its retry gets the first receipt — the client retries a failed push anyway.
 pub(super) fn push(pool: &Pool, writer: &Writer, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
     {
         let mut pooled = pool.get()?;
