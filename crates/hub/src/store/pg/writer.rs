@@ -27,6 +27,10 @@ pub(super) static REDONE: std::sync::atomic::AtomicU64 = std::sync::atomic::Atom
 /// Writes per transaction at most (bounds the latency one group adds to its first write).
 const MAX_GROUP: usize = 256;
 
+/// Change bytes stored by one statement at most (PostgreSQL's messages stop at 1 GB;
+/// pushes beyond it are stored together in the next run of the same transaction).
+const MAX_RUN_BYTES: usize = 64 << 20;
+
 /// Where a write group failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupStage {
@@ -187,8 +191,13 @@ fn run(url: &str, mut client: Client, jobs: mpsc::Receiver<Job>) {
             match job {
                 Job::Push { push, reply } => {
                     // This push and the pushes queued right after it, stored together.
+                    let mut bytes = push_bytes(&push);
                     let mut pushes = vec![(push, reply)];
-                    while let Some(Job::Push { .. }) = jobs_left.peek() {
+                    while let Some(Job::Push { push, .. }) = jobs_left.peek() {
+                        bytes += push_bytes(push);
+                        if bytes > MAX_RUN_BYTES {
+                            break;
+                        }
                         if let Some(Job::Push { push, reply }) = jobs_left.next() {
                             pushes.push((push, reply));
                         }
@@ -291,6 +300,10 @@ fn store_pushes(tx: &mut Transaction<'_>, st: &mut Statements, pushes: Vec<(Push
         }
     }
     None
+}
+
+fn push_bytes(push: &PushJob) -> usize {
+    push.changes.iter().map(|c| c.bytes.len()).sum()
 }
 
 fn refuse_all(group: Vec<Job>, why: GroupFailed) {
