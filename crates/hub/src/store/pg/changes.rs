@@ -27,7 +27,7 @@ use crate::store::{now_ms, ValidChange};
 type Receipt = (i64, String, i64, Option<i64>);
 
 /// The receipts of whichever of `hashes` are stored, in one round trip.
-fn find_all(tx: &mut impl GenericClient, st: &mut Statements, hashes: &[&[u8]]) -> Result<HashMap<Vec<u8>, Receipt>, HubError> {
+pub(super) fn find_all(tx: &mut impl GenericClient, st: &mut Statements, hashes: &[&[u8]]) -> Result<HashMap<Vec<u8>, Receipt>, HubError> {
     let find = st.get(tx, "SELECT hash, hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = ANY($1)")?;
     Ok(tx.query(&find, &[&hashes])?.into_iter().map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3), r.get(4)))).collect())
 }
@@ -46,9 +46,10 @@ pub(super) enum Checks {
 /// Stores a batch atomically (see `Backend::push`) after `checks`.
 ///
 /// A batch of re-pushes answers from a pooled connection (one lookup of every hash);
-/// anything new goes to the hub's writer (group commit). Two pushes of the same new
-/// change racing through two hubs: the second fails on the unique hash (or lead) and
-/// its retry gets the first receipt — the client retries a failed push anyway.
+/// anything new goes to the hub's writer (group commit, stored with the pushes queued
+/// beside it: `group.rs`). Two pushes of the same new change racing through two hubs:
+/// the second's group is redone push by push, where it fails on the unique hash (or
+/// lead) and its retry gets the first receipt — the client retries a failed push anyway.
 pub(super) fn push(pool: &Pool, writer: &Writer, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
     {
         let mut pooled = pool.get()?;
@@ -66,8 +67,7 @@ pub(super) fn push(pool: &Pool, writer: &Writer, device: &Device, changes: &[Val
                 .collect();
         }
     }
-    let (device, changes) = (device.clone(), changes.to_vec());
-    writer.write(move |tx, st| store_new(tx, st, &device, &changes, checks))
+    writer.push(super::group::PushJob { device: device.clone(), changes: changes.to_vec(), checks })
 }
 
 /// What a push creates besides its changes, written in one statement each at its end
@@ -83,11 +83,12 @@ struct Pending {
     matching: Vec<(String, leadguard_schema::event::MatchData)>,
 }
 
-/// The storing part of a push, in the writer's group transaction (`writer.rs`): a
-/// fixed number of round trips per push, whatever its size (one per document and per
+/// The storing part of one push alone, in its savepoint of the writer's group
+/// transaction: what the writer falls back to when a group's pushes could not be
+/// stored together (`group.rs`). A fixed number of round trips per push, whatever its size (one per document and per
 /// lookup the authorship checks make), and the feed row locked by one statement just
 /// before the one insert of its changes.
-fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
+pub(super) fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
     // The lower end of the evidence window: the device's last sync, or its enrolment
     // (`store/changes.rs` explains why).
     let prev = st.get(tx, "SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = $1")?;
@@ -187,7 +188,7 @@ fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &Device, cha
 /// The push's new leads and plain documents, one statement each.
 fn write_pending(tx: &mut Transaction<'_>, st: &mut Statements, pending: &Pending) -> Result<(), HubError> {
     if !pending.plain.is_empty() {
-        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1)")?;
+        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1) AND NOT plain")?;
         tx.execute(&mark, &[&pending.plain])?;
     }
     if !pending.leads.is_empty() {
@@ -198,7 +199,7 @@ fn write_pending(tx: &mut Transaction<'_>, st: &mut Statements, pending: &Pendin
     super::match_keys::record(tx, st, &pending.matching)
 }
 
-fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
+pub(super) fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
     Ack { hash, hub_seq: seq as u64, received_at: HubTime(received_at), device_prev_sync: prev.map(HubTime) }
 }
 

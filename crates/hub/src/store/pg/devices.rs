@@ -107,13 +107,17 @@ pub(super) fn complete_sync(pool: &Pool, device: &Device, cursor: u64) -> Result
     // One statement, one round trip: the row locked, its previous time read and the
     // new one written. Hub time only moves forward for a device, even if a hub's clock
     // steps back (`greatest` ignores a NULL previous).
-    let row = pool.get()?.query_one(
+    // Prepared once per pooled connection: no parse round trip or planning per sync.
+    let mut pooled = pool.get()?;
+    let (client, st) = pooled.split();
+    let complete = st.get(
+        client,
         "UPDATE devices d SET last_sync_at = greatest($2, o.previous), last_cursor = $3
          FROM (SELECT id, last_sync_at AS previous FROM devices WHERE id = $1 FOR UPDATE) o
          WHERE d.id = o.id
          RETURNING o.previous, d.last_sync_at",
-        &[&device.id, &now_ms(), &i64::try_from(cursor).unwrap_or(i64::MAX)],
     )?;
+    let row = client.query_one(&complete, &[&device.id, &now_ms(), &i64::try_from(cursor).unwrap_or(i64::MAX)])?;
     let (previous, now): (Option<i64>, i64) = (row.get(0), row.get(1));
     Ok(SyncCompleted { synced_at: HubTime(now), previous: previous.map(HubTime) })
 }

@@ -10,6 +10,7 @@
 
 mod changes;
 mod devices;
+mod group;
 mod lead_keys;
 mod match_keys;
 mod pool;

@@ -1,0 +1,92 @@
+//! Tests of `group.rs`: pushes stored together on PostgreSQL.
+
+use super::*;
+use crate::store::pg::PgStore;
+use crate::store::Backend;
+use automerge::transaction::Transactable;
+use leadguard_protocol::{ChangeHash, Role};
+
+/// A change creating `lead` in `actor`'s document, its first event by `rep`.
+fn lead_change(actor: &[u8], lead: &str, rep: &str) -> ValidChange {
+    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor));
+    let list = doc.put_object(automerge::ROOT, lead, automerge::ObjType::List).unwrap();
+    let event = serde_json::json!({"id": "e1", "kind": "register", "rep": rep, "device": "d", "device_time": "2026-11-22T08:00:00Z", "fields": {}});
+    doc.insert(&list, 0, event.to_string()).unwrap();
+    doc.commit();
+    let mut change = doc.get_last_local_change().unwrap().clone();
+    let doc_id = format!("sh/{}/0", String::from_utf8_lossy(actor));
+    ValidChange { hash: ChangeHash(change.hash().0), doc_id, scope: "branch:sh".into(), bytes: change.bytes().to_vec() }
+}
+
+#[test]
+fn a_forged_push_in_a_group_fails_alone_and_the_honest_ones_are_stored() {
+    let url = leadguard_tests::postgres::fresh_database();
+    let store = PgStore::connect(&url).unwrap();
+    let device = |rep: &str| {
+        let e = store.create_enrolment(rep, rep, "sh", Role::Rep, 60_000).unwrap();
+        store.enroll(&e.token).unwrap().0
+    };
+    let (li, wang) = (device("li.na"), device("wang.wei"));
+    let a = lead_change(b"aa", "000000000000000a", "li.na");
+    let c = lead_change(b"aa", "000000000000000c", "li.na");
+    let d = lead_change(b"bb", "000000000000000d", "wang.wei");
+    let push = |device: &Device, changes: Vec<ValidChange>| PushJob { device: device.clone(), changes, checks: Checks::Device };
+    // One group, in this order (the writer takes every push queued before it runs).
+    let redone = super::super::writer::REDONE.load(std::sync::atomic::Ordering::Relaxed);
+    let results = super::super::writer::run_queued(
+        &url,
+        vec![
+            push(&li, vec![a.clone()]),
+            // Forged: wang.wei's device writes an event in li.na's name.
+            push(&wang, vec![lead_change(b"bb", "000000000000000b", "li.na")]),
+            // A new lead and a re-push of the first push's change.
+            push(&li, vec![c.clone(), a.clone()]),
+            // The first push's lead again, in another document: the group sees it.
+            push(&wang, vec![lead_change(b"bb", "000000000000000a", "wang.wei")]),
+            push(&wang, vec![d.clone()]),
+        ],
+    );
+    assert_eq!(super::super::writer::REDONE.load(std::sync::atomic::Ordering::Relaxed), redone, "stored together, not redone");
+    let reason = |r: &Result<Vec<Ack>, HubError>| match r {
+        Err(HubError::Refused { violation, .. }) => Some(violation.reason),
+        _ => None,
+    };
+    assert_eq!(reason(&results[1]), Some(leadguard_schema::Reason::ForeignAuthor), "{:?}", results[1]);
+    assert_eq!(reason(&results[3]), Some(leadguard_schema::Reason::LeadElsewhere), "{:?}", results[3]);
+    let seqs = |r: &Result<Vec<Ack>, HubError>| r.as_ref().unwrap().iter().map(|a| a.hub_seq).collect::<Vec<_>>();
+    assert_eq!((seqs(&results[0]), seqs(&results[2]), seqs(&results[4])), (vec![1], vec![2, 1], vec![3]));
+    assert_eq!(results[2].as_ref().unwrap()[1], results[0].as_ref().unwrap()[0], "a re-push in the group gets the first receipt");
+    // Stored: the honest changes and leads, nothing of the refused pushes.
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let leads: Vec<String> = client.query("SELECT lead_id FROM leads ORDER BY lead_id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(leads, ["000000000000000a", "000000000000000c", "000000000000000d"]);
+    let matched: i64 = client.query_one("SELECT count(*) FROM lead_match", &[]).unwrap().get(0);
+    assert!(matched <= 3);
+    // A re-push through the hub answers from the log with the same receipts.
+    assert_eq!(store.push_checked(&li, &[c, a]).unwrap(), *results[2].as_ref().unwrap());
+    assert_eq!(store.push_checked(&wang, &[d]).unwrap(), *results[4].as_ref().unwrap());
+    assert_eq!(store.change_count().unwrap(), 3);
+}
+
+#[test]
+fn a_group_the_database_refuses_is_redone_push_by_push_and_only_the_bad_push_fails() {
+    let url = leadguard_tests::postgres::fresh_database();
+    let store = PgStore::connect(&url).unwrap();
+    let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
+    let li = store.enroll(&e.token).unwrap().0;
+    // A device the database does not know: its changes break the group's insert.
+    let ghost = Device { id: "ghost".into(), ..li.clone() };
+    let push = |device: &Device, actor: &[u8], lead: &str| PushJob { device: device.clone(), changes: vec![lead_change(actor, lead, "li.na")], checks: Checks::Device };
+    let redone = super::super::writer::REDONE.load(std::sync::atomic::Ordering::Relaxed);
+    let results = super::super::writer::run_queued(
+        &url,
+        vec![push(&li, b"aa", "000000000000000a"), push(&ghost, b"bb", "000000000000000b"), push(&li, b"aa", "000000000000000c")],
+    );
+    assert_eq!(super::super::writer::REDONE.load(std::sync::atomic::Ordering::Relaxed), redone + 3);
+    assert!(matches!(results[1], Err(HubError::Postgres(_))), "{:?}", results[1]);
+    let seq = |r: &Result<Vec<Ack>, HubError>| r.as_ref().unwrap()[0].hub_seq;
+    assert_eq!((seq(&results[0]), seq(&results[2])), (1, 2), "the others stored, numbered in order");
+    assert_eq!(store.change_count().unwrap(), 2);
+    let leads: i64 = postgres::Client::connect(&url, postgres::NoTls).unwrap().query_one("SELECT count(*) FROM leads", &[]).unwrap().get(0);
+    assert_eq!(leads, 2, "nothing of the refused push is left");
+}
