@@ -59,7 +59,8 @@ impl Registry {
         if fields_changed.is_empty() && claims_changed.is_empty() {
             return Ok(());
         }
-        let relinked = self.refresh_dup_links(fields_changed, previous)?;
+        let relinked = crate::phase_times::time("cases: links", || self.refresh_dup_links(fields_changed, previous))?;
+        let components_phase = crate::phase_times::phase("cases: components");
         let mut seeds: BTreeSet<String> = fields_changed.union(claims_changed).cloned().collect();
         // A block that crossed the cap links or unlinks leads nobody wrote.
         seeds.extend(relinked);
@@ -89,6 +90,8 @@ impl Registry {
             self.conn.execute("DELETE FROM case_leads WHERE case_id = ?1", [id])?;
             self.conn.execute("DELETE FROM case_reps WHERE case_id = ?1", [id])?;
         }
+        drop(components_phase);
+        let histories_phase = crate::phase_times::phase("cases: histories");
         // Read every history the components need shard by shard: each document is
         // loaded once, not once per lead (the cache holds 64 documents, a 100k
         // registry has 200, and a customer's leads sit in different shards).
@@ -115,6 +118,8 @@ impl Registry {
                 }
             }
         }
+        drop(histories_phase);
+        let _derive = crate::phase_times::phase("cases: derive and store");
         for comp in components {
             if let Some(case) = self.derive_case(&comp, &histories)? {
                 self.store_case(&case)?;
@@ -148,6 +153,7 @@ impl Registry {
             Some(b) => Some(b),
             None => self.memory.dedup.as_ref().map(|d| LinkBlocks::from_keys(d.entries(), cap)),
         };
+        let blocks_phase = crate::phase_times::phase("links: blocks");
         let blocks = match start {
             // The leads filed stand for the registry's size (a COUNT(*) of the lead
             // index per batch read the whole table, and grew with it).
@@ -208,9 +214,13 @@ impl Registry {
                 }
             }
         }
+        drop(blocks_phase);
         let affected: Vec<u64> = affected.into_iter().collect();
+        let score_phase = crate::phase_times::phase("links: score");
         let fresh: BTreeMap<(String, String), f32> =
             blocks.links_of(&affected, threshold).into_iter().map(|(a, b, s)| ((lead_id_of(a), lead_id_of(b)), s)).collect();
+        drop(score_phase);
+        let _write = crate::phase_times::phase("links: read and write rows");
         let filed = blocks.len();
         self.memory.links = Some(blocks);
         // The links these leads had.

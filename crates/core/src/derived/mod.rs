@@ -141,6 +141,7 @@ impl Batch {
 pub(crate) fn lead_changed(reg: &mut Registry, batch: &mut Batch, mut lead: LeadChange<'_>, fields_changed: bool) -> Result<()> {
     reg.memory.histories.remove(lead.lead_id);
     for view in VIEWS {
+        let _t = crate::phase_times::phase(view.name());
         view.lead_changed(reg, &mut lead)?;
     }
     if fields_changed || lead.identity_changed {
@@ -157,6 +158,7 @@ pub(crate) fn finish(reg: &mut Registry, batch: &Batch) -> Result<()> {
         return Ok(());
     }
     for view in VIEWS {
+        let _t = crate::phase_times::phase(view.name());
         view.batch_done(reg, batch)?;
     }
     Ok(())
@@ -178,13 +180,17 @@ pub(crate) fn reindex_doc(
         Some(l) => l.to_vec(),
         None => layout::lead_ids(&loaded.doc),
     };
+    let read = crate::phase_times::phase("read histories");
     let mut histories = Vec::with_capacity(ids.len());
     for id in &ids {
         if let Some(events) = layout::read_events(&loaded.doc, id)? {
             histories.push((id.clone(), events));
         }
     }
+    drop(read);
+    let digests = crate::phase_times::phase("digests");
     prewarm_new_leads(reg, &histories)?;
+    drop(digests);
     let count = histories.len() as u64;
     reg.conn.execute(
         "UPDATE docs SET lead_count = ?2 WHERE doc_id = ?1 AND lead_count < ?2",

@@ -194,6 +194,7 @@ impl Registry {
             let mut receipts_changed: Vec<[u8; 32]> = Vec::new();
             let mut policy_changed = false;
             let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Change)>> = BTreeMap::new();
+            let decode = crate::phase_times::phase("decode and check");
             for rc in changes {
                 let known: Option<Option<i64>> = reg
                     .conn
@@ -233,12 +234,13 @@ impl Registry {
             // are re-scored); follow-ups, claims and decisions only change claims.
             let mut fields_touched = BTreeSet::new();
             let admitted = reg.check_in_hub_order(by_doc, &mut report, now)?;
+            drop(decode);
             for (doc_id, (exists, items)) in admitted {
                 let before = match exists {
                     Some(true) => reg.docs.get(&reg.conn, doc_id)?.doc.get_heads(),
                     _ => Vec::new(),
                 };
-                let accepted = reg.admit(doc_id, items, exists, &mut report, now)?;
+                let accepted = crate::phase_times::time("merge into documents", || reg.admit(doc_id, items, exists, &mut report, now))?;
                 // Which change carries which event (for the claims' hub receipts).
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
                 let mut unlabelled = false;
@@ -254,6 +256,7 @@ impl Registry {
                 if accepted.is_empty() {
                     continue;
                 }
+                let patches_phase = crate::phase_times::phase("patches and audit");
                 let loaded = reg.docs.get(&reg.conn, doc_id)?;
                 let after = loaded.doc.get_heads();
                 let patches = loaded.doc.diff(&before, &after);
@@ -301,6 +304,7 @@ impl Registry {
                     // A change that does not list its events: assume any field changed.
                     fields_touched.extend(leads.iter().cloned());
                 }
+                drop(patches_phase);
                 // With the event → change map: statuses are judged on receipts.
                 derived::reindex_doc(reg, &mut batch, doc_id, Some(&leads), &notes, &|l| fields_touched.contains(l))?;
                 touched.extend(leads);
