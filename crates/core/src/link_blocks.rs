@@ -233,8 +233,8 @@ impl LinkBlocks {
     }
 }
 
-/// Normalises many records, on every core when there are many.
-fn normalise_all(rows: Vec<(u64, LeadRecord)>) -> Vec<(u64, LeadKeys)> {
+/// Normalises many records, on every core when there are many (in their order).
+pub(crate) fn normalise_all(rows: Vec<(u64, LeadRecord)>) -> Vec<(u64, LeadKeys)> {
     let threads = if rows.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
     if threads == 1 {
         return rows.into_iter().map(|(n, r)| (n, LeadKeys::from_record(&r))).collect();

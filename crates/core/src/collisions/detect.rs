@@ -158,11 +158,18 @@ impl Registry {
             // The leads filed stand for the registry's size (a COUNT(*) of the lead
             // index per batch read the whole table, and grew with it).
             Some(mut b) if known(&b) * 4 <= b.len() + leads.len() => {
+                // Normalised on every core when many (a page of a first sync).
+                let mut rows = Vec::new();
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
-                        let keys = lead_index::get(&self.conn, id)?.map(|r| keys_of_row(&r));
-                        b.set(n, keys);
+                        match lead_index::get(&self.conn, id)? {
+                            Some(r) => rows.push((n, r.identity())),
+                            None => b.set(n, None),
+                        }
                     }
+                }
+                for (n, keys) in link_blocks::normalise_all(rows) {
+                    b.set(n, Some(keys));
                 }
                 b
             }

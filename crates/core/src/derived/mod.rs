@@ -174,7 +174,6 @@ pub(crate) fn reindex_doc(
     carried: &[(String, String, [u8; 32])],
     fields_changed: &dyn Fn(&str) -> bool,
 ) -> Result<u64> {
-    let branch = layout::branch_of_doc(doc_id).to_string();
     let loaded = reg.docs.get(&reg.conn, doc_id)?;
     let ids = match leads {
         Some(l) => l.to_vec(),
@@ -188,6 +187,21 @@ pub(crate) fn reindex_doc(
         }
     }
     drop(read);
+    reindex_histories(reg, batch, doc_id, histories, carried, fields_changed)
+}
+
+/// [`reindex_doc`] of histories the caller already read from the document (a merge
+/// reads them to audit the events it brings). Each is kept for the collision view,
+/// which reads the same histories once the transaction's leads are in.
+pub(crate) fn reindex_histories(
+    reg: &mut Registry,
+    batch: &mut Batch,
+    doc_id: &str,
+    histories: Vec<(String, Vec<Event>)>,
+    carried: &[(String, String, [u8; 32])],
+    fields_changed: &dyn Fn(&str) -> bool,
+) -> Result<u64> {
+    let branch = layout::branch_of_doc(doc_id).to_string();
     let digests = crate::phase_times::phase("digests");
     prewarm_new_leads(reg, &histories)?;
     drop(digests);
@@ -204,6 +218,9 @@ pub(crate) fn reindex_doc(
         let mine = carried_by_lead.remove(id.as_str()).unwrap_or_default();
         let change = LeadChange::new(&id, doc_id, &branch, &events, &mine);
         lead_changed(reg, batch, change, fields_changed(&id))?;
+        if reg.memory.histories.len() < crate::memory_views::HISTORIES_KEPT {
+            reg.memory.histories.insert(id, std::sync::Arc::new(events));
+        }
     }
     Ok(count)
 }

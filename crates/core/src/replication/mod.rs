@@ -286,18 +286,22 @@ impl Registry {
                 }
                 let leads: Vec<String> = leads.into_iter().collect();
                 let mut notes = Vec::new();
+                // The histories read here are the ones the views derive from.
+                let mut read = Vec::new();
                 if !carried.is_empty() {
                     let loaded = reg.docs.get(&reg.conn, doc_id)?;
                     for lead in &leads {
-                        for e in crate::layout::read_events(&loaded.doc, lead)?.unwrap_or_default() {
+                        let Some(events) = crate::layout::read_events(&loaded.doc, lead)? else { continue };
+                        for e in &events {
                             if let Some(hash) = carried.get(&e.id) {
                                 if matches!(e.kind, crate::model::EventKind::Register { .. } | crate::model::EventKind::Update { .. }) {
                                     fields_touched.insert(lead.clone());
                                 }
-                                crate::audit::record_merged(&reg.conn, lead, &e, hash)?;
-                                notes.push((e.id, lead.clone(), *hash));
+                                crate::audit::record_merged(&reg.conn, lead, e, hash)?;
+                                notes.push((e.id.clone(), lead.clone(), *hash));
                             }
                         }
+                        read.push((lead.clone(), events));
                     }
                 }
                 if unlabelled {
@@ -306,7 +310,12 @@ impl Registry {
                 }
                 drop(patches_phase);
                 // With the event → change map: statuses are judged on receipts.
-                derived::reindex_doc(reg, &mut batch, doc_id, Some(&leads), &notes, &|l| fields_touched.contains(l))?;
+                let fields_changed = |l: &str| fields_touched.contains(l);
+                if carried.is_empty() {
+                    derived::reindex_doc(reg, &mut batch, doc_id, Some(&leads), &notes, &fields_changed)?;
+                } else {
+                    derived::reindex_histories(reg, &mut batch, doc_id, read, &notes, &fields_changed)?;
+                }
                 touched.extend(leads);
             }
             let windows = reg.leads_of_changes(&receipts_changed)?;

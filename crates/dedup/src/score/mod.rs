@@ -394,6 +394,28 @@ mod tests {
     }
 
     #[test]
+    fn score_value_at_least_is_the_score_of_score_at_least() {
+        let leads = [
+            keys("北京市锦信环保科技有限公司", "丁艳", "136****5365", "zhou982@ie994a6.com", "北京"),
+            keys("北京锦信环保科技公司", "丁艳", "13626445365", " ZHOU982@ie994a6.com ", "北京"),
+            keys("锦信环保", "丁总", "13626445365", "", "北京"),
+            keys("广州市华强电子科技有限公司", "刘伟", "13800001111", "liuwei@huaqiang.cn", "广州"),
+            keys("华强电子", "杨波", "13900002222", "yangbo@huaqiang.cn", "广州"),
+            keys("华强电子科技", "杨波", "13900002222", "yangbo@hq-group.com", "深圳"),
+            keys("", "Zhang Xiaomin", "13900002223", "", "广州"),
+            keys("", "Zhang Xiaoming", "13900002223", "", ""),
+        ];
+        for threshold in [0.0, 0.5, 0.85] {
+            for a in &leads {
+                for b in &leads {
+                    let full = score_at_least(a, b, threshold, PairContext::default()).map(|s| s.score);
+                    assert_eq!(score_value_at_least(a, b, threshold, PairContext::default()), full);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn same_customer_written_differently_matches_with_reasons() {
         let a = keys("北京市锦信环保科技有限公司", "丁艳", "136****5365", "zhou982@ie994a6.com", "北京");
         let b = keys("北京锦信环保科技公司", "丁艳", "13626445365", " ZHOU982@ie994a6.com ", "北京");
