@@ -181,7 +181,16 @@ impl LinkBlocks {
         let unpacked: HashMap<u64, LeadKeys> = if affected.len() < 4096 {
             HashMap::default()
         } else {
-            self.leads.iter().map(|(id, e)| (*id, compact::decode(&e.packed, &self.regions))).collect()
+            // Decoded on every core too (a page of a first sync decodes the registry).
+            let entries: Vec<(&u64, &Entry)> = self.leads.iter().collect();
+            let chunk = entries.len().div_ceil(threads).max(1);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = entries
+                    .chunks(chunk)
+                    .map(|part| s.spawn(move || part.iter().map(|(id, e)| (**id, compact::decode(&e.packed, &self.regions))).collect::<Vec<_>>()))
+                    .collect();
+                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            })
         };
         let work = |part: &[u64]| {
             let mut out = Vec::new();
