@@ -53,6 +53,17 @@ fn cpu_since(from: Option<f64>) -> String {
     }
 }
 
+/// The time per phase since the last call (wall time of the thread that ran it;
+/// phases nest: `cases` holds the `cases:` and `links:` lines).
+fn print_phases() {
+    print_phase_list(leadguard_core::phase_times::take());
+}
+
+fn print_phase_list(phases: Vec<(&'static str, std::time::Duration)>) {
+    let line: Vec<String> = phases.iter().map(|(name, d)| format!("{name} {:.2}", d.as_secs_f64())).collect();
+    println!("    phases (s): {}", line.join(" · "));
+}
+
 fn rep(id: &str, role: Role) -> Rep {
     Rep { id: id.into(), name: id.into(), branch: "sz".into(), region: None, role, active: true }
 }
@@ -101,6 +112,7 @@ fn main() {
     println!("leadguard collision benchmark — {} cores", std::thread::available_parallelism().map_or(1, |p| p.get()));
     println!("laptop A registered {n} leads in {a_secs:.1} s; laptop B, offline, {} ({dups} respelled duplicates of A's) in {b_secs:.1} s", dups + own);
     let changes = pending_as_remote(&a, t0 + Duration::hours(2));
+    leadguard_core::phase_times::enable(true);
     let cpu = cpu_secs();
     let started = Instant::now();
     for page in changes.chunks(10_000) {
@@ -115,13 +127,16 @@ fn main() {
         cpu_since(cpu),
         merge * 1e6 / n as f64
     );
+    print_phases();
     let cpu = cpu_secs();
     let started = Instant::now();
     b.rebuild_derived().unwrap();
     let rebuild = started.elapsed().as_secs_f64();
     let rebuild_cpu = cpu_since(cpu);
+    let rebuild_phases = leadguard_core::phase_times::take();
     let rebuilt: std::collections::BTreeSet<String> = b.collision_cases(None).unwrap().into_iter().map(|c| c.id).collect();
     println!("peer — the same cases rebuilt from scratch (full rescan): {rebuild:.2} s{rebuild_cpu} → {} cases", rebuilt.len());
+    print_phase_list(rebuild_phases);
     // The invariant the schedules test checks at small scale (incremental = rebuild),
     // reported at this scale rather than asserted: a benchmark prints, it does not judge.
     let only_merge = incremental.difference(&rebuilt).count();
@@ -149,4 +164,5 @@ fn main() {
     let started = Instant::now();
     b.apply_remote(&next).unwrap();
     println!("next-day merge of {} changes (100 leads): {:.3} s{}", next.len(), started.elapsed().as_secs_f64(), cpu_since(cpu));
+    print_phases();
 }

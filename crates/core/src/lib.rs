@@ -24,6 +24,7 @@ pub mod doctor;
 pub mod faults;
 pub mod model;
 pub mod notifications;
+pub mod phase_times;
 pub mod reason;
 pub mod registry;
 pub mod replication;

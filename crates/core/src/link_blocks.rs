@@ -14,11 +14,12 @@
 //! Each lead's normalised keys are kept packed ([`leadguard_dedup::compact`]), so a
 //! pair is scored without reading the lead index or normalising again.
 
-use std::collections::HashMap;
-
 use leadguard_dedup::blocking::{block_keys, KeyKind};
 use leadguard_dedup::compact::{self, Interner};
-use leadguard_dedup::{score_at_least, LeadKeys, LeadRecord, PairContext};
+use leadguard_dedup::{score_value_at_least, LeadKeys, LeadRecord, PairContext};
+// Keys are hashes and ids random: a fast hasher over them (SipHash was a tenth of
+// the link step).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::duplicate_index::numeric_id;
 use crate::error::Result;
@@ -61,7 +62,7 @@ pub fn keys_of(keys: &LeadKeys) -> Vec<Key> {
 
 impl LinkBlocks {
     pub fn new(cap: usize) -> LinkBlocks {
-        LinkBlocks { cap: cap.max(1), leads: HashMap::new(), blocks: HashMap::new(), regions: Interner::default() }
+        LinkBlocks { cap: cap.max(1), leads: HashMap::default(), blocks: HashMap::default(), regions: Interner::default() }
     }
 
     /// Every lead of the lead index table (leads whose id is not 16 hex digits, only
@@ -150,8 +151,16 @@ impl LinkBlocks {
     }
 
     /// The leads `id` is a candidate pair with, sorted, without `id`.
+    #[cfg(test)]
     pub fn candidates(&self, id: u64) -> Vec<u64> {
         let mut out = Vec::new();
+        self.candidates_into(id, &mut out);
+        out
+    }
+
+    /// [`LinkBlocks::candidates`] into a reused buffer.
+    fn candidates_into(&self, id: u64, out: &mut Vec<u64>) {
+        out.clear();
         for &(k, fuzzy) in self.keys(id) {
             let members = self.members(k);
             if self.usable(fuzzy, members.len()) {
@@ -160,24 +169,33 @@ impl LinkBlocks {
         }
         out.sort_unstable();
         out.dedup();
-        out
     }
 
     /// The links of `affected` leads: every candidate pair with at least one of them
     /// whose score reaches `threshold`, as `(lower id, higher id, score)`, sorted.
     /// Parallel over the machine's cores when there are many leads.
     pub fn links_of(&self, affected: &[u64], threshold: f32) -> Vec<(u64, u64, f32)> {
-        let is_affected: std::collections::HashSet<u64> = affected.iter().copied().collect();
+        let is_affected: HashSet<u64> = affected.iter().copied().collect();
         let threads = if affected.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
         // In bulk, every lead is unpacked once rather than once per pair.
         let unpacked: HashMap<u64, LeadKeys> = if affected.len() < 4096 {
-            HashMap::new()
+            HashMap::default()
         } else {
-            self.leads.iter().map(|(id, e)| (*id, compact::decode(&e.packed, &self.regions))).collect()
+            // Decoded on every core too (a page of a first sync decodes the registry).
+            let entries: Vec<(&u64, &Entry)> = self.leads.iter().collect();
+            let chunk = entries.len().div_ceil(threads).max(1);
+            std::thread::scope(|s| {
+                let handles: Vec<_> = entries
+                    .chunks(chunk)
+                    .map(|part| s.spawn(move || part.iter().map(|(id, e)| (**id, compact::decode(&e.packed, &self.regions))).collect::<Vec<_>>()))
+                    .collect();
+                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+            })
         };
         let work = |part: &[u64]| {
             let mut out = Vec::new();
             let (mut mine, mut other) = (LeadKeys::default(), LeadKeys::default());
+            let mut candidates = Vec::new();
             for &a in part {
                 let Some(ea) = self.leads.get(&a) else { continue };
                 let x = match unpacked.get(&a) {
@@ -187,7 +205,8 @@ impl LinkBlocks {
                         &mine
                     }
                 };
-                for b in self.candidates(a) {
+                self.candidates_into(a, &mut candidates);
+                for &b in &candidates {
                     // A pair of two affected leads is scored once, from its lower side.
                     if b < a && is_affected.contains(&b) {
                         continue;
@@ -202,8 +221,8 @@ impl LinkBlocks {
                     };
                     // Scored from the lower id's side, as a rebuild would.
                     let (lo, hi, p, q) = if a < b { (a, b, x, y) } else { (b, a, y, x) };
-                    if let Some(s) = score_at_least(p, q, threshold, PairContext::default()) {
-                        out.push((lo, hi, s.score));
+                    if let Some(s) = score_value_at_least(p, q, threshold, PairContext::default()) {
+                        out.push((lo, hi, s));
                     }
                 }
             }
@@ -223,8 +242,8 @@ impl LinkBlocks {
     }
 }
 
-/// Normalises many records, on every core when there are many.
-fn normalise_all(rows: Vec<(u64, LeadRecord)>) -> Vec<(u64, LeadKeys)> {
+/// Normalises many records, on every core when there are many (in their order).
+pub(crate) fn normalise_all(rows: Vec<(u64, LeadRecord)>) -> Vec<(u64, LeadKeys)> {
     let threads = if rows.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
     if threads == 1 {
         return rows.into_iter().map(|(n, r)| (n, LeadKeys::from_record(&r))).collect();

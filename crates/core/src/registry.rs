@@ -212,8 +212,11 @@ impl Registry {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let memory_before = self.memory.checkpoint();
         // The trigram index catches up once, at the end (`lead_index::sync_fts`).
-        match f(self).and_then(|v| crate::lead_index::sync_fts(&self.conn).map(|()| v)) {
-            Ok(v) => match self.conn.execute_batch("COMMIT") {
+        match f(self).and_then(|v| {
+            let _t = crate::phase_times::phase("trigram index");
+            crate::lead_index::sync_fts(&self.conn).map(|()| v)
+        }) {
+            Ok(v) => match crate::phase_times::time("commit", || self.conn.execute_batch("COMMIT")) {
                 Ok(()) => {
                     self.memory.commit();
                     Ok(v)

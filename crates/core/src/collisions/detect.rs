@@ -45,6 +45,54 @@ fn keys_of_row(row: &lead_index::LeadRow) -> LeadKeys {
     LeadKeys::from_record(&row.identity())
 }
 
+/// The duplicate links, the relations that make one customer and the cases of the
+/// whole registry, read in one query each (as [`Registry::component`] and
+/// [`Registry::cases_of_lead`] would find them lead by lead).
+struct Neighbourhood {
+    /// Lead → the leads one link or one same-customer relation away.
+    near: HashMap<String, Vec<String>>,
+    /// Lead → its cases.
+    cases: HashMap<String, Vec<String>>,
+    /// Case → its leads.
+    case_leads: HashMap<String, Vec<String>>,
+}
+
+impl Neighbourhood {
+    fn read(reg: &Registry) -> Result<Neighbourhood> {
+        let mut near: HashMap<String, Vec<String>> = HashMap::new();
+        let mut stmt = reg.conn.prepare("SELECT a, b FROM dup_links")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (a, b) = row?;
+            near.entry(a.clone()).or_default().push(b.clone());
+            near.entry(b).or_default().push(a);
+        }
+        // A relation may name a lead this replica does not hold (yet): its arrival
+        // re-derives the component from its side.
+        let mut stmt = reg.conn.prepare("SELECT a, b, kind FROM lead_relations")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (a, b, kind) = row?;
+            if !crate::model::RelationKind::parse(&kind).is_some_and(|k| k.same_customer()) || a == b {
+                continue;
+            }
+            if lead_index::get(&reg.conn, &b)?.is_some() {
+                near.entry(a.clone()).or_default().push(b.clone());
+            }
+            if lead_index::get(&reg.conn, &a)?.is_some() {
+                near.entry(b).or_default().push(a);
+            }
+        }
+        let (mut cases, mut case_leads): (HashMap<String, Vec<String>>, HashMap<String, Vec<String>>) = Default::default();
+        let mut stmt = reg.conn.prepare("SELECT lead_id, case_id FROM case_leads")?;
+        for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (lead, case) = row?;
+            cases.entry(lead.clone()).or_default().push(case.clone());
+            case_leads.entry(case).or_default().push(lead);
+        }
+        Ok(Neighbourhood { near, cases, case_leads })
+    }
+}
+
 impl Registry {
     /// Re-derives duplicate links and cases. `fields_changed`: leads whose identifying
     /// fields may differ; `claims_changed`: leads whose claims or receipts may differ.
@@ -59,13 +107,22 @@ impl Registry {
         if fields_changed.is_empty() && claims_changed.is_empty() {
             return Ok(());
         }
-        let relinked = self.refresh_dup_links(fields_changed, previous)?;
+        let relinked = crate::phase_times::time("cases: links", || self.refresh_dup_links(fields_changed, previous))?;
+        let components_phase = crate::phase_times::phase("cases: components");
         let mut seeds: BTreeSet<String> = fields_changed.union(claims_changed).cloned().collect();
         // A block that crossed the cap links or unlinks leads nobody wrote.
         seeds.extend(relinked);
+        // A batch touching a large share of the registry (a page of a first sync) reads
+        // the links, relations and cases once rather than several queries per lead.
+        let filed = self.memory.links.as_ref().map_or(usize::MAX, LinkBlocks::len);
+        let hood = if seeds.len() * 8 > filed { Some(Neighbourhood::read(self)?) } else { None };
+        let hood = hood.as_ref();
         for lead in seeds.clone() {
-            for case in self.cases_of_lead(&lead)? {
-                seeds.extend(self.leads_of_case(&case)?);
+            for case in self.cases_of_lead_in(hood, &lead)? {
+                seeds.extend(match hood {
+                    Some(h) => h.case_leads.get(&case).cloned().unwrap_or_default(),
+                    None => self.leads_of_case(&case)?,
+                });
             }
         }
         let mut seen = HashSet::new();
@@ -74,14 +131,14 @@ impl Registry {
             if seen.contains(lead) {
                 continue;
             }
-            let comp = self.component(lead)?;
+            let comp = self.component_in(hood, lead)?;
             seen.extend(comp.iter().cloned());
             components.push(comp);
         }
         let mut stale = BTreeSet::new();
         for comp in &components {
             for lead in comp {
-                stale.extend(self.cases_of_lead(lead)?);
+                stale.extend(self.cases_of_lead_in(hood, lead)?);
             }
         }
         for id in &stale {
@@ -89,6 +146,8 @@ impl Registry {
             self.conn.execute("DELETE FROM case_leads WHERE case_id = ?1", [id])?;
             self.conn.execute("DELETE FROM case_reps WHERE case_id = ?1", [id])?;
         }
+        drop(components_phase);
+        let histories_phase = crate::phase_times::phase("cases: histories");
         // Read every history the components need shard by shard: each document is
         // loaded once, not once per lead (the cache holds 64 documents, a 100k
         // registry has 200, and a customer's leads sit in different shards).
@@ -115,6 +174,8 @@ impl Registry {
                 }
             }
         }
+        drop(histories_phase);
+        let _derive = crate::phase_times::phase("cases: derive and store");
         for comp in components {
             if let Some(case) = self.derive_case(&comp, &histories)? {
                 self.store_case(&case)?;
@@ -148,15 +209,23 @@ impl Registry {
             Some(b) => Some(b),
             None => self.memory.dedup.as_ref().map(|d| LinkBlocks::from_keys(d.entries(), cap)),
         };
+        let blocks_phase = crate::phase_times::phase("links: blocks");
         let blocks = match start {
             // The leads filed stand for the registry's size (a COUNT(*) of the lead
             // index per batch read the whole table, and grew with it).
             Some(mut b) if known(&b) * 4 <= b.len() + leads.len() => {
+                // Normalised on every core when many (a page of a first sync).
+                let mut rows = Vec::new();
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
-                        let keys = lead_index::get(&self.conn, id)?.map(|r| keys_of_row(&r));
-                        b.set(n, keys);
+                        match lead_index::get(&self.conn, id)? {
+                            Some(r) => rows.push((n, r.identity())),
+                            None => b.set(n, None),
+                        }
                     }
+                }
+                for (n, keys) in link_blocks::normalise_all(rows) {
+                    b.set(n, Some(keys));
                 }
                 b
             }
@@ -208,9 +277,13 @@ impl Registry {
                 }
             }
         }
+        drop(blocks_phase);
         let affected: Vec<u64> = affected.into_iter().collect();
+        let score_phase = crate::phase_times::phase("links: score");
         let fresh: BTreeMap<(String, String), f32> =
             blocks.links_of(&affected, threshold).into_iter().map(|(a, b, s)| ((lead_id_of(a), lead_id_of(b)), s)).collect();
+        drop(score_phase);
+        let _write = crate::phase_times::phase("links: read and write rows");
         let filed = blocks.len();
         self.memory.links = Some(blocks);
         // The links these leads had.
@@ -266,6 +339,31 @@ impl Registry {
             .prepare_cached("SELECT b FROM dup_links WHERE a = ?1 UNION SELECT a FROM dup_links WHERE b = ?1")?;
         let rows = stmt.query_map([lead], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
         Ok(rows)
+    }
+
+    /// [`Registry::cases_of_lead`], from `hood` when read.
+    fn cases_of_lead_in(&self, hood: Option<&Neighbourhood>, lead: &str) -> Result<Vec<String>> {
+        match hood {
+            Some(h) => Ok(h.cases.get(lead).cloned().unwrap_or_default()),
+            None => self.cases_of_lead(lead),
+        }
+    }
+
+    /// The leads linked to `lead` through duplicate links or relations that make one
+    /// customer (family, one purchasing unit: rule 10), itself included, sorted; from
+    /// `hood` when read.
+    fn component_in(&self, hood: Option<&Neighbourhood>, lead: &str) -> Result<Vec<String>> {
+        let Some(hood) = hood else { return self.component(lead) };
+        let mut seen = BTreeSet::from([lead.to_string()]);
+        let mut todo = vec![lead.to_string()];
+        while let Some(next) = todo.pop() {
+            for other in hood.near.get(&next).into_iter().flatten() {
+                if seen.insert(other.clone()) {
+                    todo.push(other.clone());
+                }
+            }
+        }
+        Ok(seen.into_iter().collect())
     }
 
     /// The leads linked to `lead` through duplicate links or relations that make one

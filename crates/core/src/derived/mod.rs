@@ -141,6 +141,7 @@ impl Batch {
 pub(crate) fn lead_changed(reg: &mut Registry, batch: &mut Batch, mut lead: LeadChange<'_>, fields_changed: bool) -> Result<()> {
     reg.memory.histories.remove(lead.lead_id);
     for view in VIEWS {
+        let _t = crate::phase_times::phase(view.name());
         view.lead_changed(reg, &mut lead)?;
     }
     if fields_changed || lead.identity_changed {
@@ -157,6 +158,7 @@ pub(crate) fn finish(reg: &mut Registry, batch: &Batch) -> Result<()> {
         return Ok(());
     }
     for view in VIEWS {
+        let _t = crate::phase_times::phase(view.name());
         view.batch_done(reg, batch)?;
     }
     Ok(())
@@ -172,19 +174,37 @@ pub(crate) fn reindex_doc(
     carried: &[(String, String, [u8; 32])],
     fields_changed: &dyn Fn(&str) -> bool,
 ) -> Result<u64> {
-    let branch = layout::branch_of_doc(doc_id).to_string();
     let loaded = reg.docs.get(&reg.conn, doc_id)?;
     let ids = match leads {
         Some(l) => l.to_vec(),
         None => layout::lead_ids(&loaded.doc),
     };
+    let read = crate::phase_times::phase("read histories");
     let mut histories = Vec::with_capacity(ids.len());
     for id in &ids {
         if let Some(events) = layout::read_events(&loaded.doc, id)? {
             histories.push((id.clone(), events));
         }
     }
+    drop(read);
+    reindex_histories(reg, batch, doc_id, histories, carried, fields_changed)
+}
+
+/// [`reindex_doc`] of histories the caller already read from the document (a merge
+/// reads them to audit the events it brings). Each is kept for the collision view,
+/// which reads the same histories once the transaction's leads are in.
+pub(crate) fn reindex_histories(
+    reg: &mut Registry,
+    batch: &mut Batch,
+    doc_id: &str,
+    histories: Vec<(String, Vec<Event>)>,
+    carried: &[(String, String, [u8; 32])],
+    fields_changed: &dyn Fn(&str) -> bool,
+) -> Result<u64> {
+    let branch = layout::branch_of_doc(doc_id).to_string();
+    let digests = crate::phase_times::phase("digests");
     prewarm_new_leads(reg, &histories)?;
+    drop(digests);
     let count = histories.len() as u64;
     reg.conn.execute(
         "UPDATE docs SET lead_count = ?2 WHERE doc_id = ?1 AND lead_count < ?2",
@@ -198,6 +218,9 @@ pub(crate) fn reindex_doc(
         let mine = carried_by_lead.remove(id.as_str()).unwrap_or_default();
         let change = LeadChange::new(&id, doc_id, &branch, &events, &mine);
         lead_changed(reg, batch, change, fields_changed(&id))?;
+        if reg.memory.histories.len() < crate::memory_views::HISTORIES_KEPT {
+            reg.memory.histories.insert(id, std::sync::Arc::new(events));
+        }
     }
     Ok(count)
 }

@@ -194,6 +194,7 @@ impl Registry {
             let mut receipts_changed: Vec<[u8; 32]> = Vec::new();
             let mut policy_changed = false;
             let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Change)>> = BTreeMap::new();
+            let decode = crate::phase_times::phase("decode and check");
             for rc in changes {
                 let known: Option<Option<i64>> = reg
                     .conn
@@ -233,12 +234,13 @@ impl Registry {
             // are re-scored); follow-ups, claims and decisions only change claims.
             let mut fields_touched = BTreeSet::new();
             let admitted = reg.check_in_hub_order(by_doc, &mut report, now)?;
+            drop(decode);
             for (doc_id, (exists, items)) in admitted {
                 let before = match exists {
                     Some(true) => reg.docs.get(&reg.conn, doc_id)?.doc.get_heads(),
                     _ => Vec::new(),
                 };
-                let accepted = reg.admit(doc_id, items, exists, &mut report, now)?;
+                let accepted = crate::phase_times::time("merge into documents", || reg.admit(doc_id, items, exists, &mut report, now))?;
                 // Which change carries which event (for the claims' hub receipts).
                 let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
                 let mut unlabelled = false;
@@ -254,6 +256,7 @@ impl Registry {
                 if accepted.is_empty() {
                     continue;
                 }
+                let patches_phase = crate::phase_times::phase("patches and audit");
                 let loaded = reg.docs.get(&reg.conn, doc_id)?;
                 let after = loaded.doc.get_heads();
                 let patches = loaded.doc.diff(&before, &after);
@@ -283,26 +286,36 @@ impl Registry {
                 }
                 let leads: Vec<String> = leads.into_iter().collect();
                 let mut notes = Vec::new();
+                // The histories read here are the ones the views derive from.
+                let mut read = Vec::new();
                 if !carried.is_empty() {
                     let loaded = reg.docs.get(&reg.conn, doc_id)?;
                     for lead in &leads {
-                        for e in crate::layout::read_events(&loaded.doc, lead)?.unwrap_or_default() {
+                        let Some(events) = crate::layout::read_events(&loaded.doc, lead)? else { continue };
+                        for e in &events {
                             if let Some(hash) = carried.get(&e.id) {
                                 if matches!(e.kind, crate::model::EventKind::Register { .. } | crate::model::EventKind::Update { .. }) {
                                     fields_touched.insert(lead.clone());
                                 }
-                                crate::audit::record_merged(&reg.conn, lead, &e, hash)?;
-                                notes.push((e.id, lead.clone(), *hash));
+                                crate::audit::record_merged(&reg.conn, lead, e, hash)?;
+                                notes.push((e.id.clone(), lead.clone(), *hash));
                             }
                         }
+                        read.push((lead.clone(), events));
                     }
                 }
                 if unlabelled {
                     // A change that does not list its events: assume any field changed.
                     fields_touched.extend(leads.iter().cloned());
                 }
+                drop(patches_phase);
                 // With the event → change map: statuses are judged on receipts.
-                derived::reindex_doc(reg, &mut batch, doc_id, Some(&leads), &notes, &|l| fields_touched.contains(l))?;
+                let fields_changed = |l: &str| fields_touched.contains(l);
+                if carried.is_empty() {
+                    derived::reindex_doc(reg, &mut batch, doc_id, Some(&leads), &notes, &fields_changed)?;
+                } else {
+                    derived::reindex_histories(reg, &mut batch, doc_id, read, &notes, &fields_changed)?;
+                }
                 touched.extend(leads);
             }
             let windows = reg.leads_of_changes(&receipts_changed)?;

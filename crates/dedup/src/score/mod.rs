@@ -149,7 +149,7 @@ pub fn score(a: &LeadKeys, b: &LeadKeys) -> Scored {
 
 /// [`score`] with what the registry knows about the pair.
 pub fn score_with(a: &LeadKeys, b: &LeadKeys, ctx: PairContext) -> Scored {
-    weigh(a, b, &compare(a, b), ctx).scored()
+    weigh(a, b, &compare(a, b), ctx, true).scored()
 }
 
 /// [`score_with`], but `None` without computing the string similarities when the pair
@@ -162,7 +162,7 @@ pub fn score_at_least(a: &LeadKeys, b: &LeadKeys, threshold: f32, ctx: PairConte
         address: (a.address.is_some() && b.address.is_some()).then_some(1.0),
         ..compare_cheap(a, b)
     };
-    let mut bound = weigh(a, b, &best, ctx);
+    let mut bound = weigh(a, b, &best, ctx, false);
     // The cap of "the same name elsewhere" holds for the best case, not for every case.
     bound.cap = 1.0;
     if bound.probability() < threshold {
@@ -172,10 +172,35 @@ pub fn score_at_least(a: &LeadKeys, b: &LeadKeys, threshold: f32, ctx: PairConte
     (s.score >= threshold).then_some(s)
 }
 
+/// [`score_at_least`]'s score alone, without reasons (no allocation per pair): what
+/// deriving links in bulk needs. Equal to `score_at_least(..).map(|s| s.score)`.
+pub fn score_value_at_least(a: &LeadKeys, b: &LeadKeys, threshold: f32, ctx: PairContext) -> Option<f32> {
+    let cheap = compare_cheap(a, b);
+    let best = Comparison {
+        company: (!a.company.core.is_empty() && !b.company.core.is_empty()).then_some(CompanyMatch::BEST),
+        address: (a.address.is_some() && b.address.is_some()).then_some(1.0),
+        ..cheap
+    };
+    let mut bound = weigh(a, b, &best, ctx, false);
+    bound.cap = 1.0;
+    if bound.probability() < threshold {
+        return None;
+    }
+    let address = match (&a.address, &b.address) {
+        (Some(x), Some(y)) => Some(crate::normalize::address::similarity(x, y)),
+        _ => None,
+    };
+    let full = Comparison { company: compare_companies(&a.company, &b.company), address, ..cheap };
+    let score = weigh(a, b, &full, ctx, false).probability();
+    (score >= threshold).then_some(score)
+}
+
 /// Evidence summed so far.
 struct Evidence {
     total: f32,
     cap: f32,
+    /// Whether reasons are kept: a bound needs the total only (no allocation per pair).
+    record: bool,
     reasons: Vec<(f32, Reason)>,
     against: Vec<(f32, Reason)>,
 }
@@ -183,7 +208,7 @@ struct Evidence {
 impl Evidence {
     fn add(&mut self, weight: f32, reason: Option<Reason>) {
         self.total += weight;
-        if let Some(r) = reason {
+        if let Some(r) = reason.filter(|_| self.record) {
             if weight < 0.0 {
                 self.against.push((weight, r));
             } else {
@@ -204,6 +229,13 @@ impl Evidence {
         };
         Scored { score, reasons: order(self.reasons), against: order(self.against) }
     }
+
+    /// A reason against that adds no weight of its own.
+    fn against(&mut self, weight: f32, reason: Reason) {
+        if self.record {
+            self.against.push((weight, reason));
+        }
+    }
 }
 
 /// Apply the weights to a comparison.
@@ -212,8 +244,8 @@ impl Evidence {
 /// contact, phone or private e-mail is just another person there and counts nothing),
 /// or otherwise the *same person* (contact, phone and e-mail must agree, and
 /// disagreement counts against).
-fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Evidence {
-    let mut e = Evidence { total: w::PRIOR, cap: 1.0, reasons: Vec::new(), against: Vec::new() };
+fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext, record: bool) -> Evidence {
+    let mut e = Evidence { total: w::PRIOR, cap: 1.0, record, reasons: Vec::new(), against: Vec::new() };
     // A number the registry holds for several companies, shared by two names that are
     // not one firm, is a switchboard (a hotel's restaurants, an agency), not an identity.
     let names_agree = c.company.is_some_and(|m| m.similarity >= 0.9 && m.industry != IndustryMatch::Conflict);
@@ -233,7 +265,7 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
         if m.industry == IndustryMatch::Conflict {
             possible_only = true;
             e.add(w::INDUSTRY_CONFLICT, Some(reason));
-            e.against.push((-w::INDUSTRY_CONFLICT, Reason::IndustryDiffers));
+            e.against(-w::INDUSTRY_CONFLICT, Reason::IndustryDiffers);
         } else if m.similarity >= 0.9 {
             same_company = true;
             e.add(if m.bare_trade { w::COMPANY_BARE } else { w::COMPANY_SAME }, Some(reason));
@@ -258,7 +290,7 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
         ContactMatch::SameSpelling => e.add(w::CONTACT_SAME, Some(Reason::ContactSpellingMatches)),
         ContactMatch::SurnameAgrees => e.add(w::CONTACT_SURNAME, Some(Reason::ContactSurnameMatches)),
         ContactMatch::Similar => {
-            let sim = latin_name_similarity(&a.contact, &b.contact);
+            let sim = if e.record { latin_name_similarity(&a.contact, &b.contact) } else { 0.0 };
             e.add(w::CONTACT_SIMILAR, Some(Reason::ContactSimilar { percent: percent(sim) }));
         }
         ContactMatch::SharesWord if household => {
@@ -274,13 +306,13 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
     match c.phone {
         PhoneMatch::Same if shared_phone => {
             e.add(w::PHONE_SHARED, Some(Reason::SamePhone));
-            e.against.push((-w::PHONE_SHARED, Reason::PhoneShared { companies: ctx.phone_companies }));
+            e.against(-w::PHONE_SHARED, Reason::PhoneShared { companies: ctx.phone_companies });
         }
         PhoneMatch::Same => e.add(w::PHONE_SAME, Some(Reason::SamePhone)),
         PhoneMatch::SameVisible => {
             // A digest-only report must not get the digits back in the reason.
             let hashed = matches!(a.phone, Phone::Hashed { .. }) || matches!(b.phone, Phone::Hashed { .. });
-            let visible = if hashed { None } else { a.phone.visible_key().or_else(|| b.phone.visible_key()) };
+            let visible = if hashed || !e.record { None } else { a.phone.visible_key().or_else(|| b.phone.visible_key()) };
             e.add(w::PHONE_VISIBLE, Some(Reason::MaskedPhoneMatches { visible: visible.unwrap_or_default() }));
         }
         PhoneMatch::OneTypo => e.add(w::PHONE_ONE_TYPO, Some(Reason::PhoneOneTypo)),
@@ -294,7 +326,11 @@ fn weigh(a: &LeadKeys, b: &LeadKeys, c: &Comparison, ctx: PairContext) -> Eviden
         EmailMatch::Unknown => {}
         EmailMatch::Same => e.add(w::EMAIL_SAME, Some(Reason::SameEmail)),
         EmailMatch::SameDomain => {
-            let domain = a.email.as_deref().and_then(crate::normalize::email::domain).unwrap_or_default().to_string();
+            let domain = if e.record {
+                a.email.as_deref().and_then(crate::normalize::email::domain).unwrap_or_default().to_string()
+            } else {
+                String::new()
+            };
             e.add(w::EMAIL_DOMAIN, Some(Reason::SameEmailDomain { domain }));
         }
         EmailMatch::DifferentDomain => e.add(w::EMAIL_DOMAIN_DIFFERENT, Some(Reason::EmailDomainDiffers)),
@@ -355,6 +391,28 @@ mod tests {
             region: region.into(),
             address: None,
         })
+    }
+
+    #[test]
+    fn score_value_at_least_is_the_score_of_score_at_least() {
+        let leads = [
+            keys("北京市锦信环保科技有限公司", "丁艳", "136****5365", "zhou982@ie994a6.com", "北京"),
+            keys("北京锦信环保科技公司", "丁艳", "13626445365", " ZHOU982@ie994a6.com ", "北京"),
+            keys("锦信环保", "丁总", "13626445365", "", "北京"),
+            keys("广州市华强电子科技有限公司", "刘伟", "13800001111", "liuwei@huaqiang.cn", "广州"),
+            keys("华强电子", "杨波", "13900002222", "yangbo@huaqiang.cn", "广州"),
+            keys("华强电子科技", "杨波", "13900002222", "yangbo@hq-group.com", "深圳"),
+            keys("", "Zhang Xiaomin", "13900002223", "", "广州"),
+            keys("", "Zhang Xiaoming", "13900002223", "", ""),
+        ];
+        for threshold in [0.0, 0.5, 0.85] {
+            for a in &leads {
+                for b in &leads {
+                    let full = score_at_least(a, b, threshold, PairContext::default()).map(|s| s.score);
+                    assert_eq!(score_value_at_least(a, b, threshold, PairContext::default()), full);
+                }
+            }
+        }
     }
 
     #[test]
