@@ -156,7 +156,7 @@ pub fn directory_branch(doc_id: &str) -> Option<String> {
 /// made its document a plain (branch-only) one.
 fn record(conn: &Connection, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
     if fx.events.iter().any(|(_, e)| e.plain_contact) {
-        conn.prepare_cached("UPDATE docs SET plain = 1 WHERE doc_id = ?1")?.execute(params![doc_id])?;
+        crate::store::mark_plain(conn, doc_id)?;
     }
     for lead in &fx.new_leads {
         conn.prepare_cached("INSERT INTO leads (lead_id, doc_id, list_obj) VALUES (?1, ?2, ?3)")?

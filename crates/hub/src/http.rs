@@ -42,7 +42,7 @@ use leadguard_protocol::{
     MAX_PULL_CHANGES, PAGE_CONTENT_TYPE,
 };
 use std::sync::Arc;
-use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
@@ -81,9 +81,19 @@ pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minut
         .layer(axum::Extension(metrics))
         .layer(axum::Extension(Arc::new(crate::check::CheckLimiter::new(check_per_minute))))
         .layer(RequestDecompressionLayer::new())
-        // A compact pull page is deflated already: gzip would only cost time.
-        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new(PAGE_CONTENT_TYPE))))
+        .layer(CompressionLayer::new().compress_when(worth_compressing()))
         .with_state(store)
+}
+
+/// Which responses the hub gzips: not a compact pull page (deflated already), and
+/// nothing under 1 KiB (acks, a completion, an error: setting up a deflate stream
+/// costs more CPU than the bytes it saves on a LAN).
+fn worth_compressing() -> impl Predicate {
+    SizeAbove::new(1024)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE)
+        .and(NotForContentType::const_new(PAGE_CONTENT_TYPE))
 }
 
 async fn not_found() -> Response {
