@@ -246,7 +246,8 @@ mod tests {
         // As a hub before the authorship tables: schema version 1.
         let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
         conn.execute_batch(
-            "DROP TABLE lead_match; DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
+            "DROP INDEX changes_company_wide; DROP INDEX changes_company_wide_doc; ALTER TABLE changes DROP COLUMN company_wide;
+             DROP TABLE lead_match; DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
              ALTER TABLE docs DROP COLUMN plain; ALTER TABLE devices DROP COLUMN branches; PRAGMA user_version = 1;",
         )
         .unwrap();

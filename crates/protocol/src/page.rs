@@ -253,9 +253,9 @@ impl PullResponse {
         let mut out = Writer::message(KIND_PULL_PAGE, raw.len() / 3);
         out.uvarint(raw.len() as u64);
         let mut deflated = out.finish();
-        // The fastest level: a hub deflates a page per laptop and pull, and level 6
-        // took a third of a busy hub's CPU for ≈10% fewer bytes (docs/BENCHMARKS.md).
-        ZlibEncoder::new(&raw[..], flate2::Compression::fast())
+        // The default level: the fastest saves ≈5% of a busy hub's CPU but sends
+        // ≈20% more bytes (docs/BENCHMARKS.md, "Hub under load").
+        ZlibEncoder::new(&raw[..], flate2::Compression::default())
             .read_to_end(&mut deflated)
             .expect("deflating into memory cannot fail");
         deflated
