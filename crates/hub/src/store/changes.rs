@@ -287,6 +287,27 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_upgraded_hub_serves_the_sealed_documents_it_stored_before_company_wide() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let enrol = |rep: &str, branch: &str| store.enroll(&store.create_enrolment(rep, rep, branch, Role::Rep, 60_000).unwrap().token).unwrap().0;
+        let (a, other_branch) = (enrol("a", "sh"), enrol("c", "bj"));
+        let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(&b"aa"[..]));
+        store.push_checked(&a, &[register(&mut doc, "0123456789abcdef", "a", serde_json::json!({}))]).unwrap();
+        drop(store);
+        // As a hub before migration 9: no company-wide column.
+        let conn = rusqlite::Connection::open(dir.path().join("hub.sqlite")).unwrap();
+        conn.execute_batch(
+            "DROP INDEX changes_company_wide; DROP INDEX changes_company_wide_doc;
+             ALTER TABLE changes DROP COLUMN company_wide; PRAGMA user_version = 8;",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.pull(&other_branch, 0, 100, None).unwrap().changes.len(), 1, "the migration marks it company-wide");
+    }
+
     /// The pull reads index ranges (its scopes, the company-wide changes), never the
     /// log from its cursor: its cost follows what it serves, not the company's size.
     #[test]
