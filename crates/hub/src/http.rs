@@ -17,8 +17,8 @@
 //! | GET  | `/healthz` | none | → `ok` (200) or 503 when the database does not answer |
 //! | GET  | `/metrics` | none | → Prometheus text ([`crate::metrics`]; no customer data) |
 //!
-//! Bodies may be gzip-compressed (`Content-Encoding`) and responses are compressed
-//! when the client accepts it. Authentication is checked before a body is read, and
+//! Bodies may be gzip-compressed (`Content-Encoding`) and responses of 1 KiB and more
+//! are compressed when the client accepts it. Authentication is checked before a body is read, and
 //! bodies are read through a size limit applied *after* decompression, so neither an
 //! anonymous upload nor a gzip bomb costs the hub more than the limit.
 //! SQLite and Automerge work runs on the blocking pool, never on the async workers.
