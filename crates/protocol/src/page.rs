@@ -254,7 +254,7 @@ impl PullResponse {
         out.uvarint(raw.len() as u64);
         let mut deflated = out.finish();
         // The default level: the fastest saves ≈5% of a busy hub's CPU but sends
-        // ≈20% more bytes (docs/BENCHMARKS.md, "Hub under load").
+        // ≥19% more bytes (docs/BENCHMARKS.md, "Hub under load").
         ZlibEncoder::new(&raw[..], flate2::Compression::default())
             .read_to_end(&mut deflated)
             .expect("deflating into memory cannot fail");
