@@ -89,6 +89,30 @@ fn an_old_client_gets_plain_pages_and_compact_pages_carry_the_same_changes() {
     assert_eq!(leadguard_protocol::PullResponse::decode(&raw.bytes().unwrap()).unwrap(), old);
 }
 
+/// The hub gzips an answer of 1 KiB or more for a client that accepts it, and sends a
+/// small one (a completion, `/v1/me`) as it is: deflate's set-up costs more CPU than
+/// a few hundred bytes save.
+#[test]
+fn small_answers_go_uncompressed_and_large_ones_gzipped() {
+    let hub = Hub::start();
+    let (a, _) = hub.device("li.na", "sh", "rep");
+    let credential = hub.anonymous().enroll(&hub.token("wang.wei", "sh", "rep")).unwrap().credential;
+    a.push(&batch("sh/a/0", "branch:sh", &automerge_changes("aaaa", "li.na", 40))).unwrap();
+    let get = |path: &str| {
+        reqwest::blocking::Client::new()
+            .get(format!("{}{path}", hub.url))
+            .bearer_auth(&credential)
+            .header("accept-encoding", "gzip")
+            .send()
+            .unwrap()
+    };
+    let me = get("/v1/me");
+    assert_eq!(me.status(), 200);
+    assert!(me.headers().get("content-encoding").is_none(), "a small answer as it is");
+    let page = get("/v1/pull?since=0");
+    assert_eq!(page.headers()["content-encoding"], "gzip", "a plain page of 40 changes gzipped");
+}
+
 #[test]
 fn a_repush_is_idempotent_and_keeps_the_first_receipt() {
     let hub = Hub::start();

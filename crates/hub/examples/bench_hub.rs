@@ -346,6 +346,8 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
         })
         .collect();
     // Every client thread is built and waiting: the clock and the CPU count start now.
+    let received_before: u64 = clients.iter().map(|c| c.traffic().received()).sum();
+    let sent_before: u64 = clients.iter().map(|c| c.traffic().sent()).sum();
     let before = sample_cpu(&hubs, postmaster);
     let writes_before = writer_stats(&hubs);
     let started = Instant::now();
@@ -359,6 +361,8 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     }
     let wall = started.elapsed();
     let cpu_after = sample_cpu(&hubs, postmaster);
+    let received = clients.iter().map(|c| c.traffic().received()).sum::<u64>() - received_before;
+    let sent = clients.iter().map(|c| c.traffic().sent()).sum::<u64>() - sent_before;
     all.sort();
     println!(
         "{:>8} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
@@ -392,6 +396,11 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
         per_sync(clients),
         per_sync(hub_cpu),
         per_sync(pg_cpu)
+    );
+    println!(
+        "                 on the wire per sync: sent {:.1} KB, received {:.1} KB",
+        sent as f64 / 1e3 / all.len().max(1) as f64,
+        received as f64 / 1e3 / all.len().max(1) as f64
     );
 }
 

@@ -156,7 +156,7 @@ pub fn directory_branch(doc_id: &str) -> Option<String> {
 /// made its document a plain (branch-only) one.
 fn record(conn: &Connection, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
     if fx.events.iter().any(|(_, e)| e.plain_contact) {
-        conn.prepare_cached("UPDATE docs SET plain = 1 WHERE doc_id = ?1")?.execute(params![doc_id])?;
+        crate::store::mark_plain(conn, doc_id)?;
     }
     for lead in &fx.new_leads {
         conn.prepare_cached("INSERT INTO leads (lead_id, doc_id, list_obj) VALUES (?1, ?2, ?3)")?
@@ -246,7 +246,8 @@ mod tests {
         // As a hub before the authorship tables: schema version 1.
         let conn = Connection::open(dir.path().join("hub.sqlite")).unwrap();
         conn.execute_batch(
-            "DROP TABLE lead_match; DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
+            "DROP INDEX changes_company_wide; DROP INDEX changes_company_wide_doc; ALTER TABLE changes DROP COLUMN company_wide;
+             DROP TABLE lead_match; DROP TABLE lead_keys; DROP TABLE leads; DROP TABLE directory_names; DROP TABLE hub_meta;
              ALTER TABLE docs DROP COLUMN plain; ALTER TABLE devices DROP COLUMN branches; PRAGMA user_version = 1;",
         )
         .unwrap();

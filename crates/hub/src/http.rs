@@ -17,8 +17,8 @@
 //! | GET  | `/healthz` | none | → `ok` (200) or 503 when the database does not answer |
 //! | GET  | `/metrics` | none | → Prometheus text ([`crate::metrics`]; no customer data) |
 //!
-//! Bodies may be gzip-compressed (`Content-Encoding`) and responses are compressed
-//! when the client accepts it. Authentication is checked before a body is read, and
+//! Bodies may be gzip-compressed (`Content-Encoding`) and responses of 1 KiB and more
+//! are compressed when the client accepts it. Authentication is checked before a body is read, and
 //! bodies are read through a size limit applied *after* decompression, so neither an
 //! anonymous upload nor a gzip bomb costs the hub more than the limit.
 //! SQLite and Automerge work runs on the blocking pool, never on the async workers.
@@ -42,7 +42,7 @@ use leadguard_protocol::{
     MAX_PULL_CHANGES, PAGE_CONTENT_TYPE,
 };
 use std::sync::Arc;
-use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
 
@@ -81,9 +81,19 @@ pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minut
         .layer(axum::Extension(metrics))
         .layer(axum::Extension(Arc::new(crate::check::CheckLimiter::new(check_per_minute))))
         .layer(RequestDecompressionLayer::new())
-        // A compact pull page is deflated already: gzip would only cost time.
-        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotForContentType::const_new(PAGE_CONTENT_TYPE))))
+        .layer(CompressionLayer::new().compress_when(worth_compressing()))
         .with_state(store)
+}
+
+/// Which responses the hub gzips: not a compact pull page (deflated already), and
+/// nothing under 1 KiB (acks, a completion, an error: setting up a deflate stream
+/// costs more CPU than the bytes it saves on a LAN).
+fn worth_compressing() -> impl Predicate {
+    SizeAbove::new(1024)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE)
+        .and(NotForContentType::const_new(PAGE_CONTENT_TYPE))
 }
 
 async fn not_found() -> Response {

@@ -25,6 +25,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Request bodies from this size are sent gzipped.
+const GZIP_FROM_BYTES: usize = 1024;
+
 /// Why a hub call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -172,7 +175,13 @@ impl HubClient {
         req
     }
 
+    /// The body gzipped, from 1 KiB: below that (a completion, a small push) setting
+    /// up deflate on both ends costs more CPU than the bytes save; hubs take both.
     fn gzip_body(&self, req: RequestBuilder, content_type: &str, body: &[u8]) -> Result<RequestBuilder, ClientError> {
+        if body.len() < GZIP_FROM_BYTES {
+            self.traffic.sent.fetch_add(body.len() as u64, Ordering::Relaxed);
+            return Ok(req.header(CONTENT_TYPE_HEADER, content_type).body(body.to_vec()));
+        }
         let mut enc = GzEncoder::new(Vec::with_capacity(body.len() / 2 + 64), flate2::Compression::fast());
         enc.write_all(body).map_err(|e| ClientError::Transport(e.to_string()))?;
         let gz = enc.finish().map_err(|e| ClientError::Transport(e.to_string()))?;

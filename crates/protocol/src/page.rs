@@ -253,6 +253,8 @@ impl PullResponse {
         let mut out = Writer::message(KIND_PULL_PAGE, raw.len() / 3);
         out.uvarint(raw.len() as u64);
         let mut deflated = out.finish();
+        // The default level: the fastest saves ≈5% of a busy hub's CPU but sends
+        // ≥19% more bytes (docs/BENCHMARKS.md, "Hub under load").
         ZlibEncoder::new(&raw[..], flate2::Compression::default())
             .read_to_end(&mut deflated)
             .expect("deflating into memory cannot fail");

@@ -22,6 +22,15 @@ pub struct ValidChange {
     pub bytes: Vec<u8>,
 }
 
+/// Marks a document plain (it holds a contact in plain text): from now on it and
+/// every change already stored of it are served to its own branch only.
+pub(crate) fn mark_plain(conn: &rusqlite::Connection, doc_id: &str) -> Result<(), HubError> {
+    if conn.prepare_cached("UPDATE docs SET plain = 1 WHERE doc_id = ?1 AND plain = 0")?.execute(params![doc_id])? > 0 {
+        conn.prepare_cached("UPDATE changes SET company_wide = 0 WHERE doc_id = ?1 AND company_wide = 1")?.execute(params![doc_id])?;
+    }
+    Ok(())
+}
+
 impl SqliteStore {
     /// Stores a batch atomically and returns one ack per change, in order. Either
     /// every change is stored and committed (fsynced) before this returns, or none.
@@ -29,8 +38,7 @@ impl SqliteStore {
     pub fn push(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
         // Unchecked bytes may hold anything: their documents stay branch-only.
         self.push_with(device, changes, |conn, _, c| {
-            conn.prepare_cached("UPDATE docs SET plain = 1 WHERE doc_id = ?1")?.execute(params![c.doc_id])?;
-            Ok(())
+            mark_plain(conn, &c.doc_id)
         })
     }
 
@@ -56,13 +64,12 @@ impl SqliteStore {
         // last sync, or — before its first — its enrolment: nothing it sends can be
         // shown to predate the moment it joined, so a clock set back cannot date its
         // first push earlier than that.
-        let prev_sync: Option<i64> = tx.query_row(
-            "SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = ?1",
-            params![device.id],
-            |r| r.get(0),
-        )?;
+        let prev_sync: Option<i64> = tx
+            .prepare_cached("SELECT coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = ?1")?
+            .query_row(params![device.id], |r| r.get(0))?;
         let last: Option<i64> = tx
-            .query_row("SELECT received_at FROM changes ORDER BY hub_seq DESC LIMIT 1", [], |r| r.get(0))
+            .prepare_cached("SELECT received_at FROM changes ORDER BY hub_seq DESC LIMIT 1")?
+            .query_row([], |r| r.get(0))
             .optional()?;
         let now = now_ms().max(last.unwrap_or(i64::MIN));
         let mut acks = Vec::with_capacity(changes.len());
@@ -86,8 +93,8 @@ impl SqliteStore {
                 None => {
                     check(tx, i, c)?;
                     tx.prepare_cached(
-                        "INSERT INTO changes (hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        "INSERT INTO changes (hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes, company_wide)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, (SELECT plain = 0 FROM docs WHERE doc_id = ?2))",
                     )?
                     .execute(params![&c.hash.0[..], c.doc_id, c.scope, device.id, now, prev_sync, c.bytes])?;
                     ack(c.hash, tx.last_insert_rowid(), now, prev_sync)
@@ -111,41 +118,16 @@ impl SqliteStore {
     ) -> Result<PullResponse, HubError> {
         let conn = self.reader();
         let tx = conn.unchecked_transaction()?; // one snapshot for max_seq and rows
-        let max_seq: i64 = tx.query_row("SELECT coalesce(max(hub_seq), 0) FROM changes", [], |r| r.get(0))?;
+        let max_seq: i64 = tx.prepare_cached("SELECT coalesce(max(hub_seq), 0) FROM changes")?.query_row([], |r| r.get(0))?;
         let since = i64::try_from(since).unwrap_or(i64::MAX);
         let limit = limit.max(1);
-        const COLUMNS: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
-                               FROM changes WHERE hub_seq > ?1 AND device_id <> ?2";
-        let (sql, scope_arg, branch_arg) = match (only_scope, device.role) {
-            (Some(scope), _) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), scope.to_owned(), None),
-            (None, Role::Distributor) => (format!("{COLUMNS} AND scope = ?3 AND ?4 IS NULL"), device.write_scope(), None),
-            // The branch's own scope and its distributors' (`dist:<B>/…`; a prefix
-            // compare, since `_` in an id would be a LIKE wildcard), and every other
-            // document of the company that holds no plain contact: contacts there
-            // are sealed, opened only with keys the device is granted
-            // (docs/VISIBILITY.md, company-wide replication).
-            (None, Role::Rep | Role::Manager | Role::Receptionist) => (
-                format!(
-                    "{COLUMNS} AND (scope = ?3 OR substr(scope, 1, length(?4)) = ?4
-                        OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND d.plain = 0))"
-                ),
-                device.write_scope(),
-                Some(format!("dist:{}/", device.branch)),
-            ),
-            // A director: the same, for each branch assigned to it (`,a,b,`; a branch
-            // id holds no comma), rule 17.
-            (None, Role::Director) => (
-                format!(
-                    "{COLUMNS} AND (instr(?3, ',' || substr(scope, 8) || ',') > 0 AND substr(scope, 1, 7) = 'branch:'
-                        OR substr(scope, 1, 5) = 'dist:' AND instr(?4, ',' || substr(scope, 6, instr(scope, '/') - 6) || ',') > 0
-                        OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND d.plain = 0))"
-                ),
-                format!(",{},", device.branches.join(",")),
-                Some(format!(",{},", device.branches.join(","))),
-            ),
-        };
-        let mut stmt = tx.prepare(&format!("{sql} ORDER BY hub_seq LIMIT ?5"))?;
-        let mut rows = stmt.query(params![since, device.id, scope_arg, branch_arg, (limit + 1) as i64])?;
+        let (sql, ranges) = pull_query(device, only_scope);
+        let mut stmt = tx.prepare_cached(&sql)?;
+        let mut args: Vec<&dyn rusqlite::ToSql> = vec![&since, &device.id];
+        let fetch = (limit + 1) as i64;
+        args.push(&fetch);
+        args.extend(ranges.iter().map(|r| r as &dyn rusqlite::ToSql));
+        let mut rows = stmt.query(&args[..])?;
         let mut out = PullResponse::default();
         let mut bytes_total = 0usize;
         while let Some(r) = rows.next()? {
@@ -180,6 +162,46 @@ impl SqliteStore {
         let n: i64 = self.reader().query_row("SELECT count(*) FROM changes", [], |r| r.get(0))?;
         Ok(n as u64)
     }
+}
+
+/// The pull's SQL and its scope arguments (`?4` on): one index range per kind of
+/// change the device may read, merged in `hub_seq` order, so a pull reads what it
+/// serves (plus its own changes) rather than every change after its cursor.
+/// `?1` is the cursor, `?2` the device (its own changes are not served back), `?3`
+/// the row limit.
+fn pull_query(device: &Device, only_scope: Option<&str>) -> (String, Vec<String>) {
+    const COLUMNS: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes";
+    let mut arms = Vec::new();
+    let mut args = Vec::new();
+    let exact = |arms: &mut Vec<String>, args: &mut Vec<String>, scope: String| {
+        args.push(scope);
+        arms.push(format!("{COLUMNS} INDEXED BY changes_scope WHERE scope = ?{} AND hub_seq > ?1 AND device_id <> ?2", args.len() + 3));
+    };
+    // A branch's distributors' scopes `dist:<B>/…`: the range ['dist:<B>/', 'dist:<B>0')
+    // ('0' follows '/'), a prefix compare the index can answer. `INDEXED BY`: on a
+    // small table the planner would rather walk the log in order than sort a range.
+    let dist = |arms: &mut Vec<String>, args: &mut Vec<String>, branch: &str| {
+        args.push(format!("dist:{branch}/"));
+        args.push(format!("dist:{branch}0"));
+        let (from, to) = (args.len() + 2, args.len() + 3);
+        arms.push(format!("{COLUMNS} INDEXED BY changes_scope WHERE scope >= ?{from} AND scope < ?{to} AND hub_seq > ?1 AND device_id <> ?2"));
+    };
+    match (only_scope, device.role) {
+        (Some(scope), _) => exact(&mut arms, &mut args, scope.to_owned()),
+        (None, Role::Distributor) => exact(&mut arms, &mut args, device.write_scope()),
+        // The branches' own scopes and their distributors', and every other document
+        // of the company that holds no plain contact: contacts there are sealed,
+        // opened only with keys the device is granted (docs/VISIBILITY.md,
+        // company-wide replication). A director: each branch assigned to it (rule 17).
+        (None, Role::Rep | Role::Manager | Role::Receptionist | Role::Director) => {
+            for branch in device.branches() {
+                exact(&mut arms, &mut args, leadguard_protocol::branch_scope(branch));
+                dist(&mut arms, &mut args, branch);
+            }
+            arms.push(format!("{COLUMNS} INDEXED BY changes_company_wide WHERE company_wide = 1 AND hub_seq > ?1 AND device_id <> ?2"));
+        }
+    }
+    (format!("{} ORDER BY hub_seq LIMIT ?3", arms.join(" UNION ")), args)
 }
 
 fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64>) -> Ack {
@@ -233,6 +255,87 @@ mod tests {
             assert!(matches!(err, HubError::ScopeMismatch { .. }), "{backend}: {err:?}");
             assert_eq!(store.change_count().unwrap(), 1, "{backend}");
             assert_eq!(store.pull(&b, 0, 100, None).unwrap().changes.len(), 1, "{backend}");
+        }
+    }
+
+    /// A lead registration by `rep` in document `sh/aa/0`, with `fields`; the
+    /// document's next change after `doc`'s history.
+    fn register(doc: &mut automerge::AutoCommit, lead: &str, rep: &str, fields: serde_json::Value) -> ValidChange {
+        use automerge::transaction::Transactable;
+        let list = doc.put_object(automerge::ROOT, lead, automerge::ObjType::List).unwrap();
+        let event = serde_json::json!({"id": format!("e{lead}"), "kind": "register", "rep": rep, "device": "d", "device_time": "2026-11-22T08:00:00Z", "fields": fields});
+        doc.insert(&list, 0, event.to_string()).unwrap();
+        doc.commit();
+        let change = doc.get_last_local_change().unwrap();
+        ValidChange { hash: ChangeHash(change.hash().0), doc_id: "sh/aa/0".into(), scope: "branch:sh".into(), bytes: change.raw_bytes().to_vec() }
+    }
+
+    #[test]
+    fn a_document_is_served_company_wide_until_it_holds_a_plain_contact() {
+        for (backend, _dir, store, a, b) in setup() {
+            let e = store.create_enrolment("c", "c", "bj", Role::Rep, 60_000).unwrap();
+            let other_branch = store.enroll(&e.token).unwrap().0;
+            let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(&b"aa"[..]));
+            store.push_checked(&a, &[register(&mut doc, "0123456789abcdef", "a", serde_json::json!({}))]).unwrap();
+            assert_eq!(store.pull(&other_branch, 0, 100, None).unwrap().changes.len(), 1, "{backend}: a sealed document goes company-wide");
+            let plain = register(&mut doc, "fedcba9876543210", "a", serde_json::json!({"phone": "13912345678"}));
+            store.push_checked(&a, &[plain]).unwrap();
+            let seen = store.pull(&other_branch, 0, 100, None).unwrap();
+            assert!(seen.changes.is_empty(), "{backend}: once plain, none of its changes leave the branch");
+            assert_eq!(seen.next_cursor, 2, "{backend}: the cursor still moves past them");
+            assert_eq!(store.pull(&b, 0, 100, None).unwrap().changes.len(), 2, "{backend}: its branch reads both");
+        }
+    }
+
+    #[test]
+    fn an_upgraded_hub_serves_the_sealed_documents_it_stored_before_company_wide() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let enrol = |rep: &str, branch: &str| store.enroll(&store.create_enrolment(rep, rep, branch, Role::Rep, 60_000).unwrap().token).unwrap().0;
+        let (a, other_branch) = (enrol("a", "sh"), enrol("c", "bj"));
+        let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(&b"aa"[..]));
+        store.push_checked(&a, &[register(&mut doc, "0123456789abcdef", "a", serde_json::json!({}))]).unwrap();
+        drop(store);
+        // As a hub before migration 9: no company-wide column.
+        let conn = rusqlite::Connection::open(dir.path().join("hub.sqlite")).unwrap();
+        conn.execute_batch(
+            "DROP INDEX changes_company_wide; DROP INDEX changes_company_wide_doc;
+             ALTER TABLE changes DROP COLUMN company_wide; PRAGMA user_version = 8;",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.pull(&other_branch, 0, 100, None).unwrap().changes.len(), 1, "the migration marks it company-wide");
+    }
+
+    /// The pull reads index ranges (its scopes, the company-wide changes), never the
+    /// log from its cursor: its cost follows what it serves, not the company's size.
+    #[test]
+    fn a_pull_reads_index_ranges_not_the_whole_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::SqliteStore::open(dir.path()).unwrap();
+        let device = |role: Role, branches: &[&str]| Device {
+            id: "d".into(),
+            rep: "r".into(),
+            name: "n".into(),
+            branch: "sh".into(),
+            role,
+            branches: branches.iter().map(|b| b.to_string()).collect(),
+        };
+        for (d, only) in [
+            (device(Role::Rep, &[]), None),
+            (device(Role::Receptionist, &[]), None),
+            (device(Role::Distributor, &[]), None),
+            (device(Role::Director, &["sh", "bj"]), None),
+            (device(Role::Manager, &[]), Some("dist:sh/agent-7")),
+        ] {
+            let (sql, args) = pull_query(&d, only);
+            let conn = store.reader();
+            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+            let mut params: Vec<&dyn rusqlite::ToSql> = vec![&0i64, &"d", &10i64];
+            params.extend(args.iter().map(|a| a as &dyn rusqlite::ToSql));
+            let plan: Vec<String> = stmt.query_map(&params[..], |r| r.get::<_, String>(3)).unwrap().map(Result::unwrap).collect();
+            assert!(plan.iter().all(|step| !step.starts_with("SCAN") && !step.contains("rowid>")), "{:?}: {plan:?}", d.role);
         }
     }
 

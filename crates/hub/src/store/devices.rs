@@ -129,13 +129,12 @@ impl SqliteStore {
     /// The device holding `credential`, unless unknown or revoked.
     pub fn authenticate(&self, credential: &str) -> Result<Option<Device>, HubError> {
         let conn = self.reader();
-        Ok(conn
-            .query_row(
-                "SELECT id, rep, name, branch, role, branches FROM devices WHERE credential = ?1 AND revoked_at IS NULL",
-                params![secret::digest(credential)],
-                device_from_row,
-            )
-            .optional()?)
+        // Every request asks: the statement is compiled once per reader connection.
+        let device = conn
+            .prepare_cached("SELECT id, rep, name, branch, role, branches FROM devices WHERE credential = ?1 AND revoked_at IS NULL")?
+            .query_row(params![secret::digest(credential)], device_from_row)
+            .optional()?;
+        Ok(device)
     }
 
     /// Revokes a device: its credential and any unused token stop working at once.
@@ -187,13 +186,11 @@ impl SqliteStore {
         let device = device.clone();
         self.write(move |tx| {
         let previous: Option<i64> =
-            tx.query_row("SELECT last_sync_at FROM devices WHERE id = ?1", params![device.id], |r| r.get(0))?;
+            tx.prepare_cached("SELECT last_sync_at FROM devices WHERE id = ?1")?.query_row(params![device.id], |r| r.get(0))?;
         // Hub time only moves forward for a device, even if the hub's clock steps back.
         let now = now_ms().max(previous.unwrap_or(i64::MIN));
-        tx.execute(
-            "UPDATE devices SET last_sync_at = ?2, last_cursor = ?3 WHERE id = ?1",
-            params![device.id, now, i64::try_from(cursor).unwrap_or(i64::MAX)],
-        )?;
+        tx.prepare_cached("UPDATE devices SET last_sync_at = ?2, last_cursor = ?3 WHERE id = ?1")?
+            .execute(params![device.id, now, i64::try_from(cursor).unwrap_or(i64::MAX)])?;
         Ok(SyncCompleted { synced_at: HubTime(now), previous: previous.map(HubTime) })
         })
     }

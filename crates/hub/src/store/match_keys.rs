@@ -192,7 +192,11 @@ mod tests {
             let store = match url {
                 None => {
                     let conn = rusqlite::Connection::open(dir.path().join("hub.sqlite")).unwrap();
-                    conn.execute_batch("DROP TABLE lead_match; ALTER TABLE devices DROP COLUMN branches; PRAGMA user_version = 6;").unwrap();
+                    conn.execute_batch(
+                        "DROP TABLE lead_match; ALTER TABLE devices DROP COLUMN branches; DROP INDEX changes_company_wide;
+                         DROP INDEX changes_company_wide_doc; ALTER TABLE changes DROP COLUMN company_wide; PRAGMA user_version = 6;",
+                    )
+                    .unwrap();
                     drop(conn);
                     Store::open(dir.path()).unwrap()
                 }

@@ -26,6 +26,7 @@ mod writer;
 
 pub use adopt::Adopted;
 pub use changes::ValidChange;
+pub(crate) use changes::mark_plain;
 pub use devices::{DeviceRow, Enrolment};
 pub use ops::{Census, Epoch};
 pub use sqlite::SqliteStore;

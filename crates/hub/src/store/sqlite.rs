@@ -101,7 +101,18 @@ Migration::sql_then("", allow_receptionists),
 // filled from the changes already stored.
 Migration::sql_then(super::match_keys::MIGRATION, super::match_keys::backfill),
 // 8: the director role (rule 17) and the branches assigned to a director.
-Migration::sql_then("ALTER TABLE devices ADD COLUMN branches TEXT;", allow_directors)];
+Migration::sql_then("ALTER TABLE devices ADD COLUMN branches TEXT;", allow_directors),
+// 9: whether a change is served company-wide (its document holds no plain contact),
+// kept on the change itself so a pull reads index ranges (its scopes, then the
+// company-wide changes) instead of testing every change after its cursor against
+// `docs.plain` (changes.rs). The second index finds a document's changes when it
+// turns plain.
+Migration::sql(r#"
+ALTER TABLE changes ADD COLUMN company_wide INTEGER NOT NULL DEFAULT 0;
+UPDATE changes SET company_wide = 1 WHERE doc_id IN (SELECT doc_id FROM docs WHERE plain = 0);
+CREATE INDEX changes_company_wide ON changes (hub_seq) WHERE company_wide = 1;
+CREATE INDEX changes_company_wide_doc ON changes (doc_id) WHERE company_wide = 1;
+"#)];
 
 /// Widens the `devices.role` check to the receptionist (rule 16).
 fn allow_receptionists(conn: &Connection) -> rusqlite::Result<()> {
