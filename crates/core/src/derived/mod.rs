@@ -184,7 +184,9 @@ pub(crate) fn reindex_doc(
             histories.push((id.clone(), events));
         }
     }
-    prewarm_new_leads(reg, &histories)?;
+    if !reg.memory.defer_digests {
+        prewarm_new_leads(reg, &histories)?;
+    }
     let count = histories.len() as u64;
     reg.conn.execute(
         "UPDATE docs SET lead_count = ?2 WHERE doc_id = ?1 AND lead_count < ?2",
