@@ -128,15 +128,26 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
+/// Search latencies while the sync pulled and applied changes, and while it digested
+/// the pulled plain leads after the pull (the app's host; a sync holding the registry
+/// digests inside its apply).
+#[derive(Default)]
+struct Latencies {
+    pulling: Vec<Duration>,
+    digesting: Vec<Duration>,
+    /// When the sync began digesting, from its start.
+    digest_from: Option<Duration>,
+}
+
 /// A fresh laptop syncs (`hold_whole_sync`: under one lock for the whole run) while
 /// another thread searches; returns the sync's wall time and the search latencies.
-fn run(url: &str, token: &str, hold_whole_sync: bool) -> (Duration, Vec<Duration>) {
+fn run(url: &str, token: &str, hold_whole_sync: bool) -> (Duration, Latencies) {
     let dir = tempfile::tempdir().expect("tempdir");
     let host = Host::new(dir.path().to_path_buf());
     host.call("init", json!({ "rep_id": "laptop", "name": "新同事", "branch": "sh" })).expect("init");
     host.call("sync_enroll", json!({ "hub_url": url, "token": token })).expect("enroll");
     let done = AtomicBool::new(false);
-    let mut latencies = Vec::new();
+    let mut latencies = Latencies::default();
     let t = Instant::now();
     let wall = std::thread::scope(|s| {
         let syncing = s.spawn(|| {
@@ -153,14 +164,21 @@ fn run(url: &str, token: &str, hold_whole_sync: bool) -> (Duration, Vec<Duration
         });
         // Every search started while the sync runs counts, however long it waited.
         while !done.load(Ordering::SeqCst) {
+            // The progress board answers without the registry (what the UI polls).
+            let progress = host.call("sync_progress", json!(null)).expect("progress");
+            let digesting = progress["progress"]["phase"] == "digesting";
+            if digesting && latencies.digest_from.is_none() {
+                latencies.digest_from = Some(t.elapsed());
+            }
             let q = Instant::now();
             host.call("lead_list", json!({ "search": "腾达", "limit": 20 })).expect("search");
-            latencies.push(q.elapsed());
+            if digesting { &mut latencies.digesting } else { &mut latencies.pulling }.push(q.elapsed());
             std::thread::sleep(Duration::from_millis(20));
         }
         syncing.join().expect("sync thread")
     });
-    latencies.sort();
+    latencies.pulling.sort();
+    latencies.digesting.sort();
     let (wall, applied) = wall;
     let held = host.call("lead_list", json!({ "limit": 1 })).expect("list");
     let plus = if held["total_capped"] == true { "+" } else { "" };
@@ -195,13 +213,24 @@ fn main() {
     println!("setup: pushed in {:.1} s", t.elapsed().as_secs_f64());
     for (label, hold) in [("host (sync outside the lock)", false), ("sync holding the registry", true)] {
         let (wall, l) = run(&url, &enrol("laptop"), hold);
-        println!(
-            "{label:<30} sync {:>6.1} s | {:>4} searches during it: p50 {:>7.1} ms, p99 {:>7.1} ms, max {:>7.1} ms",
-            wall.as_secs_f64(),
-            l.len(),
-            percentile(&l, 0.5).as_secs_f64() * 1e3,
-            percentile(&l, 0.99).as_secs_f64() * 1e3,
-            l.last().copied().unwrap_or_default().as_secs_f64() * 1e3
-        );
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        let load = load.split_whitespace().next().unwrap_or("?").to_string();
+        println!("{label:<30} sync {:>6.1} s (load average {load})", wall.as_secs_f64());
+        let mut all: Vec<Duration> = l.pulling.iter().chain(&l.digesting).copied().collect();
+        all.sort();
+        let digest_from = l.digest_from.map_or(String::new(), |d| format!(" (from {:.1} s)", d.as_secs_f64()));
+        for (what, l) in [("pulling", &l.pulling), ("digesting after the pull", &l.digesting), ("whole sync", &all)] {
+            if l.is_empty() {
+                continue;
+            }
+            let from = if what.starts_with("digesting") { digest_from.as_str() } else { "" };
+            println!(
+                "    {:>5} searches while {what}{from}: p50 {:>7.1} ms, p99 {:>7.1} ms, max {:>7.1} ms",
+                l.len(),
+                percentile(l, 0.5).as_secs_f64() * 1e3,
+                percentile(l, 0.99).as_secs_f64() * 1e3,
+                l.last().copied().unwrap_or_default().as_secs_f64() * 1e3
+            );
+        }
     }
 }
