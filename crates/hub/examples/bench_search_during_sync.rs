@@ -219,7 +219,10 @@ fn main() {
         let mut all: Vec<Duration> = l.pulling.iter().chain(&l.digesting).copied().collect();
         all.sort();
         let digest_from = l.digest_from.map_or(String::new(), |d| format!(" (from {:.1} s)", d.as_secs_f64()));
-        for (what, l) in [("pulling", &l.pulling), ("digesting after the pull", &l.digesting), ("whole sync", &all)] {
+        let phases = [("pulling", &l.pulling), ("digesting after the pull", &l.digesting), ("whole sync", &all)];
+        // The whole sync is worth its own line only beside a digest phase.
+        let shown = if l.digesting.is_empty() { 1 } else { 3 };
+        for (what, l) in phases.into_iter().take(shown) {
             if l.is_empty() {
                 continue;
             }
