@@ -6,7 +6,9 @@
 #                                          e.g. `--others 20000 --own 1000`
 #   scripts/bench-sync.sh --search [ARGS]  search latency on a laptop during its first
 #                                          sync, the app's host beside a sync holding the
-#                                          registry, e.g. `--search --leads 100000`
+#                                          registry, e.g. `--search --leads 100000`;
+#                                          colleagues' leads plain (written before
+#                                          enrolment) unless `--sealed`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${1:-}" == "--search" ]]; then

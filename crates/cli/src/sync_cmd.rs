@@ -39,6 +39,7 @@ pub fn run(mut ctx: Context, _args: SyncArgs, quiet: bool) -> Result<serde_json:
         let phase = match p.phase {
             SyncPhase::Pushing => "pushing",
             SyncPhase::Pulling => "pulling",
+            SyncPhase::Digesting => "digesting",
             SyncPhase::Completing => "completing",
             SyncPhase::Done => "done",
         };

@@ -142,6 +142,8 @@ impl Registry {
 
     fn doctor_tables(&mut self, depth: Depth, repair: bool, trigger: &str) -> Result<DoctorReport> {
         let audit = crate::audit::verify(&self.conn)?;
+        // Digests the app's sync left for later are not a difference: compute them first.
+        self.finish_digest_backlog()?;
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
         let outcome = self.rebuild_and_compare(depth);
         let keep = matches!(&outcome, Ok(t) if repair && t.iter().any(|t| t.changed + t.missing + t.extra > 0));

@@ -36,6 +36,19 @@ pub trait KeyedDigests {
     /// Digests many normalised values ahead of their use, on every core where the
     /// implementation can (enrolment, imports). The default computes nothing ahead.
     fn prewarm(&mut self, _values: Vec<(leadguard_seal::DigestKind, String)>) {}
+    /// While on, a value not digested yet gets no digest (`None`) and is counted as
+    /// missed instead of being digested now ([`crate::digest_backlog`]).
+    fn defer(&mut self, _on: bool) {}
+    /// Values left without their digest since the last call.
+    fn take_missed(&mut self) -> usize {
+        0
+    }
+    /// Whether a normalised value's digest is at hand (computed or absorbed).
+    fn knows(&self, _kind: leadguard_seal::DigestKind, _normalised: &str) -> bool {
+        false
+    }
+    /// Keeps digests computed elsewhere (`None`: the value has no digest).
+    fn absorb(&mut self, _done: Vec<((leadguard_seal::DigestKind, String), Option<String>)>) {}
 }
 
 /// The identifying fields of a lead as every replica sees them (docs/VISIBILITY.md:

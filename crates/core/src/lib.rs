@@ -20,6 +20,7 @@ pub mod assignment;
 pub mod audit;
 pub mod collisions;
 pub mod demo;
+pub mod digest_backlog;
 pub mod doctor;
 pub mod faults;
 pub mod model;

@@ -25,6 +25,13 @@ pub struct MemoryViews {
     /// company keys. Kept across [`MemoryViews::drop_memory`] (the keys do not change
     /// with the database).
     pub(crate) digests: Option<Option<Box<dyn crate::duplicate_index::KeyedDigests + Send>>>,
+    /// Set while pulled changes are applied in the app's sync: plain values not
+    /// digested yet are left for later ([`crate::digest_backlog`]).
+    pub(crate) defer_digests: bool,
+    /// Leads whose identity still lacks a keyed digest of a plain value. Kept across
+    /// [`MemoryViews::drop_memory`] and rollbacks: re-deriving a lead that needs
+    /// nothing changes nothing.
+    pub(crate) digest_backlog: std::collections::BTreeSet<String>,
     /// A fuzzy block cap other than [`crate::link_blocks::FUZZY_BLOCK_CAP`] (tests only).
     pub(crate) fuzzy_cap: Option<usize>,
     /// Histories the collision view read, by lead: a case is re-derived from all the

@@ -40,6 +40,10 @@ fn seal_err(e: leadguard_seal::SealError) -> Error {
     Error::Decode(format!("sealing: {e}"))
 }
 
+/// Meta key set while leads wait for keyed digests of their plain values
+/// ([`crate::digest_backlog`]): after a restart, the rows tell which.
+pub(crate) const META_DIGEST_BACKLOG: &str = "digests.backlog";
+
 /// What a reader without the lead's key sees in place of sealed free text.
 pub const SEALED_TEXT: &str = "（已加密）";
 
@@ -87,6 +91,10 @@ pub(crate) fn has_sealed(f: &LeadFields) -> bool {
 pub(crate) struct DigestCache {
     digester: Digester,
     memo: HashMap<(DigestKind, String), Option<String>>,
+    /// Set while pulled changes are applied in the app's sync: a miss is counted, not
+    /// digested ([`crate::digest_backlog`]).
+    deferred: bool,
+    missed: usize,
 }
 
 /// The most values the cache keeps (≈10 MB); past it, it starts afresh (a long-running
@@ -101,12 +109,22 @@ impl DigestCache {
     }
 
     pub(crate) fn new(keys: &CompanyKeys) -> Result<DigestCache> {
-        Ok(DigestCache { digester: Digester::new(keys.digest.clone(), keys.digest_params).map_err(seal_err)?, memo: HashMap::new() })
+        Ok(DigestCache {
+            digester: Digester::new(keys.digest.clone(), keys.digest_params).map_err(seal_err)?,
+            memo: HashMap::new(),
+            deferred: false,
+            missed: 0,
+        })
     }
 
     fn get(&mut self, kind: DigestKind, normalised: &str) -> Option<String> {
         if normalised.is_empty() {
             return None;
+        }
+        if self.deferred {
+            let known = self.memo.get(&(kind, normalised.to_string())).cloned();
+            self.missed += usize::from(known.is_none());
+            return known.flatten();
         }
         self.bound();
         let digester = &self.digester;
@@ -138,6 +156,26 @@ impl KeyedDigests for DigestCache {
         self.memo.extend(done.into_iter().flatten());
     }
 
+    fn defer(&mut self, on: bool) {
+        self.deferred = on;
+    }
+
+    fn take_missed(&mut self) -> usize {
+        std::mem::take(&mut self.missed)
+    }
+
+    fn knows(&self, kind: DigestKind, normalised: &str) -> bool {
+        self.memo.contains_key(&(kind, normalised.to_string()))
+    }
+
+    fn absorb(&mut self, done: Vec<((DigestKind, String), Option<String>)>) {
+        // Bounded once, before: what is absorbed now is read by the re-derivation next.
+        if self.memo.len() + done.len() >= DIGEST_CACHE_MAX {
+            self.memo.clear();
+        }
+        self.memo.extend(done);
+    }
+
     fn remember(&mut self, kind: DigestKind, normalised: &str, digest: &str) {
         if !normalised.is_empty() && !digest.is_empty() {
             self.bound();
@@ -164,7 +202,7 @@ impl KeyedDigests for DigestCache {
 
 /// The normalised values [`KeyedDigests`] digests for a phone, e-mail and contact
 /// (the same normalisation as its methods, so a prewarmed digest is the one used).
-fn push_match_values(out: &mut Vec<(DigestKind, String)>, phone: &str, email: &str, contact: &str, region: &str) {
+pub(crate) fn push_match_values(out: &mut Vec<(DigestKind, String)>, phone: &str, email: &str, contact: &str, region: &str) {
     if let Some(d) = normalize_phone(phone.trim(), region).full_digits() {
         out.push((DigestKind::Phone, d));
     }
@@ -386,6 +424,35 @@ impl Registry {
             self.memory.digests = Some(cache);
         }
         Ok(self.memory.digests.as_mut().and_then(|d| d.as_deref_mut()))
+    }
+
+    /// [`Registry::identity_of`] for a lead's derived row. While pulled changes are
+    /// applied in the app's sync (`memory.defer_digests`), a value not digested yet is
+    /// left without its digest, and the lead joins the digest backlog
+    /// ([`crate::digest_backlog`]) instead of paying ~9 ms a value inside the apply.
+    pub(crate) fn identity_for_row(
+        &mut self,
+        lead_id: &str,
+        f: &LeadFields,
+        before: Option<&leadguard_dedup::LeadRecord>,
+    ) -> Result<leadguard_dedup::LeadRecord> {
+        if !self.memory.defer_digests {
+            return self.identity_of(f, before);
+        }
+        if let Some(c) = self.digests()? {
+            c.defer(true);
+        }
+        let identity = self.identity_of(f, before);
+        let missed = self.digests()?.map_or(0, |c| {
+            c.defer(false);
+            c.take_missed()
+        });
+        let identity = identity?;
+        if missed > 0 {
+            crate::store::meta_set(&self.conn, META_DIGEST_BACKLOG, Some("1"))?;
+            self.memory.digest_backlog.insert(lead_id.to_string());
+        }
+        Ok(identity)
     }
 
     /// The identifying fields of a lead as every replica holding the digest key sees

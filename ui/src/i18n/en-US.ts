@@ -292,6 +292,7 @@ export const enUS: Record<MessageKey, string> = {
   "sync.running": "Syncing…",
   "sync.phase.pushing": "Uploading this laptop's changes: {done} of {total}",
   "sync.phase.pulling": "Receiving colleagues' changes: {done} so far",
+  "sync.phase.digesting": "Preparing colleagues' customers for duplicate checks: {done} of {total}",
   "sync.phase.completing": "Confirming the sync…",
   "sync.phase.done": "Sync finished: {done} received",
   "sync.done": "Sync done: {pushed} sent, {pulled} received ({applied} new), {leads} customers touched",

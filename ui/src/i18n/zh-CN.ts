@@ -290,6 +290,7 @@ export const zhCN = {
   "sync.running": "正在同步…",
   "sync.phase.pushing": "正在上传本机变更：{done} / {total} 条",
   "sync.phase.pulling": "正在接收同事的变更：已收到 {done} 条",
+  "sync.phase.digesting": "正在为查重准备同事的客户：{done} / {total} 个",
   "sync.phase.completing": "正在确认本次同步…",
   "sync.phase.done": "同步完成，共收到 {done} 条",
   "sync.done": "同步完成：上传 {pushed} 条，收到 {pulled} 条（新 {applied} 条），涉及 {leads} 个客户",

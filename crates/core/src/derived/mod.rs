@@ -203,7 +203,9 @@ pub(crate) fn reindex_histories(
 ) -> Result<u64> {
     let branch = layout::branch_of_doc(doc_id).to_string();
     let digests = crate::phase_times::phase("digests");
-    prewarm_new_leads(reg, &histories)?;
+    if !reg.memory.defer_digests {
+        prewarm_new_leads(reg, &histories)?;
+    }
     drop(digests);
     let count = histories.len() as u64;
     reg.conn.execute(

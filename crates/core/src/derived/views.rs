@@ -78,7 +78,7 @@ impl DerivedView for LeadRows {
         let stored = status::derive(lead.events, &policy, DateTime::<Utc>::MIN_UTC, &timing);
         let before = lead_index::get(&reg.conn, lead.lead_id)?;
         lead.previous = before.as_ref().map(crate::link_blocks::identity);
-        let identity = reg.identity_of(&stored.fields, lead.previous.as_ref())?;
+        let identity = reg.identity_for_row(lead.lead_id, &stored.fields, lead.previous.as_ref())?;
         lead.identity_changed = lead.previous.as_ref().is_none_or(|p| *p != identity);
         // Shown: sealed contacts opened with the lead's key, or masked without it.
         let shown = reg.opened(lead.lead_id, &stored.fields)?;

@@ -3,4 +3,4 @@
 /**
  * Where a running sync is, for a progress bar.
  */
-export type SyncPhase = "pushing" | "pulling" | "completing" | "done";
+export type SyncPhase = "pushing" | "pulling" | "digesting" | "completing" | "done";
