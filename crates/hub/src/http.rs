@@ -5,7 +5,7 @@
 //! | GET  | `/v1/health` | none | → JSON [`Health`] |
 //! | POST | `/v1/enroll` | one-time token in body | JSON → JSON |
 //! | GET  | `/v1/me` | bearer credential | → JSON [`WhoAmI`] |
-//! | POST | `/v1/push` | bearer credential | binary `PushRequest` → binary `PushResponse` |
+//! | POST | `/v1/push` | bearer credential | binary `PushRequest` → binary `PushResponse`; with header `leadguard-pull-since: N`, the combined `PushAnswer` carrying the first pull page after N (`leadguard_protocol::push_page`) |
 //! | GET  | `/v1/pull?since=&limit=&scope=` | bearer credential | → binary `PullResponse`, compact (deflated, `PAGE_CONTENT_TYPE`) when `Accept` names it |
 //! | POST | `/v1/sync/complete` | bearer credential | JSON → JSON |
 //! | POST | `/v1/keys` | bearer credential | JSON `KeysPush` → `KeysStored` (keys of leads the device registered) |
@@ -38,8 +38,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use http_body_util::BodyExt;
 use leadguard_protocol::{
-    EnrollRequest, EnrollResponse, Health, HubTime, PushRequest, PushResponse, SyncComplete, WhoAmI, MAX_BODY_BYTES,
-    MAX_PULL_CHANGES, PAGE_CONTENT_TYPE,
+    EnrollRequest, EnrollResponse, Health, HubTime, PushAnswer, PushRequest, PushResponse, SyncComplete, WhoAmI, MAX_BODY_BYTES,
+    MAX_PULL_CHANGES, PAGE_CONTENT_TYPE, PULL_SINCE_HEADER, PUSH_PAGE_CONTENT_TYPE,
 };
 use std::sync::Arc;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
@@ -56,12 +56,20 @@ pub fn router(store: AppState) -> Router {
 
 /// The hub's router reporting to `metrics`.
 pub fn router_with(store: AppState, metrics: Arc<Metrics>) -> Router {
-    router_configured(store, metrics, crate::check::DEFAULT_PER_MINUTE)
+    router_configured(store, metrics, crate::check::DEFAULT_PER_MINUTE, PushPages::Served)
+}
+
+/// Whether a push answers with the first pull page when the client asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PushPages {
+    Served,
+    /// Ignore the request header, as hubs before it did (`serve --no-push-pages`).
+    Ignored,
 }
 
 /// The hub's router reporting to `metrics`, allowing each device `check_per_minute`
 /// online checks a minute.
-pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minute: u32) -> Router {
+pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minute: u32, push_pages: PushPages) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(render_metrics))
@@ -79,6 +87,7 @@ pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minut
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::Extension(metrics))
+        .layer(axum::Extension(push_pages))
         .layer(axum::Extension(Arc::new(crate::check::CheckLimiter::new(check_per_minute))))
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new().compress_when(worth_compressing()))
@@ -94,6 +103,7 @@ fn worth_compressing() -> impl Predicate {
         .and(NotForContentType::IMAGES)
         .and(NotForContentType::SSE)
         .and(NotForContentType::const_new(PAGE_CONTENT_TYPE))
+        .and(NotForContentType::const_new(PUSH_PAGE_CONTENT_TYPE))
 }
 
 async fn not_found() -> Response {
@@ -213,6 +223,7 @@ async fn read_limited(body: Body) -> Result<axum::body::Bytes, HubError> {
 async fn push(
     State(store): State<AppState>,
     axum::Extension(metrics): axum::Extension<Arc<Metrics>>,
+    axum::Extension(push_pages): axum::Extension<PushPages>,
     AuthDevice(device): AuthDevice,
     headers: HeaderMap,
     body: Body,
@@ -224,11 +235,19 @@ async fn push(
             leadguard_protocol::CONTENT_TYPE
         )));
     }
+    let page_since = match push_pages {
+        PushPages::Served => pull_since(&headers)?,
+        PushPages::Ignored => None,
+    };
+    let compact = accepts_compact(&headers);
     let bytes = read_limited(body).await?;
-    let acks = blocking(move || {
+    let (acks, page) = blocking(move || {
         let req = PushRequest::decode(&bytes)?;
         let valid = crate::validate::validate_push(&device, req)?;
-        store.push_checked(&device, &valid)
+        let acks = store.push_checked(&device, &valid)?;
+        // The first page, served after the push is stored and exactly as `pull` serves it.
+        let page = page_since.map(|since| store.pull(&device, since, MAX_PULL_CHANGES, None)).transpose()?;
+        Ok((acks, page))
     })
     .await
     .inspect_err(|e| {
@@ -238,7 +257,37 @@ async fn push(
         }
     })?;
     metrics.count_pushed(acks.len());
-    Ok(binary(PushResponse { acks }.encode()))
+    let push = PushResponse { acks };
+    let Some(page) = page else {
+        return Ok(binary(push.encode()));
+    };
+    metrics.count_pulled(page.changes.len());
+    let answer = PushAnswer::encode_with_page(&push, &page, compact);
+    if compact {
+        return Ok(([(CONTENT_TYPE, PUSH_PAGE_CONTENT_TYPE)], answer).into_response());
+    }
+    Ok(binary(answer))
+}
+
+/// The cursor of the first page a push asks for ([`PULL_SINCE_HEADER`]), if any.
+fn pull_since(headers: &HeaderMap) -> Result<Option<u64>, HubError> {
+    let Some(value) = headers.get(PULL_SINCE_HEADER) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Some)
+        .ok_or_else(|| HubError::Malformed(format!("{PULL_SINCE_HEADER} must be a hub sequence number")))
+}
+
+/// Whether the client accepts compact pull pages (`Accept` names [`PAGE_CONTENT_TYPE`]).
+fn accepts_compact(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim().starts_with(PAGE_CONTENT_TYPE))))
 }
 
 #[derive(serde::Deserialize)]
@@ -258,10 +307,7 @@ async fn pull(
 ) -> Result<Response, HubError> {
     let Query(p) = params.map_err(|e| HubError::Malformed(e.body_text()))?;
     // The page's form is chosen here, above the store, so both backends serve both.
-    let compact = headers
-        .get_all(ACCEPT)
-        .iter()
-        .any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim().starts_with(PAGE_CONTENT_TYPE))));
+    let compact = accepts_compact(&headers);
     let limit = p.limit.unwrap_or(MAX_PULL_CHANGES).clamp(1, MAX_PULL_CHANGES);
     let encoded = blocking(move || {
         if let Some(s) = &p.scope {

@@ -41,16 +41,18 @@ pub async fn serve(
     store: Arc<Store>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, store, check::DEFAULT_PER_MINUTE, shutdown).await
+    serve_with(listener, store, check::DEFAULT_PER_MINUTE, http::PushPages::Served, shutdown).await
 }
 
-/// [`serve`] allowing each device `check_per_minute` online checks a minute.
+/// [`serve`] allowing each device `check_per_minute` online checks a minute, serving
+/// pull pages in push answers or not.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     store: Arc<Store>,
     check_per_minute: u32,
+    push_pages: http::PushPages,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = http::router_configured(store, Arc::new(metrics::Metrics::new()), check_per_minute);
+    let app = http::router_configured(store, Arc::new(metrics::Metrics::new()), check_per_minute, push_pages);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }

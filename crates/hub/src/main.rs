@@ -44,6 +44,10 @@ enum Command {
         /// minute; beyond them the hub answers 429 until the bucket refills.
         #[arg(long, env = "LEADGUARD_HUB_CHECK_PER_MINUTE", default_value_t = leadguard_hub::check::DEFAULT_PER_MINUTE)]
         check_per_minute: u32,
+        /// Answer pushes without the first pull page even when a client asks for it,
+        /// as hubs before it did (clients then pull it separately; for comparisons).
+        #[arg(long)]
+        no_push_pages: bool,
     },
     /// Create a device and print its one-time enrolment token.
     Enroll {
@@ -216,7 +220,10 @@ fn postgres_command(cli: Cli, url: &str) -> anyhow::Result<()> {
 
 fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { listen, check_per_minute } => serve(store, &listen, check_per_minute),
+        Command::Serve { listen, check_per_minute, no_push_pages } => {
+            let push_pages = if no_push_pages { leadguard_hub::http::PushPages::Ignored } else { leadguard_hub::http::PushPages::Served };
+            serve(store, &listen, check_per_minute, push_pages)
+        }
         Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
         Command::Enroll { rep, name, branch, branches, role, ttl_hours } => {
             // A director is enrolled with its branches, everyone else with one.
@@ -277,7 +284,7 @@ fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     }
 }
 
-fn serve(store: Store, listen: &str, check_per_minute: u32) -> anyhow::Result<()> {
+fn serve(store: Store, listen: &str, check_per_minute: u32, push_pages: leadguard_hub::http::PushPages) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
@@ -287,7 +294,7 @@ fn serve(store: Store, listen: &str, check_per_minute: u32) -> anyhow::Result<()
         stdout.flush()?;
         drop(stdout);
         tracing::info!(database = %store.describe(), %addr, "serving");
-        leadguard_hub::serve_with(listener, Arc::new(store), check_per_minute, shutdown_signal()).await?;
+        leadguard_hub::serve_with(listener, Arc::new(store), check_per_minute, push_pages, shutdown_signal()).await?;
         Ok(())
     })
 }

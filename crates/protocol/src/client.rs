@@ -15,7 +15,7 @@ use crate::control::{
     DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, Invitation, InviteRequest, KeyGrants, KeysPush, KeysStored,
     SyncComplete, SyncCompleted, WhoAmI,
 };
-use crate::{DecodeError, PullResponse, PushRequest, PushResponse, CONTENT_TYPE};
+use crate::{DecodeError, PullResponse, PushAnswer, PushRequest, PushResponse, CONTENT_TYPE, PULL_SINCE_HEADER};
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use reqwest::blocking::{Client, RequestBuilder, Response};
@@ -256,6 +256,18 @@ impl HubClient {
     pub fn push(&self, batch: &PushRequest) -> Result<PushResponse, ClientError> {
         let req = self.gzip_body(self.request(reqwest::Method::POST, "/v1/push"), CONTENT_TYPE, &batch.encode())?;
         Ok(PushResponse::decode(&self.send(req)?)?)
+    }
+
+    /// `POST /v1/push` asking for the first pull page after `since` in the answer
+    /// ([`crate::push_page`]). The page is None from a hub that does not serve it:
+    /// pull it separately then. Safe to retry (the push is idempotent, the page read-only).
+    pub fn push_with_page(&self, batch: &PushRequest, since: u64) -> Result<PushAnswer, ClientError> {
+        let mut req = self.request(reqwest::Method::POST, "/v1/push").header(PULL_SINCE_HEADER, since.to_string());
+        if self.compact_pages {
+            req = req.header(ACCEPT, crate::PAGE_CONTENT_TYPE);
+        }
+        let req = self.gzip_body(req, CONTENT_TYPE, &batch.encode())?;
+        Ok(PushAnswer::decode(&self.send(req)?)?)
     }
 
     /// `GET /v1/pull`: readable changes after `since` (the hub caps `limit`).

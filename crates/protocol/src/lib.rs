@@ -17,6 +17,10 @@
 //! that leaves out what the client recomputes (change hashes, dependencies on
 //! changes in the same page), for clients that ask for it.
 //!
+//! A push can carry its answer's first pull page ([`push_page`]), so a sync that
+//! has something to push costs two requests (push with page, complete) instead of
+//! three; hubs and clients without it keep the separate pull.
+//!
 //! Bodies are gzip-compressed on the wire (HTTP `Content-Encoding`) in both
 //! directions. The binary layout is frozen by golden-byte tests
 //! (`tests/golden.rs`): changing it is a new protocol version, never an edit.
@@ -28,6 +32,7 @@ pub mod control;
 pub mod history;
 pub mod messages;
 pub mod page;
+pub mod push_page;
 pub mod time;
 
 pub use codec::DecodeError;
@@ -37,6 +42,7 @@ pub use control::{
 };
 pub use messages::{Ack, ChangeHash, PullResponse, PulledChange, PushChange, PushRequest, PushResponse};
 pub use page::PAGE_CONTENT_TYPE;
+pub use push_page::{PushAnswer, PULL_SINCE_HEADER, PUSH_PAGE_CONTENT_TYPE};
 pub use time::HubTime;
 
 /// Protocol version carried in every binary message header and in `/v1/` paths.
