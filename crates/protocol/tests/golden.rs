@@ -183,3 +183,36 @@ fn compact_page_layout_is_frozen() {
     // The plain page is unchanged beside it, and decode_any reads both.
     assert_eq!(PullResponse::decode_any(&pull_response().encode()).unwrap(), pull_response());
 }
+
+/// A push answer carrying a plain first page: the push response and the page, each
+/// a whole message of its frozen layout, as `bytes`.
+const PUSH_PAGE: &str = concat!(
+    "4c4701055c",
+    "4c47010202aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa01f6f9b2e5bd6800bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbac02f8f9b2e5bd680180efb8e4bd68",
+    "54",
+    "4c470103030762312f64322f30096272616e63683a6231056465762d320107111111111111111111111111111111111111111111111111111111111111111100010280f8b2e5bd680180d0dcabb66802dead0109",
+);
+
+#[test]
+fn push_answer_with_page_bytes_are_frozen() {
+    let bytes = PushAnswer::encode_with_page(&push_response(), &pull_response(), false);
+    assert_eq!(hex::encode(&bytes), PUSH_PAGE);
+    // It is the two frozen messages, length-prefixed, after its own header.
+    assert!(PUSH_PAGE.contains(PUSH_RESPONSE) && PUSH_PAGE.contains(PULL_RESPONSE));
+    let answer = PushAnswer::decode(&bytes).unwrap();
+    assert_eq!((answer.push, answer.page), (push_response(), Some(pull_response())));
+    // With a compact page, the same page comes back.
+    let compact = PushAnswer::encode_with_page(&push_response(), &compact_page(), true);
+    assert_eq!(PushAnswer::decode(&compact).unwrap().page, Some(compact_page()));
+}
+
+#[test]
+fn a_plain_push_response_is_a_push_answer_without_a_page() {
+    // What a hub that ignores `leadguard-pull-since` sends: the client pulls separately.
+    let answer = PushAnswer::decode(&push_response().encode()).unwrap();
+    assert_eq!((answer.push, answer.page), (push_response(), None));
+    let full = PushAnswer::encode_with_page(&push_response(), &pull_response(), false);
+    for cut in 0..full.len() {
+        assert!(PushAnswer::decode(&full[..cut]).is_err(), "cut {cut}");
+    }
+}
