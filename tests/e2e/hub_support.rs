@@ -58,8 +58,18 @@ impl Hub {
 
     /// A hub on `database` (None: a fresh SQLite file).
     pub fn start_on(database: Option<String>) -> Hub {
+        Hub::start_serving(database, &[])
+    }
+
+    /// [`Hub::start`] with extra `serve` options (e.g. `--no-push-pages`).
+    pub fn start_with(serve_args: &[&str]) -> Hub {
+        let database = postgres_backend().then(|| leadguard_tests::postgres::fresh_database());
+        Hub::start_serving(database, serve_args)
+    }
+
+    fn start_serving(database: Option<String>, serve_args: &[&str]) -> Hub {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut hub = Hub::spawn_on(dir.path(), database.as_deref(), "127.0.0.1:0");
+        let mut hub = Hub::spawn_serving(dir.path(), database.as_deref(), "127.0.0.1:0", serve_args);
         hub._dir = Some(dir);
         hub
     }
@@ -81,8 +91,13 @@ impl Hub {
 
     /// [`Hub::spawn`] with `--database` when given.
     pub fn spawn_on(data: &Path, database: Option<&str>, listen: &str) -> Hub {
+        Hub::spawn_serving(data, database, listen, &[])
+    }
+
+    fn spawn_serving(data: &Path, database: Option<&str>, listen: &str, serve_args: &[&str]) -> Hub {
         let mut child = Hub::command(data, database)
             .args(["serve", "--listen", listen])
+            .args(serve_args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

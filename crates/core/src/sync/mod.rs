@@ -6,7 +6,10 @@
 //!    hub's acks (sequence number, first-receipt time, this device's previous sync)
 //!    are recorded on each change: they are the evidence window of its claims;
 //! 2. **pull** every readable change after the last cursor, page by page, merging
-//!    each page in one transaction and then advancing the cursor;
+//!    each page in one transaction and then advancing the cursor. The last push
+//!    asks for the first page in its answer (`leadguard_protocol::push_page`), so
+//!    a sync with something to push and one page to pull is two requests; a hub
+//!    that does not serve it answers without a page and the client pulls it;
 //! 3. **complete**: the hub records the time of this successful sync; new local
 //!    events carry it as `after`, and the hub stamps it on the next pushes.
 //!
@@ -24,7 +27,7 @@ pub mod online_check;
 use crate::registry::Registry;
 use crate::store;
 use leadguard_protocol::client::{ClientError, HubClient};
-use leadguard_protocol::{PushChange, PushRequest, MAX_CHANGE_BYTES, MAX_PUSH_CHANGES};
+use leadguard_protocol::{PullResponse, PushChange, PushRequest, MAX_CHANGE_BYTES, MAX_PUSH_CHANGES};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use ts_rs::TS;
@@ -274,8 +277,8 @@ pub fn sync_using(
     let mut report = SyncReport::default();
     let me = retry(|| client.me())?;
     report.resent_after_restore = access.with_registry(|reg| epoch::follow(reg, me.epoch.as_ref()))?;
-    push_all(access, &client, &mut report, progress)?;
-    let pulled = pull_all(access, &client, &mut report, progress);
+    let first_page = push_all(access, &client, &mut report, progress)?;
+    let pulled = pull_all(access, &client, first_page, &mut report, progress);
     if access.hold_budget().is_some() {
         // Back to SQLite's own checkpoints (the pull turned them off).
         access.with_registry(|reg| Ok(store::set_auto_checkpoint(reg.connection(), true)?))?;
@@ -302,18 +305,21 @@ pub fn sync_using(
     Ok(report)
 }
 
+/// Pushes the pending changes; the last batch asks for the first pull page in its
+/// answer (one round trip fewer), which is returned when the hub served it.
 fn push_all(
     access: &mut impl RegistryAccess,
     client: &HubClient,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(&SyncProgress),
-) -> Result<(), SyncError> {
+) -> Result<Option<PullResponse>, SyncError> {
     let total = access.with_registry(|reg| Ok(reg.pending_count()?))?;
+    let since = pull_cursor(access)?;
     progress(&SyncProgress { phase: SyncPhase::Pushing, done: 0, total: Some(total) });
     loop {
         let mut pending = access.with_registry(|reg| Ok(reg.pending_changes(PUSH_BATCH.min(MAX_PUSH_CHANGES))?))?;
         if pending.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         // Keep the request under the body limit; always send at least one change.
         let mut bytes = 0;
@@ -339,7 +345,15 @@ fn push_all(
                 .map(|c| PushChange { doc_id: c.doc_id.clone(), scope: c.scope.clone(), bytes: c.bytes.clone() })
                 .collect(),
         };
-        let response = retry(|| client.push(&request))?;
+        // The last batch as far as we know (changes made meanwhile go in later batches,
+        // pulled from the page's cursor on like any other change).
+        let last = report.pushed + request.changes.len() as u64 >= total;
+        let (response, page) = if last {
+            let answer = retry(|| client.push_with_page(&request, since))?;
+            (answer.push, answer.page)
+        } else {
+            (retry(|| client.push(&request))?, None)
+        };
         let acks = convert::acks(&pending, &response.acks)?;
         let marked = access.with_registry(|reg| Ok(reg.mark_acknowledged(&acks)?))?;
         if marked != acks.len() {
@@ -347,22 +361,36 @@ fn push_all(
         }
         report.pushed += acks.len() as u64;
         progress(&SyncProgress { phase: SyncPhase::Pushing, done: report.pushed, total: Some(total.max(report.pushed)) });
+        if page.is_some() {
+            return Ok(page);
+        }
     }
 }
 
+/// The cursor the next pull starts from.
+fn pull_cursor(access: &mut impl RegistryAccess) -> Result<u64, SyncError> {
+    Ok(u64::try_from(access.with_registry(|reg| Ok(reg.last_pulled_hub_seq()?))?).unwrap_or(0))
+}
+
+/// Pulls and applies pages from the last cursor, starting with `first_page` when
+/// the push brought it.
 fn pull_all(
     access: &mut impl RegistryAccess,
     client: &HubClient,
+    mut first_page: Option<PullResponse>,
     report: &mut SyncReport,
     progress: &mut dyn FnMut(&SyncProgress),
 ) -> Result<(), SyncError> {
-    let mut since = u64::try_from(access.with_registry(|reg| Ok(reg.last_pulled_hub_seq()?))?).unwrap_or(0);
+    let mut since = pull_cursor(access)?;
     let mut touched = std::collections::BTreeSet::new();
     let mut slice = APPLY_BATCH;
     let mut checkpoints: Option<store::Checkpointer> = None;
     progress(&SyncProgress { phase: SyncPhase::Pulling, done: 0, total: None });
     loop {
-        let page = retry(|| client.pull(since, None))?;
+        let page = match first_page.take() {
+            Some(page) => page,
+            None => retry(|| client.pull(since, None))?,
+        };
         if page.next_cursor < since {
             return Err(SyncError::Protocol(format!(
                 "the hub's cursor went back from {since} to {}: was the hub database replaced?",
