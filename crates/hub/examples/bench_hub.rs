@@ -5,7 +5,10 @@
 //! over loopback HTTP.
 //!
 //! A device's sync is what a laptop does: push its new changes, pull every page since
-//! its cursor (its branch's colleagues' changes), complete. Two arrivals: a burst (every
+//! its cursor (its branch's colleagues' changes), complete. By default the push answers
+//! with the first page (`--flows push-page`: two requests when one page holds it all);
+//! `--flows separate` syncs as clients before it did (push, pull, complete), and
+//! `--flows push-page,separate` runs both side by side. Two arrivals: a burst (every
 //! device's first sync in the same instant, the next ones right after) and a spread
 //! (each sync at a random time within `--spread-secs`). Reported per configuration:
 //! sync latency p50/p99 (client side, the whole three-request sync), syncs per second,
@@ -42,10 +45,16 @@ struct Args {
     spread_secs: f64,
     /// Device counts run in the spread mode (after every burst row).
     spread_devices: Vec<usize>,
+    /// Push with the first page in its answer (true) or push then pull (false).
+    flows: Vec<bool>,
+}
+
+fn flow_name(push_page: bool) -> &'static str {
+    if push_page { "push-page" } else { "separate" }
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5, spread_secs: 10.0, spread_devices: vec![500, 1000] };
+    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5, spread_secs: 10.0, spread_devices: vec![500, 1000], flows: vec![true] };
     let list = |v: &str| v.split(',').map(|x| x.trim().parse().expect("a number")).collect::<Vec<usize>>();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -62,6 +71,16 @@ fn parse_args() -> Args {
             "--spread-secs" => a.spread_secs = v.parse().expect("--spread-secs"),
             // `--spread-devices ""` runs the burst rows alone.
             "--spread-devices" => a.spread_devices = if v.trim().is_empty() { vec![] } else { list(&v) },
+            "--flows" => {
+                a.flows = v
+                    .split(',')
+                    .map(|f| match f.trim() {
+                        "push-page" => true,
+                        "separate" => false,
+                        other => panic!("--flows: push-page and/or separate, not {other:?}"),
+                    })
+                    .collect()
+            }
             _ => panic!("unknown flag {flag}"),
         }
     }
@@ -273,10 +292,10 @@ fn schedule(device: usize, rounds: usize, spread: f64) -> Vec<f64> {
     at
 }
 
-fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64) {
+fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64, push_page: bool) {
     let dir = tempfile::tempdir().expect("tempdir");
     let database = match (backend, &args.postgres) {
-        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}_{}", spread as u64))),
+        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}_{}_{}", spread as u64, u8::from(push_page)))),
         _ => None,
     };
     // Enrol every simulated device in-process before the hubs start (enrolment is not
@@ -324,9 +343,17 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
                         }
                         let t = Instant::now();
                         let ok = (|| -> Result<(), leadguard_protocol::client::ClientError> {
-                            client.push(batch)?;
+                            let mut first = if push_page {
+                                client.push_with_page(batch, cursor)?.page
+                            } else {
+                                client.push(batch)?;
+                                None
+                            };
                             loop {
-                                let page = client.pull(cursor, None)?;
+                                let page = match first.take() {
+                                    Some(page) => page,
+                                    None => client.pull(cursor, None)?,
+                                };
                                 cursor = page.next_cursor;
                                 if !page.more {
                                     break;
@@ -365,8 +392,9 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     let sent = clients.iter().map(|c| c.traffic().sent()).sum::<u64>() - sent_before;
     all.sort();
     println!(
-        "{:>8} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        "{:>8} {:>9} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
         if spread > 0.0 { format!("{spread:.0} s") } else { "burst".into() },
+        flow_name(push_page),
         backend,
         devices,
         hub_count,
@@ -414,15 +442,17 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{:>8} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
-        "arrival", "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
+        "{:>8} {:>9} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
+        "arrival", "flow", "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
     );
     println!("burst: every device's first sync starts in the same instant, each next sync right after the previous one");
     // Each configuration on every backend in turn: the backends side by side.
     for &devices in &args.devices {
         for &hubs in &args.hubs {
             for backend in &args.backends {
-                run(&args, backend, devices, hubs, 0.0);
+                for &push_page in &args.flows {
+                    run(&args, backend, devices, hubs, 0.0, push_page);
+                }
             }
         }
     }
@@ -438,7 +468,9 @@ fn main() {
     }
     for &devices in &args.spread_devices {
         for backend in &args.backends {
-            run(&args, backend, devices, 1, args.spread_secs);
+            for &push_page in &args.flows {
+                run(&args, backend, devices, 1, args.spread_secs, push_page);
+            }
         }
     }
 }
