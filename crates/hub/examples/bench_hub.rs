@@ -11,7 +11,7 @@
 //! `--flows push-page,separate` runs both side by side. Two arrivals: a burst (every
 //! device's first sync in the same instant, the next ones right after) and a spread
 //! (each sync at a random time within `--spread-secs`). Reported per configuration:
-//! sync latency p50/p99 (client side, the whole three-request sync), syncs per second,
+//! sync latency p50/p99 (client side, the whole sync: two or three requests), syncs per second,
 //! and where the time goes: mean time per route and the writer's busy time from the
 //! hubs' `/metrics`, and the CPU of the clients, the hubs and PostgreSQL (`/proc`)
 //! over the timed window. Changes and credentials are made before the clock starts,
