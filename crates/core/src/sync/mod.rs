@@ -315,11 +315,12 @@ fn push_all(
 ) -> Result<Option<PullResponse>, SyncError> {
     let total = access.with_registry(|reg| Ok(reg.pending_count()?))?;
     let since = pull_cursor(access)?;
+    let mut first_page = None;
     progress(&SyncProgress { phase: SyncPhase::Pushing, done: 0, total: Some(total) });
     loop {
         let mut pending = access.with_registry(|reg| Ok(reg.pending_changes(PUSH_BATCH.min(MAX_PUSH_CHANGES))?))?;
         if pending.is_empty() {
-            return Ok(None);
+            return Ok(first_page);
         }
         // Keep the request under the body limit; always send at least one change.
         let mut bytes = 0;
@@ -345,14 +346,15 @@ fn push_all(
                 .map(|c| PushChange { doc_id: c.doc_id.clone(), scope: c.scope.clone(), bytes: c.bytes.clone() })
                 .collect(),
         };
-        // The last batch as far as we know (changes made meanwhile go in later batches,
-        // pulled from the page's cursor on like any other change).
+        // The last batch as far as we know; changes made meanwhile still go in later
+        // batches, and the pull goes on from the page's cursor.
         let last = report.pushed + request.changes.len() as u64 >= total;
-        let (response, page) = if last {
+        let response = if last && first_page.is_none() {
             let answer = retry(|| client.push_with_page(&request, since))?;
-            (answer.push, answer.page)
+            first_page = answer.page;
+            answer.push
         } else {
-            (retry(|| client.push(&request))?, None)
+            retry(|| client.push(&request))?
         };
         let acks = convert::acks(&pending, &response.acks)?;
         let marked = access.with_registry(|reg| Ok(reg.mark_acknowledged(&acks)?))?;
@@ -361,9 +363,6 @@ fn push_all(
         }
         report.pushed += acks.len() as u64;
         progress(&SyncProgress { phase: SyncPhase::Pushing, done: report.pushed, total: Some(total.max(report.pushed)) });
-        if page.is_some() {
-            return Ok(page);
-        }
     }
 }
 
