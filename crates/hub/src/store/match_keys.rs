@@ -202,7 +202,13 @@ mod tests {
                 }
                 Some(url) => {
                     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-                    client.batch_execute("DROP TABLE lead_match; ALTER TABLE devices DROP COLUMN branches; UPDATE hub_schema SET version = 4;").unwrap();
+                    client
+                        .batch_execute(
+                            "DROP TABLE lead_match; ALTER TABLE devices DROP COLUMN branches; DROP INDEX changes_company_wide;
+                             DROP INDEX changes_company_wide_doc; DROP INDEX changes_scope_plain; ALTER TABLE changes DROP COLUMN company_wide;
+                             UPDATE hub_schema SET version = 4;",
+                        )
+                        .unwrap();
                     drop(client);
                     Store::connect(&Database::Postgres(url)).unwrap()
                 }

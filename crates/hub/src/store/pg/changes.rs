@@ -163,8 +163,8 @@ pub(super) fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &
         let first_seq = last_seq - new.len() as i64 + 1;
         let insert = st.get(
             tx,
-            "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
-             SELECT seq, hash, doc_id, scope, $5, $6, $7, bytes
+            "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes, company_wide)
+             SELECT seq, hash, doc_id, scope, $5, $6, $7, bytes, (SELECT NOT plain FROM docs d WHERE d.doc_id = n.doc_id)
              FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[], $8::bytea[]) AS n (seq, hash, doc_id, scope, bytes)",
         )?;
         let seqs: Vec<i64> = (first_seq..=last_seq).collect();
@@ -173,6 +173,7 @@ pub(super) fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &
         let scopes: Vec<&str> = new.iter().map(|c| c.scope.as_str()).collect();
         let bytes: Vec<&[u8]> = new.iter().map(|c| &c.bytes[..]).collect();
         tx.execute(&insert, &[&seqs, &hashes, &docs, &scopes, &device.id, &now, &prev_sync, &bytes])?;
+        mark_plain(tx, st, &pending.plain)?;
         (first_seq, now)
     };
     Ok(slots
@@ -185,12 +186,27 @@ pub(super) fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &
         .collect())
 }
 
-/// The push's new leads and plain documents, one statement each.
-fn write_pending(tx: &mut Transaction<'_>, st: &mut Statements, pending: &Pending) -> Result<(), HubError> {
-    if !pending.plain.is_empty() {
-        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1) AND NOT plain")?;
-        tx.execute(&mark, &[&pending.plain])?;
+/// Marks `docs` plain (they hold a contact in plain text): from now on they and every
+/// change already stored of them are served to their own branch only. Run once the
+/// feed row is locked, after the changes are inserted: a push through another hub that
+/// read the document as not plain has then committed, and its changes are cleared here
+/// too; one that comes after waits for the lock and reads the mark.
+pub(super) fn mark_plain(tx: &mut Transaction<'_>, st: &mut Statements, docs: &[String]) -> Result<(), HubError> {
+    if docs.is_empty() {
+        return Ok(());
     }
+    let mark = st.get(
+        tx,
+        "WITH marked AS (UPDATE docs SET plain = true WHERE doc_id = ANY($1) AND NOT plain RETURNING doc_id)
+         UPDATE changes SET company_wide = false WHERE company_wide AND doc_id IN (SELECT doc_id FROM marked)",
+    )?;
+    tx.execute(&mark, &[&docs])?;
+    Ok(())
+}
+
+/// The push's new leads and match data, one statement each (its plain marks come
+/// after its changes: `mark_plain`).
+fn write_pending(tx: &mut Transaction<'_>, st: &mut Statements, pending: &Pending) -> Result<(), HubError> {
     if !pending.leads.is_empty() {
         let add = st.get(tx, "INSERT INTO leads (lead_id, doc_id, list_obj) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])")?;
         let column = |f: fn(&(String, String, String)) -> &str| pending.leads.iter().map(f).collect::<Vec<&str>>();
@@ -214,37 +230,17 @@ pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_
     let since = i64::try_from(since).unwrap_or(i64::MAX);
     let limit = limit.max(1);
     let fetch = (limit + 1) as i64;
-    const ONE_SCOPE: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
-        FROM changes WHERE hub_seq > $1 AND device_id <> $2 AND scope = $3 ORDER BY hub_seq LIMIT $4";
-    // The branch's own scope, its distributors', and every other document of the
-    // company that holds no plain contact (contacts there are sealed: SQLite's
-    // `changes.rs`, docs/VISIBILITY.md).
-    const BRANCH: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
-        FROM changes WHERE hub_seq > $1 AND device_id <> $2
-          AND (scope = $3 OR starts_with(scope, $4)
-               OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND NOT d.plain))
-        ORDER BY hub_seq LIMIT $5";
-    // A director: the same for each branch assigned to it (rule 17).
-    const DIRECTOR: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes
-        FROM changes WHERE hub_seq > $1 AND device_id <> $2
-          AND (starts_with(scope, 'branch:') AND substr(scope, 8) = ANY($3)
-               OR starts_with(scope, 'dist:') AND substr(split_part(scope, '/', 1), 6) = ANY($3)
-               OR EXISTS (SELECT 1 FROM docs d WHERE d.doc_id = changes.doc_id AND NOT d.plain))
-        ORDER BY hub_seq LIMIT $4";
-    let director = only_scope.is_none() && device.role == Role::Director;
-    let (scope, dist_prefix) = match (only_scope, device.role) {
-        (Some(scope), _) => (scope.to_owned(), None),
-        (None, Role::Distributor) => (device.write_scope(), None),
-        // The branch's own scope and its distributors' (`dist:<B>/…`), as in SQLite.
-        (None, Role::Rep | Role::Manager | Role::Receptionist | Role::Director) => (device.write_scope(), Some(format!("dist:{}/", device.branch))),
+    let rows = match pull_ranges(device, only_scope) {
+        Ranges::Scope(scope) => {
+            let statement = st.get(&mut tx, PULL_SCOPE)?;
+            tx.query(&statement, &[&since, &device.id, &scope, &exact_end(&scope), &fetch])?
+        }
+        Ranges::Employee(ranges) => {
+            let (lo, hi): (Vec<&str>, Vec<&str>) = ranges.iter().map(|(lo, hi)| (lo.as_str(), hi.as_str())).unzip();
+            let statement = st.get(&mut tx, PULL_EMPLOYEE)?;
+            tx.query(&statement, &[&since, &device.id, &lo, &hi, &fetch])?
+        }
     };
-    let (sql, params): (&'static str, Vec<&(dyn ToSql + Sync)>) = match &dist_prefix {
-        _ if director => (DIRECTOR, vec![&since, &device.id, &device.branches, &fetch]),
-        None => (ONE_SCOPE, vec![&since, &device.id, &scope, &fetch]),
-        Some(prefix) => (BRANCH, vec![&since, &device.id, &scope, prefix, &fetch]),
-    };
-    let statement = st.get(&mut tx, sql)?;
-    let rows = tx.query(&statement, &params)?;
     let mut out = PullResponse::default();
     let mut bytes_total = 0usize;
     for r in rows {
@@ -273,6 +269,73 @@ pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_
         _ => max_seq.max(since) as u64,
     };
     Ok(out)
+}
+
+/// The pull: index ranges merged in `hub_seq` order (as the SQLite backend's
+/// `pull_query`), so a pull reads what it serves (plus its own changes) rather than
+/// every change after its cursor. Scope ranges `[$3, $4)` (an exact scope is the range
+/// `[s, s + U+0001)`, a branch's distributors' scopes `['dist:<B>/', 'dist:<B>0')`),
+/// each read up to the page's size (`$5`) on `changes_scope_plain` when `$6`
+/// (employees: the company-wide changes come from their own range, on
+/// `changes_company_wide`), else on `changes_scope`. `$1` is the cursor, `$2` the
+/// device (its own changes are not served back). Ranges, not `= ANY`: the planner
+/// weighs a range of unknown scopes as narrow and reads it by index, whereas with a
+/// generic plan it would walk the log from the cursor for `= ANY($n)`.
+/// `COLLATE "C"`: the scope column's (migration 7).
+const PULL_EMPLOYEE: &str = "SELECT * FROM (
+        SELECT r.* FROM unnest($3::text[], $4::text[]) AS b (lo, hi) CROSS JOIN LATERAL (
+            SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes
+            WHERE scope >= b.lo COLLATE \"C\" AND scope < b.hi COLLATE \"C\" AND NOT company_wide AND hub_seq > $1 AND device_id <> $2
+            ORDER BY hub_seq LIMIT $5) r
+        UNION ALL
+        (SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes
+         WHERE company_wide AND hub_seq > $1 AND device_id <> $2 ORDER BY hub_seq LIMIT $5)
+    ) AS ranges ORDER BY hub_seq LIMIT $5";
+
+/// The pull of one scope (a distributor's, or the one a device asked for): its range
+/// of `changes_scope`, `[$3, $4)` as in [`PULL_EMPLOYEE`], up to `$5` changes.
+const PULL_SCOPE: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes
+    WHERE scope >= $3 COLLATE \"C\" AND scope < $4 COLLATE \"C\" AND hub_seq > $1 AND device_id <> $2 ORDER BY hub_seq LIMIT $5";
+
+/// What a device pulls.
+enum Ranges {
+    /// One scope.
+    Scope(String),
+    /// Its branches' scopes and their distributors' as ranges `[from, to)`, and the
+    /// company-wide changes.
+    Employee(Vec<(String, String)>),
+}
+
+/// The end of the range that holds `scope` alone: no text sorts between `scope` and
+/// `scope` + U+0001 (PostgreSQL text holds no U+0000).
+pub(super) fn exact_end(scope: &str) -> String {
+    format!("{scope}\u{1}")
+}
+
+/// What `device` pulls. With `only_scope`, just that scope (which the caller has
+/// checked the device may read).
+fn pull_ranges(device: &Device, only_scope: Option<&str>) -> Ranges {
+    match (only_scope, device.role) {
+        (Some(scope), _) => Ranges::Scope(scope.to_owned()),
+        (None, Role::Distributor) => Ranges::Scope(device.write_scope()),
+        // The branches' own scopes and their distributors' (`dist:<B>/…`: the range
+        // ['dist:<B>/', 'dist:<B>0'), '0' follows '/'), and every other document of the
+        // company that holds no plain contact: contacts there are sealed, opened only
+        // with keys the device is granted (docs/VISIBILITY.md). A director: each branch
+        // assigned to it (rule 17).
+        (None, Role::Rep | Role::Manager | Role::Receptionist | Role::Director) => {
+            // Each branch once: the ranges must not overlap (each change served once).
+            let mut branches = device.branches();
+            branches.sort_unstable();
+            branches.dedup();
+            let own = branches.iter().map(|b| leadguard_protocol::branch_scope(b)).map(|s| {
+                let end = exact_end(&s);
+                (s, end)
+            });
+            let distributors = branches.iter().map(|b| (format!("dist:{b}/"), format!("dist:{b}0")));
+            Ranges::Employee(own.chain(distributors).collect())
+        }
+    }
 }
 
 /// What the authorship checks read, from the push transaction (`crate::authorship`).
@@ -388,3 +451,7 @@ fn record(tx: &mut Transaction<'_>, pending: &mut Pending, doc_id: &str, fx: &Ef
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "pull_tests.rs"]
+mod tests;

@@ -58,10 +58,11 @@ pub(super) fn enroll(pool: &Pool, token: &str) -> Result<(Device, String), HubEr
 }
 
 pub(super) fn authenticate(pool: &Pool, credential: &str) -> Result<Option<Device>, HubError> {
-    let row = pool.get()?.query_opt(
-        "SELECT id, rep, name, branch, role, branches FROM devices WHERE credential = $1 AND revoked_at IS NULL",
-        &[&secret::digest(credential)],
-    )?;
+    // Every request runs this: prepared once per pooled connection (as `complete_sync`).
+    let mut pooled = pool.get()?;
+    let (client, st) = pooled.split();
+    let find = st.get(client, "SELECT id, rep, name, branch, role, branches FROM devices WHERE credential = $1 AND revoked_at IS NULL")?;
+    let row = client.query_opt(&find, &[&secret::digest(credential)])?;
     row.as_ref().map(device).transpose()
 }
 

@@ -12,9 +12,10 @@
 //!    names and documents of the pushes accepted before it; one that fails
 //!    (forged authorship, a bad change, a scope mismatch) is answered with its error
 //!    and leaves nothing behind — nothing is written before every push is checked;
-//! 3. writes for the accepted pushes: documents, plain marks, leads, names, match
-//!    data, then the feed row advanced once for the group (each push's changes
-//!    numbered in order) and one `unnest` insert of every change.
+//! 3. writes for the accepted pushes: documents, leads, names, match data, then the
+//!    feed row advanced once for the group (each push's changes numbered in order),
+//!    one `unnest` insert of every change, and the plain marks (documents and the
+//!    company-wide flag of their changes, under the feed lock).
 //!
 //! A check that needs the *changes* of a document an earlier push of the group wrote
 //! to (a case's owner, a branch's policy) cuts the group there: what came before is
@@ -330,10 +331,6 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
             return Err(HubError::Task("a document was added by another hub meanwhile".into()));
         }
     }
-    if !batch.plain.is_empty() {
-        let mark = st.get(tx, "UPDATE docs SET plain = true WHERE doc_id = ANY($1) AND NOT plain")?;
-        tx.execute(&mark, &[&batch.plain])?;
-    }
     if !batch.leads.is_empty() {
         let add = st.get(tx, "INSERT INTO leads (lead_id, doc_id, list_obj) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])")?;
         let leads: Vec<&str> = batch.leads.keys().map(String::as_str).collect();
@@ -363,8 +360,8 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
     let first_seq = last_seq - batch.new.len() as i64 + 1;
     let insert = st.get(
         tx,
-        "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes)
-         SELECT seq, hash, doc_id, scope, device_id, $6, prev, bytes
+        "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes, company_wide)
+         SELECT seq, hash, doc_id, scope, device_id, $6, prev, bytes, (SELECT NOT plain FROM docs d WHERE d.doc_id = n.doc_id)
          FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[], $5::text[], $7::bigint[], $8::bytea[])
            AS n (seq, hash, doc_id, scope, device_id, prev, bytes)",
     )?;
@@ -376,6 +373,8 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
     let prevs: Vec<Option<i64>> = batch.new.iter().map(|n| n.prev_sync).collect();
     let bytes: Vec<&[u8]> = batch.new.iter().map(|n| &n.change.bytes[..]).collect();
     tx.execute(&insert, &[&seqs, &hashes, &docs, &scopes, &devices, &now, &prevs, &bytes])?;
+    // After the insert, under the feed lock (`changes::mark_plain` says why).
+    super::changes::mark_plain(tx, st, &batch.plain)?;
     Ok((first_seq, now))
 }
 

@@ -98,6 +98,22 @@ r#"
 ALTER TABLE devices ADD COLUMN branches TEXT;
 ALTER TABLE devices DROP CONSTRAINT devices_role_check;
 ALTER TABLE devices ADD CONSTRAINT devices_role_check CHECK (role IN ('rep', 'manager', 'distributor', 'receptionist', 'director'));
+"#,
+// 7: whether a change is served company-wide (its document holds no plain contact),
+// kept on the change so a pull reads index ranges — its scopes' and its
+// distributors' changes that are not company-wide, the company-wide ones — instead of testing every change after its
+// cursor against `docs` (as the SQLite backend's migration 9). Cleared with the
+// document's plain mark (`changes::mark_plain`). Scopes compare bytewise ("C"), so a
+// branch's distributors' scopes `dist:<B>/…` are the range ['dist:<B>/', 'dist:<B>0')
+// whatever the database's collation (a linguistic one ignores the '/').
+r#"
+ALTER TABLE changes ADD COLUMN company_wide BOOLEAN NOT NULL DEFAULT false;
+UPDATE changes SET company_wide = true WHERE doc_id IN (SELECT doc_id FROM docs WHERE NOT plain);
+ALTER TABLE changes ALTER COLUMN scope TYPE TEXT COLLATE "C";
+CREATE INDEX changes_company_wide ON changes (hub_seq) WHERE company_wide;
+CREATE INDEX changes_scope_plain ON changes (scope, hub_seq) WHERE NOT company_wide;
+CREATE INDEX changes_company_wide_doc ON changes (doc_id) WHERE company_wide;
+ANALYZE changes;
 "#];
 
 /// The migration that creates `lead_match` (1-based), after which it is filled.
