@@ -182,6 +182,7 @@ impl LinkBlocks {
             HashMap::default()
         } else {
             // Decoded on every core too (a page of a first sync decodes the registry).
+            let _decode = crate::phase_times::phase("links: score: decode");
             let entries: Vec<(&u64, &Entry)> = self.leads.iter().collect();
             let chunk = entries.len().div_ceil(threads).max(1);
             std::thread::scope(|s| {
