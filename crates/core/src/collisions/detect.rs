@@ -225,8 +225,8 @@ impl Registry {
                 let mut rows = Vec::new();
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
-                        match lead_index::get(&self.conn, id)? {
-                            Some(r) => rows.push((n, r.identity())),
+                        match lead_index::identity(&self.conn, id)? {
+                            Some(r) => rows.push((n, r)),
                             None => b.set(n, None),
                         }
                     }
