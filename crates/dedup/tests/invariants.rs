@@ -3,7 +3,7 @@
 
 use leadguard_dedup::normalize::text;
 use leadguard_dedup::{
-    normalize_company, normalize_email, normalize_person, normalize_phone, score, score_at_least, score_value_at_least, LeadKeys, LeadRecord, PairContext, Phone,
+    normalize_company, normalize_email, normalize_person, normalize_phone, score, score_at_least, score_value_at_least, dismissed, QuickKeys, LeadKeys, LeadRecord, PairContext, Phone,
     PhoneMatch,
 };
 use proptest::prelude::*;
@@ -108,6 +108,19 @@ proptest! {
     }
 
     #[test]
+    fn the_quick_dismissal_never_drops_a_pair_at_or_above_the_threshold(pair in related_pair(), a in record(), b in record()) {
+        for (x, y) in [(&pair.0, &pair.1), (&a, &b), (&pair.0, &b)] {
+            let (kx, ky) = (LeadKeys::from_record(x), LeadKeys::from_record(y));
+            let full = leadguard_dedup::score_with(&kx, &ky, PairContext::default()).score;
+            for t in [0.5f32, 0.8, 0.85] {
+                if dismissed(&QuickKeys::of(&kx), &QuickKeys::of(&ky), t) {
+                    prop_assert!(full < t, "{:?} / {:?} dismissed at {} but scores {}", x, y, t, full);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn canonical_text_is_idempotent(s in "\\PC{0,30}") {
         let once = text::canonical(&s);
         prop_assert_eq!(text::canonical(&once), once);
@@ -180,4 +193,28 @@ proptest! {
             prop_assert_eq!(score_at_least(&ka, &kb, t, ctx).is_some(), full >= t, "t={} full={}", t, full);
         }
     }
+}
+
+#[test]
+fn two_firms_sharing_only_a_contact_name_and_city_are_dismissed_quickly() {
+    let keys = |company: &str, phone: &str| {
+        LeadKeys::from_record(&LeadRecord {
+            company: company.into(),
+            contact: "李恒鼎".into(),
+            phone: phone.into(),
+            region: "深圳".into(),
+            ..LeadRecord::default()
+        })
+    };
+    let a = keys("深圳市华恒鼎3科技有限公司", "13912345678");
+    let b = keys("深圳市金瑞新3科技有限公司", "13887654321");
+    assert!(dismissed(&QuickKeys::of(&a), &QuickKeys::of(&b), 0.85));
+    // The same firm, a mistyped number, or a shared mailbox: scored in full.
+    assert!(!dismissed(&QuickKeys::of(&a), &QuickKeys::of(&keys("华恒鼎3科技", "13887654321")), 0.85));
+    assert!(!dismissed(&QuickKeys::of(&a), &QuickKeys::of(&keys("深圳市金瑞新3科技有限公司", "13912345679")), 0.85));
+    let mut c = b.clone();
+    c.email = a.email.clone().or(Some("li@huaheng.cn".into()));
+    let mut a2 = a.clone();
+    a2.email = Some("li@huaheng.cn".into());
+    assert!(!dismissed(&QuickKeys::of(&a2), &QuickKeys::of(&c), 0.85));
 }

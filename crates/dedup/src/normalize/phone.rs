@@ -260,7 +260,7 @@ impl Phone {
 
 /// [`PhoneMatch::OneTypo`] for equal-length numbers differing in one digit or in two
 /// swapped neighbours, else [`PhoneMatch::Different`].
-fn near_or_different(a: &str, b: &str) -> PhoneMatch {
+pub(crate) fn near_or_different(a: &str, b: &str) -> PhoneMatch {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() || a.len() < 7 {
         return PhoneMatch::Different;

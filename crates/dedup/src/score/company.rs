@@ -46,7 +46,7 @@ const GENERIC_WORDS: &[&str] = &[
 
 /// Which rule of [`compare_companies`] applies to two names: decided by the names'
 /// cores and 字号 alone, before any string similarity is computed.
-enum Shape {
+pub(super) enum Shape {
     /// A name is missing.
     Missing,
     /// Latin names: word sets.
@@ -72,13 +72,24 @@ fn shape(a: &CompanyName, b: &CompanyName) -> Shape {
     if !a.tokens.is_empty() || !b.tokens.is_empty() {
         return Shape::Latin;
     }
+    shape_of((&a.core, &a.trade), (&b.core, &b.trade))
+}
+
+/// [`shape`] of two non-empty Chinese names given as (core, 字号).
+pub(super) fn shape_of(a: (&str, &str), b: (&str, &str)) -> Shape {
+    #[derive(Clone, Copy)]
+    struct Name<'s> {
+        core: &'s str,
+        trade: &'s str,
+    }
+    let (a, b) = (Name { core: a.0, trade: a.1 }, Name { core: b.0, trade: b.1 });
     if a.core == b.core {
         let industry = if a.trade != a.core { IndustryMatch::Compatible } else { IndustryMatch::Unknown };
         return Shape::Equal { industry };
     }
     // Typed so far (`华华蓝机` of `华华蓝机械设备`): the 字号 and part of the industry.
     let (short, long) = if a.core.len() <= b.core.len() { (a, b) } else { (b, a) };
-    if a.trade != b.trade && long.trade != long.core && long.core.starts_with(&short.core) && short.core.starts_with(&long.trade) && long.trade.chars().count() >= 2 {
+    if a.trade != b.trade && long.trade != long.core && long.core.starts_with(short.core) && short.core.starts_with(long.trade) && long.trade.chars().count() >= 2 {
         return Shape::Typed;
     }
     if a.trade != b.trade || a.trade.chars().count() < 2 {

@@ -10,10 +10,12 @@
 
 mod company;
 mod compare;
+mod quick;
 mod reason;
 
 pub use company::{company_bound, compare_companies, CompanyMatch, IndustryMatch};
 pub use compare::{compare, Comparison, ContactMatch, EmailMatch, FieldMatch};
+pub use quick::{dismissed, QuickKeys};
 pub use reason::Reason;
 
 use crate::normalize::{CompanyName, Phone, PhoneMatch};
