@@ -210,8 +210,9 @@ fn finish((mut row, state): (LeadRow, String)) -> Result<LeadRow> {
 
 /// The row of one lead.
 pub fn get(conn: &Connection, lead_id: &str) -> Result<Option<LeadRow>> {
-    let sql = format!("SELECT {COLUMNS} FROM lead_index WHERE lead_id = ?1");
-    conn.prepare_cached(&sql)?.query_row([lead_id], read_row).optional()?.map(finish).transpose()
+    // Formatted once: this runs several times per lead of a merge.
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| format!("SELECT {COLUMNS} FROM lead_index WHERE lead_id = ?1"));
+    conn.prepare_cached(&SQL)?.query_row([lead_id], read_row).optional()?.map(finish).transpose()
 }
 
 /// Distributors' reports to `branch` (of `reporter` only, if given), newest first:
@@ -400,6 +401,33 @@ pub fn owned_by(conn: &Connection, rep: &str, at: DateTime<Utc>) -> Result<Vec<(
         .query_map(params![rep, at.timestamp_millis()], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+/// A lead's identifying fields, as [`LeadRow::identity`] of its row, read without the
+/// rest of the row (a page of a first sync reads them for thousands of leads).
+pub fn identity(conn: &Connection, lead_id: &str) -> Result<Option<leadguard_dedup::LeadRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT company, contact, phone, email, region, match_contact, match_phone, match_email
+           FROM lead_index WHERE lead_id = ?1",
+    )?;
+    let row = stmt
+        .query_row([lead_id], |r| {
+            let shown = (r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?);
+            let matched = match (r.get::<_, Option<String>>(5)?, r.get::<_, Option<String>>(6)?, r.get::<_, Option<String>>(7)?) {
+                (Some(c), Some(p), Some(e)) => (c, p, e),
+                _ => shown,
+            };
+            Ok(leadguard_dedup::LeadRecord {
+                company: r.get(0)?,
+                contact: matched.0,
+                phone: matched.1,
+                email: matched.2,
+                region: r.get(4)?,
+                address: None,
+            })
+        })
+        .optional()?;
+    Ok(row)
 }
 
 /// Visits the identifying fields of every lead (for building the duplicate index).

@@ -16,7 +16,7 @@
 
 use leadguard_dedup::blocking::{block_keys, KeyKind};
 use leadguard_dedup::compact::{self, Interner};
-use leadguard_dedup::{score_value_at_least, LeadKeys, LeadRecord, PairContext};
+use leadguard_dedup::{dismissed, score_value_at_least, LeadKeys, LeadRecord, PairContext, QuickKeys};
 // Keys are hashes and ids random: a fast hasher over them (SipHash was a tenth of
 // the link step).
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -37,6 +37,8 @@ type Key = (u64, bool);
 struct Entry {
     packed: Box<[u8]>,
     keys: Box<[Key]>,
+    /// What dismisses most pairs before the packed keys are decoded or read.
+    quick: QuickKeys,
 }
 
 /// Every lead's blocking keys and packed normalised keys, and every block's leads.
@@ -110,12 +112,13 @@ impl LinkBlocks {
         // The places in a name served to find its region; packed keys hold none.
         keys.company.places = Vec::new();
         let block = keys_of(&keys);
+        let quick = QuickKeys::of(&keys);
         for (k, _) in &block {
             self.blocks.entry(*k).or_default().push(id);
         }
         let mut packed = Vec::new();
         compact::encode(&keys, &mut self.regions, &mut packed);
-        self.leads.insert(id, Entry { packed: packed.into_boxed_slice(), keys: block.into_boxed_slice() });
+        self.leads.insert(id, Entry { packed: packed.into_boxed_slice(), keys: block.into_boxed_slice(), quick });
     }
 
     /// The blocking keys a lead is filed under.
@@ -182,6 +185,7 @@ impl LinkBlocks {
             HashMap::default()
         } else {
             // Decoded on every core too (a page of a first sync decodes the registry).
+            let _decode = crate::phase_times::phase("links: score: decode");
             let entries: Vec<(&u64, &Entry)> = self.leads.iter().collect();
             let chunk = entries.len().div_ceil(threads).max(1);
             std::thread::scope(|s| {
@@ -211,10 +215,13 @@ impl LinkBlocks {
                     if b < a && is_affected.contains(&b) {
                         continue;
                     }
+                    let Some(eb) = self.leads.get(&b) else { continue };
+                    if dismissed(&ea.quick, &eb.quick, threshold) {
+                        continue;
+                    }
                     let y = match unpacked.get(&b) {
                         Some(k) => k,
                         None => {
-                            let Some(eb) = self.leads.get(&b) else { continue };
                             compact::decode_into(&eb.packed, &self.regions, &mut other);
                             &other
                         }

@@ -68,6 +68,6 @@ pub use index::Index;
 pub use normalize::{normalize_company, normalize_email, normalize_person, normalize_phone, CompanyName, PersonName, Phone, PhoneMatch};
 pub use record::{LeadKeys, LeadRecord};
 pub use score::{
-    company_similarity, compare, compare_companies, score, score_at_least, score_value_at_least, score_with, CompanyMatch, Comparison, Config, ContactMatch,
-    EmailMatch, FieldMatch, IndustryMatch, Match, PairContext, Reason, Scored,
+    company_similarity, compare, compare_companies, dismissed, score, score_at_least, score_value_at_least, score_with, CompanyMatch, Comparison, Config, ContactMatch,
+    EmailMatch, FieldMatch, IndustryMatch, Match, PairContext, QuickKeys, Reason, Scored,
 };

@@ -3,7 +3,7 @@
 
 use leadguard_dedup::normalize::text;
 use leadguard_dedup::{
-    normalize_company, normalize_email, normalize_person, normalize_phone, score, score_at_least, LeadKeys, LeadRecord, PairContext, Phone,
+    normalize_company, normalize_email, normalize_person, normalize_phone, score, score_at_least, score_value_at_least, dismissed, QuickKeys, LeadKeys, LeadRecord, PairContext, Phone,
     PhoneMatch,
 };
 use proptest::prelude::*;
@@ -59,7 +59,67 @@ fn record() -> impl Strategy<Value = LeadRecord> {
     })
 }
 
+/// Two leads of one 字号 (or two close ones), each in its own industry, form, spelling
+/// and contact: the pairs where the company rules (bare name, typed into the industry,
+/// other industry, other 字号) decide the score.
+fn related_pair() -> impl Strategy<Value = (LeadRecord, LeadRecord)> {
+    let side = || {
+        (
+            proptest::sample::select(INDUSTRIES),
+            0usize..4,
+            proptest::sample::select(SUFFIXES),
+            proptest::sample::select(vec!["王芳", "王总", "李强", "王强", "Wang Fang", "wang fang", ""]),
+            proptest::sample::select(vec!["13912345678", "139****5678", "13912345679", "02088886666", ""]),
+            proptest::sample::select(vec!["wf@yuanhang.cn", "lq@yuanhang.cn", "wf@163.com", "wf@other.cn", ""]),
+            proptest::sample::select(vec!["深圳", "广州", "广东", ""]),
+            any::<bool>(),
+        )
+    };
+    (proptest::collection::vec(pick(TRADE_CHARS), 1..5), pick(TRADE_CHARS), side(), side()).prop_map(|(trade, extra, x, y)| {
+        let trade: String = trade.into_iter().collect();
+        let make = |(industry, cut, suffix, contact, phone, email, region, other_trade): (&str, usize, &str, &str, &str, &str, &str, bool)| {
+            // Cut the industry short (typed so far), or put another character in the 字号.
+            let industry: String = industry.chars().take(industry.chars().count().saturating_sub(cut % 3)).collect();
+            let trade = if other_trade { format!("{extra}{trade}") } else { trade.clone() };
+            LeadRecord {
+                company: format!("{trade}{industry}{suffix}"),
+                contact: contact.into(),
+                phone: phone.into(),
+                email: email.into(),
+                region: region.into(),
+                address: (cut == 3).then(|| "南山区科技园1栋302室".to_string()),
+            }
+        };
+        (make(x), make(y))
+    })
+}
+
 proptest! {
+    #[test]
+    fn the_cheap_company_bound_gives_the_full_score(pair in related_pair(), shared in 0u32..3) {
+        let (ka, kb) = (LeadKeys::from_record(&pair.0), LeadKeys::from_record(&pair.1));
+        let ctx = PairContext { phone_companies: shared };
+        let full = leadguard_dedup::score_with(&ka, &kb, ctx).score;
+        for t in [0.0f32, 0.5, 0.85] {
+            let expected = (full >= t).then_some(full);
+            prop_assert_eq!(score_value_at_least(&ka, &kb, t, ctx), expected, "{:?} t={}", pair, t);
+            prop_assert_eq!(score_at_least(&ka, &kb, t, ctx).map(|s| s.score), expected, "{:?} t={}", pair, t);
+        }
+    }
+
+    #[test]
+    fn the_quick_dismissal_never_drops_a_pair_at_or_above_the_threshold(pair in related_pair(), a in record(), b in record()) {
+        for (x, y) in [(&pair.0, &pair.1), (&a, &b), (&pair.0, &b)] {
+            let (kx, ky) = (LeadKeys::from_record(x), LeadKeys::from_record(y));
+            let full = leadguard_dedup::score_with(&kx, &ky, PairContext::default()).score;
+            for t in [0.5f32, 0.8, 0.85] {
+                if dismissed(&QuickKeys::of(&kx), &QuickKeys::of(&ky), t) {
+                    prop_assert!(full < t, "{:?} / {:?} dismissed at {} but scores {}", x, y, t, full);
+                }
+            }
+        }
+    }
+
     #[test]
     fn canonical_text_is_idempotent(s in "\\PC{0,30}") {
         let once = text::canonical(&s);
@@ -133,4 +193,28 @@ proptest! {
             prop_assert_eq!(score_at_least(&ka, &kb, t, ctx).is_some(), full >= t, "t={} full={}", t, full);
         }
     }
+}
+
+#[test]
+fn two_firms_sharing_only_a_contact_name_and_city_are_dismissed_quickly() {
+    let keys = |company: &str, phone: &str| {
+        LeadKeys::from_record(&LeadRecord {
+            company: company.into(),
+            contact: "李恒鼎".into(),
+            phone: phone.into(),
+            region: "深圳".into(),
+            ..LeadRecord::default()
+        })
+    };
+    let a = keys("深圳市华恒鼎3科技有限公司", "13912345678");
+    let b = keys("深圳市金瑞新3科技有限公司", "13887654321");
+    assert!(dismissed(&QuickKeys::of(&a), &QuickKeys::of(&b), 0.85));
+    // The same firm, a mistyped number, or a shared mailbox: scored in full.
+    assert!(!dismissed(&QuickKeys::of(&a), &QuickKeys::of(&keys("华恒鼎3科技", "13887654321")), 0.85));
+    assert!(!dismissed(&QuickKeys::of(&a), &QuickKeys::of(&keys("深圳市金瑞新3科技有限公司", "13912345679")), 0.85));
+    let mut c = b.clone();
+    c.email = a.email.clone().or(Some("li@huaheng.cn".into()));
+    let mut a2 = a.clone();
+    a2.email = Some("li@huaheng.cn".into());
+    assert!(!dismissed(&QuickKeys::of(&a2), &QuickKeys::of(&c), 0.85));
 }

@@ -177,6 +177,13 @@ impl Registry {
         drop(histories_phase);
         let _derive = crate::phase_times::phase("cases: derive and store");
         for comp in components {
+            // A lone lead with one event (its registration) holds one claim at most,
+            // and nobody held it before that claim: no collision, nothing to derive.
+            if let [lead] = comp.as_slice() {
+                if histories.get(lead).is_none_or(|events| events.len() <= 1) {
+                    continue;
+                }
+            }
             if let Some(case) = self.derive_case(&comp, &histories)? {
                 self.store_case(&case)?;
             }
@@ -218,8 +225,8 @@ impl Registry {
                 let mut rows = Vec::new();
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
-                        match lead_index::get(&self.conn, id)? {
-                            Some(r) => rows.push((n, r.identity())),
+                        match lead_index::identity(&self.conn, id)? {
+                            Some(r) => rows.push((n, r)),
                             None => b.set(n, None),
                         }
                     }

@@ -260,15 +260,17 @@ impl Phone {
 
 /// [`PhoneMatch::OneTypo`] for equal-length numbers differing in one digit or in two
 /// swapped neighbours, else [`PhoneMatch::Different`].
-fn near_or_different(a: &str, b: &str) -> PhoneMatch {
+pub(crate) fn near_or_different(a: &str, b: &str) -> PhoneMatch {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() || a.len() < 7 {
         return PhoneMatch::Different;
     }
-    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    let one_typo = match diff[..] {
-        [_] => true,
-        [i, j] => j == i + 1 && a[i] == b[j] && a[j] == b[i],
+    // The first two differing positions and whether there is a third (no allocation:
+    // this runs for every candidate pair of a bulk merge).
+    let mut diff = (0..a.len()).filter(|&i| a[i] != b[i]);
+    let one_typo = match (diff.next(), diff.next(), diff.next()) {
+        (Some(_), None, _) => true,
+        (Some(i), Some(j), None) => j == i + 1 && a[i] == b[j] && a[j] == b[i],
         _ => false,
     };
     if one_typo {
@@ -352,6 +354,9 @@ mod tests {
         assert_eq!(mobile("13912343333").compare(&mobile("13912343334")), PhoneMatch::OneTypo);
         assert_eq!(mobile("13912343333").compare(&mobile("13912334333")), PhoneMatch::OneTypo);
         assert_eq!(mobile("13912343333").compare(&mobile("13912343344")), PhoneMatch::Different);
+        // Two digits apart, or a swap and a third digit off, are another number.
+        assert_eq!(mobile("13912343333").compare(&mobile("13812343334")), PhoneMatch::Different);
+        assert_eq!(mobile("13912343333").compare(&mobile("31912343334")), PhoneMatch::Different);
         let l = normalize_phone("4892623", "");
         assert_eq!(l.compare(&normalize_phone("4892613", "")), PhoneMatch::OneTypo);
     }

@@ -44,29 +44,56 @@ const GENERIC_WORDS: &[&str] = &[
     "studio", "salon", "trading", "industries", "international", "holdings", "partners", "associates",
 ];
 
-/// Compare two company names; `None` when either is empty.
-pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatch> {
+/// Which rule of [`compare_companies`] applies to two names: decided by the names'
+/// cores and 字号 alone, before any string similarity is computed.
+pub(super) enum Shape {
+    /// A name is missing.
+    Missing,
+    /// Latin names: word sets.
+    Latin,
+    /// The same core.
+    Equal { industry: IndustryMatch },
+    /// One name typed into the other's industry (`华华蓝机` of `华华蓝机械设备`).
+    Typed,
+    /// Another 字号 (or one too short to tell): another firm, similarity below 0.9.
+    OtherTrade,
+    /// One side is the bare 字号: the same name at least this alike.
+    Bare { at_least: f32, industry: IndustryMatch, bare_trade: bool },
+    /// The same 字号 in compatible industries.
+    Compatible,
+    /// The same 字号 in another industry.
+    Conflict,
+}
+
+fn shape(a: &CompanyName, b: &CompanyName) -> Shape {
     if a.core.is_empty() || b.core.is_empty() {
-        return None;
+        return Shape::Missing;
     }
-    let plain = |similarity| CompanyMatch { similarity, industry: IndustryMatch::Unknown, bare_trade: false };
     if !a.tokens.is_empty() || !b.tokens.is_empty() {
-        return Some(plain(latin_similarity(a, b)));
+        return Shape::Latin;
     }
+    shape_of((&a.core, &a.trade), (&b.core, &b.trade))
+}
+
+/// [`shape`] of two non-empty Chinese names given as (core, 字号).
+pub(super) fn shape_of(a: (&str, &str), b: (&str, &str)) -> Shape {
+    #[derive(Clone, Copy)]
+    struct Name<'s> {
+        core: &'s str,
+        trade: &'s str,
+    }
+    let (a, b) = (Name { core: a.0, trade: a.1 }, Name { core: b.0, trade: b.1 });
     if a.core == b.core {
         let industry = if a.trade != a.core { IndustryMatch::Compatible } else { IndustryMatch::Unknown };
-        return Some(CompanyMatch { similarity: 1.0, industry, bare_trade: false });
+        return Shape::Equal { industry };
     }
-    let jw = jaro_winkler(&a.core, &b.core);
     // Typed so far (`华华蓝机` of `华华蓝机械设备`): the 字号 and part of the industry.
     let (short, long) = if a.core.len() <= b.core.len() { (a, b) } else { (b, a) };
-    if a.trade != b.trade && long.trade != long.core && long.core.starts_with(&short.core) && short.core.starts_with(&long.trade) && long.trade.chars().count() >= 2 {
-        return Some(CompanyMatch { similarity: jw.max(0.9), industry: IndustryMatch::Unknown, bare_trade: true });
+    if a.trade != b.trade && long.trade != long.core && long.core.starts_with(short.core) && short.core.starts_with(long.trade) && long.trade.chars().count() >= 2 {
+        return Shape::Typed;
     }
     if a.trade != b.trade || a.trade.chars().count() < 2 {
-        // Another 字号 is another firm, however alike the rest (`华恒智能` vs
-        // `天华恒智能`): such names stay below "the same company".
-        return Some(plain(jw.min(0.89)));
+        return Shape::OtherTrade;
     }
     let ia = &a.core[a.trade.len()..];
     let ib = &b.core[b.trade.len()..];
@@ -76,13 +103,56 @@ pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatc
         // inside it: `华强光伏` vs `华强光伏科技`) is the firm itself.
         let bare_trade = a.trade.chars().count() <= 3;
         let industry = if bare_trade { IndustryMatch::Unknown } else { IndustryMatch::Compatible };
-        return Some(CompanyMatch { similarity: jw.max(if bare_trade { 0.9 } else { 0.95 }), industry, bare_trade });
+        return Shape::Bare { at_least: if bare_trade { 0.9 } else { 0.95 }, industry, bare_trade };
     }
     if industries_compatible(ia, ib) {
-        Some(CompanyMatch { similarity: jw.max(0.95), industry: IndustryMatch::Compatible, bare_trade: false })
+        Shape::Compatible
     } else {
-        Some(CompanyMatch { similarity: jw.min(0.85), industry: IndustryMatch::Conflict, bare_trade: false })
+        Shape::Conflict
     }
+}
+
+/// The similarity below "the same company" of two names with different 字号.
+const OTHER_TRADE_MAX: f32 = 0.89;
+/// The similarity of the same 字号 in another industry is at most this.
+const CONFLICT_MAX: f32 = 0.85;
+
+/// Compare two company names; `None` when either is empty.
+pub fn compare_companies(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatch> {
+    let plain = |similarity| CompanyMatch { similarity, industry: IndustryMatch::Unknown, bare_trade: false };
+    Some(match shape(a, b) {
+        Shape::Missing => return None,
+        Shape::Latin => plain(latin_similarity(a, b)),
+        Shape::Equal { industry } => CompanyMatch { similarity: 1.0, industry, bare_trade: false },
+        Shape::Typed => CompanyMatch { similarity: jaro_winkler(&a.core, &b.core).max(0.9), industry: IndustryMatch::Unknown, bare_trade: true },
+        // Another 字号 is another firm, however alike the rest (`华恒智能` vs
+        // `天华恒智能`): such names stay below "the same company".
+        Shape::OtherTrade => plain(jaro_winkler(&a.core, &b.core).min(OTHER_TRADE_MAX)),
+        Shape::Bare { at_least, industry, bare_trade } => {
+            CompanyMatch { similarity: jaro_winkler(&a.core, &b.core).max(at_least), industry, bare_trade }
+        }
+        Shape::Compatible => CompanyMatch { similarity: jaro_winkler(&a.core, &b.core).max(0.95), industry: IndustryMatch::Compatible, bare_trade: false },
+        Shape::Conflict => CompanyMatch { similarity: jaro_winkler(&a.core, &b.core).min(CONFLICT_MAX), industry: IndustryMatch::Conflict, bare_trade: false },
+    })
+}
+
+/// A relation at least as good, for the weights, as [`compare_companies`]'s, found
+/// without computing any string similarity: the weights read a similarity only
+/// through its thresholds (0.9, 0.8, 0.6), and every rule but two pins it on one side
+/// of them — names of another 字号 are bounded by their cap, Latin names by the best.
+/// `None` when either name is empty.
+pub fn company_bound(a: &CompanyName, b: &CompanyName) -> Option<CompanyMatch> {
+    let plain = |similarity| CompanyMatch { similarity, industry: IndustryMatch::Unknown, bare_trade: false };
+    Some(match shape(a, b) {
+        Shape::Missing => return None,
+        Shape::Latin => CompanyMatch::BEST,
+        Shape::Equal { industry } => CompanyMatch { similarity: 1.0, industry, bare_trade: false },
+        Shape::Typed => CompanyMatch { similarity: 0.9, industry: IndustryMatch::Unknown, bare_trade: true },
+        Shape::OtherTrade => plain(OTHER_TRADE_MAX),
+        Shape::Bare { at_least, industry, bare_trade } => CompanyMatch { similarity: at_least, industry, bare_trade },
+        Shape::Compatible => CompanyMatch { similarity: 0.95, industry: IndustryMatch::Compatible, bare_trade: false },
+        Shape::Conflict => CompanyMatch { similarity: CONFLICT_MAX, industry: IndustryMatch::Conflict, bare_trade: false },
+    })
 }
 
 /// `新能源`/`新能`, `医疗器械`/`医疗`, `环保科技`/`科技`: one is a truncation of the

@@ -10,10 +10,12 @@
 
 mod company;
 mod compare;
+mod quick;
 mod reason;
 
-pub use company::{compare_companies, CompanyMatch, IndustryMatch};
+pub use company::{company_bound, compare_companies, CompanyMatch, IndustryMatch};
 pub use compare::{compare, Comparison, ContactMatch, EmailMatch, FieldMatch};
+pub use quick::{dismissed, QuickKeys};
 pub use reason::Reason;
 
 use crate::normalize::{CompanyName, Phone, PhoneMatch};
@@ -156,9 +158,10 @@ pub fn score_with(a: &LeadKeys, b: &LeadKeys, ctx: PairContext) -> Scored {
 /// cannot reach `threshold` whatever the company names and addresses say (the index
 /// uses this to dismiss most candidates in a few nanoseconds).
 pub fn score_at_least(a: &LeadKeys, b: &LeadKeys, threshold: f32, ctx: PairContext) -> Option<Scored> {
-    // The best the names and addresses can do: the same company at the same address.
+    // The best the names and addresses can do: the best relation their 字号 and
+    // industries allow (no string similarity computed), at the same address.
     let best = Comparison {
-        company: (!a.company.core.is_empty() && !b.company.core.is_empty()).then_some(CompanyMatch::BEST),
+        company: company_bound(&a.company, &b.company),
         address: (a.address.is_some() && b.address.is_some()).then_some(1.0),
         ..compare_cheap(a, b)
     };
@@ -177,7 +180,7 @@ pub fn score_at_least(a: &LeadKeys, b: &LeadKeys, threshold: f32, ctx: PairConte
 pub fn score_value_at_least(a: &LeadKeys, b: &LeadKeys, threshold: f32, ctx: PairContext) -> Option<f32> {
     let cheap = compare_cheap(a, b);
     let best = Comparison {
-        company: (!a.company.core.is_empty() && !b.company.core.is_empty()).then_some(CompanyMatch::BEST),
+        company: company_bound(&a.company, &b.company),
         address: (a.address.is_some() && b.address.is_some()).then_some(1.0),
         ..cheap
     };
