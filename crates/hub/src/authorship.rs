@@ -218,13 +218,14 @@ pub fn refused(index: usize, violation: Violation) -> HubError {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::store::{Store, ValidChange};
     use automerge::transaction::Transactable;
     use leadguard_protocol::{ChangeHash, Role};
 
-    fn lead_change(actor: &[u8], lead: &str, rep: &str) -> ValidChange {
+    /// A change creating `lead` in `actor`'s document, its first event by `rep`.
+    pub(crate) fn lead_change(actor: &[u8], lead: &str, rep: &str) -> ValidChange {
         let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor));
         let list = doc.put_object(automerge::ROOT, lead, automerge::ObjType::List).unwrap();
         let event = serde_json::json!({"id": "e1", "kind": "register", "rep": rep, "device": "d", "device_time": "2026-11-22T08:00:00Z", "fields": {}});

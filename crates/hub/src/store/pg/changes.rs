@@ -430,16 +430,29 @@ fn check_and_record(
     record(state.tx.into_inner(), pending, &c.doc_id, &effects)
 }
 
+/// Notes what a checked change creates besides directory names, for both the push
+/// alone and the push in a group (`group.rs`): a plain mark of its document, the leads
+/// it creates, and its events' match data.
+pub(super) fn note_created(
+    plain: &mut Vec<String>,
+    leads: &mut Vec<(String, String, String)>,
+    matching: &mut Vec<(String, leadguard_schema::event::MatchData)>,
+    doc_id: &str,
+    fx: &Effects,
+) {
+    if fx.events.iter().any(|(_, e)| e.plain_contact) {
+        plain.push(doc_id.to_owned());
+    }
+    for lead in &fx.new_leads {
+        leads.push((lead.lead.clone(), doc_id.to_owned(), lead.list.clone()));
+    }
+    matching.extend(fx.events.iter().filter_map(|(lead, ev)| Some((lead.clone(), ev.matching.clone()?))));
+}
+
 /// Records what a checked change creates: leads and plain marks pending until the
 /// push's end (`write_pending`), directory names at once (rare).
 fn record(tx: &mut Transaction<'_>, pending: &mut Pending, doc_id: &str, fx: &Effects) -> Result<(), HubError> {
-    if fx.events.iter().any(|(_, e)| e.plain_contact) {
-        pending.plain.push(doc_id.to_owned());
-    }
-    for lead in &fx.new_leads {
-        pending.leads.push((lead.lead.clone(), doc_id.to_owned(), lead.list.clone()));
-    }
-    pending.matching.extend(fx.events.iter().filter_map(|(lead, ev)| Some((lead.clone(), ev.matching.clone()?))));
+    note_created(&mut pending.plain, &mut pending.leads, &mut pending.matching, doc_id, fx);
     if let Some(branch) = crate::authorship::directory_branch(doc_id) {
         for e in &fx.entries {
             tx.execute(

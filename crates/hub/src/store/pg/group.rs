@@ -308,13 +308,7 @@ fn check_push<'a>(
 
 /// What a checked change creates (as `changes::record`, names pending too).
 fn record(pending: &mut Pending, doc_id: &str, fx: &Effects) {
-    if fx.events.iter().any(|(_, e)| e.plain_contact) {
-        pending.plain.push(doc_id.to_owned());
-    }
-    for lead in &fx.new_leads {
-        pending.leads.push((lead.lead.clone(), doc_id.to_owned(), lead.list.clone()));
-    }
-    pending.matching.extend(fx.events.iter().filter_map(|(lead, ev)| Some((lead.clone(), ev.matching.clone()?))));
+    super::changes::note_created(&mut pending.plain, &mut pending.leads, &mut pending.matching, doc_id, fx);
     if let Some(branch) = crate::authorship::directory_branch(doc_id) {
         pending.names.extend(fx.entries.iter().map(|e| (branch.clone(), e.id.clone(), e.name.clone())));
     }

@@ -3,20 +3,8 @@
 use super::*;
 use crate::store::pg::PgStore;
 use crate::store::Backend;
-use automerge::transaction::Transactable;
-use leadguard_protocol::{ChangeHash, Role};
-
-/// A change creating `lead` in `actor`'s document, its first event by `rep`.
-fn lead_change(actor: &[u8], lead: &str, rep: &str) -> ValidChange {
-    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor));
-    let list = doc.put_object(automerge::ROOT, lead, automerge::ObjType::List).unwrap();
-    let event = serde_json::json!({"id": "e1", "kind": "register", "rep": rep, "device": "d", "device_time": "2026-11-22T08:00:00Z", "fields": {}});
-    doc.insert(&list, 0, event.to_string()).unwrap();
-    doc.commit();
-    let mut change = doc.get_last_local_change().unwrap().clone();
-    let doc_id = format!("sh/{}/0", String::from_utf8_lossy(actor));
-    ValidChange { hash: ChangeHash(change.hash().0), doc_id, scope: "branch:sh".into(), bytes: change.bytes().to_vec() }
-}
+use crate::authorship::tests::lead_change;
+use leadguard_protocol::Role;
 
 #[test]
 fn a_forged_push_in_a_group_fails_alone_and_the_honest_ones_are_stored() {
