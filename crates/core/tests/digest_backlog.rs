@@ -7,7 +7,6 @@ mod support;
 
 use leadguard_core::model::{EventKind, LeadFields};
 use leadguard_core::registry::Target;
-use leadguard_core::replication::RemoteChange;
 use leadguard_core::Registry;
 use leadguard_seal::{CompanyKeys, DigestKey, DigestParams, StaffKey};
 use support::simhub::team;
@@ -15,23 +14,6 @@ use support::*;
 
 fn company_keys() -> CompanyKeys {
     CompanyKeys { digest: DigestKey::generate().unwrap(), digest_params: DigestParams::TEST, staff: Some(StaffKey::generate().unwrap()) }
-}
-
-/// The changes `from` has not pushed yet, as the hub would serve them.
-fn pending_as_pulled(from: &Registry) -> Vec<RemoteChange> {
-    from.pending_changes(1_000_000)
-        .unwrap()
-        .into_iter()
-        .map(|p| RemoteChange {
-            received_at: written_at(&p.bytes),
-            hub_seq: p.local_seq,
-            doc_id: p.doc_id,
-            scope: p.scope,
-            hash: p.hash,
-            bytes: p.bytes,
-            device_prev_sync: None,
-        })
-        .collect()
 }
 
 fn link_reasons(reg: &Registry, a: &str, b: &str) -> Vec<String> {
@@ -56,8 +38,8 @@ fn pulled_with_digests_deferred(dir: &std::path::Path) -> (Registry, String, Str
     keys.write(&regs[1].data_dir().join("company.keys")).unwrap();
     let sealed = write(&mut regs[1], "r1", Target::New, EventKind::Register { fields: fields("深圳市腾达科技有限公司", "陈明", "13912345678") }, h(2)).lead_id;
     assert_eq!(regs[1].row(&sealed).unwrap().phone, "13912345678", "李娜 reads her own customer");
-    let mut changes = pending_as_pulled(&regs[2]);
-    changes.extend(pending_as_pulled(&regs[1]));
+    let mut changes = support::as_pulled(&regs[2], "", 0);
+    changes.extend(support::as_pulled(&regs[1], "", 0));
     let mut laptop = regs.remove(0);
     keys.write(&laptop.data_dir().join("company.keys")).unwrap();
     laptop.apply_remote_deferring_digests(&changes).unwrap();

@@ -9,23 +9,6 @@ use leadguard_core::status::LeadState;
 use leadguard_core::{ErrorCode, Registry};
 use support::*;
 
-/// As if the hub received each change the moment it was written (honest clocks).
-fn as_remote(reg: &Registry, base_seq: i64) -> Vec<RemoteChange> {
-    reg.pending_changes(usize::MAX >> 1)
-        .unwrap()
-        .into_iter()
-        .map(|p| RemoteChange {
-            received_at: written_at(&p.bytes),
-            hub_seq: base_seq + p.local_seq,
-            doc_id: p.doc_id,
-            scope: p.scope,
-            hash: p.hash,
-            bytes: p.bytes,
-            device_prev_sync: None,
-        })
-        .collect()
-}
-
 #[test]
 fn foreign_or_corrupt_file_is_refused_and_left_untouched() {
     let dir = tempfile::tempdir().unwrap();
@@ -128,7 +111,7 @@ fn apply_remote_is_idempotent_and_indexes_touched_leads() {
     let mut a = branch(dir.path(), "m1");
     let id = register(&mut a, "r1", "揭阳五金", h(0));
     let mut b = branch(&dir.path().join("b"), "r2");
-    let changes = as_remote(&a, 0);
+    let changes = support::as_pulled(&a, "", 0);
     let report = b.apply_remote(&changes).unwrap();
     assert!(report.touched_leads.contains(&id));
     assert!(report.directory_changed);
@@ -140,7 +123,7 @@ fn apply_remote_is_idempotent_and_indexes_touched_leads() {
     assert_eq!(again.duplicates, changes.len());
     assert_eq!(b.row(&id).unwrap(), row);
     // A corrupted change is set aside (quarantined), never merged; the batch goes on.
-    let mut bad = as_remote(&a, 100);
+    let mut bad = support::as_pulled(&a, "", 100);
     bad[0].bytes[10] ^= 0xff;
     bad[0].hash = [7; 32];
     let before: i64 = b.connection().query_row("SELECT COUNT(*) FROM changes", [], |r| r.get(0)).unwrap();
@@ -152,7 +135,7 @@ fn apply_remote_is_idempotent_and_indexes_touched_leads() {
     let w = try_write(&mut b, "r1", &id, EventKind::Followup { followup: FollowupKind::Quote, note: "报价".into() }, h(5))
         .unwrap();
     assert_eq!(w.status.protected_until, Some(h(5 + 72)));
-    let back: Vec<RemoteChange> = as_remote(&b, 1000).into_iter().filter(|c| c.doc_id != "directory/sz").collect();
+    let back: Vec<RemoteChange> = support::as_pulled(&b, "", 1000).into_iter().filter(|c| c.doc_id != "directory/sz").collect();
     let r = a.apply_remote(&back).unwrap();
     assert_eq!(r.touched_leads, vec![id.clone()]);
     assert_eq!(a.row(&id).unwrap().protected_until, Some(h(5 + 72)));
@@ -164,12 +147,12 @@ fn concurrent_offline_claims_both_survive_and_replicas_agree() {
     let mut a = branch(dir.path(), "r1");
     let id = register(&mut a, "r9", "茂名石化", h(-100)); // expired long ago: in the pool
     let mut b = branch(&dir.path().join("b"), "r2");
-    b.apply_remote(&as_remote(&a, 0)).unwrap();
+    b.apply_remote(&support::as_pulled(&a, "", 0)).unwrap();
     // Both claim offline.
     try_write(&mut a, "r1", &id, EventKind::Claim, h(1)).unwrap();
     try_write(&mut b, "r2", &id, EventKind::Claim, h(2)).unwrap();
-    let from_a = as_remote(&a, 0);
-    let from_b = as_remote(&b, 10_000);
+    let from_a = support::as_pulled(&a, "", 0);
+    let from_b = support::as_pulled(&b, "", 10_000);
     a.apply_remote(&from_b).unwrap();
     b.apply_remote(&from_a).unwrap();
     let (ea, sa) = a.status(&id, h(3)).unwrap();

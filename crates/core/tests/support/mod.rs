@@ -52,26 +52,31 @@ pub fn copy_all(from: &Registry, to: &mut Registry) {
     copy_scopes(from, to, "");
 }
 
-/// Delivers the changes of `from` whose scope starts with `prefix` (what the hub
-/// would serve the receiver) to `to`, received as written; returns the apply report.
-pub fn copy_scopes(from: &Registry, to: &mut Registry, prefix: &str) -> leadguard_core::replication::ApplyReport {
+/// The changes `from` has not pushed yet whose scope starts with `prefix`, as the hub
+/// would serve them: received the moment they were written (honest clocks), numbered
+/// `base_seq` + their local sequence.
+pub fn as_pulled(from: &Registry, prefix: &str, base_seq: i64) -> Vec<leadguard_core::replication::RemoteChange> {
     use leadguard_core::replication::RemoteChange;
-    let changes: Vec<RemoteChange> = from
-        .pending_changes(1_000_000)
+    from.pending_changes(usize::MAX >> 1)
         .unwrap()
         .into_iter()
         .filter(|p| p.scope.starts_with(prefix))
         .map(|p| RemoteChange {
             received_at: written_at(&p.bytes),
-            hub_seq: p.local_seq,
+            hub_seq: base_seq + p.local_seq,
             doc_id: p.doc_id,
             scope: p.scope,
             hash: p.hash,
             bytes: p.bytes,
             device_prev_sync: None,
         })
-        .collect();
-    to.apply_remote(&changes).unwrap()
+        .collect()
+}
+
+/// Delivers the changes of `from` whose scope starts with `prefix` (what the hub
+/// would serve the receiver) to `to`, received as written; returns the apply report.
+pub fn copy_scopes(from: &Registry, to: &mut Registry, prefix: &str) -> leadguard_core::replication::ApplyReport {
+    to.apply_remote(&as_pulled(from, prefix, 0)).unwrap()
 }
 
 pub fn complete(company: &str) -> LeadFields {
