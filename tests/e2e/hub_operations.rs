@@ -141,6 +141,8 @@ fn healthz_and_metrics_report_the_hub() {
         let value = text.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().parse::<f64>().ok());
         assert!(value.is_some_and(|v| v >= 0.0), "missing {name:?} in\n{text}");
     }
+    // Honest pushes are stored with their group, never redone one by one.
+    assert!(text.lines().any(|l| l == "leadguard_hub_pushes_redone 0"), "missing leadguard_hub_pushes_redone 0 in\n{text}");
     // Unknown paths are counted under one label, not under the path a client chose.
     http.get(format!("{}/no/such/{}", hub.url, "x".repeat(40))).send().unwrap();
     let text = http.get(format!("{}/metrics", hub.url)).send().unwrap().text().unwrap();

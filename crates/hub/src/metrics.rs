@@ -57,6 +57,7 @@ pub struct Metrics {
     write_groups: Gauge,
     writes_grouped: Gauge,
     write_busy: Gauge<f64, std::sync::atomic::AtomicU64>,
+    pushes_redone: Gauge,
 }
 
 impl Default for Metrics {
@@ -85,7 +86,13 @@ impl Metrics {
         registry.register("write_groups", "Transactions the hub's writer committed since it started (group commit)", write_groups.clone());
         registry.register("writes_grouped", "Writes (pushes, completions) those transactions held", writes_grouped.clone());
         registry.register("write_busy_seconds", "Time the hub's writer spent from a group's BEGIN to its COMMIT", write_busy.clone());
-        Metrics { registry, requests, latency, pushed, pulled, refused, devices, changes_stored, write_groups, writes_grouped, write_busy }
+        let pushes_redone = Gauge::default();
+        registry.register(
+            "pushes_redone",
+            "Pushes the PostgreSQL writer stored one by one after their group's write failed (0 on SQLite)",
+            pushes_redone.clone(),
+        );
+        Metrics { registry, requests, latency, pushed, pulled, refused, devices, changes_stored, write_groups, writes_grouped, write_busy, pushes_redone }
     }
 
     pub fn count_pushed(&self, n: usize) {
@@ -111,6 +118,7 @@ impl Metrics {
         self.write_groups.set(groups as i64);
         self.writes_grouped.set(writes as i64);
         self.write_busy.set(busy);
+        self.pushes_redone.set(crate::store::pg::pushes_redone() as i64);
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry)
             .map_err(|e| HubError::Task(format!("encoding metrics: {e}")))?;

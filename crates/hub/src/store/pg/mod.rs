@@ -19,6 +19,12 @@ mod writer;
 
 pub use writer::{GroupFailed, GroupStage};
 
+/// Pushes this process's PostgreSQL writer stored one by one after their group's write
+/// failed (a race with another hub, a refused statement): `/metrics` shows it.
+pub(crate) fn pushes_redone() -> u64 {
+    writer::REDONE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PullResponse, PushRequest, Role, SyncCompleted};
 use leadguard_seal::CompanyKeys;
 
