@@ -6,7 +6,7 @@
 #[path = "hub_support.rs"]
 mod hub_support;
 
-use hub_support::{files_holding, Hub};
+use hub_support::{files_holding, li_na_registers_shentong, Hub};
 use serde_json::json;
 use std::path::Path;
 use leadguard_tests::leadguard_ok as cli;
@@ -31,17 +31,7 @@ fn rule_16_a_receptionists_laptop_syncs_visits_to_the_owner_and_walk_ins_to_the_
     cli(m.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("zhang.jing", "sh", "manager")]);
     cli(m.path(), &["sync"]);
 
-    call(r.path(), "init", json!({ "rep_id": "li.na", "name": "李娜", "branch": "sh" }));
-    cli(r.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("li.na", "sh", "rep")]);
-    let lead = call(
-        r.path(),
-        "lead_add",
-        json!({ "fields": { "company": "上海申通物流有限公司", "contact": "王敏", "phone": "13700001111", "need": "仓储" } }),
-    )["lead"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    cli(r.path(), &["sync"]);
+    let lead = li_na_registers_shentong(&hub, r.path());
     let before = protected_until(r.path(), &lead);
 
     call(desk.path(), "init", json!({ "rep_id": "zhou.qt", "name": "周前台", "branch": "sh", "role": "receptionist" }));

@@ -23,6 +23,17 @@ pub fn call(data: &Path, cmd: &str, args: serde_json::Value) -> serde_json::Valu
     leadguard_core::api::dispatch(&mut ctx, cmd, args).unwrap_or_else(|e| panic!("{cmd}: {e:?}"))
 }
 
+/// 李娜, a rep of branch `sh`, sets up the laptop in `data`, joins `hub`, registers
+/// 上海申通物流 (王敏, 13700001111) and syncs it; returns the lead's id.
+pub fn li_na_registers_shentong(hub: &Hub, data: &Path) -> String {
+    call(data, "init", serde_json::json!({ "rep_id": "li.na", "name": "李娜", "branch": "sh" }));
+    leadguard_tests::leadguard_ok(data, &["enroll", "--hub", &hub.url, "--token", &hub.token("li.na", "sh", "rep")]);
+    let fields = serde_json::json!({ "company": "上海申通物流有限公司", "contact": "王敏", "phone": "13700001111", "need": "仓储" });
+    let lead = call(data, "lead_add", serde_json::json!({ "fields": fields }))["lead"]["id"].as_str().unwrap().to_owned();
+    leadguard_tests::leadguard_ok(data, &["sync"]);
+    lead
+}
+
 /// A running hub process; killed when dropped.
 pub struct Hub {
     pub data: PathBuf,

@@ -5,7 +5,7 @@
 #[path = "hub_support.rs"]
 mod hub_support;
 
-use hub_support::{files_holding, Hub};
+use hub_support::{files_holding, li_na_registers_shentong, Hub};
 use leadguard_core::api::{self, Context};
 use leadguard_core::sync::{self, SyncPhase, SyncProgress};
 use serde_json::{json, Value};
@@ -265,17 +265,7 @@ fn a_distributor_syncs_its_reports_and_reads_the_branch_review() {
     cli(m.path(), &["rep", "add", "--id", "li.na", "--name", "李娜"]);
     cli(m.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("zhang.jing", "sh", "manager")]);
     cli(m.path(), &["sync"]);
-    call(r.path(), "init", json!({ "rep_id": "li.na", "name": "李娜", "branch": "sh" }));
-    cli(r.path(), &["enroll", "--hub", &hub.url, "--token", &hub.token("li.na", "sh", "rep")]);
-    let branch_lead = call(
-        r.path(),
-        "lead_add",
-        json!({ "fields": { "company": "上海申通物流有限公司", "contact": "王敏", "phone": "13700001111", "need": "仓储" } }),
-    )["lead"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    cli(r.path(), &["sync"]);
+    let branch_lead = li_na_registers_shentong(&hub, r.path());
 
     // The distributor reports offline, the way seed rules write it: a masked phone.
     call(d.path(), "init", json!({ "rep_id": "agent-7", "name": "远航分销", "branch": "sh", "role": "distributor" }));
