@@ -15,7 +15,10 @@
 //! and where the time goes: mean time per route and the writer's busy time from the
 //! hubs' `/metrics`, and the CPU of the clients, the hubs and PostgreSQL (`/proc`)
 //! over the timed window. Changes and credentials are made before the clock starts,
-//! and the devices share one HTTP client per hub: the figures are the hub's.
+//! and the devices share one HTTP client per hub: the figures are the hub's. The
+//! laptops are tasks on one small tokio runtime (`--clients async`, the default:
+//! the same requests as the protocol's client) or, as before, one blocking thread each
+//! (`--clients blocking`; `--clients async,blocking` runs both).
 //!
 //! Run: `make bench-hub` (or `scripts/bench-hub.sh --devices 100,500 --hubs 1,2
 //! --backends sqlite,postgres`); the script starts a throwaway PostgreSQL server
@@ -32,6 +35,9 @@ use leadguard_hub::Store;
 use leadguard_protocol::client::HubClient;
 use leadguard_protocol::{PushChange, PushRequest, Role};
 
+#[path = "bench_hub_parts/async_client.rs"]
+mod async_client;
+
 struct Args {
     hub_bin: String,
     devices: Vec<usize>,
@@ -47,6 +53,12 @@ struct Args {
     spread_devices: Vec<usize>,
     /// Push with the first page in its answer (true) or push then pull (false).
     flows: Vec<bool>,
+    /// The simulated laptops' transport: async tasks (true) or blocking threads (false).
+    clients: Vec<bool>,
+}
+
+fn client_name(asynchronous: bool) -> &'static str {
+    if asynchronous { "async" } else { "blocking" }
 }
 
 fn flow_name(push_page: bool) -> &'static str {
@@ -54,7 +66,7 @@ fn flow_name(push_page: bool) -> &'static str {
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5, spread_secs: 10.0, spread_devices: vec![500, 1000], flows: vec![true] };
+    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5, spread_secs: 10.0, spread_devices: vec![500, 1000], flows: vec![true], clients: vec![true] };
     let list = |v: &str| v.split(',').map(|x| x.trim().parse().expect("a number")).collect::<Vec<usize>>();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -78,6 +90,16 @@ fn parse_args() -> Args {
                         "push-page" => true,
                         "separate" => false,
                         other => panic!("--flows: push-page and/or separate, not {other:?}"),
+                    })
+                    .collect()
+            }
+            "--clients" => {
+                a.clients = v
+                    .split(',')
+                    .map(|c| match c.trim() {
+                        "async" => true,
+                        "blocking" => false,
+                        other => panic!("--clients: async and/or blocking, not {other:?}"),
                     })
                     .collect()
             }
@@ -292,32 +314,28 @@ fn schedule(device: usize, rounds: usize, spread: f64) -> Vec<f64> {
     at
 }
 
-fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64, push_page: bool) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let database = match (backend, &args.postgres) {
-        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}_{}_{}", spread as u64, u8::from(push_page)))),
-        _ => None,
-    };
-    // Enrol every simulated device in-process before the hubs start (enrolment is not
-    // what is measured), then generate its changes.
-    let store = Store::connect(&Database::choose(database.as_deref(), dir.path()).expect("database")).expect("hub store");
-    let mut sims = Vec::with_capacity(devices);
-    for n in 0..devices {
-        let branch = format!("b{}", n % args.branches);
-        let rep = format!("rep{n}");
-        let e = store.create_enrolment(&rep, &rep, &branch, Role::Rep, 3_600_000).expect("enrolment");
-        let (_, credential) = store.enroll(&e.token).expect("enroll");
-        sims.push(Device { credential, rounds: device_changes(n, &branch, &rep, args.rounds, args.leads_per_round) });
-    }
-    drop(store);
-    let hubs: Vec<HubProcess> = (0..hub_count).map(|_| start_hub(&args.hub_bin, dir.path(), database.as_deref())).collect();
-    // One HTTP client per hub, shared by the simulated devices (each with its own
-    // credential): one connection pool and I/O thread instead of one per device, so the
-    // clients' CPU goes to requests, not to 500 idle runtimes (the bench measures the hub).
-    let clients: Vec<HubClient> = hubs.iter().map(|h| HubClient::new(&h.url).expect("client")).collect();
+/// What one timed run of the simulated laptops gave: sync latencies, failures, wall
+/// time, bytes on the wire, and the CPU and writer figures sampled at the starting line.
+struct Timed {
+    all: Vec<Duration>,
+    failures: usize,
+    wall: Duration,
+    sent: u64,
+    received: u64,
+    before: (CpuSample, (f64, f64, f64)),
+}
 
-    let postmaster = database.as_deref().and_then(postmaster_of);
-    let barrier = Arc::new(Barrier::new(devices + 1));
+/// Latency counts from a sync's start: its scheduled time, or the end of the previous
+/// sync when that ran late.
+fn due(start: f64) -> Duration {
+    Duration::from_secs_f64(start)
+}
+
+/// The laptops as blocking threads sharing one `HubClient` per hub (one connection
+/// pool and I/O thread per hub; `--clients blocking`, the bench before async tasks).
+fn drive_threads(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: bool, sample: impl Fn() -> (CpuSample, (f64, f64, f64))) -> Timed {
+    let clients: Vec<HubClient> = hubs.iter().map(|h| HubClient::new(&h.url).expect("client")).collect();
+    let barrier = Arc::new(Barrier::new(sims.len() + 1));
     let threads: Vec<_> = sims
         .into_iter()
         .enumerate()
@@ -335,10 +353,7 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
                     barrier.wait();
                     let clock = Instant::now();
                     for (batch, start) in sim.rounds.iter().zip(starts) {
-                        // Latency counts from the sync's start: the scheduled time, or
-                        // the end of the previous sync when that ran late.
-                        let due = Duration::from_secs_f64(start);
-                        if let Some(wait) = due.checked_sub(clock.elapsed()) {
+                        if let Some(wait) = due(start).checked_sub(clock.elapsed()) {
                             std::thread::sleep(wait);
                         }
                         let t = Instant::now();
@@ -375,8 +390,7 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     // Every client thread is built and waiting: the clock and the CPU count start now.
     let received_before: u64 = clients.iter().map(|c| c.traffic().received()).sum();
     let sent_before: u64 = clients.iter().map(|c| c.traffic().sent()).sum();
-    let before = sample_cpu(&hubs, postmaster);
-    let writes_before = writer_stats(&hubs);
+    let before = sample();
     let started = Instant::now();
     barrier.wait();
     let mut all = Vec::new();
@@ -387,14 +401,102 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
         failures += f;
     }
     let wall = started.elapsed();
-    let cpu_after = sample_cpu(&hubs, postmaster);
     let received = clients.iter().map(|c| c.traffic().received()).sum::<u64>() - received_before;
     let sent = clients.iter().map(|c| c.traffic().sent()).sum::<u64>() - sent_before;
+    Timed { all, failures, wall, sent, received, before }
+}
+
+/// The laptops as tasks on one tokio runtime (a worker per core), one async HTTP
+/// client per hub: the same requests as `HubClient` (`bench_hub_parts/async_client.rs`).
+fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: bool, sample: impl Fn() -> (CpuSample, (f64, f64, f64))) -> Timed {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let _guard = runtime.enter();
+    let clients: Vec<async_client::AsyncHub> = hubs.iter().map(|h| async_client::AsyncHub::new(&h.url)).collect();
+    let wire = Arc::new(async_client::Wire::default());
+    let barrier = Arc::new(tokio::sync::Barrier::new(sims.len() + 1));
+    let tasks: Vec<_> = sims
+        .into_iter()
+        .enumerate()
+        .map(|(n, sim)| {
+            let (barrier, wire) = (barrier.clone(), wire.clone());
+            let client = clients[n % clients.len()].clone();
+            runtime.spawn(async move {
+                let mut cursor = 0;
+                let mut latencies = Vec::with_capacity(sim.rounds.len());
+                let mut failures = 0usize;
+                let starts = schedule(n, sim.rounds.len(), spread);
+                barrier.wait().await;
+                let clock = tokio::time::Instant::now();
+                for (batch, start) in sim.rounds.iter().zip(starts) {
+                    tokio::time::sleep_until(clock + due(start)).await;
+                    let t = Instant::now();
+                    match client.sync(&sim.credential, batch, cursor, push_page, &wire).await {
+                        Ok(next) => {
+                            cursor = next;
+                            latencies.push(t.elapsed());
+                        }
+                        Err(_) => failures += 1,
+                    }
+                }
+                (latencies, failures)
+            })
+        })
+        .collect();
+    // The workers run the spawned tasks to the starting line meanwhile (a few µs each).
+    std::thread::sleep(Duration::from_millis(200));
+    let (sent_before, received_before) = (wire.sent.load(std::sync::atomic::Ordering::Relaxed), wire.received.load(std::sync::atomic::Ordering::Relaxed));
+    let before = sample();
+    let started = Instant::now();
+    let (all, failures) = runtime.block_on(async {
+        barrier.wait().await;
+        let mut all = Vec::new();
+        let mut failures = 0;
+        for t in tasks {
+            let (l, f) = t.await.expect("device task");
+            all.extend(l);
+            failures += f;
+        }
+        (all, failures)
+    });
+    let wall = started.elapsed();
+    let sent = wire.sent.load(std::sync::atomic::Ordering::Relaxed) - sent_before;
+    let received = wire.received.load(std::sync::atomic::Ordering::Relaxed) - received_before;
+    Timed { all, failures, wall, sent, received, before }
+}
+
+fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64, push_page: bool, asynchronous: bool) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let database = match (backend, &args.postgres) {
+        ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}_{}_{}", spread as u64, u8::from(push_page)))),
+        _ => None,
+    };
+    // Enrol every simulated device in-process before the hubs start (enrolment is not
+    // what is measured), then generate its changes.
+    let store = Store::connect(&Database::choose(database.as_deref(), dir.path()).expect("database")).expect("hub store");
+    let mut sims = Vec::with_capacity(devices);
+    for n in 0..devices {
+        let branch = format!("b{}", n % args.branches);
+        let rep = format!("rep{n}");
+        let e = store.create_enrolment(&rep, &rep, &branch, Role::Rep, 3_600_000).expect("enrolment");
+        let (_, credential) = store.enroll(&e.token).expect("enroll");
+        sims.push(Device { credential, rounds: device_changes(n, &branch, &rep, args.rounds, args.leads_per_round) });
+    }
+    drop(store);
+    let hubs: Vec<HubProcess> = (0..hub_count).map(|_| start_hub(&args.hub_bin, dir.path(), database.as_deref())).collect();
+    let postmaster = database.as_deref().and_then(postmaster_of);
+    let sample = || (sample_cpu(&hubs, postmaster), writer_stats(&hubs));
+    let timed = if asynchronous { drive_async(&hubs, sims, spread, push_page, sample) } else { drive_threads(&hubs, sims, spread, push_page, sample) };
+    let Timed { mut all, failures, wall, sent, received, before: (before, writes_before) } = timed;
+    let cpu_after = sample_cpu(&hubs, postmaster);
     all.sort();
     println!(
-        "{:>8} {:>9} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
+        "{:>8} {:>18} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
         if spread > 0.0 { format!("{spread:.0} s") } else { "burst".into() },
-        flow_name(push_page),
+        format!("{}/{}", flow_name(push_page), client_name(asynchronous)),
         backend,
         devices,
         hub_count,
@@ -442,8 +544,8 @@ fn main() {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
-        "{:>8} {:>9} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
-        "arrival", "flow", "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
+        "{:>8} {:>18} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",
+        "arrival", "flow/client", "backend", "devices", "hubs", "syncs", "failed", "wall s", "p50 ms", "p99 ms", "syncs/s"
     );
     println!("burst: every device's first sync starts in the same instant, each next sync right after the previous one");
     // Each configuration on every backend in turn: the backends side by side.
@@ -451,7 +553,9 @@ fn main() {
         for &hubs in &args.hubs {
             for backend in &args.backends {
                 for &push_page in &args.flows {
-                    run(&args, backend, devices, hubs, 0.0, push_page);
+                    for &asynchronous in &args.clients {
+                        run(&args, backend, devices, hubs, 0.0, push_page, asynchronous);
+                    }
                 }
             }
         }
@@ -469,7 +573,9 @@ fn main() {
     for &devices in &args.spread_devices {
         for backend in &args.backends {
             for &push_page in &args.flows {
-                run(&args, backend, devices, 1, args.spread_secs, push_page);
+                for &asynchronous in &args.clients {
+                    run(&args, backend, devices, 1, args.spread_secs, push_page, asynchronous);
+                }
             }
         }
     }
