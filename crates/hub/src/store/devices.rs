@@ -240,6 +240,45 @@ mod tests {
         }
     }
 
+    /// Completions arriving together are recorded together (PostgreSQL: one statement
+    /// per batch), yet each answers as if alone: the device's previous completion,
+    /// hub time never going back, the last one stored.
+    #[test]
+    fn concurrent_completions_each_answer_the_previous_one() {
+        for (backend, _dir, store) in crate::store::every_backend() {
+            let store = std::sync::Arc::new(store);
+            let devices: Vec<Device> = (0..8)
+                .map(|n| {
+                    let e = store.create_enrolment(&format!("r{n}"), "R", "sh", Role::Rep, DAY).unwrap();
+                    store.enroll(&e.token).unwrap().0
+                })
+                .collect();
+            // Four completions of each device at once: twice in the same batch, too.
+            let threads: Vec<_> = (0..32)
+                .map(|i| {
+                    let (store, device) = (store.clone(), devices[i % devices.len()].clone());
+                    std::thread::spawn(move || (device.id.clone(), store.complete_sync(&device, i as u64).unwrap()))
+                })
+                .collect();
+            let mut answers: std::collections::HashMap<String, Vec<SyncCompleted>> = Default::default();
+            for t in threads {
+                let (id, done) = t.join().unwrap();
+                answers.entry(id).or_default().push(done);
+            }
+            for device in &devices {
+                let mut chain = answers.remove(&device.id).unwrap();
+                assert_eq!(chain.len(), 4, "{backend}");
+                chain.sort_by_key(|c| (c.synced_at, c.previous));
+                assert_eq!(chain[0].previous, None, "{backend}: the first completion has no previous one");
+                for pair in chain.windows(2) {
+                    assert_eq!(pair[1].previous, Some(pair[0].synced_at), "{backend}: each sees the one before it");
+                    assert!(pair[1].synced_at >= pair[0].synced_at, "{backend}");
+                }
+                assert_eq!(store.last_sync(&device.id).unwrap(), Some(chain[3].synced_at), "{backend}");
+            }
+        }
+    }
+
     #[test]
     fn expired_and_revoked_tokens_do_not_enrol() {
         for (_backend, _dir, store) in crate::store::every_backend() {

@@ -1,7 +1,7 @@
 //! Devices in PostgreSQL: the SQLite backend's rules (`store/devices.rs`). A token is
 //! spent by one conditional UPDATE, so two hubs handed the same token enrol it once.
 
-use leadguard_protocol::{HubTime, Role, SyncCompleted};
+use leadguard_protocol::{HubTime, Role};
 use postgres::Row;
 
 use super::pool::Pool;
@@ -58,7 +58,7 @@ pub(super) fn enroll(pool: &Pool, token: &str) -> Result<(Device, String), HubEr
 }
 
 pub(super) fn authenticate(pool: &Pool, credential: &str) -> Result<Option<Device>, HubError> {
-    // Every request runs this: prepared once per pooled connection (as `complete_sync`).
+    // Every request runs this: prepared once per pooled connection.
     let mut pooled = pool.get()?;
     let (client, st) = pooled.split();
     let find = st.get(client, "SELECT id, rep, name, branch, role, branches FROM devices WHERE credential = $1 AND revoked_at IS NULL")?;
@@ -102,25 +102,6 @@ pub(super) fn list(pool: &Pool) -> Result<Vec<DeviceRow>, HubError> {
 pub(super) fn last_sync(pool: &Pool, device_id: &str) -> Result<Option<HubTime>, HubError> {
     let row = pool.get()?.query_one("SELECT last_sync_at FROM devices WHERE id = $1", &[&device_id])?;
     Ok(row.get::<_, Option<i64>>(0).map(HubTime))
-}
-
-pub(super) fn complete_sync(pool: &Pool, device: &Device, cursor: u64) -> Result<SyncCompleted, HubError> {
-    // One statement, one round trip: the row locked, its previous time read and the
-    // new one written. Hub time only moves forward for a device, even if a hub's clock
-    // steps back (`greatest` ignores a NULL previous).
-    // Prepared once per pooled connection: no parse round trip or planning per sync.
-    let mut pooled = pool.get()?;
-    let (client, st) = pooled.split();
-    let complete = st.get(
-        client,
-        "UPDATE devices d SET last_sync_at = greatest($2, o.previous), last_cursor = $3
-         FROM (SELECT id, last_sync_at AS previous FROM devices WHERE id = $1 FOR UPDATE) o
-         WHERE d.id = o.id
-         RETURNING o.previous, d.last_sync_at",
-    )?;
-    let row = client.query_one(&complete, &[&device.id, &now_ms(), &i64::try_from(cursor).unwrap_or(i64::MAX)])?;
-    let (previous, now): (Option<i64>, i64) = (row.get(0), row.get(1));
-    Ok(SyncCompleted { synced_at: HubTime(now), previous: previous.map(HubTime) })
 }
 
 /// Records the revoked pseudo-device an adopted history is stored under (`store/adopt.rs`).

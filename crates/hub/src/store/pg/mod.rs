@@ -9,6 +9,7 @@
 //! proxy / `sslmode` tunnel in production (docs/OPERATIONS.md).
 
 mod changes;
+mod completions;
 mod devices;
 mod group;
 mod lead_keys;
@@ -41,6 +42,8 @@ pub struct PgStore {
     url: String,
     pool: pool::Pool,
     writer: writer::Writer,
+    /// Sync completions, recorded in batches (`completions.rs`).
+    completions: completions::Completions,
 }
 
 impl PgStore {
@@ -49,7 +52,7 @@ impl PgStore {
     pub fn connect(url: &str) -> Result<Self, HubError> {
         let pool = pool::Pool::new(url, POOL_SIZE);
         schema::migrate(&mut *pool.get()?)?;
-        Ok(PgStore { url: url.to_owned(), writer: writer::Writer::start(url)?, pool })
+        Ok(PgStore { url: url.to_owned(), writer: writer::Writer::start(url)?, completions: completions::Completions::start(url)?, pool })
     }
 
     /// Starts a new epoch at the last change the database holds: run after restoring
@@ -136,7 +139,7 @@ impl Backend for PgStore {
         devices::last_sync(&self.pool, device_id)
     }
     fn complete_sync(&self, device: &Device, cursor: u64) -> Result<SyncCompleted, HubError> {
-        devices::complete_sync(&self.pool, device, cursor)
+        self.completions.complete(&device.id, cursor)
     }
     fn company_keys_for(&self, role: Role) -> Result<CompanyKeys, HubError> {
         let text: Option<String> = self
