@@ -240,6 +240,44 @@ mod tests {
         }
     }
 
+    /// A revoked device is refused at once by the hub that revoked it and, by a hub
+    /// that verified its credential just before, once that hub's window has passed
+    /// (another hub process over the same database, or the `revoke` command).
+    #[test]
+    fn a_revoked_device_is_refused_here_at_once_and_elsewhere_within_the_auth_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = leadguard_tests::postgres::fresh_database();
+        let window = std::time::Duration::from_millis(400);
+        for db in [crate::store::Database::Sqlite(dir.path().to_owned()), crate::store::Database::Postgres(url)] {
+            let here = Store::connect(&db).unwrap().with_auth_window(window);
+            let elsewhere = Store::connect(&db).unwrap();
+            let enrolled = |rep: &str| {
+                let e = here.create_enrolment(rep, rep, "sh", Role::Rep, DAY).unwrap();
+                here.enroll(&e.token).unwrap()
+            };
+            let ((a, a_credential), (b, b_credential)) = (enrolled("a"), enrolled("b"));
+            assert_eq!(here.authenticate(&a_credential).unwrap(), Some(a.clone()), "{db:?}");
+            assert_eq!(here.authenticate(&b_credential).unwrap(), Some(b.clone()), "{db:?}");
+            assert_eq!(here.recently_verified(&a_credential), Some(a.clone()), "{db:?}: verified once, trusted for the window");
+
+            // Revoked through this hub: refused at once.
+            here.revoke(&a.id).unwrap();
+            assert_eq!(here.recently_verified(&a_credential), None, "{db:?}");
+            assert_eq!(here.authenticate(&a_credential).unwrap(), None, "{db:?}");
+
+            // Revoked elsewhere: this hub trusts its last check until the window ends.
+            let revoked_at = std::time::Instant::now();
+            elsewhere.revoke(&b.id).unwrap();
+            assert_eq!(elsewhere.authenticate(&b_credential).unwrap(), None, "{db:?}");
+            while here.authenticate(&b_credential).unwrap().is_some() {
+                assert!(revoked_at.elapsed() < window, "{db:?}: still accepted {:?} after the revocation", revoked_at.elapsed());
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            // A credential never verified is asked every time.
+            assert_eq!(here.recently_verified("lgd_unknown"), None);
+        }
+    }
+
     /// Completions arriving together are recorded together (PostgreSQL: one statement
     /// per batch), yet each answers as if alone: the device's previous completion,
     /// hub time never going back, the last one stored.

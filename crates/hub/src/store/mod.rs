@@ -14,6 +14,7 @@
 //! by the push transaction, `pg/changes.rs`).
 
 mod adopt;
+mod auth_cache;
 mod changes;
 pub(crate) mod devices;
 mod keys;
@@ -123,28 +124,69 @@ impl Database {
     }
 }
 
-/// An opened hub database of either backend; derefs to [`Backend`].
+pub use auth_cache::AUTH_WINDOW;
+
+/// An opened hub database of either backend; derefs to [`Backend`], except for
+/// authentication and revocation, which pass through the credentials recently
+/// verified ([`auth_cache`]).
 pub struct Store {
     backend: Box<dyn Backend>,
+    verified: auth_cache::AuthCache,
 }
 
 impl Store {
     /// Opens (creating and migrating if needed) `<dir>/hub.sqlite`.
     pub fn open(dir: &Path) -> Result<Self, HubError> {
-        Ok(Store { backend: Box::new(SqliteStore::open(dir)?) })
+        Ok(Store::from_backend(SqliteStore::open(dir)?))
     }
 
     /// A store over an already opened backend.
     pub fn from_backend(backend: impl Backend + 'static) -> Self {
-        Store { backend: Box::new(backend) }
+        Store { backend: Box::new(backend), verified: auth_cache::AuthCache::new(AUTH_WINDOW) }
     }
 
     /// Opens the database `db` names, creating and migrating its schema if needed.
     pub fn connect(db: &Database) -> Result<Self, HubError> {
         match db {
             Database::Sqlite(dir) => Store::open(dir),
-            Database::Postgres(url) => Ok(Store { backend: Box::new(pg::PgStore::connect(url)?) }),
+            Database::Postgres(url) => Ok(Store::from_backend(pg::PgStore::connect(url)?)),
         }
+    }
+
+    /// The same store trusting a verified credential for `window` (zero: always ask
+    /// the database) instead of [`AUTH_WINDOW`].
+    pub fn with_auth_window(mut self, window: std::time::Duration) -> Self {
+        self.verified = auth_cache::AuthCache::new(window);
+        self
+    }
+
+    /// The device of a credential verified within the window, without asking the
+    /// database (cheap: the async handlers call it before any blocking work).
+    pub fn recently_verified(&self, credential: &str) -> Option<Device> {
+        self.verified.get(&crate::secret::digest(credential))
+    }
+
+    /// The device holding `credential`, unless unknown or revoked: from the credentials
+    /// verified within the window, else from the database.
+    pub fn authenticate(&self, credential: &str) -> Result<Option<Device>, HubError> {
+        let digest = crate::secret::digest(credential);
+        if let Some(device) = self.verified.get(&digest) {
+            return Ok(Some(device));
+        }
+        let start = self.verified.check_starts();
+        let device = self.backend.authenticate(credential)?;
+        if let Some(d) = &device {
+            self.verified.put(digest, d.clone(), start);
+        }
+        Ok(device)
+    }
+
+    /// Revokes a device: refused by this hub at once (its verified credentials are
+    /// forgotten), by other hub processes within [`AUTH_WINDOW`].
+    pub fn revoke(&self, device_id: &str) -> Result<(), HubError> {
+        let revoked = self.backend.revoke(device_id);
+        self.verified.forget(device_id);
+        revoked
     }
 }
 
