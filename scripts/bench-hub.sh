@@ -8,7 +8,9 @@
 # Extra args go to the harness, e.g. the 500-laptop burst rows alone:
 #   scripts/bench-hub.sh --devices 500 --hubs 1 --spread-devices ""
 # or `--backends postgres`, `--spread-secs 30`, `--spread-devices 500`, `--flows push-page,separate`
-# (the push answering with the first pull page, the default, beside push then pull).
+# (the push answering with the first pull page, the default, beside push then pull),
+# `--clients async,blocking` (the laptops as async tasks, the default, beside one
+# blocking thread each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-cargo.sh
