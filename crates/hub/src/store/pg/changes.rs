@@ -161,6 +161,8 @@ pub(super) fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &
         let head = tx.query_one(&advance, &[&(new.len() as i64), &now_ms()])?;
         let (last_seq, now): (i64, i64) = (head.get(0), head.get(1));
         let first_seq = last_seq - new.len() as i64 + 1;
+        // Before the insert, so the new changes are stored with their final mark.
+        mark_plain(tx, st, &pending.plain)?;
         let insert = st.get(
             tx,
             "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes, company_wide)
@@ -173,7 +175,6 @@ pub(super) fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &
         let scopes: Vec<&str> = new.iter().map(|c| c.scope.as_str()).collect();
         let bytes: Vec<&[u8]> = new.iter().map(|c| &c.bytes[..]).collect();
         tx.execute(&insert, &[&seqs, &hashes, &docs, &scopes, &device.id, &now, &prev_sync, &bytes])?;
-        mark_plain(tx, st, &pending.plain)?;
         (first_seq, now)
     };
     Ok(slots
@@ -188,9 +189,11 @@ pub(super) fn store_new(tx: &mut Transaction<'_>, st: &mut Statements, device: &
 
 /// Marks `docs` plain (they hold a contact in plain text): from now on they and every
 /// change already stored of them are served to their own branch only. Run once the
-/// feed row is locked, after the changes are inserted: a push through another hub that
-/// read the document as not plain has then committed, and its changes are cleared here
-/// too; one that comes after waits for the lock and reads the mark.
+/// feed row is locked and before this push's changes are inserted: a push through
+/// another hub that read the document as not plain has then committed, and its changes
+/// are cleared here; this push's insert reads the mark (its changes are stored
+/// branch-only at once, not inserted then rewritten with every index); a push that
+/// comes after waits for the lock and reads the mark too.
 pub(super) fn mark_plain(tx: &mut Transaction<'_>, st: &mut Statements, docs: &[String]) -> Result<(), HubError> {
     if docs.is_empty() {
         return Ok(());

@@ -14,8 +14,8 @@
 //!    and leaves nothing behind — nothing is written before every push is checked;
 //! 3. writes for the accepted pushes: documents, leads, names, match data, then the
 //!    feed row advanced once for the group (each push's changes numbered in order),
-//!    one `unnest` insert of every change, and the plain marks (documents and the
-//!    company-wide flag of their changes, under the feed lock).
+//!    the plain marks (documents and the company-wide flag of their stored changes,
+//!    under the feed lock), and one `unnest` insert of every change, which reads them.
 //!
 //! A check that needs the *changes* of a document an earlier push of the group wrote
 //! to (a case's owner, a branch's policy) cuts the group there: what came before is
@@ -352,6 +352,8 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
     let head = tx.query_one(&advance, &[&(batch.new.len() as i64), &now_ms()])?;
     let (last_seq, now): (i64, i64) = (head.get(0), head.get(1));
     let first_seq = last_seq - batch.new.len() as i64 + 1;
+    // Under the feed lock, before the insert (`changes::mark_plain` says why).
+    super::changes::mark_plain(tx, st, &batch.plain)?;
     let insert = st.get(
         tx,
         "INSERT INTO changes (hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes, company_wide)
@@ -367,8 +369,6 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
     let prevs: Vec<Option<i64>> = batch.new.iter().map(|n| n.prev_sync).collect();
     let bytes: Vec<&[u8]> = batch.new.iter().map(|n| &n.change.bytes[..]).collect();
     tx.execute(&insert, &[&seqs, &hashes, &docs, &scopes, &devices, &now, &prevs, &bytes])?;
-    // After the insert, under the feed lock (`changes::mark_plain` says why).
-    super::changes::mark_plain(tx, st, &batch.plain)?;
     Ok((first_seq, now))
 }
 

@@ -78,3 +78,23 @@ fn a_group_the_database_refuses_is_redone_push_by_push_and_only_the_bad_push_fai
     let leads: i64 = postgres::Client::connect(&url, postgres::NoTls).unwrap().query_one("SELECT count(*) FROM leads", &[]).unwrap().get(0);
     assert_eq!(leads, 2, "nothing of the refused push is left");
 }
+
+#[test]
+fn a_document_marked_plain_in_a_group_has_its_changes_stored_branch_only_once() {
+    let url = leadguard_tests::postgres::fresh_database();
+    let store = PgStore::connect(&url).unwrap();
+    let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
+    let li = store.enroll(&e.token).unwrap().0;
+    // Unchecked bytes make their documents plain (served to their own branch only).
+    let push = |actor: &[u8], lead: &str| PushJob { device: li.clone(), changes: vec![lead_change(actor, lead, "li.na")], checks: Checks::None };
+    let results = super::super::writer::run_queued(&url, vec![push(b"aa", "000000000000000a"), push(b"bb", "000000000000000b")]);
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let plain: Vec<bool> = client.query("SELECT plain FROM docs ORDER BY doc_id", &[]).unwrap().iter().map(|r| r.get(0)).collect();
+    assert_eq!(plain, [true, true]);
+    // Inserted with the mark, never rewritten: the live rows are the page's first two
+    // tuples (an UPDATE would have left them dead and added two more).
+    let rows: Vec<(bool, String)> =
+        client.query("SELECT company_wide, ctid::text FROM changes ORDER BY hub_seq", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(rows, [(false, "(0,1)".to_owned()), (false, "(0,2)".to_owned())]);
+}

@@ -114,6 +114,16 @@ CREATE INDEX changes_company_wide ON changes (hub_seq) WHERE company_wide;
 CREATE INDEX changes_scope_plain ON changes (scope, hub_seq) WHERE NOT company_wide;
 CREATE INDEX changes_company_wide_doc ON changes (doc_id) WHERE company_wide;
 ANALYZE changes;
+"#,
+// 8: no foreign keys from a change to its document or from match data to its lead:
+// the writer inserts both in the same transaction just before (`group.rs`), and each
+// key's check locked that row once per inserted row (a trigger call, and a WAL record,
+// per change: ≈15 % of a write group's time in the database, `make bench-hub`).
+// A change's device keeps its key: a push from a device the database does not know
+// is refused there (`group_tests.rs`).
+r#"
+ALTER TABLE changes DROP CONSTRAINT IF EXISTS changes_doc_id_fkey;
+ALTER TABLE lead_match DROP CONSTRAINT IF EXISTS lead_match_lead_id_fkey;
 "#];
 
 /// The migration that creates `lead_match` (1-based), after which it is filled.
