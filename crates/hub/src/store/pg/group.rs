@@ -12,8 +12,9 @@
 //!    names and documents of the pushes accepted before it; one that fails
 //!    (forged authorship, a bad change, a scope mismatch) is answered with its error
 //!    and leaves nothing behind — nothing is written before every push is checked;
-//! 3. writes for the accepted pushes: documents, leads, names, match data, then the
-//!    feed row advanced once for the group (each push's changes numbered in order),
+//! 3. writes for the accepted pushes: documents, leads and match data in one
+//!    statement, names, then the feed row advanced once for the group (each push's
+//!    changes numbered in order),
 //!    the plain marks (documents and the company-wide flag of their stored changes,
 //!    under the feed lock), and one `unnest` insert of every change, which reads them.
 //!
@@ -317,21 +318,7 @@ fn record(pending: &mut Pending, doc_id: &str, fx: &Effects) {
 /// The batch's writes; returns the first sequence number and the receipt time of its
 /// new changes.
 fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>) -> Result<(i64, i64), HubError> {
-    if !batch.new_docs.is_empty() {
-        let add = st.get(tx, "INSERT INTO docs (doc_id, scope) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING")?;
-        let (docs, scopes): (Vec<&str>, Vec<&str>) = batch.new_docs.iter().map(|(d, s)| (d.as_str(), s.as_str())).unzip();
-        if tx.execute(&add, &[&docs, &scopes])? != docs.len() as u64 {
-            // Another hub added one of them since our read: its scope decides; redo.
-            return Err(HubError::Task("a document was added by another hub meanwhile".into()));
-        }
-    }
-    if !batch.leads.is_empty() {
-        let add = st.get(tx, "INSERT INTO leads (lead_id, doc_id, list_obj) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])")?;
-        let leads: Vec<&str> = batch.leads.keys().map(String::as_str).collect();
-        let docs: Vec<&str> = batch.leads.values().map(|(d, _)| d.as_str()).collect();
-        let lists: Vec<&str> = batch.leads.values().map(|(_, l)| l.as_str()).collect();
-        tx.execute(&add, &[&leads, &docs, &lists])?;
-    }
+    write_rows(tx, st, batch)?;
     for (branch, rep, name) in &batch.names {
         tx.execute(
             "INSERT INTO directory_names (branch, rep, name) VALUES ($1, $2, $3)
@@ -339,7 +326,6 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
             &[branch, rep, name],
         )?;
     }
-    write_matching(tx, st, &batch.matching)?;
     if batch.new.is_empty() {
         return Ok((0, 0));
     }
@@ -372,46 +358,72 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
     Ok((first_seq, now))
 }
 
-/// Folds the batch's match data, in order, into `lead_match`: one read, one upsert.
-fn write_matching(tx: &mut Transaction<'_>, st: &mut Statements, matching: &[(String, MatchData)]) -> Result<(), HubError> {
-    if matching.is_empty() {
+/// The batch's new documents and leads and its match data (folded, in order, into the
+/// rows read): one read, then one statement for the three tables (each round trip of
+/// the writer is one more wait for the database, `docs/BENCHMARKS.md`). Empty arrays
+/// insert nothing.
+fn write_rows(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>) -> Result<(), HubError> {
+    if batch.new_docs.is_empty() && batch.leads.is_empty() && batch.matching.is_empty() {
         return Ok(());
     }
-    let leads: Vec<&str> = matching.iter().map(|(l, _)| l.as_str()).collect::<HashSet<_>>().into_iter().collect();
-    let read = st.get(
-        tx,
-        "SELECT lead_id, company, region, company_key, phone_visible, phone_digest, email_digest FROM lead_match WHERE lead_id = ANY($1)",
-    )?;
-    let mut rows: HashMap<String, MatchRow> = tx
-        .query(&read, &[&leads])?
-        .into_iter()
-        .map(|r| (r.get(0), MatchRow { company: r.get(1), region: r.get(2), company_key: r.get(3), phone_visible: r.get(4), phone_digest: r.get(5), email_digest: r.get(6) }))
-        .collect();
-    for (lead, m) in matching {
-        rows.entry(lead.clone()).or_default().apply(m);
+    let mut rows: HashMap<String, MatchRow> = HashMap::new();
+    if !batch.matching.is_empty() {
+        let leads: Vec<&str> = batch.matching.iter().map(|(l, _)| l.as_str()).collect::<HashSet<_>>().into_iter().collect();
+        let read = st.get(
+            tx,
+            "SELECT lead_id, company, region, company_key, phone_visible, phone_digest, email_digest FROM lead_match WHERE lead_id = ANY($1)",
+        )?;
+        rows = tx
+            .query(&read, &[&leads])?
+            .into_iter()
+            .map(|r| (r.get(0), MatchRow { company: r.get(1), region: r.get(2), company_key: r.get(3), phone_visible: r.get(4), phone_digest: r.get(5), email_digest: r.get(6) }))
+            .collect();
+        for (lead, m) in &batch.matching {
+            rows.entry(lead.clone()).or_default().apply(m);
+        }
     }
     let column = |f: fn(&MatchRow) -> &str| rows.values().map(f).collect::<Vec<&str>>();
     let ids: Vec<&str> = rows.keys().map(String::as_str).collect();
+    let (docs, scopes): (Vec<&str>, Vec<&str>) = batch.new_docs.iter().map(|(d, s)| (d.as_str(), s.as_str())).unzip();
+    let leads: Vec<&str> = batch.leads.keys().map(String::as_str).collect();
+    let lead_docs: Vec<&str> = batch.leads.values().map(|(d, _)| d.as_str()).collect();
+    let lists: Vec<&str> = batch.leads.values().map(|(_, l)| l.as_str()).collect();
+    // Every data-modifying WITH runs to completion whether or not its rows are read.
     let write = st.get(
         tx,
-        "INSERT INTO lead_match (lead_id, company, region, company_key, phone_visible, phone_digest, email_digest)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-         ON CONFLICT (lead_id) DO UPDATE SET company = excluded.company, region = excluded.region,
-           company_key = excluded.company_key, phone_visible = excluded.phone_visible,
-           phone_digest = excluded.phone_digest, email_digest = excluded.email_digest",
+        "WITH added AS (INSERT INTO docs (doc_id, scope) SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING RETURNING 1),
+           new_leads AS (INSERT INTO leads (lead_id, doc_id, list_obj) SELECT * FROM unnest($3::text[], $4::text[], $5::text[])),
+           new_matching AS (
+             INSERT INTO lead_match (lead_id, company, region, company_key, phone_visible, phone_digest, email_digest)
+             SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+             ON CONFLICT (lead_id) DO UPDATE SET company = excluded.company, region = excluded.region,
+               company_key = excluded.company_key, phone_visible = excluded.phone_visible,
+               phone_digest = excluded.phone_digest, email_digest = excluded.email_digest)
+         SELECT count(*) FROM added",
     )?;
-    tx.execute(
-        &write,
-        &[
-            &ids,
-            &column(|m| &m.company),
-            &column(|m| &m.region),
-            &column(|m| &m.company_key),
-            &column(|m| &m.phone_visible),
-            &column(|m| &m.phone_digest),
-            &column(|m| &m.email_digest),
-        ],
-    )?;
+    let added: i64 = tx
+        .query_one(
+            &write,
+            &[
+                &docs,
+                &scopes,
+                &leads,
+                &lead_docs,
+                &lists,
+                &ids,
+                &column(|m| &m.company),
+                &column(|m| &m.region),
+                &column(|m| &m.company_key),
+                &column(|m| &m.phone_visible),
+                &column(|m| &m.phone_digest),
+                &column(|m| &m.email_digest),
+            ],
+        )?
+        .get(0);
+    if added != docs.len() as i64 {
+        // Another hub added one of the documents since our read: its scope decides; redo.
+        return Err(HubError::Task("a document was added by another hub meanwhile".into()));
+    }
     Ok(())
 }
 
