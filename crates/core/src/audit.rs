@@ -145,8 +145,9 @@ pub fn append(conn: &Connection, entry: NewEntry) -> Result<AuditEntry> {
 pub fn append_all(conn: &Connection, entries: impl IntoIterator<Item = NewEntry>) -> Result<usize> {
     let mut last: Option<AuditEntry> = None;
     let mut n = 0;
+    let mut logged = conn.prepare_cached("SELECT 1 FROM audit_log WHERE event_id = ?1")?;
     for entry in entries {
-        if by_event(conn, &entry.event_id)?.is_some() {
+        if logged.exists([&entry.event_id])? {
             continue;
         }
         let (last_seq, prev_hash) = match last.take() {

@@ -38,16 +38,18 @@ pub(super) fn decode_all(changes: &[&RemoteChange]) -> Vec<Decoding> {
         return changes.iter().map(|rc| decode(rc)).collect();
     }
     let per_thread = changes.len().div_ceil(threads);
+    let mut chunks = changes.chunks(per_thread);
+    let first = chunks.next().unwrap_or_default();
     std::thread::scope(|s| {
-        let workers: Vec<_> = changes
-            .chunks(per_thread)
-            .map(|chunk| s.spawn(move || chunk.iter().map(|rc| decode(rc)).collect::<Vec<_>>()))
-            .collect();
-        // A worker that panicked (a bug in a decoder) leaves its changes undecoded:
+        let helpers: Vec<_> =
+            chunks.map(|chunk| (chunk, s.spawn(move || chunk.iter().map(|rc| decode(rc)).collect::<Vec<_>>()))).collect();
+        // This thread decodes the first part meanwhile.
+        let mut out: Vec<Decoding> = Vec::with_capacity(changes.len());
+        out.extend(first.iter().map(|rc| decode(rc)));
+        // A helper that panicked (a bug in a decoder) leaves its changes undecoded:
         // they are refused, never merged half-checked.
-        let mut out = Vec::with_capacity(changes.len());
-        for (worker, chunk) in workers.into_iter().zip(changes.chunks(per_thread)) {
-            match worker.join() {
+        for (chunk, helper) in helpers {
+            match helper.join() {
                 Ok(part) => out.extend(part),
                 Err(_) => out.extend(chunk.iter().map(|_| Decoding::Bad("decoding the change failed".into()))),
             }

@@ -197,6 +197,7 @@ impl Registry {
             let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Decoded)>> = BTreeMap::new();
             let decode = crate::phase_times::phase("decode and check");
             let mut fresh: Vec<&RemoteChange> = Vec::with_capacity(changes.len());
+            let known_phase = crate::phase_times::phase("decode and check: known");
             {
                 let mut known_stmt = reg.conn.prepare_cached("SELECT hub_seq FROM changes WHERE hash = ?1")?;
                 let mut receipt_stmt = reg.conn.prepare_cached(
@@ -219,8 +220,10 @@ impl Registry {
                     fresh.push(rc);
                 }
             }
+            drop(known_phase);
             // Parsing and expanding the new changes read only their bytes: every core.
-            for (rc, decoded) in fresh.iter().copied().zip(decode::decode_all(&fresh)) {
+            let decoded = crate::phase_times::time("decode and check: decode", || decode::decode_all(&fresh));
+            for (rc, decoded) in fresh.iter().copied().zip(decoded) {
                 match decoded {
                     Decoding::Ok(d) => by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, *d)),
                     Decoding::WrongHash => {
@@ -239,7 +242,7 @@ impl Registry {
             // Leads whose identifying fields may have changed (their duplicate links
             // are re-scored); follow-ups, claims and decisions only change claims.
             let mut fields_touched = BTreeSet::new();
-            let admitted = reg.check_in_hub_order(by_doc, &mut report, now)?;
+            let admitted = crate::phase_times::time("decode and check: schema", || reg.check_in_hub_order(by_doc, &mut report, now))?;
             drop(decode);
             for (doc_id, (exists, items)) in admitted {
                 let before = match exists {
