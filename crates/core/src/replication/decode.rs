@@ -59,7 +59,12 @@ pub(super) fn decode_all(changes: &[&RemoteChange]) -> Vec<Decoding> {
 }
 
 fn decode(rc: &RemoteChange) -> Decoding {
-    match Change::from_bytes(rc.bytes.clone()) {
+    // Bytes that make the parser panic are refused like bytes it rejects (on every
+    // thread alike), never a crash.
+    let Ok(parsed) = std::panic::catch_unwind(|| Change::from_bytes(rc.bytes.clone())) else {
+        return Decoding::Bad("the parser failed on these bytes".into());
+    };
+    match parsed {
         Ok(change) if change.hash() == ChangeHash(rc.hash) => {
             // decode() expects a validated change (it is); a panic in it must still
             // not abort a merge.
