@@ -371,15 +371,17 @@ impl Registry {
         report: &mut ApplyReport,
         now: DateTime<Utc>,
     ) -> Result<BTreeMap<&'c str, (Option<bool>, Vec<(&'c RemoteChange, Decoded)>)>> {
-        struct DocCheck {
+        struct DocCheck<'c> {
             exists: Option<bool>,
             lists: ReplicaLists,
             batch: HashSet<ChangeHash>,
+            /// The document's name in each scope its changes came with (parsed once).
+            named: HashMap<&'c str, std::result::Result<leadguard_schema::DocName, Violation>>,
         }
         let mut all: Vec<(&'c str, &'c RemoteChange, Decoded)> =
             by_doc.into_iter().flat_map(|(d, items)| items.into_iter().map(move |(rc, c)| (d, rc, c))).collect();
         all.sort_by_key(|(_, rc, _)| rc.hub_seq);
-        let mut states: HashMap<&'c str, DocCheck> = HashMap::new();
+        let mut states: HashMap<&'c str, DocCheck<'c>> = HashMap::new();
         // Leads created by changes admitted in this pull → their document.
         let mut homes: HashMap<String, String> = HashMap::new();
         let mut out: BTreeMap<&'c str, (Option<bool>, Vec<(&'c RemoteChange, Decoded)>)> = BTreeMap::new();
@@ -391,19 +393,20 @@ impl Registry {
                     Some(true) => ReplicaLists::from_doc(Some(&self.docs.get(&self.conn, doc_id)?.doc)),
                     _ => ReplicaLists::from_doc(None),
                 };
-                states.insert(doc_id, DocCheck { exists, lists, batch: HashSet::new() });
+                states.insert(doc_id, DocCheck { exists, lists, batch: HashSet::new(), named: HashMap::new() });
             }
             let st = states.get_mut(doc_id).expect("inserted above");
             let verdict = if st.exists == Some(false) {
                 Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
             } else {
                 let replica = quarantine::ReplicaState::with_lists(&self.conn, &st.lists.lists, &homes);
+                let named = st.named.entry(rc.scope.as_str()).or_insert_with(|| leadguard_schema::DocName::in_scope(doc_id, &rc.scope));
                 let (conn, docs, batch, exists) = (&self.conn, &mut self.docs, &st.batch, st.exists);
                 let mut present = |h: &ChangeHash| {
                     batch.contains(h)
                         || (exists == Some(true) && docs.get(conn, doc_id).is_ok_and(|l| l.doc.get_change_by_hash(h).is_some()))
                 };
-                quarantine::check(&self.conn, rc, change, decoded.expanded.as_ref(), &mut present, &replica)?
+                quarantine::check(&self.conn, rc, change, decoded.expanded.as_ref(), Some(named), &mut present, &replica)?
             };
             match verdict {
                 Ok(fx) => {

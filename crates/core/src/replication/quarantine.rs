@@ -86,18 +86,29 @@ impl DocState for ReplicaState<'_> {
 /// Checks one pulled change before it is merged. `Ok(effects)` to merge, `Err(violation)` to quarantine.
 /// `present` says whether the document (with the changes accepted before in this
 /// batch) already has a change. `expanded`: the change's operations if already
-/// expanded (the verdict is the same either way).
+/// expanded, and `named`: `DocName::in_scope(doc_id, scope)` if already known (the
+/// verdict is the same either way).
 pub fn check(
     conn: &Connection,
     rc: &RemoteChange,
     change: &Change,
     expanded: Option<&ExpandedChange>,
+    named: Option<&std::result::Result<DocName, Violation>>,
     present: &mut dyn FnMut(&ChangeHash) -> bool,
     state: &ReplicaState<'_>,
 ) -> Result<std::result::Result<Effects, Violation>> {
-    if let Err(v) = DocName::in_scope(&rc.doc_id, &rc.scope) {
-        return Ok(Err(v));
-    }
+    let parsed;
+    let named = match named {
+        Some(n) => n,
+        None => {
+            parsed = DocName::in_scope(&rc.doc_id, &rc.scope);
+            &parsed
+        }
+    };
+    let name = match named {
+        Ok(name) => name,
+        Err(v) => return Ok(Err(v.clone())),
+    };
     for dep in change.deps() {
         if is_quarantined(conn, &dep.0)? {
             return Ok(Err(Violation::new(Reason::DependsOnQuarantined, format!("the change depends on quarantined change {dep}"))));
@@ -107,7 +118,7 @@ pub fn check(
         }
     }
     let checked = match expanded {
-        Some(expanded) => check_decoded(&rc.doc_id, change, expanded, state, None),
+        Some(expanded) => check_decoded(name, &rc.doc_id, change, expanded, state, None),
         None => check_change(&rc.doc_id, change, state, None),
     };
     let fx = match checked {
