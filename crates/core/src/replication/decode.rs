@@ -2,12 +2,15 @@
 //! hash and expanding its operations read nothing but its bytes, so the changes of a
 //! page are decoded on worker threads; the results come back in page order, and the
 //! checks that read the replica (schema, homes, dependencies) stay in hub order on
-//! the calling thread.
+//! the calling thread. The histories of a merged document's leads are read the same
+//! way (reading a document changes nothing).
 
-use automerge::{Change, ChangeHash, ExpandedChange};
+use automerge::{AutoCommit, Change, ChangeHash, ExpandedChange};
 
 use super::RemoteChange;
 use crate::derived::event_map::carried_in;
+use crate::error::Result;
+use crate::model::Event;
 
 /// A pulled change that decoded and matches its hash.
 pub(super) struct Decoded {
@@ -33,25 +36,33 @@ const PARALLEL_FROM: usize = 256;
 
 /// Decodes `changes`, in their order.
 pub(super) fn decode_all(changes: &[&RemoteChange]) -> Vec<Decoding> {
+    on_every_core(changes, PARALLEL_FROM, |rc| decode(rc))
+}
+
+/// The histories of `leads` in the merged document `doc` (a document is only read
+/// here, so its leads are read on every core), in their order.
+pub(super) fn read_histories(doc: &AutoCommit, leads: &[String]) -> Vec<Result<Option<Vec<Event>>>> {
+    on_every_core(leads, 64, |lead| crate::layout::read_events(doc, lead))
+}
+
+/// `f` of each item, in order: on every core when there are at least `min` items
+/// (the calling thread takes the first share). A panic in `f` is the caller's.
+fn on_every_core<T: Sync, R: Send>(items: &[T], min: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(4);
-    if threads < 2 || changes.len() < PARALLEL_FROM {
-        return changes.iter().map(|rc| decode(rc)).collect();
+    if threads < 2 || items.len() < min {
+        return items.iter().map(&f).collect();
     }
-    let per_thread = changes.len().div_ceil(threads);
-    let mut chunks = changes.chunks(per_thread);
+    let mut chunks = items.chunks(items.len().div_ceil(threads));
     let first = chunks.next().unwrap_or_default();
+    let f = &f;
     std::thread::scope(|s| {
-        let helpers: Vec<_> =
-            chunks.map(|chunk| (chunk, s.spawn(move || chunk.iter().map(|rc| decode(rc)).collect::<Vec<_>>()))).collect();
-        // This thread decodes the first part meanwhile.
-        let mut out: Vec<Decoding> = Vec::with_capacity(changes.len());
-        out.extend(first.iter().map(|rc| decode(rc)));
-        // A helper that panicked (a bug in a decoder) leaves its changes undecoded:
-        // they are refused, never merged half-checked.
-        for (chunk, helper) in helpers {
+        let helpers: Vec<_> = chunks.map(|chunk| s.spawn(move || chunk.iter().map(f).collect::<Vec<R>>())).collect();
+        let mut out: Vec<R> = Vec::with_capacity(items.len());
+        out.extend(first.iter().map(f));
+        for helper in helpers {
             match helper.join() {
                 Ok(part) => out.extend(part),
-                Err(_) => out.extend(chunk.iter().map(|_| Decoding::Bad("decoding the change failed".into()))),
+                Err(panic) => std::panic::resume_unwind(panic),
             }
         }
         out

@@ -315,8 +315,8 @@ impl Registry {
                     // The audit entries of the document's merged events, appended
                     // together (one read and one write of the chain head).
                     let mut entries = Vec::new();
-                    for lead in &leads {
-                        let Some(events) = crate::layout::read_events(&loaded.doc, lead)? else { continue };
+                    for (lead, events) in leads.iter().zip(decode::read_histories(&loaded.doc, &leads)) {
+                        let Some(events) = events? else { continue };
                         for e in &events {
                             if let Some(rc) = carried.get(e.id.as_str()) {
                                 if matches!(e.kind, crate::model::EventKind::Register { .. } | crate::model::EventKind::Update { .. }) {
