@@ -133,10 +133,51 @@ pub fn append(conn: &Connection, entry: NewEntry) -> Result<AuditEntry> {
     if let Some(existing) = by_event(conn, &entry.event_id)? {
         return Ok(existing);
     }
-    let (last_seq, prev_hash): (i64, String) = conn
-        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+    let (last_seq, prev_hash) = head(conn)?;
+    let e = insert(conn, last_seq, prev_hash, entry)?;
+    set_head(conn, &e)?;
+    Ok(e)
+}
+
+/// Appends entries in order (call inside the write's transaction), skipping events
+/// already logged, with one read and one write of the chain head: the same chain as
+/// [`append`] one by one. Returns how many were appended.
+pub fn append_all(conn: &Connection, entries: impl IntoIterator<Item = NewEntry>) -> Result<usize> {
+    let mut last: Option<AuditEntry> = None;
+    let mut n = 0;
+    let mut logged = conn.prepare_cached("SELECT 1 FROM audit_log WHERE event_id = ?1")?;
+    for entry in entries {
+        if logged.exists([&entry.event_id])? {
+            continue;
+        }
+        let (last_seq, prev_hash) = match last.take() {
+            Some(e) => (e.seq, e.hash),
+            None => head(conn)?,
+        };
+        last = Some(insert(conn, last_seq, prev_hash, entry)?);
+        n += 1;
+    }
+    if let Some(e) = &last {
+        set_head(conn, e)?;
+    }
+    Ok(n)
+}
+
+/// The seq and hash of the newest entry (0 and the genesis hash for an empty log).
+fn head(conn: &Connection) -> Result<(i64, String)> {
+    Ok(conn
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?
-        .unwrap_or((0, GENESIS.to_string()));
+        .unwrap_or((0, GENESIS.to_string())))
+}
+
+fn set_head(conn: &Connection, e: &AuditEntry) -> Result<()> {
+    store::meta_set(conn, HEAD_KEY, Some(&format!("{}:{}", e.seq, e.hash)))
+}
+
+/// Inserts `entry` after the entry `last_seq` whose hash is `prev_hash`.
+fn insert(conn: &Connection, last_seq: i64, prev_hash: String, entry: NewEntry) -> Result<AuditEntry> {
     let mut e = AuditEntry {
         seq: last_seq + 1,
         at: rfc(entry.at),
@@ -151,41 +192,24 @@ pub fn append(conn: &Connection, entry: NewEntry) -> Result<AuditEntry> {
         hash: String::new(),
     };
     e.hash = hash_of(&e.prev_hash, &e);
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO audit_log(seq, at, hub_time, lead_id, event_id, kind, rep, summary_zh, summary_en, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![e.seq, e.at, e.hub_time, e.lead_id, e.event_id, e.kind, e.rep, e.summary_zh, e.summary_en, e.prev_hash, e.hash],
-    )?;
-    store::meta_set(conn, HEAD_KEY, Some(&format!("{}:{}", e.seq, e.hash)))?;
+    )?
+    .execute(params![e.seq, e.at, e.hub_time, e.lead_id, e.event_id, e.kind, e.rep, e.summary_zh, e.summary_en, e.prev_hash, e.hash])?;
     Ok(e)
 }
 
 /// Logs the audited ones of `events` of `lead_id` (written by this device: no hub
 /// time yet). Returns how many were appended.
 pub fn record_events(conn: &Connection, lead_id: &str, events: &[Event]) -> Result<usize> {
-    let mut n = 0;
-    for e in events.iter().filter(|e| audited(&e.kind)) {
-        if by_event(conn, &e.id)?.is_none() {
-            append(conn, entry_for(lead_id, e, None))?;
-            n += 1;
-        }
-    }
-    Ok(n)
+    append_all(conn, events.iter().filter(|e| audited(&e.kind)).map(|e| entry_for(lead_id, e, None)))
 }
 
-/// Logs one merged event carried by the change `change_hash` (already stored in
-/// `changes`, whose `hub_received_at` becomes the entry's hub time).
-pub fn record_merged(conn: &Connection, lead_id: &str, event: &Event, change_hash: &[u8; 32]) -> Result<bool> {
-    if !audited(&event.kind) || by_event(conn, &event.id)?.is_some() {
-        return Ok(false);
-    }
-    let hub: Option<String> = conn
-        .query_row("SELECT hub_received_at FROM changes WHERE hash = ?1", [&change_hash[..]], |r| r.get(0))
-        .optional()?
-        .flatten();
-    let hub = hub.and_then(|t| DateTime::parse_from_rfc3339(&t).ok()).map(|t| t.with_timezone(&Utc));
-    append(conn, entry_for(lead_id, event, hub))?;
-    Ok(true)
+/// The entry of a merged event of `lead_id` whose change the hub received at
+/// `hub_time`, if the event is audited (append it with [`append_all`]).
+pub fn merged_entry(lead_id: &str, event: &Event, hub_time: DateTime<Utc>) -> Option<NewEntry> {
+    audited(&event.kind).then(|| entry_for(lead_id, event, Some(hub_time)))
 }
 
 fn entry_for(lead_id: &str, e: &Event, hub_time: Option<DateTime<Utc>>) -> NewEntry {

@@ -93,6 +93,20 @@ impl DocCache {
         Ok(loaded)
     }
 
+    /// Merges changes whose rows were just stored (up to `changes.seq` = `last_seq`)
+    /// into the loaded document, which was caught up before they were stored: they
+    /// are already decoded, so they are not read back. On an error the caller must
+    /// [`forget`](Self::forget) the document (it may hold part of them).
+    pub fn merge_stored(&mut self, doc_id: &str, changes: impl IntoIterator<Item = Change>, last_seq: i64) -> Result<()> {
+        let loaded = self.docs.get_mut(doc_id).ok_or_else(|| Error::from(crate::Reason::NotFound { kind: crate::ObjectKind::Document, id: doc_id.to_string() }))?;
+        let changes: Vec<Change> = changes.into_iter().collect();
+        let n = changes.len() as u32;
+        loaded.doc.apply_changes(changes)?;
+        loaded.max_seq = last_seq;
+        loaded.since_snapshot += n;
+        Ok(())
+    }
+
     /// Commits the pending operations of `doc_id` as one change with `message`, stores
     /// it (origin local) and takes a snapshot when due. Returns `None` if there was
     /// nothing to commit.

@@ -376,19 +376,16 @@ pub const META_DIRECTOR_BRANCHES: &str = "sync.director_branches";
 
 /// Reads a `meta` value.
 pub fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
+    Ok(conn.prepare_cached("SELECT value FROM meta WHERE key = ?1")?.query_row([key], |r| r.get(0)).optional()?)
 }
 
 /// Writes a `meta` value (`None` deletes it).
 pub fn meta_set(conn: &Connection, key: &str, value: Option<&str>) -> Result<()> {
     match value {
-        Some(v) => conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, v],
-        )?,
-        None => conn.execute("DELETE FROM meta WHERE key = ?1", [key])?,
+        Some(v) => conn
+            .prepare_cached("INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value")?
+            .execute([key, v])?,
+        None => conn.prepare_cached("DELETE FROM meta WHERE key = ?1")?.execute([key])?,
     };
     Ok(())
 }

@@ -222,3 +222,66 @@ fn a_change_that_makes_automerge_panic_is_quarantined_not_a_crash() {
     assert_eq!(w.m.row(&other).unwrap().company, "汕头玩具厂");
     assert_eq!(w.m.events(&w.lead).unwrap().len(), 1);
 }
+
+/// A pull page of hundreds of changes is decoded on every core: the forged, garbled
+/// and wrongly hashed changes in it get the verdicts they get in small pages, and
+/// the honest ones land with the same events and audit entries.
+#[test]
+fn a_large_page_gets_the_verdicts_of_small_pages() {
+    let w = world();
+    let mut d = fork(&w.relayed, &w.doc);
+    let (_, list) = d.get(ROOT, w.lead.as_str()).unwrap().unwrap();
+    d.insert(&list, 1, event("poison", "r2", json!({}))).unwrap();
+    let poison = forged(&mut d, &w.doc, 1101);
+    let (_, list) = d.get(ROOT, w.lead.as_str()).unwrap().unwrap();
+    d.insert(&list, 2, event("claim", "r2", json!({}))).unwrap();
+    let on_top = forged(&mut d, &w.doc, 1203);
+    let mut b = branch(&w._dir.path().join("b"), "r2");
+    let leads: Vec<String> = b
+        .add_leads((0..300).map(|i| complete(&format!("汕头玩具{i}厂"))).collect(), h(1))
+        .unwrap()
+        .into_iter()
+        .map(|x| x.lead_id)
+        .collect();
+    // b's changes at even hub sequences, the forged ones amid them at odd ones.
+    let honest: Vec<RemoteChange> = relayed(&b)
+        .into_iter()
+        .filter(|c| !c.doc_id.starts_with("directory/"))
+        .enumerate()
+        .map(|(i, c)| RemoteChange { hub_seq: 1000 + 2 * i as i64, ..c })
+        .collect();
+    assert!(honest.len() >= 300, "one change per lead");
+    let wrong_hash = RemoteChange { hub_seq: 1305, hash: [7; 32], ..honest[5].clone() };
+    let garbled = RemoteChange { hub_seq: 1407, hash: [9; 32], bytes: vec![0x85, 0x6f, 0x4a, 0x83, 1, 2, 3], ..honest[6].clone() };
+    let mut page: Vec<RemoteChange> = vec![poison, on_top, wrong_hash, garbled];
+    page.extend(honest);
+    page.sort_by_key(|c| c.hub_seq);
+    assert!(page.len() > 256, "a page decoded on worker threads");
+
+    let mut one = branch(&w._dir.path().join("one"), "m1");
+    let mut small = branch(&w._dir.path().join("small"), "m1");
+    for reg in [&mut one, &mut small] {
+        reg.apply_remote(&w.relayed).unwrap();
+    }
+    let report = one.apply_remote(&page).unwrap();
+    let mut in_small_pages = 0;
+    for p in page.chunks(7) {
+        in_small_pages += small.apply_remote(p).unwrap().quarantined;
+    }
+    assert_eq!((report.quarantined, in_small_pages), (4, 4));
+    assert_eq!(quarantined(&one), quarantined(&small));
+    let reasons: Vec<String> = quarantined(&one).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(reasons, ["unknown_kind", "depends_on_quarantined", "undecodable", "undecodable"]);
+    assert_eq!(one.events(&w.lead).unwrap().len(), 1, "the forged events stay out");
+    let audited = |reg: &Registry, lead: &str| -> Vec<(String, String, Option<String>)> {
+        leadguard_core::audit::for_lead(reg.connection(), lead).unwrap().into_iter().map(|e| (e.event_id, e.kind, e.hub_time)).collect()
+    };
+    for lead in &leads {
+        assert_eq!(one.events(lead).unwrap(), small.events(lead).unwrap(), "{lead}");
+        assert_eq!(one.row(lead).unwrap(), small.row(lead).unwrap(), "{lead}");
+        let entries = audited(&one, lead);
+        assert_eq!(entries.len(), 1, "{lead}: its registration is logged once");
+        assert_eq!(entries, audited(&small, lead), "{lead}");
+    }
+    assert!(leadguard_core::audit::verify(one.connection()).unwrap().ok);
+}

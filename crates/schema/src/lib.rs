@@ -25,7 +25,7 @@ pub mod role;
 pub mod text;
 mod timestamp;
 
-pub use change::{check_change, Author, DocState, Effects, NewLead};
+pub use change::{check_change, check_decoded, Author, DocState, Effects, NewLead};
 pub use error::{Reason, Violation};
 pub use event::{EventInfo, MatchData};
 pub use names::DocName;

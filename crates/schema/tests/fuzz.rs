@@ -5,7 +5,7 @@
 
 mod support;
 
-use leadguard_schema::{check_change, event};
+use leadguard_schema::{check_change, check_decoded, event, DocName};
 use proptest::prelude::*;
 use support::*;
 
@@ -41,6 +41,34 @@ proptest! {
             for doc in [DOC, OTHER_DOC, "directory/sh"] {
                 let first = check_change(doc, &change, &State::with_base(), None);
                 prop_assert_eq!(first, check_change(doc, &change, &State::with_base(), None));
+            }
+        }
+    }
+
+    /// Replicas check a pulled page with its changes expanded on worker threads
+    /// (`check_decoded`): every mutated change gets the verdict `check_change` gives.
+    #[test]
+    fn a_change_expanded_beforehand_gets_the_same_verdict(seed in 0usize..64, edits in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..6)) {
+        let seeds = seeds();
+        let mut bytes = seeds[seed % seeds.len()].clone();
+        for (at, byte, op) in edits {
+            let at = at % (bytes.len() + 1);
+            match op {
+                0 if at < bytes.len() => bytes[at] = byte,
+                1 => bytes.insert(at, byte),
+                _ if at < bytes.len() => { bytes.remove(at); }
+                _ => {}
+            }
+        }
+        if let Ok(change) = automerge::Change::from_bytes(bytes) {
+            if let Ok(expanded) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode())) {
+                for doc in [DOC, OTHER_DOC, "directory/sh"] {
+                    let name = DocName::parse(doc).unwrap();
+                    prop_assert_eq!(
+                        check_change(doc, &change, &State::with_base(), None),
+                        check_decoded(&name, doc, &change, &expanded, &State::with_base(), None)
+                    );
+                }
             }
         }
     }

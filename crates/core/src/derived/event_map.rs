@@ -15,12 +15,17 @@ use crate::registry::Registry;
 /// device's word: a change that does not label its events, or labels another
 /// change's, must not escape the receipt of the change that really carries them.
 pub(crate) fn carried_events(change: &Change) -> Vec<String> {
-    use automerge::legacy::OpType;
     // decode() expects a validated change (it is: it was parsed from bytes); a panic
     // in it must still not abort a merge.
     let Ok(expanded) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode())) else {
         return Vec::new();
     };
+    carried_in(&expanded)
+}
+
+/// [`carried_events`] of a change already expanded.
+pub(crate) fn carried_in(expanded: &automerge::ExpandedChange) -> Vec<String> {
+    use automerge::legacy::OpType;
     expanded
         .operations
         .iter()

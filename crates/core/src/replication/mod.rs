@@ -11,17 +11,18 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use automerge::{Change, ChangeHash, Prop, ROOT};
+use automerge::{ChangeHash, Prop, ReadDoc, ROOT};
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
 use leadguard_schema::{Reason, Violation};
 
+mod decode;
 pub mod keys;
 pub mod quarantine;
 
+use decode::{Decoded, Decoding};
 use quarantine::ReplicaLists;
-use crate::derived::event_map::carried_events;
 use crate::derived::{self, Batch};
 use crate::documents::DocCache;
 use crate::error::{Error, Result};
@@ -193,36 +194,44 @@ impl Registry {
             let mut batch = Batch::default();
             let mut receipts_changed: Vec<[u8; 32]> = Vec::new();
             let mut policy_changed = false;
-            let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Change)>> = BTreeMap::new();
+            let mut by_doc: BTreeMap<&str, Vec<(&RemoteChange, Decoded)>> = BTreeMap::new();
             let decode = crate::phase_times::phase("decode and check");
-            for rc in changes {
-                let known: Option<Option<i64>> = reg
-                    .conn
-                    .query_row("SELECT hub_seq FROM changes WHERE hash = ?1", [&rc.hash[..]], |r| r.get(0))
-                    .optional()?;
-                if let Some(hub_seq) = known {
-                    if hub_seq.is_none() {
-                        reg.conn.execute(
-                            "UPDATE changes SET hub_seq = ?2, hub_received_at = ?3, device_prev_sync = ?4 WHERE hash = ?1",
-                            params![&rc.hash[..], rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
-                        )?;
-                        receipts_changed.push(rc.hash);
+            let mut fresh: Vec<&RemoteChange> = Vec::with_capacity(changes.len());
+            let known_phase = crate::phase_times::phase("decode and check: known");
+            {
+                let mut known_stmt = reg.conn.prepare_cached("SELECT hub_seq FROM changes WHERE hash = ?1")?;
+                let mut receipt_stmt = reg.conn.prepare_cached(
+                    "UPDATE changes SET hub_seq = ?2, hub_received_at = ?3, device_prev_sync = ?4 WHERE hash = ?1",
+                )?;
+                for rc in changes {
+                    let known: Option<Option<i64>> = known_stmt.query_row([&rc.hash[..]], |r| r.get(0)).optional()?;
+                    if let Some(hub_seq) = known {
+                        if hub_seq.is_none() {
+                            receipt_stmt.execute(params![&rc.hash[..], rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)])?;
+                            receipts_changed.push(rc.hash);
+                        }
+                        report.duplicates += 1;
+                        continue;
                     }
-                    report.duplicates += 1;
-                    continue;
+                    if quarantine::is_quarantined(&reg.conn, &rc.hash)? {
+                        report.duplicates += 1;
+                        continue;
+                    }
+                    fresh.push(rc);
                 }
-                if quarantine::is_quarantined(&reg.conn, &rc.hash)? {
-                    report.duplicates += 1;
-                    continue;
-                }
-                match Change::from_bytes(rc.bytes.clone()) {
-                    Ok(change) if change.hash() == ChangeHash(rc.hash) => by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, change)),
-                    Ok(_) => {
+            }
+            drop(known_phase);
+            // Parsing and expanding the new changes read only their bytes: every core.
+            let decoded = crate::phase_times::time("decode and check: decode", || decode::decode_all(&fresh));
+            for (rc, decoded) in fresh.iter().copied().zip(decoded) {
+                match decoded {
+                    Decoding::Ok(d) => by_doc.entry(rc.doc_id.as_str()).or_default().push((rc, *d)),
+                    Decoding::WrongHash => {
                         let v = Violation::new(Reason::Undecodable, "the change does not match its hash");
                         quarantine::put(&reg.conn, rc, None, &v, now)?;
                         report.quarantined += 1;
                     }
-                    Err(e) => {
+                    Decoding::Bad(e) => {
                         let v = Violation::new(Reason::Undecodable, format!("the change does not decode: {e}"));
                         quarantine::put(&reg.conn, rc, None, &v, now)?;
                         report.quarantined += 1;
@@ -233,7 +242,7 @@ impl Registry {
             // Leads whose identifying fields may have changed (their duplicate links
             // are re-scored); follow-ups, claims and decisions only change claims.
             let mut fields_touched = BTreeSet::new();
-            let admitted = reg.check_in_hub_order(by_doc, &mut report, now)?;
+            let admitted = crate::phase_times::time("decode and check: schema", || reg.check_in_hub_order(by_doc, &mut report, now))?;
             drop(decode);
             for (doc_id, (exists, items)) in admitted {
                 let before = match exists {
@@ -242,15 +251,14 @@ impl Registry {
                 };
                 let accepted = crate::phase_times::time("merge into documents", || reg.admit(doc_id, items, exists, &mut report, now))?;
                 // Which change carries which event (for the claims' hub receipts).
-                let mut carried: HashMap<String, [u8; 32]> = HashMap::new();
+                let mut carried: HashMap<&str, &RemoteChange> = HashMap::new();
                 let mut unlabelled = false;
-                for (rc, change) in &accepted {
-                    let evs = carried_events(change);
-                    unlabelled |= evs.is_empty();
+                for (rc, d) in &accepted {
+                    unlabelled |= d.events.is_empty();
                     // A copied event id keeps the hub's first change (the batch is
                     // in hub order): every replica maps it alike.
-                    for ev in evs {
-                        carried.entry(ev).or_insert(rc.hash);
+                    for ev in &d.events {
+                        carried.entry(ev.as_str()).or_insert(rc);
                     }
                 }
                 if accepted.is_empty() {
@@ -258,9 +266,16 @@ impl Registry {
                 }
                 let patches_phase = crate::phase_times::phase("patches and audit");
                 let loaded = reg.docs.get(&reg.conn, doc_id)?;
-                let after = loaded.doc.get_heads();
-                let patches = loaded.doc.diff(&before, &after);
                 report.touched_docs.push(doc_id.to_string());
+                // A document new here: every lead at its root is new (the patches
+                // from an empty document would list exactly these).
+                let patches = if before.is_empty() {
+                    let leads: BTreeSet<String> = loaded.doc.keys(ROOT).collect();
+                    Err(leads)
+                } else {
+                    let after = loaded.doc.get_heads();
+                    Ok(loaded.doc.diff(&before, &after))
+                };
                 if doc_id.starts_with("directory/") {
                     report.directory_changed = true;
                     let branch = doc_id.trim_start_matches("directory/").to_string();
@@ -273,6 +288,13 @@ impl Registry {
                     continue;
                 }
                 let mut leads = BTreeSet::new();
+                let patches = match patches {
+                    Ok(patches) => patches,
+                    Err(all) => {
+                        leads = all;
+                        Vec::new()
+                    }
+                };
                 for p in patches {
                     match (p.path.first(), &p.action) {
                         (Some((_, Prop::Map(key))), _) => {
@@ -290,19 +312,24 @@ impl Registry {
                 let mut read = Vec::new();
                 if !carried.is_empty() {
                     let loaded = reg.docs.get(&reg.conn, doc_id)?;
-                    for lead in &leads {
-                        let Some(events) = crate::layout::read_events(&loaded.doc, lead)? else { continue };
+                    // The audit entries of the document's merged events, appended
+                    // together (one read and one write of the chain head).
+                    let mut entries = Vec::new();
+                    for (lead, events) in leads.iter().zip(decode::read_histories(&loaded.doc, &leads)) {
+                        let Some(events) = events? else { continue };
                         for e in &events {
-                            if let Some(hash) = carried.get(&e.id) {
+                            if let Some(rc) = carried.get(e.id.as_str()) {
                                 if matches!(e.kind, crate::model::EventKind::Register { .. } | crate::model::EventKind::Update { .. }) {
                                     fields_touched.insert(lead.clone());
                                 }
-                                crate::audit::record_merged(&reg.conn, lead, e, hash)?;
-                                notes.push((e.id.clone(), lead.clone(), *hash));
+                                // The change was stored with this receipt just now.
+                                entries.extend(crate::audit::merged_entry(lead, e, rc.received_at));
+                                notes.push((e.id.clone(), lead.clone(), rc.hash));
                             }
                         }
                         read.push((lead.clone(), events));
                     }
+                    crate::audit::append_all(&reg.conn, entries)?;
                 }
                 if unlabelled {
                     // A change that does not list its events: assume any field changed.
@@ -340,51 +367,55 @@ impl Registry {
     #[allow(clippy::type_complexity)]
     fn check_in_hub_order<'c>(
         &mut self,
-        by_doc: BTreeMap<&'c str, Vec<(&'c RemoteChange, Change)>>,
+        by_doc: BTreeMap<&'c str, Vec<(&'c RemoteChange, Decoded)>>,
         report: &mut ApplyReport,
         now: DateTime<Utc>,
-    ) -> Result<BTreeMap<&'c str, (Option<bool>, Vec<(&'c RemoteChange, Change)>)>> {
-        struct DocCheck {
+    ) -> Result<BTreeMap<&'c str, (Option<bool>, Vec<(&'c RemoteChange, Decoded)>)>> {
+        struct DocCheck<'c> {
             exists: Option<bool>,
             lists: ReplicaLists,
             batch: HashSet<ChangeHash>,
+            /// The document's name in each scope its changes came with (parsed once).
+            named: HashMap<&'c str, std::result::Result<leadguard_schema::DocName, Violation>>,
         }
-        let mut all: Vec<(&'c str, &'c RemoteChange, Change)> =
+        let mut all: Vec<(&'c str, &'c RemoteChange, Decoded)> =
             by_doc.into_iter().flat_map(|(d, items)| items.into_iter().map(move |(rc, c)| (d, rc, c))).collect();
         all.sort_by_key(|(_, rc, _)| rc.hub_seq);
-        let mut states: HashMap<&'c str, DocCheck> = HashMap::new();
+        let mut states: HashMap<&'c str, DocCheck<'c>> = HashMap::new();
         // Leads created by changes admitted in this pull → their document.
         let mut homes: HashMap<String, String> = HashMap::new();
-        let mut out: BTreeMap<&'c str, (Option<bool>, Vec<(&'c RemoteChange, Change)>)> = BTreeMap::new();
-        for (doc_id, rc, change) in all {
+        let mut out: BTreeMap<&'c str, (Option<bool>, Vec<(&'c RemoteChange, Decoded)>)> = BTreeMap::new();
+        for (doc_id, rc, decoded) in all {
+            let change = &decoded.change;
             if !states.contains_key(doc_id) {
                 let exists = self.doc_in_scope(doc_id, &rc.scope)?;
                 let lists = match exists {
                     Some(true) => ReplicaLists::from_doc(Some(&self.docs.get(&self.conn, doc_id)?.doc)),
                     _ => ReplicaLists::from_doc(None),
                 };
-                states.insert(doc_id, DocCheck { exists, lists, batch: HashSet::new() });
+                states.insert(doc_id, DocCheck { exists, lists, batch: HashSet::new(), named: HashMap::new() });
             }
             let st = states.get_mut(doc_id).expect("inserted above");
             let verdict = if st.exists == Some(false) {
                 Err(Violation::new(Reason::WrongScope, format!("document {doc_id} lives in another scope than {}", rc.scope)))
             } else {
                 let replica = quarantine::ReplicaState::with_lists(&self.conn, &st.lists.lists, &homes);
+                let named = st.named.entry(rc.scope.as_str()).or_insert_with(|| leadguard_schema::DocName::in_scope(doc_id, &rc.scope));
                 let (conn, docs, batch, exists) = (&self.conn, &mut self.docs, &st.batch, st.exists);
                 let mut present = |h: &ChangeHash| {
                     batch.contains(h)
                         || (exists == Some(true) && docs.get(conn, doc_id).is_ok_and(|l| l.doc.get_change_by_hash(h).is_some()))
                 };
-                quarantine::check(&self.conn, rc, &change, &mut present, &replica)?
+                quarantine::check(&self.conn, rc, change, decoded.expanded.as_ref(), Some(named), &mut present, &replica)?
             };
             match verdict {
                 Ok(fx) => {
                     st.lists.accept(doc_id, &fx, &mut homes);
                     st.batch.insert(change.hash());
-                    out.entry(doc_id).or_insert_with(|| (st.exists, Vec::new())).1.push((rc, change));
+                    out.entry(doc_id).or_insert_with(|| (st.exists, Vec::new())).1.push((rc, decoded));
                 }
                 Err(v) => {
-                    quarantine::put(&self.conn, rc, Some(&change), &v, now)?;
+                    quarantine::put(&self.conn, rc, Some(change), &v, now)?;
                     report.quarantined += 1;
                 }
             }
@@ -394,35 +425,41 @@ impl Registry {
 
     /// Stores and merges the admitted changes of one document; returns those merged.
     /// The check needed no merge in between (it tracked the leads and changes the
-    /// pull adds), so the document takes the whole batch at once; should Automerge
+    /// pull adds), so the document takes the whole batch at once, from the changes
+    /// already decoded (not read back from the rows just stored); should Automerge
     /// refuse it, the changes are merged one by one and the one it refuses is
     /// quarantined.
     fn admit<'c>(
         &mut self,
         doc_id: &str,
-        accepted: Vec<(&'c RemoteChange, Change)>,
+        accepted: Vec<(&'c RemoteChange, Decoded)>,
         exists: Option<bool>,
         report: &mut ApplyReport,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(&'c RemoteChange, Change)>> {
+    ) -> Result<Vec<(&'c RemoteChange, Decoded)>> {
         if accepted.is_empty() {
             return Ok(accepted);
         }
+        // The document as stored so far (a new one: empty), before the rows below.
         if exists.is_none() {
-            self.conn.execute("INSERT INTO docs(doc_id, scope) VALUES (?1, ?2)", params![doc_id, accepted[0].0.scope])?;
+            self.docs.create(&self.conn, doc_id, &accepted[0].0.scope)?;
+        } else {
+            self.docs.get(&self.conn, doc_id)?;
         }
-        let store_row = |conn: &rusqlite::Connection, rc: &RemoteChange| {
-            conn.execute(
+        let store_row = |conn: &rusqlite::Connection, rc: &RemoteChange| -> Result<i64> {
+            conn.prepare_cached(
                 "INSERT INTO changes(hash, doc_id, origin, bytes, hub_seq, hub_received_at, device_prev_sync)
                  VALUES (?1, ?2, 'remote', ?3, ?4, ?5, ?6)",
-                params![&rc.hash[..], doc_id, rc.bytes, rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)],
-            )
+            )?
+            .execute(params![&rc.hash[..], doc_id, rc.bytes, rc.hub_seq, rfc(rc.received_at), rc.device_prev_sync.map(rfc)])?;
+            Ok(conn.last_insert_rowid())
         };
+        let mut last_seq = 0;
         for (rc, _) in &accepted {
-            store_row(&self.conn, rc)?;
+            last_seq = store_row(&self.conn, rc)?;
         }
-        // `get` catches the document up with the rows just stored.
-        let Err(e) = self.docs.get(&self.conn, doc_id).map(|_| ()) else {
+        let changes = accepted.iter().map(|(_, d)| d.change.clone());
+        let Err(e) = self.docs.merge_stored(doc_id, changes, last_seq) else {
             report.applied += accepted.len();
             return Ok(accepted);
         };
@@ -435,7 +472,8 @@ impl Registry {
         self.docs.forget(doc_id);
         let mut kept = Vec::with_capacity(accepted.len());
         let mut refused: HashSet<ChangeHash> = HashSet::new();
-        for (rc, change) in accepted {
+        for (rc, decoded) in accepted {
+            let change = &decoded.change;
             let why = if change.deps().iter().any(|d| refused.contains(d)) {
                 Some(Violation::new(Reason::DependsOnQuarantined, "the change depends on a change that does not apply"))
             } else {
@@ -453,10 +491,10 @@ impl Registry {
             match why {
                 Some(v) => {
                     refused.insert(change.hash());
-                    quarantine::put(&self.conn, rc, Some(&change), &v, now)?;
+                    quarantine::put(&self.conn, rc, Some(change), &v, now)?;
                     report.quarantined += 1;
                 }
-                None => kept.push((rc, change)),
+                None => kept.push((rc, decoded)),
             }
         }
         report.applied += kept.len();
@@ -466,10 +504,8 @@ impl Registry {
     /// Whether document `doc_id` exists here in `scope` (`Some(true)`), in another
     /// scope (`Some(false)`), or not at all (`None`).
     fn doc_in_scope(&self, doc_id: &str, scope: &str) -> Result<Option<bool>> {
-        let existing: Option<String> = self
-            .conn
-            .query_row("SELECT scope FROM docs WHERE doc_id = ?1", [doc_id], |r| r.get(0))
-            .optional()?;
+        let existing: Option<String> =
+            self.conn.prepare_cached("SELECT scope FROM docs WHERE doc_id = ?1")?.query_row([doc_id], |r| r.get(0)).optional()?;
         Ok(existing.map(|s| s == scope))
     }
 

@@ -13,9 +13,9 @@
 
 use std::collections::HashMap;
 
-use automerge::{AutoCommit, Change, ChangeHash, ObjType, ReadDoc, Value, ROOT};
+use automerge::{AutoCommit, Change, ChangeHash, ExpandedChange, ObjType, ReadDoc, Value, ROOT};
 use chrono::{DateTime, Utc};
-use leadguard_schema::{check_change, DocName, DocState, Effects, Reason, Violation};
+use leadguard_schema::{check_change, check_decoded, DocName, DocState, Effects, Reason, Violation};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -72,7 +72,8 @@ impl DocState for ReplicaState<'_> {
             return Some(d.clone());
         }
         // A database error must not read as "no home" (that would admit a copy).
-        match self.conn.query_row("SELECT doc_id FROM lead_index WHERE lead_id = ?1", [lead], |r| r.get(0)).optional() {
+        let home = self.conn.prepare_cached("SELECT doc_id FROM lead_index WHERE lead_id = ?1").and_then(|mut s| s.query_row([lead], |r| r.get(0)).optional());
+        match home {
             Ok(v) => v,
             Err(_) => Some(String::new()),
         }
@@ -84,17 +85,30 @@ impl DocState for ReplicaState<'_> {
 
 /// Checks one pulled change before it is merged. `Ok(effects)` to merge, `Err(violation)` to quarantine.
 /// `present` says whether the document (with the changes accepted before in this
-/// batch) already has a change.
+/// batch) already has a change. `expanded`: the change's operations if already
+/// expanded, and `named`: `DocName::in_scope(doc_id, scope)` if already known (the
+/// verdict is the same either way).
 pub fn check(
     conn: &Connection,
     rc: &RemoteChange,
     change: &Change,
+    expanded: Option<&ExpandedChange>,
+    named: Option<&std::result::Result<DocName, Violation>>,
     present: &mut dyn FnMut(&ChangeHash) -> bool,
     state: &ReplicaState<'_>,
 ) -> Result<std::result::Result<Effects, Violation>> {
-    if let Err(v) = DocName::in_scope(&rc.doc_id, &rc.scope) {
-        return Ok(Err(v));
-    }
+    let parsed;
+    let named = match named {
+        Some(n) => n,
+        None => {
+            parsed = DocName::in_scope(&rc.doc_id, &rc.scope);
+            &parsed
+        }
+    };
+    let name = match named {
+        Ok(name) => name,
+        Err(v) => return Ok(Err(v.clone())),
+    };
     for dep in change.deps() {
         if is_quarantined(conn, &dep.0)? {
             return Ok(Err(Violation::new(Reason::DependsOnQuarantined, format!("the change depends on quarantined change {dep}"))));
@@ -103,7 +117,11 @@ pub fn check(
             return Ok(Err(Violation::new(Reason::MissingDependency, format!("the change depends on change {dep}, which this replica has not got"))));
         }
     }
-    let fx = match check_change(&rc.doc_id, change, state, None) {
+    let checked = match expanded {
+        Some(expanded) => check_decoded(name, &rc.doc_id, change, expanded, state, None),
+        None => check_change(&rc.doc_id, change, state, None),
+    };
+    let fx = match checked {
         Ok(fx) => fx,
         Err(v) => return Ok(Err(v)),
     };
@@ -118,7 +136,7 @@ pub fn check(
 
 /// Whether the change with `hash` is quarantined here.
 pub fn is_quarantined(conn: &Connection, hash: &[u8; 32]) -> Result<bool> {
-    Ok(conn.query_row("SELECT 1 FROM quarantine WHERE hash = ?1", [&hash[..]], |_| Ok(())).optional()?.is_some())
+    Ok(conn.prepare_cached("SELECT 1 FROM quarantine WHERE hash = ?1")?.query_row([&hash[..]], |_| Ok(())).optional()?.is_some())
 }
 
 /// Stores `rc` aside with the reason it was refused. Idempotent.
