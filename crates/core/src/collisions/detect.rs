@@ -217,7 +217,7 @@ impl Registry {
             None => self.memory.dedup.as_ref().map(|d| LinkBlocks::from_keys(d.entries(), cap)),
         };
         let blocks_phase = crate::phase_times::phase("links: blocks");
-        let blocks = match start {
+        let mut blocks = match start {
             // The leads filed stand for the registry's size (a COUNT(*) of the lead
             // index per batch read the whole table, and grew with it).
             Some(mut b) if known(&b) * 4 <= b.len() + leads.len() => {
