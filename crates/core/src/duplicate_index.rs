@@ -126,6 +126,13 @@ impl DuplicateIndex {
         }
     }
 
+    /// [`DuplicateIndex::upsert`] of keys already normalised from the identity.
+    pub(crate) fn upsert_keys(&mut self, lead_id: &str, keys: LeadKeys) {
+        if let Some(n) = numeric_id(lead_id) {
+            self.index.insert_keys(n, keys);
+        }
+    }
+
     /// Every indexed lead's numeric id and keys (what the link blocks start from).
     pub(crate) fn entries(&self) -> impl Iterator<Item = (u64, LeadKeys)> + '_ {
         self.index.entries()

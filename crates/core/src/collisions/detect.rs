@@ -231,7 +231,13 @@ impl Registry {
                         }
                     }
                 }
+                // The duplicate index takes the same keys at the commit.
+                let keep = self.memory.dedup.is_some();
+                let records: HashMap<u64, LeadRecord> = if keep { rows.iter().cloned().collect() } else { HashMap::new() };
                 for (n, keys) in link_blocks::normalise_all(rows) {
+                    if let Some(r) = records.get(&n) {
+                        self.memory.normalised.insert(n, (r.clone(), keys.clone()));
+                    }
                     b.set(n, Some(keys));
                 }
                 b
