@@ -285,20 +285,7 @@ impl LinkBlocks {
 }
 
 /// Normalises many records, on every core when there are many (in their order).
-pub(crate) fn normalise_all(rows: Vec<(u64, LeadRecord)>) -> Vec<(u64, LeadKeys)> {
-    let threads = if rows.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
-    if threads == 1 {
-        return rows.into_iter().map(|(n, r)| (n, LeadKeys::from_record(&r))).collect();
-    }
-    let chunk = rows.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = rows
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|(n, r)| (*n, LeadKeys::from_record(r))).collect::<Vec<_>>()))
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    })
-}
+pub(crate) use crate::duplicate_index::normalise_all;
 
 #[cfg(test)]
 mod tests {

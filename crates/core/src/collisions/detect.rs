@@ -97,12 +97,14 @@ impl Registry {
     /// Re-derives duplicate links and cases. `fields_changed`: leads whose identifying
     /// fields may differ; `claims_changed`: leads whose claims or receipts may differ.
     /// `previous`: the identifying fields of `fields_changed` that the links were
-    /// derived from. Runs inside the caller's transaction.
+    /// derived from; `events`: how many events the leads derived in this transaction
+    /// hold. Runs inside the caller's transaction.
     pub(crate) fn refresh_collisions(
         &mut self,
         fields_changed: &BTreeSet<String>,
         claims_changed: &BTreeSet<String>,
         previous: &HashMap<String, Option<LeadRecord>>,
+        events: &HashMap<String, usize>,
     ) -> Result<()> {
         if fields_changed.is_empty() && claims_changed.is_empty() {
             return Ok(());
@@ -126,6 +128,7 @@ impl Registry {
             }
         }
         let mut seen = HashSet::new();
+        let mut stale = BTreeSet::new();
         let mut components = Vec::new();
         for lead in &seeds {
             if seen.contains(lead) {
@@ -133,9 +136,17 @@ impl Registry {
             }
             let comp = self.component_in(hood, lead)?;
             seen.extend(comp.iter().cloned());
+            // A lone lead with one event (its registration) holds one claim at most,
+            // and nobody held it before that claim: no collision, nothing to derive
+            // (nor any history to read; checked again below for leads not derived here).
+            if let [only] = comp.as_slice() {
+                if events.get(only).is_some_and(|n| *n <= 1) {
+                    stale.extend(self.cases_of_lead_in(hood, only)?);
+                    continue;
+                }
+            }
             components.push(comp);
         }
-        let mut stale = BTreeSet::new();
         for comp in &components {
             for lead in comp {
                 stale.extend(self.cases_of_lead_in(hood, lead)?);
