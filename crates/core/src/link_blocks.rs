@@ -207,8 +207,12 @@ impl LinkBlocks {
     pub fn links_of(&mut self, affected: &[u64], threshold: f32) -> Vec<(u64, u64, f32)> {
         let threads = if affected.len() < BULK { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
         if affected.len() < BULK {
-            // A small batch ends the bulk work: the decoded keys are not worth their memory.
-            self.decoded = None;
+            // A small batch ends the bulk work: the decoded keys are not worth their
+            // memory. Freeing 100,000 leads' keys takes a tenth of a second: on another
+            // thread (here if none can start).
+            if let Some(decoded) = self.decoded.take() {
+                let _ = std::thread::Builder::new().spawn(move || drop(decoded));
+            }
         } else if self.decoded.is_none() {
             // Decoded on every core too (a page of a first sync decodes the registry).
             let _decode = crate::phase_times::phase("links: score: decode");
