@@ -236,6 +236,7 @@ impl Registry {
             // index per batch read the whole table, and grew with it).
             Some(mut b) if known(&b) * 4 <= b.len() + leads.len() => {
                 // Normalised on every core when many (a page of a first sync).
+                let read = crate::phase_times::phase("links: blocks: identities");
                 let mut rows = Vec::new();
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
@@ -245,12 +246,15 @@ impl Registry {
                         }
                     }
                 }
+                drop(read);
                 // The duplicate index takes the same keys at the commit.
                 let keep = self.memory.dedup.is_some();
-                let records: HashMap<u64, LeadRecord> = if keep { rows.iter().cloned().collect() } else { HashMap::new() };
-                for (n, keys) in link_blocks::normalise_all(rows) {
-                    if let Some(r) = records.get(&n) {
-                        self.memory.normalised.insert(n, (r.clone(), keys.clone()));
+                let mut records: HashMap<u64, LeadRecord> = if keep { rows.iter().cloned().collect() } else { HashMap::new() };
+                let normalised = crate::phase_times::time("links: blocks: normalise", || link_blocks::normalise_all(rows));
+                let _file = crate::phase_times::phase("links: blocks: file");
+                for (n, keys) in normalised {
+                    if let Some(r) = records.remove(&n) {
+                        self.memory.normalised.insert(n, (r, keys.clone()));
                     }
                     b.set(n, Some(keys));
                 }
