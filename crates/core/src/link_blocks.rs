@@ -100,7 +100,11 @@ impl LinkBlocks {
                 rows.push((n, r));
             }
         })?;
-        Ok(LinkBlocks::from_keys(normalise_all(rows), cap))
+        let mut blocks = LinkBlocks::new(cap);
+        for (n, _, prepared) in prepare_all(rows, false) {
+            blocks.file(n, Some(prepared));
+        }
+        Ok(blocks)
     }
 
     /// The blocks of leads already normalised (the duplicate index's).
@@ -114,6 +118,11 @@ impl LinkBlocks {
 
     /// Files a lead under its keys (replacing what it had), or forgets it (`None`).
     pub fn set(&mut self, id: u64, keys: Option<LeadKeys>) {
+        self.file(id, keys.map(Prepared::of));
+    }
+
+    /// [`LinkBlocks::set`] of keys prepared beforehand ([`prepare_all`]).
+    pub(crate) fn file(&mut self, id: u64, prepared: Option<Prepared>) {
         if let Some(old) = self.leads.remove(&id) {
             for (k, _) in old.keys.iter() {
                 if let Some(list) = self.blocks.get_mut(k) {
@@ -124,16 +133,12 @@ impl LinkBlocks {
                 }
             }
         }
-        let Some(mut keys) = keys else {
+        let Some(Prepared { keys, block, quick }) = prepared else {
             if let Some(d) = &mut self.decoded {
                 d.remove(&id);
             }
             return;
         };
-        // The places in a name served to find its region; packed keys hold none.
-        keys.company.places = Vec::new();
-        let block = keys_of(&keys);
-        let quick = QuickKeys::of(&keys);
         for (k, _) in &block {
             self.blocks.entry(*k).or_default().push(id);
         }
@@ -288,8 +293,42 @@ impl LinkBlocks {
     }
 }
 
-/// Normalises many records, on every core when there are many (in their order).
-pub(crate) use crate::duplicate_index::normalise_all;
+/// A lead's keys ready to be filed: what [`LinkBlocks::set`] derives from them without
+/// reading the blocks.
+pub(crate) struct Prepared {
+    keys: LeadKeys,
+    block: Vec<Key>,
+    quick: QuickKeys,
+}
+
+impl Prepared {
+    fn of(mut keys: LeadKeys) -> Prepared {
+        // The places in a name served to find its region; packed keys hold none.
+        keys.company.places = Vec::new();
+        let block = keys_of(&keys);
+        let quick = QuickKeys::of(&keys);
+        Prepared { keys, block, quick }
+    }
+}
+
+/// Normalises many records and prepares their keys for [`LinkBlocks::file`], on every
+/// core when there are many (in their order); with `keep`, a copy of the normalised
+/// keys too (for the duplicate index).
+pub(crate) fn prepare_all(rows: Vec<(u64, LeadRecord)>, keep: bool) -> Vec<(u64, Option<LeadKeys>, Prepared)> {
+    let one = |(n, r): &(u64, LeadRecord)| {
+        let keys = LeadKeys::from_record(r);
+        (*n, keep.then(|| keys.clone()), Prepared::of(keys))
+    };
+    let threads = if rows.len() < BULK { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
+    if threads == 1 {
+        return rows.iter().map(one).collect();
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = rows.chunks(chunk).map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
+}
 
 #[cfg(test)]
 mod tests {

@@ -250,13 +250,13 @@ impl Registry {
                 // The duplicate index takes the same keys at the commit.
                 let keep = self.memory.dedup.is_some();
                 let mut records: HashMap<u64, LeadRecord> = if keep { rows.iter().cloned().collect() } else { HashMap::new() };
-                let normalised = crate::phase_times::time("links: blocks: normalise", || link_blocks::normalise_all(rows));
+                let prepared = crate::phase_times::time("links: blocks: normalise", || link_blocks::prepare_all(rows, keep));
                 let _file = crate::phase_times::phase("links: blocks: file");
-                for (n, keys) in normalised {
-                    if let Some(r) = records.remove(&n) {
-                        self.memory.normalised.insert(n, (r, keys.clone()));
+                for (n, kept, p) in prepared {
+                    if let (Some(keys), Some(r)) = (kept, records.remove(&n)) {
+                        self.memory.normalised.insert(n, (r, keys));
                     }
-                    b.set(n, Some(keys));
+                    b.file(n, Some(p));
                 }
                 b
             }
