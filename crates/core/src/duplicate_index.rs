@@ -91,7 +91,7 @@ pub fn record(f: &LeadFields, mut digests: Option<&mut dyn KeyedDigests>) -> Lea
 impl DuplicateIndex {
     /// Builds the index from the lead index table (no document is loaded).
     pub(crate) fn build(conn: &rusqlite::Connection) -> Result<DuplicateIndex> {
-        let mut index = Index::new(Config::default());
+        let mut rows = Vec::new();
         crate::lead_index::for_each_identity(conn, |id, company, contact, phone, email, region| {
             if let Some(n) = numeric_id(id) {
                 let r = LeadRecord {
@@ -102,9 +102,15 @@ impl DuplicateIndex {
                     region: region.into(),
                     address: None,
                 };
-                index.insert_keys(n, LeadKeys::from_record(&r));
+                rows.push((n, r));
             }
         })?;
+        // Normalised on every core (a registry of 100,000 leads after a rebuild or on
+        // opening), filed in order.
+        let mut index = Index::new(Config::default());
+        for (n, keys) in normalise_all(rows) {
+            index.insert_keys(n, keys);
+        }
         Ok(DuplicateIndex { index })
     }
 
@@ -126,6 +132,13 @@ impl DuplicateIndex {
         }
     }
 
+    /// [`DuplicateIndex::upsert`] of keys already normalised from the identity.
+    pub(crate) fn upsert_keys(&mut self, lead_id: &str, keys: LeadKeys) {
+        if let Some(n) = numeric_id(lead_id) {
+            self.index.insert_keys(n, keys);
+        }
+    }
+
     /// Every indexed lead's numeric id and keys (what the link blocks start from).
     pub(crate) fn entries(&self) -> impl Iterator<Item = (u64, LeadKeys)> + '_ {
         self.index.entries()
@@ -134,4 +147,20 @@ impl DuplicateIndex {
     pub fn len(&self) -> usize {
         self.index.len()
     }
+}
+
+/// Normalises many records, on every core when there are many (in their order).
+pub(crate) fn normalise_all(rows: Vec<(u64, LeadRecord)>) -> Vec<(u64, LeadKeys)> {
+    let threads = if rows.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
+    if threads == 1 {
+        return rows.into_iter().map(|(n, r)| (n, LeadKeys::from_record(&r))).collect();
+    }
+    let chunk = rows.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|(n, r)| (*n, LeadKeys::from_record(r))).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    })
 }

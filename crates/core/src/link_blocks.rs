@@ -47,7 +47,17 @@ pub struct LinkBlocks {
     leads: HashMap<u64, Entry>,
     blocks: HashMap<u64, Vec<u64>>,
     regions: Interner,
+    /// Every lead's keys decoded, kept from one large batch to the next (the pages of
+    /// a first sync each score against the whole registry: 10 pages of 10,000 leads
+    /// decoded 550,000 leads' keys for 100,000). About 800 bytes a lead; dropped by
+    /// the next small batch ([`LinkBlocks::links_of`]), and kept current by
+    /// [`LinkBlocks::set`] meanwhile.
+    decoded: Option<HashMap<u64, LeadKeys>>,
 }
+
+/// Batches relinking this many leads or more decode the whole registry once and keep
+/// it decoded; smaller ones decode the pairs they score.
+const BULK: usize = 4096;
 
 /// The identifying fields of a lead row (what links are scored on).
 pub fn identity(row: &lead_index::LeadRow) -> LeadRecord {
@@ -64,7 +74,13 @@ pub fn keys_of(keys: &LeadKeys) -> Vec<Key> {
 
 impl LinkBlocks {
     pub fn new(cap: usize) -> LinkBlocks {
-        LinkBlocks { cap: cap.max(1), leads: HashMap::default(), blocks: HashMap::default(), regions: Interner::default() }
+        LinkBlocks {
+            cap: cap.max(1),
+            leads: HashMap::default(),
+            blocks: HashMap::default(),
+            regions: Interner::default(),
+            decoded: None,
+        }
     }
 
     /// Every lead of the lead index table (leads whose id is not 16 hex digits, only
@@ -84,7 +100,11 @@ impl LinkBlocks {
                 rows.push((n, r));
             }
         })?;
-        Ok(LinkBlocks::from_keys(normalise_all(rows), cap))
+        let mut blocks = LinkBlocks::new(cap);
+        for (n, _, prepared) in prepare_all(rows, false) {
+            blocks.file(n, Some(prepared));
+        }
+        Ok(blocks)
     }
 
     /// The blocks of leads already normalised (the duplicate index's).
@@ -98,6 +118,11 @@ impl LinkBlocks {
 
     /// Files a lead under its keys (replacing what it had), or forgets it (`None`).
     pub fn set(&mut self, id: u64, keys: Option<LeadKeys>) {
+        self.file(id, keys.map(Prepared::of));
+    }
+
+    /// [`LinkBlocks::set`] of keys prepared beforehand ([`prepare_all`]).
+    pub(crate) fn file(&mut self, id: u64, prepared: Option<Prepared>) {
         if let Some(old) = self.leads.remove(&id) {
             for (k, _) in old.keys.iter() {
                 if let Some(list) = self.blocks.get_mut(k) {
@@ -108,16 +133,21 @@ impl LinkBlocks {
                 }
             }
         }
-        let Some(mut keys) = keys else { return };
-        // The places in a name served to find its region; packed keys hold none.
-        keys.company.places = Vec::new();
-        let block = keys_of(&keys);
-        let quick = QuickKeys::of(&keys);
+        let Some(Prepared { keys, block, quick }) = prepared else {
+            if let Some(d) = &mut self.decoded {
+                d.remove(&id);
+            }
+            return;
+        };
         for (k, _) in &block {
             self.blocks.entry(*k).or_default().push(id);
         }
         let mut packed = Vec::new();
         compact::encode(&keys, &mut self.regions, &mut packed);
+        // What a decode of the packed keys gives, exactly as a fresh decode would.
+        if let Some(d) = &mut self.decoded {
+            d.insert(id, compact::decode(&packed, &self.regions));
+        }
         self.leads.insert(id, Entry { packed: packed.into_boxed_slice(), keys: block.into_boxed_slice(), quick });
     }
 
@@ -177,25 +207,39 @@ impl LinkBlocks {
     /// The links of `affected` leads: every candidate pair with at least one of them
     /// whose score reaches `threshold`, as `(lower id, higher id, score)`, sorted.
     /// Parallel over the machine's cores when there are many leads.
-    pub fn links_of(&self, affected: &[u64], threshold: f32) -> Vec<(u64, u64, f32)> {
-        let is_affected: HashSet<u64> = affected.iter().copied().collect();
-        let threads = if affected.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
-        // In bulk, every lead is unpacked once rather than once per pair.
-        let unpacked: HashMap<u64, LeadKeys> = if affected.len() < 4096 {
-            HashMap::default()
-        } else {
+    /// In bulk, every lead's keys are decoded once (and kept for the next large batch)
+    /// rather than once per pair.
+    pub fn links_of(&mut self, affected: &[u64], threshold: f32) -> Vec<(u64, u64, f32)> {
+        let threads = if affected.len() < BULK { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
+        if affected.len() < BULK {
+            // A small batch ends the bulk work: the decoded keys are not worth their
+            // memory. Freeing 100,000 leads' keys takes a tenth of a second: on another
+            // thread (here if none can start).
+            if let Some(decoded) = self.decoded.take() {
+                let _ = std::thread::Builder::new().spawn(move || drop(decoded));
+            }
+        } else if self.decoded.is_none() {
             // Decoded on every core too (a page of a first sync decodes the registry).
             let _decode = crate::phase_times::phase("links: score: decode");
             let entries: Vec<(&u64, &Entry)> = self.leads.iter().collect();
             let chunk = entries.len().div_ceil(threads).max(1);
-            std::thread::scope(|s| {
+            let regions = &self.regions;
+            let decoded = std::thread::scope(|s| {
                 let handles: Vec<_> = entries
                     .chunks(chunk)
-                    .map(|part| s.spawn(move || part.iter().map(|(id, e)| (**id, compact::decode(&e.packed, &self.regions))).collect::<Vec<_>>()))
+                    .map(|part| s.spawn(move || part.iter().map(|(id, e)| (**id, compact::decode(&e.packed, regions))).collect::<Vec<_>>()))
                     .collect();
                 handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-            })
-        };
+            });
+            self.decoded = Some(decoded);
+        }
+        self.score_links(affected, threshold, threads)
+    }
+
+    fn score_links(&self, affected: &[u64], threshold: f32, threads: usize) -> Vec<(u64, u64, f32)> {
+        let is_affected: HashSet<u64> = affected.iter().copied().collect();
+        let empty = HashMap::default();
+        let unpacked: &HashMap<u64, LeadKeys> = self.decoded.as_ref().unwrap_or(&empty);
         let work = |part: &[u64]| {
             let mut out = Vec::new();
             let (mut mine, mut other) = (LeadKeys::default(), LeadKeys::default());
@@ -249,18 +293,39 @@ impl LinkBlocks {
     }
 }
 
-/// Normalises many records, on every core when there are many (in their order).
-pub(crate) fn normalise_all(rows: Vec<(u64, LeadRecord)>) -> Vec<(u64, LeadKeys)> {
-    let threads = if rows.len() < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
+/// A lead's keys ready to be filed: what [`LinkBlocks::set`] derives from them without
+/// reading the blocks.
+pub(crate) struct Prepared {
+    keys: LeadKeys,
+    block: Vec<Key>,
+    quick: QuickKeys,
+}
+
+impl Prepared {
+    fn of(mut keys: LeadKeys) -> Prepared {
+        // The places in a name served to find its region; packed keys hold none.
+        keys.company.places = Vec::new();
+        let block = keys_of(&keys);
+        let quick = QuickKeys::of(&keys);
+        Prepared { keys, block, quick }
+    }
+}
+
+/// Normalises many records and prepares their keys for [`LinkBlocks::file`], on every
+/// core when there are many (in their order); with `keep`, a copy of the normalised
+/// keys too (for the duplicate index).
+pub(crate) fn prepare_all(rows: Vec<(u64, LeadRecord)>, keep: bool) -> Vec<(u64, Option<LeadKeys>, Prepared)> {
+    let one = |(n, r): &(u64, LeadRecord)| {
+        let keys = LeadKeys::from_record(r);
+        (*n, keep.then(|| keys.clone()), Prepared::of(keys))
+    };
+    let threads = if rows.len() < BULK { 1 } else { std::thread::available_parallelism().map_or(1, |p| p.get()).min(8) };
     if threads == 1 {
-        return rows.into_iter().map(|(n, r)| (n, LeadKeys::from_record(&r))).collect();
+        return rows.iter().map(one).collect();
     }
     let chunk = rows.len().div_ceil(threads);
     std::thread::scope(|s| {
-        let handles: Vec<_> = rows
-            .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|(n, r)| (*n, LeadKeys::from_record(r))).collect::<Vec<_>>()))
-            .collect();
+        let handles: Vec<_> = rows.chunks(chunk).map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<_>>())).collect();
         handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     })
 }

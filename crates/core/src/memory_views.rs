@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::model::{Event, LeadFields};
-use leadguard_dedup::LeadRecord;
+use leadguard_dedup::{LeadKeys, LeadRecord};
 
 #[derive(Default)]
 pub struct MemoryViews {
@@ -39,6 +39,10 @@ pub struct MemoryViews {
     /// Automerge document costs far more than a copy. An entry goes when the lead's
     /// events change ([`crate::derived::lead_changed`]); all go on a rollback.
     pub(crate) histories: HashMap<String, Arc<Vec<Event>>>,
+    /// Keys the link blocks normalised in the open transaction, with the identity they
+    /// came from: the duplicate index takes them at the commit instead of normalising
+    /// the same leads again (a page of a first sync normalises 10,000).
+    pub(crate) normalised: HashMap<u64, (LeadRecord, LeadKeys)>,
 }
 
 /// Histories kept at most; beyond, the cache starts over.
@@ -61,6 +65,7 @@ impl MemoryViews {
         self.links = None;
         self.histories.clear();
         self.pending.clear();
+        self.normalised.clear();
     }
 
     pub fn checkpoint(&self) -> usize {
@@ -69,14 +74,21 @@ impl MemoryViews {
 
     pub fn rollback(&mut self, checkpoint: usize) {
         self.pending.truncate(checkpoint);
+        self.normalised.clear();
         self.links = None;
         self.histories.clear();
     }
 
     pub fn commit(&mut self) {
+        let mut normalised = std::mem::take(&mut self.normalised);
         for (id, identity, shown, updated_at) in self.pending.drain(..) {
             if let Some(index) = &mut self.dedup {
-                index.upsert(&id, &identity);
+                // Keys normalised from this very identity, else normalised here.
+                let known = crate::duplicate_index::numeric_id(&id).and_then(|n| normalised.remove(&n)).filter(|(r, _)| *r == identity);
+                match known {
+                    Some((_, keys)) => index.upsert_keys(&id, keys),
+                    None => index.upsert(&id, &identity),
+                }
             }
             if let Some(search) = &mut self.search {
                 search.upsert(&id, &shown, updated_at);

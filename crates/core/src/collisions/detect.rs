@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use leadguard_dedup::{score, Config, LeadKeys, LeadRecord};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 
 use crate::collisions::claims::claim_attempts;
 use crate::collisions::model::{CaseClaim, CaseKind, CaseRelation, CollisionCase, DuplicateLink};
@@ -97,12 +97,14 @@ impl Registry {
     /// Re-derives duplicate links and cases. `fields_changed`: leads whose identifying
     /// fields may differ; `claims_changed`: leads whose claims or receipts may differ.
     /// `previous`: the identifying fields of `fields_changed` that the links were
-    /// derived from. Runs inside the caller's transaction.
+    /// derived from; `events`: how many events the leads derived in this transaction
+    /// hold. Runs inside the caller's transaction.
     pub(crate) fn refresh_collisions(
         &mut self,
         fields_changed: &BTreeSet<String>,
         claims_changed: &BTreeSet<String>,
         previous: &HashMap<String, Option<LeadRecord>>,
+        events: &HashMap<String, usize>,
     ) -> Result<()> {
         if fields_changed.is_empty() && claims_changed.is_empty() {
             return Ok(());
@@ -126,6 +128,7 @@ impl Registry {
             }
         }
         let mut seen = HashSet::new();
+        let mut stale = BTreeSet::new();
         let mut components = Vec::new();
         for lead in &seeds {
             if seen.contains(lead) {
@@ -133,9 +136,17 @@ impl Registry {
             }
             let comp = self.component_in(hood, lead)?;
             seen.extend(comp.iter().cloned());
+            // A lone lead with one event (its registration) holds one claim at most,
+            // and nobody held it before that claim: no collision, nothing to derive
+            // (nor any history to read; checked again below for leads not derived here).
+            if let [only] = comp.as_slice() {
+                if events.get(only).is_some_and(|n| *n <= 1) {
+                    stale.extend(self.cases_of_lead_in(hood, only)?);
+                    continue;
+                }
+            }
             components.push(comp);
         }
-        let mut stale = BTreeSet::new();
         for comp in &components {
             for lead in comp {
                 stale.extend(self.cases_of_lead_in(hood, lead)?);
@@ -162,7 +173,10 @@ impl Registry {
             }
         }
         if self.memory.histories.len() > HISTORIES_KEPT {
-            self.memory.histories.clear();
+            // Freed on another thread (50,000 histories: a tenth of a second), here if
+            // none can start.
+            let old = std::mem::take(&mut self.memory.histories);
+            let _ = std::thread::Builder::new().spawn(move || drop(old));
         }
         for (doc, leads) in by_doc {
             let loaded = self.docs.get(&self.conn, &doc)?;
@@ -217,11 +231,12 @@ impl Registry {
             None => self.memory.dedup.as_ref().map(|d| LinkBlocks::from_keys(d.entries(), cap)),
         };
         let blocks_phase = crate::phase_times::phase("links: blocks");
-        let blocks = match start {
+        let mut blocks = match start {
             // The leads filed stand for the registry's size (a COUNT(*) of the lead
             // index per batch read the whole table, and grew with it).
             Some(mut b) if known(&b) * 4 <= b.len() + leads.len() => {
                 // Normalised on every core when many (a page of a first sync).
+                let read = crate::phase_times::phase("links: blocks: identities");
                 let mut rows = Vec::new();
                 for id in leads {
                     if let Some(n) = numeric_id(id) {
@@ -231,8 +246,17 @@ impl Registry {
                         }
                     }
                 }
-                for (n, keys) in link_blocks::normalise_all(rows) {
-                    b.set(n, Some(keys));
+                drop(read);
+                // The duplicate index takes the same keys at the commit.
+                let keep = self.memory.dedup.is_some();
+                let mut records: HashMap<u64, LeadRecord> = if keep { rows.iter().cloned().collect() } else { HashMap::new() };
+                let prepared = crate::phase_times::time("links: blocks: normalise", || link_blocks::prepare_all(rows, keep));
+                let _file = crate::phase_times::phase("links: blocks: file");
+                for (n, kept, p) in prepared {
+                    if let (Some(keys), Some(r)) = (kept, records.remove(&n)) {
+                        self.memory.normalised.insert(n, (r, keys));
+                    }
+                    b.file(n, Some(p));
                 }
                 b
             }
@@ -556,33 +580,6 @@ impl Registry {
         Ok(())
     }
 
-    /// The cases on this device, newest first; only those naming `rep` if given.
-    pub fn collision_cases(&self, rep: Option<&str>) -> Result<Vec<CollisionCase>> {
-        let sql = match rep {
-            Some(_) => {
-                "SELECT c.body FROM cases c JOIN case_reps r ON r.case_id = c.case_id WHERE r.rep = ?1
-                 ORDER BY c.surfaced_at IS NOT NULL, c.surfaced_at DESC, c.case_id"
-            }
-            None => "SELECT body FROM cases WHERE ?1 IS NULL OR 1 ORDER BY surfaced_at IS NOT NULL, surfaced_at DESC, case_id",
-        };
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([rep], |r| r.get::<_, String>(0))?;
-        let mut out = Vec::new();
-        for body in rows {
-            let body = body?;
-            out.push(serde_json::from_str(&body).map_err(|e| Error::Corrupt(format!("collision case: {e}")))?);
-        }
-        Ok(out)
-    }
-
-    /// One case by id.
-    pub fn collision_case(&self, id: &str) -> Result<Option<CollisionCase>> {
-        let body: Option<String> =
-            self.conn.query_row("SELECT body FROM cases WHERE case_id = ?1", [id], |r| r.get(0)).optional()?;
-        body.map(|b| serde_json::from_str(&b).map_err(|e| Error::Corrupt(format!("collision case {id}: {e}"))))
-            .transpose()
-    }
-
     /// Test only: pairs leads of fuzzy blocks up to `cap` leads (instead of
     /// [`FUZZY_BLOCK_CAP`]), so a small registry exercises blocks over the cap. Every
     /// replica must use the same cap for them to hold the same links; the derived links
@@ -591,10 +588,5 @@ impl Registry {
     pub fn set_fuzzy_block_cap_for_tests(&mut self, cap: usize) {
         self.memory.fuzzy_cap = Some(cap);
         self.memory.links = None;
-    }
-
-    /// Cases of a lead (ids).
-    pub fn cases_for_lead(&self, lead: &str) -> Result<Vec<String>> {
-        self.cases_of_lead(lead)
     }
 }

@@ -6,6 +6,7 @@
 pub mod claims;
 pub mod decide;
 pub mod detect;
+mod listing;
 pub mod marks;
 pub mod model;
 pub mod resolution;

@@ -129,6 +129,9 @@ pub(crate) struct Batch {
     /// The identifying fields of the leads of `fields` when the transaction began
     /// (`None`: new), what the duplicate links were derived from.
     pub previous: HashMap<String, Option<LeadRecord>>,
+    /// How many events each lead derived in this transaction holds: a lone lead with
+    /// one event needs no case derivation, and its history need not be read again.
+    pub events: HashMap<String, usize>,
 }
 
 impl Batch {
@@ -149,6 +152,7 @@ pub(crate) fn lead_changed(reg: &mut Registry, batch: &mut Batch, mut lead: Lead
         batch.previous.entry(lead.lead_id.to_string()).or_insert(lead.previous.take());
     }
     batch.claims.insert(lead.lead_id.to_string());
+    batch.events.insert(lead.lead_id.to_string(), lead.events.len());
     Ok(())
 }
 

@@ -242,7 +242,7 @@ impl DerivedView for Cases {
         Ok(())
     }
     fn batch_done(&self, reg: &mut Registry, batch: &Batch) -> Result<()> {
-        reg.refresh_collisions(&batch.fields, &batch.claims, &batch.previous)
+        reg.refresh_collisions(&batch.fields, &batch.claims, &batch.previous, &batch.events)
     }
     fn snapshot(&self, reg: &mut Registry) -> Result<Vec<(&'static str, Rows)>> {
         Ok(vec![
