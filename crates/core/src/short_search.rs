@@ -1,19 +1,28 @@
-//! Searches of one or two characters (华, 电子, 13): answered from an in-memory copy of
-//! each lead's searchable text instead of a table scan.
+//! The search box's text search (华, 电子, 腾达科技, 1391234): answered from an in-memory
+//! copy of each lead's searchable text instead of SQL, for every query length.
 //!
-//! The trigram full-text index answers three characters and more; shorter text cannot
-//! use it, and a `LIKE` scan of 100k rows (four columns, plus counting) took 100–600 ms,
-//! far over the 100 ms a keystroke may take. A substring scan of the same text in
-//! memory takes a few milliseconds.
+//! Shorter than three characters the trigram full-text index cannot help, and a `LIKE`
+//! scan of 100k rows (four columns, plus counting) took 100–600 ms, far over the 100 ms
+//! a keystroke may take; three and more, the trigram index answers, but counting a
+//! broad match's rows still reads them. A substring scan of the same text in memory
+//! takes a millisecond or two at 100,000 leads (`make bench-core`).
 //!
 //! Same semantics as the SQL path in [`crate::lead_index::list`]: a substring of company,
-//! contact, phone or email (ASCII case-insensitive, like SQLite's `LIKE`) or the exact
-//! lead id; newest first (`updated_at DESC, lead_id`); totals counted up to
-//! [`crate::lead_index::COUNT_CAP`]. The copy is built on first use from `lead_index` and
-//! kept in step by [`crate::memory_views::MemoryViews`] after each commit; a commit by another
-//! process (`Registry::refresh_if_changed`, `PRAGMA data_version`) drops it, and the next search rebuilds it.
+//! contact, phone or email (ASCII case-insensitive, like SQLite's `LIKE` and the trigram
+//! index on ASCII) or the exact lead id; newest first (`updated_at DESC, lead_id`);
+//! totals counted up to [`crate::lead_index::COUNT_CAP`]. (Where they differ: the
+//! trigram index also folds non-ASCII case and lets a phrase span two fields through
+//! the space between them; this copy does neither.) The copy is built on first use from
+//! `lead_index` and kept in step by [`crate::memory_views::MemoryViews`] after each
+//! commit; a commit by another process (`Registry::refresh_if_changed`, `PRAGMA
+//! data_version`) drops it, and the next search rebuilds it.
+//!
+//! The copy sits behind its own lock ([`SharedSearch`]), shared by the registry, which
+//! updates it after each commit, and the apps' lead reader (`api::Host`), which searches
+//! it without the registry: a search never waits for a sync's apply slice.
 
 use std::collections::HashMap;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rusqlite::Connection;
 
@@ -48,10 +57,10 @@ fn text_of(company: &str, contact: &str, phone: &str, email: &str) -> String {
 }
 
 impl ShortSearch {
-    /// Whether `q` (trimmed) is a query this index answers.
+    /// Whether `q` (trimmed) is a query this index answers (any text but the field
+    /// separator).
     pub fn answers(q: &str) -> bool {
-        let n = q.chars().count();
-        (1..=2).contains(&n) && !q.contains(SEP)
+        !q.is_empty() && !q.contains(SEP)
     }
 
     pub(crate) fn build(conn: &Connection) -> Result<ShortSearch> {
@@ -107,5 +116,61 @@ impl ShortSearch {
         hits.sort_unstable_by(newest_first);
         let page = hits.into_iter().skip(offset as usize).map(|e| e.lead_id.clone()).collect();
         (page, total)
+    }
+}
+
+/// The search text behind its own lock, shared by the registry (which updates it after
+/// each commit) and the apps' reader (which searches it): held for one search or one
+/// commit's updates, never for a write's transaction.
+#[derive(Clone, Default)]
+pub struct SharedSearch(Arc<RwLock<Option<ShortSearch>>>);
+
+impl SharedSearch {
+    // A panic while holding the lock cannot leave a half-updated entry (each update
+    // replaces whole fields): the text stays usable.
+    fn read(&self) -> RwLockReadGuard<'_, Option<ShortSearch>> {
+        self.0.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Option<ShortSearch>> {
+        self.0.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Forgets the text (rebuilt on next use).
+    pub fn clear(&self) {
+        *self.write() = None;
+    }
+
+    pub fn is_built(&self) -> bool {
+        self.read().is_some()
+    }
+
+    /// Installs a text built by the caller.
+    pub(crate) fn set(&self, search: ShortSearch) {
+        *self.write() = Some(search);
+    }
+
+    /// A commit's writes of leads: (lead id, fields as shown, `updated_at`).
+    pub fn upsert_all<'a>(&self, written: impl Iterator<Item = (&'a str, &'a LeadFields, i64)>) {
+        if let Some(search) = self.write().as_mut() {
+            for (id, fields, updated_at) in written {
+                search.upsert(id, fields, updated_at);
+            }
+        }
+    }
+
+    /// Runs `f` on the text, building it from the committed rows of `conn` first if
+    /// needed. The build holds the lock, so a commit meanwhile waits and then lands its
+    /// updates in the new text: none is lost whichever committed first.
+    pub fn with<T>(&self, conn: &Connection, f: impl FnOnce(&ShortSearch) -> T) -> Result<T> {
+        if let Some(search) = self.read().as_ref() {
+            return Ok(f(search));
+        }
+        let mut slot = self.write();
+        let search = match slot.as_mut() {
+            Some(s) => s,
+            None => slot.insert(ShortSearch::build(conn)?),
+        };
+        Ok(f(search))
     }
 }
