@@ -22,6 +22,7 @@ pub mod import;
 mod import_report;
 mod leads;
 mod metrics;
+mod reader;
 mod relations;
 pub mod notifications;
 mod reports;
@@ -33,6 +34,7 @@ pub use export::{ExportArgs, ExportFormat, ExportWhat, FileDownload};
 pub use host::Host;
 pub use leads::*;
 pub use metrics::*;
+pub use reader::LeadReader;
 pub use notifications::*;
 pub use relations::{LeadRelateArgs, LeadRelated, RelatedLead};
 pub use reports::{ReportItem, ReportList, ReportListArgs, ReportReviewArgs, ReviewState};
@@ -51,6 +53,8 @@ pub struct Context {
     open_error: Option<ApiError>,
     now: Option<chrono::DateTime<chrono::Utc>>,
     progress: sync::ProgressBoard,
+    /// The registry's lead reader, once a listing asked for it.
+    reader: Option<reader::LeadReader>,
 }
 
 impl Context {
@@ -64,6 +68,7 @@ impl Context {
             open_error: None,
             now: None,
             progress: Default::default(),
+            reader: None,
         };
         if crate::store::file_path(data_dir).exists() {
             match crate::Registry::open(data_dir) {
@@ -120,6 +125,20 @@ impl Context {
     pub(crate) fn set_registry(&mut self, r: crate::Registry) {
         self.open_error = None;
         self.registry = Some(r);
+        self.reader = None;
+    }
+
+    /// The registry's lead reader (opened on first use), its copy of the directory
+    /// brought up to date: it answers `lead_list` without this context.
+    pub fn lead_reader(&mut self) -> Result<reader::LeadReader, ApiError> {
+        let now = self.now;
+        self.registry()?;
+        let reg = self.registry.as_ref().expect("checked by registry()");
+        match &self.reader {
+            Some(r) => r.refresh(reg, now)?,
+            None => self.reader = Some(reader::LeadReader::open(&self.data_dir, reg, now)?),
+        }
+        Ok(self.reader.clone().expect("opened above"))
     }
 
     pub(crate) fn has_registry(&self) -> bool {

@@ -16,8 +16,8 @@ pub struct MemoryViews {
     pending: Vec<(String, LeadRecord, LeadFields, i64)>,
     /// The duplicate index, once built.
     pub(crate) dedup: Option<crate::duplicate_index::DuplicateIndex>,
-    /// The text of 1–2 character searches, once built.
-    pub(crate) search: Option<crate::short_search::ShortSearch>,
+    /// The text of searches, once built; shared with the apps' lead reader.
+    pub(crate) search: crate::short_search::SharedSearch,
     /// The blocks duplicate links are found in, once built: changed inside the
     /// transaction (by the collision view) and dropped if it rolls back.
     pub(crate) links: Option<crate::link_blocks::LinkBlocks>,
@@ -53,15 +53,15 @@ impl MemoryViews {
     /// transaction: its identity (what the duplicate index reads, the same on every
     /// replica) and its fields as this device shows them (searched).
     pub fn lead_written(&mut self, lead_id: &str, identity: &LeadRecord, shown: &LeadFields, updated_at: i64) {
-        if self.dedup.is_some() || self.search.is_some() {
-            self.pending.push((lead_id.to_string(), identity.clone(), shown.clone(), updated_at));
-        }
+        // Kept even before the search text is built: the apps' reader may build it
+        // before this commits (a build and a commit order themselves on its lock).
+        self.pending.push((lead_id.to_string(), identity.clone(), shown.clone(), updated_at));
     }
 
     /// Forgets the in-memory state (another process changed the database).
     pub fn drop_memory(&mut self) {
         self.dedup = None;
-        self.search = None;
+        self.search.clear();
         self.links = None;
         self.histories.clear();
         self.pending.clear();
@@ -81,18 +81,17 @@ impl MemoryViews {
 
     pub fn commit(&mut self) {
         let mut normalised = std::mem::take(&mut self.normalised);
-        for (id, identity, shown, updated_at) in self.pending.drain(..) {
-            if let Some(index) = &mut self.dedup {
+        if let Some(index) = &mut self.dedup {
+            for (id, identity, _, _) in &self.pending {
                 // Keys normalised from this very identity, else normalised here.
-                let known = crate::duplicate_index::numeric_id(&id).and_then(|n| normalised.remove(&n)).filter(|(r, _)| *r == identity);
+                let known = crate::duplicate_index::numeric_id(id).and_then(|n| normalised.remove(&n)).filter(|(r, _)| r == identity);
                 match known {
-                    Some((_, keys)) => index.upsert_keys(&id, keys),
-                    None => index.upsert(&id, &identity),
+                    Some((_, keys)) => index.upsert_keys(id, keys),
+                    None => index.upsert(id, identity),
                 }
             }
-            if let Some(search) = &mut self.search {
-                search.upsert(&id, &shown, updated_at);
-            }
         }
+        self.search.upsert_all(self.pending.iter().map(|(id, _, shown, updated_at)| (id.as_str(), shown, *updated_at)));
+        self.pending.clear();
     }
 }

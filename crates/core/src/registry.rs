@@ -55,6 +55,9 @@ pub struct Registry {
     pub(crate) memory: crate::memory_views::MemoryViews,
     /// `PRAGMA data_version` when the directory was last read.
     data_version: i64,
+    /// Bumped whenever a directory is re-read (copies of it, the apps' lead reader's,
+    /// know when to refresh).
+    directory_version: u64,
     /// This process's share of the registry's open session (unclean-shutdown marker).
     _session: Option<crate::shutdown_marker::Session>,
 }
@@ -97,6 +100,7 @@ impl Registry {
             policies: HashMap::new(),
             memory: crate::memory_views::MemoryViews::default(),
             data_version: 0,
+            directory_version: 0,
             _session: Some(session),
         };
         reg.reload_directory(&reg.branch.clone())?;
@@ -115,6 +119,7 @@ impl Registry {
 
     /// Re-reads reps and policy of `branch` from its directory document.
     pub(crate) fn reload_directory(&mut self, branch: &str) -> Result<()> {
+        self.directory_version += 1;
         let id = layout::directory_doc_id(branch);
         if !DocCache::exists(&self.conn, &id)? {
             self.policies.insert(branch.to_string(), Policy::default());
@@ -134,6 +139,11 @@ impl Registry {
         }
         self.policies.insert(branch.to_string(), policy);
         Ok(())
+    }
+
+    /// Changes whenever the directory (reps, policies) may have changed.
+    pub(crate) fn directory_version(&self) -> u64 {
+        self.directory_version
     }
 
     /// Re-reads the directory and drops the in-memory indexes if another process
@@ -245,6 +255,7 @@ impl Registry {
         }
         store::meta_set(&self.conn, "rep_id", Some(rep_id))?;
         self.rep_id = rep_id.to_string();
+        self.directory_version += 1;
         Ok(())
     }
 

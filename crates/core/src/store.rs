@@ -272,7 +272,17 @@ pub fn open_existing(data_dir: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// Creates a new registry file. Refuses if any file is already there.
+/// A read-only connection to an existing registry, for the apps' listings and
+/// searches (`api::Host`): in WAL mode it reads the last committed state and never
+/// waits for the writer's transaction.
+pub fn open_reader(data_dir: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(file_path(data_dir), OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    conn.busy_timeout(std::time::Duration::from_secs(15))?;
+    conn.set_prepared_statement_cache_capacity(32);
+    conn.pragma_update(None, "cache_size", -16_384)?;
+    Ok(conn)
+}
+
 /// A second connection to a registry that only moves the write-ahead log into the
 /// database file (a checkpoint, which waits for the disk), so that a long run of
 /// writes — a sync applying pulled changes — can checkpoint between its steps
@@ -302,6 +312,7 @@ pub fn set_auto_checkpoint(conn: &Connection, on: bool) -> Result<()> {
     Ok(())
 }
 
+/// Creates a new registry file. Refuses if any file is already there.
 pub fn create(data_dir: &Path) -> Result<Connection> {
     std::fs::create_dir_all(data_dir)?;
     let path = file_path(data_dir);

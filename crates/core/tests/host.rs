@@ -1,15 +1,23 @@
 //! The apps' host (`leadguard_core::api::Host`, used by the desktop shell and the web
 //! server): a sync takes the registry only for its local steps, so the user's search
-//! answers while the sync waits on the hub; a panicked command's context is reopened
-//! from disk.
+//! answers while the sync waits on the hub; a search answers from committed rows while
+//! anything holds the registry, and finds what a command just wrote; a panicked
+//! command's context is reopened from disk.
+
+mod support;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;
 
-use leadguard_core::api::Host;
-use leadguard_core::ErrorCode;
-use serde_json::json;
+use leadguard_core::api::{Context, Host};
+use leadguard_core::{ErrorCode, Registry};
+use serde_json::{json, Value};
+use support::{branch, h, register};
+
+fn ids(page: &Value) -> Vec<String> {
+    page["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+}
 
 /// A hub that takes the first request and answers it only when told to: 401.
 fn stalled_hub() -> (String, mpsc::Receiver<()>, mpsc::Sender<()>, std::thread::JoinHandle<()>) {
@@ -93,4 +101,98 @@ fn a_panicked_command_leaves_a_context_reopened_from_disk() {
     assert!(panicked.is_err());
     // The next command reopens the registry and finds what was saved.
     assert_eq!(host.call("lead_list", json!({})).unwrap()["total"], 1);
+}
+
+#[test]
+fn a_lead_registered_through_the_host_is_found_by_the_next_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::new(dir.path().to_path_buf());
+    host.call("init", json!({ "rep_id": "lina", "name": "李娜", "branch": "sz" })).unwrap();
+    assert_eq!(host.call("lead_list", json!({ "search": "腾达" })).unwrap()["total"], 0);
+    let added = host
+        .call("lead_add", json!({ "fields": { "company": "深圳市腾达科技有限公司", "contact": "陈明", "phone": "13912345678", "need": "门禁" } }))
+        .unwrap();
+    let id = added["lead"]["id"].as_str().unwrap().to_string();
+    for q in ["腾达", "腾达科技", "1391234", "陈明", id.as_str()] {
+        assert_eq!(ids(&host.call("lead_list", json!({ "search": q })).unwrap()), vec![id.clone()], "search {q:?}");
+    }
+    // An edit is found by its new text at once, and no longer by the old.
+    host.call("lead_update", json!({ "id": id, "fields": { "company": "深圳市华强电子有限公司" } })).unwrap();
+    assert_eq!(host.call("lead_list", json!({ "search": "腾达科技" })).unwrap()["total"], 0);
+    assert_eq!(host.call("lead_list", json!({ "search": "华强电子" })).unwrap()["total"], 1);
+    assert_eq!(host.call("lead_list", json!({ "filter": "mine", "search": "华强电子" })).unwrap()["total"], 1, "the SQL path too");
+}
+
+#[test]
+fn a_search_answers_from_committed_rows_while_the_registry_is_held_and_masks_others_contacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "r2");
+    // r1's customer arrived on r2's laptop (as if synced); r2 registered one too.
+    let theirs = register(&mut reg, "r1", "深圳市腾达科技有限公司", h(0));
+    let mine = register(&mut reg, "r2", "广州市腾达贸易有限公司", h(0));
+    drop(reg);
+    let mut ctx = Context::open(&dir.path().join("r2")).unwrap();
+    ctx.set_now(Some(h(1)));
+    let host = Host::from_context(ctx);
+    assert_eq!(host.call("lead_list", json!({ "search": "腾达" })).unwrap()["total"], 2);
+
+    let (held_tx, held) = mpsc::channel();
+    let (release, release_rx) = mpsc::channel::<()>();
+    let host = &host;
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            host.with_context(|ctx| {
+                // An uncommitted write inside the hold, as a sync's apply slice makes.
+                let conn = ctx.registry()?.connection();
+                conn.execute_batch("BEGIN IMMEDIATE; UPDATE lead_index SET company = '未提交的名称'").unwrap();
+                held_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+                conn.execute_batch("ROLLBACK").unwrap();
+                Ok(())
+            })
+            .unwrap()
+        });
+        held.recv().unwrap();
+        let (answered, answers) = mpsc::channel();
+        s.spawn(move || {
+            for args in [json!({ "search": "腾达" }), json!({ "search": "未提交" }), json!({ "filter": "reported" })] {
+                answered.send(host.call("lead_list", args)).unwrap();
+            }
+        });
+        let next = || match answers.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(page) => page.unwrap(),
+            Err(_) => {
+                release.send(()).unwrap();
+                panic!("the search waited for the registry");
+            }
+        };
+        let found = next();
+        assert_eq!(ids(&found).len(), 2);
+        let item = |id: &str| found["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap().clone();
+        assert_eq!(item(&theirs)["masked"], true, "another rep's customer stays masked");
+        assert_eq!(item(&theirs)["fields"]["phone"], "139****5678");
+        assert_eq!(item(&mine)["masked"], false);
+        assert_eq!(next()["total"], 0, "the uncommitted text is not seen");
+        let reported = next();
+        assert_eq!(ids(&reported), vec![mine.clone()]);
+        assert_eq!(reported["items"][0]["fields"]["company"], "广州市腾达贸易有限公司", "the committed row");
+        release.send(()).unwrap();
+    });
+}
+
+#[test]
+fn a_lead_written_by_another_process_is_found_through_the_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reg = branch(dir.path(), "r1");
+    register(&mut reg, "r1", "华强电子", h(0));
+    drop(reg);
+    let host = Host::new(dir.path().join("r1"));
+    assert_eq!(host.call("lead_list", json!({ "search": "华强" })).unwrap()["total"], 1);
+    // A CLI command beside the running app writes to the same file.
+    let mut cli = Registry::open(&dir.path().join("r1")).unwrap();
+    let id = register(&mut cli, "r1", "华强医疗", h(1));
+    drop(cli);
+    let page = host.call("lead_list", json!({ "search": "华强" })).unwrap();
+    assert_eq!(page["total"], 2);
+    assert!(ids(&page).contains(&id));
 }

@@ -1,6 +1,7 @@
-//! One- and two-character searches answered from memory give exactly what the SQL scan
-//! gives (same leads, same order, same totals), and stay current with writes made here
-//! and by another process.
+//! Searches answered from memory, of every length, give exactly what the SQL path gives
+//! (the `LIKE` scan under three characters, the trigram index from three: same leads,
+//! same order, same totals), and stay current with writes made here and by another
+//! process.
 
 mod support;
 
@@ -12,7 +13,8 @@ use leadguard_core::Registry;
 use proptest::prelude::*;
 use support::*;
 
-const ALPHABET: [&str; 10] = ["华", "强", "电", "子", "A", "a", "b", "1", "2", "_"];
+/// Chinese, pinyin/latin in both cases, phone digits, and `LIKE`'s wildcard.
+const ALPHABET: [&str; 14] = ["华", "强", "电", "子", "A", "a", "b", "Z", "h", "1", "3", "9", "2", "_"];
 
 fn text(picks: &[usize]) -> String {
     picks.iter().map(|&i| ALPHABET[i % ALPHABET.len()]).collect()
@@ -40,7 +42,7 @@ fn same_answers(reg: &mut Registry, q: &str, limit: u32, offset: u64) {
 }
 
 fn field_picks() -> impl Strategy<Value = [Vec<usize>; 4]> {
-    let f = || prop::collection::vec(0usize..10, 0..5);
+    let f = || prop::collection::vec(0usize..ALPHABET.len(), 0..7);
     (f(), f(), f(), f()).prop_map(|(a, b, c, d)| [a, b, c, d])
 }
 
@@ -48,10 +50,13 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     #[test]
-    fn short_searches_from_memory_equal_the_sql_scan(
+    fn searches_from_memory_equal_the_sql_path_at_every_length(
         leads in prop::collection::vec(field_picks(), 1..40),
         updates in prop::collection::vec((0usize..40, field_picks()), 0..15),
-        queries in prop::collection::vec(prop::collection::vec(0usize..10, 1..=2), 1..12),
+        queries in prop::collection::vec(prop::collection::vec(0usize..ALPHABET.len(), 1..=5), 1..12),
+        // Pieces of the leads' own text (lead, field, start, length), so that longer
+        // queries find something.
+        pieces in prop::collection::vec((0usize..40, 0usize..4, 0usize..8, 1usize..=6), 0..12),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let mut reg = branch(dir.path(), "r1");
@@ -74,7 +79,18 @@ proptest! {
             same_answers(&mut reg, &q, 1000, 0);
             same_answers(&mut reg, &q, 3, 2);
         }
+        for &(which, field, start, len) in &pieces {
+            let f = fields(&leads[which % leads.len()]);
+            let value = [f.company, f.contact, f.phone, f.email][field].clone().unwrap_or_default();
+            let q: String = value.chars().skip(start).take(len).collect();
+            if !q.is_empty() {
+                same_answers(&mut reg, &q, 1000, 0);
+                same_answers(&mut reg, &q.to_uppercase(), 3, 1);
+            }
+        }
+        same_answers(&mut reg, &ids[0], 10, 0);
         same_answers(&mut reg, "公司", 1000, 0);
+        same_answers(&mut reg, "有限公司", 1000, 0);
         same_answers(&mut reg, "@", 5, 0);
     }
 }

@@ -1,9 +1,10 @@
 //! Search during a first sync (a harness that prints figures, not a test): a new
 //! laptop pulls `--leads` colleagues' registrations from the real hub over loopback
 //! while the user searches the registry every 20 ms. Two runs in one: the app's host
-//! (`leadguard_core::api::Host`: the sync takes the registry one local step at a time)
-//! beside the same sync holding the registry for its whole run (how the host ran
-//! before). Prints the sync's wall time and the search latencies (p50, p99, max).
+//! (`leadguard_core::api::Host`: the sync takes the registry one local step at a time,
+//! a search needs no registry) beside the same sync holding the registry for its whole
+//! run and searches taking the registry too (how the host ran before). Prints the
+//! sync's wall time and the search latencies (p50, p99, max).
 //!
 //! Run: `scripts/bench-sync.sh --search` (or `cargo run --release -p leadguard-hub
 //! --example bench_search_during_sync -- --leads 100000`).
@@ -171,7 +172,12 @@ fn run(url: &str, token: &str, hold_whole_sync: bool) -> (Duration, Latencies) {
                 latencies.digest_from = Some(t.elapsed());
             }
             let q = Instant::now();
-            host.call("lead_list", json!({ "search": "腾达", "limit": 20 })).expect("search");
+            let search = json!({ "search": "腾达", "limit": 20 });
+            if hold_whole_sync {
+                host.with_context(|ctx| api::dispatch(ctx, "lead_list", search)).expect("search");
+            } else {
+                host.call("lead_list", search).expect("search");
+            }
             if digesting { &mut latencies.digesting } else { &mut latencies.pulling }.push(q.elapsed());
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -6,7 +6,10 @@
 //!   typed error, and retries on the next command once the cause is fixed.
 //! - **Commands are serialised** by one lock (the core is single-writer), except
 //!   `sync_progress` and `import_progress`, answered from the progress board without it,
-//!   and `sync_run`, which takes the registry only for each local step
+//!   `lead_list` (the list and the search box), answered by the registry's lead reader
+//!   ([`super::LeadReader`]: its own read-only connection and the shared search text)
+//!   while anything else holds the lock, and `sync_run`, which takes the registry only
+//!   for each local step
 //!   ([`crate::sync::RegistryAccess`]): while a sync waits on the network, searches and
 //!   edits go on. Syncs run one at a time.
 //! - **A command that panics** drops the in-memory context; the next command reopens
@@ -15,12 +18,12 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::{answer_lock_free, dispatch, sync::ProgressBoard, Context};
+use super::{answer_lock_free, dispatch, sync::ProgressBoard, Context, LeadListArgs, LeadReader};
 use crate::sync::{RegistryAccess, SyncError, SyncPhase, SyncProgress};
 use crate::{ApiError, Registry};
 
@@ -34,6 +37,8 @@ pub struct Host {
     /// not fair: a sync re-taking it right after a step would make a search wait for
     /// several steps).
     waiting: AtomicUsize,
+    /// The open context's lead reader, for `lead_list` while the context is held.
+    reader: Mutex<Option<LeadReader>>,
 }
 
 /// How long the sync lets waiting commands go first before taking its next step
@@ -49,6 +54,7 @@ impl Host {
             progress: ProgressBoard::default(),
             sync_gate: Mutex::new(()),
             waiting: AtomicUsize::new(0),
+            reader: Mutex::new(None),
         }
     }
 
@@ -61,6 +67,7 @@ impl Host {
             progress,
             sync_gate: Mutex::new(()),
             waiting: AtomicUsize::new(0),
+            reader: Mutex::new(None),
         }
     }
 
@@ -76,7 +83,38 @@ impl Host {
         if cmd == "sync_run" {
             return self.sync_run();
         }
+        if cmd == "lead_list" {
+            return self.lead_list(args);
+        }
         self.with_context(|ctx| dispatch(ctx, cmd, args))
+    }
+
+    /// `lead_list` by the lead reader: if the registry is free, its copy of the
+    /// directory is brought up to date first (and the reader opened); if a command or a
+    /// sync step holds it, the reader answers from the last committed state.
+    fn lead_list(&self, args: Value) -> Result<Value, ApiError> {
+        let reader = match self.ctx.try_lock() {
+            Ok(mut guard) => {
+                let reader = self.context(&mut guard)?.lead_reader()?;
+                *self.cached_reader() = Some(reader.clone());
+                Some(reader)
+            }
+            Err(TryLockError::WouldBlock) => self.cached_reader().clone(),
+            // A command panicked: the next lock reopens the context.
+            Err(TryLockError::Poisoned(_)) => None,
+        };
+        let Some(reader) = reader else {
+            // No reader yet (nothing listed since the registry opened): wait for it.
+            return self.with_context(|ctx| dispatch(ctx, "lead_list", args));
+        };
+        let args: LeadListArgs = serde_json::from_value(args)
+            .map_err(|e| ApiError::from(crate::Reason::BadArguments { detail: format!("lead_list: {e}") }))?;
+        let page = reader.list(args)?;
+        serde_json::to_value(page).map_err(|e| crate::Reason::Internal { detail: e.to_string() }.into())
+    }
+
+    fn cached_reader(&self) -> MutexGuard<'_, Option<LeadReader>> {
+        self.reader.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `f` on the context (opened if needed), holding the lock.
@@ -98,6 +136,7 @@ impl Host {
     /// Closes the registry (the app is exiting); a later command reopens it.
     pub fn close(&self) {
         self.lock().take();
+        self.cached_reader().take();
     }
 
     fn context<'g>(&self, guard: &'g mut MutexGuard<'_, Option<Context>>) -> Result<&'g mut Context, ApiError> {
@@ -114,6 +153,8 @@ impl Host {
                 // A command panicked mid-way: forget the in-memory state.
                 let mut guard = poisoned.into_inner();
                 *guard = None;
+                // Its reader's search text is the dropped registry's: no longer kept current.
+                self.cached_reader().take();
                 self.ctx.clear_poison();
                 guard
             }

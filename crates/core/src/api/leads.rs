@@ -10,7 +10,6 @@ use ts_rs::TS;
 
 use super::Context;
 use crate::error::{ApiError, Error};
-use crate::lead_index::Filter;
 use crate::model::{EventKind, FollowupKind, LeadFields, Policy, Rep, Role};
 use crate::status::LeadState;
 use crate::registry::{InitOptions, Registry, Written, DEFAULT_SHARD_SIZE};
@@ -358,38 +357,10 @@ fn lead_cases(reg: &mut Registry, lead: &str, at: DateTime<Utc>) -> R<Vec<LeadCa
     Ok(out)
 }
 
+/// The lead list and the search box: through the registry's lead reader
+/// ([`super::reader`]), as the host answers it without the registry.
 pub(super) fn lead_list(ctx: &mut Context, a: LeadListArgs) -> R<LeadPage> {
-    let at = a.at.unwrap_or_else(|| ctx.now());
-    let reg = ctx.registry()?;
-    let me = reg.session()?.clone();
-    let filter = match (me.role, a.filter.unwrap_or_default()) {
-        (Role::Distributor, _) | (_, ListFilter::Reported) => Filter::RegisteredBy(me.id.clone()),
-        (_, ListFilter::Mine) => Filter::Mine(me.id.clone()),
-        (_, ListFilter::Incomplete) => Filter::IncompleteBy(me.id.clone()),
-        (_, ListFilter::Pool) => Filter::Pool,
-        (Role::Manager, ListFilter::Team) => Filter::Team { owner: a.owner.clone(), state: a.state },
-        (_, ListFilter::Team) => {
-            return Err(Error::from(crate::Reason::RoleRequired { roles: vec![Role::Manager] }).into());
-        }
-        (Role::Manager, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: a.owner.clone() },
-        (_, ListFilter::Expiring) => Filter::Expiring { hours: 24, owner: Some(me.id.clone()) },
-        (_, ListFilter::All) => Filter::All,
-    };
-    let limit = a.limit.unwrap_or(50).clamp(1, 1000);
-    let offset = a.offset.unwrap_or(0);
-    let q = a.search.as_deref().map(str::trim).unwrap_or_default();
-    let region = a.region.as_deref().map(str::trim).filter(|r| !r.is_empty());
-    let page = if let Some(region) = region {
-        reg.list_in_region(&filter, a.search.as_deref(), region, at, limit, offset).map_err(ApiError::from)?
-    } else if filter == Filter::All && crate::short_search::ShortSearch::answers(q) {
-        reg.short_search(q, at, limit, offset)?
-    } else {
-        reg.list(&filter, a.search.as_deref(), at, limit, offset).map_err(ApiError::from)?
-    };
-    let rows = page.rows;
-    let v = viewer(reg, at)?;
-    let items = rows.iter().map(|r| visibility::from_row(&v, r, |id| reg.rep(id))).collect();
-    Ok(LeadPage { items, total: page.total, total_capped: page.total_capped, offset, limit })
+    ctx.lead_reader()?.list(a)
 }
 
 fn act(ctx: &mut Context, id: &str, kind: EventKind) -> R<LeadView> {

@@ -10,7 +10,6 @@ use crate::error::Result;
 use crate::lead_index::{self, Page, COUNT_CAP};
 use crate::model::LeadFields;
 use crate::registry::Registry;
-use crate::short_search::ShortSearch;
 
 impl Registry {
     /// Builds the duplicate index from the lead index table if it is not built yet.
@@ -44,14 +43,10 @@ impl Registry {
         Ok(found.into_iter().map(|m| (lead_id(m.id), m)).collect())
     }
 
-    /// One page of every lead matching a one- or two-character `q` (see [`crate::short_search`]).
+    /// One page of every lead matching the search text `q` (see [`crate::short_search`]).
     pub fn short_search(&mut self, q: &str, at: DateTime<Utc>, limit: u32, offset: u64) -> Result<Page> {
         self.refresh_if_changed()?;
-        let search = match &mut self.memory.search {
-            Some(s) => s,
-            slot => slot.insert(ShortSearch::build(&self.conn)?),
-        };
-        let (ids, total) = search.find(q.trim(), offset, limit.min(1000));
+        let (ids, total) = self.memory.search.with(&self.conn, |s| s.find(q.trim(), offset, limit.min(1000)))?;
         let mut rows = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(row) = lead_index::get(&self.conn, &id)? {

@@ -201,8 +201,8 @@ impl DerivedView for InMemory {
     /// Builds what is not built yet; pending updates are not in it until the commit.
     fn snapshot(&self, reg: &mut Registry) -> Result<Vec<(&'static str, Rows)>> {
         reg.warm_dedup()?;
-        if reg.memory.search.is_none() {
-            reg.memory.search = Some(crate::short_search::ShortSearch::build(&reg.conn)?);
+        if !reg.memory.search.is_built() {
+            reg.memory.search.set(crate::short_search::ShortSearch::build(&reg.conn)?);
         }
         let ids: Vec<String> = rows(reg, "SELECT lead_id, NULL FROM lead_index")?.into_keys().collect();
         let mut dedup = Rows::new();
@@ -213,11 +213,11 @@ impl DerivedView for InMemory {
             }
             dedup.insert("(entries)".into(), d.len().to_string());
         }
-        if let Some(s) = &reg.memory.search {
+        reg.memory.search.with(&reg.conn, |s| {
             for (id, updated_at, text) in s.entries() {
                 search.insert(id.to_string(), format!("{updated_at} {text}"));
             }
-        }
+        })?;
         Ok(vec![("memory:duplicate_index", dedup), ("memory:short_search", search)])
     }
 }
