@@ -83,6 +83,11 @@ pub trait Backend: Send + Sync {
     fn epoch(&self) -> Result<Epoch, HubError>;
     /// Whether the database answers (`/healthz`).
     fn ping(&self) -> Result<(), HubError>;
+    /// Opens what a serving hub keeps open (PostgreSQL: the whole connection pool), so
+    /// the first burst of syncs after a start does not also pay for connecting.
+    fn warm_up(&self) -> Result<(), HubError> {
+        Ok(())
+    }
 
     /// Keeps the keys `device` pushed for leads the hub holds in a scope it writes
     /// (the first key of a lead wins; only from a device that wrote into the lead's

@@ -171,6 +171,9 @@ impl Backend for PgStore {
         self.pool.get()?.query_one("SELECT 1", &[])?;
         Ok(())
     }
+    fn warm_up(&self) -> Result<(), HubError> {
+        self.pool.fill()
+    }
     fn store_lead_keys(&self, device: &Device, keys: Vec<LeadKeyEntry>, now_ms: i64) -> Result<Vec<String>, HubError> {
         lead_keys::store(&self.writer, device, keys, now_ms)
     }
@@ -212,6 +215,17 @@ mod tests {
         let x: i32 = client.query_one("SELECT x FROM mine", &[]).unwrap().get(0);
         let tables: i64 = client.query_one("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", &[]).unwrap().get(0);
         assert_eq!((x, tables), (42, 1), "the foreign database is untouched");
+    }
+
+    #[test]
+    fn a_serving_hub_opens_its_whole_pool_before_the_first_request() {
+        let store = PgStore::connect(&leadguard_tests::postgres::fresh_database()).unwrap();
+        assert!(store.pool.open_count() < POOL_SIZE, "connecting alone opens what migrating needs");
+        store.warm_up().unwrap();
+        assert_eq!(store.pool.open_count(), POOL_SIZE);
+        store.warm_up().unwrap();
+        assert_eq!(store.pool.open_count(), POOL_SIZE, "warming twice opens no more");
+        store.ping().unwrap();
     }
 
     #[test]

@@ -81,6 +81,19 @@ impl Pool {
         }
     }
 
+    /// Opens connections until `size` are open (a serving hub's start).
+    pub(super) fn fill(&self) -> Result<(), HubError> {
+        let held = (0..self.size).map(|_| self.get()).collect::<Result<Vec<_>, _>>()?;
+        drop(held);
+        Ok(())
+    }
+
+    /// How many connections are open (idle or lent).
+    #[cfg(test)]
+    pub(super) fn open_count(&self) -> usize {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).open
+    }
+
     fn release(&self, conn: Option<Conn>) {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         match conn.filter(|c| !c.client.is_closed()) {
