@@ -84,24 +84,13 @@ pub fn check_change(doc_id: &str, change: &automerge::Change, state: &dyn DocSta
     // it); should it panic anyway, that is a refusal, not a crash.
     let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode()))
         .map_err(|_| Violation::new(Reason::Undecodable, "the change cannot be decoded"))?;
-    check_expanded(&name, doc_id, change, &expanded, state, author)
+    check_decoded(&name, doc_id, change, &expanded, state, author)
 }
 
 /// [`check_change`] of a change already expanded (`change.decode()`, e.g. on another
 /// thread while the replica checks earlier changes) of the document `name`
 /// (`DocName::parse(doc_id)`, parsed once per document): the same verdict.
 pub fn check_decoded(
-    name: &DocName,
-    doc_id: &str,
-    change: &automerge::Change,
-    expanded: &automerge::ExpandedChange,
-    state: &dyn DocState,
-    author: Option<&Author<'_>>,
-) -> Result<Effects, Violation> {
-    check_expanded(name, doc_id, change, expanded, state, author)
-}
-
-fn check_expanded(
     name: &DocName,
     doc_id: &str,
     change: &automerge::Change,

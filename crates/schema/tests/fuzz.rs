@@ -21,22 +21,30 @@ fn seeds() -> Vec<Vec<u8>> {
     out
 }
 
+/// One of the seed changes with `edits` applied: (position, byte, 0 overwrite · 1 insert · 2 remove).
+fn mutated(seed: usize, edits: Vec<(usize, u8, u8)>) -> Vec<u8> {
+    let seeds = seeds();
+    let mut bytes = seeds[seed % seeds.len()].clone();
+    for (at, byte, op) in edits {
+        let at = at % (bytes.len() + 1);
+        match op {
+            0 if at < bytes.len() => bytes[at] = byte,
+            1 => bytes.insert(at, byte),
+            _ if at < bytes.len() => {
+                bytes.remove(at);
+            }
+            _ => {}
+        }
+    }
+    bytes
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
     fn mutated_changes_never_panic_the_check(seed in 0usize..64, edits in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..6)) {
-        let seeds = seeds();
-        let mut bytes = seeds[seed % seeds.len()].clone();
-        for (at, byte, op) in edits {
-            let at = at % (bytes.len() + 1);
-            match op {
-                0 if at < bytes.len() => bytes[at] = byte,
-                1 => bytes.insert(at, byte),
-                _ if at < bytes.len() => { bytes.remove(at); }
-                _ => {}
-            }
-        }
+        let bytes = mutated(seed, edits);
         if let Ok(change) = automerge::Change::from_bytes(bytes) {
             for doc in [DOC, OTHER_DOC, "directory/sh"] {
                 let first = check_change(doc, &change, &State::with_base(), None);
@@ -49,17 +57,7 @@ proptest! {
     /// (`check_decoded`): every mutated change gets the verdict `check_change` gives.
     #[test]
     fn a_change_expanded_beforehand_gets_the_same_verdict(seed in 0usize..64, edits in prop::collection::vec((any::<usize>(), any::<u8>(), 0u8..3), 1..6)) {
-        let seeds = seeds();
-        let mut bytes = seeds[seed % seeds.len()].clone();
-        for (at, byte, op) in edits {
-            let at = at % (bytes.len() + 1);
-            match op {
-                0 if at < bytes.len() => bytes[at] = byte,
-                1 => bytes.insert(at, byte),
-                _ if at < bytes.len() => { bytes.remove(at); }
-                _ => {}
-            }
-        }
+        let bytes = mutated(seed, edits);
         if let Ok(change) = automerge::Change::from_bytes(bytes) {
             if let Ok(expanded) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode())) {
                 for doc in [DOC, OTHER_DOC, "directory/sh"] {
