@@ -8,7 +8,8 @@
 #                             artifacts in the cache, with this workspace's own crates,
 #                             test and binary executables and incremental state pruned.
 #                             Skipped when the cache already holds this Cargo.lock and
-#                             toolchain, or while another clone is saving.
+#                             toolchain, or while another clone is saving; given up
+#                             (the old cache kept) when the copy fails, e.g. a full disk.
 #
 # The cache is $LEADGUARD_DEPS_CACHE (default ~/.cache/leadguard/deps-target). A flock
 # guards it: restores share the lock, a save takes it alone and swaps the new cache in
@@ -88,7 +89,14 @@ save() {
   echo "target-cache: saving dependency artifacts to $cache"
   local start=$SECONDS
   rm -rf "$cache.new" "$cache.old"
-  copy_tree "$target" "$cache.new"
+  # A cache that cannot be written (a full disk) costs the next clone a longer build,
+  # never this build its result: give up the save, keep the old cache.
+  local err
+  if ! err="$(copy_tree "$target" "$cache.new" 2>&1)"; then
+    rm -rf "$cache.new"
+    echo "target-cache: not saving, the copy failed: ${err##*$'\n'}" >&2
+    exit 0
+  fi
   prune "$cache.new"
   echo "$key" >"$cache.new/.key"
   [[ -d $cache ]] && mv "$cache" "$cache.old"

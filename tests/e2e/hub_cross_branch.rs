@@ -69,7 +69,7 @@ fn refused(r: Result<(), ClientError>, what: &str) {
 
 /// A whole branch policy (the hub reads the full JSON) with the cross-branch decider.
 fn policy_change(actor: &str, decider: &str) -> Vec<u8> {
-    let mut policy = serde_json::to_value(leadguard_core::model::Policy::default()).unwrap();
+    let mut policy = serde_json::to_value(leadguard_core::policy::Policy::default()).unwrap();
     policy["cross_branch_decider"] = json!(decider);
     let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor.as_bytes()));
     doc.put(automerge::ROOT, "policy", policy.to_string()).unwrap();

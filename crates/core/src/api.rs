@@ -38,7 +38,8 @@ pub use reader::LeadReader;
 pub use notifications::*;
 pub use relations::{LeadRelateArgs, LeadRelated, RelatedLead};
 pub use reports::{ReportItem, ReportList, ReportListArgs, ReportReviewArgs, ReviewState};
-pub use crate::model::{Policy, Rep};
+pub use crate::model::Rep;
+pub use crate::policy::Policy;
 pub use crate::visibility::{EventView, LeadView};
 
 /// What a command handler runs against: one device's registry.

@@ -62,7 +62,7 @@ pub(crate) struct Choice {
 /// What a round of assignments remembers between customers: the candidates, faults
 /// and the load each rep carries (what they hold plus what this round gave).
 pub(crate) struct Round {
-    policy: crate::model::Policy,
+    policy: crate::policy::Policy,
     everyone: Vec<String>,
     faults: BTreeMap<String, crate::faults::RepFaults>,
     load: BTreeMap<String, u32>,

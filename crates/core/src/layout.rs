@@ -15,7 +15,8 @@
 use automerge::{AutoCommit, ObjType, ReadDoc, ScalarValue, Value, ROOT};
 
 use crate::error::{Error, Result};
-use crate::model::{Event, Policy, Rep};
+use crate::model::{Event, Rep};
+use crate::policy::Policy;
 use automerge::transaction::Transactable;
 
 /// Id of the directory document of `branch`.

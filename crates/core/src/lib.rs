@@ -24,6 +24,7 @@ pub mod digest_backlog;
 pub mod doctor;
 pub mod faults;
 pub mod model;
+pub mod policy;
 pub mod notifications;
 pub mod phase_times;
 pub mod reason;

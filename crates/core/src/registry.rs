@@ -21,7 +21,8 @@ use crate::error::{Error, Result};
 use crate::lead_index;
 pub use crate::lead_index::{Filter, LeadRow, Page};
 use crate::layout;
-use crate::model::{Event, Policy, Rep, Role};
+use crate::model::{Event, Rep, Role};
+use crate::policy::Policy;
 use crate::status::{self, Status};
 use crate::store;
 

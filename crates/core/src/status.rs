@@ -17,7 +17,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Outcome, Policy, Share, Verdict};
+use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Outcome, Share, Verdict};
+use crate::policy::Policy;
 use crate::timing::{self, Timing};
 
 /// The claim state of a lead at a time.

@@ -14,7 +14,8 @@ use crate::documents::DocCache;
 use crate::error::{Error, Result};
 use crate::lead_index;
 use crate::layout;
-use crate::model::{Event, EventKind, LeadFields, Policy, Role};
+use crate::model::{Event, EventKind, LeadFields, Role};
+use crate::policy::Policy;
 use crate::registry::{new_id, Registry, Target, Written};
 use crate::status;
 

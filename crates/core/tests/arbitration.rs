@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadguard_core::arbitration::{self, Criterion, Proposal, ProposedOutcome, Receipts};
 use leadguard_core::collisions::{CaseClaim, CaseKind, ClaimKind, CollisionCase, Window};
-use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Policy, Rep, Role, Share};
+use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Rep, Role, Share};
+use leadguard_core::policy::Policy;
 use proptest::prelude::*;
 
 fn t0() -> DateTime<Utc> {

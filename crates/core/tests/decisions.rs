@@ -379,7 +379,8 @@ fn a_managers_own_earlier_decision_takes_no_effect_on_the_leads_once_they_decide
 #[test]
 fn rule_17_a_case_across_branches_is_the_directors_unless_every_branch_gives_it_to_its_managers() {
     use leadguard_core::collisions::Decider;
-    use leadguard_core::model::{CrossBranchDecider, Rep};
+    use leadguard_core::model::Rep;
+    use leadguard_core::policy::CrossBranchDecider;
     let dir = tempfile::tempdir().unwrap();
     let mut hub = SimHub::new(t0());
     let in_branch = |id: &str, role: Role, branch: &str| Rep { branch: branch.into(), ..rep(id, id, role) };

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use leadguard_core::collisions::claims::claim_attempts;
 use leadguard_core::collisions::Window;
-use leadguard_core::model::{Event, EventKind, LeadFields, Policy};
+use leadguard_core::model::{Event, EventKind, LeadFields};
+use leadguard_core::policy::Policy;
 use leadguard_core::status::{check, derive, LeadState, Rejection};
 use leadguard_core::timing::{clamp, effective_times, Receipt, Timing};
 

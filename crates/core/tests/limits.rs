@@ -79,7 +79,7 @@ fn limits_are_branch_policy_and_zero_means_none() {
     let p = api::dispatch(&mut c, "policy_get", json!(null)).unwrap();
     assert_eq!((p["max_held"].as_u64(), p["max_claims_per_day"].as_u64()), (Some(0), Some(0)));
     // A policy written before the limits existed reads as no limits.
-    let old: leadguard_core::model::Policy = serde_json::from_value(json!({
+    let old: leadguard_core::policy::Policy = serde_json::from_value(json!({
         "protection_hours": 72, "extension_hours": 72, "qualifying_followups": ["visit"],
         "reclaim_cooldown_hours": 24, "required": [["company"]]
     }))

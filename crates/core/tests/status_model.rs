@@ -6,7 +6,8 @@
 //! receipts that pin each event's window, must derive the same status.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields, Policy};
+use leadguard_core::model::{Event, EventKind, FollowupKind, LeadFields};
+use leadguard_core::policy::Policy;
 use leadguard_core::status::{derive, LeadState};
 use leadguard_core::timing::{Receipt, Timing};
 use proptest::prelude::*;

@@ -47,7 +47,7 @@ impl<'a> HubState<'a> {
 }
 
 impl crate::case_rights::HubDocs for HubState<'_> {
-    fn policy(&self, branch: &str) -> leadguard_core::model::Policy {
+    fn policy(&self, branch: &str) -> leadguard_core::policy::Policy {
         let doc = format!("directory/{branch}");
         let read = || -> rusqlite::Result<Vec<(Vec<u8>, i64, Option<i64>)>> {
             let mut stmt = self.conn.prepare_cached("SELECT bytes FROM changes WHERE doc_id = ?1 ORDER BY hub_seq")?;
@@ -58,7 +58,7 @@ impl crate::case_rights::HubDocs for HubState<'_> {
             Ok(changes) => crate::entitlement::policy_of(&changes),
             Err(e) => {
                 self.failed.borrow_mut().get_or_insert(e);
-                leadguard_core::model::Policy::default()
+                leadguard_core::policy::Policy::default()
             }
         }
     }

@@ -21,7 +21,7 @@
 
 use std::collections::BTreeSet;
 
-use leadguard_core::model::{CrossBranchDecider, Policy};
+use leadguard_core::policy::{CrossBranchDecider, Policy};
 use leadguard_protocol::Role;
 use leadguard_schema::event::Kind;
 use leadguard_schema::{DocName, DocState, Effects, Reason, Violation};

@@ -12,7 +12,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use automerge::{AutoCommit, ObjType, ReadDoc, Value, ROOT};
 use chrono::{DateTime, Utc};
-use leadguard_core::model::{Event, Policy};
+use leadguard_core::model::Event;
+use leadguard_core::policy::Policy;
 use leadguard_core::status::{self, LeadState, Status};
 use leadguard_core::timing::{Receipt, Timing};
 use leadguard_protocol::Role;

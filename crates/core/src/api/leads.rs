@@ -10,7 +10,8 @@ use ts_rs::TS;
 
 use super::Context;
 use crate::error::{ApiError, Error};
-use crate::model::{EventKind, FollowupKind, LeadFields, Policy, Rep, Role};
+use crate::model::{EventKind, FollowupKind, LeadFields, Rep, Role};
+use crate::policy::Policy;
 use crate::status::LeadState;
 use crate::registry::{InitOptions, Registry, Written, DEFAULT_SHARD_SIZE};
 use crate::visibility::{self, EventView, LeadView, Viewer};

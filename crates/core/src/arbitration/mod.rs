@@ -61,8 +61,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::collisions::model::{CaseClaim, CollisionCase, Window};
-pub use crate::model::{default_criteria, Criterion};
-use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Policy, Rep, Share};
+pub use crate::policy::{default_criteria, Criterion};
+use crate::model::{Event, EventKind, Field, FollowupKind, LeadFields, Rep, Share};
+use crate::policy::Policy;
 
 /// How far back a follow-up counts as recent interaction (rule 7: 近7天).
 pub const RECENT_DAYS: i64 = 7;

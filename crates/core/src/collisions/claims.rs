@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::collisions::model::ClaimKind;
-use crate::model::{Event, EventKind, Policy};
+use crate::model::{Event, EventKind};
+use crate::policy::Policy;
 use crate::status::{self, LeadState, Rejection};
 use crate::timing::Timing;
 

@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::model::{CrossBranchDecider, Event, EventKind, Outcome, Role};
+use crate::model::{Event, EventKind, Outcome, Role};
+use crate::policy::CrossBranchDecider;
 use crate::registry::{new_id, Registry, Target};
 
 /// Who decides a case (docs/RULES.md rule 17).

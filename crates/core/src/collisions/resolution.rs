@@ -24,7 +24,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::collisions::model::CollisionCase;
-use crate::model::{Event, EventKind, Outcome, Policy};
+use crate::model::{Event, EventKind, Outcome};
+use crate::policy::Policy;
 use crate::status::LeadState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

@@ -126,7 +126,7 @@ pub fn check(
         Err(v) => return Ok(Err(v)),
     };
     if let Some(policy) = &fx.policy {
-        let usable = serde_json::from_str::<crate::model::Policy>(policy).map_err(|e| e.to_string()).and_then(|p| p.validate().map_err(|e| e.to_string()));
+        let usable = serde_json::from_str::<crate::policy::Policy>(policy).map_err(|e| e.to_string()).and_then(|p| p.validate().map_err(|e| e.to_string()));
         if let Err(why) = usable {
             return Ok(Err(Violation::new(Reason::BadPolicy, format!("the policy is unusable: {why}"))));
         }

@@ -367,7 +367,7 @@ impl PgState<'_, '_, '_> {
 }
 
 impl crate::case_rights::HubDocs for PgState<'_, '_, '_> {
-    fn policy(&self, branch: &str) -> leadguard_core::model::Policy {
+    fn policy(&self, branch: &str) -> leadguard_core::policy::Policy {
         let doc = format!("directory/{branch}");
         let mut tx = self.tx.borrow_mut();
         let statement = self.statements.borrow_mut().get(&mut **tx, "SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY hub_seq");
@@ -375,7 +375,7 @@ impl crate::case_rights::HubDocs for PgState<'_, '_, '_> {
             Ok(rows) => crate::entitlement::policy_of(&rows.iter().map(|r| (r.get::<_, Vec<u8>>(0), 0, None)).collect::<Vec<_>>()),
             Err(e) => {
                 self.failed.borrow_mut().get_or_insert(e);
-                leadguard_core::model::Policy::default()
+                leadguard_core::policy::Policy::default()
             }
         }
     }

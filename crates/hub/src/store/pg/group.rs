@@ -488,10 +488,10 @@ impl<'t, 'c, 'b> BatchState<'t, 'c, 'b> {
 }
 
 impl crate::case_rights::HubDocs for BatchState<'_, '_, '_> {
-    fn policy(&self, branch: &str) -> leadguard_core::model::Policy {
+    fn policy(&self, branch: &str) -> leadguard_core::policy::Policy {
         let doc = format!("directory/{branch}");
         if self.changed(&doc) {
-            return leadguard_core::model::Policy::default();
+            return leadguard_core::policy::Policy::default();
         }
         let rows = self.rows("SELECT bytes FROM changes WHERE doc_id = $1 ORDER BY hub_seq", &[&doc]);
         crate::entitlement::policy_of(&rows.iter().map(|r| (r.get::<_, Vec<u8>>(0), 0, None)).collect::<Vec<_>>())
