@@ -90,6 +90,50 @@ fn a_search_answers_while_a_sync_waits_on_the_hub() {
 }
 
 #[test]
+fn the_first_search_after_a_sync_started_answers_while_the_registry_is_held() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = Host::new(dir.path().to_path_buf());
+    host.call("init", json!({ "rep_id": "lina", "name": "李娜", "branch": "sz" })).unwrap();
+    host.call("lead_add", json!({ "fields": { "company": "深圳市腾达科技有限公司", "contact": "陈明", "phone": "13912345678", "need": "门禁" } }))
+        .unwrap();
+    let (url, arrived, release_hub, hub) = stalled_hub();
+    host.with_context(|ctx| {
+        let reg = ctx.registry()?;
+        reg.set_hub_url(Some(&url))?;
+        reg.set_device_token(Some("lgd_0000000000000000000000000000000000000000000000000000000000000000"))?;
+        Ok(())
+    })
+    .unwrap();
+
+    let host = &host;
+    std::thread::scope(|s| {
+        // Nothing was listed since the registry opened; the sync starts.
+        let sync = s.spawn(move || host.call("sync_run", json!(null)));
+        arrived.recv().unwrap();
+        // A sync step (here: a command) holds the registry while the user searches.
+        let (held_tx, held) = mpsc::channel();
+        let (release, release_rx) = mpsc::channel::<()>();
+        s.spawn(move || {
+            host.with_context(|_| {
+                held_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+                Ok(())
+            })
+            .unwrap()
+        });
+        held.recv().unwrap();
+        let (answered, answer) = mpsc::channel();
+        s.spawn(move || answered.send(host.call("lead_list", json!({ "search": "腾达" }))).unwrap());
+        let found = answer.recv_timeout(std::time::Duration::from_secs(60));
+        release.send(()).unwrap();
+        release_hub.send(()).unwrap();
+        assert_eq!(found.expect("the first search waited for the registry").unwrap()["total"], 1);
+        assert!(sync.join().unwrap().is_err(), "the stalled hub refuses the sync");
+    });
+    hub.join().unwrap();
+}
+
+#[test]
 fn a_panicked_command_leaves_a_context_reopened_from_disk() {
     let dir = tempfile::tempdir().unwrap();
     let host = Host::new(dir.path().to_path_buf());

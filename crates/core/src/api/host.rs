@@ -163,7 +163,13 @@ impl Host {
 
     fn sync_run(&self) -> Result<Value, ApiError> {
         let _one_at_a_time = self.sync_gate.lock().unwrap_or_else(|p| p.into_inner());
-        let clock = self.with_context(|ctx| Ok(ctx.clock()))?;
+        let clock = self.with_context(|ctx| {
+            // Searches during the sync answer from the reader, also the first one.
+            if let Ok(reader) = ctx.lead_reader() {
+                *self.cached_reader() = Some(reader);
+            }
+            Ok(ctx.clock())
+        })?;
         let board = self.progress.clone();
         board.set(Some(SyncProgress { phase: SyncPhase::Pushing, done: 0, total: None }));
         let _clear = super::sync::Running(&board);
@@ -189,5 +195,6 @@ impl RegistryAccess for Lent<'_> {
 }
 
 /// How long one step of a sync may hold the registry while applying pulled changes:
-/// a search waiting behind it still answers within ~100 ms.
+/// a command waiting behind it (searches no longer wait: the lead reader) still
+/// answers within ~100 ms.
 const HOLD_BUDGET: Duration = Duration::from_millis(20);
