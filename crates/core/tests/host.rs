@@ -41,10 +41,9 @@ fn stalled_hub() -> (String, mpsc::Receiver<()>, mpsc::Sender<()>, std::thread::
     (url, arrived, release, handle)
 }
 
-#[test]
-fn a_search_answers_while_a_sync_waits_on_the_hub() {
-    let dir = tempfile::tempdir().unwrap();
-    let host = Host::new(dir.path().to_path_buf());
+/// 李娜's laptop with one customer (深圳市腾达科技), enrolled at a [`stalled_hub`].
+fn li_na_with_a_stalled_hub(dir: &std::path::Path) -> (Host, mpsc::Receiver<()>, mpsc::Sender<()>, std::thread::JoinHandle<()>) {
+    let host = Host::new(dir.to_path_buf());
     host.call("init", json!({ "rep_id": "lina", "name": "李娜", "branch": "sz" })).unwrap();
     host.call("lead_add", json!({ "fields": { "company": "深圳市腾达科技有限公司", "contact": "陈明", "phone": "13912345678", "need": "门禁" } }))
         .unwrap();
@@ -56,6 +55,13 @@ fn a_search_answers_while_a_sync_waits_on_the_hub() {
         Ok(())
     })
     .unwrap();
+    (host, arrived, release, hub)
+}
+
+#[test]
+fn a_search_answers_while_a_sync_waits_on_the_hub() {
+    let dir = tempfile::tempdir().unwrap();
+    let (host, arrived, release, hub) = li_na_with_a_stalled_hub(dir.path());
 
     let host = &host;
     std::thread::scope(|s| {
@@ -92,18 +98,7 @@ fn a_search_answers_while_a_sync_waits_on_the_hub() {
 #[test]
 fn the_first_search_after_a_sync_started_answers_while_the_registry_is_held() {
     let dir = tempfile::tempdir().unwrap();
-    let host = Host::new(dir.path().to_path_buf());
-    host.call("init", json!({ "rep_id": "lina", "name": "李娜", "branch": "sz" })).unwrap();
-    host.call("lead_add", json!({ "fields": { "company": "深圳市腾达科技有限公司", "contact": "陈明", "phone": "13912345678", "need": "门禁" } }))
-        .unwrap();
-    let (url, arrived, release_hub, hub) = stalled_hub();
-    host.with_context(|ctx| {
-        let reg = ctx.registry()?;
-        reg.set_hub_url(Some(&url))?;
-        reg.set_device_token(Some("lgd_0000000000000000000000000000000000000000000000000000000000000000"))?;
-        Ok(())
-    })
-    .unwrap();
+    let (host, arrived, release_hub, hub) = li_na_with_a_stalled_hub(dir.path());
 
     let host = &host;
     std::thread::scope(|s| {
