@@ -1,7 +1,8 @@
 //! The apps' host (`leadguard_core::api::Host`, used by the desktop shell and the web
 //! server): a sync takes the registry only for its local steps, so the user's search
 //! answers while the sync waits on the hub; a search answers from committed rows while
-//! anything holds the registry, and finds what a command just wrote; a panicked
+//! anything holds the registry, as the user the last command left (a demo's user switch),
+//! and finds what a command just wrote; a panicked
 //! command's context is reopened from disk.
 
 mod support;
@@ -234,4 +235,39 @@ fn a_lead_written_by_another_process_is_found_through_the_host() {
     let page = host.call("lead_list", json!({ "search": "华强" })).unwrap();
     assert_eq!(page["total"], 2);
     assert!(ids(&page).contains(&id));
+}
+
+#[test]
+fn a_list_answered_while_a_command_holds_the_registry_is_for_the_user_switched_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    leadguard_core::demo::seed(&data, None, 90, "lina", h(0)).unwrap();
+    let mut ctx = Context::open(&data).unwrap();
+    ctx.set_now(Some(h(0)));
+    let host = Host::from_context(ctx);
+    // The first list opens the reader, with 李娜 as its user.
+    let linas = host.call("lead_list", json!({ "filter": "mine" })).unwrap()["total"].as_u64().unwrap();
+    assert!(linas > 0, "李娜 has customers in the demo");
+    host.call("demo_switch_user", json!({ "rep": "zhangwei" })).unwrap();
+
+    let (held_tx, held) = mpsc::channel();
+    let (release, release_rx) = mpsc::channel::<()>();
+    let host = &host;
+    let while_held = std::thread::scope(|s| {
+        s.spawn(move || {
+            host.with_context(|_| {
+                held_tx.send(()).unwrap();
+                release_rx.recv().unwrap();
+                Ok(())
+            })
+            .unwrap()
+        });
+        held.recv().unwrap();
+        let page = host.call("lead_list", json!({ "filter": "mine" }));
+        release.send(()).unwrap();
+        page.unwrap()
+    });
+    let when_free = host.call("lead_list", json!({ "filter": "mine" })).unwrap();
+    assert_eq!(while_held["total"], when_free["total"], "the list while held is 张伟's, as it is once the registry is free");
+    assert_ne!(while_held["total"].as_u64().unwrap(), linas, "not 李娜's customers");
 }

@@ -122,7 +122,22 @@ impl Host {
         self.waiting.fetch_add(1, Ordering::SeqCst);
         let mut guard = self.lock();
         self.waiting.fetch_sub(1, Ordering::SeqCst);
-        f(self.context(&mut guard)?)
+        let ctx = self.context(&mut guard)?;
+        let out = f(ctx);
+        self.refresh_cached_reader(ctx);
+        out
+    }
+
+    /// Lists answered while the next command holds the registry come from the cached
+    /// reader: its copy of the directory (who the user is, the reps, the policy) must be
+    /// the one this command left, or a user switch or a pulled directory goes unseen.
+    fn refresh_cached_reader(&self, ctx: &mut Context) {
+        if self.cached_reader().is_none() {
+            return;
+        }
+        if let Ok(reader) = ctx.lead_reader() {
+            *self.cached_reader() = Some(reader);
+        }
     }
 
     /// Before a sync step: lets the commands waiting for the registry go first.
@@ -186,7 +201,10 @@ impl RegistryAccess for Lent<'_> {
         self.0.yield_to_commands();
         let mut guard = self.0.lock();
         let ctx = self.0.context(&mut guard).map_err(SyncError::Unavailable)?;
-        f(ctx.registry().map_err(SyncError::Unavailable)?)
+        let out = f(ctx.registry().map_err(SyncError::Unavailable)?);
+        // A pulled directory (a new rep, a changed policy) reaches the lists at once.
+        self.0.refresh_cached_reader(ctx);
+        out
     }
 
     fn hold_budget(&self) -> Option<Duration> {
