@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
 use leadguard_schema::{DocState, Effects};
 use postgres::types::ToSql;
-use postgres::{GenericClient, IsolationLevel, Transaction};
+use postgres::{GenericClient, Transaction};
 
 use super::pool::{Pool, Statements};
 use super::writer::Writer;
@@ -226,52 +226,65 @@ pub(super) fn ack(hash: ChangeHash, seq: i64, received_at: i64, prev: Option<i64
 pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
     let mut pooled = pool.get()?;
     let (client, st) = pooled.split();
-    // One snapshot for the feed's head and the rows.
-    let mut tx = client.build_transaction().isolation_level(IsolationLevel::RepeatableRead).read_only(true).start()?;
-    let head = st.get(&mut tx, "SELECT last_seq FROM hub_feed WHERE id = 1")?;
-    let max_seq: i64 = tx.query_one(&head, &[])?.get(0);
     let since = i64::try_from(since).unwrap_or(i64::MAX);
     let limit = limit.max(1);
     let fetch = (limit + 1) as i64;
+    // One statement, so one snapshot for the feed's head and the rows (and one round
+    // trip: no BEGIN, no COMMIT).
     let rows = match pull_ranges(device, only_scope) {
         Ranges::Scope(scope) => {
-            let statement = st.get(&mut tx, PULL_SCOPE)?;
-            tx.query(&statement, &[&since, &device.id, &scope, &exact_end(&scope), &fetch])?
+            let statement = st.get(client, PULL_SCOPE)?;
+            client.query(&statement, &[&since, &device.id, &scope, &exact_end(&scope), &fetch])?
         }
         Ranges::Employee(ranges) => {
             let (lo, hi): (Vec<&str>, Vec<&str>) = ranges.iter().map(|(lo, hi)| (lo.as_str(), hi.as_str())).unzip();
-            let statement = st.get(&mut tx, PULL_EMPLOYEE)?;
-            tx.query(&statement, &[&since, &device.id, &lo, &hi, &fetch])?
+            let statement = st.get(client, PULL_EMPLOYEE)?;
+            client.query(&statement, &[&since, &device.id, &lo, &hi, &fetch])?
         }
     };
+    let max_seq: i64 = rows.first().map(|r| r.get(0)).ok_or_else(|| HubError::ForeignDatabase("hub_feed has no head row".into()))?;
     let mut out = PullResponse::default();
     let mut bytes_total = 0usize;
-    for r in rows {
+    // Without changes the statement's one row is the head with NULLs beside it.
+    for r in rows.iter().filter(|r| r.get::<_, Option<i64>>(1).is_some()) {
         let full = out.changes.len() >= limit || (bytes_total >= PULL_BYTE_BUDGET && !out.changes.is_empty());
         if full {
             out.more = true;
             break;
         }
-        let hash: Vec<u8> = r.get(1);
-        let bytes: Vec<u8> = r.get(7);
+        let hash: Vec<u8> = r.get(2);
+        let bytes: Vec<u8> = r.get(8);
         bytes_total += bytes.len();
         out.changes.push(PulledChange {
-            hub_seq: r.get::<_, i64>(0) as u64,
+            hub_seq: r.get::<_, i64>(1) as u64,
             hash: ChangeHash(hash.try_into().map_err(|_| HubError::Task("stored hash is not 32 bytes".into()))?),
-            doc_id: r.get(2),
-            scope: r.get(3),
-            device: r.get(4),
-            received_at: HubTime(r.get(5)),
-            device_prev_sync: r.get::<_, Option<i64>>(6).map(HubTime),
+            doc_id: r.get(3),
+            scope: r.get(4),
+            device: r.get(5),
+            received_at: HubTime(r.get(6)),
+            device_prev_sync: r.get::<_, Option<i64>>(7).map(HubTime),
             bytes,
         });
     }
-    tx.commit()?;
     out.next_cursor = match (out.more, out.changes.last()) {
         (true, Some(last)) => last.hub_seq,
         _ => max_seq.max(since) as u64,
     };
     Ok(out)
+}
+
+/// A pull's page beside the feed's head, read in one statement: the head's row
+/// (`hub_feed`) joined to the page's rows, or to one row of NULLs when the page is
+/// empty. Column 0 is the head, then the change's columns.
+macro_rules! with_feed_head {
+    ($page:expr) => {
+        concat!(
+            "SELECT f.last_seq, p.hub_seq, p.hash, p.doc_id, p.scope, p.device_id, p.received_at, p.device_prev_sync, p.bytes
+             FROM hub_feed f LEFT JOIN LATERAL (",
+            $page,
+            ") p ON true WHERE f.id = 1 ORDER BY p.hub_seq"
+        )
+    };
 }
 
 /// The pull: index ranges merged in `hub_seq` order (as the SQLite backend's
@@ -285,7 +298,8 @@ pub(super) fn pull(pool: &Pool, device: &Device, since: u64, limit: usize, only_
 /// weighs a range of unknown scopes as narrow and reads it by index, whereas with a
 /// generic plan it would walk the log from the cursor for `= ANY($n)`.
 /// `COLLATE "C"`: the scope column's (migration 7).
-const PULL_EMPLOYEE: &str = "SELECT * FROM (
+const PULL_EMPLOYEE: &str = with_feed_head!(
+    "SELECT * FROM (
         SELECT r.* FROM unnest($3::text[], $4::text[]) AS b (lo, hi) CROSS JOIN LATERAL (
             SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes
             WHERE scope >= b.lo COLLATE \"C\" AND scope < b.hi COLLATE \"C\" AND NOT company_wide AND hub_seq > $1 AND device_id <> $2
@@ -293,12 +307,15 @@ const PULL_EMPLOYEE: &str = "SELECT * FROM (
         UNION ALL
         (SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes
          WHERE company_wide AND hub_seq > $1 AND device_id <> $2 ORDER BY hub_seq LIMIT $5)
-    ) AS ranges ORDER BY hub_seq LIMIT $5";
+    ) AS ranges ORDER BY hub_seq LIMIT $5"
+);
 
 /// The pull of one scope (a distributor's, or the one a device asked for): its range
 /// of `changes_scope`, `[$3, $4)` as in [`PULL_EMPLOYEE`], up to `$5` changes.
-const PULL_SCOPE: &str = "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes
-    WHERE scope >= $3 COLLATE \"C\" AND scope < $4 COLLATE \"C\" AND hub_seq > $1 AND device_id <> $2 ORDER BY hub_seq LIMIT $5";
+const PULL_SCOPE: &str = with_feed_head!(
+    "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes
+    WHERE scope >= $3 COLLATE \"C\" AND scope < $4 COLLATE \"C\" AND hub_seq > $1 AND device_id <> $2 ORDER BY hub_seq LIMIT $5"
+);
 
 /// What a device pulls.
 enum Ranges {
