@@ -42,6 +42,23 @@ fn stalled_hub() -> (String, mpsc::Receiver<()>, mpsc::Sender<()>, std::thread::
     (url, arrived, release, handle)
 }
 
+/// Holds `host`'s registry on a thread of `s`, as a command or a sync step does, until
+/// the returned sender is sent to.
+fn hold_registry<'scope>(s: &'scope std::thread::Scope<'scope, '_>, host: &'scope Host) -> mpsc::Sender<()> {
+    let (held_tx, held) = mpsc::channel();
+    let (release, release_rx) = mpsc::channel::<()>();
+    s.spawn(move || {
+        host.with_context(|_| {
+            held_tx.send(()).unwrap();
+            release_rx.recv().unwrap();
+            Ok(())
+        })
+        .unwrap()
+    });
+    held.recv().unwrap();
+    release
+}
+
 /// 李娜's laptop with one customer (深圳市腾达科技), enrolled at a [`stalled_hub`].
 fn li_na_with_a_stalled_hub(dir: &std::path::Path) -> (Host, mpsc::Receiver<()>, mpsc::Sender<()>, std::thread::JoinHandle<()>) {
     let host = Host::new(dir.to_path_buf());
@@ -107,17 +124,7 @@ fn the_first_search_after_a_sync_started_answers_while_the_registry_is_held() {
         let sync = s.spawn(move || host.call("sync_run", json!(null)));
         arrived.recv().unwrap();
         // A sync step (here: a command) holds the registry while the user searches.
-        let (held_tx, held) = mpsc::channel();
-        let (release, release_rx) = mpsc::channel::<()>();
-        s.spawn(move || {
-            host.with_context(|_| {
-                held_tx.send(()).unwrap();
-                release_rx.recv().unwrap();
-                Ok(())
-            })
-            .unwrap()
-        });
-        held.recv().unwrap();
+        let release = hold_registry(s, host);
         let (answered, answer) = mpsc::channel();
         s.spawn(move || answered.send(host.call("lead_list", json!({ "search": "腾达" }))).unwrap());
         let found = answer.recv_timeout(std::time::Duration::from_secs(60));
@@ -250,19 +257,9 @@ fn a_list_answered_while_a_command_holds_the_registry_is_for_the_user_switched_t
     assert!(linas > 0, "李娜 has customers in the demo");
     host.call("demo_switch_user", json!({ "rep": "zhangwei" })).unwrap();
 
-    let (held_tx, held) = mpsc::channel();
-    let (release, release_rx) = mpsc::channel::<()>();
     let host = &host;
     let while_held = std::thread::scope(|s| {
-        s.spawn(move || {
-            host.with_context(|_| {
-                held_tx.send(()).unwrap();
-                release_rx.recv().unwrap();
-                Ok(())
-            })
-            .unwrap()
-        });
-        held.recv().unwrap();
+        let release = hold_registry(s, host);
         let page = host.call("lead_list", json!({ "filter": "mine" }));
         release.send(()).unwrap();
         page.unwrap()
