@@ -45,28 +45,15 @@ pub(super) enum Checks {
 
 /// Stores a batch atomically (see `Backend::push`) after `checks`.
 ///
-/// A batch of re-pushes answers from a pooled connection (one lookup of every hash);
-/// anything new goes to the hub's writer (group commit, stored with the pushes queued
-/// beside it: `group.rs`). Two pushes of the same new change racing through two hubs:
-/// the second's group is redone push by push, where it fails on the unique hash (or
-/// lead) and its retry gets the first receipt — the client retries a failed push anyway.
-pub(super) fn push(pool: &Pool, writer: &Writer, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
-    {
-        let mut pooled = pool.get()?;
-        let (client, st) = pooled.split();
-        let hashes: Vec<&[u8]> = changes.iter().map(|c| &c.hash.0[..]).collect();
-        let stored = find_all(client, st, &hashes)?;
-        // A batch of nothing but re-pushes answers from the log without locking the feed.
-        if changes.iter().all(|c| stored.contains_key(&c.hash.0[..])) {
-            return changes
-                .iter()
-                .map(|c| match &stored[&c.hash.0[..]] {
-                    (_, scope, ..) if *scope != c.scope => Err(HubError::ScopeMismatch { doc_id: c.doc_id.clone() }),
-                    (seq, _, received_at, prev) => Ok(ack(c.hash, *seq, *received_at, *prev)),
-                })
-                .collect();
-        }
-    }
+/// Every push goes to the hub's writer (group commit, stored with the pushes queued
+/// beside it: `group.rs`), which reads the batch's hashes with the rest of its reads:
+/// a batch of nothing but re-pushes is answered from the log there without locking the
+/// feed (no round trip of its own on a pooled connection first — that lookup was one
+/// more statement per push for the rare re-push). Two pushes of the same new change
+/// racing through two hubs: the second's group is redone push by push, where it fails
+/// on the unique hash (or lead) and its retry gets the first receipt — the client
+/// retries a failed push anyway.
+pub(super) fn push(writer: &Writer, device: &Device, changes: &[ValidChange], checks: Checks) -> Result<Vec<Ack>, HubError> {
     writer.push(super::group::PushJob { device: device.clone(), changes: changes.to_vec(), checks })
 }
 

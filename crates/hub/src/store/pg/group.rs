@@ -3,11 +3,12 @@
 //!
 //! Why: the writer is one connection, so its round trips are the hub's push rate —
 //! ≈14 per push one after another took ≈3 ms, ≤ 330 pushes/s (`make bench-hub`). Here
-//! a group of pushes costs ≈12 round trips whatever its size:
+//! a group of pushes costs ≈8 round trips whatever its size (BEGIN, a savepoint, one
+//! read, up to four writes, COMMIT):
 //!
-//! 1. reads: the devices' last syncs, the documents' scopes, every hash (`= ANY`), and
-//!    the leads the authorship checks will ask about (the changes' root keys and list
-//!    objects, one query);
+//! 1. reads, in one statement (`READ_BATCH`): the devices' last syncs, the documents'
+//!    scopes, every hash (`= ANY`), the leads the authorship checks will ask about
+//!    (the changes' root keys and list objects) and those leads' match rows;
 //! 2. checks, in memory, push after push in arrival order: a push sees the leads,
 //!    names and documents of the pushes accepted before it; one that fails
 //!    (forged authorship, a bad change, a scope mismatch) is answered with its error
@@ -33,7 +34,7 @@ use leadguard_schema::{DocState, Effects};
 use postgres::types::ToSql;
 use postgres::Transaction;
 
-use super::changes::{ack, find_all, Checks};
+use super::changes::{ack, Checks};
 use super::pool::Statements;
 use crate::check::MatchRow;
 use crate::error::HubError;
@@ -103,6 +104,9 @@ struct Pending {
 struct Cache {
     lead_home: HashMap<String, Option<String>>,
     list_owner: HashMap<(String, String), Option<String>>,
+    /// Leads whose match rows were read with the batch, and the rows found.
+    match_asked: HashSet<String>,
+    match_rows: HashMap<String, MatchRow>,
 }
 
 /// The checked pushes of a batch: outcomes and slots of a prefix of its pushes.
@@ -116,7 +120,7 @@ fn store_batch(tx: &mut Transaction<'_>, st: &mut Statements, pushes: &[PushJob]
             Checked::Done(outcome) => outcomes.push(outcome),
         }
     }
-    let (first_seq, now) = write_batch(tx, st, &batch)?;
+    let (first_seq, now) = write_batch(tx, st, &batch, &mut cache)?;
     Ok(outcomes
         .into_iter()
         .zip(pushes)
@@ -136,44 +140,67 @@ fn store_batch(tx: &mut Transaction<'_>, st: &mut Statements, pushes: &[PushJob]
 
 type Stored = HashMap<Vec<u8>, (i64, String, i64, Option<i64>)>;
 
-/// The batch's reads: devices' last syncs, documents' scopes, stored hashes, and the
-/// leads its checks will look up (4 round trips).
+/// Every read of a batch in one statement, one round trip (each is one more wait for
+/// the database on a busy machine: `docs/BENCHMARKS.md`). Rows are tagged by what they
+/// answer, in a shared layout (`kind, t1‥t7 text, b bytea, i1‥i3 bigint`):
+/// 0 a device's last sync (`t1` id, `i1`); 1 a document's scope (`t1`, `t2`); 2 a stored
+/// change (`b` hash, `t1` scope, `i1` seq, `i2` received, `i3` previous sync); 3 a lead
+/// (`t1` id, `t2` doc, `t3` list), asked by id (`$4`) or by list (`$5`, `$6`); 4 the
+/// match row of a lead asked by id (`t1` id, `t2‥t7` its columns).
+const READ_BATCH: &str = "
+    SELECT 0, id, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::text, NULL::bytea,
+           coalesce(last_sync_at, enrolled_at), NULL::bigint, NULL::bigint
+      FROM devices WHERE id = ANY($1)
+    UNION ALL SELECT 1, doc_id, scope, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM docs WHERE doc_id = ANY($2)
+    UNION ALL SELECT 2, scope, NULL, NULL, NULL, NULL, NULL, NULL, hash, hub_seq, received_at, device_prev_sync
+      FROM changes WHERE hash = ANY($3)
+    UNION ALL SELECT 3, lead_id, doc_id, list_obj, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM leads WHERE lead_id = ANY($4)
+    UNION ALL SELECT 3, l.lead_id, l.doc_id, l.list_obj, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
+      FROM leads l JOIN unnest($5::text[], $6::text[]) AS q (doc_id, list_obj) ON l.doc_id = q.doc_id AND l.list_obj = q.list_obj
+    UNION ALL SELECT 4, lead_id, company, region, company_key, phone_visible, phone_digest, email_digest, NULL, NULL, NULL, NULL
+      FROM lead_match WHERE lead_id = ANY($4)";
+
+/// The batch's reads (`READ_BATCH`): devices' last syncs, documents' scopes, stored
+/// hashes, the leads its checks will look up and their match rows.
 fn read_batch<'a>(
     tx: &mut Transaction<'_>,
     st: &mut Statements,
     pushes: &'a [PushJob],
 ) -> Result<(HashMap<String, Option<i64>>, Batch<'a>, Stored, Cache), HubError> {
     let devices: Vec<&str> = pushes.iter().map(|p| p.device.id.as_str()).collect::<HashSet<_>>().into_iter().collect();
-    let read = st.get(tx, "SELECT id, coalesce(last_sync_at, enrolled_at) FROM devices WHERE id = ANY($1)")?;
-    let prev: HashMap<String, Option<i64>> = tx.query(&read, &[&devices])?.into_iter().map(|r| (r.get(0), r.get(1))).collect();
     let all = || pushes.iter().flat_map(|p| &p.changes);
     let docs: Vec<&str> = all().map(|c| c.doc_id.as_str()).collect::<HashSet<_>>().into_iter().collect();
-    let read = st.get(tx, "SELECT doc_id, scope FROM docs WHERE doc_id = ANY($1)")?;
-    let scopes = tx.query(&read, &[&docs])?.into_iter().map(|r| (r.get(0), r.get(1))).collect();
     let hashes: Vec<&[u8]> = all().map(|c| &c.hash.0[..]).collect();
-    let stored = find_all(tx, st, &hashes)?;
-    let mut cache = Cache::default();
+    // Asked before the hashes are known: a re-pushed change asks too (rare, and harmless).
     let (mut leads, mut lists) = (Vec::new(), Vec::new());
     for p in pushes.iter().filter(|p| !matches!(p.checks, Checks::None)) {
-        for c in p.changes.iter().filter(|c| !stored.contains_key(&c.hash.0[..])) {
+        for c in &p.changes {
             asked_about(c, &mut leads, &mut lists);
         }
     }
-    if !(leads.is_empty() && lists.is_empty()) {
-        let (list_docs, list_objs): (Vec<&str>, Vec<&str>) = lists.iter().map(|(d, o)| (d.as_str(), o.as_str())).unzip();
-        let read = st.get(
-            tx,
-            "SELECT lead_id, doc_id, list_obj FROM leads WHERE lead_id = ANY($1)
-             UNION SELECT l.lead_id, l.doc_id, l.list_obj FROM leads l
-               JOIN unnest($2::text[], $3::text[]) AS q (doc_id, list_obj) ON l.doc_id = q.doc_id AND l.list_obj = q.list_obj",
-        )?;
-        let rows = tx.query(&read, &[&leads, &list_docs, &list_objs])?;
-        cache.lead_home.extend(leads.into_iter().map(|l| (l, None)));
-        cache.list_owner.extend(lists.into_iter().map(|k| (k, None)));
-        for r in rows {
-            let (lead, doc, list): (String, String, String) = (r.get(0), r.get(1), r.get(2));
-            cache.lead_home.insert(lead.clone(), Some(doc.clone()));
-            cache.list_owner.insert((doc, list), Some(lead));
+    let (list_docs, list_objs): (Vec<&str>, Vec<&str>) = lists.iter().map(|(d, o)| (d.as_str(), o.as_str())).unzip();
+    let read = st.get(tx, READ_BATCH)?;
+    let rows = tx.query(&read, &[&devices, &docs, &hashes, &leads, &list_docs, &list_objs])?;
+    let mut cache = Cache::default();
+    cache.lead_home.extend(leads.iter().map(|l| (l.clone(), None)));
+    cache.list_owner.extend(lists.into_iter().map(|k| (k, None)));
+    cache.match_asked.extend(leads);
+    let (mut prev, mut scopes, mut stored) = (HashMap::new(), HashMap::new(), Stored::new());
+    for r in rows {
+        let text = |i: usize| r.get::<_, Option<String>>(i).unwrap_or_default();
+        match r.get::<_, i32>(0) {
+            0 => _ = prev.insert(text(1), r.get(9)),
+            1 => _ = scopes.insert(text(1), text(2)),
+            2 => _ = stored.insert(r.get(8), (r.get(9), text(1), r.get(10), r.get(11))),
+            3 => {
+                let (lead, doc, list) = (text(1), text(2), text(3));
+                cache.lead_home.insert(lead.clone(), Some(doc.clone()));
+                cache.list_owner.insert((doc, list), Some(lead));
+            }
+            _ => {
+                let row = MatchRow { company: text(2), region: text(3), company_key: text(4), phone_visible: text(5), phone_digest: text(6), email_digest: text(7) };
+                cache.match_rows.insert(text(1), row);
+            }
         }
     }
     Ok((prev, Batch { scopes, ..Batch::default() }, stored, cache))
@@ -317,8 +344,8 @@ fn record(pending: &mut Pending, doc_id: &str, fx: &Effects) {
 
 /// The batch's writes; returns the first sequence number and the receipt time of its
 /// new changes.
-fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>) -> Result<(i64, i64), HubError> {
-    write_rows(tx, st, batch)?;
+fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>, cache: &mut Cache) -> Result<(i64, i64), HubError> {
+    write_rows(tx, st, batch, cache)?;
     for (branch, rep, name) in &batch.names {
         tx.execute(
             "INSERT INTO directory_names (branch, rep, name) VALUES ($1, $2, $3)
@@ -359,28 +386,30 @@ fn write_batch(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>)
 }
 
 /// The batch's new documents and leads and its match data (folded, in order, into the
-/// rows read): one read, then one statement for the three tables (each round trip of
-/// the writer is one more wait for the database, `docs/BENCHMARKS.md`). Empty arrays
+/// rows read with the batch), in one statement for the three tables. Empty arrays
 /// insert nothing.
-fn write_rows(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>) -> Result<(), HubError> {
+fn write_rows(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>, cache: &mut Cache) -> Result<(), HubError> {
     if batch.new_docs.is_empty() && batch.leads.is_empty() && batch.matching.is_empty() {
         return Ok(());
     }
-    let mut rows: HashMap<String, MatchRow> = HashMap::new();
-    if !batch.matching.is_empty() {
-        let leads: Vec<&str> = batch.matching.iter().map(|(l, _)| l.as_str()).collect::<HashSet<_>>().into_iter().collect();
+    // Match data of a lead the batch's read did not ask about (not expected: a lead's
+    // events come from changes writing its root key) is read here.
+    let unasked: Vec<&str> =
+        batch.matching.iter().map(|(l, _)| l.as_str()).filter(|l| !cache.match_asked.contains(*l)).collect::<HashSet<_>>().into_iter().collect();
+    if !unasked.is_empty() {
         let read = st.get(
             tx,
             "SELECT lead_id, company, region, company_key, phone_visible, phone_digest, email_digest FROM lead_match WHERE lead_id = ANY($1)",
         )?;
-        rows = tx
-            .query(&read, &[&leads])?
-            .into_iter()
-            .map(|r| (r.get(0), MatchRow { company: r.get(1), region: r.get(2), company_key: r.get(3), phone_visible: r.get(4), phone_digest: r.get(5), email_digest: r.get(6) }))
-            .collect();
-        for (lead, m) in &batch.matching {
-            rows.entry(lead.clone()).or_default().apply(m);
+        for r in tx.query(&read, &[&unasked])? {
+            let row = MatchRow { company: r.get(1), region: r.get(2), company_key: r.get(3), phone_visible: r.get(4), phone_digest: r.get(5), email_digest: r.get(6) };
+            cache.match_rows.insert(r.get(0), row);
         }
+        cache.match_asked.extend(unasked.into_iter().map(str::to_owned));
+    }
+    let mut rows: HashMap<String, MatchRow> = HashMap::new();
+    for (lead, m) in &batch.matching {
+        rows.entry(lead.clone()).or_insert_with(|| cache.match_rows.get(lead).cloned().unwrap_or_default()).apply(m);
     }
     let column = |f: fn(&MatchRow) -> &str| rows.values().map(f).collect::<Vec<&str>>();
     let ids: Vec<&str> = rows.keys().map(String::as_str).collect();

@@ -98,3 +98,50 @@ fn a_document_marked_plain_in_a_group_has_its_changes_stored_branch_only_once() 
         client.query("SELECT company_wide, ctid::text FROM changes ORDER BY hub_seq", &[]).unwrap().iter().map(|r| (r.get(0), r.get(1))).collect();
     assert_eq!(rows, [(false, "(0,1)".to_owned()), (false, "(0,2)".to_owned())]);
 }
+
+/// A lead's registration, then updates of it, each a change of its own in one document.
+fn lead_history(actor: &[u8], lead: &str, rep: &str, events: &[serde_json::Value]) -> Vec<ValidChange> {
+    use automerge::transaction::Transactable;
+    let mut doc = automerge::AutoCommit::new().with_actor(automerge::ActorId::from(actor));
+    let list = doc.put_object(automerge::ROOT, lead, automerge::ObjType::List).unwrap();
+    let doc_id = format!("sh/{}/0", String::from_utf8_lossy(actor));
+    events
+        .iter()
+        .enumerate()
+        .map(|(i, fields)| {
+            let kind = if i == 0 { "register" } else { "update" };
+            let event = serde_json::json!({"id": format!("e{i}"), "kind": kind, "rep": rep, "device": "d", "device_time": "2026-11-22T08:00:00Z", "fields": fields});
+            doc.insert(&list, i, event.to_string()).unwrap();
+            doc.commit();
+            let change = doc.get_last_local_change().unwrap().clone();
+            ValidChange { hash: leadguard_protocol::ChangeHash(change.hash().0), doc_id: doc_id.clone(), scope: "branch:sh".into(), bytes: change.raw_bytes().to_vec() }
+        })
+        .collect()
+}
+
+#[test]
+fn a_group_folds_its_updates_over_the_match_row_read_with_it() {
+    let url = leadguard_tests::postgres::fresh_database();
+    let store = PgStore::connect(&url).unwrap();
+    let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
+    let li = store.enroll(&e.token).unwrap().0;
+    let history = lead_history(
+        b"aa",
+        "000000000000000a",
+        "li.na",
+        &[serde_json::json!({"company": "上海华宇科技有限公司", "region": "上海"}), serde_json::json!({"region": "苏州"}), serde_json::json!({"region": "无锡"})],
+    );
+    store.push_checked(&li, &history[..1]).unwrap();
+    // Both updates in one group, each its own push; neither names the company, which
+    // only the row stored before holds.
+    let push = |changes: &[ValidChange]| PushJob { device: li.clone(), changes: changes.to_vec(), checks: Checks::Device };
+    let results = super::super::writer::run_queued(&url, vec![push(&history[1..2]), push(&history[2..])]);
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let row = client.query_one("SELECT company, region, company_key FROM lead_match WHERE lead_id = '000000000000000a'", &[]).unwrap();
+    let (company, region, key): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+    assert_eq!((company.as_str(), region.as_str()), ("上海华宇科技有限公司", "无锡"), "the stored row, then each update in order");
+    assert_eq!(key, crate::check::company_key("上海华宇科技有限公司", "无锡"));
+    let rows: i64 = client.query_one("SELECT count(*) FROM lead_match", &[]).unwrap().get(0);
+    assert_eq!(rows, 1);
+}

@@ -108,10 +108,10 @@ impl Backend for PgStore {
         redact(&self.url)
     }
     fn push(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
-        changes::push(&self.pool, &self.writer, device, changes, changes::Checks::None)
+        changes::push(&self.writer, device, changes, changes::Checks::None)
     }
     fn push_checked(&self, device: &Device, changes: &[ValidChange]) -> Result<Vec<Ack>, HubError> {
-        changes::push(&self.pool, &self.writer, device, changes, changes::Checks::Device)
+        changes::push(&self.writer, device, changes, changes::Checks::Device)
     }
     fn pull(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
         changes::pull(&self.pool, device, since, limit, only_scope)
@@ -188,7 +188,7 @@ impl Backend for PgStore {
         devices::add_adopted(&self.pool, &device)?;
         let high_before = self.counts()?.1 as u64;
         super::adopt::store_frames(device, frames, high_before, |device, valid| {
-            changes::push(&self.pool, &self.writer, device, valid, changes::Checks::Adopted)
+            changes::push(&self.writer, device, valid, changes::Checks::Adopted)
         })
     }
 }
