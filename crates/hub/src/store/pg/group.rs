@@ -140,6 +140,9 @@ fn store_batch(tx: &mut Transaction<'_>, st: &mut Statements, pushes: &[PushJob]
 
 type Stored = HashMap<Vec<u8>, (i64, String, i64, Option<i64>)>;
 
+/// Each pushing device's last sync (or enrolment), by device id.
+type PrevSyncs = HashMap<String, Option<i64>>;
+
 /// Every read of a batch in one statement, one round trip (each is one more wait for
 /// the database on a busy machine: `docs/BENCHMARKS.md`). Rows are tagged by what they
 /// answer, in a shared layout (`kind, t1‥t7 text, b bytea, i1‥i3 bigint`):
@@ -166,7 +169,7 @@ fn read_batch<'a>(
     tx: &mut Transaction<'_>,
     st: &mut Statements,
     pushes: &'a [PushJob],
-) -> Result<(HashMap<String, Option<i64>>, Batch<'a>, Stored, Cache), HubError> {
+) -> Result<(PrevSyncs, Batch<'a>, Stored, Cache), HubError> {
     let devices: Vec<&str> = pushes.iter().map(|p| p.device.id.as_str()).collect::<HashSet<_>>().into_iter().collect();
     let all = || pushes.iter().flat_map(|p| &p.changes);
     let docs: Vec<&str> = all().map(|c| c.doc_id.as_str()).collect::<HashSet<_>>().into_iter().collect();
