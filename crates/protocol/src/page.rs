@@ -189,6 +189,21 @@ fn build_chunk(deps: &[[u8; 32]], rest: &[u8]) -> (Vec<u8>, ChangeHash) {
     (chunk.finish(), ChangeHash(hash))
 }
 
+/// Raw pages up to this size (a routine sync's: a few colleagues' changes since the
+/// last one) are deflated at the fastest level; larger ones (a laptop catching up on a
+/// week) at the default level.
+const FAST_DEFLATE_UP_TO: usize = 64 << 10;
+
+/// How hard a page of `raw_len` bytes is deflated. Deflate was ≈28% of a busy hub's
+/// CPU (`make bench-hub`, 500 laptops at once) at the default level for every page;
+/// the fastest level costs a routine page ≈1 KB more on the wire, which a laptop
+/// does not notice, while a catch-up page keeps the better ratio where the bytes
+/// are what a slow link waits for (docs/BENCHMARKS.md, "Hub under load"). Either
+/// way it is one zlib stream: the reader does not know or care.
+fn deflate_level(raw_len: usize) -> flate2::Compression {
+    if raw_len <= FAST_DEFLATE_UP_TO { flate2::Compression::fast() } else { flate2::Compression::default() }
+}
+
 impl PullResponse {
     /// The compact form of this page (see the module documentation).
     pub fn encode_compact(&self) -> Vec<u8> {
@@ -253,9 +268,7 @@ impl PullResponse {
         let mut out = Writer::message(KIND_PULL_PAGE, raw.len() / 3);
         out.uvarint(raw.len() as u64);
         let mut deflated = out.finish();
-        // The default level: the fastest saves ≈5% of a busy hub's CPU but sends
-        // ≥19% more bytes (docs/BENCHMARKS.md, "Hub under load").
-        ZlibEncoder::new(&raw[..], flate2::Compression::default())
+        ZlibEncoder::new(&raw[..], deflate_level(raw.len()))
             .read_to_end(&mut deflated)
             .expect("deflating into memory cannot fail");
         deflated
@@ -414,5 +427,40 @@ mod tests {
         r.uvarint().unwrap();
         ZlibDecoder::new(&compact[compact.len() - r.remaining()..]).read_to_end(&mut raw).unwrap();
         assert!(!raw.windows(32).any(|w| w == h1.0), "the first change's hash is not sent");
+    }
+
+    #[test]
+    fn a_routine_page_is_deflated_fast_and_a_catch_up_page_at_the_default_level() {
+        // Verbatim changes of incompressible-looking bytes: the raw page is about their size.
+        let page = |n: usize| PullResponse {
+            changes: (0..n as u64)
+                .map(|i| PulledChange {
+                    hub_seq: i + 1,
+                    hash: ChangeHash([(i % 251) as u8; 32]),
+                    doc_id: format!("b/{i}/0"),
+                    scope: "branch:b".into(),
+                    device: "dev".into(),
+                    received_at: HubTime(1_795_000_000_000),
+                    device_prev_sync: None,
+                    bytes: (0..400u64).map(|j| (i * 31 + j * 7) as u8).collect(),
+                })
+                .collect(),
+            more: false,
+            next_cursor: n as u64,
+        };
+        // The page's stated raw length, and its zlib header's FLEVEL bits (RFC 1950):
+        // 0 for the fastest level, 2 for the default.
+        let deflated = |compact: &[u8]| {
+            let mut r = Reader::message(compact, KIND_PULL_PAGE).unwrap();
+            let raw_len = r.uvarint().unwrap() as usize;
+            (raw_len, compact[compact.len() - r.remaining() + 1] >> 6)
+        };
+        let (routine, catch_up) = (page(20), page(400));
+        let (small, large) = (routine.encode_compact(), catch_up.encode_compact());
+        let ((small_raw, small_level), (large_raw, large_level)) = (deflated(&small), deflated(&large));
+        assert!(small_raw <= FAST_DEFLATE_UP_TO && large_raw > FAST_DEFLATE_UP_TO, "{small_raw}, {large_raw}");
+        assert_eq!((small_level, large_level), (0, 2));
+        assert_eq!(PullResponse::decode_any(&small).unwrap(), routine);
+        assert_eq!(PullResponse::decode_any(&large).unwrap(), catch_up);
     }
 }
