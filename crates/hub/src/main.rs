@@ -286,6 +286,7 @@ fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
 
 fn serve(store: Store, listen: &str, check_per_minute: u32, push_pages: leadguard_hub::http::PushPages) -> anyhow::Result<()> {
     store.warm_up().context("opening the database connections")?;
+    leadguard_hub::check::load_matching_dictionaries();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;

@@ -18,7 +18,6 @@
 
 use crate::codec::{DecodeError, Reader, Writer};
 use crate::{HubTime, MAX_PULL_CHANGES, MAX_PUSH_CHANGES};
-use std::collections::HashMap;
 
 const KIND_PUSH_REQUEST: u8 = 0x01;
 const KIND_PUSH_RESPONSE: u8 = 0x02;
@@ -106,10 +105,11 @@ pub struct PullResponse {
     pub next_cursor: u64,
 }
 
-/// Interns strings for a message's string table.
+/// Interns strings for a message's string table. Fx hashing: a page's strings are
+/// few and bounded by its size, so a collision-resistant hasher buys nothing here.
 #[derive(Default)]
 pub(crate) struct StringTable<'a> {
-    index: HashMap<&'a str, u64>,
+    index: rustc_hash::FxHashMap<&'a str, u64>,
     list: Vec<&'a str>,
 }
 

@@ -46,7 +46,6 @@ use crate::messages::{lookup, read_strings};
 use crate::{ChangeHash, HubTime, PullResponse, PulledChange, MAX_BODY_BYTES, MAX_PULL_CHANGES};
 use flate2::read::{ZlibDecoder, ZlibEncoder};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::io::Read;
 
 /// Media type of a compact pull page.
@@ -224,7 +223,8 @@ impl PullResponse {
         }
         w.u8(u8::from(self.more));
         w.uvarint(self.next_cursor);
-        let mut seen: HashMap<[u8; 32], usize> = HashMap::with_capacity(self.changes.len());
+        let mut seen: rustc_hash::FxHashMap<[u8; 32], usize> = rustc_hash::FxHashMap::default();
+        seen.reserve(self.changes.len());
         let mut heads: Vec<Option<Head>> = Vec::with_capacity(self.changes.len());
         for (i, c) in self.changes.iter().enumerate() {
             let mut head = None;
