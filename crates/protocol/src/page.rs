@@ -189,18 +189,20 @@ fn build_chunk(deps: &[[u8; 32]], rest: &[u8]) -> (Vec<u8>, ChangeHash) {
 }
 
 /// Raw pages up to this size (a routine sync's: a few colleagues' changes since the
-/// last one) are deflated at the fastest level; larger ones (a laptop catching up on a
+/// last one) are deflated at a fast level; larger ones (a laptop catching up on a
 /// week) at the default level.
 const FAST_DEFLATE_UP_TO: usize = 64 << 10;
 
 /// How hard a page of `raw_len` bytes is deflated. Deflate was ≈28% of a busy hub's
-/// CPU (`make bench-hub`, 500 laptops at once) at the default level for every page;
-/// the fastest level costs a routine page ≈1 KB more on the wire, which a laptop
-/// does not notice, while a catch-up page keeps the better ratio where the bytes
-/// are what a slow link waits for (docs/BENCHMARKS.md, "Hub under load"). Either
-/// way it is one zlib stream: the reader does not know or care.
+/// CPU (`make bench-hub`, 500 laptops at once) at the default level (6) for every
+/// page. Level 2 takes ≈25% less time on a routine page for ≈5% more bytes; level 1
+/// (static Huffman codes) half the time but ≈30–40% more bytes, which undoes much of
+/// what the compact form saves (test `an_old_client_gets_plain_pages_and_compact_pages_carry_the_same_changes`).
+/// A catch-up page keeps the default, where the bytes are what a slow link waits for
+/// (docs/BENCHMARKS.md, "Hub under load"). Either way it is one zlib stream: the
+/// reader does not know or care.
 fn deflate_level(raw_len: usize) -> flate2::Compression {
-    if raw_len <= FAST_DEFLATE_UP_TO { flate2::Compression::fast() } else { flate2::Compression::default() }
+    if raw_len <= FAST_DEFLATE_UP_TO { flate2::Compression::new(2) } else { flate2::Compression::default() }
 }
 
 impl PullResponse {
@@ -449,7 +451,7 @@ mod tests {
             next_cursor: n as u64,
         };
         // The page's stated raw length, and its zlib header's FLEVEL bits (RFC 1950):
-        // 0 for the fastest level, 2 for the default.
+        // 1 for levels 2–5, 2 for the default.
         let deflated = |compact: &[u8]| {
             let mut r = Reader::message(compact, KIND_PULL_PAGE).unwrap();
             let raw_len = r.uvarint().unwrap() as usize;
@@ -459,7 +461,7 @@ mod tests {
         let (small, large) = (routine.encode_compact(), catch_up.encode_compact());
         let ((small_raw, small_level), (large_raw, large_level)) = (deflated(&small), deflated(&large));
         assert!(small_raw <= FAST_DEFLATE_UP_TO && large_raw > FAST_DEFLATE_UP_TO, "{small_raw}, {large_raw}");
-        assert_eq!((small_level, large_level), (0, 2));
+        assert_eq!((small_level, large_level), (1, 2));
         assert_eq!(PullResponse::decode_any(&small).unwrap(), routine);
         assert_eq!(PullResponse::decode_any(&large).unwrap(), catch_up);
     }
