@@ -28,7 +28,11 @@ type Receipt = (i64, String, i64, Option<i64>);
 
 /// The receipts of whichever of `hashes` are stored, in one round trip.
 pub(super) fn find_all(tx: &mut impl GenericClient, st: &mut Statements, hashes: &[&[u8]]) -> Result<HashMap<Vec<u8>, Receipt>, HubError> {
-    let find = st.get(tx, "SELECT hash, hub_seq, scope, received_at, device_prev_sync FROM changes WHERE hash = ANY($1)")?;
+    // `unnest`, not `= ANY`: see `group::READ_BATCH`.
+    let find = st.get(
+        tx,
+        "SELECT c.hash, c.hub_seq, c.scope, c.received_at, c.device_prev_sync FROM unnest($1::bytea[]) AS k (hash) JOIN changes c ON c.hash = k.hash",
+    )?;
     Ok(tx.query(&find, &[&hashes])?.into_iter().map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3), r.get(4)))).collect())
 }
 
@@ -187,7 +191,8 @@ pub(super) fn mark_plain(tx: &mut Transaction<'_>, st: &mut Statements, docs: &[
     }
     let mark = st.get(
         tx,
-        "WITH marked AS (UPDATE docs SET plain = true WHERE doc_id = ANY($1) AND NOT plain RETURNING doc_id)
+        "WITH marked AS (UPDATE docs d SET plain = true FROM (SELECT DISTINCT doc_id FROM unnest($1::text[]) AS k (doc_id)) k
+                         WHERE d.doc_id = k.doc_id AND NOT d.plain RETURNING d.doc_id)
          UPDATE changes SET company_wide = false WHERE company_wide AND doc_id IN (SELECT doc_id FROM marked)",
     )?;
     tx.execute(&mark, &[&docs])?;
