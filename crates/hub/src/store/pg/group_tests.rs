@@ -56,12 +56,18 @@ fn a_forged_push_in_a_group_fails_alone_and_the_honest_ones_are_stored() {
     assert_eq!(store.change_count().unwrap(), 3);
 }
 
-#[test]
-fn a_group_the_database_refuses_is_redone_push_by_push_and_only_the_bad_push_fails() {
+/// A fresh hub database with 李娜's (li.na, branch sh) device enrolled.
+fn li_nas_store() -> (String, PgStore, Device) {
     let url = leadguard_tests::postgres::fresh_database();
     let store = PgStore::connect(&url).unwrap();
     let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
     let li = store.enroll(&e.token).unwrap().0;
+    (url, store, li)
+}
+
+#[test]
+fn a_group_the_database_refuses_is_redone_push_by_push_and_only_the_bad_push_fails() {
+    let (url, store, li) = li_nas_store();
     // A device the database does not know: its changes break the group's insert.
     let ghost = Device { id: "ghost".into(), ..li.clone() };
     let push = |device: &Device, actor: &[u8], lead: &str| PushJob { device: device.clone(), changes: vec![lead_change(actor, lead, "li.na")], checks: Checks::Device };
@@ -81,10 +87,7 @@ fn a_group_the_database_refuses_is_redone_push_by_push_and_only_the_bad_push_fai
 
 #[test]
 fn a_document_marked_plain_in_a_group_has_its_changes_stored_branch_only_once() {
-    let url = leadguard_tests::postgres::fresh_database();
-    let store = PgStore::connect(&url).unwrap();
-    let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
-    let li = store.enroll(&e.token).unwrap().0;
+    let (url, _store, li) = li_nas_store();
     // Unchecked bytes make their documents plain (served to their own branch only).
     let push = |actor: &[u8], lead: &str| PushJob { device: li.clone(), changes: vec![lead_change(actor, lead, "li.na")], checks: Checks::None };
     let results = super::super::writer::run_queued(&url, vec![push(b"aa", "000000000000000a"), push(b"bb", "000000000000000b")]);
@@ -121,10 +124,7 @@ fn lead_history(actor: &[u8], lead: &str, rep: &str, events: &[serde_json::Value
 
 #[test]
 fn a_group_folds_its_updates_over_the_match_row_read_with_it() {
-    let url = leadguard_tests::postgres::fresh_database();
-    let store = PgStore::connect(&url).unwrap();
-    let e = store.create_enrolment("li.na", "李娜", "sh", Role::Rep, 60_000).unwrap();
-    let li = store.enroll(&e.token).unwrap().0;
+    let (url, store, li) = li_nas_store();
     let history = lead_history(
         b"aa",
         "000000000000000a",
@@ -172,21 +172,9 @@ fn a_group_reads_its_keys_by_join_never_by_a_scan_comparing_each_row_with_every_
         client.batch_execute(&format!("SET plan_cache_mode = {mode}")).unwrap();
         let explain = "EXPLAIN (FORMAT JSON) EXECUTE read_batch (ARRAY['dev1', 'dev2'], ARRAY['d1', 'd2'],
             ARRAY[sha256('1'), sha256('2'), sha256('3')], ARRAY['l1', 'l2', 'l3'], ARRAY['d1'], ARRAY['1@aa'])";
-        let text = client
-            .simple_query(explain)
-            .unwrap()
-            .iter()
-            .find_map(|m| match m {
-                postgres::SimpleQueryMessage::Row(row) => Some(row.get(0).unwrap().to_owned()),
-                _ => None,
-            })
-            .expect("a plan");
-        let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let mut stack = vec![plan[0]["Plan"].clone()];
-        while let Some(node) = stack.pop() {
+        for node in crate::store::pg::explain::plan_nodes(&mut client, explain).1 {
             let filter = node["Filter"].as_str().unwrap_or("");
             assert!(!filter.contains("ANY"), "{mode}: a scan compares each row with every key: {filter}");
-            stack.extend(node["Plans"].as_array().into_iter().flatten().cloned());
         }
     }
 }

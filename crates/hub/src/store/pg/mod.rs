@@ -11,6 +11,9 @@
 mod changes;
 mod completions;
 mod devices;
+#[cfg(test)]
+#[path = "explain_tests.rs"]
+mod explain;
 mod group;
 mod lead_keys;
 mod match_keys;

@@ -49,14 +49,6 @@ fn an_upgraded_database_serves_the_sealed_documents_it_stored_before_company_wid
     assert_eq!(collation.as_deref(), Some("C"), "scopes compare bytewise after the migration");
 }
 
-/// Every node of an `EXPLAIN (FORMAT JSON)` plan, depth first.
-fn nodes(plan: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
-    out.push(plan.clone());
-    for child in plan.get("Plans").and_then(|p| p.as_array()).into_iter().flatten() {
-        nodes(child, out);
-    }
-}
-
 /// The pull reads index ranges (its scopes, its distributors' scope range, the
 /// company-wide changes), never the log from its cursor with a `docs` lookup per
 /// change: its cost follows what it serves, not the company's size. Checked on a log
@@ -99,18 +91,7 @@ fn a_pull_reads_index_ranges_not_the_whole_log() {
         ] {
             for cursor in [0, 10_000] {
                 let explain = format!("EXPLAIN (FORMAT JSON) EXECUTE {statement} ({cursor}, 'other', {args})");
-                let text = client
-                    .simple_query(&explain)
-                    .unwrap()
-                    .iter()
-                    .find_map(|m| match m {
-                        postgres::SimpleQueryMessage::Row(row) => Some(row.get(0).unwrap().to_owned()),
-                        _ => None,
-                    })
-                    .expect("a plan");
-                let plan: serde_json::Value = serde_json::from_str(&text).unwrap();
-                let mut all = Vec::new();
-                nodes(&plan[0]["Plan"], &mut all);
+                let (text, all) = crate::store::pg::explain::plan_nodes(&mut client, &explain);
                 for node in &all {
                     let relation = node["Relation Name"].as_str().unwrap_or("");
                     assert_ne!(relation, "docs", "{mode}, {who}: no docs lookup per change: {text}");
