@@ -7,8 +7,8 @@
 //! read, up to four writes, COMMIT):
 //!
 //! 1. reads, in one statement (`READ_BATCH`): the devices' last syncs, the documents'
-//!    scopes, every hash (`= ANY`), the leads the authorship checks will ask about
-//!    (the changes' root keys and list objects) and those leads' match rows;
+//!    scopes, every hash, the leads the authorship checks will ask about (the changes'
+//!    root keys and list objects) and those leads' match rows;
 //! 2. checks, in memory, push after push in arrival order: a push sees the leads,
 //!    names and documents of the pushes accepted before it; one that fails
 //!    (forged authorship, a bad change, a scope mismatch) is answered with its error
@@ -148,8 +148,9 @@ type PrevSyncs = HashMap<String, Option<i64>>;
 /// answer, in a shared layout (`kind, t1‥t7 text, b bytea, i1‥i3 bigint`):
 /// 0 a device's last sync (`t1` id, `i1`); 1 a document's scope (`t1`, `t2`); 2 a stored
 /// change (`b` hash, `t1` scope, `i1` seq, `i2` received, `i3` previous sync); 3 a lead
-/// (`t1` id, `t2` doc, `t3` list), asked by id (`$4`) or by list (`$5`, `$6`); 4 the
-/// match row of a lead asked by id (`t1` id, `t2‥t7` its columns).
+/// (`t1` id, `t2` doc, `t3` list), asked by id (`$4`: a registration writes its root
+/// key) or by list (`$5`, `$6`: an update writes into the lead's list); 4 the match row
+/// of such a lead (`t1` id, `t2‥t7` its columns).
 ///
 /// Each key list is joined as `unnest`, not tested with `= ANY`: a table the planner
 /// believes small (a new hub's, growing faster than autovacuum analyses it) is then
@@ -169,7 +170,10 @@ const READ_BATCH: &str = "
     UNION ALL SELECT 3, l.lead_id, l.doc_id, l.list_obj, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL
       FROM leads l JOIN unnest($5::text[], $6::text[]) AS q (doc_id, list_obj) ON l.doc_id = q.doc_id AND l.list_obj = q.list_obj
     UNION ALL SELECT 4, m.lead_id, m.company, m.region, m.company_key, m.phone_visible, m.phone_digest, m.email_digest, NULL, NULL, NULL, NULL
-      FROM unnest($4::text[]) AS k (lead_id) JOIN lead_match m ON m.lead_id = k.lead_id";
+      FROM unnest($4::text[]) AS k (lead_id) JOIN lead_match m ON m.lead_id = k.lead_id
+    UNION ALL SELECT 4, m.lead_id, m.company, m.region, m.company_key, m.phone_visible, m.phone_digest, m.email_digest, NULL, NULL, NULL, NULL
+      FROM leads l JOIN unnest($5::text[], $6::text[]) AS q (doc_id, list_obj) ON l.doc_id = q.doc_id AND l.list_obj = q.list_obj
+        JOIN lead_match m ON m.lead_id = l.lead_id";
 
 /// The batch's reads (`READ_BATCH`): devices' last syncs, documents' scopes, stored
 /// hashes, the leads its checks will look up and their match rows.
@@ -205,6 +209,8 @@ fn read_batch<'a>(
             2 => _ = stored.insert(r.get(8), (r.get(9), text(1), r.get(10), r.get(11))),
             3 => {
                 let (lead, doc, list) = (text(1), text(2), text(3));
+                // Its match row, if it has one, is among the rows of kind 4.
+                cache.match_asked.insert(lead.clone());
                 cache.lead_home.insert(lead.clone(), Some(doc.clone()));
                 cache.list_owner.insert((doc, list), Some(lead));
             }
@@ -403,8 +409,9 @@ fn write_rows(tx: &mut Transaction<'_>, st: &mut Statements, batch: &Batch<'_>, 
     if batch.new_docs.is_empty() && batch.leads.is_empty() && batch.matching.is_empty() {
         return Ok(());
     }
-    // Match data of a lead the batch's read did not ask about (not expected: a lead's
-    // events come from changes writing its root key) is read here.
+    // Match data of a lead the batch's read found neither by id nor by list (not
+    // expected: a registration writes the lead's root key, an update into its list)
+    // is read here.
     let unasked: Vec<&str> =
         batch.matching.iter().map(|(l, _)| l.as_str()).filter(|l| !cache.match_asked.contains(*l)).collect::<HashSet<_>>().into_iter().collect();
     if !unasked.is_empty() {
