@@ -318,6 +318,10 @@ fn schedule(device: usize, rounds: usize, spread: f64) -> Vec<f64> {
 /// time, bytes on the wire, and the CPU and writer figures sampled at the starting line.
 struct Timed {
     all: Vec<Duration>,
+    /// Each sync's latency by its round (the burst's first syncs start together), and
+    /// its push's share (the push answered, first page decoded).
+    by_round: Vec<Vec<Duration>>,
+    pushes: Vec<Duration>,
     failures: usize,
     wall: Duration,
     sent: u64,
@@ -357,6 +361,7 @@ fn drive_threads(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page:
                             std::thread::sleep(wait);
                         }
                         let t = Instant::now();
+                        let mut pushed = Duration::ZERO;
                         let ok = (|| -> Result<(), leadguard_protocol::client::ClientError> {
                             let mut first = if push_page {
                                 client.push_with_page(batch, cursor)?.page
@@ -364,6 +369,7 @@ fn drive_threads(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page:
                                 client.push(batch)?;
                                 None
                             };
+                            pushed = t.elapsed();
                             loop {
                                 let page = match first.take() {
                                     Some(page) => page,
@@ -378,7 +384,7 @@ fn drive_threads(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page:
                             Ok(())
                         })();
                         match ok {
-                            Ok(()) => latencies.push(t.elapsed()),
+                            Ok(()) => latencies.push((t.elapsed(), pushed)),
                             Err(_) => failures += 1,
                         }
                     }
@@ -393,17 +399,35 @@ fn drive_threads(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page:
     let before = sample();
     let started = Instant::now();
     barrier.wait();
-    let mut all = Vec::new();
+    let mut per_device = Vec::new();
     let mut failures = 0;
     for t in threads {
         let (l, f) = t.join().expect("device thread");
-        all.extend(l);
+        per_device.push(l);
         failures += f;
     }
     let wall = started.elapsed();
+    let (all, by_round, pushes) = gather(per_device);
     let received = clients.iter().map(|c| c.traffic().received()).sum::<u64>() - received_before;
     let sent = clients.iter().map(|c| c.traffic().sent()).sum::<u64>() - sent_before;
-    Timed { all, failures, wall, sent, received, before }
+    Timed { all, by_round, pushes, failures, wall, sent, received, before }
+}
+
+/// Every sync's latency, the same by round, and the pushes' share, from each device's
+/// (latency, push) list.
+fn gather(per_device: Vec<Vec<(Duration, Duration)>>) -> (Vec<Duration>, Vec<Vec<Duration>>, Vec<Duration>) {
+    let (mut all, mut by_round, mut pushes) = (Vec::new(), Vec::<Vec<Duration>>::new(), Vec::new());
+    for syncs in per_device {
+        for (round, (latency, pushed)) in syncs.into_iter().enumerate() {
+            if by_round.len() <= round {
+                by_round.resize_with(round + 1, Vec::new);
+            }
+            by_round[round].push(latency);
+            all.push(latency);
+            pushes.push(pushed);
+        }
+    }
+    (all, by_round, pushes)
 }
 
 /// The laptops as tasks on one tokio runtime (a worker per core), one async HTTP
@@ -435,9 +459,9 @@ fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: b
                     tokio::time::sleep_until(clock + due(start)).await;
                     let t = Instant::now();
                     match client.sync(&sim.credential, batch, cursor, push_page, &wire).await {
-                        Ok(next) => {
+                        Ok((next, pushed)) => {
                             cursor = next;
-                            latencies.push(t.elapsed());
+                            latencies.push((t.elapsed(), pushed));
                         }
                         Err(_) => failures += 1,
                     }
@@ -451,21 +475,22 @@ fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: b
     let (sent_before, received_before) = (wire.sent.load(std::sync::atomic::Ordering::Relaxed), wire.received.load(std::sync::atomic::Ordering::Relaxed));
     let before = sample();
     let started = Instant::now();
-    let (all, failures) = runtime.block_on(async {
+    let (per_device, failures) = runtime.block_on(async {
         barrier.wait().await;
-        let mut all = Vec::new();
+        let mut per_device = Vec::new();
         let mut failures = 0;
         for t in tasks {
             let (l, f) = t.await.expect("device task");
-            all.extend(l);
+            per_device.push(l);
             failures += f;
         }
-        (all, failures)
+        (per_device, failures)
     });
     let wall = started.elapsed();
+    let (all, by_round, pushes) = gather(per_device);
     let sent = wire.sent.load(std::sync::atomic::Ordering::Relaxed) - sent_before;
     let received = wire.received.load(std::sync::atomic::Ordering::Relaxed) - received_before;
-    Timed { all, failures, wall, sent, received, before }
+    Timed { all, by_round, pushes, failures, wall, sent, received, before }
 }
 
 fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64, push_page: bool, asynchronous: bool) {
@@ -490,9 +515,11 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     let postmaster = database.as_deref().and_then(postmaster_of);
     let sample = || (sample_cpu(&hubs, postmaster), writer_stats(&hubs));
     let timed = if asynchronous { drive_async(&hubs, sims, spread, push_page, sample) } else { drive_threads(&hubs, sims, spread, push_page, sample) };
-    let Timed { mut all, failures, wall, sent, received, before: (before, writes_before) } = timed;
+    let Timed { mut all, mut by_round, mut pushes, failures, wall, sent, received, before: (before, writes_before) } = timed;
     let cpu_after = sample_cpu(&hubs, postmaster);
     all.sort();
+    pushes.sort();
+    by_round.iter_mut().for_each(|r| r.sort());
     println!(
         "{:>8} {:>18} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
         if spread > 0.0 { format!("{spread:.0} s") } else { "burst".into() },
@@ -506,6 +533,13 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
         percentile(&all, 0.50).as_secs_f64() * 1e3,
         percentile(&all, 0.99).as_secs_f64() * 1e3,
         all.len() as f64 / wall.as_secs_f64()
+    );
+    let ms = |sorted: &[Duration], p: f64| percentile(sorted, p).as_secs_f64() * 1e3;
+    let rounds = by_round.iter().enumerate().map(|(i, r)| format!("{} {:.0}/{:.0}", i + 1, ms(r, 0.5), ms(r, 0.99))).collect::<Vec<_>>().join(", ");
+    println!(
+        "                 p50/p99 ms by round: {rounds}; the push's share p50/p99 {:.0}/{:.0} ms",
+        ms(&pushes, 0.5),
+        ms(&pushes, 0.99)
     );
     let means = route_means(&hubs);
     let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
@@ -534,14 +568,34 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     );
 }
 
+/// Milliseconds one core takes for a fixed piece of work (SHA-256 of 64 MiB, best of
+/// three): the same binaries ran 2–3× slower on some days' machines than on others,
+/// so figures from different runs compare only with this beside them.
+fn reference_work_ms() -> f64 {
+    use sha2::Digest;
+    let block = vec![0x5au8; 64 << 10];
+    (0..3)
+        .map(|_| {
+            let t = Instant::now();
+            let mut h = sha2::Sha256::new();
+            for _ in 0..1024 {
+                h.update(&block);
+            }
+            std::hint::black_box(h.finalize());
+            t.elapsed().as_secs_f64() * 1e3
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
 fn main() {
     let args = parse_args();
     println!(
-        "leadguard-hub load: {} branches, {} syncs per device, {} new leads per sync; {} cores",
+        "leadguard-hub load: {} branches, {} syncs per device, {} new leads per sync; {} cores; this machine's reference work (SHA-256 of 64 MiB on one core) {:.0} ms",
         args.branches,
         args.rounds,
         args.leads_per_round,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        reference_work_ms()
     );
     println!(
         "{:>8} {:>18} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9} {:>9} {:>9} {:>9}",

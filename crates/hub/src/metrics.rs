@@ -58,6 +58,7 @@ pub struct Metrics {
     writes_grouped: Gauge,
     write_busy: Gauge<f64, std::sync::atomic::AtomicU64>,
     pushes_redone: Gauge,
+    pulls_from_tail: Gauge,
 }
 
 impl Default for Metrics {
@@ -92,7 +93,27 @@ impl Metrics {
             "Pushes the PostgreSQL writer stored one by one after their group's write failed (0 on SQLite)",
             pushes_redone.clone(),
         );
-        Metrics { registry, requests, latency, pushed, pulled, refused, devices, changes_stored, write_groups, writes_grouped, write_busy, pushes_redone }
+        let pulls_from_tail = Gauge::default();
+        registry.register(
+            "pulls_from_tail",
+            "Pulls the PostgreSQL backend served from its feed's tail in memory rather than the database (0 on SQLite)",
+            pulls_from_tail.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            pushed,
+            pulled,
+            refused,
+            devices,
+            changes_stored,
+            write_groups,
+            writes_grouped,
+            write_busy,
+            pushes_redone,
+            pulls_from_tail,
+        }
     }
 
     pub fn count_pushed(&self, n: usize) {
@@ -119,6 +140,7 @@ impl Metrics {
         self.writes_grouped.set(writes as i64);
         self.write_busy.set(busy);
         self.pushes_redone.set(crate::store::pg::pushes_redone() as i64);
+        self.pulls_from_tail.set(crate::store::pg::pulls_from_tail() as i64);
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry)
             .map_err(|e| HubError::Task(format!("encoding metrics: {e}")))?;

@@ -82,8 +82,10 @@ impl AsyncHub {
         Ok(out)
     }
 
-    /// One sync as a laptop does it; returns the cursor after it.
-    pub async fn sync(&self, credential: &str, batch: &PushRequest, mut cursor: u64, push_page: bool, wire: &Wire) -> Result<u64, Failed> {
+    /// One sync as a laptop does it; returns the cursor after it and how long the push
+    /// took (its answer decoded), the rest being pulls and the completion.
+    pub async fn sync(&self, credential: &str, batch: &PushRequest, mut cursor: u64, push_page: bool, wire: &Wire) -> Result<(u64, std::time::Duration), Failed> {
+        let started = std::time::Instant::now();
         let mut push = self.request(reqwest::Method::POST, "/v1/push", credential);
         if push_page {
             push = push
@@ -98,6 +100,7 @@ impl AsyncHub {
             PushResponse::decode(&answer).map_err(|e| Failed(e.to_string()))?;
             None
         };
+        let pushed = started.elapsed();
         loop {
             let page = match first.take() {
                 Some(page) => page,
@@ -117,6 +120,6 @@ impl AsyncHub {
         let complete = Self::body(self.request(reqwest::Method::POST, "/v1/sync/complete", credential), "application/json", body, wire);
         let done = Self::send(complete, wire).await?;
         serde_json::from_slice::<leadguard_protocol::SyncCompleted>(&done).map_err(|e| Failed(e.to_string()))?;
-        Ok(cursor)
+        Ok((cursor, pushed))
     }
 }

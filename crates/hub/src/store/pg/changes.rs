@@ -310,7 +310,7 @@ const PULL_SCOPE: &str = with_feed_head!(
 );
 
 /// What a device pulls.
-enum Ranges {
+pub(super) enum Ranges {
     /// One scope.
     Scope(String),
     /// Its branches' scopes and their distributors' as ranges `[from, to)`, and the
@@ -326,7 +326,7 @@ pub(super) fn exact_end(scope: &str) -> String {
 
 /// What `device` pulls. With `only_scope`, just that scope (which the caller has
 /// checked the device may read).
-fn pull_ranges(device: &Device, only_scope: Option<&str>) -> Ranges {
+pub(super) fn pull_ranges(device: &Device, only_scope: Option<&str>) -> Ranges {
     match (only_scope, device.role) {
         (Some(scope), _) => Ranges::Scope(scope.to_owned()),
         (None, Role::Distributor) => Ranges::Scope(device.write_scope()),

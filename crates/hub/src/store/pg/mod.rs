@@ -19,6 +19,10 @@ mod lead_keys;
 mod match_keys;
 mod pool;
 mod schema;
+mod tail;
+#[cfg(test)]
+#[path = "tail_tests.rs"]
+mod tail_tests;
 mod writer;
 
 pub use writer::{GroupFailed, GroupStage};
@@ -27,6 +31,11 @@ pub use writer::{GroupFailed, GroupStage};
 /// failed (a race with another hub, a refused statement): `/metrics` shows it.
 pub(crate) fn pushes_redone() -> u64 {
     writer::REDONE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Pulls this process served from its feed's tail (`tail.rs`) since it started.
+pub(crate) fn pulls_from_tail() -> u64 {
+    tail::SERVED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PullResponse, PushRequest, Role, SyncCompleted};
@@ -47,6 +56,8 @@ pub struct PgStore {
     writer: writer::Writer,
     /// Sync completions, recorded in batches (`completions.rs`).
     completions: completions::Completions,
+    /// The newest changes, from which routine pulls are served (`tail.rs`).
+    tail: tail::Tail,
 }
 
 impl PgStore {
@@ -55,7 +66,13 @@ impl PgStore {
     pub fn connect(url: &str) -> Result<Self, HubError> {
         let pool = pool::Pool::new(url, POOL_SIZE);
         schema::migrate(&mut *pool.get()?)?;
-        Ok(PgStore { url: url.to_owned(), writer: writer::Writer::start(url)?, completions: completions::Completions::start(url)?, pool })
+        Ok(PgStore {
+            url: url.to_owned(),
+            writer: writer::Writer::start(url)?,
+            completions: completions::Completions::start(url)?,
+            pool,
+            tail: tail::Tail::new(),
+        })
     }
 
     /// Starts a new epoch at the last change the database holds: run after restoring
@@ -117,7 +134,12 @@ impl Backend for PgStore {
         changes::push(&self.writer, device, changes, changes::Checks::Device)
     }
     fn pull(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
-        changes::pull(&self.pool, device, since, limit, only_scope)
+        let ranges = changes::pull_ranges(device, only_scope);
+        match self.tail.pull(&self.pool, device, since, limit, &ranges)? {
+            Some(page) => Ok(page),
+            // A cursor from before the tail (a laptop catching up).
+            None => changes::pull(&self.pool, device, since, limit, only_scope),
+        }
     }
     fn change_count(&self) -> Result<u64, HubError> {
         let n: i64 = self.pool.get()?.query_one("SELECT count(*) FROM changes", &[])?.get(0);
@@ -175,7 +197,9 @@ impl Backend for PgStore {
         Ok(())
     }
     fn warm_up(&self) -> Result<(), HubError> {
-        self.pool.fill()
+        self.pool.fill()?;
+        // The tail's first read (up to `tail::KEEP_CHANGES` changes) before the first pull.
+        self.tail.warm(&self.pool)
     }
     fn store_lead_keys(&self, device: &Device, keys: Vec<LeadKeyEntry>, now_ms: i64) -> Result<Vec<String>, HubError> {
         lead_keys::store(&self.writer, device, keys, now_ms)

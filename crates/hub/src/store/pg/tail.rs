@@ -1,0 +1,374 @@
+//! The feed's tail in memory: the changes most recently stored in the database, kept
+//! by each hub process so a routine pull is served without reading the log again.
+//!
+//! Why: in a burst of syncs every laptop of a branch pulls the same few hundred new
+//! changes, and each pull read them from PostgreSQL again: an index range, the heap
+//! and a sort per pull, ≈70% of the database's time (`make bench-hub`,
+//! `pg_stat_statements`). Now one statement per *refresh* reads what was stored since
+//! the last one, and every pull waiting meanwhile is served from memory.
+//!
+//! What keeps it exact — the page is the one [`super::changes::pull`] would read:
+//!
+//! * **Fresh.** A pull waits for a refresh that *started after it arrived* (one runs at
+//!   a time; the pulls that came during it share the next). A refresh reads the feed's
+//!   head and the changes up to it in one statement, one snapshot: `hub_seq` values
+//!   become visible in order (`changes.rs`), so that snapshot holds every change up to
+//!   the head, whichever hub process stored it.
+//! * **Whole.** The tail holds every change with `start < hub_seq <= head`; a pull
+//!   from before `start` (a laptop catching up, or evicted changes) reads the
+//!   database as before.
+//! * **Visible as in the database.** A change's scope, author and bytes never change.
+//!   Its `company_wide` flag only ever goes from true to false (a document, once it
+//!   holds a plain contact, stays plain: `mark_plain`), so a change kept as not
+//!   company-wide is served by its scope alone, as the database would; a change kept
+//!   as company-wide may have been marked since (by any hub): before one is served
+//!   outside its own scope ranges, the database says whether it still is.
+//! * **One epoch.** A restore starts a new epoch and may reuse sequence numbers: a
+//!   refresh that finds another epoch, or a head behind its own, starts over.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
+
+use leadguard_protocol::{ChangeHash, HubTime, PullResponse, PulledChange, PULL_BYTE_BUDGET};
+
+use super::changes::Ranges;
+use super::pool::Pool;
+use crate::error::HubError;
+use crate::scope::Device;
+
+/// Changes kept at most, and their bytes at most (the oldest go first).
+pub(super) const KEEP_CHANGES: usize = 100_000;
+pub(super) const KEEP_BYTES: usize = 64 << 20;
+
+/// Pulls served from a tail since the process started (`/metrics`).
+pub(super) static SERVED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Changes one refresh statement reads at most (a hub far behind reads in several).
+const REFRESH_CHUNK: i64 = 5_000;
+
+/// One stored change as the tail keeps it.
+#[derive(Clone)]
+struct Kept {
+    seq: u64,
+    hash: ChangeHash,
+    doc_id: String,
+    scope: String,
+    device: String,
+    received_at: i64,
+    device_prev_sync: Option<i64>,
+    bytes: Vec<u8>,
+    /// As last read (or cleared since by a plain change of its document); true means
+    /// "ask the database before serving it outside its scope".
+    company_wide: bool,
+}
+
+#[derive(Default)]
+struct Window {
+    epoch: Option<String>,
+    /// Every change with `start < hub_seq <= head` is in `changes`, in order.
+    start: u64,
+    head: u64,
+    changes: VecDeque<Arc<Kept>>,
+    bytes: usize,
+}
+
+#[derive(Default)]
+struct Flight {
+    /// Refreshes started and finished so far; whether one runs now; whether the last
+    /// finished one succeeded.
+    started: u64,
+    finished: u64,
+    running: bool,
+    ok: bool,
+}
+
+pub(super) struct Tail {
+    keep_changes: usize,
+    keep_bytes: usize,
+    kept: RwLock<Window>,
+    flight: Mutex<Flight>,
+    landed: Condvar,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Whether `scope` lies in one of `ranges` (`[from, to)`, compared bytewise as the
+/// database's `COLLATE "C"` does).
+fn in_ranges(ranges: &[(String, String)], scope: &str) -> bool {
+    ranges.iter().any(|(from, to)| scope.as_bytes() >= from.as_bytes() && scope.as_bytes() < to.as_bytes())
+}
+
+/// Whether a change kept as company-wide is served to a device pulling `ranges`.
+enum Verdict {
+    Serve,
+    Skip,
+    /// Company-wide when last read, outside the device's ranges: ask the database.
+    Ask,
+}
+
+impl Tail {
+    pub(super) fn new() -> Self {
+        Tail::with_limits(KEEP_CHANGES, KEEP_BYTES)
+    }
+
+    pub(super) fn with_limits(keep_changes: usize, keep_bytes: usize) -> Self {
+        Tail {
+            keep_changes: keep_changes.max(1),
+            keep_bytes,
+            kept: RwLock::new(Window::default()),
+            flight: Mutex::new(Flight::default()),
+            landed: Condvar::new(),
+        }
+    }
+
+    /// The page [`super::changes::pull`] would serve, from memory; `None` when the
+    /// tail cannot serve it (a cursor before the tail, a failed refresh): the caller
+    /// reads the database.
+    pub(super) fn pull(&self, pool: &Pool, device: &Device, since: u64, limit: usize, ranges: &Ranges) -> Result<Option<PullResponse>, HubError> {
+        if !self.refreshed_since_now(pool) {
+            return Ok(None);
+        }
+        let limit = limit.max(1);
+        let mut asked: HashMap<u64, bool> = HashMap::new();
+        loop {
+            let (page, unknown) = {
+                let kept = self.kept.read().unwrap_or_else(|p| p.into_inner());
+                if kept.epoch.is_none() || since < kept.start {
+                    return Ok(None);
+                }
+                assemble(&kept, device, since, limit, ranges, &asked)
+            };
+            if unknown.is_empty() {
+                SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return Ok(Some(page));
+            }
+            let still = still_company_wide(pool, &unknown)?;
+            for seq in unknown {
+                asked.insert(seq, still.contains(&seq));
+            }
+        }
+    }
+
+    /// Reads the newest changes now (a serving hub's start), so the first pulls do not
+    /// wait for it.
+    pub(super) fn warm(&self, pool: &Pool) -> Result<(), HubError> {
+        self.refresh(pool)
+    }
+
+    /// Waits for a refresh that started after this call; false if it failed (the
+    /// pull then reads the database, which says what is wrong if anything is).
+    fn refreshed_since_now(&self, pool: &Pool) -> bool {
+        let mut flight = lock(&self.flight);
+        let needed = flight.started + 1;
+        loop {
+            if flight.finished >= needed {
+                return flight.ok;
+            }
+            if !flight.running {
+                flight.started += 1;
+                flight.running = true;
+                let number = flight.started;
+                drop(flight);
+                let result = self.refresh(pool);
+                if let Err(e) = &result {
+                    tracing::warn!(error = %e, "the feed's tail could not be refreshed; pulls read the database");
+                }
+                flight = lock(&self.flight);
+                flight.running = false;
+                flight.finished = number;
+                flight.ok = result.is_ok();
+                self.landed.notify_all();
+                return flight.ok;
+            }
+            flight = self.landed.wait(flight).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+
+    /// Reads what the database stored after the tail's head (all of it, in chunks).
+    fn refresh(&self, pool: &Pool) -> Result<(), HubError> {
+        let mut pooled = pool.get()?;
+        let (client, st) = pooled.split();
+        loop {
+            let (epoch, head) = {
+                let kept = self.kept.read().unwrap_or_else(|p| p.into_inner());
+                (kept.epoch.clone(), kept.head)
+            };
+            let statement = st.get(client, REFRESH)?;
+            let rows = client.query(&statement, &[&(head as i64), &REFRESH_CHUNK])?;
+            let first = rows.first().ok_or_else(|| HubError::ForeignDatabase("hub_feed has no head row".into()))?;
+            let (last_seq, db_epoch): (i64, String) = (first.get(0), first.get(1));
+            let last_seq = last_seq.max(0) as u64;
+            if epoch.as_deref() != Some(db_epoch.as_str()) || last_seq < head {
+                // First use, or a restore: start over from the newest changes.
+                self.reload(client, st)?;
+                return Ok(());
+            }
+            let mut read = Vec::with_capacity(rows.len());
+            for r in rows.iter().filter(|r| r.get::<_, Option<i64>>(2).is_some()) {
+                read.push(kept_from_row(r, 2)?);
+            }
+            let full = read.len() as i64 >= REFRESH_CHUNK;
+            let through = if full { read.last().map_or(last_seq, |k| k.seq) } else { last_seq };
+            self.append(read, through);
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Starts over: the newest changes up to what the tail keeps, as of one snapshot.
+    fn reload(&self, client: &mut postgres::Client, st: &mut super::pool::Statements) -> Result<(), HubError> {
+        let statement = st.get(client, RELOAD)?;
+        let rows = client.query(&statement, &[&(self.keep_changes as i64)])?;
+        let first = rows.first().ok_or_else(|| HubError::ForeignDatabase("hub_feed has no head row".into()))?;
+        let (last_seq, epoch): (i64, String) = (first.get(0), first.get(1));
+        let last_seq = last_seq.max(0) as u64;
+        let mut read = Vec::with_capacity(rows.len());
+        for r in rows.iter().filter(|r| r.get::<_, Option<i64>>(2).is_some()) {
+            read.push(kept_from_row(r, 2)?);
+        }
+        read.sort_by_key(|k| k.seq);
+        // Fewer than asked: the whole log. Else everything after the one before the oldest read.
+        let start = if read.len() < self.keep_changes { 0 } else { read.first().map_or(last_seq, |k| k.seq - 1) };
+        let mut kept = self.kept.write().unwrap_or_else(|p| p.into_inner());
+        *kept = Window { epoch: Some(epoch), start, head: start, changes: VecDeque::new(), bytes: 0 };
+        drop(kept);
+        self.append(read, last_seq);
+        Ok(())
+    }
+
+    /// Adds changes read after the head, through `through`; clears the company-wide
+    /// mark of kept changes whose document now holds a plain contact; drops the oldest
+    /// beyond the limits.
+    fn append(&self, read: Vec<Kept>, through: u64) {
+        let mut kept = self.kept.write().unwrap_or_else(|p| p.into_inner());
+        let plain_now: HashSet<&str> = read.iter().filter(|k| !k.company_wide).map(|k| k.doc_id.as_str()).collect();
+        if !plain_now.is_empty() && kept.changes.iter().any(|k| k.company_wide) {
+            for k in kept.changes.iter_mut() {
+                if k.company_wide && plain_now.contains(k.doc_id.as_str()) {
+                    let mut cleared = (**k).clone();
+                    cleared.company_wide = false;
+                    *k = Arc::new(cleared);
+                }
+            }
+        }
+        for k in read {
+            kept.bytes += k.bytes.len();
+            kept.changes.push_back(Arc::new(k));
+        }
+        kept.head = kept.head.max(through);
+        while kept.changes.len() > self.keep_changes || (kept.bytes > self.keep_bytes && kept.changes.len() > 1) {
+            let Some(old) = kept.changes.pop_front() else { break };
+            kept.bytes -= old.bytes.len();
+            kept.start = old.seq;
+        }
+    }
+}
+
+/// The page from the kept changes after `since`, with what the database said of the
+/// company-wide ones (`asked`); and the changes it must still be asked about (none:
+/// the page is final).
+fn assemble(kept: &Window, device: &Device, since: u64, limit: usize, ranges: &Ranges, asked: &HashMap<u64, bool>) -> (PullResponse, Vec<u64>) {
+    let mut out = PullResponse::default();
+    let mut unknown = Vec::new();
+    let mut candidates = 0usize;
+    let mut bytes_total = 0usize;
+    let from = kept.changes.partition_point(|k| k.seq <= since);
+    for k in kept.changes.range(from..) {
+        if k.device == device.id {
+            continue;
+        }
+        let verdict = match ranges {
+            // One scope: every change in it, company-wide or not (`PULL_SCOPE`).
+            Ranges::Scope(scope) => {
+                if k.scope == *scope { Verdict::Serve } else { Verdict::Skip }
+            }
+            Ranges::Employee(ranges) => match (in_ranges(ranges, &k.scope), k.company_wide) {
+                (true, _) => Verdict::Serve,
+                (false, false) => Verdict::Skip,
+                (false, true) => match asked.get(&k.seq) {
+                    Some(true) => Verdict::Serve,
+                    Some(false) => Verdict::Skip,
+                    None => Verdict::Ask,
+                },
+            },
+        };
+        match verdict {
+            Verdict::Skip => continue,
+            Verdict::Ask => unknown.push(k.seq),
+            Verdict::Serve if unknown.is_empty() => {}
+            // After a change still to be asked about, the page is not final: only
+            // count how far it may reach.
+            Verdict::Serve => candidates += 1,
+        }
+        if !unknown.is_empty() {
+            if out.changes.len() + unknown.len() + candidates >= limit {
+                break;
+            }
+            continue;
+        }
+        let full = out.changes.len() >= limit || (bytes_total >= PULL_BYTE_BUDGET && !out.changes.is_empty());
+        if full {
+            out.more = true;
+            break;
+        }
+        bytes_total += k.bytes.len();
+        out.changes.push(PulledChange {
+            hub_seq: k.seq,
+            hash: k.hash,
+            doc_id: k.doc_id.clone(),
+            scope: k.scope.clone(),
+            device: k.device.clone(),
+            received_at: HubTime(k.received_at),
+            device_prev_sync: k.device_prev_sync.map(HubTime),
+            bytes: k.bytes.clone(),
+        });
+    }
+    out.next_cursor = match (out.more, out.changes.last()) {
+        (true, Some(last)) => last.hub_seq,
+        _ => kept.head.max(since),
+    };
+    (out, unknown)
+}
+
+/// Which of `seqs` are company-wide now.
+fn still_company_wide(pool: &Pool, seqs: &[u64]) -> Result<HashSet<u64>, HubError> {
+    let mut pooled = pool.get()?;
+    let (client, st) = pooled.split();
+    let statement = st.get(
+        client,
+        "SELECT c.hub_seq FROM unnest($1::bigint[]) AS k (seq) JOIN changes c ON c.hub_seq = k.seq WHERE c.company_wide",
+    )?;
+    let seqs: Vec<i64> = seqs.iter().map(|&s| s as i64).collect();
+    Ok(client.query(&statement, &[&seqs])?.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
+}
+
+fn kept_from_row(r: &postgres::Row, at: usize) -> Result<Kept, HubError> {
+    let hash: Vec<u8> = r.get(at + 1);
+    Ok(Kept {
+        seq: r.get::<_, i64>(at) as u64,
+        hash: ChangeHash(hash.try_into().map_err(|_| HubError::Task("stored hash is not 32 bytes".into()))?),
+        doc_id: r.get(at + 2),
+        scope: r.get(at + 3),
+        device: r.get(at + 4),
+        received_at: r.get(at + 5),
+        device_prev_sync: r.get(at + 6),
+        bytes: r.get(at + 7),
+        company_wide: r.get(at + 8),
+    })
+}
+
+/// The feed's head and epoch, and the changes after `$1` up to the head (at most `$2`),
+/// in one snapshot.
+const REFRESH: &str = "SELECT f.last_seq, m.value, c.hub_seq, c.hash, c.doc_id, c.scope, c.device_id, c.received_at, c.device_prev_sync, c.bytes, c.company_wide
+     FROM hub_feed f JOIN hub_meta m ON m.key = 'epoch'
+     LEFT JOIN LATERAL (SELECT * FROM changes WHERE hub_seq > $1 AND hub_seq <= f.last_seq ORDER BY hub_seq LIMIT $2) c ON true
+     WHERE f.id = 1 ORDER BY c.hub_seq";
+
+/// The feed's head and epoch and the newest `$1` changes up to the head, in one snapshot.
+const RELOAD: &str = "SELECT f.last_seq, m.value, c.hub_seq, c.hash, c.doc_id, c.scope, c.device_id, c.received_at, c.device_prev_sync, c.bytes, c.company_wide
+     FROM hub_feed f JOIN hub_meta m ON m.key = 'epoch'
+     LEFT JOIN LATERAL (SELECT * FROM changes WHERE hub_seq <= f.last_seq ORDER BY hub_seq DESC LIMIT $1) c ON true
+     WHERE f.id = 1";
