@@ -108,6 +108,34 @@ enum Verdict {
     Ask,
 }
 
+impl Window {
+    /// Adds changes read after the head, through `through`; clears the company-wide
+    /// mark of kept changes whose document now holds a plain contact; drops the oldest
+    /// beyond the limits.
+    fn append(&mut self, read: Vec<Kept>, through: u64, keep_changes: usize, keep_bytes: usize) {
+        let plain_now: HashSet<&str> = read.iter().filter(|k| !k.company_wide).map(|k| k.doc_id.as_str()).collect();
+        if !plain_now.is_empty() && self.changes.iter().any(|k| k.company_wide) {
+            for k in self.changes.iter_mut() {
+                if k.company_wide && plain_now.contains(k.doc_id.as_str()) {
+                    let mut cleared = (**k).clone();
+                    cleared.company_wide = false;
+                    *k = Arc::new(cleared);
+                }
+            }
+        }
+        for k in read {
+            self.bytes += k.bytes.len();
+            self.changes.push_back(Arc::new(k));
+        }
+        self.head = self.head.max(through);
+        while self.changes.len() > keep_changes || (self.bytes > keep_bytes && self.changes.len() > 1) {
+            let Some(old) = self.changes.pop_front() else { break };
+            self.bytes -= old.bytes.len();
+            self.start = old.seq;
+        }
+    }
+}
+
 impl Tail {
     pub(super) fn new() -> Self {
         Tail::with_limits(KEEP_CHANGES, KEEP_BYTES)
@@ -211,7 +239,7 @@ impl Tail {
             }
             let full = read.len() as i64 >= REFRESH_CHUNK;
             let through = if full { read.last().map_or(last_seq, |k| k.seq) } else { last_seq };
-            self.append(read, through);
+            self.kept.write().unwrap_or_else(|p| p.into_inner()).append(read, through, self.keep_changes, self.keep_bytes);
             if !full {
                 return Ok(());
             }
@@ -232,39 +260,13 @@ impl Tail {
         read.sort_by_key(|k| k.seq);
         // Fewer than asked: the whole log. Else everything after the one before the oldest read.
         let start = if read.len() < self.keep_changes { 0 } else { read.first().map_or(last_seq, |k| k.seq - 1) };
-        let mut kept = self.kept.write().unwrap_or_else(|p| p.into_inner());
-        *kept = Window { epoch: Some(epoch), start, head: start, changes: VecDeque::new(), bytes: 0 };
-        drop(kept);
-        self.append(read, last_seq);
+        // Built whole, then swapped in: a pull never sees it half filled.
+        let mut fresh = Window { epoch: Some(epoch), start, head: start, changes: VecDeque::new(), bytes: 0 };
+        fresh.append(read, last_seq, self.keep_changes, self.keep_bytes);
+        *self.kept.write().unwrap_or_else(|p| p.into_inner()) = fresh;
         Ok(())
     }
 
-    /// Adds changes read after the head, through `through`; clears the company-wide
-    /// mark of kept changes whose document now holds a plain contact; drops the oldest
-    /// beyond the limits.
-    fn append(&self, read: Vec<Kept>, through: u64) {
-        let mut kept = self.kept.write().unwrap_or_else(|p| p.into_inner());
-        let plain_now: HashSet<&str> = read.iter().filter(|k| !k.company_wide).map(|k| k.doc_id.as_str()).collect();
-        if !plain_now.is_empty() && kept.changes.iter().any(|k| k.company_wide) {
-            for k in kept.changes.iter_mut() {
-                if k.company_wide && plain_now.contains(k.doc_id.as_str()) {
-                    let mut cleared = (**k).clone();
-                    cleared.company_wide = false;
-                    *k = Arc::new(cleared);
-                }
-            }
-        }
-        for k in read {
-            kept.bytes += k.bytes.len();
-            kept.changes.push_back(Arc::new(k));
-        }
-        kept.head = kept.head.max(through);
-        while kept.changes.len() > self.keep_changes || (kept.bytes > self.keep_bytes && kept.changes.len() > 1) {
-            let Some(old) = kept.changes.pop_front() else { break };
-            kept.bytes -= old.bytes.len();
-            kept.start = old.seq;
-        }
-    }
 }
 
 /// The page from the kept changes after `since`, with what the database said of the
