@@ -155,7 +155,12 @@ impl Tail {
     /// tail cannot serve it (a cursor before the tail, a failed refresh): the caller
     /// reads the database.
     pub(super) fn pull(&self, pool: &Pool, device: &Device, since: u64, limit: usize, ranges: &Ranges) -> Result<Option<PullResponse>, HubError> {
-        if !self.refreshed_since_now(pool) {
+        // A cursor from before the tail goes to the database without waiting for a refresh.
+        let before_tail = {
+            let kept = self.kept.read().unwrap_or_else(|p| p.into_inner());
+            kept.epoch.is_some() && since < kept.start
+        };
+        if before_tail || !self.refreshed_since_now(pool) {
             return Ok(None);
         }
         let limit = limit.max(1);
