@@ -27,7 +27,7 @@
 //!   refresh that finds another epoch, or a head behind its own, starts over.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock};
+use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use leadguard_protocol::{ChangeHash, HubTime, PullResponse, PulledChange, PULL_BYTE_BUDGET};
 
@@ -47,7 +47,6 @@ pub(super) static SERVED: std::sync::atomic::AtomicU64 = std::sync::atomic::Atom
 const REFRESH_CHUNK: i64 = 5_000;
 
 /// One stored change as the tail keeps it.
-#[derive(Clone)]
 struct Kept {
     seq: u64,
     hash: ChangeHash,
@@ -68,7 +67,7 @@ struct Window {
     /// Every change with `start < hub_seq <= head` is in `changes`, in order.
     start: u64,
     head: u64,
-    changes: VecDeque<Arc<Kept>>,
+    changes: VecDeque<Kept>,
     bytes: usize,
 }
 
@@ -100,7 +99,7 @@ fn in_ranges(ranges: &[(String, String)], scope: &str) -> bool {
     ranges.iter().any(|(from, to)| scope.as_bytes() >= from.as_bytes() && scope.as_bytes() < to.as_bytes())
 }
 
-/// Whether a change kept as company-wide is served to a device pulling `ranges`.
+/// Whether a kept change belongs on a device's page.
 enum Verdict {
     Serve,
     Skip,
@@ -117,15 +116,13 @@ impl Window {
         if !plain_now.is_empty() && self.changes.iter().any(|k| k.company_wide) {
             for k in self.changes.iter_mut() {
                 if k.company_wide && plain_now.contains(k.doc_id.as_str()) {
-                    let mut cleared = (**k).clone();
-                    cleared.company_wide = false;
-                    *k = Arc::new(cleared);
+                    k.company_wide = false;
                 }
             }
         }
         for k in read {
             self.bytes += k.bytes.len();
-            self.changes.push_back(Arc::new(k));
+            self.changes.push_back(k);
         }
         self.head = self.head.max(through);
         while self.changes.len() > keep_changes || (self.bytes > keep_bytes && self.changes.len() > 1) {
@@ -137,6 +134,14 @@ impl Window {
 }
 
 impl Tail {
+    fn window(&self) -> RwLockReadGuard<'_, Window> {
+        self.kept.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn window_mut(&self) -> RwLockWriteGuard<'_, Window> {
+        self.kept.write().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub(super) fn new() -> Self {
         Tail::with_limits(KEEP_CHANGES, KEEP_BYTES)
     }
@@ -157,7 +162,7 @@ impl Tail {
     pub(super) fn pull(&self, pool: &Pool, device: &Device, since: u64, limit: usize, ranges: &Ranges) -> Result<Option<PullResponse>, HubError> {
         // A cursor from before the tail goes to the database without waiting for a refresh.
         let before_tail = {
-            let kept = self.kept.read().unwrap_or_else(|p| p.into_inner());
+            let kept = self.window();
             kept.epoch.is_some() && since < kept.start
         };
         if before_tail || !self.refreshed_since_now(pool) {
@@ -167,7 +172,7 @@ impl Tail {
         let mut asked: HashMap<u64, bool> = HashMap::new();
         loop {
             let (page, unknown) = {
-                let kept = self.kept.read().unwrap_or_else(|p| p.into_inner());
+                let kept = self.window();
                 if kept.epoch.is_none() || since < kept.start {
                     return Ok(None);
                 }
@@ -225,7 +230,7 @@ impl Tail {
         let (client, st) = pooled.split();
         loop {
             let (epoch, head) = {
-                let kept = self.kept.read().unwrap_or_else(|p| p.into_inner());
+                let kept = self.window();
                 (kept.epoch.clone(), kept.head)
             };
             let statement = st.get(client, REFRESH)?;
@@ -244,7 +249,7 @@ impl Tail {
             }
             let full = read.len() as i64 >= REFRESH_CHUNK;
             let through = if full { read.last().map_or(last_seq, |k| k.seq) } else { last_seq };
-            self.kept.write().unwrap_or_else(|p| p.into_inner()).append(read, through, self.keep_changes, self.keep_bytes);
+            self.window_mut().append(read, through, self.keep_changes, self.keep_bytes);
             if !full {
                 return Ok(());
             }
@@ -268,7 +273,7 @@ impl Tail {
         // Built whole, then swapped in: a pull never sees it half filled.
         let mut fresh = Window { epoch: Some(epoch), start, head: start, changes: VecDeque::new(), bytes: 0 };
         fresh.append(read, last_seq, self.keep_changes, self.keep_bytes);
-        *self.kept.write().unwrap_or_else(|p| p.into_inner()) = fresh;
+        *self.window_mut() = fresh;
         Ok(())
     }
 
