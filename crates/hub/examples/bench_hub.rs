@@ -24,6 +24,9 @@
 //! --backends sqlite,postgres`); the script starts a throwaway PostgreSQL server
 //! (`--postgres URL`, fsync on, as deployed) for the run.
 
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Barrier};
@@ -322,6 +325,8 @@ struct Timed {
     /// its push's share (the push answered, first page decoded).
     by_round: Vec<Vec<Duration>>,
     pushes: Vec<Duration>,
+    /// The completions' round trips as the laptops saw them (async clients only).
+    completions: Vec<Duration>,
     failures: usize,
     wall: Duration,
     sent: u64,
@@ -410,7 +415,7 @@ fn drive_threads(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page:
     let (all, by_round, pushes) = gather(per_device);
     let received = clients.iter().map(|c| c.traffic().received()).sum::<u64>() - received_before;
     let sent = clients.iter().map(|c| c.traffic().sent()).sum::<u64>() - sent_before;
-    Timed { all, by_round, pushes, failures, wall, sent, received, before }
+    Timed { all, by_round, pushes, completions: Vec::new(), failures, wall, sent, received, before }
 }
 
 /// Every sync's latency, the same by round, and the pushes' share, from each device's
@@ -428,6 +433,19 @@ fn gather(per_device: Vec<Vec<(Duration, Duration)>>) -> (Vec<Duration>, Vec<Vec
         }
     }
     (all, by_round, pushes)
+}
+
+/// With `LEADGUARD_BENCH_TRACE=FILE` (async clients), one CSV line per sync appended to
+/// FILE: device, round, start after the starting line, the push's share, the
+/// completion's round trip and the latency, in ms: where a run's slow syncs sit.
+fn trace_sync(device: usize, round: usize, start: Duration, pushed: Duration, completed: Duration, latency: Duration) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("LEADGUARD_BENCH_TRACE") else { return };
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    let line = format!("{device},{round},{:.1},{:.1},{:.1},{:.1}\n", ms(start), ms(pushed), ms(completed), ms(latency));
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = f.write_all(line.as_bytes());
+    }
 }
 
 /// The laptops as tasks on one tokio runtime (a worker per core), one async HTTP
@@ -451,6 +469,7 @@ fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: b
             runtime.spawn(async move {
                 let mut cursor = 0;
                 let mut latencies = Vec::with_capacity(sim.rounds.len());
+                let mut completions = Vec::with_capacity(sim.rounds.len());
                 let mut failures = 0usize;
                 let starts = schedule(n, sim.rounds.len(), spread);
                 barrier.wait().await;
@@ -459,14 +478,16 @@ fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: b
                     tokio::time::sleep_until(clock + due(start)).await;
                     let t = Instant::now();
                     match client.sync(&sim.credential, batch, cursor, push_page, &wire).await {
-                        Ok((next, pushed)) => {
+                        Ok((next, pushed, completed)) => {
                             cursor = next;
+                            trace_sync(n, latencies.len(), t.duration_since(clock.into_std()), pushed, completed, t.elapsed());
+                            completions.push(completed);
                             latencies.push((t.elapsed(), pushed));
                         }
                         Err(_) => failures += 1,
                     }
                 }
-                (latencies, failures)
+                (latencies, completions, failures)
             })
         })
         .collect();
@@ -475,22 +496,24 @@ fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: b
     let (sent_before, received_before) = (wire.sent.load(std::sync::atomic::Ordering::Relaxed), wire.received.load(std::sync::atomic::Ordering::Relaxed));
     let before = sample();
     let started = Instant::now();
-    let (per_device, failures) = runtime.block_on(async {
+    let (per_device, completions, failures) = runtime.block_on(async {
         barrier.wait().await;
         let mut per_device = Vec::new();
+        let mut completions = Vec::new();
         let mut failures = 0;
         for t in tasks {
-            let (l, f) = t.await.expect("device task");
+            let (l, c, f) = t.await.expect("device task");
             per_device.push(l);
+            completions.extend(c);
             failures += f;
         }
-        (per_device, failures)
+        (per_device, completions, failures)
     });
     let wall = started.elapsed();
     let (all, by_round, pushes) = gather(per_device);
     let sent = wire.sent.load(std::sync::atomic::Ordering::Relaxed) - sent_before;
     let received = wire.received.load(std::sync::atomic::Ordering::Relaxed) - received_before;
-    Timed { all, by_round, pushes, failures, wall, sent, received, before }
+    Timed { all, by_round, pushes, completions, failures, wall, sent, received, before }
 }
 
 fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64, push_page: bool, asynchronous: bool) {
@@ -515,10 +538,11 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     let postmaster = database.as_deref().and_then(postmaster_of);
     let sample = || (sample_cpu(&hubs, postmaster), writer_stats(&hubs));
     let timed = if asynchronous { drive_async(&hubs, sims, spread, push_page, sample) } else { drive_threads(&hubs, sims, spread, push_page, sample) };
-    let Timed { mut all, mut by_round, mut pushes, failures, wall, sent, received, before: (before, writes_before) } = timed;
+    let Timed { mut all, mut by_round, mut pushes, mut completions, failures, wall, sent, received, before: (before, writes_before) } = timed;
     let cpu_after = sample_cpu(&hubs, postmaster);
     all.sort();
     pushes.sort();
+    completions.sort();
     by_round.iter_mut().for_each(|r| r.sort());
     println!(
         "{:>8} {:>18} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
@@ -536,8 +560,15 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     );
     let ms = |sorted: &[Duration], p: f64| percentile(sorted, p).as_secs_f64() * 1e3;
     let rounds = by_round.iter().enumerate().map(|(i, r)| format!("{} {:.0}/{:.0}", i + 1, ms(r, 0.5), ms(r, 0.99))).collect::<Vec<_>>().join(", ");
+    // The completion is a small write the hub answers in a few ms (its mean below): the
+    // rest of its round trip is the laptops' and the hub's async workers waiting for CPU.
+    let completing = if completions.is_empty() {
+        String::new()
+    } else {
+        format!("; the completion's round trip p50/p99 {:.0}/{:.0} ms", ms(&completions, 0.5), ms(&completions, 0.99))
+    };
     println!(
-        "                 p50/p99 ms by round: {rounds}; the push's share p50/p99 {:.0}/{:.0} ms",
+        "                 p50/p99 ms by round: {rounds}; the push's share p50/p99 {:.0}/{:.0} ms{completing}",
         ms(&pushes, 0.5),
         ms(&pushes, 0.99)
     );

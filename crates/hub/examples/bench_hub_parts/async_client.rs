@@ -82,9 +82,9 @@ impl AsyncHub {
         Ok(out)
     }
 
-    /// One sync as a laptop does it; returns the cursor after it and how long the push
-    /// took (its answer decoded), the rest being pulls and the completion.
-    pub async fn sync(&self, credential: &str, batch: &PushRequest, mut cursor: u64, push_page: bool, wire: &Wire) -> Result<(u64, std::time::Duration), Failed> {
+    /// One sync as a laptop does it; returns the cursor after it, how long the push
+    /// took (its answer decoded) and the completion's round trip (the rest being pulls).
+    pub async fn sync(&self, credential: &str, batch: &PushRequest, mut cursor: u64, push_page: bool, wire: &Wire) -> Result<(u64, std::time::Duration, std::time::Duration), Failed> {
         let started = std::time::Instant::now();
         let mut push = self.request(reqwest::Method::POST, "/v1/push", credential);
         if push_page {
@@ -117,9 +117,11 @@ impl AsyncHub {
             }
         }
         let body = serde_json::to_vec(&SyncComplete { cursor }).expect("json");
+        let completing = std::time::Instant::now();
         let complete = Self::body(self.request(reqwest::Method::POST, "/v1/sync/complete", credential), "application/json", body, wire);
         let done = Self::send(complete, wire).await?;
         serde_json::from_slice::<leadguard_protocol::SyncCompleted>(&done).map_err(|e| Failed(e.to_string()))?;
-        Ok((cursor, pushed))
+        Ok((cursor, pushed, completing.elapsed()))
     }
 }
+
