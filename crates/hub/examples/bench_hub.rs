@@ -290,6 +290,15 @@ fn writer_stats(hubs: &[HubProcess]) -> (f64, f64, f64) {
     total
 }
 
+/// The machine's count of connections dropped because a listen queue was full
+/// (`TcpExt: ListenOverflows` in /proc/net/netstat; 0 where unreadable).
+fn listen_overflows() -> u64 {
+    let Ok(text) = std::fs::read_to_string("/proc/net/netstat") else { return 0 };
+    let mut lines = text.lines().filter(|l| l.starts_with("TcpExt:"));
+    let (Some(names), Some(values)) = (lines.next(), lines.next()) else { return 0 };
+    names.split_whitespace().zip(values.split_whitespace()).find(|(n, _)| *n == "ListenOverflows").and_then(|(_, v)| v.parse().ok()).unwrap_or(0)
+}
+
 /// A fresh database on the PostgreSQL server `server`; returns its URL.
 fn fresh_postgres(server: &str, name: &str) -> String {
     let mut client = postgres::Client::connect(server, postgres::NoTls).expect("connect to PostgreSQL");
@@ -537,7 +546,9 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     let hubs: Vec<HubProcess> = (0..hub_count).map(|_| start_hub(&args.hub_bin, dir.path(), database.as_deref())).collect();
     let postmaster = database.as_deref().and_then(postmaster_of);
     let sample = || (sample_cpu(&hubs, postmaster), writer_stats(&hubs));
+    let overflows_before = listen_overflows();
     let timed = if asynchronous { drive_async(&hubs, sims, spread, push_page, sample) } else { drive_threads(&hubs, sims, spread, push_page, sample) };
+    let overflows = listen_overflows().saturating_sub(overflows_before);
     let Timed { mut all, mut by_round, mut pushes, mut completions, failures, wall, sent, received, before: (before, writes_before) } = timed;
     let cpu_after = sample_cpu(&hubs, postmaster);
     all.sort();
@@ -592,8 +603,10 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
         per_sync(hub_cpu),
         per_sync(pg_cpu)
     );
+    // A handshake dropped from a full accept queue waits for TCP's retransmission.
+    let dropped = if overflows > 0 { format!("; handshakes dropped by a full listen queue: {overflows}") } else { String::new() };
     println!(
-        "                 on the wire per sync: sent {:.1} KB, received {:.1} KB",
+        "                 on the wire per sync: sent {:.1} KB, received {:.1} KB{dropped}",
         sent as f64 / 1e3 / all.len().max(1) as f64,
         received as f64 / 1e3 / all.len().max(1) as f64
     );

@@ -35,6 +35,33 @@ pub fn app(store: Arc<Store>) -> axum::Router {
     http::router(store)
 }
 
+/// Connections the kernel holds for the hub before it accepts them (capped by
+/// `net.core.somaxconn`, 4096 on current kernels).
+///
+/// Why: tokio and the standard library listen with a backlog of 128. When hundreds of
+/// laptops connect in the same moment (the working day starts, the network comes
+/// back, the hub restarts), the 129th handshake that completes before the hub accepts
+/// is dropped and its laptop's request waits for TCP's retransmission — 200 ms, then
+/// 400 ms, … (`make bench-hub`: 500 laptops at once overflowed the queue on every
+/// run; round 1's p99 was set by it).
+pub const LISTEN_BACKLOG: u32 = 4096;
+
+/// A listener on `address` (`host:port`; port 0 for a free one) with [`LISTEN_BACKLOG`]:
+/// the first of its resolved addresses that binds.
+pub async fn listen(address: &str) -> std::io::Result<tokio::net::TcpListener> {
+    let mut last = None;
+    for addr in tokio::net::lookup_host(address).await? {
+        let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+        // As tokio's own bind: a restarted hub rebinds its port at once.
+        socket.set_reuseaddr(true)?;
+        match socket.bind(addr).and_then(|()| socket.listen(LISTEN_BACKLOG)) {
+            Ok(listener) => return Ok(listener),
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{address}: no address to listen on"))))
+}
+
 /// Serves `store` on `listener` until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
@@ -55,4 +82,37 @@ pub async fn serve_with(
 ) -> std::io::Result<()> {
     let app = http::router_configured(store, Arc::new(metrics::Metrics::new()), check_per_minute, push_pages);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    /// Hundreds of laptops connecting in the same instant all get through the handshake
+    /// while the hub is busy and accepts none of them: their connections wait in the
+    /// kernel's queue, none is dropped to wait for TCP's retransmission (with the
+    /// standard backlog of 128 the 130th would).
+    #[test]
+    fn hundreds_of_laptops_connecting_at_once_are_queued_not_dropped() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let listener = runtime.block_on(super::listen("127.0.0.1:0")).unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut held = Vec::new();
+        for n in 0..400 {
+            // A loopback handshake takes microseconds; a dropped one is retried after 1 s.
+            match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(500)) {
+                Ok(stream) => held.push(stream),
+                Err(e) => panic!("laptop {n} was not let in while the hub accepted nothing: {e}"),
+            }
+        }
+        assert_eq!(held.len(), 400);
+        drop(listener);
+    }
+
+    #[test]
+    fn a_listen_address_that_does_not_resolve_is_an_error_not_a_panic() {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        assert!(runtime.block_on(super::listen("no-such-host.invalid:0")).is_err());
+        assert!(runtime.block_on(super::listen("127.0.0.1")).is_err(), "a port is required");
+    }
 }

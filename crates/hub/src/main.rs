@@ -289,7 +289,7 @@ fn serve(store: Store, listen: &str, check_per_minute: u32, push_pages: leadguar
     leadguard_hub::check::load_matching_dictionaries();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+        let listener = leadguard_hub::listen(listen).await.with_context(|| format!("binding {listen}"))?;
         let addr = listener.local_addr()?;
         let mut stdout = std::io::stdout().lock();
         writeln!(stdout, "http://{addr}")?;
