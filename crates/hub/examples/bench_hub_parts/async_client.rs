@@ -124,4 +124,3 @@ impl AsyncHub {
         Ok((cursor, pushed, completing.elapsed()))
     }
 }
-
