@@ -2,7 +2,7 @@
 //! the hub lost (nothing lost overall), `/healthz` and `/metrics`. Included by
 //! `hub_robustness.rs` (one test binary).
 
-use crate::hub_support::Hub;
+use crate::hub_support::{automerge_changes, batch, Hub};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -119,6 +119,8 @@ fn healthz_and_metrics_report_the_hub() {
     let (client, _) = hub.device("li.na", "sh", "rep");
     hub.token("wang.wei", "sh", "rep"); // pending: enrolled on the hub, not yet joined
     client.pull(0, None).expect("pull");
+    let answer = client.push_with_page(&batch("sh/a/0", "branch:sh", &automerge_changes("aaaa", "li.na", 2)), 0).expect("push with its first page");
+    assert!(answer.page.is_some(), "the hub served the first page with the push");
     let http = reqwest::blocking::Client::new();
     let health = http.get(format!("{}/healthz", hub.url)).send().unwrap();
     assert_eq!(health.status().as_u16(), 200);
@@ -140,6 +142,11 @@ fn healthz_and_metrics_report_the_hub() {
     for name in ["leadguard_hub_write_groups ", "leadguard_hub_writes_grouped ", "leadguard_hub_write_busy_seconds "] {
         let value = text.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().parse::<f64>().ok());
         assert!(value.is_some_and(|v| v >= 0.0), "missing {name:?} in\n{text}");
+    }
+    // Where the push's time went: storing it, then reading its first page.
+    for phase in ["store", "page"] {
+        let count = format!("leadguard_hub_push_phase_duration_seconds_count{{phase=\"{phase}\"}} 1");
+        assert!(text.lines().any(|l| l == count), "missing {count:?} in\n{text}");
     }
     // Honest pushes are stored with their group, never redone one by one.
     assert!(text.lines().any(|l| l == "leadguard_hub_pushes_redone 0"), "missing leadguard_hub_pushes_redone 0 in\n{text}");

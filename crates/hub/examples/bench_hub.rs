@@ -253,12 +253,17 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 /// Mean seconds per route from the hubs' `/metrics` histograms (sum / count).
 fn route_means(hubs: &[HubProcess]) -> Vec<(String, f64, f64)> {
+    histogram_means(hubs, "leadguard_hub_http_request_duration_seconds")
+}
+
+/// Mean and count of each labelled series of histogram `metric`, over every hub.
+fn histogram_means(hubs: &[HubProcess], metric: &str) -> Vec<(String, f64, f64)> {
     let mut totals: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
     for hub in hubs {
         let text = reqwest::blocking::get(format!("{}/metrics", hub.url)).and_then(|r| r.text()).unwrap_or_default();
         for line in text.lines() {
             for (suffix, slot) in [("_sum{", 0), ("_count{", 1)] {
-                let prefix = format!("leadguard_hub_http_request_duration_seconds{suffix}");
+                let prefix = format!("{metric}{suffix}");
                 if let Some(rest) = line.strip_prefix(&prefix) {
                     let route = rest.split('"').nth(1).unwrap_or("?").to_owned();
                     let value: f64 = rest.rsplit(' ').next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
@@ -585,7 +590,12 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     );
     let means = route_means(&hubs);
     let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
-    println!("                 on the hub (mean per request): {where_}");
+    // A push's own split: waiting for and inside its write group, then its first page.
+    let phases = histogram_means(&hubs, "leadguard_hub_push_phase_duration_seconds");
+    // "store" before "page", the order they happen in.
+    let split = phases.iter().rev().map(|(p, mean, _)| format!("{p} {:.1} ms", mean * 1e3)).collect::<Vec<_>>().join(", ");
+    let split = if split.is_empty() { String::new() } else { format!("; a push: {split}") };
+    println!("                 on the hub (mean per request): {where_}{split}");
     let writes = writer_stats(&hubs);
     let (groups, grouped, busy) = (writes.0 - writes_before.0, writes.1 - writes_before.1, writes.2 - writes_before.2);
     println!(

@@ -24,7 +24,7 @@
 //! SQLite and Automerge work runs on the blocking pool, never on the async workers.
 
 use crate::error::HubError;
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, PushPhase};
 use crate::scope::{Device, Scope};
 use crate::store::Store;
 use axum::body::Body;
@@ -42,6 +42,7 @@ use leadguard_protocol::{
     MAX_PULL_CHANGES, PAGE_CONTENT_TYPE, PULL_SINCE_HEADER, PUSH_PAGE_CONTENT_TYPE,
 };
 use std::sync::Arc;
+use std::time::Instant;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::CompressionLayer;
 use tower_http::decompression::RequestDecompressionLayer;
@@ -245,12 +246,19 @@ async fn push(
     };
     let compact = accepts_compact(&headers);
     let bytes = read_limited(body).await?;
+    let phases = metrics.clone();
     let (acks, page) = blocking(move || {
         let req = PushRequest::decode(&bytes)?;
         let valid = crate::validate::validate_push(&device, req)?;
+        let storing = Instant::now();
         let acks = store.push_checked(&device, &valid)?;
+        phases.observe_push_phase(PushPhase::Store, storing.elapsed().as_secs_f64());
         // The first page, served after the push is stored and exactly as `pull` serves it.
+        let paging = Instant::now();
         let page = page_since.map(|since| store.pull(&device, since, MAX_PULL_CHANGES, None)).transpose()?;
+        if page.is_some() {
+            phases.observe_push_phase(PushPhase::Page, paging.elapsed().as_secs_f64());
+        }
         Ok((acks, page))
     })
     .await

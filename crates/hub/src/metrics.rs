@@ -35,6 +35,21 @@ struct RouteLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PhaseLabels {
+    phase: &'static str,
+}
+
+/// The parts of a push's time the hub measures apart ([`Metrics::observe_push_phase`]).
+#[derive(Clone, Copy, Debug)]
+pub enum PushPhase {
+    /// Queued for the writer and stored with its group (committed).
+    Store,
+    /// Its first pull page read after the store (PostgreSQL: waiting for the tail's
+    /// refresh included).
+    Page,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StateLabels {
     state: &'static str,
 }
@@ -59,6 +74,7 @@ pub struct Metrics {
     write_busy: Gauge<f64, std::sync::atomic::AtomicU64>,
     pushes_redone: Gauge,
     pulls_from_tail: Gauge,
+    push_phases: Family<PhaseLabels, Histogram>,
 }
 
 impl Default for Metrics {
@@ -99,6 +115,12 @@ impl Metrics {
             "Pulls the PostgreSQL backend served from its feed's tail in memory rather than the database (0 on SQLite)",
             pulls_from_tail.clone(),
         );
+        let push_phases = Family::<PhaseLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
+        registry.register(
+            "push_phase_duration_seconds",
+            "Where a push's time goes: store (queued for and inside the write group, to its commit) and page (its first pull page read)",
+            push_phases.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -113,7 +135,16 @@ impl Metrics {
             write_busy,
             pushes_redone,
             pulls_from_tail,
+            push_phases,
         }
+    }
+
+    pub fn observe_push_phase(&self, phase: PushPhase, seconds: f64) {
+        let phase = match phase {
+            PushPhase::Store => "store",
+            PushPhase::Page => "page",
+        };
+        self.push_phases.get_or_create(&PhaseLabels { phase }).observe(seconds);
     }
 
     pub fn count_pushed(&self, n: usize) {
