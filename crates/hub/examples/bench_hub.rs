@@ -251,12 +251,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-/// Mean seconds per route from the hubs' `/metrics` histograms (sum / count).
-fn route_means(hubs: &[HubProcess]) -> Vec<(String, f64, f64)> {
-    histogram_means(hubs, "leadguard_hub_http_request_duration_seconds")
-}
-
-/// Mean and count of each labelled series of histogram `metric`, over every hub.
+/// Mean seconds and count of each labelled series of histogram `metric` (sum / count
+/// from the hubs' `/metrics`), over every hub: per route, per push phase.
 fn histogram_means(hubs: &[HubProcess], metric: &str) -> Vec<(String, f64, f64)> {
     let mut totals: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
     for hub in hubs {
@@ -588,7 +584,7 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
         ms(&pushes, 0.5),
         ms(&pushes, 0.99)
     );
-    let means = route_means(&hubs);
+    let means = histogram_means(&hubs, "leadguard_hub_http_request_duration_seconds");
     let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
     // A push's own split: waiting for and inside its write group, then its first page.
     let phases = histogram_means(&hubs, "leadguard_hub_push_phase_duration_seconds");

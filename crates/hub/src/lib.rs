@@ -97,6 +97,7 @@ mod tests {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let listener = runtime.block_on(super::listen("127.0.0.1:0")).unwrap();
         let addr = listener.local_addr().unwrap();
+        // Every connection stays open (and unaccepted) until the end of the test.
         let mut held = Vec::new();
         for n in 0..400 {
             // A loopback handshake takes microseconds; a dropped one is retried after 1 s.
@@ -105,8 +106,6 @@ mod tests {
                 Err(e) => panic!("laptop {n} was not let in while the hub accepted nothing: {e}"),
             }
         }
-        assert_eq!(held.len(), 400);
-        drop(listener);
     }
 
     #[test]
