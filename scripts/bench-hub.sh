@@ -9,8 +9,9 @@
 #   scripts/bench-hub.sh --devices 500 --hubs 1 --spread-devices ""
 # or `--backends postgres`, `--spread-secs 30`, `--spread-devices 500`, `--flows push-page,separate`
 # (the push answering with the first pull page, the default, beside push then pull),
-# `--clients async,blocking` (the laptops as async tasks, the default, beside one
-# blocking thread each).
+# `--clients wire,async,blocking` (the laptops as async tasks writing their requests
+# on their own connections, the default, beside async tasks sharing a reqwest client
+# per hub and one blocking thread each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-cargo.sh

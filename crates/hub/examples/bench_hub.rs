@@ -15,10 +15,13 @@
 //! and where the time goes: mean time per route and the writer's busy time from the
 //! hubs' `/metrics`, and the CPU of the clients, the hubs and PostgreSQL (`/proc`)
 //! over the timed window. Changes and credentials are made before the clock starts,
-//! and the devices share one HTTP client per hub: the figures are the hub's. The
-//! laptops are tasks on one small tokio runtime (`--clients async`, the default:
-//! the same requests as the protocol's client) or, as before, one blocking thread each
-//! (`--clients blocking`; `--clients async,blocking` runs both).
+//! and the simulated laptops are as light as the protocol allows: the figures are the
+//! hub's. The laptops are tasks on one small tokio runtime, each writing the protocol
+//! client's requests (same headers and bodies) on its own keep-alive connection
+//! (`--clients wire`, the default, `bench_hub_parts/wire_client.rs`), or sending them
+//! through one reqwest client per hub (`--clients async`), or one blocking thread each
+//! through the protocol's `HubClient` (`--clients blocking`); `--clients wire,async`
+//! runs two side by side.
 //!
 //! Run: `make bench-hub` (or `scripts/bench-hub.sh --devices 100,500 --hubs 1,2
 //! --backends sqlite,postgres`); the script starts a throwaway PostgreSQL server
@@ -40,6 +43,8 @@ use leadguard_protocol::{PushChange, PushRequest, Role};
 
 #[path = "bench_hub_parts/async_client.rs"]
 mod async_client;
+#[path = "bench_hub_parts/wire_client.rs"]
+mod wire_client;
 
 struct Args {
     hub_bin: String,
@@ -56,12 +61,27 @@ struct Args {
     spread_devices: Vec<usize>,
     /// Push with the first page in its answer (true) or push then pull (false).
     flows: Vec<bool>,
-    /// The simulated laptops' transport: async tasks (true) or blocking threads (false).
-    clients: Vec<bool>,
+    /// The simulated laptops' transport.
+    clients: Vec<Client>,
 }
 
-fn client_name(asynchronous: bool) -> &'static str {
-    if asynchronous { "async" } else { "blocking" }
+/// The simulated laptops' transport.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Client {
+    /// Async tasks, each writing its requests on its own connection (`wire_client.rs`).
+    Wire,
+    /// Async tasks sending through one reqwest client per hub (`async_client.rs`).
+    Async,
+    /// One blocking thread each, through the protocol's `HubClient`.
+    Blocking,
+}
+
+fn client_name(client: Client) -> &'static str {
+    match client {
+        Client::Wire => "wire",
+        Client::Async => "async",
+        Client::Blocking => "blocking",
+    }
 }
 
 fn flow_name(push_page: bool) -> &'static str {
@@ -69,7 +89,7 @@ fn flow_name(push_page: bool) -> &'static str {
 }
 
 fn parse_args() -> Args {
-    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5, spread_secs: 10.0, spread_devices: vec![500, 1000], flows: vec![true], clients: vec![true] };
+    let mut a = Args { hub_bin: String::new(), devices: vec![100, 500, 1000], hubs: vec![1, 2], backends: vec!["sqlite".into(), "postgres".into()], postgres: None, branches: 20, rounds: 3, leads_per_round: 5, spread_secs: 10.0, spread_devices: vec![500, 1000], flows: vec![true], clients: vec![Client::Wire] };
     let list = |v: &str| v.split(',').map(|x| x.trim().parse().expect("a number")).collect::<Vec<usize>>();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -100,9 +120,10 @@ fn parse_args() -> Args {
                 a.clients = v
                     .split(',')
                     .map(|c| match c.trim() {
-                        "async" => true,
-                        "blocking" => false,
-                        other => panic!("--clients: async and/or blocking, not {other:?}"),
+                        "wire" => Client::Wire,
+                        "async" => Client::Async,
+                        "blocking" => Client::Blocking,
+                        other => panic!("--clients: wire, async and/or blocking, not {other:?}"),
                     })
                     .collect()
             }
@@ -460,7 +481,7 @@ fn trace_sync(device: usize, round: usize, start: Duration, pushed: Duration, co
 
 /// The laptops as tasks on one tokio runtime (a worker per core), one async HTTP
 /// client per hub: the same requests as `HubClient` (`bench_hub_parts/async_client.rs`).
-fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: bool, sample: impl Fn() -> (CpuSample, (f64, f64, f64))) -> Timed {
+fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: bool, wire_laptops: bool, sample: impl Fn() -> (CpuSample, (f64, f64, f64))) -> Timed {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
         .enable_all()
@@ -476,6 +497,7 @@ fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: b
         .map(|(n, sim)| {
             let (barrier, wire) = (barrier.clone(), wire.clone());
             let client = clients[n % clients.len()].clone();
+            let mut laptop = wire_laptops.then(|| wire_client::WireLaptop::new(&hubs[n % hubs.len()].url));
             runtime.spawn(async move {
                 let mut cursor = 0;
                 let mut latencies = Vec::with_capacity(sim.rounds.len());
@@ -487,7 +509,11 @@ fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: b
                 for (batch, start) in sim.rounds.iter().zip(starts) {
                     tokio::time::sleep_until(clock + due(start)).await;
                     let t = Instant::now();
-                    match client.sync(&sim.credential, batch, cursor, push_page, &wire).await {
+                    let synced = match laptop.as_mut() {
+                        Some(laptop) => laptop.sync(&sim.credential, batch, cursor, push_page, &wire).await,
+                        None => client.sync(&sim.credential, batch, cursor, push_page, &wire).await,
+                    };
+                    match synced {
                         Ok((next, pushed, completed)) => {
                             cursor = next;
                             trace_sync(n, latencies.len(), t.duration_since(clock.into_std()), pushed, completed, t.elapsed());
@@ -526,7 +552,7 @@ fn drive_async(hubs: &[HubProcess], sims: Vec<Device>, spread: f64, push_page: b
     Timed { all, by_round, pushes, completions, failures, wall, sent, received, before }
 }
 
-fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64, push_page: bool, asynchronous: bool) {
+fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64, push_page: bool, client: Client) {
     let dir = tempfile::tempdir().expect("tempdir");
     let database = match (backend, &args.postgres) {
         ("postgres", Some(server)) => Some(fresh_postgres(server, &format!("bench_{devices}_{hub_count}_{}_{}", spread as u64, u8::from(push_page)))),
@@ -548,7 +574,11 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     let postmaster = database.as_deref().and_then(postmaster_of);
     let sample = || (sample_cpu(&hubs, postmaster), writer_stats(&hubs));
     let overflows_before = listen_overflows();
-    let timed = if asynchronous { drive_async(&hubs, sims, spread, push_page, sample) } else { drive_threads(&hubs, sims, spread, push_page, sample) };
+    let timed = match client {
+        Client::Wire => drive_async(&hubs, sims, spread, push_page, true, sample),
+        Client::Async => drive_async(&hubs, sims, spread, push_page, false, sample),
+        Client::Blocking => drive_threads(&hubs, sims, spread, push_page, sample),
+    };
     let overflows = listen_overflows().saturating_sub(overflows_before);
     let Timed { mut all, mut by_round, mut pushes, mut completions, failures, wall, sent, received, before: (before, writes_before) } = timed;
     let cpu_after = sample_cpu(&hubs, postmaster);
@@ -559,7 +589,7 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     println!(
         "{:>8} {:>18} {:>7} {:>7} {:>4} {:>7} {:>8} {:>9.1} {:>9.1} {:>9.1} {:>9.0}",
         if spread > 0.0 { format!("{spread:.0} s") } else { "burst".into() },
-        format!("{}/{}", flow_name(push_page), client_name(asynchronous)),
+        format!("{}/{}", flow_name(push_page), client_name(client)),
         backend,
         devices,
         hub_count,
@@ -657,8 +687,8 @@ fn main() {
         for &hubs in &args.hubs {
             for backend in &args.backends {
                 for &push_page in &args.flows {
-                    for &asynchronous in &args.clients {
-                        run(&args, backend, devices, hubs, 0.0, push_page, asynchronous);
+                    for &client in &args.clients {
+                        run(&args, backend, devices, hubs, 0.0, push_page, client);
                     }
                 }
             }
@@ -677,8 +707,8 @@ fn main() {
     for &devices in &args.spread_devices {
         for backend in &args.backends {
             for &push_page in &args.flows {
-                for &asynchronous in &args.clients {
-                    run(&args, backend, devices, 1, args.spread_secs, push_page, asynchronous);
+                for &client in &args.clients {
+                    run(&args, backend, devices, 1, args.spread_secs, push_page, client);
                 }
             }
         }
