@@ -143,18 +143,62 @@ fn healthz_and_metrics_report_the_hub() {
         let value = text.lines().find_map(|l| l.strip_prefix(name)).and_then(|v| v.trim().parse::<f64>().ok());
         assert!(value.is_some_and(|v| v >= 0.0), "missing {name:?} in\n{text}");
     }
-    // Where the push's time went: storing it, then reading its first page.
-    for phase in ["store", "page"] {
+    // Where the push's time went: its turn at the push gate, storing it, then reading
+    // its first page.
+    for phase in ["turn", "store", "page"] {
         let count = format!("leadguard_hub_push_phase_duration_seconds_count{{phase=\"{phase}\"}} 1");
         assert!(text.lines().any(|l| l == count), "missing {count:?} in\n{text}");
     }
     // Honest pushes are stored with their group, never redone one by one.
     assert!(text.lines().any(|l| l == "leadguard_hub_pushes_redone 0"), "missing leadguard_hub_pushes_redone 0 in\n{text}");
+    // The push gate: its limit (the default, bounded) and nobody waiting once the push
+    // is answered.
+    let limit = text.lines().find_map(|l| l.strip_prefix("leadguard_hub_push_admission_limit ")).and_then(|v| v.parse::<u64>().ok());
+    assert!(limit.is_some_and(|n| (1..100_000).contains(&n)), "{text}");
+    assert!(text.lines().any(|l| l == "leadguard_hub_pushes_waiting 0"), "{text}");
     // Unknown paths are counted under one label, not under the path a client chose.
     http.get(format!("{}/no/such/{}", hub.url, "x".repeat(40))).send().unwrap();
     let text = http.get(format!("{}/metrics", hub.url)).send().unwrap().text().unwrap();
     assert!(!text.contains("xxxxxxxx"), "a client's path became a label");
     assert!(text.contains("route=\"unmatched\""), "{text}");
+}
+
+/// Admission: with one push let in at a time, laptops pushing at once each wait
+/// their turn and every push is stored and acknowledged; `/metrics` reports the limit,
+/// a turn for every push and nobody left waiting. A limit below one is refused.
+#[test]
+fn pushes_beyond_the_admission_limit_wait_their_turn_and_all_go_through() {
+    let hub = Hub::start_with(&["--pushes-in-progress", "1"]);
+    const LAPTOPS: usize = 6;
+    let pushers: Vec<_> = (0..LAPTOPS)
+        .map(|n| {
+            let rep = format!("rep{n}");
+            let (client, _) = hub.device(&rep, "sh", "rep");
+            std::thread::spawn(move || {
+                let changes = automerge_changes(&format!("gate{n}"), &rep, 3);
+                let answer = client.push_with_page(&batch(&format!("sh/gate/{n}"), "branch:sh", &changes), 0).expect("push");
+                (answer.push.acks.len(), answer.page.is_some())
+            })
+        })
+        .collect();
+    for p in pushers {
+        assert_eq!(p.join().expect("pusher"), (3, true), "every change acknowledged, with the first page");
+    }
+    let text = reqwest::blocking::get(format!("{}/metrics", hub.url)).unwrap().text().unwrap();
+    let turns = format!("leadguard_hub_push_phase_duration_seconds_count{{phase=\"turn\"}} {LAPTOPS}");
+    for line in ["leadguard_hub_push_admission_limit 1", "leadguard_hub_pushes_waiting 0", turns.as_str()] {
+        assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let refused = std::process::Command::new(leadguard_tests::bin("leadguard-hub"))
+        .arg("--data")
+        .arg(dir.path())
+        .args(["serve", "--listen", "127.0.0.1:0", "--pushes-in-progress", "0"])
+        .env_remove("LEADGUARD_HUB_DATABASE")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("at least 1"), "{}", String::from_utf8_lossy(&refused.stderr));
 }
 
 #[test]

@@ -616,9 +616,9 @@ fn run(args: &Args, backend: &str, devices: usize, hub_count: usize, spread: f64
     );
     let means = histogram_means(&hubs, "leadguard_hub_http_request_duration_seconds");
     let where_ = means.iter().map(|(r, mean, n)| format!("{r} {:.1} ms ×{n:.0}", mean * 1e3)).collect::<Vec<_>>().join(", ");
-    // A push's own split: waiting for and inside its write group, then its first page.
+    // A push's own split: its turn at the gate, waiting for and inside its write group, then its first page.
     let phases = histogram_means(&hubs, "leadguard_hub_push_phase_duration_seconds");
-    // "store" before "page", the order they happen in.
+    // "turn", "store" then "page", the order they happen in.
     let split = phases.iter().rev().map(|(p, mean, _)| format!("{p} {:.1} ms", mean * 1e3)).collect::<Vec<_>>().join(", ");
     let split = if split.is_empty() { String::new() } else { format!("; a push: {split}") };
     println!("                 on the hub (mean per request): {where_}{split}");

@@ -57,7 +57,29 @@ pub fn router(store: AppState) -> Router {
 
 /// The hub's router reporting to `metrics`.
 pub fn router_with(store: AppState, metrics: Arc<Metrics>) -> Router {
-    router_configured(store, metrics, crate::check::DEFAULT_PER_MINUTE, PushPages::Served)
+    router_configured(store, metrics, ServeOptions::default())
+}
+
+/// How a hub serves (`leadguard-hub serve`'s options).
+#[derive(Debug, Clone, Copy)]
+pub struct ServeOptions {
+    /// Online checks each distributor device may make per minute.
+    pub check_per_minute: u32,
+    /// Whether a push answers with the first pull page when asked.
+    pub push_pages: PushPages,
+    /// Pushes stored and answered at the same time; the rest wait their turn in
+    /// arrival order ([`crate::admission`]).
+    pub pushes_in_progress: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            check_per_minute: crate::check::DEFAULT_PER_MINUTE,
+            push_pages: PushPages::Served,
+            pushes_in_progress: crate::admission::DEFAULT_PUSHES_IN_PROGRESS,
+        }
+    }
 }
 
 /// Whether a push answers with the first pull page when the client asks for it.
@@ -68,9 +90,10 @@ pub enum PushPages {
     Ignored,
 }
 
-/// The hub's router reporting to `metrics`, allowing each device `check_per_minute`
-/// online checks a minute.
-pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minute: u32, push_pages: PushPages) -> Router {
+/// The hub's router reporting to `metrics`, serving as `options` say.
+pub fn router_configured(store: AppState, metrics: Arc<Metrics>, options: ServeOptions) -> Router {
+    let gate = crate::admission::PushGate::new(options.pushes_in_progress);
+    metrics.set_push_admission_limit(gate.bound());
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(render_metrics))
@@ -88,8 +111,9 @@ pub fn router_configured(store: AppState, metrics: Arc<Metrics>, check_per_minut
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(axum::Extension(metrics))
-        .layer(axum::Extension(push_pages))
-        .layer(axum::Extension(Arc::new(crate::check::CheckLimiter::new(check_per_minute))))
+        .layer(axum::Extension(options.push_pages))
+        .layer(axum::Extension(gate))
+        .layer(axum::Extension(Arc::new(crate::check::CheckLimiter::new(options.check_per_minute))))
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new().compress_when(worth_compressing()))
         .with_state(store)
@@ -229,6 +253,7 @@ async fn push(
     State(store): State<AppState>,
     axum::Extension(metrics): axum::Extension<Arc<Metrics>>,
     axum::Extension(push_pages): axum::Extension<PushPages>,
+    axum::Extension(gate): axum::Extension<crate::admission::PushGate>,
     AuthDevice(device): AuthDevice,
     headers: HeaderMap,
     body: Body,
@@ -246,6 +271,13 @@ async fn push(
     };
     let compact = accepts_compact(&headers);
     let bytes = read_limited(body).await?;
+    // First come, first served (crate::admission); the turn lasts until the answer is encoded.
+    let waiting = Instant::now();
+    let _turn = {
+        let _queued = metrics.queued_push();
+        gate.admit().await
+    };
+    metrics.observe_push_phase(PushPhase::Turn, waiting.elapsed().as_secs_f64());
     let phases = metrics.clone();
     let (acks, page) = blocking(move || {
         let req = PushRequest::decode(&bytes)?;

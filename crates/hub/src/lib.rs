@@ -13,6 +13,7 @@
 //! (backup, restore, the hub's epoch), [`entitlement`] (who receives a lead's key).
 
 pub mod admin;
+pub mod admission;
 pub mod authorship;
 pub mod case_rights;
 pub mod check;
@@ -68,19 +69,17 @@ pub async fn serve(
     store: Arc<Store>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_with(listener, store, check::DEFAULT_PER_MINUTE, http::PushPages::Served, shutdown).await
+    serve_with(listener, store, http::ServeOptions::default(), shutdown).await
 }
 
-/// [`serve`] allowing each device `check_per_minute` online checks a minute, serving
-/// pull pages in push answers or not.
+/// [`serve`] as `options` say.
 pub async fn serve_with(
     listener: tokio::net::TcpListener,
     store: Arc<Store>,
-    check_per_minute: u32,
-    push_pages: http::PushPages,
+    options: http::ServeOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = http::router_configured(store, Arc::new(metrics::Metrics::new()), check_per_minute, push_pages);
+    let app = http::router_configured(store, Arc::new(metrics::Metrics::new()), options);
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 

@@ -48,6 +48,11 @@ enum Command {
         /// as hubs before it did (clients then pull it separately; for comparisons).
         #[arg(long)]
         no_push_pages: bool,
+        /// Pushes stored and answered at the same time; further pushes wait their
+        /// turn in arrival order, so a burst of laptops is served first come, first
+        /// served (docs/OPERATIONS.md).
+        #[arg(long, env = "LEADGUARD_HUB_PUSHES_IN_PROGRESS", default_value_t = leadguard_hub::admission::DEFAULT_PUSHES_IN_PROGRESS, value_parser = at_least_one)]
+        pushes_in_progress: usize,
     },
     /// Create a device and print its one-time enrolment token.
     Enroll {
@@ -220,9 +225,10 @@ fn postgres_command(cli: Cli, url: &str) -> anyhow::Result<()> {
 
 fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { listen, check_per_minute, no_push_pages } => {
+        Command::Serve { listen, check_per_minute, no_push_pages, pushes_in_progress } => {
             let push_pages = if no_push_pages { leadguard_hub::http::PushPages::Ignored } else { leadguard_hub::http::PushPages::Served };
-            serve(store, &listen, check_per_minute, push_pages)
+            let options = leadguard_hub::http::ServeOptions { check_per_minute, push_pages, pushes_in_progress };
+            serve(store, &listen, options)
         }
         Command::Backup { .. } | Command::Restore { .. } => unreachable!("handled above"),
         Command::Enroll { rep, name, branch, branches, role, ttl_hours } => {
@@ -284,7 +290,15 @@ fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     }
 }
 
-fn serve(store: Store, listen: &str, check_per_minute: u32, push_pages: leadguard_hub::http::PushPages) -> anyhow::Result<()> {
+/// A count of at least one (`--pushes-in-progress`).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(format!("{text:?} is not a whole number of at least 1")),
+    }
+}
+
+fn serve(store: Store, listen: &str, options: leadguard_hub::http::ServeOptions) -> anyhow::Result<()> {
     store.warm_up().context("opening the database connections")?;
     leadguard_hub::check::load_matching_dictionaries();
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
@@ -295,8 +309,8 @@ fn serve(store: Store, listen: &str, check_per_minute: u32, push_pages: leadguar
         writeln!(stdout, "http://{addr}")?;
         stdout.flush()?;
         drop(stdout);
-        tracing::info!(database = %store.describe(), %addr, "serving");
-        leadguard_hub::serve_with(listener, Arc::new(store), check_per_minute, push_pages, shutdown_signal()).await?;
+        tracing::info!(database = %store.describe(), %addr, pushes_in_progress = options.pushes_in_progress, "serving");
+        leadguard_hub::serve_with(listener, Arc::new(store), options, shutdown_signal()).await?;
         Ok(())
     })
 }

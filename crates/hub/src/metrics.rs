@@ -47,6 +47,8 @@ pub enum PushPhase {
     /// Its first pull page read after the store (PostgreSQL: waiting for the tail's
     /// refresh included).
     Page,
+    /// Waiting for its turn at the push gate ([`crate::admission`]), before the store.
+    Turn,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -75,6 +77,8 @@ pub struct Metrics {
     pushes_redone: Gauge,
     pulls_from_tail: Gauge,
     push_phases: Family<PhaseLabels, Histogram>,
+    pushes_waiting: Gauge,
+    push_admission_limit: Gauge,
 }
 
 impl Default for Metrics {
@@ -118,9 +122,12 @@ impl Metrics {
         let push_phases = Family::<PhaseLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
         registry.register(
             "push_phase_duration_seconds",
-            "Where a push's time goes: store (queued for and inside the write group, to its commit) and page (its first pull page read)",
+            "Where a push's time goes: turn (waiting at the push gate), store (queued for and inside the write group, to its commit) and page (its first pull page read)",
             push_phases.clone(),
         );
+        let (pushes_waiting, push_admission_limit) = (Gauge::default(), Gauge::default());
+        registry.register("pushes_waiting", "Pushes waiting for their turn at the push gate now (first come, first served)", pushes_waiting.clone());
+        registry.register("push_admission_limit", "Pushes the hub stores and answers at the same time (serve --pushes-in-progress)", push_admission_limit.clone());
         Metrics {
             registry,
             requests,
@@ -136,13 +143,26 @@ impl Metrics {
             pushes_redone,
             pulls_from_tail,
             push_phases,
+            pushes_waiting,
+            push_admission_limit,
         }
+    }
+
+    pub fn set_push_admission_limit(&self, limit: usize) {
+        self.push_admission_limit.set(i64::try_from(limit).unwrap_or(i64::MAX));
+    }
+
+    /// Counts a push as waiting at the gate while the guard lives.
+    pub fn queued_push(&self) -> QueuedPush<'_> {
+        self.pushes_waiting.inc();
+        QueuedPush(&self.pushes_waiting)
     }
 
     pub fn observe_push_phase(&self, phase: PushPhase, seconds: f64) {
         let phase = match phase {
             PushPhase::Store => "store",
             PushPhase::Page => "page",
+            PushPhase::Turn => "turn",
         };
         self.push_phases.get_or_create(&PhaseLabels { phase }).observe(seconds);
     }
@@ -176,6 +196,16 @@ impl Metrics {
         prometheus_client::encoding::text::encode(&mut out, &self.registry)
             .map_err(|e| HubError::Task(format!("encoding metrics: {e}")))?;
         Ok(out)
+    }
+}
+
+/// A push counted as waiting at the gate (dropped when its turn comes, or when the
+/// client gave up and the request was dropped).
+pub struct QueuedPush<'a>(&'a Gauge);
+
+impl Drop for QueuedPush<'_> {
+    fn drop(&mut self) {
+        self.0.dec();
     }
 }
 
