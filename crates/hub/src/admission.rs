@@ -3,10 +3,10 @@
 //! A push is the start of a sync (its answer carries the first pull page; the
 //! completion that ends the sync is a few milliseconds of work). When hundreds of
 //! laptops sync at once — the morning after a network outage, a branch meeting's
-//! Wi-Fi — letting every push in at once shares the two cores among all of them:
+//! Wi-Fi — letting every push in at once shares the machine's cores among all of them:
 //! every laptop's sync slows down together, and a laptop whose first push arrived
 //! early still competes with the second syncs of the laptops served before it. The
-//! slowest syncs then take twice as long as the burst's average.
+//! slowest syncs then took up to twice as long as the burst's average.
 //!
 //! The gate lets a bounded number of pushes be stored and paged at a time and queues
 //! the rest in arrival order (tokio's semaphore is fair), so each sync waits for the
@@ -29,9 +29,10 @@ pub struct PushGate {
 }
 
 impl PushGate {
-    /// A gate admitting `bound` pushes at a time (at least one).
+    /// A gate admitting `bound` pushes at a time (at least one, at most what a
+    /// semaphore holds).
     pub fn new(bound: usize) -> Self {
-        let bound = bound.max(1);
+        let bound = bound.clamp(1, Semaphore::MAX_PERMITS);
         PushGate {
             permits: Arc::new(Semaphore::new(bound)),
             bound,
@@ -104,6 +105,7 @@ mod tests {
     #[test]
     fn a_gate_admits_at_least_one_push() {
         assert_eq!(PushGate::new(0).bound(), 1);
+        assert_eq!(PushGate::new(usize::MAX).bound(), Semaphore::MAX_PERMITS);
         assert_eq!(PushGate::default().bound(), DEFAULT_PUSHES_IN_PROGRESS);
     }
 }
