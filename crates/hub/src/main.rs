@@ -51,8 +51,8 @@ enum Command {
         /// Pushes stored and answered at the same time; further pushes wait their
         /// turn in arrival order, so a burst of laptops is served first come, first
         /// served (docs/OPERATIONS.md).
-        #[arg(long, env = "LEADGUARD_HUB_PUSHES_IN_PROGRESS", default_value_t = leadguard_hub::admission::DEFAULT_PUSHES_IN_PROGRESS, value_parser = at_least_one)]
-        pushes_in_progress: usize,
+        #[arg(long, env = "LEADGUARD_HUB_PUSHES_IN_PROGRESS", default_value_t = leadguard_hub::admission::DEFAULT_PUSHES_IN_PROGRESS as u64, value_parser = clap::value_parser!(u64).range(1..))]
+        pushes_in_progress: u64,
     },
     /// Create a device and print its one-time enrolment token.
     Enroll {
@@ -227,6 +227,7 @@ fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { listen, check_per_minute, no_push_pages, pushes_in_progress } => {
             let push_pages = if no_push_pages { leadguard_hub::http::PushPages::Ignored } else { leadguard_hub::http::PushPages::Served };
+            let pushes_in_progress = usize::try_from(pushes_in_progress).unwrap_or(usize::MAX);
             let options = leadguard_hub::http::ServeOptions { check_per_minute, push_pages, pushes_in_progress };
             serve(store, &listen, options)
         }
@@ -287,14 +288,6 @@ fn run(cli: Cli, store: Store) -> anyhow::Result<()> {
             }
             Ok(())
         }
-    }
-}
-
-/// A count of at least one (`--pushes-in-progress`).
-fn at_least_one(text: &str) -> Result<usize, String> {
-    match text.trim().parse::<usize>() {
-        Ok(n) if n >= 1 => Ok(n),
-        _ => Err(format!("{text:?} is not a whole number of at least 1")),
     }
 }
 
