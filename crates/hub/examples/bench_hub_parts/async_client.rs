@@ -53,15 +53,9 @@ impl AsyncHub {
 
     fn body(req: reqwest::RequestBuilder, content_type: &str, body: Vec<u8>, wire: &Wire) -> reqwest::RequestBuilder {
         let req = req.header(CONTENT_TYPE, content_type);
-        if body.len() < GZIP_FROM_BYTES {
-            wire.sent.fetch_add(body.len() as u64, Ordering::Relaxed);
-            return req.body(body);
-        }
-        let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 2 + 64), flate2::Compression::fast());
-        enc.write_all(&body).expect("gzip into memory");
-        let gz = enc.finish().expect("gzip into memory");
-        wire.sent.fetch_add(gz.len() as u64, Ordering::Relaxed);
-        req.header(CONTENT_ENCODING, "gzip").body(gz)
+        let (body, gzipped) = gzip_if_large(body);
+        wire.sent.fetch_add(body.len() as u64, Ordering::Relaxed);
+        if gzipped { req.header(CONTENT_ENCODING, "gzip").body(body) } else { req.body(body) }
     }
 
     /// Sends; the (inflated) body of a 2xx answer.
@@ -74,12 +68,7 @@ impl AsyncHub {
         if !status.is_success() {
             return Err(Failed(format!("{status}: {}", String::from_utf8_lossy(&raw))));
         }
-        if !gzipped {
-            return Ok(raw.to_vec());
-        }
-        let mut out = Vec::with_capacity(raw.len() * 2);
-        flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(|e| Failed(e.to_string()))?;
-        Ok(out)
+        if gzipped { gunzip(&raw) } else { Ok(raw.to_vec()) }
     }
 
     /// One sync as a laptop does it; returns the cursor after it, how long the push
@@ -123,4 +112,21 @@ impl AsyncHub {
         serde_json::from_slice::<leadguard_protocol::SyncCompleted>(&done).map_err(|e| Failed(e.to_string()))?;
         Ok((cursor, pushed, completing.elapsed()))
     }
+}
+
+/// A request body as `HubClient` sends it: gzipped from [`GZIP_FROM_BYTES`] (true).
+pub fn gzip_if_large(body: Vec<u8>) -> (Vec<u8>, bool) {
+    if body.len() < GZIP_FROM_BYTES {
+        return (body, false);
+    }
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 2 + 64), flate2::Compression::fast());
+    enc.write_all(&body).expect("gzip into memory");
+    (enc.finish().expect("gzip into memory"), true)
+}
+
+/// A gzipped answer's body.
+pub fn gunzip(raw: &[u8]) -> Result<Vec<u8>, Failed> {
+    let mut out = Vec::with_capacity(raw.len() * 2);
+    flate2::read::GzDecoder::new(raw).read_to_end(&mut out).map_err(|e| Failed(e.to_string()))?;
+    Ok(out)
 }

@@ -9,17 +9,13 @@
 //! the whole machine spends per sync, taken from the hub; a real laptop spends it on
 //! its own CPU. The hub cannot tell the two apart: it reads the same bytes.
 
-use std::io::{Read, Write};
 use std::sync::atomic::Ordering;
 
 use leadguard_protocol::{PullResponse, PushAnswer, PushRequest, SyncComplete};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use super::async_client::{Failed, Wire};
-
-/// Request bodies from this size go gzipped, as `HubClient` sends them.
-const GZIP_FROM_BYTES: usize = 1024;
+use super::async_client::{gunzip, gzip_if_large, Failed, Wire};
 
 /// One simulated device's connection to its hub (opened at its first request, as a
 /// laptop's is, and again after the hub closed it).
@@ -80,13 +76,7 @@ impl WireLaptop {
     /// Sends one request; the (inflated) body of a 2xx answer. A kept-alive connection
     /// the hub has closed meanwhile is opened again once.
     async fn exchange(&mut self, method: &str, path: &str, credential: &str, headers: &[(&str, &str)], body: Vec<u8>, wire: &Wire) -> Result<Vec<u8>, Failed> {
-        let (body, gzipped_body) = if body.len() >= GZIP_FROM_BYTES {
-            let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 2 + 64), flate2::Compression::fast());
-            enc.write_all(&body).expect("gzip into memory");
-            (enc.finish().expect("gzip into memory"), true)
-        } else {
-            (body, false)
-        };
+        let (body, gzipped_body) = gzip_if_large(body);
         let mut request = format!(
             "{method} {path} HTTP/1.1\r\nhost: {}\r\nuser-agent: leadguard/{}\r\naccept-encoding: gzip\r\nauthorization: Bearer {credential}\r\n",
             self.host,
@@ -118,12 +108,7 @@ impl WireLaptop {
         if !(200..300).contains(&answer.status) {
             return Err(Failed(format!("{}: {}", answer.status, String::from_utf8_lossy(&answer.body))));
         }
-        if !answer.gzipped {
-            return Ok(answer.body);
-        }
-        let mut out = Vec::with_capacity(answer.body.len() * 2);
-        flate2::read::GzDecoder::new(&answer.body[..]).read_to_end(&mut out).map_err(|e| Failed(e.to_string()))?;
-        Ok(out)
+        if answer.gzipped { gunzip(&answer.body) } else { Ok(answer.body) }
     }
 
     async fn round_trip(&mut self, message: &[u8]) -> Result<Answer, Failed> {
@@ -138,12 +123,7 @@ impl WireLaptop {
         self.buf.clear();
         // The head: read until httparse has every header.
         let (status, head_len, length, chunked, gzipped, close) = loop {
-            let mut read = [0u8; 16 << 10];
-            let n = stream.read(&mut read).await.map_err(io)?;
-            if n == 0 {
-                return Err(Failed("the hub closed the connection".into()));
-            }
-            self.buf.extend_from_slice(&read[..n]);
+            fill(stream, &mut self.buf).await?;
             let mut headers = [httparse::EMPTY_HEADER; 32];
             let mut response = httparse::Response::new(&mut headers);
             match response.parse(&self.buf).map_err(|e| Failed(e.to_string()))? {
@@ -163,12 +143,7 @@ impl WireLaptop {
         } else {
             let length = length.ok_or_else(|| Failed("an answer without a length".into()))?;
             while self.buf.len() < head_len + length {
-                let mut read = [0u8; 16 << 10];
-                let n = stream.read(&mut read).await.map_err(io)?;
-                if n == 0 {
-                    return Err(Failed("the hub closed the connection mid-answer".into()));
-                }
-                self.buf.extend_from_slice(&read[..n]);
+                fill(stream, &mut self.buf).await?;
             }
             self.buf[head_len..head_len + length].to_vec()
         };
@@ -204,11 +179,12 @@ async fn read_chunked(stream: &mut TcpStream, buf: &mut Vec<u8>, mut at: usize) 
     }
 }
 
+/// Reads what the hub sent next onto `buf`; the hub closing the connection is an error.
 async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Result<(), Failed> {
     let mut read = [0u8; 16 << 10];
     let n = stream.read(&mut read).await.map_err(|e| Failed(e.to_string()))?;
     if n == 0 {
-        return Err(Failed("the hub closed the connection mid-answer".into()));
+        return Err(Failed("the hub closed the connection".into()));
     }
     buf.extend_from_slice(&read[..n]);
     Ok(())
