@@ -287,7 +287,7 @@ async fn push(
         phases.observe_push_phase(PushPhase::Store, storing.elapsed().as_secs_f64());
         // The first page, served after the push is stored and exactly as `pull` serves it.
         let paging = Instant::now();
-        let page = page_since.map(|since| store.pull(&device, since, MAX_PULL_CHANGES, None)).transpose()?;
+        let page = page_since.map(|since| store.pull_page(&device, since, MAX_PULL_CHANGES, None)).transpose()?;
         if page.is_some() {
             phases.observe_push_phase(PushPhase::Page, paging.elapsed().as_secs_f64());
         }
@@ -305,8 +305,8 @@ async fn push(
     let Some(page) = page else {
         return Ok(binary(push.encode()));
     };
-    metrics.count_pulled(page.changes.len());
-    let answer = PushAnswer::encode_with_page(&push, &page, compact);
+    metrics.count_pulled(page.len());
+    let answer = PushAnswer::encode_parts(&push.encode(), &page.encode(compact));
     if compact {
         return Ok(([(CONTENT_TYPE, PUSH_PAGE_CONTENT_TYPE)], answer).into_response());
     }
@@ -360,9 +360,8 @@ async fn pull(
                 return Err(HubError::ScopeForbidden { scope: s.clone(), access: crate::error::ScopeAccess::Read });
             }
         }
-        let page = store.pull(&device, p.since, limit, p.scope.as_deref())?;
-        let bytes = if compact { page.encode_compact() } else { page.encode() };
-        Ok((page.changes.len(), bytes))
+        let page = store.pull_page(&device, p.since, limit, p.scope.as_deref())?;
+        Ok((page.len(), page.encode(compact)))
     })
     .await?;
     metrics.count_pulled(encoded.0);

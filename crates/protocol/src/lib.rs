@@ -40,7 +40,7 @@ pub use control::{
     CheckAnswer, CheckRequest, DeviceInfo, EnrollRequest, EnrollResponse, ErrorBody, ErrorCode, Health, HubEpoch, Invitation, InviteRequest, KeyGrants, KeysPush,
     KeysStored, LeadKeyEntry, Role, SyncComplete, SyncCompleted, WhoAmI,
 };
-pub use messages::{Ack, ChangeHash, PullResponse, PulledChange, PushChange, PushRequest, PushResponse};
+pub use messages::{encode_plain_page, Ack, ChangeHash, PageEntry, PullResponse, PulledChange, PushChange, PushRequest, PushResponse};
 pub use page::PAGE_CONTENT_TYPE;
 pub use push_page::{PushAnswer, PULL_SINCE_HEADER, PUSH_PAGE_CONTENT_TYPE};
 pub use time::HubTime;

@@ -208,34 +208,116 @@ impl PushResponse {
     }
 }
 
-impl PullResponse {
-    /// Each change's document, scope and device as indexes into one string table
-    /// (both page forms write them so).
-    pub(crate) fn interned(&self) -> (StringTable<'_>, Vec<(u64, u64, u64)>) {
-        let mut table = StringTable::default();
-        let refs = self.changes.iter().map(|c| (table.intern(&c.doc_id), table.intern(&c.scope), table.intern(&c.device))).collect();
-        (table, refs)
+/// One change of a pull page as the page encoders read it: a [`PulledChange`], or a
+/// hub's own record of a stored change, encoded where it lies without copying its bytes
+/// and strings into a [`PulledChange`] first (a hub's tail serves each change of a burst
+/// on every colleague's page).
+pub trait PageEntry {
+    fn hub_seq(&self) -> u64;
+    fn hash(&self) -> &ChangeHash;
+    fn doc_id(&self) -> &str;
+    fn scope(&self) -> &str;
+    fn device(&self) -> &str;
+    fn received_at(&self) -> HubTime;
+    fn device_prev_sync(&self) -> Option<HubTime>;
+    fn bytes(&self) -> &[u8];
+    /// Its compact page form if the holder keeps one ([`crate::page::PageForm`]);
+    /// otherwise the encoder works it out.
+    fn form(&self) -> Option<&crate::page::PageForm> {
+        None
     }
+}
 
+impl PageEntry for PulledChange {
+    fn hub_seq(&self) -> u64 {
+        self.hub_seq
+    }
+    fn hash(&self) -> &ChangeHash {
+        &self.hash
+    }
+    fn doc_id(&self) -> &str {
+        &self.doc_id
+    }
+    fn scope(&self) -> &str {
+        &self.scope
+    }
+    fn device(&self) -> &str {
+        &self.device
+    }
+    fn received_at(&self) -> HubTime {
+        self.received_at
+    }
+    fn device_prev_sync(&self) -> Option<HubTime> {
+        self.device_prev_sync
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+}
+
+impl<E: PageEntry + ?Sized> PageEntry for std::sync::Arc<E> {
+    fn hub_seq(&self) -> u64 {
+        (**self).hub_seq()
+    }
+    fn hash(&self) -> &ChangeHash {
+        (**self).hash()
+    }
+    fn doc_id(&self) -> &str {
+        (**self).doc_id()
+    }
+    fn scope(&self) -> &str {
+        (**self).scope()
+    }
+    fn device(&self) -> &str {
+        (**self).device()
+    }
+    fn received_at(&self) -> HubTime {
+        (**self).received_at()
+    }
+    fn device_prev_sync(&self) -> Option<HubTime> {
+        (**self).device_prev_sync()
+    }
+    fn bytes(&self) -> &[u8] {
+        (**self).bytes()
+    }
+    fn form(&self) -> Option<&crate::page::PageForm> {
+        (**self).form()
+    }
+}
+
+/// Each change's document, scope and device as indexes into one string table (both
+/// page forms write them so).
+pub(crate) fn interned<E: PageEntry>(changes: &[E]) -> (StringTable<'_>, Vec<(u64, u64, u64)>) {
+    let mut table = StringTable::default();
+    let refs = changes.iter().map(|c| (table.intern(c.doc_id()), table.intern(c.scope()), table.intern(c.device()))).collect();
+    (table, refs)
+}
+
+/// The plain form of a pull page of `changes` ([`PullResponse::encode`]).
+pub fn encode_plain_page<E: PageEntry>(changes: &[E], more: bool, next_cursor: u64) -> Vec<u8> {
+    let (table, refs) = interned(changes);
+    let size: usize = changes.iter().map(|c| c.bytes().len() + 56).sum();
+    let mut w = Writer::message(KIND_PULL_RESPONSE, size);
+    table.write(&mut w);
+    w.uvarint(changes.len() as u64);
+    for (c, (doc, scope, device)) in changes.iter().zip(refs) {
+        w.uvarint(c.hub_seq());
+        w.raw(&c.hash().0);
+        w.uvarint(doc);
+        w.uvarint(scope);
+        w.uvarint(device);
+        w.ivarint(c.received_at().0);
+        w.opt_ivarint(c.device_prev_sync().map(|t| t.0));
+        w.bytes(c.bytes());
+    }
+    w.u8(u8::from(more));
+    w.uvarint(next_cursor);
+    w.finish()
+}
+
+impl PullResponse {
     pub fn encode(&self) -> Vec<u8> {
-        let (table, refs) = self.interned();
-        let size: usize = self.changes.iter().map(|c| c.bytes.len() + 56).sum();
-        let mut w = Writer::message(KIND_PULL_RESPONSE, size);
-        table.write(&mut w);
-        w.uvarint(self.changes.len() as u64);
-        for (c, (doc, scope, device)) in self.changes.iter().zip(refs) {
-            w.uvarint(c.hub_seq);
-            w.raw(&c.hash.0);
-            w.uvarint(doc);
-            w.uvarint(scope);
-            w.uvarint(device);
-            w.ivarint(c.received_at.0);
-            w.opt_ivarint(c.device_prev_sync.map(|t| t.0));
-            w.bytes(&c.bytes);
-        }
-        w.u8(u8::from(self.more));
-        w.uvarint(self.next_cursor);
-        w.finish()
+        encode_plain_page(&self.changes, self.more, self.next_cursor)
     }
 
     pub fn decode(buf: &[u8]) -> Result<Self, DecodeError> {

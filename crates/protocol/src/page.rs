@@ -42,9 +42,9 @@
 //! the plain page, so old clients keep working.
 
 use crate::codec::{DecodeError, Reader, Writer};
-use crate::messages::{lookup, read_strings};
+use crate::messages::{lookup, read_strings, PageEntry};
 use crate::{ChangeHash, HubTime, PullResponse, PulledChange, MAX_BODY_BYTES, MAX_PULL_CHANGES};
-use flate2::read::{ZlibDecoder, ZlibEncoder};
+use flate2::read::ZlibDecoder;
 use sha2::{Digest, Sha256};
 use std::io::Read;
 
@@ -74,7 +74,7 @@ struct Chunk<'a> {
 /// The start of a change's body after its dependencies: author, counters, time.
 /// A change usually follows its author's previous change in the same document,
 /// so these travel as differences from that change when it is in the page.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Head {
     actor: Vec<u8>,
     seq: u64,
@@ -205,75 +205,90 @@ fn deflate_level(raw_len: usize) -> flate2::Compression {
     if raw_len <= FAST_DEFLATE_UP_TO { flate2::Compression::new(2) } else { flate2::Compression::default() }
 }
 
+thread_local! {
+    /// Each thread's deflate streams, one per level, reset for each page: setting one up
+    /// (its window and tables) was ≈5% of encoding a routine page.
+    static DEFLATERS: std::cell::RefCell<Vec<(u32, flate2::Compress)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Appends `raw` deflated in one zlib stream at `level` to `out`.
+fn deflate_into(raw: &[u8], level: flate2::Compression, out: &mut Vec<u8>) {
+    DEFLATERS.with(|streams| {
+        let mut streams = streams.borrow_mut();
+        let at = match streams.iter().position(|(l, _)| *l == level.level()) {
+            Some(at) => at,
+            None => {
+                streams.push((level.level(), flate2::Compress::new(level, true)));
+                streams.len() - 1
+            }
+        };
+        let stream = &mut streams[at].1;
+        stream.reset();
+        loop {
+            out.reserve((raw.len() / 2).max(256));
+            let consumed = stream.total_in() as usize;
+            match stream.compress_vec(&raw[consumed..], out, flate2::FlushCompress::Finish) {
+                Ok(flate2::Status::StreamEnd) => return,
+                Ok(_) => {}
+                Err(e) => unreachable!("deflating into memory cannot fail: {e}"),
+            }
+        }
+    })
+}
+
+/// One change's form on compact pages, worked out once: whether its bytes split (an
+/// uncompressed change chunk that rebuilds to the same bytes and hashes to its hash)
+/// and, if so, its dependencies, where the body after them starts and its head.
+///
+/// Why: [`PullResponse::encode_compact`] works this out for every change of every page,
+/// and in a burst each change goes on the page of every colleague who syncs after it
+/// (20–25 pages in `make bench-hub`); the hash check and the head's parse were ≈27% of
+/// encoding a page. A hub keeps the form beside the change (the PostgreSQL tail does)
+/// and hands it to [`encode_compact_page`] through [`PageEntry::form`]: the same bytes,
+/// without the repeated SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageForm {
+    /// The change it was worked out for: a form is only used for a change with the
+    /// same hash and length, so a form handed to the wrong change is ignored, never
+    /// misread.
+    hash: ChangeHash,
+    len: usize,
+    split: Option<SplitForm>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SplitForm {
+    deps: Vec<[u8; 32]>,
+    /// Where the body after the dependencies starts in the change's bytes.
+    rest_at: usize,
+    /// The head, and where the bytes after it start.
+    head: Option<(Head, usize)>,
+}
+
+impl PageForm {
+    /// The form of the change `bytes` whose hash the hub holds as `hash`.
+    pub fn of(bytes: &[u8], hash: &ChangeHash) -> PageForm {
+        let split = split_chunk(bytes, hash).map(|chunk| {
+            let head = Head::parse(chunk.rest).map(|(h, after)| (h, bytes.len() - after.len()));
+            SplitForm { deps: chunk.deps, rest_at: bytes.len() - chunk.rest.len(), head }
+        });
+        PageForm { hash: *hash, len: bytes.len(), split }
+    }
+
+    /// Heap bytes the form holds beyond its own size (for a cache's budget).
+    pub fn heap_bytes(&self) -> usize {
+        self.split.as_ref().map_or(0, |s| s.deps.capacity() * 32 + s.head.as_ref().map_or(0, |(h, _)| h.actor.capacity()))
+    }
+
+    fn fits<E: PageEntry>(&self, change: &E) -> bool {
+        self.hash == *change.hash() && self.len == change.bytes().len()
+    }
+}
+
 impl PullResponse {
     /// The compact form of this page (see the module documentation).
     pub fn encode_compact(&self) -> Vec<u8> {
-        let (table, refs) = self.interned();
-        let size: usize = self.changes.iter().map(|c| c.bytes.len() + 16).sum();
-        let mut w = Writer::with_capacity(size);
-        table.write(&mut w);
-        w.uvarint(self.changes.len() as u64);
-        let (mut seq, mut at) = (0u64, 0i64);
-        for (c, (doc, scope, device)) in self.changes.iter().zip(refs) {
-            w.uvarint(c.hub_seq.wrapping_sub(seq));
-            w.uvarint(doc);
-            w.uvarint(scope);
-            w.uvarint(device);
-            w.ivarint(c.received_at.0.wrapping_sub(at));
-            w.opt_ivarint(c.device_prev_sync.map(|t| t.0));
-            (seq, at) = (c.hub_seq, c.received_at.0);
-        }
-        w.u8(u8::from(self.more));
-        w.uvarint(self.next_cursor);
-        let mut seen: rustc_hash::FxHashMap<[u8; 32], usize> = rustc_hash::FxHashMap::default();
-        seen.reserve(self.changes.len());
-        let mut heads: Vec<Option<Head>> = Vec::with_capacity(self.changes.len());
-        for (i, c) in self.changes.iter().enumerate() {
-            let mut head = None;
-            match split_chunk(&c.bytes, &c.hash) {
-                Some(chunk) => {
-                    let parsed = Head::parse(chunk.rest);
-                    let previous = chunk.deps.first().and_then(|d| seen.get(d)).and_then(|&j| heads[j].as_ref());
-                    let next = parsed.as_ref().zip(previous).filter(|((h, _), p)| h.actor == p.actor);
-                    w.u8(if next.is_some() { FORM_NEXT } else { FORM_CHUNK });
-                    w.uvarint(chunk.deps.len() as u64);
-                    for d in &chunk.deps {
-                        match seen.get(d) {
-                            Some(&j) => w.uvarint((i - j) as u64),
-                            None => {
-                                w.u8(0);
-                                w.raw(d);
-                            }
-                        }
-                    }
-                    match next {
-                        Some(((h, after), p)) => {
-                            w.uvarint(h.seq.wrapping_sub(p.seq));
-                            w.uvarint(h.start_op.wrapping_sub(p.start_op));
-                            w.ivarint(h.time.wrapping_sub(p.time));
-                            w.bytes(after);
-                        }
-                        None => w.bytes(chunk.rest),
-                    }
-                    head = parsed.map(|(h, _)| h);
-                }
-                None => {
-                    w.u8(FORM_VERBATIM);
-                    w.raw(&c.hash.0);
-                    w.bytes(&c.bytes);
-                }
-            }
-            heads.push(head);
-            seen.insert(c.hash.0, i);
-        }
-        let raw = w.finish();
-        let mut out = Writer::message(KIND_PULL_PAGE, raw.len() / 3);
-        out.uvarint(raw.len() as u64);
-        let mut deflated = out.finish();
-        ZlibEncoder::new(&raw[..], deflate_level(raw.len()))
-            .read_to_end(&mut deflated)
-            .expect("deflating into memory cannot fail");
-        deflated
+        encode_compact_page(&self.changes, self.more, self.next_cursor)
     }
 
     /// Decodes a compact page. A corrupt deflate stream, a page inflating past its
@@ -384,86 +399,86 @@ impl PullResponse {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A change chunk as Automerge writes it, depending on `deps`.
-    fn chunk(deps: &[[u8; 32]], op: u8) -> (Vec<u8>, ChangeHash) {
-        build_chunk(deps, &[0x04, b'a', b'c', b't', b'r', 0x01, op, 0x00])
+/// The compact form of a pull page of `changes` ([`PullResponse::encode_compact`]),
+/// using the forms the entries keep ([`PageEntry::form`]) and working out the rest.
+pub fn encode_compact_page<E: PageEntry>(changes: &[E], more: bool, next_cursor: u64) -> Vec<u8> {
+    let worked_out: Vec<Option<PageForm>> = changes
+        .iter()
+        .map(|c| match c.form() {
+            Some(f) if f.fits(c) => None,
+            _ => Some(PageForm::of(c.bytes(), c.hash())),
+        })
+        .collect();
+    let forms: Vec<&PageForm> = worked_out
+        .iter()
+        .zip(changes)
+        .map(|(own, c)| own.as_ref().or_else(|| c.form()).expect("a form kept or worked out"))
+        .collect();
+    let (table, refs) = crate::messages::interned(changes);
+    let size: usize = changes.iter().map(|c| c.bytes().len() + 16).sum();
+    let mut w = Writer::with_capacity(size);
+    table.write(&mut w);
+    w.uvarint(changes.len() as u64);
+    let (mut seq, mut at) = (0u64, 0i64);
+    for (c, (doc, scope, device)) in changes.iter().zip(refs) {
+        w.uvarint(c.hub_seq().wrapping_sub(seq));
+        w.uvarint(doc);
+        w.uvarint(scope);
+        w.uvarint(device);
+        w.ivarint(c.received_at().0.wrapping_sub(at));
+        w.opt_ivarint(c.device_prev_sync().map(|t| t.0));
+        (seq, at) = (c.hub_seq(), c.received_at().0);
     }
-
-    #[test]
-    fn a_chunk_splits_and_rebuilds_to_the_same_bytes_and_hash() {
-        let (bytes, hash) = chunk(&[[7; 32]], 3);
-        let split = split_chunk(&bytes, &hash).expect("a change chunk");
-        assert_eq!(split.deps, vec![[7; 32]]);
-        assert_eq!(build_chunk(&split.deps, split.rest), (bytes.clone(), hash));
-        // Any other hash, or a bad checksum, keeps the change verbatim.
-        assert!(split_chunk(&bytes, &ChangeHash([1; 32])).is_none());
-        let mut bad = bytes.clone();
-        bad[4] ^= 1;
-        assert!(split_chunk(&bad, &hash).is_none());
+    w.u8(u8::from(more));
+    w.uvarint(next_cursor);
+    let mut seen: rustc_hash::FxHashMap<[u8; 32], usize> = rustc_hash::FxHashMap::default();
+    seen.reserve(changes.len());
+    let mut heads: Vec<Option<&Head>> = Vec::with_capacity(changes.len());
+    for (i, (c, form)) in changes.iter().zip(&forms).enumerate() {
+        let mut head = None;
+        match &form.split {
+            Some(split) => {
+                let previous = split.deps.first().and_then(|d| seen.get(d)).and_then(|&j| heads[j]);
+                let next = split.head.as_ref().zip(previous).filter(|((h, _), p)| h.actor == p.actor);
+                w.u8(if next.is_some() { FORM_NEXT } else { FORM_CHUNK });
+                w.uvarint(split.deps.len() as u64);
+                for d in &split.deps {
+                    match seen.get(d) {
+                        Some(&j) => w.uvarint((i - j) as u64),
+                        None => {
+                            w.u8(0);
+                            w.raw(d);
+                        }
+                    }
+                }
+                match next {
+                    Some(((h, after), p)) => {
+                        w.uvarint(h.seq.wrapping_sub(p.seq));
+                        w.uvarint(h.start_op.wrapping_sub(p.start_op));
+                        w.ivarint(h.time.wrapping_sub(p.time));
+                        w.bytes(&c.bytes()[*after..]);
+                    }
+                    None => w.bytes(&c.bytes()[split.rest_at..]),
+                }
+                head = split.head.as_ref().map(|(h, _)| h);
+            }
+            None => {
+                w.u8(FORM_VERBATIM);
+                w.raw(&c.hash().0);
+                w.bytes(c.bytes());
+            }
+        }
+        heads.push(head);
+        seen.insert(c.hash().0, i);
     }
-
-    #[test]
-    fn a_dependency_inside_the_page_is_a_back_reference() {
-        let (first, h1) = chunk(&[], 1);
-        let (second, h2) = chunk(&[h1.0], 2);
-        let change = |hub_seq, hash, bytes| PulledChange {
-            hub_seq,
-            hash,
-            doc_id: "d".into(),
-            scope: "branch:b".into(),
-            device: "dev".into(),
-            received_at: HubTime(1_795_000_000_000 + hub_seq as i64),
-            device_prev_sync: None,
-            bytes,
-        };
-        let page = PullResponse { changes: vec![change(1, h1, first), change(2, h2, second)], more: false, next_cursor: 2 };
-        let compact = page.encode_compact();
-        assert_eq!(PullResponse::decode_any(&compact).unwrap(), page);
-        // Back reference: the second change's record holds no 32-byte hash.
-        let mut raw = Vec::new();
-        let mut r = Reader::message(&compact, KIND_PULL_PAGE).unwrap();
-        r.uvarint().unwrap();
-        ZlibDecoder::new(&compact[compact.len() - r.remaining()..]).read_to_end(&mut raw).unwrap();
-        assert!(!raw.windows(32).any(|w| w == h1.0), "the first change's hash is not sent");
-    }
-
-    #[test]
-    fn a_routine_page_is_deflated_fast_and_a_catch_up_page_at_the_default_level() {
-        // Changes of 400 bytes that are not Automerge chunks travel verbatim: the raw page
-        // is about their size (20 changes under the threshold, 400 over it).
-        let page = |n: usize| PullResponse {
-            changes: (0..n as u64)
-                .map(|i| PulledChange {
-                    hub_seq: i + 1,
-                    hash: ChangeHash([(i % 251) as u8; 32]),
-                    doc_id: format!("b/{i}/0"),
-                    scope: "branch:b".into(),
-                    device: "dev".into(),
-                    received_at: HubTime(1_795_000_000_000),
-                    device_prev_sync: None,
-                    bytes: (0..400u64).map(|j| (i * 31 + j * 7) as u8).collect(),
-                })
-                .collect(),
-            more: false,
-            next_cursor: n as u64,
-        };
-        // The page's stated raw length, and its zlib header's FLEVEL bits (RFC 1950):
-        // 1 for levels 2–5, 2 for the default.
-        let deflated = |compact: &[u8]| {
-            let mut r = Reader::message(compact, KIND_PULL_PAGE).unwrap();
-            let raw_len = r.uvarint().unwrap() as usize;
-            (raw_len, compact[compact.len() - r.remaining() + 1] >> 6)
-        };
-        let (routine, catch_up) = (page(20), page(400));
-        let (small, large) = (routine.encode_compact(), catch_up.encode_compact());
-        let ((small_raw, small_level), (large_raw, large_level)) = (deflated(&small), deflated(&large));
-        assert!(small_raw <= FAST_DEFLATE_UP_TO && large_raw > FAST_DEFLATE_UP_TO, "{small_raw}, {large_raw}");
-        assert_eq!((small_level, large_level), (1, 2));
-        assert_eq!(PullResponse::decode_any(&small).unwrap(), routine);
-        assert_eq!(PullResponse::decode_any(&large).unwrap(), catch_up);
-    }
+    let raw = w.finish();
+    let mut out = Writer::message(KIND_PULL_PAGE, raw.len() / 3);
+    out.uvarint(raw.len() as u64);
+    let mut deflated = out.finish();
+    deflate_into(&raw, deflate_level(raw.len()), &mut deflated);
+    deflated
 }
+
+#[cfg(test)]
+#[path = "page_tests.rs"]
+mod tests;

@@ -35,9 +35,87 @@ pub(crate) use sqlite::{APPLICATION_ID, MIGRATIONS};
 
 use crate::error::HubError;
 use crate::scope::Device;
-use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PullResponse, PushRequest, Role, SyncCompleted};
+use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PageEntry, PullResponse, PushRequest, Role, SyncCompleted};
 use leadguard_seal::CompanyKeys;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A pull page as a backend serves it.
+#[derive(Debug)]
+pub struct Page {
+    pub changes: PageChanges,
+    /// As in [`PullResponse`].
+    pub more: bool,
+    pub next_cursor: u64,
+}
+
+/// A page's changes: read for it, or the backend's own records of them, shared with
+/// every page they go on (the PostgreSQL tail's).
+pub enum PageChanges {
+    Read(Vec<leadguard_protocol::PulledChange>),
+    Kept(Vec<Arc<dyn PageEntry + Send + Sync>>),
+}
+
+impl std::fmt::Debug for PageChanges {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (kind, n) = match self {
+            PageChanges::Read(c) => ("read", c.len()),
+            PageChanges::Kept(c) => ("kept", c.len()),
+        };
+        write!(f, "{n} changes ({kind})")
+    }
+}
+
+impl Page {
+    pub fn len(&self) -> usize {
+        match &self.changes {
+            PageChanges::Read(c) => c.len(),
+            PageChanges::Kept(c) => c.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The page on the wire: compact (`PAGE_CONTENT_TYPE`) or plain.
+    pub fn encode(&self, compact: bool) -> Vec<u8> {
+        use leadguard_protocol::{encode_plain_page, page::encode_compact_page};
+        match (&self.changes, compact) {
+            (PageChanges::Read(c), true) => encode_compact_page(c, self.more, self.next_cursor),
+            (PageChanges::Read(c), false) => encode_plain_page(c, self.more, self.next_cursor),
+            (PageChanges::Kept(c), true) => encode_compact_page(c, self.more, self.next_cursor),
+            (PageChanges::Kept(c), false) => encode_plain_page(c, self.more, self.next_cursor),
+        }
+    }
+
+    /// The page as a [`PullResponse`] (its changes copied out of the backend's records).
+    pub fn into_response(self) -> PullResponse {
+        let changes = match self.changes {
+            PageChanges::Read(c) => c,
+            PageChanges::Kept(c) => c
+                .iter()
+                .map(|k| leadguard_protocol::PulledChange {
+                    hub_seq: k.hub_seq(),
+                    hash: *k.hash(),
+                    doc_id: k.doc_id().to_owned(),
+                    scope: k.scope().to_owned(),
+                    device: k.device().to_owned(),
+                    received_at: k.received_at(),
+                    device_prev_sync: k.device_prev_sync(),
+                    bytes: k.bytes().to_vec(),
+                })
+                .collect(),
+        };
+        PullResponse { changes, more: self.more, next_cursor: self.next_cursor }
+    }
+}
+
+impl From<PullResponse> for Page {
+    fn from(r: PullResponse) -> Page {
+        Page { changes: PageChanges::Read(r.changes), more: r.more, next_cursor: r.next_cursor }
+    }
+}
 
 /// What the HTTP layer and the CLI ask of a hub database. Every method is blocking
 /// (handlers call it on the blocking pool) and every write is committed before it
@@ -55,6 +133,10 @@ pub trait Backend: Send + Sync {
     /// Up to `limit` changes after `since` that `device` may read and did not push,
     /// within the pull byte budget; with `only_scope`, just that scope.
     fn pull(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError>;
+    /// [`Backend::pull`], with the compact forms of the page's changes the backend kept.
+    fn pull_page(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<Page, HubError> {
+        Ok(self.pull(device, since, limit, only_scope)?.into())
+    }
     /// Number of changes stored.
     fn change_count(&self) -> Result<u64, HubError>;
 

@@ -134,11 +134,14 @@ impl Backend for PgStore {
         changes::push(&self.writer, device, changes, changes::Checks::Device)
     }
     fn pull(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
+        Ok(self.pull_page(device, since, limit, only_scope)?.into_response())
+    }
+    fn pull_page(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<crate::store::Page, HubError> {
         let ranges = changes::pull_ranges(device, only_scope);
         match self.tail.pull(&self.pool, device, since, limit, &ranges)? {
             Some(page) => Ok(page),
             // A cursor from before the tail (a laptop catching up).
-            None => changes::pull(&self.pool, device, since, limit, only_scope),
+            None => Ok(changes::pull(&self.pool, device, since, limit, only_scope)?.into()),
         }
     }
     fn change_count(&self) -> Result<u64, HubError> {

@@ -27,14 +27,17 @@
 //!   refresh that finds another epoch, or a head behind its own, starts over.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::sync::{Condvar, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-use leadguard_protocol::{ChangeHash, HubTime, PullResponse, PulledChange, PULL_BYTE_BUDGET};
+use leadguard_protocol::page::PageForm;
+use leadguard_protocol::{ChangeHash, HubTime, PageEntry, PULL_BYTE_BUDGET};
 
 use super::changes::Ranges;
 use super::pool::Pool;
 use crate::error::HubError;
 use crate::scope::Device;
+use crate::store::{Page, PageChanges};
 
 /// Changes kept at most, and their bytes at most (the oldest go first).
 pub(super) const KEEP_CHANGES: usize = 100_000;
@@ -46,8 +49,8 @@ pub(super) static SERVED: std::sync::atomic::AtomicU64 = std::sync::atomic::Atom
 /// Changes one refresh statement reads at most (a hub far behind reads in several).
 const REFRESH_CHUNK: i64 = 5_000;
 
-/// One stored change as the tail keeps it.
-struct Kept {
+/// One stored change as read from the database.
+struct Row {
     seq: u64,
     hash: ChangeHash,
     doc_id: String,
@@ -56,9 +59,60 @@ struct Kept {
     received_at: i64,
     device_prev_sync: Option<i64>,
     bytes: Vec<u8>,
+    company_wide: bool,
+}
+
+/// One stored change as the tail keeps it, shared (not copied) by every page it goes
+/// on: in a burst each change goes on every colleague's page, and copying its bytes
+/// and strings into each page was a fifth of a busy hub's CPU in malloc and memcpy.
+pub(super) struct Kept {
+    seq: u64,
+    hash: ChangeHash,
+    doc_id: String,
+    scope: Arc<str>,
+    device: Arc<str>,
+    /// `scope` and `device` as numbers of the window's names: a pull scans every
+    /// branch's new changes to find its own, comparing numbers instead of strings.
+    scope_name: u32,
+    device_name: u32,
+    received_at: i64,
+    device_prev_sync: Option<i64>,
+    bytes: Vec<u8>,
     /// As last read (or cleared since by a plain change of its document); true means
     /// "ask the database before serving it outside its scope".
-    company_wide: bool,
+    company_wide: AtomicBool,
+    /// Its compact page form, worked out by the first page it goes on.
+    form: OnceLock<PageForm>,
+}
+
+impl PageEntry for Kept {
+    fn hub_seq(&self) -> u64 {
+        self.seq
+    }
+    fn hash(&self) -> &ChangeHash {
+        &self.hash
+    }
+    fn doc_id(&self) -> &str {
+        &self.doc_id
+    }
+    fn scope(&self) -> &str {
+        &self.scope
+    }
+    fn device(&self) -> &str {
+        &self.device
+    }
+    fn received_at(&self) -> HubTime {
+        HubTime(self.received_at)
+    }
+    fn device_prev_sync(&self) -> Option<HubTime> {
+        self.device_prev_sync.map(HubTime)
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+    fn form(&self) -> Option<&PageForm> {
+        Some(self.form.get_or_init(|| PageForm::of(&self.bytes, &self.hash)))
+    }
 }
 
 #[derive(Default)]
@@ -67,8 +121,11 @@ struct Window {
     /// Every change with `start < hub_seq <= head` is in `changes`, in order.
     start: u64,
     head: u64,
-    changes: VecDeque<Kept>,
+    changes: VecDeque<Arc<Kept>>,
     bytes: usize,
+    /// The scopes and devices of kept changes, numbered (one window's; a reload starts
+    /// afresh).
+    names: HashMap<Arc<str>, u32>,
 }
 
 #[derive(Default)]
@@ -108,19 +165,50 @@ enum Verdict {
 }
 
 impl Window {
+    /// The number of a scope or device name, and the name shared.
+    fn name(&mut self, name: String) -> (u32, Arc<str>) {
+        if let Some((shared, &number)) = self.names.get_key_value(name.as_str()) {
+            return (number, shared.clone());
+        }
+        let number = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        let shared: Arc<str> = name.into();
+        self.names.insert(shared.clone(), number);
+        (number, shared)
+    }
+
+    fn keep(&mut self, row: Row) -> Arc<Kept> {
+        let (scope_name, scope) = self.name(row.scope);
+        let (device_name, device) = self.name(row.device);
+        Arc::new(Kept {
+            seq: row.seq,
+            hash: row.hash,
+            doc_id: row.doc_id,
+            scope,
+            device,
+            scope_name,
+            device_name,
+            received_at: row.received_at,
+            device_prev_sync: row.device_prev_sync,
+            bytes: row.bytes,
+            company_wide: AtomicBool::new(row.company_wide),
+            form: OnceLock::new(),
+        })
+    }
+
     /// Adds changes read after the head, through `through`; clears the company-wide
     /// mark of kept changes whose document now holds a plain contact; drops the oldest
     /// beyond the limits.
-    fn append(&mut self, read: Vec<Kept>, through: u64, keep_changes: usize, keep_bytes: usize) {
+    fn append(&mut self, read: Vec<Row>, through: u64, keep_changes: usize, keep_bytes: usize) {
         let plain_now: HashSet<&str> = read.iter().filter(|k| !k.company_wide).map(|k| k.doc_id.as_str()).collect();
-        if !plain_now.is_empty() && self.changes.iter().any(|k| k.company_wide) {
-            for k in self.changes.iter_mut() {
-                if k.company_wide && plain_now.contains(k.doc_id.as_str()) {
-                    k.company_wide = false;
+        if !plain_now.is_empty() && self.changes.iter().any(|k| k.company_wide.load(Relaxed)) {
+            for k in self.changes.iter() {
+                if k.company_wide.load(Relaxed) && plain_now.contains(k.doc_id.as_str()) {
+                    k.company_wide.store(false, Relaxed);
                 }
             }
         }
-        for k in read {
+        for row in read {
+            let k = self.keep(row);
             self.bytes += k.bytes.len();
             self.changes.push_back(k);
         }
@@ -159,7 +247,7 @@ impl Tail {
     /// The page [`super::changes::pull`] would serve, from memory; `None` when the
     /// tail cannot serve it (a cursor before the tail, a failed refresh): the caller
     /// reads the database.
-    pub(super) fn pull(&self, pool: &Pool, device: &Device, since: u64, limit: usize, ranges: &Ranges) -> Result<Option<PullResponse>, HubError> {
+    pub(super) fn pull(&self, pool: &Pool, device: &Device, since: u64, limit: usize, ranges: &Ranges) -> Result<Option<Page>, HubError> {
         // A cursor from before the tail goes to the database without waiting for a refresh.
         let before_tail = {
             let kept = self.window();
@@ -271,7 +359,7 @@ impl Tail {
         // Fewer than asked: the whole log. Else everything after the one before the oldest read.
         let start = if read.len() < self.keep_changes { 0 } else { read.first().map_or(last_seq, |k| k.seq - 1) };
         // Built whole, then swapped in: a pull never sees it half filled.
-        let mut fresh = Window { epoch: Some(epoch), start, head: start, changes: VecDeque::new(), bytes: 0 };
+        let mut fresh = Window { epoch: Some(epoch), start, head: start, ..Window::default() };
         fresh.append(read, last_seq, self.keep_changes, self.keep_bytes);
         *self.window_mut() = fresh;
         Ok(())
@@ -282,30 +370,47 @@ impl Tail {
 /// The page from the kept changes after `since`, with what the database said of the
 /// company-wide ones (`asked`); and the changes it must still be asked about (none:
 /// the page is final).
-fn assemble(kept: &Window, device: &Device, since: u64, limit: usize, ranges: &Ranges, asked: &HashMap<u64, bool>) -> (PullResponse, Vec<u64>) {
-    let mut out = PullResponse::default();
+fn assemble(kept: &Window, device: &Device, since: u64, limit: usize, ranges: &Ranges, asked: &HashMap<u64, bool>) -> (Page, Vec<u64>) {
+    let mut served: Vec<Arc<Kept>> = Vec::new();
+    let mut more = false;
     let mut unknown = Vec::new();
     let mut candidates = 0usize;
     let mut bytes_total = 0usize;
+    // Names compared as numbers: the device's own (None: no change of it is kept), the
+    // one scope asked for, and each scope's place in the device's ranges, decided once.
+    let own = kept.names.get(device.id.as_str()).copied();
+    let only = match ranges {
+        Ranges::Scope(scope) => kept.names.get(scope.as_str()).copied(),
+        Ranges::Employee(_) => None,
+    };
+    const UNDECIDED: u8 = 0;
+    const INSIDE: u8 = 1;
+    let mut placed = vec![UNDECIDED; kept.names.len()];
     let from = kept.changes.partition_point(|k| k.seq <= since);
     for k in kept.changes.range(from..) {
-        if k.device == device.id {
+        if Some(k.device_name) == own {
             continue;
         }
         let verdict = match ranges {
             // One scope: every change in it, company-wide or not (`PULL_SCOPE`).
-            Ranges::Scope(scope) => {
-                if k.scope == *scope { Verdict::Serve } else { Verdict::Skip }
+            Ranges::Scope(_) => {
+                if Some(k.scope_name) == only { Verdict::Serve } else { Verdict::Skip }
             }
-            Ranges::Employee(ranges) => match (in_ranges(ranges, &k.scope), k.company_wide) {
-                (true, _) => Verdict::Serve,
-                (false, false) => Verdict::Skip,
-                (false, true) => match asked.get(&k.seq) {
-                    Some(true) => Verdict::Serve,
-                    Some(false) => Verdict::Skip,
-                    None => Verdict::Ask,
-                },
-            },
+            Ranges::Employee(ranges) => {
+                let place = &mut placed[k.scope_name as usize];
+                if *place == UNDECIDED {
+                    *place = if in_ranges(ranges, &k.scope) { INSIDE } else { INSIDE + 1 };
+                }
+                match (*place == INSIDE, k.company_wide.load(Relaxed)) {
+                    (true, _) => Verdict::Serve,
+                    (false, false) => Verdict::Skip,
+                    (false, true) => match asked.get(&k.seq) {
+                        Some(true) => Verdict::Serve,
+                        Some(false) => Verdict::Skip,
+                        None => Verdict::Ask,
+                    },
+                }
+            }
         };
         match verdict {
             Verdict::Skip => continue,
@@ -316,33 +421,25 @@ fn assemble(kept: &Window, device: &Device, since: u64, limit: usize, ranges: &R
             Verdict::Serve => candidates += 1,
         }
         if !unknown.is_empty() {
-            if out.changes.len() + unknown.len() + candidates >= limit {
+            if served.len() + unknown.len() + candidates >= limit {
                 break;
             }
             continue;
         }
-        let full = out.changes.len() >= limit || (bytes_total >= PULL_BYTE_BUDGET && !out.changes.is_empty());
+        let full = served.len() >= limit || (bytes_total >= PULL_BYTE_BUDGET && !served.is_empty());
         if full {
-            out.more = true;
+            more = true;
             break;
         }
         bytes_total += k.bytes.len();
-        out.changes.push(PulledChange {
-            hub_seq: k.seq,
-            hash: k.hash,
-            doc_id: k.doc_id.clone(),
-            scope: k.scope.clone(),
-            device: k.device.clone(),
-            received_at: HubTime(k.received_at),
-            device_prev_sync: k.device_prev_sync.map(HubTime),
-            bytes: k.bytes.clone(),
-        });
+        served.push(k.clone());
     }
-    out.next_cursor = match (out.more, out.changes.last()) {
-        (true, Some(last)) => last.hub_seq,
+    let next_cursor = match (more, served.last()) {
+        (true, Some(last)) => last.seq,
         _ => kept.head.max(since),
     };
-    (out, unknown)
+    let changes = PageChanges::Kept(served.into_iter().map(|k| k as Arc<dyn PageEntry + Send + Sync>).collect());
+    (Page { changes, more, next_cursor }, unknown)
 }
 
 /// Which of `seqs` are company-wide now.
@@ -357,9 +454,9 @@ fn still_company_wide(pool: &Pool, seqs: &[u64]) -> Result<HashSet<u64>, HubErro
     Ok(client.query(&statement, &[&seqs])?.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
 }
 
-fn kept_from_row(r: &postgres::Row, at: usize) -> Result<Kept, HubError> {
+fn kept_from_row(r: &postgres::Row, at: usize) -> Result<Row, HubError> {
     let hash: Vec<u8> = r.get(at + 1);
-    Ok(Kept {
+    Ok(Row {
         seq: r.get::<_, i64>(at) as u64,
         hash: ChangeHash(hash.try_into().map_err(|_| HubError::Task("stored hash is not 32 bytes".into()))?),
         doc_id: r.get(at + 2),

@@ -31,7 +31,7 @@ fn shown(page: &PullResponse) -> String {
 /// The page from `tail` (None: it sends the pull to the database) and from the database.
 fn both(store: &PgStore, tail: &Tail, device: &Device, since: u64, limit: usize, only: Option<&str>) -> (Option<String>, String) {
     let ranges = pull_ranges(device, only);
-    let from_tail = tail.pull(&store.pool, device, since, limit, &ranges).unwrap().map(|p| shown(&p));
+    let from_tail = tail.pull(&store.pool, device, since, limit, &ranges).unwrap().map(|p| shown(&p.into_response()));
     let from_db = shown(&changes::pull(&store.pool, device, since, limit, only).unwrap());
     (from_tail, from_db)
 }
