@@ -116,7 +116,7 @@ impl Metrics {
         let pulls_from_tail = Gauge::default();
         registry.register(
             "pulls_from_tail",
-            "Pulls the PostgreSQL backend served from its feed's tail in memory rather than the database (0 on SQLite)",
+            "Pulls served from the feed's tail in memory rather than the database",
             pulls_from_tail.clone(),
         );
         let push_phases = Family::<PhaseLabels, Histogram>::new_with_constructor(latency_histogram as fn() -> Histogram);
@@ -191,7 +191,7 @@ impl Metrics {
         self.writes_grouped.set(writes as i64);
         self.write_busy.set(busy);
         self.pushes_redone.set(crate::store::pg::pushes_redone() as i64);
-        self.pulls_from_tail.set(crate::store::pg::pulls_from_tail() as i64);
+        self.pulls_from_tail.set(crate::store::pulls_from_tail() as i64);
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry)
             .map_err(|e| HubError::Task(format!("encoding metrics: {e}")))?;

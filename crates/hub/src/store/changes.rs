@@ -107,9 +107,9 @@ impl SqliteStore {
     }
 
     /// Up to `limit` changes after `since` that `device` may read and did not push
-    /// itself, within the pull byte budget. With `only_scope`, just that scope
-    /// (which the caller has checked the device may read).
-    pub fn pull(
+    /// itself, within the pull byte budget, read from the file (not the tail). With
+    /// `only_scope`, just that scope (which the caller has checked the device may read).
+    pub(crate) fn pull_from_log(
         &self,
         device: &Device,
         since: u64,

@@ -7,6 +7,9 @@
 //! - PostgreSQL (`pg/`): one database that several hub processes share
 //!   (`--database postgres://…`).
 //!
+//! Both serve routine pulls from the feed's tail in memory (`tail.rs`), read through
+//! each backend's feed (`sqlite_feed.rs`, `pg/feed.rs`).
+//!
 //! Both keep the properties the protocol rests on: an acknowledged change is
 //! committed; a re-push returns the first receipt; receipts never decrease along
 //! `hub_seq`; and a pull cursor never skips a change (`hub_seq` values become visible
@@ -22,7 +25,13 @@ pub(crate) mod lead_keys;
 pub(crate) mod match_keys;
 pub mod ops;
 pub mod pg;
+mod ranges;
 mod sqlite;
+mod sqlite_feed;
+pub(crate) mod tail;
+#[cfg(test)]
+#[path = "tail_tests.rs"]
+mod tail_tests;
 mod writer;
 
 pub use adopt::Adopted;
@@ -283,6 +292,11 @@ impl std::ops::Deref for Store {
     fn deref(&self) -> &Self::Target {
         &*self.backend
     }
+}
+
+/// Pulls this process served from its feed's tail (`tail.rs`) since it started.
+pub(crate) fn pulls_from_tail() -> u64 {
+    tail::SERVED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// What the hub's writer did (either backend's group commit), for `/metrics`: how

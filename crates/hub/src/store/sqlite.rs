@@ -8,6 +8,7 @@
 //! authentication do not queue behind a large push. The operations themselves live in
 //! `changes.rs`, `devices.rs`, `keys.rs` and `ops.rs`.
 
+use super::tail::Tail;
 use super::{keys, writer, Adopted, Census, DeviceRow, Enrolment, Epoch, ValidChange};
 use crate::scope::Device;
 use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PullResponse, PushRequest, Role, SyncCompleted};
@@ -152,6 +153,9 @@ pub struct SqliteStore {
     writer: writer::Writer,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// The newest changes, from which routine pulls are served (`tail.rs`, read
+    /// through `sqlite_feed.rs`).
+    tail: Tail,
 }
 
 impl SqliteStore {
@@ -172,7 +176,7 @@ impl SqliteStore {
                 Ok(Mutex::new(reader))
             })
             .collect::<Result<_, HubError>>()?;
-        Ok(SqliteStore { path, writer: writer::Writer::start(writer), readers, next_reader: AtomicUsize::new(0) })
+        Ok(SqliteStore { path, writer: writer::Writer::start(writer), readers, next_reader: AtomicUsize::new(0), tail: Tail::new() })
     }
 
     pub fn path(&self) -> &Path {
@@ -242,7 +246,15 @@ impl super::Backend for SqliteStore {
         SqliteStore::push_checked(self, device, changes)
     }
     fn pull(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
-        SqliteStore::pull(self, device, since, limit, only_scope)
+        Ok(self.pull_page(device, since, limit, only_scope)?.into_response())
+    }
+    fn pull_page(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<super::Page, HubError> {
+        let ranges = super::ranges::pull_ranges(device, only_scope);
+        match self.tail.pull(self, device, since, limit, &ranges)? {
+            Some(page) => Ok(page),
+            // A cursor from before the tail (a laptop catching up).
+            None => Ok(self.pull_from_log(device, since, limit, only_scope)?.into()),
+        }
     }
     fn change_count(&self) -> Result<u64, HubError> {
         SqliteStore::change_count(self)
@@ -276,6 +288,10 @@ impl super::Backend for SqliteStore {
     }
     fn epoch(&self) -> Result<Epoch, HubError> {
         SqliteStore::epoch(self)
+    }
+    fn warm_up(&self) -> Result<(), HubError> {
+        // The tail's first read (up to `KEEP_CHANGES` changes) before the first pull.
+        self.tail.warm(self)
     }
     fn ping(&self) -> Result<(), HubError> {
         SqliteStore::ping(self)

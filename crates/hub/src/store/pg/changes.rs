@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, Role, PULL_BYTE_BUDGET};
+use leadguard_protocol::{Ack, ChangeHash, HubTime, PullResponse, PulledChange, PULL_BYTE_BUDGET};
 use leadguard_schema::{DocState, Effects};
 use postgres::types::ToSql;
 use postgres::{GenericClient, Transaction};
@@ -21,6 +21,7 @@ use super::pool::{Pool, Statements};
 use super::writer::Writer;
 use crate::error::HubError;
 use crate::scope::Device;
+use crate::store::ranges::{exact_end, pull_ranges, Ranges};
 use crate::store::{now_ms, ValidChange};
 
 /// A stored change's receipt: `hub_seq, scope, received_at, device_prev_sync`.
@@ -308,47 +309,6 @@ const PULL_SCOPE: &str = with_feed_head!(
     "SELECT hub_seq, hash, doc_id, scope, device_id, received_at, device_prev_sync, bytes FROM changes
     WHERE scope >= $3 COLLATE \"C\" AND scope < $4 COLLATE \"C\" AND hub_seq > $1 AND device_id <> $2 ORDER BY hub_seq LIMIT $5"
 );
-
-/// What a device pulls.
-pub(super) enum Ranges {
-    /// One scope.
-    Scope(String),
-    /// Its branches' scopes and their distributors' as ranges `[from, to)`, and the
-    /// company-wide changes.
-    Employee(Vec<(String, String)>),
-}
-
-/// The end of the range that holds `scope` alone: no text sorts between `scope` and
-/// `scope` + U+0001 (PostgreSQL text holds no U+0000).
-pub(super) fn exact_end(scope: &str) -> String {
-    format!("{scope}\u{1}")
-}
-
-/// What `device` pulls. With `only_scope`, just that scope (which the caller has
-/// checked the device may read).
-pub(super) fn pull_ranges(device: &Device, only_scope: Option<&str>) -> Ranges {
-    match (only_scope, device.role) {
-        (Some(scope), _) => Ranges::Scope(scope.to_owned()),
-        (None, Role::Distributor) => Ranges::Scope(device.write_scope()),
-        // The branches' own scopes and their distributors' (`dist:<B>/…`: the range
-        // ['dist:<B>/', 'dist:<B>0'), '0' follows '/'), and every other document of the
-        // company that holds no plain contact: contacts there are sealed, opened only
-        // with keys the device is granted (docs/VISIBILITY.md). A director: each branch
-        // assigned to it (rule 17).
-        (None, Role::Rep | Role::Manager | Role::Receptionist | Role::Director) => {
-            // Each branch once: the ranges must not overlap (each change served once).
-            let mut branches = device.branches();
-            branches.sort_unstable();
-            branches.dedup();
-            let own = branches.iter().map(|b| leadguard_protocol::branch_scope(b)).map(|s| {
-                let end = exact_end(&s);
-                (s, end)
-            });
-            let distributors = branches.iter().map(|b| (format!("dist:{b}/"), format!("dist:{b}0")));
-            Ranges::Employee(own.chain(distributors).collect())
-        }
-    }
-}
 
 /// What the authorship checks read, from the push transaction (`crate::authorship`).
 struct PgState<'t, 'c, 'p> {

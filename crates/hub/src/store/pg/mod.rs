@@ -14,15 +14,12 @@ mod devices;
 #[cfg(test)]
 #[path = "explain_tests.rs"]
 mod explain;
+mod feed;
 mod group;
 mod lead_keys;
 mod match_keys;
 mod pool;
 mod schema;
-mod tail;
-#[cfg(test)]
-#[path = "tail_tests.rs"]
-mod tail_tests;
 mod writer;
 
 pub use writer::{GroupFailed, GroupStage};
@@ -33,14 +30,10 @@ pub(crate) fn pushes_redone() -> u64 {
     writer::REDONE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Pulls this process served from its feed's tail (`tail.rs`) since it started.
-pub(crate) fn pulls_from_tail() -> u64 {
-    tail::SERVED.load(std::sync::atomic::Ordering::Relaxed)
-}
-
 use leadguard_protocol::{Ack, HubTime, KeyGrants, LeadKeyEntry, PullResponse, PushRequest, Role, SyncCompleted};
 use leadguard_seal::CompanyKeys;
 
+use super::tail::Tail;
 use super::{Adopted, Backend, Census, DeviceRow, Enrolment, Epoch, ValidChange};
 use crate::error::HubError;
 use crate::scope::Device;
@@ -56,8 +49,9 @@ pub struct PgStore {
     writer: writer::Writer,
     /// Sync completions, recorded in batches (`completions.rs`).
     completions: completions::Completions,
-    /// The newest changes, from which routine pulls are served (`tail.rs`).
-    tail: tail::Tail,
+    /// The newest changes, from which routine pulls are served (`store/tail.rs`, read
+    /// through `feed.rs`).
+    tail: Tail,
 }
 
 impl PgStore {
@@ -71,8 +65,20 @@ impl PgStore {
             writer: writer::Writer::start(url)?,
             completions: completions::Completions::start(url)?,
             pool,
-            tail: tail::Tail::new(),
+            tail: Tail::new(),
         })
+    }
+
+    /// The feed as the tail reads it.
+    #[cfg(test)]
+    pub(crate) fn feed(&self) -> &impl super::tail::Source {
+        &self.pool
+    }
+
+    /// The page read from the database, not from the tail.
+    #[cfg(test)]
+    pub(crate) fn pull_from_log(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<PullResponse, HubError> {
+        changes::pull(&self.pool, device, since, limit, only_scope)
     }
 
     /// Starts a new epoch at the last change the database holds: run after restoring
@@ -137,7 +143,7 @@ impl Backend for PgStore {
         Ok(self.pull_page(device, since, limit, only_scope)?.into_response())
     }
     fn pull_page(&self, device: &Device, since: u64, limit: usize, only_scope: Option<&str>) -> Result<crate::store::Page, HubError> {
-        let ranges = changes::pull_ranges(device, only_scope);
+        let ranges = super::ranges::pull_ranges(device, only_scope);
         match self.tail.pull(&self.pool, device, since, limit, &ranges)? {
             Some(page) => Ok(page),
             // A cursor from before the tail (a laptop catching up).
@@ -201,7 +207,7 @@ impl Backend for PgStore {
     }
     fn warm_up(&self) -> Result<(), HubError> {
         self.pool.fill()?;
-        // The tail's first read (up to `tail::KEEP_CHANGES` changes) before the first pull.
+        // The tail's first read (up to `KEEP_CHANGES` changes) before the first pull.
         self.tail.warm(&self.pool)
     }
     fn store_lead_keys(&self, device: &Device, keys: Vec<LeadKeyEntry>, now_ms: i64) -> Result<Vec<String>, HubError> {

@@ -1,19 +1,23 @@
 //! The feed's tail in memory: the changes most recently stored in the database, kept
-//! by each hub process so a routine pull is served without reading the log again.
+//! by each hub process so a routine pull is served without reading the log again —
+//! the same for both backends, over a [`Source`] each implements (`pg/feed.rs`,
+//! `sqlite_feed.rs`).
 //!
 //! Why: in a burst of syncs every laptop of a branch pulls the same few hundred new
-//! changes, and each pull read them from PostgreSQL again: an index range, the heap
-//! and a sort per pull, ≈70% of the database's time (`make bench-hub`,
-//! `pg_stat_statements`). Now one statement per *refresh* reads what was stored since
-//! the last one, and every pull waiting meanwhile is served from memory.
+//! changes. Each pull read them again: on PostgreSQL an index range, the heap and a
+//! sort per pull, ≈70% of the database's time (`make bench-hub`,
+//! `pg_stat_statements`); on SQLite the same ranges, each change's bytes and strings
+//! copied out of the file for every colleague's page. Now one read per *refresh*
+//! fetches what was stored since the last one, every pull waiting meanwhile is served
+//! from memory, and the page shares the kept changes instead of copying them.
 //!
-//! What keeps it exact — the page is the one [`super::changes::pull`] would read:
+//! What keeps it exact — the page is the one the backend's own pull would read:
 //!
 //! * **Fresh.** A pull waits for a refresh that *started after it arrived* (one runs at
 //!   a time; the pulls that came during it share the next). A refresh reads the feed's
-//!   head and the changes up to it in one statement, one snapshot: `hub_seq` values
-//!   become visible in order (`changes.rs`), so that snapshot holds every change up to
-//!   the head, whichever hub process stored it.
+//!   head and the changes up to it in one snapshot: `hub_seq` values become visible in
+//!   order (SQLite has one writer; PostgreSQL numbers under the feed row's lock), so
+//!   that snapshot holds every change up to the head, whichever hub process stored it.
 //! * **Whole.** The tail holds every change with `start < hub_seq <= head`; a pull
 //!   from before `start` (a laptop catching up, or evicted changes) reads the
 //!   database as before.
@@ -33,39 +37,56 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGua
 use leadguard_protocol::page::PageForm;
 use leadguard_protocol::{ChangeHash, HubTime, PageEntry, PULL_BYTE_BUDGET};
 
-use super::changes::Ranges;
-use super::pool::Pool;
+use super::ranges::Ranges;
+use super::{Page, PageChanges};
 use crate::error::HubError;
 use crate::scope::Device;
-use crate::store::{Page, PageChanges};
 
 /// Changes kept at most, and their bytes at most (the oldest go first).
-pub(super) const KEEP_CHANGES: usize = 100_000;
-pub(super) const KEEP_BYTES: usize = 64 << 20;
+pub(crate) const KEEP_CHANGES: usize = 100_000;
+pub(crate) const KEEP_BYTES: usize = 64 << 20;
 
 /// Pulls served from a tail since the process started (`/metrics`).
-pub(super) static SERVED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub(crate) static SERVED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Changes one refresh statement reads at most (a hub far behind reads in several).
-const REFRESH_CHUNK: i64 = 5_000;
+const REFRESH_CHUNK: usize = 5_000;
 
 /// One stored change as read from the database.
-struct Row {
-    seq: u64,
-    hash: ChangeHash,
-    doc_id: String,
-    scope: String,
-    device: String,
-    received_at: i64,
-    device_prev_sync: Option<i64>,
-    bytes: Vec<u8>,
-    company_wide: bool,
+pub(crate) struct Row {
+    pub seq: u64,
+    pub hash: ChangeHash,
+    pub doc_id: String,
+    pub scope: String,
+    pub device: String,
+    pub received_at: i64,
+    pub device_prev_sync: Option<i64>,
+    pub bytes: Vec<u8>,
+    pub company_wide: bool,
+}
+
+/// One read of the feed, all from one snapshot: the epoch, the head, and changes up to
+/// the head in `hub_seq` order.
+pub(crate) struct Read {
+    pub epoch: String,
+    pub head: u64,
+    pub rows: Vec<Row>,
+}
+
+/// What a tail reads from its database.
+pub(crate) trait Source {
+    /// Up to `chunk` changes after `after`, through the head.
+    fn after(&self, after: u64, chunk: usize) -> Result<Read, HubError>;
+    /// The newest `n` changes through the head.
+    fn newest(&self, n: usize) -> Result<Read, HubError>;
+    /// Which of `seqs` are company-wide now.
+    fn still_company_wide(&self, seqs: &[u64]) -> Result<HashSet<u64>, HubError>;
 }
 
 /// One stored change as the tail keeps it, shared (not copied) by every page it goes
 /// on: in a burst each change goes on every colleague's page, and copying its bytes
 /// and strings into each page was a fifth of a busy hub's CPU in malloc and memcpy.
-pub(super) struct Kept {
+pub(crate) struct Kept {
     seq: u64,
     hash: ChangeHash,
     doc_id: String,
@@ -138,7 +159,7 @@ struct Flight {
     ok: bool,
 }
 
-pub(super) struct Tail {
+pub(crate) struct Tail {
     keep_changes: usize,
     keep_bytes: usize,
     kept: RwLock<Window>,
@@ -230,11 +251,11 @@ impl Tail {
         self.kept.write().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Tail::with_limits(KEEP_CHANGES, KEEP_BYTES)
     }
 
-    pub(super) fn with_limits(keep_changes: usize, keep_bytes: usize) -> Self {
+    pub(crate) fn with_limits(keep_changes: usize, keep_bytes: usize) -> Self {
         Tail {
             keep_changes: keep_changes.max(1),
             keep_bytes,
@@ -247,13 +268,13 @@ impl Tail {
     /// The page [`super::changes::pull`] would serve, from memory; `None` when the
     /// tail cannot serve it (a cursor before the tail, a failed refresh): the caller
     /// reads the database.
-    pub(super) fn pull(&self, pool: &Pool, device: &Device, since: u64, limit: usize, ranges: &Ranges) -> Result<Option<Page>, HubError> {
+    pub(crate) fn pull(&self, source: &impl Source, device: &Device, since: u64, limit: usize, ranges: &Ranges) -> Result<Option<Page>, HubError> {
         // A cursor from before the tail goes to the database without waiting for a refresh.
         let before_tail = {
             let kept = self.window();
             kept.epoch.is_some() && since < kept.start
         };
-        if before_tail || !self.refreshed_since_now(pool) {
+        if before_tail || !self.refreshed_since_now(source) {
             return Ok(None);
         }
         let limit = limit.max(1);
@@ -270,7 +291,7 @@ impl Tail {
                 SERVED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return Ok(Some(page));
             }
-            let still = still_company_wide(pool, &unknown)?;
+            let still = source.still_company_wide(&unknown)?;
             for seq in unknown {
                 asked.insert(seq, still.contains(&seq));
             }
@@ -279,13 +300,13 @@ impl Tail {
 
     /// Reads the newest changes now (a serving hub's start), so the first pulls do not
     /// wait for it.
-    pub(super) fn warm(&self, pool: &Pool) -> Result<(), HubError> {
-        self.refresh(pool)
+    pub(crate) fn warm(&self, source: &impl Source) -> Result<(), HubError> {
+        self.refresh(source)
     }
 
     /// Waits for a refresh that started after this call; false if it failed (the
     /// pull then reads the database, which says what is wrong if anything is).
-    fn refreshed_since_now(&self, pool: &Pool) -> bool {
+    fn refreshed_since_now(&self, source: &impl Source) -> bool {
         let mut flight = lock(&self.flight);
         let needed = flight.started + 1;
         loop {
@@ -297,7 +318,7 @@ impl Tail {
                 flight.running = true;
                 let number = flight.started;
                 drop(flight);
-                let result = self.refresh(pool);
+                let result = self.refresh(source);
                 if let Err(e) = &result {
                     tracing::warn!(error = %e, "the feed's tail could not be refreshed; pulls read the database");
                 }
@@ -313,31 +334,20 @@ impl Tail {
     }
 
     /// Reads what the database stored after the tail's head (all of it, in chunks).
-    fn refresh(&self, pool: &Pool) -> Result<(), HubError> {
-        let mut pooled = pool.get()?;
-        let (client, st) = pooled.split();
+    fn refresh(&self, source: &impl Source) -> Result<(), HubError> {
         loop {
             let (epoch, head) = {
                 let kept = self.window();
                 (kept.epoch.clone(), kept.head)
             };
-            let statement = st.get(client, REFRESH)?;
-            let rows = client.query(&statement, &[&(head as i64), &REFRESH_CHUNK])?;
-            let first = rows.first().ok_or_else(|| HubError::ForeignDatabase("hub_feed has no head row".into()))?;
-            let (last_seq, db_epoch): (i64, String) = (first.get(0), first.get(1));
-            let last_seq = last_seq.max(0) as u64;
-            if epoch.as_deref() != Some(db_epoch.as_str()) || last_seq < head {
+            let read = source.after(head, REFRESH_CHUNK)?;
+            if epoch.as_deref() != Some(read.epoch.as_str()) || read.head < head {
                 // First use, or a restore: start over from the newest changes.
-                self.reload(client, st)?;
-                return Ok(());
+                return self.reload(source);
             }
-            let mut read = Vec::with_capacity(rows.len());
-            for r in rows.iter().filter(|r| r.get::<_, Option<i64>>(2).is_some()) {
-                read.push(kept_from_row(r, 2)?);
-            }
-            let full = read.len() as i64 >= REFRESH_CHUNK;
-            let through = if full { read.last().map_or(last_seq, |k| k.seq) } else { last_seq };
-            self.window_mut().append(read, through, self.keep_changes, self.keep_bytes);
+            let full = read.rows.len() >= REFRESH_CHUNK;
+            let through = if full { read.rows.last().map_or(read.head, |k| k.seq) } else { read.head };
+            self.window_mut().append(read.rows, through, self.keep_changes, self.keep_bytes);
             if !full {
                 return Ok(());
             }
@@ -345,26 +355,17 @@ impl Tail {
     }
 
     /// Starts over: the newest changes up to what the tail keeps, as of one snapshot.
-    fn reload(&self, client: &mut postgres::Client, st: &mut super::pool::Statements) -> Result<(), HubError> {
-        let statement = st.get(client, RELOAD)?;
-        let rows = client.query(&statement, &[&(self.keep_changes as i64)])?;
-        let first = rows.first().ok_or_else(|| HubError::ForeignDatabase("hub_feed has no head row".into()))?;
-        let (last_seq, epoch): (i64, String) = (first.get(0), first.get(1));
-        let last_seq = last_seq.max(0) as u64;
-        let mut read = Vec::with_capacity(rows.len());
-        for r in rows.iter().filter(|r| r.get::<_, Option<i64>>(2).is_some()) {
-            read.push(kept_from_row(r, 2)?);
-        }
-        read.sort_by_key(|k| k.seq);
+    fn reload(&self, source: &impl Source) -> Result<(), HubError> {
+        let Read { epoch, head, mut rows } = source.newest(self.keep_changes)?;
+        rows.sort_by_key(|k| k.seq);
         // Fewer than asked: the whole log. Else everything after the one before the oldest read.
-        let start = if read.len() < self.keep_changes { 0 } else { read.first().map_or(last_seq, |k| k.seq - 1) };
+        let start = if rows.len() < self.keep_changes { 0 } else { rows.first().map_or(head, |k| k.seq - 1) };
         // Built whole, then swapped in: a pull never sees it half filled.
         let mut fresh = Window { epoch: Some(epoch), start, head: start, ..Window::default() };
-        fresh.append(read, last_seq, self.keep_changes, self.keep_bytes);
+        fresh.append(rows, head, self.keep_changes, self.keep_bytes);
         *self.window_mut() = fresh;
         Ok(())
     }
-
 }
 
 /// The page from the kept changes after `since`, with what the database said of the
@@ -441,43 +442,3 @@ fn assemble(kept: &Window, device: &Device, since: u64, limit: usize, ranges: &R
     let changes = PageChanges::Kept(served.into_iter().map(|k| k as Arc<dyn PageEntry + Send + Sync>).collect());
     (Page { changes, more, next_cursor }, unknown)
 }
-
-/// Which of `seqs` are company-wide now.
-fn still_company_wide(pool: &Pool, seqs: &[u64]) -> Result<HashSet<u64>, HubError> {
-    let mut pooled = pool.get()?;
-    let (client, st) = pooled.split();
-    let statement = st.get(
-        client,
-        "SELECT c.hub_seq FROM unnest($1::bigint[]) AS k (seq) JOIN changes c ON c.hub_seq = k.seq WHERE c.company_wide",
-    )?;
-    let seqs: Vec<i64> = seqs.iter().map(|&s| s as i64).collect();
-    Ok(client.query(&statement, &[&seqs])?.iter().map(|r| r.get::<_, i64>(0) as u64).collect())
-}
-
-fn kept_from_row(r: &postgres::Row, at: usize) -> Result<Row, HubError> {
-    let hash: Vec<u8> = r.get(at + 1);
-    Ok(Row {
-        seq: r.get::<_, i64>(at) as u64,
-        hash: ChangeHash(hash.try_into().map_err(|_| HubError::Task("stored hash is not 32 bytes".into()))?),
-        doc_id: r.get(at + 2),
-        scope: r.get(at + 3),
-        device: r.get(at + 4),
-        received_at: r.get(at + 5),
-        device_prev_sync: r.get(at + 6),
-        bytes: r.get(at + 7),
-        company_wide: r.get(at + 8),
-    })
-}
-
-/// The feed's head and epoch, and the changes after `$1` up to the head (at most `$2`),
-/// in one snapshot.
-const REFRESH: &str = "SELECT f.last_seq, m.value, c.hub_seq, c.hash, c.doc_id, c.scope, c.device_id, c.received_at, c.device_prev_sync, c.bytes, c.company_wide
-     FROM hub_feed f JOIN hub_meta m ON m.key = 'epoch'
-     LEFT JOIN LATERAL (SELECT * FROM changes WHERE hub_seq > $1 AND hub_seq <= f.last_seq ORDER BY hub_seq LIMIT $2) c ON true
-     WHERE f.id = 1 ORDER BY c.hub_seq";
-
-/// The feed's head and epoch and the newest `$1` changes up to the head, in one snapshot.
-const RELOAD: &str = "SELECT f.last_seq, m.value, c.hub_seq, c.hash, c.doc_id, c.scope, c.device_id, c.received_at, c.device_prev_sync, c.bytes, c.company_wide
-     FROM hub_feed f JOIN hub_meta m ON m.key = 'epoch'
-     LEFT JOIN LATERAL (SELECT * FROM changes WHERE hub_seq <= f.last_seq ORDER BY hub_seq DESC LIMIT $1) c ON true
-     WHERE f.id = 1";
